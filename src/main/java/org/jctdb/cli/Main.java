@@ -1,7 +1,80 @@
 package org.jctdb.cli;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.jctdb.config.Layout;
+import org.jctdb.control.ControlClient;
+import org.jctdb.control.ControlReply;
+
+/**
+ * The `jctdb` command. Event scripts call it many times per monitor run, so the common path
+ * is short: find the command word, send the arguments to the local daemon, print the reply.
+ * Only commands that work without a daemon load the command-line framework here.
+ */
 public final class Main {
+    /** Commands that run in this process, without a daemon. */
+    static final Set<String> OFFLINE = Set.of("local-cluster", "config", "ipalloc", "help");
+    /** Global options that take a value, so the word after them is not the command. */
+    private static final Set<String> VALUED = Set.of("-n", "-x", "-t", "-T", "-d", "--debug");
+
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("jctdb");
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        String command = commandWord(args);
+        if (command == null || OFFLINE.contains(command)) {
+            return LocalCommands.run(args);
+        }
+        Layout layout = Layout.fromEnvironment();
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        try {
+            ControlReply reply = ControlClient.call(layout.socket(), Arrays.asList(args), timeLimitMillis(args));
+            out.print(reply.stdout());
+            out.flush();
+            System.err.print(reply.stderr());
+            return reply.exitCode();
+        } catch (ControlClient.NotRunningException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The first word that is neither an option nor an option's value, or null. */
+    static String commandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (VALUED.contains(a)) {
+                i++;
+            } else if (a.equals("-h") || a.equals("--help") || a.equals("-?")) {
+                return "help";
+            } else if (!a.startsWith("-") || a.equals("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static long timeLimitMillis(String[] args) {
+        List<String> l = Arrays.asList(args);
+        int i = l.indexOf("-T");
+        if (i >= 0 && i + 1 < l.size()) {
+            try {
+                return Math.max(1, Long.parseLong(l.get(i + 1))) * 1000L;
+            } catch (NumberFormatException e) {
+                return 120_000L;
+            }
+        }
+        return 120_000L;
     }
 }

@@ -11,6 +11,8 @@ public final class NodeFlags {
     public static final int BANNED = 0x08;
     public static final int DELETED = 0x10;
     public static final int STOPPED = 0x20;
+    /** Set by CTDB 4.17 for nodes whose state this node does not know yet. */
+    public static final int UNKNOWN = 0x40;
     public static final int DISABLED = UNHEALTHY | PERMANENTLY_DISABLED;
     public static final int INACTIVE = DELETED | DISCONNECTED | BANNED | STOPPED;
 

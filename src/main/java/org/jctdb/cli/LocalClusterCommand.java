@@ -1,0 +1,243 @@
+package org.jctdb.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.jctdb.control.ControlClient;
+import org.jctdb.control.ControlReply;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jctdb local-cluster up|down|status}: a cluster of daemons on this machine, for trying and testing. */
+@Command(name = "local-cluster", description = "Run a cluster of JCTDB daemons on this machine (127.0.0.x).",
+        subcommands = {LocalClusterCommand.Up.class, LocalClusterCommand.Down.class, LocalClusterCommand.Status.class})
+final class LocalClusterCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 1;
+    }
+
+    /** Options every subcommand shares. */
+    static final class Where {
+        @Option(names = "--dir", paramLabel = "DIR", description = "Directory of the cluster (default: ./local-cluster).")
+        Path dir = Path.of("local-cluster");
+
+        Path dir() {
+            return dir.toAbsolutePath().normalize();
+        }
+    }
+
+    static Path home() {
+        String h = System.getProperty("jctdb.home");
+        return Path.of(h != null ? h : ".").toAbsolutePath().normalize();
+    }
+
+    static Optional<ControlReply> query(Path socket, String... argv) {
+        try {
+            return Optional.of(ControlClient.call(socket, List.of(argv), 3000));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Command(name = "up", description = "Write the configuration, start the daemons and wait until all are connected.")
+    static final class Up implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Where where;
+        @Option(names = "--nodes", description = "Number of nodes (default 3).")
+        int nodes = 3;
+        @Option(names = "--base-address", paramLabel = "IP", description = "Address of node 0 (default 127.0.0.1).")
+        String base = "127.0.0.1";
+        @Option(names = "--port", description = "TCP port between nodes (default 4379).")
+        int port = 4379;
+        @Option(names = "--tunable", paramLabel = "NAME=VALUE", description = "A tunable for every node (repeatable).")
+        List<String> tunables = new ArrayList<>();
+        @Option(names = "--no-lock", description = "Run without a cluster lock.")
+        boolean noLock;
+        @Option(names = "--timeout", description = "Seconds to wait for all nodes to connect (default 30).")
+        int timeout = 30;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (nodes < 1 || nodes > 64) {
+                err.println("--nodes must be from 1 to 64");
+                return 1;
+            }
+            InetAddress baseAddress;
+            try {
+                baseAddress = LocalCluster.parseBase(base);
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                return 1;
+            }
+            LocalCluster lc = new LocalCluster(where.dir(), nodes, baseAddress, port);
+            for (long pid : lc.readPids()) {
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    err.println("A local cluster is already running from " + lc.dir()
+                            + "; stop it first with: jctdb local-cluster down --dir " + lc.dir());
+                    return 1;
+                }
+            }
+            lc.write(tunables, !noLock, Map.of());
+            Path jctdbd = home().resolve("bin").resolve("jctdbd");
+            List<String> pids = new ArrayList<>();
+            for (int k = 0; k < nodes; k++) {
+                out.printf("Starting node %d (%s) ...%n", k, lc.address(k).getHostAddress());
+                out.flush();
+                ProcessBuilder pb = new ProcessBuilder(jctdbd.toString()).redirectErrorStream(true);
+                pb.environment().put("CTDB_BASE", lc.nodeDir(k).toString());
+                pb.environment().remove("CTDB_SOCKET");
+                Process p = pb.start();
+                String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    err.printf("Node %d failed to start:%n%s%nLast lines of %s:%n%s%n", k, said.strip(),
+                            lc.logFile(k), lc.logTail(k, 20));
+                    Files.write(lc.pidsFile(), pids);
+                    return 1;
+                }
+                String pid = Files.readString(lc.nodeDir(k).resolve("run").resolve("jctdbd.pid")).strip();
+                pids.add(k + " " + pid);
+                Files.write(lc.pidsFile(), pids);
+            }
+            return waitConnected(lc, out, err) ? printStatus(lc, out) : 1;
+        }
+
+        private boolean waitConnected(LocalCluster lc, PrintWriter out, PrintWriter err) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+            int lastShown = -1;
+            while (System.nanoTime() < deadline) {
+                int seen = connectedNodes(lc);
+                if (seen != lastShown) {
+                    out.printf("Waiting for nodes to connect: %d of %d nodes see all others%n", seen, nodes);
+                    out.flush();
+                    lastShown = seen;
+                }
+                if (seen == nodes) {
+                    return true;
+                }
+                Thread.sleep(100);
+            }
+            err.printf("Timed out after %d s: not all nodes connected.%n", timeout);
+            for (int k = 0; k < nodes; k++) {
+                err.printf("--- node %d: last lines of %s%n%s%n", k, lc.logFile(k), lc.logTail(k, 10));
+            }
+            return false;
+        }
+
+        /** How many nodes see every other node connected. */
+        private int connectedNodes(LocalCluster lc) {
+            int ok = 0;
+            for (int k = 0; k < nodes; k++) {
+                Optional<ControlReply> r = query(lc.socket(k), "-X", "status");
+                if (r.isPresent() && r.get().exitCode() == 0 && r.get().stdout().lines().skip(1)
+                        .allMatch(l -> l.split("\\|", -1)[3].equals("0"))) {
+                    ok++;
+                }
+            }
+            return ok;
+        }
+
+        private int printStatus(LocalCluster lc, PrintWriter out) {
+            out.printf("All %d nodes are connected. Status from node 0 (CTDB_BASE=%s):%n", nodes, lc.nodeDir(0));
+            query(lc.socket(0), "status").ifPresent(r -> out.print(r.stdout()));
+            out.printf("Try: CTDB_BASE=%s bin/jctdb status%nStop: bin/jctdb local-cluster down --dir %s%n",
+                    lc.nodeDir(0), lc.dir());
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Stop the daemons that `up` started (by PID).")
+    static final class Down implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Where where;
+
+        @Override
+        public Integer call() throws IOException {
+            LocalCluster lc = new LocalCluster(where.dir(), 0, null, 0);
+            List<ProcessHandle> running = new ArrayList<>();
+            for (long pid : lc.readPids()) {
+                ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(Down::isOurs).ifPresent(running::add);
+            }
+            running.forEach(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (ProcessHandle h : running) {
+                while (h.isAlive() && System.nanoTime() < deadline) {
+                    try {
+                        h.onExit().get(100, TimeUnit.MILLISECONDS);
+                    } catch (Exception e) {
+                        // still alive: keep waiting until the deadline
+                    }
+                }
+                if (h.isAlive()) {
+                    spec.commandLine().getErr().printf("Daemon %d did not stop on SIGTERM; sending SIGKILL%n", h.pid());
+                    h.destroyForcibly();
+                }
+            }
+            Files.deleteIfExists(lc.pidsFile());
+            spec.commandLine().getOut().printf("Stopped %d daemon(s) of %s%n", running.size(), lc.dir());
+            return 0;
+        }
+
+        /** Only ever signal a JCTDB daemon, even if a PID has been reused. */
+        private static boolean isOurs(ProcessHandle h) {
+            return h.info().commandLine().map(c -> c.contains("org.jctdb.daemon.DaemonMain")).orElse(false);
+        }
+    }
+
+    @Command(name = "status", description = "Show which daemons of the local cluster run, and the cluster status.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Where where;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            LocalCluster lc = new LocalCluster(where.dir(), 0, null, 0);
+            List<String> lines = Files.exists(lc.pidsFile()) ? Files.readAllLines(lc.pidsFile()) : List.of();
+            if (lines.isEmpty()) {
+                out.println("No local cluster is running from " + lc.dir());
+                return 1;
+            }
+            int alive = 0;
+            for (String line : lines) {
+                String[] f = line.strip().split("\\s+");
+                boolean up = ProcessHandle.of(Long.parseLong(f[1])).map(ProcessHandle::isAlive).orElse(false);
+                alive += up ? 1 : 0;
+                out.printf("node %s: pid %s %s%n", f[0], f[1], up ? "running" : "NOT RUNNING");
+            }
+            for (String line : lines) {
+                int k = Integer.parseInt(line.strip().split("\\s+")[0]);
+                Optional<ControlReply> r = query(lc.socket(k), "status");
+                if (r.isPresent()) {
+                    out.printf("Status from node %d:%n%s", k, r.get().stdout());
+                    break;
+                }
+            }
+            return alive == lines.size() ? 0 : 1;
+        }
+    }
+}

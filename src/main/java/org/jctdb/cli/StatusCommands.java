@@ -1,0 +1,99 @@
+package org.jctdb.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jctdb.daemon.ClusterView;
+import org.jctdb.daemon.NodeView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** Commands that show the node map: status, nodestatus, pnn, listnodes. */
+final class StatusCommands {
+    private StatusCommands() {
+    }
+
+    @Command(name = "status", description = "Show the status of all nodes and of the cluster.")
+    static final class Status extends DaemonCommand {
+        @Override
+        public Integer call() {
+            ClusterView v = api().view();
+            if (style().json()) {
+                printJson(StatusFormat.json(v, v.nodes(), true));
+            } else if (style().machine()) {
+                out().print(StatusFormat.nodeMapMachine(v.nodes(), v.myPnn(), style()));
+            } else {
+                out().print(StatusFormat.nodeMap(v.nodes(), v.myPnn(), true, v.nodes().size()));
+                out().print(StatusFormat.clusterState(v));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "nodestatus", description = "Show the status of nodes; exits with the OR of their flags.")
+    static final class NodeStatus extends DaemonCommand {
+        @Parameters(arity = "0..1", paramLabel = "PNN-LIST", description = "all, or PNNs separated by commas")
+        String pnnList;
+
+        @Override
+        public Integer call() {
+            ClusterView v = api().view();
+            List<NodeView> nodes = new ArrayList<>();
+            try {
+                nodes.addAll(PnnList.select(v, pnnList));
+            } catch (IllegalArgumentException e) {
+                err().println(e.getMessage());
+                return 1;
+            }
+            if (style().json()) {
+                printJson(StatusFormat.json(v, nodes, false));
+            } else if (style().machine()) {
+                out().print(StatusFormat.nodeMapMachine(nodes, v.myPnn(), style()));
+            } else {
+                out().print(StatusFormat.nodeMap(nodes, v.myPnn(), "all".equals(pnnList), v.nodes().size()));
+            }
+            int flags = 0;
+            for (NodeView n : nodes) {
+                flags |= n.flags();
+            }
+            return flags;
+        }
+    }
+
+    @Command(name = "pnn", description = "Show the PNN of this node.")
+    static final class Pnn extends DaemonCommand {
+        @Override
+        public Integer call() {
+            if (style().json()) {
+                printJson(java.util.Map.of("pnn", api().view().myPnn()));
+            } else {
+                out().println(api().view().myPnn());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "listnodes", description = "List the addresses of all nodes.")
+    static final class ListNodes extends DaemonCommand {
+        @Override
+        public Integer call() {
+            ClusterView v = api().view();
+            List<Object> json = new ArrayList<>();
+            for (NodeView n : v.nodes()) {
+                if (n.deleted()) {
+                    continue;
+                }
+                if (style().json()) {
+                    json.add(java.util.Map.of("pnn", n.pnn(), "address", n.address()));
+                } else if (style().machine()) {
+                    out().print(style().row(n.pnn(), n.address()));
+                } else {
+                    out().println(n.address());
+                }
+            }
+            if (style().json()) {
+                printJson(json);
+            }
+            return 0;
+        }
+    }
+}

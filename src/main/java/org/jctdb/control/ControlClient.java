@@ -1,0 +1,58 @@
+package org.jctdb.control;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Sends one command to a daemon over its control socket and waits, bounded, for the reply. */
+public final class ControlClient {
+    private ControlClient() {
+    }
+
+    /** Thrown when the daemon cannot be reached at all (not running, wrong socket). */
+    public static final class NotRunningException extends IOException {
+        public NotRunningException(Path socket, Throwable cause) {
+            super("Failed to connect to JCTDB daemon (" + socket + ")", cause);
+        }
+    }
+
+    public static ControlReply call(Path socket, List<String> argv, long timeoutMillis) throws IOException {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new NotRunningException(socket, e);
+        }
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(timeoutMillis);
+                channel.close();
+            } catch (InterruptedException | IOException e) {
+                // Reply arrived in time, or the channel is already closed.
+            }
+        }, "jctdb-timeout");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try (channel) {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
+            ControlFrames.writeRequest(out, argv);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
+            return ControlFrames.readReply(in);
+        } catch (IOException e) {
+            if (!watchdog.isAlive()) {
+                throw new IOException("timed out after " + timeoutMillis + " ms waiting for the daemon ("
+                        + socket + ")", e);
+            }
+            throw new IOException("lost connection to the daemon (" + socket + "): " + e.getMessage(), e);
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+}

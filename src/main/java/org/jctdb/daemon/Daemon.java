@@ -1,0 +1,253 @@
+package org.jctdb.daemon;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jctdb.common.Ticker;
+import org.jctdb.config.NodeConfig;
+import org.jctdb.config.NodeEntry;
+import org.jctdb.config.Tunables;
+import org.jctdb.control.ControlReply;
+import org.jctdb.control.ControlServer;
+import org.jctdb.protocol.NodeFlags;
+import org.jctdb.protocol.WireMessage;
+import org.jctdb.transport.MeshSettings;
+import org.jctdb.transport.NodeMesh;
+import org.jctdb.transport.PeerListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's daemon. Every decision runs on the single "core" thread; the mesh, the control
+ * socket and child processes only hand events to it. Commands read the published
+ * {@link ClusterView} snapshot.
+ */
+public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("jctdb.daemon");
+    public static final String VERSION = "0.1.0";
+    private static final long FORWARD_TIMEOUT_MILLIS = 10_000;
+
+    private final NodeConfig config;
+    private final Ticker ticker = Ticker.SYSTEM;
+    private final ScheduledExecutorService core = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jctdb-core");
+        t.setDaemon(true);
+        return t;
+    });
+    private final long startTimeMillis = System.currentTimeMillis();
+    private final CompletableFuture<String> stopped = new CompletableFuture<>();
+    private final Map<Long, CompletableFuture<ControlReply>> pendingForwards = new ConcurrentHashMap<>();
+    private final AtomicLong nextRequestId = new AtomicLong();
+    private Function<List<String>, ControlReply> commands;
+    private NodeMesh mesh;
+    private ControlServer control;
+
+    // State below is touched only on the core thread.
+    private Tunables tunables;
+    private int ownFlags;
+    private long ownStateSequence;
+    private final Map<Integer, Integer> reportedFlags = new HashMap<>();
+    private final Set<Integer> connected = new HashSet<>();
+    private volatile ClusterView view;
+
+    public Daemon(NodeConfig config) {
+        this.config = config;
+        this.tunables = config.tunables();
+        if (config.conf().startAsStopped()) {
+            ownFlags |= NodeFlags.STOPPED;
+        }
+        if (config.conf().startAsDisabled()) {
+            ownFlags |= NodeFlags.PERMANENTLY_DISABLED;
+        }
+        publishView();
+    }
+
+    /** Starts the mesh and the control socket; {@code commands} runs what `jctdb` sends. */
+    public void start(Function<List<String>, ControlReply> commands) throws IOException {
+        this.commands = commands;
+        Map<Integer, InetAddress> peers = new HashMap<>();
+        for (NodeEntry n : config.nodes().nodes()) {
+            n.address().ifPresent(a -> peers.put(n.pnn(), a));
+        }
+        MeshSettings settings = new MeshSettings(config.myPnn(), peers, config.conf().port(),
+                config.nodes().clusterId(), VERSION, tunables.millis("KeepaliveInterval"),
+                tunables.get("KeepaliveLimit"));
+        mesh = new NodeMesh(settings, this, ticker);
+        mesh.start();
+        control = new ControlServer(config.layout().socket(), commands);
+        log.info("node {} ({}) started; {} nodes in the cluster", config.myPnn(),
+                config.myAddress().getHostAddress(), config.nodes().size());
+        config.warnings().forEach(w -> log.warn("{}", w));
+    }
+
+    /** Completes with the reason when the daemon has been asked to stop. */
+    public CompletableFuture<String> stopped() {
+        return stopped;
+    }
+
+    // ---- mesh events: hop to the core thread ----
+
+    @Override
+    public void peerConnected(int pnn) {
+        core.execute(() -> {
+            connected.add(pnn);
+            mesh.send(pnn, new WireMessage.NodeState(config.myPnn(), ownFlags, ownStateSequence));
+            publishView();
+        });
+    }
+
+    @Override
+    public void peerDisconnected(int pnn, String reason) {
+        core.execute(() -> {
+            connected.remove(pnn);
+            publishView();
+        });
+    }
+
+    @Override
+    public void messageReceived(int pnn, WireMessage message) {
+        if (message instanceof WireMessage.ControlRequest) {
+            runForwarded(pnn, (WireMessage.ControlRequest) message);
+        } else if (message instanceof WireMessage.ControlReply) {
+            WireMessage.ControlReply r = (WireMessage.ControlReply) message;
+            CompletableFuture<ControlReply> f = pendingForwards.remove(r.id());
+            if (f != null) {
+                f.complete(new ControlReply(r.exitCode(), r.stdout(), r.stderr()));
+            }
+        } else if (message instanceof WireMessage.NodeState) {
+            WireMessage.NodeState s = (WireMessage.NodeState) message;
+            core.execute(() -> {
+                if (s.pnn() != pnn) {
+                    log.warn("node {} sent the state of node {}; ignored", pnn, s.pnn());
+                    return;
+                }
+                reportedFlags.put(pnn, s.flags() & ~NodeFlags.DISCONNECTED);
+                publishView();
+            });
+        } else {
+            log.debug("node {} sent {}; not handled yet", pnn, message.getClass().getSimpleName());
+        }
+    }
+
+    /** Forwarded commands run off the core thread, like local ones, and reply over the mesh. */
+    private void runForwarded(int pnn, WireMessage.ControlRequest request) {
+        CompletableFuture.supplyAsync(() -> commands.apply(request.argv()))
+                .exceptionally(e -> ControlReply.error(1, "command failed on node " + config.myPnn() + ": " + e))
+                .thenAccept(r -> mesh.send(pnn, new WireMessage.ControlReply(request.id(), r.exitCode(),
+                        r.stdout(), r.stderr())));
+    }
+
+    // ---- state ----
+
+    private void setOwnFlags(int flags) {
+        if (flags == ownFlags) {
+            return;
+        }
+        ownFlags = flags;
+        ownStateSequence++;
+        mesh.broadcast(new WireMessage.NodeState(config.myPnn(), ownFlags, ownStateSequence));
+        publishView();
+    }
+
+    private void publishView() {
+        List<NodeView> nodes = new ArrayList<>();
+        for (NodeEntry n : config.nodes().nodes()) {
+            int flags;
+            if (n.deleted()) {
+                flags = NodeFlags.DELETED;
+            } else if (n.pnn() == config.myPnn()) {
+                flags = ownFlags;
+            } else if (connected.contains(n.pnn())) {
+                flags = reportedFlags.getOrDefault(n.pnn(), 0);
+            } else {
+                flags = reportedFlags.getOrDefault(n.pnn(), 0) | NodeFlags.DISCONNECTED;
+            }
+            nodes.add(new NodeView(n.pnn(), n.addressText(), flags));
+        }
+        view = new ClusterView(config.myPnn(), nodes, ClusterView.INVALID_GENERATION, List.of(), 1, -1,
+                startTimeMillis, 0, 0, config.conf().clusterLock());
+    }
+
+    // ---- DaemonApi ----
+
+    @Override
+    public ClusterView view() {
+        return view;
+    }
+
+    @Override
+    public NodeConfig config() {
+        return config;
+    }
+
+    @Override
+    public Tunables tunables() {
+        return tunables;
+    }
+
+    @Override
+    public CompletableFuture<Void> setTunable(String name, long value) {
+        return CompletableFuture.runAsync(() -> {
+            tunables = tunables.with(name, value);
+            log.info("tunable {} set to {}", name, value);
+        }, core);
+    }
+
+    @Override
+    public CompletableFuture<ControlReply> forward(int pnn, List<String> argv) {
+        long id = nextRequestId.incrementAndGet();
+        CompletableFuture<ControlReply> reply = new CompletableFuture<>();
+        pendingForwards.put(id, reply);
+        if (!mesh.send(pnn, new WireMessage.ControlRequest(id, argv))) {
+            pendingForwards.remove(id);
+            return CompletableFuture.failedFuture(new IOException("node " + pnn + " is not connected"));
+        }
+        return reply.orTimeout(FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> pendingForwards.remove(id));
+    }
+
+    @Override
+    public int clients() {
+        return control == null ? 0 : control.clients();
+    }
+
+    @Override
+    public long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public void shutdown(String why) {
+        log.info("shutting down: {}", why);
+        // Let the reply to the command that asked for this go out first.
+        core.schedule(() -> stopped.complete(why), 100, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (control != null) {
+            control.close();
+        }
+        if (mesh != null) {
+            mesh.close();
+        }
+        core.shutdownNow();
+    }
+}

@@ -1,0 +1,31 @@
+package org.jctdb.daemon;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jctdb.config.NodeConfig;
+import org.jctdb.config.Tunables;
+import org.jctdb.control.ControlReply;
+
+/** What commands may ask of a running daemon. Queries read snapshots; changes go through the decision thread. */
+public interface DaemonApi {
+    ClusterView view();
+
+    NodeConfig config();
+
+    Tunables tunables();
+
+    CompletableFuture<Void> setTunable(String name, long value);
+
+    /** Runs a command on another node and returns what it printed; fails if that node is unreachable. */
+    CompletableFuture<ControlReply> forward(int pnn, List<String> argv);
+
+    /** Control clients connected right now. */
+    int clients();
+
+    long pid();
+
+    String version();
+
+    /** Stops this daemon after the reply to the current command has been sent. */
+    void shutdown(String why);
+}

@@ -1,0 +1,8 @@
+package org.jctdb.protocol;
+
+/** A frame from a peer that is not a valid message. The peer is dropped; nothing else breaks. */
+public final class BadMessageException extends Exception {
+    public BadMessageException(String message) {
+        super(message);
+    }
+}

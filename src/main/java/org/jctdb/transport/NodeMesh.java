@@ -1,0 +1,233 @@
+package org.jctdb.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jctdb.common.Ticker;
+import org.jctdb.protocol.WireCodec;
+import org.jctdb.protocol.WireMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection between every pair of nodes: the node with the lower PNN connects, the
+ * higher one accepts. Frames carry a 4-byte length and at most {@link WireCodec#MAX_FRAME_BYTES}.
+ * A peer is connected once both sides have exchanged a valid {@link WireMessage.Hello}; it is
+ * disconnected when its connection closes or it stays silent past the keepalive limit.
+ * All link state is touched only on the single I/O thread.
+ */
+public final class NodeMesh implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("jctdb.transport");
+    private static final long MAX_BACKOFF_MILLIS = 1000;
+
+    private final MeshSettings settings;
+    private final PeerListener listener;
+    private final Ticker ticker;
+    private final WireCodec codec = new WireCodec();
+    private final FrameCodec frameCodec;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Map<Integer, Link> links = new HashMap<>();
+    private final Map<Integer, Long> backoff = new HashMap<>();
+    private final Set<Integer> connected = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private Channel server;
+
+    /** A handshaken connection to one peer, with the times last heard from and last written to. */
+    static final class Link {
+        final Channel channel;
+        long lastRx;
+        long lastTx;
+
+        Link(Channel channel, long now) {
+            this.channel = channel;
+            this.lastRx = now;
+            this.lastTx = now;
+        }
+    }
+
+    public NodeMesh(MeshSettings settings, PeerListener listener, Ticker ticker) {
+        this.settings = settings;
+        this.listener = listener;
+        this.ticker = ticker;
+        this.frameCodec = new FrameCodec(codec);
+    }
+
+    /** Starts listening and connecting; fails with a clear message if the address cannot be bound. */
+    public void start() throws IOException {
+        InetSocketAddress local = new InetSocketAddress(settings.myAddress(), settings.port());
+        ServerBootstrap sb = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer(Optional.empty()));
+        ChannelFuture bound = sb.bind(local).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IOException("cannot listen on " + local.getAddress().getHostAddress() + ":"
+                    + settings.port() + ": " + bound.cause().getMessage(), bound.cause());
+        }
+        server = bound.channel();
+        long tick = Math.max(20, Math.min(250, settings.keepaliveMillis() / 4));
+        group.scheduleAtFixedRate(this::keepaliveTick, tick, tick, TimeUnit.MILLISECONDS);
+        for (int pnn : settings.peers().keySet()) {
+            if (pnn > settings.myPnn()) {
+                group.execute(() -> connect(pnn));
+            }
+        }
+    }
+
+    /** Sends to one peer if it is connected; returns false (and drops the message) if it is not. */
+    public boolean send(int pnn, WireMessage message) {
+        if (!connected.contains(pnn)) {
+            return false;
+        }
+        group.execute(() -> {
+            Link link = links.get(pnn);
+            if (link != null) {
+                link.lastTx = ticker.nowMillis();
+                link.channel.writeAndFlush(message);
+            }
+        });
+        return true;
+    }
+
+    public void broadcast(WireMessage message) {
+        for (int pnn : connected) {
+            send(pnn, message);
+        }
+    }
+
+    /** The peers currently connected and handshaken. */
+    public Set<Integer> connectedPeers() {
+        return Set.copyOf(connected);
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(Optional<Integer> outboundTo) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline()
+                        .addLast(new LengthFieldBasedFrameDecoder(WireCodec.MAX_FRAME_BYTES, 0, 4, 0, 4, true))
+                        .addLast(new LengthFieldPrepender(4))
+                        .addLast(frameCodec)
+                        .addLast(new PeerHandler(NodeMesh.this, outboundTo));
+            }
+        };
+    }
+
+    private void connect(int pnn) {
+        if (closed || links.containsKey(pnn)) {
+            return;
+        }
+        InetAddress remote = settings.peers().get(pnn);
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1000, settings.silenceLimitMillis()))
+                .handler(initializer(Optional.of(pnn)))
+                // Bind to our node address so the peer sees the address it has in its nodes file.
+                .connect(new InetSocketAddress(remote, settings.port()),
+                        new InetSocketAddress(settings.myAddress(), 0))
+                .addListener((ChannelFuture f) -> {
+                    if (!f.isSuccess()) {
+                        log.debug("connect to node {} ({}) failed: {}", pnn, remote.getHostAddress(),
+                                f.cause().getMessage());
+                        scheduleReconnect(pnn);
+                    }
+                });
+    }
+
+    void scheduleReconnect(int pnn) {
+        if (closed || pnn < settings.myPnn()) {
+            return;
+        }
+        long delay = backoff.merge(pnn, 100L, (old, d) -> Math.min(MAX_BACKOFF_MILLIS, old * 2));
+        group.schedule(() -> connect(pnn), delay, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- called by PeerHandler on the I/O thread ----
+
+    MeshSettings settings() {
+        return settings;
+    }
+
+    long now() {
+        return ticker.nowMillis();
+    }
+
+    void registered(int pnn, Channel channel) {
+        Link old = links.put(pnn, new Link(channel, ticker.nowMillis()));
+        backoff.remove(pnn);
+        if (old != null) {
+            log.info("node {} reconnected; closing its previous connection", pnn);
+            PeerHandler.closeWithReason(old.channel, "replaced by a new connection");
+            listener.peerDisconnected(pnn, "reconnected");
+        }
+        connected.add(pnn);
+        log.info("node {} ({}) connected", pnn, settings.peers().get(pnn).getHostAddress());
+        listener.peerConnected(pnn);
+    }
+
+    void received(int pnn, WireMessage message) {
+        Link link = links.get(pnn);
+        if (link != null) {
+            link.lastRx = ticker.nowMillis();
+        }
+        if (!(message instanceof WireMessage.Keepalive)) {
+            listener.messageReceived(pnn, message);
+        }
+    }
+
+    void closed(int pnn, Channel channel, String reason) {
+        Link link = links.get(pnn);
+        if (link == null || link.channel != channel) {
+            return;
+        }
+        links.remove(pnn);
+        connected.remove(pnn);
+        log.warn("node {} ({}) disconnected: {}", pnn, settings.peers().get(pnn).getHostAddress(), reason);
+        listener.peerDisconnected(pnn, reason);
+    }
+
+    private void keepaliveTick() {
+        long now = ticker.nowMillis();
+        for (var e : Map.copyOf(links).entrySet()) {
+            Link link = e.getValue();
+            long silent = now - link.lastRx;
+            if (silent > settings.silenceLimitMillis()) {
+                PeerHandler.closeWithReason(link.channel, "sent nothing for " + silent + " ms (KeepaliveInterval x KeepaliveLimit = "
+                        + settings.silenceLimitMillis() + " ms)");
+            } else if (now - link.lastTx >= settings.keepaliveMillis()) {
+                link.lastTx = now;
+                link.channel.writeAndFlush(new WireMessage.Keepalive());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (server != null) {
+            server.close();
+        }
+        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+}

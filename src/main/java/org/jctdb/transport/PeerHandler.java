@@ -1,0 +1,142 @@
+package org.jctdb.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.AttributeKey;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jctdb.protocol.BadMessageException;
+import org.jctdb.protocol.WireMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's life: the handshake (who is this, same cluster?), then messages handed to
+ * the mesh. Anything unexpected closes this connection only, with a log line naming the peer.
+ */
+final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
+    private static final Logger log = LoggerFactory.getLogger("jctdb.transport");
+    private static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("jctdb.closeReason");
+
+    private final NodeMesh mesh;
+    private final Optional<Integer> outboundTo;
+    private int pnn = -1;
+    private String peerName = "?";
+    private ScheduledFuture<?> handshakeTimer;
+
+    PeerHandler(NodeMesh mesh, Optional<Integer> outboundTo) {
+        this.mesh = mesh;
+        this.outboundTo = outboundTo;
+    }
+
+    static void closeWithReason(Channel channel, String reason) {
+        channel.attr(CLOSE_REASON).setIfAbsent(reason);
+        channel.close();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        MeshSettings s = mesh.settings();
+        InetAddress remote = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        peerName = remote.getHostAddress();
+        if (outboundTo.isEmpty() && !s.peers().containsValue(remote)) {
+            log.warn("refused connection from {}: address is not in the nodes file", peerName);
+            ctx.close();
+            return;
+        }
+        long limit = Math.max(1000, s.silenceLimitMillis());
+        handshakeTimer = ctx.executor().schedule(() -> closeWithReason(ctx.channel(),
+                "no handshake within " + limit + " ms"), limit, TimeUnit.MILLISECONDS);
+        if (outboundTo.isPresent()) {
+            ctx.writeAndFlush(hello(s));
+        }
+    }
+
+    private static WireMessage.Hello hello(MeshSettings s) {
+        return new WireMessage.Hello(s.myPnn(), s.clusterId(), s.version());
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WireMessage msg) {
+        if (pnn >= 0) {
+            mesh.received(pnn, msg);
+            return;
+        }
+        Optional<String> refusal = checkHello(ctx, msg);
+        if (refusal.isPresent()) {
+            log.warn("refused node at {}: {}", peerName, refusal.get());
+            closeWithReason(ctx.channel(), refusal.get());
+            return;
+        }
+        pnn = ((WireMessage.Hello) msg).pnn();
+        peerName = "node " + pnn + " (" + peerName + ")";
+        handshakeTimer.cancel(false);
+        if (outboundTo.isEmpty()) {
+            ctx.writeAndFlush(hello(mesh.settings()));
+        }
+        mesh.registered(pnn, ctx.channel());
+    }
+
+    private Optional<String> checkHello(ChannelHandlerContext ctx, WireMessage msg) {
+        MeshSettings s = mesh.settings();
+        if (!(msg instanceof WireMessage.Hello)) {
+            return Optional.of("first message was " + msg.getClass().getSimpleName() + ", not hello");
+        }
+        WireMessage.Hello h = (WireMessage.Hello) msg;
+        if (!h.clusterId().equals(s.clusterId())) {
+            return Optional.of("it has a different nodes file (cluster id " + h.clusterId()
+                    + ", ours " + s.clusterId() + ")");
+        }
+        InetAddress remote = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        InetAddress expected = s.peers().get(h.pnn());
+        if (expected == null || h.pnn() == s.myPnn()) {
+            return Optional.of("it claims PNN " + h.pnn() + ", which is not another live node here");
+        }
+        if (outboundTo.isPresent() && outboundTo.get() != h.pnn()) {
+            return Optional.of("expected node " + outboundTo.get() + " but it claims PNN " + h.pnn());
+        }
+        if (outboundTo.isEmpty()) {
+            if (!expected.equals(remote)) {
+                return Optional.of("it claims PNN " + h.pnn() + " whose address is " + expected.getHostAddress());
+            }
+            if (h.pnn() > s.myPnn()) {
+                return Optional.of("node " + h.pnn() + " connected to us, but the lower PNN connects");
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        String reason = Optional.ofNullable(ctx.channel().attr(CLOSE_REASON).get()).orElse("connection closed");
+        if (pnn >= 0) {
+            mesh.closed(pnn, ctx.channel(), reason);
+        }
+        outboundTo.ifPresent(mesh::scheduleReconnect);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String why;
+        if (cause instanceof TooLongFrameException) {
+            why = "sent an oversized frame (" + cause.getMessage() + ")";
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof BadMessageException) {
+            why = "sent a bad message: " + cause.getCause().getMessage();
+        } else {
+            why = "connection error: " + cause.getMessage();
+        }
+        log.warn("dropping connection to {}: {}", peerName, why);
+        closeWithReason(ctx.channel(), why);
+    }
+
+}

@@ -1,0 +1,15 @@
+package org.jctdb.transport;
+
+import org.jctdb.protocol.WireMessage;
+
+/**
+ * What the mesh tells its owner. Called on the mesh's I/O thread: implementations hand the
+ * event to the daemon's decision thread and return at once.
+ */
+public interface PeerListener {
+    void peerConnected(int pnn);
+
+    void peerDisconnected(int pnn, String reason);
+
+    void messageReceived(int pnn, WireMessage message);
+}
