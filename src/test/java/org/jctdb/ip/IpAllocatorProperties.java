@@ -28,7 +28,7 @@ class IpAllocatorProperties {
     Arbitrary<AllocationInput> clusters() {
         return Arbitraries.integers().between(1, 7).flatMap(numNodes -> {
             Arbitrary<List<NodeState>> nodes = Combinators.combine(
-                    Arbitraries.of(FLAG_CHOICES.length == 0 ? null : toList(FLAG_CHOICES)),
+                    Arbitraries.of(toList(FLAG_CHOICES)),
                     Arbitraries.integers().between(0, 9))
                     .as((flags, r) -> new NodeState(flags, r == 0 ? RunState.STARTUP : RunState.RUNNING))
                     .list().ofSize(numNodes);
