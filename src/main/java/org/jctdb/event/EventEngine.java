@@ -67,6 +67,7 @@ public final class EventEngine implements AutoCloseable {
     private final Map<String, Hang> stuck = new ConcurrentHashMap<>();
     private final Set<String> countedUnkillable = ConcurrentHashMap.newKeySet();
     private final AtomicInteger unkillableCount = new AtomicInteger();
+    private final AtomicInteger activeKills = new AtomicInteger();
 
     /**
      * @param scheduler runs the engine's tasks and timers; at least one thread; shared use is fine
@@ -123,6 +124,11 @@ public final class EventEngine implements AutoCloseable {
     /** Script runs currently known to be stuck, by script name. */
     public Map<String, Hang> stuckRuns() {
         return Map.copyOf(stuck);
+    }
+
+    /** Kill sequences (TERM, grace, KILL, check) still running; for orderly shutdown and tests. */
+    public int killsInProgress() {
+        return activeKills.get();
     }
 
     public ScriptDirectory scripts() {
@@ -271,6 +277,8 @@ public final class EventEngine implements AutoCloseable {
     void terminate(ScriptSlot slot, Event event, boolean debug) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         slot.killDone = done;
+        activeKills.incrementAndGet();
+        done.whenComplete((v, t) -> activeKills.decrementAndGet());
         CompletableFuture<String> debugOut = debug && event != null ? runDebug(slot, event)
                 : CompletableFuture.completedFuture("");
         debugOut.thenComposeAsync(out -> {
