@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class ScriptDirectory {
     public static final String SUFFIX = ".script";
-    private static final Pattern NAME = Pattern.compile("[0-9][0-9]\\.[^/\\s]+");
+    private static final Pattern NAME_PREFIX = Pattern.compile("[0-9][0-9]\\.");
 
     /** A script found in a directory: name without suffix, full path, executable or not. */
     public record Script(String name, Path path, boolean enabled) {
@@ -55,8 +55,12 @@ public final class ScriptDirectory {
         return list(eventDir);
     }
 
+    /** "NN.rest": two digits, a dot, then at least one character that is not '/', blank or control. */
     public static boolean validName(String name) {
-        return NAME.matcher(name).matches();
+        if (!NAME_PREFIX.matcher(name).lookingAt() || name.length() < 4) {
+            return false;
+        }
+        return name.substring(3).chars().noneMatch(c -> c == '/' || Character.isWhitespace(c) || Character.isISOControl(c));
     }
 
     static List<Script> list(Path dir) throws IOException {
