@@ -185,7 +185,8 @@ class EventEngineIT {
     void stillAlivePreviousRunIsNotStartedAgain() throws Exception {
         Path count = tmp.resolve("starts");
         // exits at once but leaves a background child in its session, like the seed's `stat &`
-        fx.script("01.reclock", "echo x >> " + count + "; sleep 1000 & exit 0");
+        Path leftover = tmp.resolve("leftover.pid");
+        fx.script("01.reclock", "echo x >> " + count + "; sleep 1000 & echo $! > " + leftover + "; exit 0");
         fx.start();
 
         EventReply.Completed first = (EventReply.Completed) fx.run(Event.MONITOR, 5_000);
@@ -208,6 +209,8 @@ class EventEngineIT {
         assertThat(third.scripts().get(0).status()).isEqualTo(ScriptStatus.OK);
         assertThat(Files.readAllLines(count)).hasSize(2);
         assertThat(fx.engine.stuckRuns()).isEmpty();
+        // the third run left its own background sleep; leftovers are only reaped at the next run
+        ProcessHandle.of(Long.parseLong(Files.readString(leftover).trim())).ifPresent(ProcessHandle::destroyForcibly);
     }
 
     @Test
