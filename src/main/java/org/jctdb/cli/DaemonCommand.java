@@ -4,23 +4,24 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.jctdb.daemon.DaemonApi;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** A command that runs inside the daemon: it reads the daemon's state and prints to the caller. */
 abstract class DaemonCommand implements Callable<Integer> {
-    @ParentCommand
-    JctdbCommand root;
-
     @Spec
     CommandSpec spec;
 
+    /** The top of the command tree, which holds the global options and the daemon. */
+    JctdbCommand root() {
+        return (JctdbCommand) spec.root().userObject();
+    }
+
     DaemonApi api() {
-        return root.api;
+        return root().api;
     }
 
     OutputStyle style() {
-        return root.style();
+        return root().style();
     }
 
     PrintWriter out() {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
                 StatusCommands.ListNodes.class, DaemonCommands.Uptime.class, DaemonCommands.Version.class,
                 DaemonCommands.Ping.class, DaemonCommands.GetPid.class, DaemonCommands.GetReclock.class,
                 DaemonCommands.Shutdown.class, TunableCommands.ListVars.class, TunableCommands.GetVar.class,
-                TunableCommands.SetVar.class,
+                TunableCommands.SetVar.class, EventCommands.EventRoot.class, EventCommands.ScriptStatus.class,
         })
 public final class JctdbCommand implements Callable<Integer> {
     final DaemonApi api;

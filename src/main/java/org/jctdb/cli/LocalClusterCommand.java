@@ -128,7 +128,8 @@ final class LocalClusterCommand implements Callable<Integer> {
             while (System.nanoTime() < deadline) {
                 int seen = connectedNodes(lc);
                 if (seen != lastShown) {
-                    out.printf("Waiting for nodes to connect: %d of %d nodes see all others%n", seen, nodes);
+                    out.printf("Waiting for nodes to connect: %d of %d nodes see all others connected and healthy%n",
+                            seen, nodes);
                     out.flush();
                     lastShown = seen;
                 }
@@ -144,13 +145,13 @@ final class LocalClusterCommand implements Callable<Integer> {
             return false;
         }
 
-        /** How many nodes see every other node connected. */
+        /** How many nodes see every node connected and healthy (monitor passed): all flag columns 0. */
         private int connectedNodes(LocalCluster lc) {
             int ok = 0;
             for (int k = 0; k < nodes; k++) {
                 Optional<ControlReply> r = query(lc.socket(k), "-X", "status");
                 if (r.isPresent() && r.get().exitCode() == 0 && r.get().stdout().lines().skip(1)
-                        .allMatch(l -> l.split("\\|", -1)[3].equals("0"))) {
+                        .allMatch(l -> l.matches("\\|\\d+\\|[^|]+\\|0\\|0\\|0\\|0\\|0\\|0\\|0\\|0\\|[YN]\\|"))) {
                     ok++;
                 }
             }

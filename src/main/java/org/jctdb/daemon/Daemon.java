@@ -53,6 +53,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private Function<List<String>, ControlReply> commands;
     private NodeMesh mesh;
     private ControlServer control;
+    private EventLifecycle events;
 
     // State below is touched only on the core thread.
     private Tunables tunables;
@@ -71,11 +72,13 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         if (config.conf().startAsDisabled()) {
             ownFlags |= NodeFlags.PERMANENTLY_DISABLED;
         }
+        // As in CTDB, a node is unhealthy until its first monitor event succeeds.
+        ownFlags |= NodeFlags.UNHEALTHY;
         publishView();
     }
 
     /** Starts the mesh and the control socket; {@code commands} runs what `jctdb` sends. */
-    public void start(Function<List<String>, ControlReply> commands) throws IOException {
+    public void start(Function<List<String>, ControlReply> commands, java.nio.file.Path jctdbCommand) throws IOException {
         this.commands = commands;
         Map<Integer, InetAddress> peers = new HashMap<>();
         for (NodeEntry n : config.nodes().nodes()) {
@@ -87,6 +90,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         mesh = new NodeMesh(settings, this, ticker);
         mesh.start();
         control = new ControlServer(config.layout().socket(), commands);
+        events = new EventLifecycle(config, () -> tunables, core, this::setHealthy, this::shutdown);
+        events.start(jctdbCommand);
         log.info("node {} ({}) started; {} nodes in the cluster", config.myPnn(),
                 config.myAddress().getHostAddress(), config.nodes().size());
         config.warnings().forEach(w -> log.warn("{}", w));
@@ -150,6 +155,14 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     }
 
     // ---- state ----
+
+    private void setHealthy(boolean healthy) {
+        int flags = healthy ? ownFlags & ~NodeFlags.UNHEALTHY : ownFlags | NodeFlags.UNHEALTHY;
+        if (flags != ownFlags) {
+            log.info("node {} is now {}", config.myPnn(), healthy ? "HEALTHY" : "UNHEALTHY (monitor event failed)");
+        }
+        setOwnFlags(flags);
+    }
 
     private void setOwnFlags(int flags) {
         if (flags == ownFlags) {
@@ -219,6 +232,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     }
 
     @Override
+    public java.util.Optional<org.jctdb.event.EventEngine> events() {
+        return java.util.Optional.ofNullable(events).map(EventLifecycle::engine);
+    }
+
+    @Override
     public int clients() {
         return control == null ? 0 : control.clients();
     }
@@ -242,6 +260,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
 
     @Override
     public void close() {
+        if (events != null) {
+            events.close();
+        }
         if (control != null) {
             control.close();
         }

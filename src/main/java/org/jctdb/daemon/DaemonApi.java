@@ -19,6 +19,9 @@ public interface DaemonApi {
     /** Runs a command on another node and returns what it printed; fails if that node is unreachable. */
     CompletableFuture<ControlReply> forward(int pnn, List<String> argv);
 
+    /** The event script engine, once the daemon has started it. */
+    java.util.Optional<org.jctdb.event.EventEngine> events();
+
     /** Control clients connected right now. */
     int clients();
 

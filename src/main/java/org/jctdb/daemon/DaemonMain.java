@@ -61,7 +61,8 @@ public final class DaemonMain {
         try {
             Files.createDirectories(layout.runDir());
             Files.writeString(layout.pidFile(), daemon.pid() + "\n");
-            daemon.start(new CommandRunner(daemon));
+            daemon.start(new CommandRunner(daemon), Path.of(System.getProperty("jctdb.home", "."))
+                    .toAbsolutePath().normalize().resolve("bin").resolve("jctdb"));
         } catch (IOException e) {
             log.error("cannot start: {}", e.getMessage());
             daemon.close();

@@ -1,0 +1,161 @@
+package org.jctdb.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jctdb.common.Ticker;
+import org.jctdb.config.NodeConfig;
+import org.jctdb.config.Tunables;
+import org.jctdb.event.EngineConfig;
+import org.jctdb.event.Event;
+import org.jctdb.event.EventEngine;
+import org.jctdb.event.EventPolicy;
+import org.jctdb.event.EventReply;
+import org.jctdb.event.EventRequest;
+import org.jctdb.event.Hang;
+import org.jctdb.event.MonitorTimeoutTracker;
+import org.jctdb.event.ScriptDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * Drives a node's event scripts through their life as ctdbd does: init and setup (a failure
+ * stops the daemon), startup (retried until it succeeds), then monitor every MonitorInterval,
+ * whose verdict sets the node's health. Verdicts are handed to the core thread.
+ */
+final class EventLifecycle implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("jctdb.event");
+    private static final long STARTUP_RETRY_MILLIS = 5_000;
+
+    private final NodeConfig config;
+    private final Supplier<Tunables> tunables;
+    private final Executor core;
+    private final Consumer<Boolean> healthy;
+    private final Consumer<String> stopDaemon;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jctdb-events");
+        t.setDaemon(true);
+        return t;
+    });
+    private final MonitorTimeoutTracker monitorTracker = new MonitorTimeoutTracker();
+    private EventEngine engine;
+    private volatile boolean closed;
+
+    EventLifecycle(NodeConfig config, Supplier<Tunables> tunables, Executor core, Consumer<Boolean> healthy,
+                   Consumer<String> stopDaemon) {
+        this.config = config;
+        this.tunables = tunables;
+        this.core = core;
+        this.healthy = healthy;
+        this.stopDaemon = stopDaemon;
+    }
+
+    EventEngine engine() {
+        return engine;
+    }
+
+    void start(Path jctdbCommand) throws IOException {
+        Path helpers = config.layout().varDir().resolve("helpers");
+        writeCtdbConfigHelper(helpers, jctdbCommand);
+        EngineConfig cfg = EngineConfig.defaults(config.layout().base(), jctdbCommand, helpers, config.layout().varDir())
+                .withDebugScript(config.conf().eventDebugScript().orElse(null))
+                .withLogging(Level.valueOf(Logging.map(config.conf().scriptLogLevel()).toString()),
+                        EngineConfig.DEFAULT_OUTPUT_LIMIT)
+                .withExtraEnv(Map.of("CTDB_SOCKET", config.layout().socket().toString()));
+        engine = new EventEngine(cfg, new ScriptDirectory(cfg.eventDir(), null), scheduler, Ticker.SYSTEM,
+                Clock.systemDefaultZone(), new EventEngine.Listener() {
+                    @Override
+                    public void hang(String script, Hang hang) {
+                        log.error("event script {} is hung: {}", script, hang);
+                    }
+                });
+        runOnce(Event.INIT).thenCompose(ok -> ok ? runOnce(Event.SETUP) : java.util.concurrent.CompletableFuture.completedFuture(false))
+                .thenAccept(ok -> {
+                    if (ok) {
+                        startup();
+                    }
+                });
+    }
+
+    /** Runs init or setup; a failure stops the daemon, as in CTDB. */
+    private java.util.concurrent.CompletableFuture<Boolean> runOnce(Event event) {
+        return engine.run(request(event)).thenApply(reply -> {
+            if (!EventPolicy.succeeded(reply)) {
+                log.error("{} event failed ({}); stopping the daemon", event.wireName(), describe(reply));
+                stopDaemon.accept(event.wireName() + " event failed");
+                return false;
+            }
+            return true;
+        });
+    }
+
+    private void startup() {
+        if (closed) {
+            return;
+        }
+        engine.run(request(Event.STARTUP)).thenAccept(reply -> {
+            if (EventPolicy.succeeded(reply)) {
+                log.info("startup event OK; monitoring every {} s", tunables.get().get("MonitorInterval"));
+                monitor();
+            } else {
+                log.error("startup event failed ({}); retrying in {} s", describe(reply), STARTUP_RETRY_MILLIS / 1000);
+                scheduler.schedule(this::startup, STARTUP_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private void monitor() {
+        if (closed) {
+            return;
+        }
+        engine.run(request(Event.MONITOR)).thenAccept(reply -> {
+            MonitorTimeoutTracker.Verdict v = monitorTracker.onMonitor(reply,
+                    (int) tunables.get().get("MonitorTimeoutCount"));
+            if (v != MonitorTimeoutTracker.Verdict.UNCHANGED) {
+                boolean ok = v == MonitorTimeoutTracker.Verdict.HEALTHY;
+                core.execute(() -> healthy.accept(ok));
+            }
+            long interval = Math.max(1, tunables.get().get("MonitorInterval"));
+            scheduler.schedule(this::monitor, interval, TimeUnit.SECONDS);
+        });
+    }
+
+    private EventRequest request(Event event) {
+        return new EventRequest(event, java.util.List.of(), tunables.get().millis("EventScriptTimeout"), false, -1);
+    }
+
+    static String describe(EventReply reply) {
+        if (reply instanceof EventReply.Completed) {
+            EventReply.Completed c = (EventReply.Completed) reply;
+            return c.timedOut() ? "timed out" : "status " + c.summary();
+        }
+        return reply.getClass().getSimpleName().toLowerCase();
+    }
+
+    /** Scripts call ctdb-config from CTDB_HELPER_BINDIR; ours answers through `jctdb config`. */
+    private static void writeCtdbConfigHelper(Path dir, Path jctdbCommand) throws IOException {
+        Files.createDirectories(dir);
+        Path helper = dir.resolve("ctdb-config");
+        Files.writeString(helper, "#!/bin/sh\nexec \"" + jctdbCommand + "\" config \"$@\"\n");
+        Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (engine != null) {
+            engine.close();
+        }
+        scheduler.shutdownNow();
+    }
+}
