@@ -147,6 +147,24 @@ class ClusterFsIT {
     }
 
     @Test
+    void aFrozenCallOnAnOpenFileDoesNotBlockOtherNodesRenamingIt() throws Exception {
+        Nodes n = twoNodes();
+        LockHolder holder = track(LockHolder.start(probe, file));
+        assertThat(holder.nextLine()).startsWith("locked");
+        fs.registerNode("A", holder.pid());
+        fs.freeze("A");
+        holder.send("read");
+        await().atMost(WAIT).until(() -> blockedInDaemon("A") == 1);
+
+        Job rename = n.b.run("mv " + file + " " + file + ".new");
+        await().atMost(WAIT).until(() -> rename.exitCode().isPresent());
+        assertThat(rename.exitCode()).as(rename.output()).contains(0);
+
+        fs.thaw("A");
+        assertThat(holder.nextLine()).isEqualTo("read 1 bytes");
+    }
+
+    @Test
     void freezeAllHoldsEveryCallerAndThawAllLeavesNodeFreezesInPlace() throws Exception {
         Nodes n = twoNodes();
         fs.freeze("A");
@@ -304,9 +322,13 @@ class ClusterFsIT {
         }
 
         String command(String cmd) throws IOException, InterruptedException {
+            send(cmd);
+            return nextLine();
+        }
+
+        void send(String cmd) throws IOException {
             stdin.write((cmd + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
-            return nextLine();
         }
 
         void exitAndWait() throws IOException, InterruptedException {

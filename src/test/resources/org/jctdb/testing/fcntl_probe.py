@@ -4,6 +4,7 @@
 #                    touch - fork+exec a child that inherits the locked fd and opens, reads
 #                            and closes the file itself (the bindfs failure mode)
 #                    exec  - re-exec this very process, keeping the locked fd
+#                    read  - read the file through the locked fd, print "read N bytes"
 #                    exit  - exit without unlocking (the kernel must release the lock)
 #   held FD PATH     (after exec) continue holding through FD
 #   try PATH         print "free" or "busy pid=HOLDER"; never blocks
@@ -50,6 +51,8 @@ def serve(fd, path):
         elif cmd == "exec":
             os.set_inheritable(fd, True)
             os.execv(PY, [PY, ME, "held", str(fd), path])
+        elif cmd == "read":
+            say("read %d bytes" % len(os.pread(fd, 100, 0)))
         elif cmd == "exit":
             os._exit(0)
         else:
