@@ -1,0 +1,531 @@
+package org.jctdb.leader;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.random.RandomGenerator;
+import org.jctdb.leader.Effect.Level;
+import org.jctdb.leader.LeaderMessage.Phase;
+import org.jctdb.protocol.NodeFlags;
+
+/**
+ * The election and recovery logic of one node, as a pure state machine. Every input method takes
+ * the current monotonic time and returns the effects the shell must carry out, in order. Not
+ * thread-safe: the daemon calls it from its single decider thread only.
+ *
+ * <p>The participant half (following a leader's recovery) lives in {@link Participant}; this
+ * class holds the election, the lock and the leader's side of recovery.
+ */
+public final class LeaderCore {
+    private final LeaderConfig cfg;
+    private final RandomGenerator random;
+    private final int me;
+    private final Participant participant;
+
+    private int ownFlags;
+    private final Set<Integer> connected = new TreeSet<>();
+    private final Map<Integer, Integer> peerFlags = new HashMap<>();
+    private final Map<Integer, Boolean> peerCanLead = new HashMap<>();
+
+    private Role role = Role.FOLLOWER;
+    private int leader = -1;
+    private long seenGeneration = Generation.NONE;
+    private long lastLeaderHeardAt;
+    private long electionNotBefore;
+    private long lastCandidateSentAt;
+
+    private boolean lockHeld;
+    private boolean lockUnresponsive;
+    private long lockRequestedAt;
+    private int lockFailures;
+    private boolean contentionLogged;
+
+    private long myGeneration = Generation.NONE;
+    private long lastAnnounceAt;
+    private RecoveryRun run;
+    private boolean recoveryNeeded;
+    private long recoveryNotBefore;
+
+    /** A fresh core; it waits two announce intervals to hear a leader before racing for one. */
+    public LeaderCore(LeaderConfig cfg, RandomGenerator random, long now) {
+        this.cfg = cfg;
+        this.random = random;
+        this.me = cfg.pnn();
+        this.participant = new Participant(me);
+        this.lastLeaderHeardAt = now;
+        this.electionNotBefore = now + 2 * cfg.announceIntervalMs();
+        this.lastCandidateSentAt = now;
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** Call at least every few hundred milliseconds. */
+    public List<Effect> tick(long now) {
+        List<Effect> out = new ArrayList<>();
+        if (now - lastCandidateSentAt >= cfg.leaderTimeoutMs()) {
+            lastCandidateSentAt = now;
+            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead())));
+        }
+        if (role == Role.LEADER) {
+            leaderTick(now, out);
+        } else if (role == Role.CANDIDATE) {
+            if (now - lockRequestedAt >= cfg.lockResultDeadlineMs()) {
+                out.add(log(Level.ERROR, "no answer from the cluster lock within "
+                        + cfg.lockResultDeadlineMs() + " ms; abandoning this attempt"));
+                out.add(new Effect.ReleaseLock());
+                role = Role.FOLLOWER;
+                backOff(now, out);
+            }
+        } else if (electionDue(now)) {
+            startElection(now, out);
+        }
+        return done(out);
+    }
+
+    public List<Effect> onMessage(int fromPeer, LeaderMessage msg, long now) {
+        List<Effect> out = new ArrayList<>();
+        if (msg.from() != fromPeer) {
+            out.add(log(Level.WARN, "dropping " + describe(msg) + ": it names node " + msg.from()
+                    + " but came from node " + fromPeer));
+            return done(out);
+        }
+        handle(msg, now, out);
+        return done(out);
+    }
+
+    public List<Effect> onPeerConnected(int pnn, long now) {
+        List<Effect> out = new ArrayList<>();
+        if (pnn == me || !connected.add(pnn)) {
+            return done(out);
+        }
+        out.add(new Effect.Send(pnn, new LeaderMessage.Candidate(me, canLead())));
+        if (role == Role.LEADER) {
+            out.add(new Effect.Send(pnn, new LeaderMessage.Announce(me, myGeneration)));
+        }
+        return done(out);
+    }
+
+    public List<Effect> onPeerDisconnected(int pnn, long now) {
+        List<Effect> out = new ArrayList<>();
+        if (!connected.remove(pnn)) {
+            return done(out);
+        }
+        peerCanLead.remove(pnn);
+        if (pnn == leader) {
+            out.add(log(Level.WARN, "leader node " + pnn + " disconnected; electing soon"));
+            forgetLeader(out);
+            electionNotBefore = now + jitter(cfg.announceIntervalMs() / 2);
+        }
+        if (role == Role.LEADER) {
+            membershipLost(now);
+        }
+        return done(out);
+    }
+
+    /** Flags of a peer as last reported by it or by the leader (BANNED, STOPPED...). */
+    public List<Effect> onPeerFlagsChanged(int pnn, int flags, long now) {
+        List<Effect> out = new ArrayList<>();
+        Integer old = peerFlags.put(pnn, flags);
+        boolean wasActive = old == null || !NodeFlags.isInactive(old);
+        if (role == Role.LEADER && wasActive != !NodeFlags.isInactive(flags)) {
+            if (wasActive) {
+                membershipLost(now);
+            } else {
+                recoveryNeeded = true;
+            }
+        }
+        return done(out);
+    }
+
+    /** This node's own flags changed (stopped, banned, ...). */
+    public List<Effect> onOwnFlagsChanged(int flags, long now) {
+        List<Effect> out = new ArrayList<>();
+        boolean could = canLead();
+        ownFlags = flags;
+        if (could != canLead()) {
+            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead())));
+        }
+        if (!canLead()) {
+            if (role == Role.LEADER) {
+                stepDown("this node can no longer lead (flags 0x" + Integer.toHexString(flags) + ")", now, out);
+            } else if (role == Role.CANDIDATE) {
+                out.add(new Effect.ReleaseLock());
+                role = Role.FOLLOWER;
+            }
+        }
+        return done(out);
+    }
+
+    public List<Effect> onLockResult(LockResult result, long now) {
+        List<Effect> out = new ArrayList<>();
+        switch (result) {
+            case TAKEN -> lockTaken(now, out);
+            case CONTENTION -> {
+                if (role == Role.CANDIDATE) {
+                    role = Role.FOLLOWER;
+                    lockFailures = 0;
+                    if (!contentionLogged) {
+                        out.add(log(Level.INFO, "cluster lock is held by another node; waiting for its announcements"));
+                        contentionLogged = true;
+                    }
+                    electionNotBefore = now + cfg.lockRetryMs() + jitter(cfg.lockRetryMs() / 2);
+                }
+            }
+            case TIMEOUT, ERROR -> {
+                if (role == Role.CANDIDATE) {
+                    role = Role.FOLLOWER;
+                    out.add(log(Level.WARN, "cluster lock attempt failed: " + result));
+                    backOff(now, out);
+                }
+            }
+            case LOST -> {
+                if (lockHeld) {
+                    lockHeld = false;
+                    stepDown("cluster lock lost", now, out);
+                }
+            }
+            case UNRESPONSIVE -> {
+                if (lockHeld && !lockUnresponsive) {
+                    lockUnresponsive = true;
+                    out.add(log(Level.ERROR, "cluster lock re-check is not answering (storage hung?);"
+                            + " no sign of another leader, so this node keeps leading and waits"));
+                }
+            }
+            case RESPONSIVE_AGAIN -> {
+                if (lockUnresponsive) {
+                    lockUnresponsive = false;
+                    out.add(log(Level.WARN, "cluster lock re-check answers again"));
+                }
+            }
+        }
+        return done(out);
+    }
+
+    /** The result of a RunEvent effect. */
+    public List<Effect> onEventResult(RecoveryEvent event, long generation, boolean ok, long now) {
+        List<Effect> out = new ArrayList<>();
+        LeaderMessage.RecoveryAck ack = participant.eventDone(event, generation, ok, out);
+        if (ack != null) {
+            deliverToLeader(Generation.leaderOf(generation), ack, now, out);
+        }
+        return done(out);
+    }
+
+    public LeaderStatus status() {
+        return new LeaderStatus(me, role, role == Role.LEADER ? myGeneration : Generation.NONE, leader, seenGeneration, participant.appliedGeneration(),
+                participant.mode(), participant.vnnMap(), lockHeld, lockUnresponsive, run != null);
+    }
+
+    // ---------------------------------------------------------------- election
+
+    private boolean canLead() {
+        return cfg.leaderCapable() && !NodeFlags.isInactive(ownFlags);
+    }
+
+    private boolean electionDue(long now) {
+        return canLead() && now >= electionNotBefore
+                && (leader < 0 || now - lastLeaderHeardAt >= cfg.leaderTimeoutMs());
+    }
+
+    private void startElection(long now, List<Effect> out) {
+        if (leader >= 0) {
+            out.add(log(Level.WARN, "no announcement from leader node " + leader + " for "
+                    + (now - lastLeaderHeardAt) + " ms; starting an election"));
+            forgetLeader(out);
+        }
+        if (cfg.lockConfigured()) {
+            role = Role.CANDIDATE;
+            lockRequestedAt = now;
+            out.add(new Effect.TakeLock());
+        } else if (fallbackWinner() == me) {
+            becomeLeader(now, out);
+        } else {
+            electionNotBefore = now + cfg.announceIntervalMs();
+        }
+    }
+
+    /** The no-lock rule: the lowest-numbered connected node that can lead. */
+    private int fallbackWinner() {
+        int best = canLead() ? me : Integer.MAX_VALUE;
+        for (int p : connected) {
+            boolean active = !NodeFlags.isInactive(peerFlags.getOrDefault(p, 0));
+            if (p < best && active && peerCanLead.getOrDefault(p, false)) {
+                best = p;
+            }
+        }
+        return best == Integer.MAX_VALUE ? -1 : best;
+    }
+
+    private void lockTaken(long now, List<Effect> out) {
+        if (role != Role.CANDIDATE || !canLead()) {
+            out.add(log(Level.WARN, "cluster lock taken but no longer wanted; releasing it"));
+            out.add(new Effect.ReleaseLock());
+            return;
+        }
+        lockHeld = true;
+        lockUnresponsive = false;
+        lockFailures = 0;
+        contentionLogged = false;
+        becomeLeader(now, out);
+    }
+
+    private void becomeLeader(long now, List<Effect> out) {
+        role = Role.LEADER;
+        out.add(log(Level.INFO, "this node is now the leader"
+                + (cfg.lockConfigured() ? " (cluster lock taken)" : " (no cluster lock: lowest connected capable node)")));
+        run = null;
+        recoveryNeeded = true;
+        recoveryNotBefore = now;
+        startRecovery(now, out);
+    }
+
+    private void backOff(long now, List<Effect> out) {
+        lockFailures++;
+        long wait = Math.min(cfg.lockBackoffMaxMs(), cfg.lockRetryMs() << Math.min(lockFailures, 4));
+        wait += jitter(cfg.lockRetryMs() / 2);
+        electionNotBefore = now + wait;
+        out.add(log(Level.INFO, "next cluster lock attempt in " + wait + " ms (failure " + lockFailures + ")"));
+    }
+
+    private void stepDown(String why, long now, List<Effect> out) {
+        out.add(log(Level.ERROR, why + "; stepping down as leader of generation " + myGeneration));
+        if (lockHeld || cfg.lockConfigured()) {
+            out.add(new Effect.ReleaseLock());
+        }
+        lockHeld = false;
+        lockUnresponsive = false;
+        role = Role.FOLLOWER;
+        run = null;
+        recoveryNeeded = false;
+        out.add(new Effect.Broadcast(new LeaderMessage.Resign(me, myGeneration)));
+        forgetLeader(out);
+        electionNotBefore = now + cfg.leaderTimeoutMs();
+    }
+
+    private void forgetLeader(List<Effect> out) {
+        if (leader >= 0) {
+            leader = -1;
+            out.add(new Effect.LeaderChanged(-1, seenGeneration));
+        }
+    }
+
+    // ---------------------------------------------------------------- leader side of recovery
+
+    private void leaderTick(long now, List<Effect> out) {
+        if (run != null && now - run.phaseStartedAt >= cfg.recoveryTimeoutMs()) {
+            out.add(log(Level.ERROR, "recovery of generation " + run.generation + " timed out in phase "
+                    + run.phase + " waiting for nodes " + run.pending() + "; starting again"));
+            run = null;
+            recoveryNeeded = true;
+            recoveryNotBefore = now;
+        }
+        if (run == null && recoveryNeeded && now >= recoveryNotBefore) {
+            startRecovery(now, out);
+        }
+        if (role == Role.LEADER && now - lastAnnounceAt >= cfg.announceIntervalMs()) {
+            announce(now, out);
+        }
+    }
+
+    private void announce(long now, List<Effect> out) {
+        lastAnnounceAt = now;
+        out.add(new Effect.Broadcast(new LeaderMessage.Announce(me, myGeneration)));
+        if (run != null) {
+            // Re-send the current step to members that have not answered: messages can be lost.
+            for (int m : run.pending()) {
+                if (m != me) {
+                    out.add(new Effect.Send(m, phaseMessage()));
+                }
+            }
+        }
+    }
+
+    private void startRecovery(long now, List<Effect> out) {
+        List<Integer> members = new ArrayList<>();
+        members.add(me);
+        for (int p : connected) {
+            if (!NodeFlags.isInactive(peerFlags.getOrDefault(p, 0))) {
+                members.add(p);
+            }
+        }
+        Collections.sort(members);
+        myGeneration = Generation.next(seenGeneration, me);
+        seenGeneration = myGeneration;
+        recoveryNeeded = false;
+        run = new RecoveryRun(myGeneration, members, now);
+        out.add(log(Level.INFO, "starting recovery, generation " + myGeneration + ", members " + members));
+        out.add(new Effect.LeaderChanged(me, myGeneration));
+        leader = me;
+        announce(now, out);
+        sendPhase(now, out);
+    }
+
+    private LeaderMessage phaseMessage() {
+        return run.phase == Phase.START
+                ? new LeaderMessage.StartRecovery(me, run.generation)
+                : new LeaderMessage.FinishRecovery(me, run.generation, run.members);
+    }
+
+    private void sendPhase(long now, List<Effect> out) {
+        LeaderMessage msg = phaseMessage();
+        long gen = run.generation;
+        for (int m : run.members) {
+            if (m != me) {
+                out.add(new Effect.Send(m, msg));
+            }
+        }
+        if (run.isMember(me)) {
+            handle(msg, now, out); // may complete the run and start the next phase
+        }
+        assert run == null || run.generation >= gen;
+    }
+
+    private void onAck(LeaderMessage.RecoveryAck ack, long now, List<Effect> out) {
+        if (role != Role.LEADER || run == null || ack.generation() != run.generation || ack.phase() != run.phase
+                || !run.isMember(ack.from())) {
+            return; // stale or duplicate
+        }
+        if (!ack.ok()) {
+            out.add(log(Level.WARN, "node " + ack.from() + " failed recovery step " + ack.phase()
+                    + " of generation " + ack.generation() + "; starting again"));
+            run = null;
+            recoveryNeeded = true;
+            recoveryNotBefore = now + cfg.announceIntervalMs();
+            return;
+        }
+        if (!run.ack(ack.from())) {
+            return;
+        }
+        if (run.phase == Phase.START) {
+            run.beginPhase(Phase.FINISH, now);
+            sendPhase(now, out);
+        } else {
+            out.add(log(Level.INFO, "recovery complete, generation " + run.generation + ", vnnmap " + run.members));
+            run = null;
+            recoveryNotBefore = now + cfg.rerecoveryTimeoutMs();
+        }
+    }
+
+    private void membershipLost(long now) {
+        run = null;
+        recoveryNeeded = true;
+        recoveryNotBefore = now;
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    private void handle(LeaderMessage msg, long now, List<Effect> out) {
+        if (msg instanceof LeaderMessage.FromLeader fl) {
+            if (!acceptLeader(fl, now, out)) {
+                return;
+            }
+            if (fl instanceof LeaderMessage.Resign) {
+                if (leader == fl.from() && fl.from() != me) {
+                    out.add(log(Level.WARN, "leader node " + fl.from() + " resigned; electing soon"));
+                    forgetLeader(out);
+                    electionNotBefore = now + jitter(cfg.announceIntervalMs() / 2);
+                }
+                return;
+            }
+            LeaderMessage reply = participant.onLeaderMessage(fl, out);
+            if (reply != null) {
+                deliverToLeader(fl.from(), reply, now, out);
+            }
+            maybePreempt(fl, now, out);
+        } else if (msg instanceof LeaderMessage.RecoveryAck ack) {
+            onAck(ack, now, out);
+        } else if (msg instanceof LeaderMessage.RecoveryNeeded rn) {
+            if (role == Role.LEADER && connected.contains(rn.from())
+                    && !NodeFlags.isInactive(peerFlags.getOrDefault(rn.from(), 0))
+                    && (run == null || !run.isMember(rn.from()))) {
+                recoveryNeeded = true;
+            }
+        } else if (msg instanceof LeaderMessage.Refused r) {
+            onRefused(r, now, out);
+        } else if (msg instanceof LeaderMessage.Candidate c) {
+            peerCanLead.put(c.from(), c.canLead());
+        }
+    }
+
+    /** Fencing: accept a leader's message only if its generation is not older than any seen. */
+    private boolean acceptLeader(LeaderMessage.FromLeader m, long now, List<Effect> out) {
+        long gen = m.generation();
+        if (Generation.leaderOf(gen) != m.from()) {
+            out.add(log(Level.WARN, "dropping " + describe(m) + ": generation " + gen
+                    + " does not belong to node " + m.from()));
+            return false;
+        }
+        if (gen < seenGeneration) {
+            out.add(log(Level.WARN, "refusing " + describe(m) + ": generation " + gen
+                    + " is older than generation " + seenGeneration + " already seen"));
+            deliverToLeader(m.from(), new LeaderMessage.Refused(me, gen, seenGeneration), now, out);
+            return false;
+        }
+        if (m.from() == me) {
+            return true;
+        }
+        if (role == Role.LEADER) {
+            stepDown("node " + m.from() + " leads with newer generation " + gen, now, out);
+        }
+        seenGeneration = gen;
+        lastLeaderHeardAt = now;
+        if (leader != m.from()) {
+            leader = m.from();
+            contentionLogged = false;
+            out.add(new Effect.LeaderChanged(leader, gen));
+        }
+        return true;
+    }
+
+    /** Without a lock, a lower-numbered capable node takes over from the one announcing. */
+    private void maybePreempt(LeaderMessage.FromLeader m, long now, List<Effect> out) {
+        if (!cfg.lockConfigured() && role == Role.FOLLOWER && m.from() != me && canLead()
+                && fallbackWinner() == me && me < m.from()) {
+            out.add(log(Level.INFO, "no cluster lock: node " + me + " ranks before leader " + m.from() + "; taking over"));
+            becomeLeader(now, out);
+        }
+    }
+
+    private void onRefused(LeaderMessage.Refused r, long now, List<Effect> out) {
+        out.add(log(Level.WARN, "node " + r.from() + " refused generation " + r.refusedGeneration()
+                + " because it has seen generation " + r.seenGeneration()));
+        if (r.seenGeneration() > seenGeneration) {
+            seenGeneration = r.seenGeneration();
+        }
+        if (role == Role.LEADER && r.refusedGeneration() == myGeneration && r.seenGeneration() > myGeneration) {
+            run = null;
+            recoveryNeeded = true;
+            recoveryNotBefore = now;
+        }
+    }
+
+    private void deliverToLeader(int to, LeaderMessage msg, long now, List<Effect> out) {
+        if (to == me) {
+            handle(msg, now, out);
+        } else {
+            out.add(new Effect.Send(to, msg));
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private long jitter(long bound) {
+        return bound <= 0 ? 0 : random.nextLong(bound);
+    }
+
+    private static Effect.Log log(Level level, String text) {
+        return new Effect.Log(level, text);
+    }
+
+    static String describe(LeaderMessage m) {
+        return m.getClass().getSimpleName() + " from node " + m.from();
+    }
+
+    private static List<Effect> done(List<Effect> out) {
+        return Collections.unmodifiableList(out);
+    }
+}
