@@ -25,6 +25,7 @@ public final class LeaderCore {
     private final RandomGenerator random;
     private final int me;
     private final Participant participant;
+    private final long boot;
 
     private int ownFlags;
     private final Set<Integer> connected = new TreeSet<>();
@@ -34,6 +35,7 @@ public final class LeaderCore {
     private Role role = Role.FOLLOWER;
     private int leader = -1;
     private long seenGeneration = Generation.NONE;
+    private long seenBoot;
     private long lastLeaderHeardAt;
     private long electionNotBefore;
     private long lastCandidateSentAt;
@@ -56,6 +58,7 @@ public final class LeaderCore {
         this.random = random;
         this.me = cfg.pnn();
         this.participant = new Participant(me);
+        this.boot = random.nextLong();
         this.lastLeaderHeardAt = now;
         this.electionNotBefore = now + 2 * cfg.announceIntervalMs();
         this.lastCandidateSentAt = now;
@@ -68,7 +71,7 @@ public final class LeaderCore {
         List<Effect> out = new ArrayList<>();
         if (now - lastCandidateSentAt >= cfg.leaderTimeoutMs()) {
             lastCandidateSentAt = now;
-            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead())));
+            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), seenGeneration)));
         }
         if (role == Role.LEADER) {
             leaderTick(now, out);
@@ -102,9 +105,9 @@ public final class LeaderCore {
         if (pnn == me || !connected.add(pnn)) {
             return done(out);
         }
-        out.add(new Effect.Send(pnn, new LeaderMessage.Candidate(me, canLead())));
+        out.add(new Effect.Send(pnn, new LeaderMessage.Candidate(me, canLead(), seenGeneration)));
         if (role == Role.LEADER) {
-            out.add(new Effect.Send(pnn, new LeaderMessage.Announce(me, myGeneration)));
+            out.add(new Effect.Send(pnn, new LeaderMessage.Announce(me, myGeneration, boot)));
         }
         return done(out);
     }
@@ -147,7 +150,7 @@ public final class LeaderCore {
         boolean could = canLead();
         ownFlags = flags;
         if (could != canLead()) {
-            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead())));
+            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), seenGeneration)));
         }
         if (!canLead()) {
             if (role == Role.LEADER) {
@@ -301,7 +304,7 @@ public final class LeaderCore {
         role = Role.FOLLOWER;
         run = null;
         recoveryNeeded = false;
-        out.add(new Effect.Broadcast(new LeaderMessage.Resign(me, myGeneration)));
+        out.add(new Effect.Broadcast(new LeaderMessage.Resign(me, myGeneration, boot)));
         forgetLeader(out);
         electionNotBefore = now + cfg.leaderTimeoutMs();
     }
@@ -333,7 +336,7 @@ public final class LeaderCore {
 
     private void announce(long now, List<Effect> out) {
         lastAnnounceAt = now;
-        out.add(new Effect.Broadcast(new LeaderMessage.Announce(me, myGeneration)));
+        out.add(new Effect.Broadcast(new LeaderMessage.Announce(me, myGeneration, boot)));
         if (run != null) {
             // Re-send the current step to members that have not answered: messages can be lost.
             for (int m : run.pending()) {
@@ -355,6 +358,7 @@ public final class LeaderCore {
         Collections.sort(members);
         myGeneration = Generation.next(seenGeneration, me);
         seenGeneration = myGeneration;
+        seenBoot = boot;
         recoveryNeeded = false;
         run = new RecoveryRun(myGeneration, members, now);
         out.add(log(Level.INFO, "starting recovery, generation " + myGeneration + ", members " + members));
@@ -366,8 +370,8 @@ public final class LeaderCore {
 
     private LeaderMessage phaseMessage() {
         return run.phase == Phase.START
-                ? new LeaderMessage.StartRecovery(me, run.generation)
-                : new LeaderMessage.FinishRecovery(me, run.generation, run.members);
+                ? new LeaderMessage.StartRecovery(me, run.generation, boot)
+                : new LeaderMessage.FinishRecovery(me, run.generation, boot, run.members);
     }
 
     private void sendPhase(long now, List<Effect> out) {
@@ -448,6 +452,10 @@ public final class LeaderCore {
             onRefused(r, now, out);
         } else if (msg instanceof LeaderMessage.Candidate c) {
             peerCanLead.put(c.from(), c.canLead());
+            if (c.seenGeneration() > seenGeneration && role != Role.LEADER) {
+                seenGeneration = c.seenGeneration(); // a leader elected later must pick above it
+                seenBoot = 0;
+            }
         }
     }
 
@@ -459,9 +467,12 @@ public final class LeaderCore {
                     + " does not belong to node " + m.from()));
             return false;
         }
-        if (gen < seenGeneration) {
+        boolean sameGenOtherBoot = gen == seenGeneration && gen != Generation.NONE && seenBoot != 0
+                && m.boot() != seenBoot;
+        if (gen < seenGeneration || sameGenOtherBoot) {
             out.add(log(Level.WARN, "refusing " + describe(m) + ": generation " + gen
-                    + " is older than generation " + seenGeneration + " already seen"));
+                    + (sameGenOtherBoot ? " was already used by an earlier start of that node"
+                            : " is older than generation " + seenGeneration + " already seen")));
             deliverToLeader(m.from(), new LeaderMessage.Refused(me, gen, seenGeneration), now, out);
             return false;
         }
@@ -472,6 +483,7 @@ public final class LeaderCore {
             stepDown("node " + m.from() + " leads with newer generation " + gen, now, out);
         }
         seenGeneration = gen;
+        seenBoot = m.boot();
         lastLeaderHeardAt = now;
         if (leader != m.from()) {
             leader = m.from();
@@ -493,10 +505,12 @@ public final class LeaderCore {
     private void onRefused(LeaderMessage.Refused r, long now, List<Effect> out) {
         out.add(log(Level.WARN, "node " + r.from() + " refused generation " + r.refusedGeneration()
                 + " because it has seen generation " + r.seenGeneration()));
-        if (r.seenGeneration() > seenGeneration) {
+        if (r.seenGeneration() > seenGeneration && role != Role.LEADER) {
             seenGeneration = r.seenGeneration();
+            seenBoot = 0;
         }
-        if (role == Role.LEADER && r.refusedGeneration() == myGeneration && r.seenGeneration() > myGeneration) {
+        if (role == Role.LEADER && r.refusedGeneration() == myGeneration && r.seenGeneration() >= myGeneration) {
+            seenGeneration = Math.max(seenGeneration, r.seenGeneration()); // next recovery picks above it
             run = null;
             recoveryNeeded = true;
             recoveryNotBefore = now;

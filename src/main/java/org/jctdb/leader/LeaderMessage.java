@@ -28,25 +28,28 @@ public sealed interface LeaderMessage {
     /** Messages that only a leader sends; each is fenced by its generation. */
     sealed interface FromLeader extends LeaderMessage {
         long generation();
+
+        /** Random per start of the leader's daemon: a restarted node must not pass for its old self. */
+        long boot();
     }
 
     /** The leader is alive; sent to every node once per broadcast interval. */
-    record Announce(int from, long generation) implements FromLeader {
+    record Announce(int from, long generation, long boot) implements FromLeader {
     }
 
     /** Enter recovery mode for this generation and run the startrecovery event. */
-    record StartRecovery(int from, long generation) implements FromLeader {
+    record StartRecovery(int from, long generation, long boot) implements FromLeader {
     }
 
     /** Install this map of active nodes, return to NORMAL and run the recovered event. */
-    record FinishRecovery(int from, long generation, List<Integer> vnnMap) implements FromLeader {
+    record FinishRecovery(int from, long generation, long boot, List<Integer> vnnMap) implements FromLeader {
         public FinishRecovery {
             vnnMap = List.copyOf(vnnMap);
         }
     }
 
     /** The leader steps down (lost capability, stopped, banned, shut down). */
-    record Resign(int from, long generation) implements FromLeader {
+    record Resign(int from, long generation, long boot) implements FromLeader {
     }
 
     /** A recovery step of this generation finished on the sending node. */
@@ -64,8 +67,8 @@ public sealed interface LeaderMessage {
     record Refused(int from, long refusedGeneration, long seenGeneration) implements LeaderMessage {
     }
 
-    /** Whether the sending node can lead; used by the no-lock fallback election. */
-    record Candidate(int from, boolean canLead) implements LeaderMessage {
+    /** Whether the sending node can lead (for the no-lock rule) and the newest generation it has seen. */
+    record Candidate(int from, boolean canLead, long seenGeneration) implements LeaderMessage {
     }
 
     /** The two steps of a recovery. */
