@@ -101,13 +101,18 @@ static const char *verdict_text(char v)
 	}
 }
 
-/* One re-check; returns only if the lock is still ours. */
+/*
+ * One re-check; returns only if the lock is still ours. The probe is waited for without ever
+ * blocking: even its exit can hang, because closing its copy of the lock file descriptor sends
+ * a flush to the file system. The next probe starts only after this one has been reaped.
+ */
 static void recheck(int fd, const struct stat *locked, long timeout)
 {
 	int p[2];
 	pid_t child;
 	long started = monotonic_seconds();
 	int unresponsive = 0;
+	int have_verdict = 0;
 	char v = 0;
 
 	if (pipe(p) != 0) {
@@ -127,23 +132,32 @@ static void recheck(int fd, const struct stat *locked, long timeout)
 	}
 	close(p[1]);
 	for (;;) {
-		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
-		int r = poll(&pfd, 1, 1000);
-		parent_gone_check();
-		if (r > 0) {
-			ssize_t n = read(p[0], &v, 1);
-			if (n == 1 || (n == 0)) {
-				break;
+		if (!have_verdict) {
+			struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+			if (poll(&pfd, 1, 1000) > 0) {
+				ssize_t n = read(p[0], &v, 1);
+				if (n == 1 || n == 0) {
+					have_verdict = 1;
+					close(p[0]);
+					if (v != 'k' && v != 'e' && v != 0) {
+						break; /* lost: no need to wait for the probe */
+					}
+				}
 			}
+		} else {
+			sleep(1);
 		}
+		if (have_verdict && waitpid(child, NULL, WNOHANG) == child) {
+			break;
+		}
+		parent_gone_check();
 		if (!unresponsive && monotonic_seconds() - started >= timeout) {
 			unresponsive = 1;
-			fprintf(stderr, "jctdb-status: unresponsive re-check of %s has not answered for %lds;"
-				" still holding the lock\n", lock_path, monotonic_seconds() - started);
+			fprintf(stderr, "jctdb-status: unresponsive re-check of %s has not %s for %lds;"
+				" still holding the lock\n", lock_path,
+				have_verdict ? "finished" : "answered", monotonic_seconds() - started);
 		}
 	}
-	close(p[0]);
-	waitpid(child, NULL, 0);
 	if (unresponsive) {
 		fprintf(stderr, "jctdb-status: responsive re-check of %s answered after %lds\n",
 			lock_path, monotonic_seconds() - started);
