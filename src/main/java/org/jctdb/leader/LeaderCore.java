@@ -2,11 +2,7 @@ package org.jctdb.leader;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import org.jctdb.leader.Effect.Level;
 import org.jctdb.leader.LeaderMessage.Phase;
@@ -28,14 +24,11 @@ public final class LeaderCore {
     private final long boot;
 
     private int ownFlags;
-    private final Set<Integer> connected = new TreeSet<>();
-    private final Map<Integer, Integer> peerFlags = new HashMap<>();
-    private final Map<Integer, Boolean> peerCanLead = new HashMap<>();
+    private final Peers peers = new Peers();
+    private final Fence fence = new Fence();
 
     private Role role = Role.FOLLOWER;
     private int leader = -1;
-    private long seenGeneration = Generation.NONE;
-    private long seenBoot;
     private long lastLeaderHeardAt;
     private long electionNotBefore;
     private long lastCandidateSentAt;
@@ -66,12 +59,23 @@ public final class LeaderCore {
 
     // ---------------------------------------------------------------- inputs
 
+    /** Call once before anything else: the startup warning and this node's candidate message. */
+    public List<Effect> start(long now) {
+        List<Effect> out = new ArrayList<>();
+        if (!cfg.lockConfigured()) {
+            out.add(log(Level.WARN, "no cluster lock configured: the leader is the lowest connected node that"
+                    + " can lead, and a network partition can elect one leader per side (split brain)"));
+        }
+        out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
+        return done(out);
+    }
+
     /** Call at least every few hundred milliseconds. */
     public List<Effect> tick(long now) {
         List<Effect> out = new ArrayList<>();
         if (now - lastCandidateSentAt >= cfg.leaderTimeoutMs()) {
             lastCandidateSentAt = now;
-            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), seenGeneration)));
+            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         }
         if (role == Role.LEADER) {
             leaderTick(now, out);
@@ -102,10 +106,10 @@ public final class LeaderCore {
 
     public List<Effect> onPeerConnected(int pnn, long now) {
         List<Effect> out = new ArrayList<>();
-        if (pnn == me || !connected.add(pnn)) {
+        if (pnn == me || !peers.connect(pnn)) {
             return done(out);
         }
-        out.add(new Effect.Send(pnn, new LeaderMessage.Candidate(me, canLead(), seenGeneration)));
+        out.add(new Effect.Send(pnn, new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         if (role == Role.LEADER) {
             out.add(new Effect.Send(pnn, new LeaderMessage.Announce(me, myGeneration, boot)));
         }
@@ -114,10 +118,9 @@ public final class LeaderCore {
 
     public List<Effect> onPeerDisconnected(int pnn, long now) {
         List<Effect> out = new ArrayList<>();
-        if (!connected.remove(pnn)) {
+        if (!peers.disconnect(pnn)) {
             return done(out);
         }
-        peerCanLead.remove(pnn);
         if (pnn == leader) {
             out.add(log(Level.WARN, "leader node " + pnn + " disconnected; electing soon"));
             forgetLeader(out);
@@ -132,8 +135,7 @@ public final class LeaderCore {
     /** Flags of a peer as last reported by it or by the leader (BANNED, STOPPED...). */
     public List<Effect> onPeerFlagsChanged(int pnn, int flags, long now) {
         List<Effect> out = new ArrayList<>();
-        Integer old = peerFlags.put(pnn, flags);
-        boolean wasActive = old == null || !NodeFlags.isInactive(old);
+        boolean wasActive = peers.setFlags(pnn, flags);
         if (role == Role.LEADER && wasActive != !NodeFlags.isInactive(flags)) {
             if (wasActive) {
                 membershipLost(now);
@@ -150,7 +152,7 @@ public final class LeaderCore {
         boolean could = canLead();
         ownFlags = flags;
         if (could != canLead()) {
-            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), seenGeneration)));
+            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         }
         if (!canLead()) {
             if (role == Role.LEADER) {
@@ -219,7 +221,7 @@ public final class LeaderCore {
     }
 
     public LeaderStatus status() {
-        return new LeaderStatus(me, role, role == Role.LEADER ? myGeneration : Generation.NONE, leader, seenGeneration, participant.appliedGeneration(),
+        return new LeaderStatus(me, role, role == Role.LEADER ? myGeneration : Generation.NONE, leader, fence.seen(), participant.appliedGeneration(),
                 participant.mode(), participant.vnnMap(), lockHeld, lockUnresponsive, run != null);
     }
 
@@ -251,16 +253,8 @@ public final class LeaderCore {
         }
     }
 
-    /** The no-lock rule: the lowest-numbered connected node that can lead. */
     private int fallbackWinner() {
-        int best = canLead() ? me : Integer.MAX_VALUE;
-        for (int p : connected) {
-            boolean active = !NodeFlags.isInactive(peerFlags.getOrDefault(p, 0));
-            if (p < best && active && peerCanLead.getOrDefault(p, false)) {
-                best = p;
-            }
-        }
-        return best == Integer.MAX_VALUE ? -1 : best;
+        return peers.fallbackWinner(me, canLead());
     }
 
     private void lockTaken(long now, List<Effect> out) {
@@ -312,7 +306,7 @@ public final class LeaderCore {
     private void forgetLeader(List<Effect> out) {
         if (leader >= 0) {
             leader = -1;
-            out.add(new Effect.LeaderChanged(-1, seenGeneration));
+            out.add(new Effect.LeaderChanged(-1, fence.seen()));
         }
     }
 
@@ -348,17 +342,9 @@ public final class LeaderCore {
     }
 
     private void startRecovery(long now, List<Effect> out) {
-        List<Integer> members = new ArrayList<>();
-        members.add(me);
-        for (int p : connected) {
-            if (!NodeFlags.isInactive(peerFlags.getOrDefault(p, 0))) {
-                members.add(p);
-            }
-        }
-        Collections.sort(members);
-        myGeneration = Generation.next(seenGeneration, me);
-        seenGeneration = myGeneration;
-        seenBoot = boot;
+        List<Integer> members = peers.members(me);
+        myGeneration = Generation.next(fence.seen(), me);
+        fence.accept(myGeneration, boot);
         recoveryNeeded = false;
         run = new RecoveryRun(myGeneration, members, now);
         out.add(log(Level.INFO, "starting recovery, generation " + myGeneration + ", members " + members));
@@ -443,18 +429,16 @@ public final class LeaderCore {
         } else if (msg instanceof LeaderMessage.RecoveryAck ack) {
             onAck(ack, now, out);
         } else if (msg instanceof LeaderMessage.RecoveryNeeded rn) {
-            if (role == Role.LEADER && connected.contains(rn.from())
-                    && !NodeFlags.isInactive(peerFlags.getOrDefault(rn.from(), 0))
+            if (role == Role.LEADER && peers.isConnected(rn.from()) && peers.isActive(rn.from())
                     && (run == null || !run.isMember(rn.from()))) {
                 recoveryNeeded = true;
             }
         } else if (msg instanceof LeaderMessage.Refused r) {
             onRefused(r, now, out);
         } else if (msg instanceof LeaderMessage.Candidate c) {
-            peerCanLead.put(c.from(), c.canLead());
-            if (c.seenGeneration() > seenGeneration && role != Role.LEADER) {
-                seenGeneration = c.seenGeneration(); // a leader elected later must pick above it
-                seenBoot = 0;
+            peers.setCanLead(c.from(), c.canLead());
+            if (role != Role.LEADER) {
+                fence.learn(c.seenGeneration()); // a leader elected later must pick above it
             }
         }
     }
@@ -462,18 +446,17 @@ public final class LeaderCore {
     /** Fencing: accept a leader's message only if its generation is not older than any seen. */
     private boolean acceptLeader(LeaderMessage.FromLeader m, long now, List<Effect> out) {
         long gen = m.generation();
-        if (Generation.leaderOf(gen) != m.from()) {
+        Fence.Verdict v = fence.check(m);
+        if (v == Fence.Verdict.FORGED) {
             out.add(log(Level.WARN, "dropping " + describe(m) + ": generation " + gen
                     + " does not belong to node " + m.from()));
             return false;
         }
-        boolean sameGenOtherBoot = gen == seenGeneration && gen != Generation.NONE && seenBoot != 0
-                && m.boot() != seenBoot;
-        if (gen < seenGeneration || sameGenOtherBoot) {
+        if (v != Fence.Verdict.ACCEPT) {
             out.add(log(Level.WARN, "refusing " + describe(m) + ": generation " + gen
-                    + (sameGenOtherBoot ? " was already used by an earlier start of that node"
-                            : " is older than generation " + seenGeneration + " already seen")));
-            deliverToLeader(m.from(), new LeaderMessage.Refused(me, gen, seenGeneration), now, out);
+                    + (v == Fence.Verdict.REUSED ? " was already used by an earlier start of that node"
+                            : " is older than generation " + fence.seen() + " already seen")));
+            deliverToLeader(m.from(), new LeaderMessage.Refused(me, gen, fence.seen()), now, out);
             return false;
         }
         if (m.from() == me) {
@@ -482,8 +465,7 @@ public final class LeaderCore {
         if (role == Role.LEADER) {
             stepDown("node " + m.from() + " leads with newer generation " + gen, now, out);
         }
-        seenGeneration = gen;
-        seenBoot = m.boot();
+        fence.accept(gen, m.boot());
         lastLeaderHeardAt = now;
         if (leader != m.from()) {
             leader = m.from();
@@ -505,12 +487,10 @@ public final class LeaderCore {
     private void onRefused(LeaderMessage.Refused r, long now, List<Effect> out) {
         out.add(log(Level.WARN, "node " + r.from() + " refused generation " + r.refusedGeneration()
                 + " because it has seen generation " + r.seenGeneration()));
-        if (r.seenGeneration() > seenGeneration && role != Role.LEADER) {
-            seenGeneration = r.seenGeneration();
-            seenBoot = 0;
-        }
-        if (role == Role.LEADER && r.refusedGeneration() == myGeneration && r.seenGeneration() >= myGeneration) {
-            seenGeneration = Math.max(seenGeneration, r.seenGeneration()); // next recovery picks above it
+        if (role != Role.LEADER) {
+            fence.learn(r.seenGeneration());
+        } else if (r.refusedGeneration() == myGeneration && r.seenGeneration() >= myGeneration) {
+            fence.learn(r.seenGeneration()); // the next recovery picks above it
             run = null;
             recoveryNeeded = true;
             recoveryNotBefore = now;

@@ -191,6 +191,13 @@ class LeaderCoreTest {
     }
 
     @Test
+    void startingWithoutALockWarnsOfSplitBrain() {
+        assertThat(of(core(0, true, false).start(now), Effect.Log.class)).singleElement()
+                .matches(l -> l.level() == Effect.Level.WARN && l.text().contains("split brain"));
+        assertThat(of(core(0, true, true).start(now), Effect.Log.class)).isEmpty();
+    }
+
+    @Test
     void aMessageClaimingAnotherSenderIsDropped() {
         LeaderCore c = core(2, true, true);
         List<Effect> fx = c.onMessage(1, new LeaderMessage.Announce(0, 1024, 1), now);

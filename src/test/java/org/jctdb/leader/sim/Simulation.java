@@ -160,6 +160,7 @@ final class Simulation {
         nd.core = new LeaderCore(cfg, new SplittableRandom(rnd.nextLong()), now);
         nd.resetMemory();
         int inc = nd.incarnation;
+        execute(nd, nd.core.start(now));
         after(rnd.nextLong(TICK_MS), () -> tickLoop(nd, inc));
         topologyChanged();
     }
