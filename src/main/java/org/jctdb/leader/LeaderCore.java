@@ -221,7 +221,8 @@ public final class LeaderCore {
     }
 
     public LeaderStatus status() {
-        return new LeaderStatus(me, role, role == Role.LEADER ? myGeneration : Generation.NONE, leader, fence.seen(), participant.appliedGeneration(),
+        return new LeaderStatus(me, role, role == Role.LEADER ? myGeneration : Generation.NONE, leader,
+                fence.seen(), participant.appliedGeneration(), participant.appliedBoot(),
                 participant.mode(), participant.vnnMap(), lockHeld, lockUnresponsive, run != null);
     }
 

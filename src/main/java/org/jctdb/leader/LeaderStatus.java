@@ -9,6 +9,7 @@ import java.util.List;
  * @param leader            who this node believes leads, -1 when unknown
  * @param seenGeneration    highest generation accepted (fencing token)
  * @param appliedGeneration generation of the last recovery this node completed
+ * @param appliedBoot       boot id of the leader that ran it (tells apart a restarted leader's reuse)
  * @param lockHeld          this node holds the cluster lock
  * @param lockUnresponsive  the held lock's re-check has not answered in time
  */
@@ -19,6 +20,7 @@ public record LeaderStatus(
         int leader,
         long seenGeneration,
         long appliedGeneration,
+        long appliedBoot,
         RecoveryMode recoveryMode,
         List<Integer> vnnMap,
         boolean lockHeld,

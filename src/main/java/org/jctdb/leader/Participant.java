@@ -15,6 +15,7 @@ final class Participant {
     private long startedGeneration = Generation.NONE;
     private Boolean startOk;
     private long appliedGeneration = Generation.NONE;
+    private long appliedBoot;
     private Boolean finishOk;
     private List<Integer> vnnMap = List.of();
 
@@ -50,6 +51,7 @@ final class Participant {
                 return finishOk == null ? null : new RecoveryAck(me, gen, Phase.FINISH, finishOk);
             }
             appliedGeneration = gen;
+            appliedBoot = f.boot();
             finishOk = null;
             vnnMap = f.vnnMap();
             mode = RecoveryMode.NORMAL;
@@ -84,6 +86,10 @@ final class Participant {
 
     long appliedGeneration() {
         return appliedGeneration;
+    }
+
+    long appliedBoot() {
+        return appliedBoot;
     }
 
     List<Integer> vnnMap() {

@@ -23,10 +23,10 @@ final class Invariants {
             }
             nd.lastSeen = s.seenGeneration();
             // One generation, one outcome: every node that completed it installed the same vnnmap.
-            // (A restarted leader forgets what it led, so the key includes the leader's incarnation.)
+            // (A restarted leader forgets what it led, so the key includes the leader's boot id.)
             if (s.appliedGeneration() != Generation.NONE && s.appliedGeneration() != nd.lastMapChecked) {
                 nd.lastMapChecked = s.appliedGeneration();
-                String key = s.appliedGeneration() + "/" + sim.nodes[Generation.leaderOf(s.appliedGeneration())].incarnation;
+                String key = s.appliedGeneration() + "/" + s.appliedBoot();
                 java.util.List<Integer> first = sim.generationMap().putIfAbsent(key, s.vnnMap());
                 if (first != null && !first.equals(s.vnnMap())) {
                     sim.fail("generation " + s.appliedGeneration() + " installed as " + first + " and as "
