@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.jctdb.leader.Effect.Level;
-import org.jctdb.leader.LeaderMessage.Phase;
 import org.jctdb.protocol.NodeFlags;
 
 /**
@@ -13,8 +12,9 @@ import org.jctdb.protocol.NodeFlags;
  * the current monotonic time and returns the effects the shell must carry out, in order. Not
  * thread-safe: the daemon calls it from its single decider thread only.
  *
- * <p>The participant half (following a leader's recovery) lives in {@link Participant}; this
- * class holds the election, the lock and the leader's side of recovery.
+ * <p>This class holds the election and the lock; the leader's side of recovery is in
+ * {@link RecoveryLeader}, the member's side in {@link Participant}, the generation fence in
+ * {@link Fence} and what is known of other nodes in {@link Peers}.
  */
 public final class LeaderCore {
     private final LeaderConfig cfg;
@@ -39,11 +39,7 @@ public final class LeaderCore {
     private int lockFailures;
     private boolean contentionLogged;
 
-    private long myGeneration = Generation.NONE;
-    private long lastAnnounceAt;
-    private RecoveryRun run;
-    private boolean recoveryNeeded;
-    private long recoveryNotBefore;
+    private final RecoveryLeader recovery;
 
     /** A fresh core; it waits two announce intervals to hear a leader before racing for one. */
     public LeaderCore(LeaderConfig cfg, RandomGenerator random, long now) {
@@ -52,6 +48,7 @@ public final class LeaderCore {
         this.me = cfg.pnn();
         this.participant = new Participant(me);
         this.boot = random.nextLong();
+        this.recovery = new RecoveryLeader(cfg, boot, peers, fence, this::handle);
         this.lastLeaderHeardAt = now;
         this.electionNotBefore = now + 2 * cfg.announceIntervalMs();
         this.lastCandidateSentAt = now;
@@ -78,7 +75,7 @@ public final class LeaderCore {
             out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         }
         if (role == Role.LEADER) {
-            leaderTick(now, out);
+            recovery.tick(now, out);
         } else if (role == Role.CANDIDATE) {
             if (now - lockRequestedAt >= cfg.lockResultDeadlineMs()) {
                 out.add(log(Level.ERROR, "no answer from the cluster lock within "
@@ -111,7 +108,7 @@ public final class LeaderCore {
         }
         out.add(new Effect.Send(pnn, new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         if (role == Role.LEADER) {
-            out.add(new Effect.Send(pnn, new LeaderMessage.Announce(me, myGeneration, boot)));
+            out.add(new Effect.Send(pnn, recovery.announcement()));
         }
         return done(out);
     }
@@ -127,7 +124,7 @@ public final class LeaderCore {
             electionNotBefore = now + jitter(cfg.announceIntervalMs() / 2);
         }
         if (role == Role.LEADER) {
-            membershipLost(now);
+            recovery.restartNow(now);
         }
         return done(out);
     }
@@ -138,9 +135,9 @@ public final class LeaderCore {
         boolean wasActive = peers.setFlags(pnn, flags);
         if (role == Role.LEADER && wasActive != !NodeFlags.isInactive(flags)) {
             if (wasActive) {
-                membershipLost(now);
+                recovery.restartNow(now);
             } else {
-                recoveryNeeded = true;
+                recovery.requestRecovery();
             }
         }
         return done(out);
@@ -221,9 +218,10 @@ public final class LeaderCore {
     }
 
     public LeaderStatus status() {
-        return new LeaderStatus(me, role, role == Role.LEADER ? myGeneration : Generation.NONE, leader,
+        return new LeaderStatus(me, role, role == Role.LEADER ? recovery.generation() : Generation.NONE, leader,
                 fence.seen(), participant.appliedGeneration(), participant.appliedBoot(),
-                participant.mode(), participant.vnnMap(), lockHeld, lockUnresponsive, run != null);
+                participant.mode(), participant.vnnMap(), lockHeld, lockUnresponsive,
+                role == Role.LEADER && recovery.inProgress());
     }
 
     // ---------------------------------------------------------------- election
@@ -275,10 +273,8 @@ public final class LeaderCore {
         role = Role.LEADER;
         out.add(log(Level.INFO, "this node is now the leader"
                 + (cfg.lockConfigured() ? " (cluster lock taken)" : " (no cluster lock: lowest connected capable node)")));
-        run = null;
-        recoveryNeeded = true;
-        recoveryNotBefore = now;
-        startRecovery(now, out);
+        leader = me;
+        recovery.begin(now, out);
     }
 
     private void backOff(long now, List<Effect> out) {
@@ -290,16 +286,15 @@ public final class LeaderCore {
     }
 
     private void stepDown(String why, long now, List<Effect> out) {
-        out.add(log(Level.ERROR, why + "; stepping down as leader of generation " + myGeneration));
+        out.add(log(Level.ERROR, why + "; stepping down as leader of generation " + recovery.generation()));
         if (lockHeld || cfg.lockConfigured()) {
             out.add(new Effect.ReleaseLock());
         }
         lockHeld = false;
         lockUnresponsive = false;
         role = Role.FOLLOWER;
-        run = null;
-        recoveryNeeded = false;
-        out.add(new Effect.Broadcast(new LeaderMessage.Resign(me, myGeneration, boot)));
+        recovery.stop();
+        out.add(new Effect.Broadcast(new LeaderMessage.Resign(me, recovery.generation(), boot)));
         forgetLeader(out);
         electionNotBefore = now + cfg.leaderTimeoutMs();
     }
@@ -309,102 +304,6 @@ public final class LeaderCore {
             leader = -1;
             out.add(new Effect.LeaderChanged(-1, fence.seen()));
         }
-    }
-
-    // ---------------------------------------------------------------- leader side of recovery
-
-    private void leaderTick(long now, List<Effect> out) {
-        if (run != null && now - run.phaseStartedAt >= cfg.recoveryTimeoutMs()) {
-            out.add(log(Level.ERROR, "recovery of generation " + run.generation + " timed out in phase "
-                    + run.phase + " waiting for nodes " + run.pending() + "; starting again"));
-            run = null;
-            recoveryNeeded = true;
-            recoveryNotBefore = now;
-        }
-        if (run == null && recoveryNeeded && now >= recoveryNotBefore) {
-            startRecovery(now, out);
-        }
-        if (role == Role.LEADER && now - lastAnnounceAt >= cfg.announceIntervalMs()) {
-            announce(now, out);
-        }
-    }
-
-    private void announce(long now, List<Effect> out) {
-        lastAnnounceAt = now;
-        out.add(new Effect.Broadcast(new LeaderMessage.Announce(me, myGeneration, boot)));
-        if (run != null) {
-            // Re-send the current step to members that have not answered: messages can be lost.
-            for (int m : run.pending()) {
-                if (m != me) {
-                    out.add(new Effect.Send(m, phaseMessage()));
-                }
-            }
-        }
-    }
-
-    private void startRecovery(long now, List<Effect> out) {
-        List<Integer> members = peers.members(me);
-        myGeneration = Generation.next(fence.seen(), me);
-        fence.accept(myGeneration, boot);
-        recoveryNeeded = false;
-        run = new RecoveryRun(myGeneration, members, now);
-        out.add(log(Level.INFO, "starting recovery, generation " + myGeneration + ", members " + members));
-        out.add(new Effect.LeaderChanged(me, myGeneration));
-        leader = me;
-        announce(now, out);
-        sendPhase(now, out);
-    }
-
-    private LeaderMessage phaseMessage() {
-        return run.phase == Phase.START
-                ? new LeaderMessage.StartRecovery(me, run.generation, boot)
-                : new LeaderMessage.FinishRecovery(me, run.generation, boot, run.members);
-    }
-
-    private void sendPhase(long now, List<Effect> out) {
-        LeaderMessage msg = phaseMessage();
-        long gen = run.generation;
-        for (int m : run.members) {
-            if (m != me) {
-                out.add(new Effect.Send(m, msg));
-            }
-        }
-        if (run.isMember(me)) {
-            handle(msg, now, out); // may complete the run and start the next phase
-        }
-        assert run == null || run.generation >= gen;
-    }
-
-    private void onAck(LeaderMessage.RecoveryAck ack, long now, List<Effect> out) {
-        if (role != Role.LEADER || run == null || ack.generation() != run.generation || ack.phase() != run.phase
-                || !run.isMember(ack.from())) {
-            return; // stale or duplicate
-        }
-        if (!ack.ok()) {
-            out.add(log(Level.WARN, "node " + ack.from() + " failed recovery step " + ack.phase()
-                    + " of generation " + ack.generation() + "; starting again"));
-            run = null;
-            recoveryNeeded = true;
-            recoveryNotBefore = now + cfg.announceIntervalMs();
-            return;
-        }
-        if (!run.ack(ack.from())) {
-            return;
-        }
-        if (run.phase == Phase.START) {
-            run.beginPhase(Phase.FINISH, now);
-            sendPhase(now, out);
-        } else {
-            out.add(log(Level.INFO, "recovery complete, generation " + run.generation + ", vnnmap " + run.members));
-            run = null;
-            recoveryNotBefore = now + cfg.rerecoveryTimeoutMs();
-        }
-    }
-
-    private void membershipLost(long now) {
-        run = null;
-        recoveryNeeded = true;
-        recoveryNotBefore = now;
     }
 
     // ---------------------------------------------------------------- messages
@@ -428,11 +327,12 @@ public final class LeaderCore {
             }
             maybePreempt(fl, now, out);
         } else if (msg instanceof LeaderMessage.RecoveryAck ack) {
-            onAck(ack, now, out);
+            if (role == Role.LEADER) {
+                recovery.onAck(ack, now, out);
+            }
         } else if (msg instanceof LeaderMessage.RecoveryNeeded rn) {
-            if (role == Role.LEADER && peers.isConnected(rn.from()) && peers.isActive(rn.from())
-                    && (run == null || !run.isMember(rn.from()))) {
-                recoveryNeeded = true;
+            if (role == Role.LEADER) {
+                recovery.onRecoveryNeeded(rn.from());
             }
         } else if (msg instanceof LeaderMessage.Refused r) {
             onRefused(r, now, out);
@@ -490,11 +390,9 @@ public final class LeaderCore {
                 + " because it has seen generation " + r.seenGeneration()));
         if (role != Role.LEADER) {
             fence.learn(r.seenGeneration());
-        } else if (r.refusedGeneration() == myGeneration && r.seenGeneration() >= myGeneration) {
+        } else if (r.refusedGeneration() == recovery.generation() && r.seenGeneration() >= recovery.generation()) {
             fence.learn(r.seenGeneration()); // the next recovery picks above it
-            run = null;
-            recoveryNeeded = true;
-            recoveryNotBefore = now;
+            recovery.restartNow(now);
         }
     }
 
