@@ -277,11 +277,7 @@ public final class HelperProcessLock implements ClusterLock {
 
     private void kill(Attempt a) {
         lingering = a.process;
-        if (a.process.isAlive()) {
-            ProcessGroups.terminate(a.process, a.ownGroup, timer);
-        } else if (a.ownGroup) {
-            ProcessGroups.terminate(a.process, true, timer); // children may outlive it
-        }
+        ProcessGroups.terminate(a.process, a.ownGroup, timer);
     }
 
     private static String exitNote(Attempt a) {

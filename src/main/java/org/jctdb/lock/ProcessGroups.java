@@ -36,19 +36,26 @@ final class ProcessGroups {
         return !argv.isEmpty() && argv.get(0).equals(SETSID.toString());
     }
 
-    /** SIGTERM to the group now, SIGKILL after a short grace if anything is left. */
+    /**
+     * SIGTERM to the group now, SIGKILL after a short grace if anything is left. If the helper
+     * already exited by itself, one SIGKILL to its group removes whatever it left behind.
+     */
     static void terminate(Process p, boolean ownGroup, ScheduledExecutorService timer) {
         long pid = p.pid();
+        if (!p.isAlive()) {
+            signal(pid, ownGroup, "KILL");
+            return;
+        }
         List<ProcessHandle> tree = p.descendants().toList(); // for the case without setsid
         signal(pid, ownGroup, "TERM");
         p.destroy();
         timer.schedule(() -> {
             if (p.isAlive() || tree.stream().anyMatch(ProcessGroups::running)) {
                 LOG.warn("cluster lock helper pid {} still running {} ms after SIGTERM; sending SIGKILL", pid, KILL_GRACE_MS);
+                signal(pid, ownGroup, "KILL");
+                p.destroyForcibly();
+                tree.forEach(ProcessHandle::destroyForcibly);
             }
-            signal(pid, ownGroup, "KILL");
-            p.destroyForcibly();
-            tree.forEach(ProcessHandle::destroyForcibly);
         }, KILL_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
