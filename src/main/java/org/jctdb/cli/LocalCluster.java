@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jctdb.config.IpAddresses;
 
@@ -72,7 +71,7 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
     }
 
     /** Writes every node's configuration directory; tunables are NAME=VALUE lines. */
-    void write(List<String> tunables, boolean withLock, Map<String, String> extraConf) throws IOException {
+    void write(List<String> tunables, Optional<String> clusterLock) throws IOException {
         Files.createDirectories(lockFile().getParent());
         StringBuilder nodesFile = new StringBuilder();
         for (int k = 0; k < nodes; k++) {
@@ -85,12 +84,9 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
                     .append("# Written by `jctdb local-cluster up`: node ").append(k).append(" of a local test cluster.\n")
                     .append("[logging]\n\tlocation = file:").append(logFile(k)).append("\n\tlog level = NOTICE\n")
                     .append("[cluster]\n");
-            if (withLock) {
-                conf.append("\tcluster lock = ").append(lockFile()).append('\n');
-            }
+            clusterLock.ifPresent(l -> conf.append("\tcluster lock = ").append(l).append('\n'));
             conf.append("\tnode address = ").append(IpAddresses.format(address(k))).append('\n')
                     .append("\tport = ").append(port).append('\n');
-            extraConf.forEach((k2, v) -> conf.append("# ").append(k2).append(" = ").append(v).append('\n'));
             Files.writeString(nd.resolve("ctdb.conf"), conf);
             Files.writeString(nd.resolve("nodes"), nodesFile);
             Files.writeString(nd.resolve("ctdb.tunables"), String.join("\n", tunables) + (tunables.isEmpty() ? "" : "\n"));

@@ -73,6 +73,10 @@ final class LocalClusterCommand implements Callable<Integer> {
         List<String> tunables = new ArrayList<>();
         @Option(names = "--no-lock", description = "Run without a cluster lock.")
         boolean noLock;
+        @Option(names = "--cluster-lock", paramLabel = "LOCK",
+                description = "The [cluster] cluster lock for every node, e.g. '!/usr/libexec/ctdb/ctdb_mutex_fcntl_helper PATH' "
+                        + "(default: a lock file under DIR/shared, or on the cluster filesystem).")
+        String clusterLock;
         @Option(names = "--timeout", description = "Seconds to wait for all nodes to connect (default 30).")
         int timeout = 30;
         @Option(names = "--cluster-fs", description = "Put the cluster lock on a freezable FUSE cluster filesystem "
@@ -114,7 +118,8 @@ final class LocalClusterCommand implements Callable<Integer> {
                 }
                 out.println("Cluster filesystem mounted at " + lc.clusterFsMount());
             }
-            lc.write(tunables, !noLock, Map.of());
+            lc.write(tunables, noLock ? Optional.empty()
+                    : Optional.of(clusterLock != null ? clusterLock : lc.lockFile().toString()));
             Path jctdbd = home().resolve("bin").resolve("jctdbd");
             List<String> pids = new ArrayList<>();
             for (int k = 0; k < nodes; k++) {

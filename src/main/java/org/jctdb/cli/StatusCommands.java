@@ -24,6 +24,9 @@ final class StatusCommands {
             } else {
                 out().print(StatusFormat.nodeMap(v.nodes(), v.myPnn(), true, v.nodes().size()));
                 out().print(StatusFormat.clusterState(v));
+                if (v.clusterLock().isEmpty()) {
+                    out().println("Warning: no cluster lock is configured; a partitioned cluster could elect two leaders");
+                }
             }
             return 0;
         }
@@ -67,6 +70,25 @@ final class StatusCommands {
                 printJson(java.util.Map.of("pnn", api().view().myPnn()));
             } else {
                 out().println(api().view().myPnn());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "leader", description = "Show the PNN of the leader (CTDB's recovery master).")
+    static final class Leader extends DaemonCommand {
+        @Override
+        public Integer call() {
+            int leader = api().view().leader();
+            if (style().json()) {
+                java.util.Map<String, Object> m = new java.util.HashMap<>();
+                m.put("leader", leader < 0 ? null : leader);
+                printJson(m);
+            } else if (leader < 0) {
+                err().println("Leader is unknown");
+                return 1;
+            } else {
+                out().println(leader);
             }
             return 0;
         }

@@ -41,6 +41,12 @@ public final class LocalClusterHarness implements AutoCloseable {
     }
 
     public static LocalClusterHarness up(int nodes, String... tunables) throws IOException, InterruptedException {
+        return up(nodes, List.of(), tunables);
+    }
+
+    /** Like {@link #up(int, String...)}, with extra `local-cluster up` options such as --cluster-lock. */
+    public static LocalClusterHarness up(int nodes, List<String> options, String... tunables)
+            throws IOException, InterruptedException {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         String base = "127." + r.nextInt(1, 250) + "." + r.nextInt(1, 250) + ".1";
         int port = r.nextInt(20000, 40000);
@@ -52,6 +58,7 @@ public final class LocalClusterHarness implements AutoCloseable {
             args.add("--tunable");
             args.add(t);
         }
+        args.addAll(options);
         Result up = run(null, args.toArray(new String[0]));
         assertThat(up.exitCode()).as("local-cluster up:\n%s\n%s", up.stdout(), up.stderr()).isZero();
         return h;

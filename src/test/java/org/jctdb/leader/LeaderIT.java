@@ -1,0 +1,144 @@
+package org.jctdb.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jctdb.testing.LocalClusterHarness;
+import org.jctdb.testing.TestEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The leader and its cluster lock with real daemons and real fcntl locks. Who holds the lock is
+ * read from /proc/locks, not from the daemons.
+ */
+class LeaderIT {
+    private static final Path CTDB_HELPER = Path.of("/usr/libexec/ctdb/ctdb_mutex_fcntl_helper");
+
+    /** PIDs holding a POSIX write lock on the file's inode, from /proc/locks. */
+    static List<Long> lockHolders(Path file) throws IOException {
+        long inode = ((Number) Files.getAttribute(file, "unix:ino")).longValue();
+        List<Long> holders = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 6 && f[1].equals("POSIX") && f[3].equals("WRITE")
+                    && f[5].endsWith(":" + inode)) {
+                holders.add(Long.parseLong(f[4]));
+            }
+        }
+        return holders;
+    }
+
+    /** The PNN of the daemon that is the holder or one of its ancestors, or -1. */
+    static int owner(LocalClusterHarness c, long holderPid) throws IOException {
+        for (int k = 0; k < c.nodes; k++) {
+            long daemon;
+            try {
+                daemon = c.pid(k);
+            } catch (IOException e) {
+                continue;
+            }
+            Optional<ProcessHandle> p = ProcessHandle.of(holderPid);
+            while (p.isPresent()) {
+                if (p.get().pid() == daemon) {
+                    return k;
+                }
+                p = p.get().parent();
+            }
+        }
+        return -1;
+    }
+
+    /** Every live node names the same leader; returns it, or -1. */
+    static int agreedLeader(LocalClusterHarness c, Set<Integer> alive) {
+        Set<String> seen = new TreeSet<>();
+        for (int k : alive) {
+            try {
+                seen.add(c.query(k, "leader").stdout().strip());
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+        return seen.size() == 1 && seen.iterator().next().matches("\\d+") ? Integer.parseInt(seen.iterator().next()) : -1;
+    }
+
+    static int leaderHoldingLock(LocalClusterHarness c, Path lockFile, Set<Integer> alive) throws IOException {
+        int leader = agreedLeader(c, alive);
+        if (leader < 0 || !Files.exists(lockFile)) {
+            return -1;
+        }
+        List<Long> holders = lockHolders(lockFile);
+        return holders.size() == 1 && owner(c, holders.get(0)) == leader ? leader : -1;
+    }
+
+    @Test
+    void oneLeaderHoldsTheFcntlLockAndAKilledLeaderIsReplacedWithinLeaderTimeoutPlusTwoSeconds() throws Exception {
+        try (LocalClusterHarness c = LocalClusterHarness.up(3)) {
+            Path lock = c.dir.resolve("shared/.ctdb/cluster.lock");
+            Set<Integer> alive = new TreeSet<>(Set.of(0, 1, 2));
+            await().atMost(Duration.ofSeconds(20)).until(() -> leaderHoldingLock(c, lock, alive) >= 0);
+            int first = leaderHoldingLock(c, lock, alive);
+            assertThat(c.jctdb((first + 1) % 3, "status").stdout()).contains("Recovery mode:NORMAL (0)\nLeader:" + first + "\n");
+
+            LocalClusterHarness.signal(c.pid(first), "KILL");
+            long t0 = System.nanoTime();
+            alive.remove(first);
+            // leader timeout (5 s) + 2 s
+            await().atMost(Duration.ofSeconds(7)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> { int l = leaderHoldingLock(c, lock, alive); return l >= 0 && l != first; });
+            System.out.printf("leader failover after kill -9: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    @Test
+    void removingTheLockFileMakesTheLeaderStepDownAndANewElectionFollows() throws Exception {
+        try (LocalClusterHarness c = LocalClusterHarness.up(3)) {
+            Path lock = c.dir.resolve("shared/.ctdb/cluster.lock");
+            Set<Integer> alive = Set.of(0, 1, 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> leaderHoldingLock(c, lock, alive) >= 0);
+            int first = leaderHoldingLock(c, lock, alive);
+            long generation = generation(c, first);
+            Files.delete(lock);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(c.log(first)).contains("cluster lock LOST"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> leaderHoldingLock(c, lock, alive) >= 0
+                    && generation(c, agreedLeader(c, alive)) > generation);
+        }
+    }
+
+    @Test
+    void ctdbsOwnMutexHelperWorksThroughTheBangSyntax() throws Exception {
+        TestEnvironment.require(Files.isExecutable(CTDB_HELPER), CTDB_HELPER + " is missing: apt-get install ctdb");
+        Path shared = Files.createTempDirectory("jctdb-bang");
+        Path lock = shared.resolve("cluster.lock");
+        try (LocalClusterHarness c = LocalClusterHarness.up(2, List.of("--cluster-lock", "!" + CTDB_HELPER + " " + lock))) {
+            Set<Integer> alive = Set.of(0, 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> leaderHoldingLock(c, lock, alive) >= 0);
+            long holder = lockHolders(lock).get(0);
+            assertThat(ProcessHandle.of(holder).flatMap(h -> h.info().command()).orElse(""))
+                    .endsWith("ctdb_mutex_fcntl_helper");
+        }
+    }
+
+    private static long generation(LocalClusterHarness c, int pnn) {
+        try {
+            String status = c.query(pnn, "status").stdout();
+            for (String line : status.split("\n")) {
+                if (line.startsWith("Generation:") && !line.endsWith("INVALID")) {
+                    return Long.parseLong(line.substring("Generation:".length()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not reachable now
+        }
+        return -1;
+    }
+}
