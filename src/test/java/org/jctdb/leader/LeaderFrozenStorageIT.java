@@ -1,0 +1,63 @@
+package org.jctdb.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.jctdb.testing.ClusterFs;
+import org.jctdb.testing.LocalClusterHarness;
+import org.jctdb.testing.Procs;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The leader's cluster filesystem hangs (the freezable FUSE fixture, frozen for that node only):
+ * the cluster keeps exactly one leader, the lock stays held, and nothing of ours is stuck but
+ * the one re-check of the lock file.
+ */
+class LeaderFrozenStorageIT {
+    @BeforeAll
+    static void needsFuse() {
+        ClusterFs.assumeUsable();
+    }
+
+    @Test
+    void freezingTheLeadersStorageLeavesOneLeaderAndOneHungRecheck() throws Exception {
+        try (LocalClusterHarness c = LocalClusterHarness.up(3, List.of("--cluster-fs"))) {
+            Path lock = c.dir.resolve("cfs/.ctdb/cluster.lock");
+            Set<Integer> alive = Set.of(0, 1, 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> LeaderIT.leaderHoldingLock(c, lock, alive) >= 0);
+            int leader = LeaderIT.leaderHoldingLock(c, lock, alive);
+            long holder = LeaderIT.lockHolders(lock).get(0);
+            assertThat(c.jctdb(leader, "local-cluster", "freeze", String.valueOf(leader), "--dir", c.dir.toString())
+                    .exitCode()).isZero();
+            try {
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                        assertThat(c.log(leader)).contains("cluster lock UNRESPONSIVE"));
+                long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                while (System.nanoTime() < end) {
+                    assertThat(LeaderIT.agreedLeader(c, alive)).isEqualTo(leader);
+                    assertThat(stuckUnder(c.pid(leader))).as("processes of node %d blocked in FUSE", leader)
+                            .isLessThanOrEqualTo(1);
+                    Thread.sleep(500);
+                }
+                // The lock never changed hands: the same helper process still holds it.
+                assertThat(ProcessHandle.of(holder).map(ProcessHandle::isAlive)).contains(true);
+            } finally {
+                c.jctdb(leader, "local-cluster", "thaw", String.valueOf(leader), "--dir", c.dir.toString());
+            }
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(c.log(leader)).contains("cluster lock RESPONSIVE_AGAIN"));
+            assertThat(LeaderIT.leaderHoldingLock(c, lock, alive)).isEqualTo(leader);
+        }
+    }
+
+    /** How many descendants of the daemon wait on the frozen FUSE mount right now. */
+    private static long stuckUnder(long daemonPid) {
+        return ProcessHandle.of(daemonPid).map(h -> h.descendants().filter(d -> Procs.blockedInFuse(d.pid())).count())
+                .orElse(0L);
+    }
+}
