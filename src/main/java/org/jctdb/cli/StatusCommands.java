@@ -24,6 +24,8 @@ final class StatusCommands {
             } else {
                 out().print(StatusFormat.nodeMap(v.nodes(), v.myPnn(), true, v.nodes().size()));
                 out().print(StatusFormat.clusterState(v));
+                // JCTDB's addition after CTDB's lines, only while a storage probe is not OK.
+                api().health().ifPresent(h -> out().print(HealthFormat.statusLines(h, v.myPnn())));
             }
             return 0;
         }
