@@ -239,8 +239,9 @@ public final class HealthMonitor implements AutoCloseable {
         Path path = slot.watched.path();
         switch (st.state()) {
             case SLOW:
-                log.warn("High {} latency {}s probing {}", slot.watched.clusterLock() ? "cluster lock" : "cluster filesystem",
-                        String.format("%.2f", st.lastLatencyMillis() / 1000.0), path);
+                log.warn("High {} latency {}s probing {}{}", slot.watched.clusterLock() ? "cluster lock" : "cluster filesystem",
+                        String.format("%.2f", st.lastLatencyMillis() / 1000.0), path,
+                        from.answering() ? "" : " (answers again after " + from + ")");
                 break;
             case FAILED:
                 log.error("probe of {} failed: {}", path, st.detail());
@@ -251,7 +252,7 @@ public final class HealthMonitor implements AutoCloseable {
                 break;
             default:
                 if (from == ProbeState.UNKNOWN) {
-                    log.info("probing {} every tick: {} ({} ms)", path, st.state(), st.lastLatencyMillis());
+                    log.info("probe of {} answers: {} ({} ms)", path, st.state(), st.lastLatencyMillis());
                 } else {
                     log.warn("probe of {} answers again ({} -> {}, {} ms)", path, from, st.state(), st.lastLatencyMillis());
                 }
