@@ -52,7 +52,11 @@ final class DaemonCommands {
     static final class Version extends DaemonCommand {
         @Override
         public Integer call() {
-            out().println(api().version());
+            if (style().json()) {
+                printJson(Map.of("version", api().version()));
+            } else {
+                out().println(api().version());
+            }
             return 0;
         }
     }
@@ -64,7 +68,11 @@ final class DaemonCommands {
             long start = System.nanoTime();
             int pnn = api().view().myPnn();
             double secs = (System.nanoTime() - start) / 1e9;
-            out().printf("response from %d time=%.6f sec  (%d clients)%n", pnn, secs, api().clients());
+            if (style().json()) {
+                printJson(Map.of("pnn", pnn, "time", secs, "clients", api().clients()));
+            } else {
+                out().printf("response from %d time=%.6f sec  (%d clients)%n", pnn, secs, api().clients());
+            }
             return 0;
         }
     }
@@ -73,7 +81,11 @@ final class DaemonCommands {
     static final class GetPid extends DaemonCommand {
         @Override
         public Integer call() {
-            out().println(api().pid());
+            if (style().json()) {
+                printJson(Map.of("pid", api().pid()));
+            } else {
+                out().println(api().pid());
+            }
             return 0;
         }
     }
@@ -82,7 +94,13 @@ final class DaemonCommands {
     static final class GetReclock extends DaemonCommand {
         @Override
         public Integer call() {
-            api().view().clusterLock().ifPresent(out()::println);
+            if (style().json()) {
+                java.util.Map<String, Object> m = new java.util.HashMap<>();
+                m.put("cluster_lock", api().view().clusterLock().orElse(null));
+                printJson(m);
+            } else {
+                api().view().clusterLock().ifPresent(out()::println);
+            }
             return 0;
         }
     }

@@ -22,8 +22,23 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
         return dir.resolve("node." + pnn);
     }
 
+    /** The cluster lock: on the freezable cluster filesystem when one is mounted, else in a plain directory. */
     Path lockFile() {
-        return dir.resolve("shared").resolve(".ctdb").resolve("cluster.lock");
+        Path shared = java.nio.file.Files.isDirectory(clusterFsRunDir()) ? clusterFsMount() : dir.resolve("shared");
+        return shared.resolve(".ctdb").resolve("cluster.lock");
+    }
+
+    /** Where `--cluster-fs` mounts the freezable filesystem (tools/clusterfs) that all nodes share. */
+    Path clusterFsMount() {
+        return dir.resolve("cfs");
+    }
+
+    Path clusterFsBacking() {
+        return dir.resolve("cfs-backing");
+    }
+
+    Path clusterFsRunDir() {
+        return dir.resolve("cfs-run");
     }
 
     Path pidsFile() {

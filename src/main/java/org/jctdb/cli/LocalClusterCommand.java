@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code jctdb local-cluster up|down|status}: a cluster of daemons on this machine, for trying and testing. */
 @Command(name = "local-cluster", description = "Run a cluster of JCTDB daemons on this machine (127.0.0.x).",
-        subcommands = {LocalClusterCommand.Up.class, LocalClusterCommand.Down.class, LocalClusterCommand.Status.class})
+        subcommands = {LocalClusterCommand.Up.class, LocalClusterCommand.Down.class, LocalClusterCommand.Status.class,
+                ClusterFsCommands.Freeze.class, ClusterFsCommands.Thaw.class})
 final class LocalClusterCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -74,6 +75,10 @@ final class LocalClusterCommand implements Callable<Integer> {
         boolean noLock;
         @Option(names = "--timeout", description = "Seconds to wait for all nodes to connect (default 30).")
         int timeout = 30;
+        @Option(names = "--cluster-fs", description = "Put the cluster lock on a freezable FUSE cluster filesystem "
+                + "(tools/clusterfs; needs root and python3-fusepy); freeze a node's storage with "
+                + "`jctdb local-cluster freeze K`.")
+        boolean clusterFs;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
@@ -98,6 +103,17 @@ final class LocalClusterCommand implements Callable<Integer> {
                     return 1;
                 }
             }
+            if (clusterFs) {
+                Files.createDirectories(lc.clusterFsBacking().resolve(".ctdb"));
+                Files.createDirectories(lc.clusterFsMount());
+                ClusterFsCommands.Result r = ClusterFsCommands.tool(lc, "mount", "--background",
+                        lc.clusterFsBacking().toString(), lc.clusterFsMount().toString());
+                if (r.code() != 0) {
+                    err.println("Cannot mount the cluster filesystem: " + r.output());
+                    return 1;
+                }
+                out.println("Cluster filesystem mounted at " + lc.clusterFsMount());
+            }
             lc.write(tunables, !noLock, Map.of());
             Path jctdbd = home().resolve("bin").resolve("jctdbd");
             List<String> pids = new ArrayList<>();
@@ -117,6 +133,9 @@ final class LocalClusterCommand implements Callable<Integer> {
                 }
                 String pid = Files.readString(lc.nodeDir(k).resolve("run").resolve("jctdbd.pid")).strip();
                 pids.add(k + " " + pid);
+                if (clusterFs) {
+                    ClusterFsCommands.tool(lc, "register", "node" + k, "--pid", pid);
+                }
                 Files.write(lc.pidsFile(), pids);
             }
             return waitConnected(lc, out, err) ? printStatus(lc, out) : 1;
@@ -198,7 +217,23 @@ final class LocalClusterCommand implements Callable<Integer> {
             }
             Files.deleteIfExists(lc.pidsFile());
             spec.commandLine().getOut().printf("Stopped %d daemon(s) of %s%n", running.size(), lc.dir());
+            if (Files.isDirectory(lc.clusterFsRunDir())) {
+                ClusterFsCommands.Result r = ClusterFsCommands.tool(lc, "unmount", lc.clusterFsMount().toString());
+                spec.commandLine().getOut().println(r.code() == 0 ? "Cluster filesystem unmounted"
+                        : "Cluster filesystem unmount failed: " + r.output());
+                if (r.code() == 0) {
+                    deleteTree(lc.clusterFsRunDir());
+                }
+            }
             return 0;
+        }
+
+        private static void deleteTree(Path p) throws IOException {
+            try (var walk = Files.walk(p)) {
+                for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(q);
+                }
+            }
         }
 
         /** Only ever signal a JCTDB daemon, even if a PID has been reused. */

@@ -9,8 +9,8 @@ import org.jctdb.protocol.NodeFlags;
 
 /** CTDB 4.17's node-map output (status, nodestatus), as text, machine rows or JSON. */
 public final class StatusFormat {
-    private static final String[][] FLAG_NAMES = {
-            {"DISCONNECTED"}, {"UNKNOWN"}, {"DISABLED"}, {"BANNED"}, {"UNHEALTHY"}, {"DELETED"}, {"STOPPED"}, {"INACTIVE"}};
+    private static final String[] FLAG_NAMES = {
+            "DISCONNECTED", "UNKNOWN", "DISABLED", "BANNED", "UNHEALTHY", "DELETED", "STOPPED", "INACTIVE"};
     private static final int[] FLAG_BITS = {
             NodeFlags.DISCONNECTED, NodeFlags.UNKNOWN, NodeFlags.PERMANENTLY_DISABLED, NodeFlags.BANNED,
             NodeFlags.UNHEALTHY, NodeFlags.DELETED, NodeFlags.STOPPED, NodeFlags.INACTIVE};
@@ -23,7 +23,7 @@ public final class StatusFormat {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < FLAG_BITS.length; i++) {
             if ((flags & FLAG_BITS[i]) != 0) {
-                b.append(b.length() == 0 ? "" : "|").append(FLAG_NAMES[i][0]);
+                b.append(b.length() == 0 ? "" : "|").append(FLAG_NAMES[i]);
             }
         }
         return b.length() == 0 ? "OK" : b.toString();

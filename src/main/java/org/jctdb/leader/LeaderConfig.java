@@ -1,0 +1,59 @@
+package org.jctdb.leader;
+
+import java.util.List;
+
+/**
+ * Static settings of one node's leader core. Times in milliseconds.
+ *
+ * @param pnn                 this node's number
+ * @param nodes               every node number in the nodes file
+ * @param leaderCapable       ctdb.conf [cluster] leader capability
+ * @param lockConfigured      whether a cluster lock is configured; without one the fallback rule elects
+ * @param leaderTimeoutMs     ctdb.conf [cluster] leader timeout: silence before an election
+ * @param announceIntervalMs  how often the leader announces itself
+ * @param lockRetryMs         wait after CONTENTION before trying again
+ * @param lockBackoffMaxMs    cap of the backoff after TIMEOUT / ERROR
+ * @param lockResultDeadlineMs how long to wait for any answer to TakeLock before giving up on it
+ * @param recoveryTimeoutMs   a recovery step not acknowledged within this is abandoned and retried
+ * @param rerecoveryTimeoutMs CTDB's RerecoveryTimeout: quiet time after a successful recovery
+ */
+public record LeaderConfig(
+        int pnn,
+        List<Integer> nodes,
+        boolean leaderCapable,
+        boolean lockConfigured,
+        long leaderTimeoutMs,
+        long announceIntervalMs,
+        long lockRetryMs,
+        long lockBackoffMaxMs,
+        long lockResultDeadlineMs,
+        long recoveryTimeoutMs,
+        long rerecoveryTimeoutMs) {
+
+    public LeaderConfig {
+        nodes = List.copyOf(nodes);
+        if (!nodes.contains(pnn)) {
+            throw new IllegalArgumentException("pnn " + pnn + " is not in the node list " + nodes);
+        }
+        if (announceIntervalMs <= 0 || leaderTimeoutMs <= 2 * announceIntervalMs) {
+            throw new IllegalArgumentException("leader timeout (" + leaderTimeoutMs
+                    + " ms) must exceed two announce intervals (" + announceIntervalMs + " ms)");
+        }
+    }
+
+    /** CTDB's defaults: leader timeout 5 s, announce every 1 s, RecoverTimeout 120 s, RerecoveryTimeout 10 s. */
+    public static LeaderConfig defaults(int pnn, List<Integer> nodes, boolean leaderCapable, boolean lockConfigured) {
+        return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured,
+                5_000, 1_000, 1_000, 10_000, 60_000, 120_000, 10_000);
+    }
+
+    public LeaderConfig withLeaderTimeoutMs(long ms) {
+        return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured, ms, announceIntervalMs,
+                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs);
+    }
+
+    public LeaderConfig withRecoveryTimeouts(long recoveryMs, long rerecoveryMs) {
+        return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured, leaderTimeoutMs, announceIntervalMs,
+                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryMs, rerecoveryMs);
+    }
+}

@@ -1,0 +1,424 @@
+package org.jctdb.leader;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.jctdb.leader.Effect.Level;
+import org.jctdb.protocol.NodeFlags;
+
+/**
+ * The election and recovery logic of one node, as a pure state machine. Every input method takes
+ * the current monotonic time and returns the effects the shell must carry out, in order. Not
+ * thread-safe: the daemon calls it from its single decider thread only.
+ *
+ * <p>This class holds the election and the lock; the leader's side of recovery is in
+ * {@link RecoveryLeader}, the member's side in {@link Participant}, the generation fence in
+ * {@link Fence} and what is known of other nodes in {@link Peers}.
+ */
+public final class LeaderCore {
+    private final LeaderConfig cfg;
+    private final RandomGenerator random;
+    private final int me;
+    private final Participant participant;
+    private final long boot;
+
+    private int ownFlags;
+    private final Peers peers = new Peers();
+    private final Fence fence = new Fence();
+
+    private Role role = Role.FOLLOWER;
+    private int leader = -1;
+    private long lastLeaderHeardAt;
+    private long electionNotBefore;
+    private long lastCandidateSentAt;
+
+    private boolean lockHeld;
+    private boolean lockUnresponsive;
+    private long lockRequestedAt;
+    private int lockFailures;
+    private boolean contentionLogged;
+
+    private final RecoveryLeader recovery;
+
+    /** A fresh core; it waits two announce intervals to hear a leader before racing for one. */
+    public LeaderCore(LeaderConfig cfg, RandomGenerator random, long now) {
+        this.cfg = cfg;
+        this.random = random;
+        this.me = cfg.pnn();
+        this.participant = new Participant(me);
+        this.boot = random.nextLong();
+        this.recovery = new RecoveryLeader(cfg, boot, peers, fence, this::handle);
+        this.lastLeaderHeardAt = now;
+        this.electionNotBefore = now + 2 * cfg.announceIntervalMs();
+        this.lastCandidateSentAt = now;
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** Call once before anything else: the startup warning and this node's candidate message. */
+    public List<Effect> start(long now) {
+        List<Effect> out = new ArrayList<>();
+        if (!cfg.lockConfigured()) {
+            out.add(log(Level.WARN, "no cluster lock configured: the leader is the lowest connected node that"
+                    + " can lead, and a network partition can elect one leader per side (split brain)"));
+        }
+        out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
+        return done(out);
+    }
+
+    /** Call at least every few hundred milliseconds. */
+    public List<Effect> tick(long now) {
+        List<Effect> out = new ArrayList<>();
+        if (now - lastCandidateSentAt >= cfg.leaderTimeoutMs()) {
+            lastCandidateSentAt = now;
+            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
+        }
+        if (role == Role.LEADER) {
+            recovery.tick(now, out);
+        } else if (role == Role.CANDIDATE) {
+            if (now - lockRequestedAt >= cfg.lockResultDeadlineMs()) {
+                out.add(log(Level.ERROR, "no answer from the cluster lock within "
+                        + cfg.lockResultDeadlineMs() + " ms; abandoning this attempt"));
+                out.add(new Effect.ReleaseLock());
+                role = Role.FOLLOWER;
+                backOff(now, out);
+            }
+        } else if (electionDue(now)) {
+            startElection(now, out);
+        }
+        return done(out);
+    }
+
+    public List<Effect> onMessage(int fromPeer, LeaderMessage msg, long now) {
+        List<Effect> out = new ArrayList<>();
+        if (msg.from() != fromPeer) {
+            out.add(log(Level.WARN, "dropping " + describe(msg) + ": it names node " + msg.from()
+                    + " but came from node " + fromPeer));
+            return done(out);
+        }
+        handle(msg, now, out);
+        return done(out);
+    }
+
+    public List<Effect> onPeerConnected(int pnn, long now) {
+        List<Effect> out = new ArrayList<>();
+        if (pnn == me || !peers.connect(pnn)) {
+            return done(out);
+        }
+        out.add(new Effect.Send(pnn, new LeaderMessage.Candidate(me, canLead(), fence.seen())));
+        if (role == Role.LEADER) {
+            out.add(new Effect.Send(pnn, recovery.announcement()));
+        }
+        return done(out);
+    }
+
+    public List<Effect> onPeerDisconnected(int pnn, long now) {
+        List<Effect> out = new ArrayList<>();
+        if (!peers.disconnect(pnn)) {
+            return done(out);
+        }
+        if (pnn == leader) {
+            out.add(log(Level.WARN, "leader node " + pnn + " disconnected; electing soon"));
+            forgetLeader(out);
+            electionNotBefore = now + jitter(cfg.announceIntervalMs() / 2);
+        }
+        if (role == Role.LEADER) {
+            recovery.restartNow(now);
+        }
+        return done(out);
+    }
+
+    /** Flags of a peer as last reported by it or by the leader (BANNED, STOPPED...). */
+    public List<Effect> onPeerFlagsChanged(int pnn, int flags, long now) {
+        List<Effect> out = new ArrayList<>();
+        boolean wasActive = peers.setFlags(pnn, flags);
+        if (role == Role.LEADER && wasActive != !NodeFlags.isInactive(flags)) {
+            if (wasActive) {
+                recovery.restartNow(now);
+            } else {
+                recovery.requestRecovery();
+            }
+        }
+        return done(out);
+    }
+
+    /** This node's own flags changed (stopped, banned, ...). */
+    public List<Effect> onOwnFlagsChanged(int flags, long now) {
+        List<Effect> out = new ArrayList<>();
+        boolean could = canLead();
+        ownFlags = flags;
+        if (could != canLead()) {
+            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
+        }
+        if (!canLead()) {
+            if (role == Role.LEADER) {
+                stepDown("this node can no longer lead (flags 0x" + Integer.toHexString(flags) + ")", now, out);
+            } else if (role == Role.CANDIDATE) {
+                out.add(new Effect.ReleaseLock());
+                role = Role.FOLLOWER;
+            }
+        }
+        return done(out);
+    }
+
+    public List<Effect> onLockResult(LockResult result, long now) {
+        List<Effect> out = new ArrayList<>();
+        switch (result) {
+            case TAKEN -> lockTaken(now, out);
+            case CONTENTION -> {
+                if (role == Role.CANDIDATE) {
+                    role = Role.FOLLOWER;
+                    lockFailures = 0;
+                    if (!contentionLogged) {
+                        out.add(log(Level.INFO, "cluster lock is held by another node; waiting for its announcements"));
+                        contentionLogged = true;
+                    }
+                    electionNotBefore = now + cfg.lockRetryMs() + jitter(cfg.lockRetryMs() / 2);
+                }
+            }
+            case TIMEOUT, ERROR -> {
+                if (role == Role.CANDIDATE) {
+                    role = Role.FOLLOWER;
+                    out.add(log(Level.WARN, "cluster lock attempt failed: " + result));
+                    backOff(now, out);
+                }
+            }
+            case LOST -> {
+                if (lockHeld) {
+                    lockHeld = false;
+                    stepDown("cluster lock lost", now, out);
+                }
+            }
+            case UNRESPONSIVE -> {
+                if (lockHeld && !lockUnresponsive) {
+                    lockUnresponsive = true;
+                    out.add(log(Level.ERROR, "cluster lock re-check is not answering (storage hung?);"
+                            + " no sign of another leader, so this node keeps leading and waits"));
+                }
+            }
+            case RESPONSIVE_AGAIN -> {
+                if (lockUnresponsive) {
+                    lockUnresponsive = false;
+                    out.add(log(Level.WARN, "cluster lock re-check answers again"));
+                }
+            }
+        }
+        return done(out);
+    }
+
+    /** The result of a RunEvent effect. */
+    public List<Effect> onEventResult(RecoveryEvent event, long generation, boolean ok, long now) {
+        List<Effect> out = new ArrayList<>();
+        LeaderMessage.RecoveryAck ack = participant.eventDone(event, generation, ok, out);
+        if (ack != null) {
+            deliverToLeader(Generation.leaderOf(generation), ack, now, out);
+        }
+        return done(out);
+    }
+
+    public LeaderStatus status() {
+        return new LeaderStatus(me, role, role == Role.LEADER ? recovery.generation() : Generation.NONE, leader,
+                fence.seen(), participant.appliedGeneration(), participant.appliedBoot(),
+                participant.mode(), participant.vnnMap(), lockHeld, lockUnresponsive,
+                role == Role.LEADER && recovery.inProgress());
+    }
+
+    // ---------------------------------------------------------------- election
+
+    private boolean canLead() {
+        return cfg.leaderCapable() && !NodeFlags.isInactive(ownFlags);
+    }
+
+    private boolean electionDue(long now) {
+        return canLead() && now >= electionNotBefore
+                && (leader < 0 || now - lastLeaderHeardAt >= cfg.leaderTimeoutMs());
+    }
+
+    private void startElection(long now, List<Effect> out) {
+        if (leader >= 0) {
+            out.add(log(Level.WARN, "no announcement from leader node " + leader + " for "
+                    + (now - lastLeaderHeardAt) + " ms; starting an election"));
+            forgetLeader(out);
+        }
+        if (cfg.lockConfigured()) {
+            role = Role.CANDIDATE;
+            lockRequestedAt = now;
+            out.add(new Effect.TakeLock());
+        } else if (fallbackWinner() == me) {
+            becomeLeader(now, out);
+        } else {
+            electionNotBefore = now + cfg.announceIntervalMs();
+        }
+    }
+
+    private int fallbackWinner() {
+        return peers.fallbackWinner(me, canLead());
+    }
+
+    private void lockTaken(long now, List<Effect> out) {
+        if (role != Role.CANDIDATE || !canLead()) {
+            out.add(log(Level.WARN, "cluster lock taken but no longer wanted; releasing it"));
+            out.add(new Effect.ReleaseLock());
+            return;
+        }
+        lockHeld = true;
+        lockUnresponsive = false;
+        lockFailures = 0;
+        contentionLogged = false;
+        becomeLeader(now, out);
+    }
+
+    private void becomeLeader(long now, List<Effect> out) {
+        role = Role.LEADER;
+        out.add(log(Level.INFO, "this node is now the leader"
+                + (cfg.lockConfigured() ? " (cluster lock taken)" : " (no cluster lock: lowest connected capable node)")));
+        leader = me;
+        recovery.begin(now, out);
+    }
+
+    private void backOff(long now, List<Effect> out) {
+        lockFailures++;
+        long wait = Math.min(cfg.lockBackoffMaxMs(), cfg.lockRetryMs() << Math.min(lockFailures, 4));
+        wait += jitter(cfg.lockRetryMs() / 2);
+        electionNotBefore = now + wait;
+        out.add(log(Level.INFO, "next cluster lock attempt in " + wait + " ms (failure " + lockFailures + ")"));
+    }
+
+    private void stepDown(String why, long now, List<Effect> out) {
+        out.add(log(Level.ERROR, why + "; stepping down as leader of generation " + recovery.generation()));
+        if (lockHeld || cfg.lockConfigured()) {
+            out.add(new Effect.ReleaseLock());
+        }
+        lockHeld = false;
+        lockUnresponsive = false;
+        role = Role.FOLLOWER;
+        recovery.stop();
+        out.add(new Effect.Broadcast(new LeaderMessage.Resign(me, recovery.generation(), boot)));
+        forgetLeader(out);
+        electionNotBefore = now + cfg.leaderTimeoutMs();
+    }
+
+    private void forgetLeader(List<Effect> out) {
+        if (leader >= 0) {
+            leader = -1;
+            out.add(new Effect.LeaderChanged(-1, fence.seen()));
+        }
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    private void handle(LeaderMessage msg, long now, List<Effect> out) {
+        if (msg instanceof LeaderMessage.FromLeader fl) {
+            if (!acceptLeader(fl, now, out)) {
+                return;
+            }
+            if (fl instanceof LeaderMessage.Resign) {
+                if (leader == fl.from() && fl.from() != me) {
+                    out.add(log(Level.WARN, "leader node " + fl.from() + " resigned; electing soon"));
+                    forgetLeader(out);
+                    electionNotBefore = now + jitter(cfg.announceIntervalMs() / 2);
+                }
+                return;
+            }
+            LeaderMessage reply = participant.onLeaderMessage(fl, out);
+            if (reply != null) {
+                deliverToLeader(fl.from(), reply, now, out);
+            }
+            maybePreempt(fl, now, out);
+        } else if (msg instanceof LeaderMessage.RecoveryAck ack) {
+            if (role == Role.LEADER) {
+                recovery.onAck(ack, now, out);
+            }
+        } else if (msg instanceof LeaderMessage.RecoveryNeeded rn) {
+            if (role == Role.LEADER) {
+                recovery.onRecoveryNeeded(rn.from());
+            }
+        } else if (msg instanceof LeaderMessage.Refused r) {
+            onRefused(r, now, out);
+        } else if (msg instanceof LeaderMessage.Candidate c) {
+            peers.setCanLead(c.from(), c.canLead());
+            if (role != Role.LEADER) {
+                fence.learn(c.seenGeneration()); // a leader elected later must pick above it
+            }
+        }
+    }
+
+    /** Fencing: accept a leader's message only if its generation is not older than any seen. */
+    private boolean acceptLeader(LeaderMessage.FromLeader m, long now, List<Effect> out) {
+        long gen = m.generation();
+        Fence.Verdict v = fence.check(m);
+        if (v == Fence.Verdict.FORGED) {
+            out.add(log(Level.WARN, "dropping " + describe(m) + ": generation " + gen
+                    + " does not belong to node " + m.from()));
+            return false;
+        }
+        if (v != Fence.Verdict.ACCEPT) {
+            out.add(log(Level.WARN, "refusing " + describe(m) + ": generation " + gen
+                    + (v == Fence.Verdict.REUSED ? " was already used by an earlier start of that node"
+                            : " is older than generation " + fence.seen() + " already seen")));
+            deliverToLeader(m.from(), new LeaderMessage.Refused(me, gen, fence.seen()), now, out);
+            return false;
+        }
+        if (m.from() == me) {
+            return true;
+        }
+        if (role == Role.LEADER) {
+            stepDown("node " + m.from() + " leads with newer generation " + gen, now, out);
+        }
+        fence.accept(gen, m.boot());
+        lastLeaderHeardAt = now;
+        if (leader != m.from()) {
+            leader = m.from();
+            contentionLogged = false;
+            out.add(new Effect.LeaderChanged(leader, gen));
+        }
+        return true;
+    }
+
+    /** Without a lock, a lower-numbered capable node takes over from the one announcing. */
+    private void maybePreempt(LeaderMessage.FromLeader m, long now, List<Effect> out) {
+        if (!cfg.lockConfigured() && role == Role.FOLLOWER && m.from() != me && canLead()
+                && fallbackWinner() == me && me < m.from()) {
+            out.add(log(Level.INFO, "no cluster lock: node " + me + " ranks before leader " + m.from() + "; taking over"));
+            becomeLeader(now, out);
+        }
+    }
+
+    private void onRefused(LeaderMessage.Refused r, long now, List<Effect> out) {
+        out.add(log(Level.WARN, "node " + r.from() + " refused generation " + r.refusedGeneration()
+                + " because it has seen generation " + r.seenGeneration()));
+        if (role != Role.LEADER) {
+            fence.learn(r.seenGeneration());
+        } else if (r.refusedGeneration() == recovery.generation() && r.seenGeneration() >= recovery.generation()) {
+            fence.learn(r.seenGeneration()); // the next recovery picks above it
+            recovery.restartNow(now);
+        }
+    }
+
+    private void deliverToLeader(int to, LeaderMessage msg, long now, List<Effect> out) {
+        if (to == me) {
+            handle(msg, now, out);
+        } else {
+            out.add(new Effect.Send(to, msg));
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private long jitter(long bound) {
+        return bound <= 0 ? 0 : random.nextLong(bound);
+    }
+
+    private static Effect.Log log(Level level, String text) {
+        return new Effect.Log(level, text);
+    }
+
+    static String describe(LeaderMessage m) {
+        return m.getClass().getSimpleName() + " from node " + m.from();
+    }
+
+    private static List<Effect> done(List<Effect> out) {
+        return Collections.unmodifiableList(out);
+    }
+}

@@ -1,0 +1,159 @@
+package org.jctdb.leader;
+
+import java.util.List;
+import org.jctdb.leader.Effect.Level;
+import org.jctdb.leader.LeaderMessage.Phase;
+
+/**
+ * The leader's side of recovery: when to start one, its two acknowledged steps, announcements,
+ * and re-sending unanswered steps. Used by {@link LeaderCore} only while this node leads.
+ */
+final class RecoveryLeader {
+    /** Hands a message to this node's own participant (the leader is a member too). */
+    interface SelfDelivery {
+        void deliver(LeaderMessage msg, long now, List<Effect> out);
+    }
+
+    private final LeaderConfig cfg;
+    private final int me;
+    private final long boot;
+    private final Peers peers;
+    private final Fence fence;
+    private final SelfDelivery self;
+
+    private long generation = Generation.NONE;
+    private long lastAnnounceAt;
+    private RecoveryRun run;
+    private boolean needed;
+    private long notBefore;
+
+    RecoveryLeader(LeaderConfig cfg, long boot, Peers peers, Fence fence, SelfDelivery self) {
+        this.cfg = cfg;
+        this.me = cfg.pnn();
+        this.boot = boot;
+        this.peers = peers;
+        this.fence = fence;
+        this.self = self;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    boolean inProgress() {
+        return run != null;
+    }
+
+    LeaderMessage announcement() {
+        return new LeaderMessage.Announce(me, generation, boot);
+    }
+
+    /** This node just became leader: recover at once. */
+    void begin(long now, List<Effect> out) {
+        run = null;
+        start(now, out);
+    }
+
+    /** This node no longer leads. */
+    void stop() {
+        run = null;
+        needed = false;
+    }
+
+    void tick(long now, List<Effect> out) {
+        if (run != null && now - run.phaseStartedAt >= cfg.recoveryTimeoutMs()) {
+            out.add(new Effect.Log(Level.ERROR, "recovery of generation " + run.generation + " timed out in phase "
+                    + run.phase + " waiting for nodes " + run.pending() + "; starting again"));
+            restartNow(now);
+        }
+        if (run == null && needed && now >= notBefore) {
+            start(now, out);
+        }
+        if (now - lastAnnounceAt >= cfg.announceIntervalMs()) {
+            announce(now, out);
+        }
+    }
+
+    /** A member disconnected or became inactive: recover without it now. */
+    void restartNow(long now) {
+        run = null;
+        needed = true;
+        notBefore = now;
+    }
+
+    /** A node joined or became active: recover once RerecoveryTimeout allows. */
+    void requestRecovery() {
+        needed = true;
+    }
+
+    void onRecoveryNeeded(int from) {
+        if (peers.isConnected(from) && peers.isActive(from) && (run == null || !run.isMember(from))) {
+            needed = true;
+        }
+    }
+
+    void onAck(LeaderMessage.RecoveryAck ack, long now, List<Effect> out) {
+        if (run == null || ack.generation() != run.generation || ack.phase() != run.phase || !run.isMember(ack.from())) {
+            return; // stale or duplicate
+        }
+        if (!ack.ok()) {
+            out.add(new Effect.Log(Level.WARN, "node " + ack.from() + " failed recovery step " + ack.phase()
+                    + " of generation " + ack.generation() + "; starting again"));
+            restartNow(now + cfg.announceIntervalMs());
+            return;
+        }
+        if (!run.ack(ack.from())) {
+            return;
+        }
+        if (run.phase == Phase.START) {
+            run.beginPhase(Phase.FINISH, now);
+            sendPhase(now, out);
+        } else {
+            out.add(new Effect.Log(Level.INFO, "recovery complete, generation " + run.generation
+                    + ", vnnmap " + run.members));
+            run = null;
+            notBefore = now + cfg.rerecoveryTimeoutMs();
+        }
+    }
+
+    private void start(long now, List<Effect> out) {
+        List<Integer> members = peers.members(me);
+        generation = Generation.next(fence.seen(), me);
+        fence.accept(generation, boot);
+        needed = false;
+        run = new RecoveryRun(generation, members, now);
+        out.add(new Effect.Log(Level.INFO, "starting recovery, generation " + generation + ", members " + members));
+        out.add(new Effect.LeaderChanged(me, generation));
+        announce(now, out);
+        sendPhase(now, out);
+    }
+
+    private void announce(long now, List<Effect> out) {
+        lastAnnounceAt = now;
+        out.add(new Effect.Broadcast(announcement()));
+        if (run != null) {
+            // Re-send the current step to members that have not answered: messages can be lost.
+            for (int m : run.pending()) {
+                if (m != me) {
+                    out.add(new Effect.Send(m, phaseMessage()));
+                }
+            }
+        }
+    }
+
+    private LeaderMessage phaseMessage() {
+        return run.phase == Phase.START
+                ? new LeaderMessage.StartRecovery(me, run.generation, boot)
+                : new LeaderMessage.FinishRecovery(me, run.generation, boot, run.members);
+    }
+
+    private void sendPhase(long now, List<Effect> out) {
+        LeaderMessage msg = phaseMessage();
+        for (int m : run.members) {
+            if (m != me) {
+                out.add(new Effect.Send(m, msg));
+            }
+        }
+        self.deliver(msg, now, out); // may complete this step and start the next
+    }
+}

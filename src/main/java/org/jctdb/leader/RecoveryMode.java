@@ -1,0 +1,4 @@
+package org.jctdb.leader;
+
+/** CTDB's recovery mode of a node. */
+public enum RecoveryMode { NORMAL, ACTIVE }

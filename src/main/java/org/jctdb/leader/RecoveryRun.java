@@ -1,0 +1,43 @@
+package org.jctdb.leader;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The leader's bookkeeping for one recovery: members and the acknowledgements still missing. */
+final class RecoveryRun {
+    final long generation;
+    final List<Integer> members;
+    final long startedAt;
+    LeaderMessage.Phase phase = LeaderMessage.Phase.START;
+    long phaseStartedAt;
+    private final Set<Integer> pending = new TreeSet<>();
+
+    RecoveryRun(long generation, List<Integer> members, long now) {
+        this.generation = generation;
+        this.members = List.copyOf(members);
+        this.startedAt = now;
+        beginPhase(LeaderMessage.Phase.START, now);
+    }
+
+    void beginPhase(LeaderMessage.Phase next, long now) {
+        phase = next;
+        phaseStartedAt = now;
+        pending.clear();
+        pending.addAll(members);
+    }
+
+    /** Records an ack; returns true when the phase is now complete. */
+    boolean ack(int node) {
+        pending.remove(node);
+        return pending.isEmpty();
+    }
+
+    boolean isMember(int node) {
+        return members.contains(node);
+    }
+
+    Set<Integer> pending() {
+        return Set.copyOf(pending);
+    }
+}

@@ -1,0 +1,214 @@
+package org.jctdb.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.jctdb.protocol.NodeFlags;
+import org.junit.jupiter.api.Test;
+
+/** Single-node scenarios of the core, driven by hand. */
+class LeaderCoreTest {
+    private long now = 1_000;
+
+    private LeaderCore core(int pnn, boolean capable, boolean lock) {
+        return new LeaderCore(LeaderConfig.defaults(pnn, List.of(0, 1, 2), capable, lock), new SplittableRandom(7), now);
+    }
+
+    private List<Effect> advance(LeaderCore c, long ms) {
+        List<Effect> all = new ArrayList<>();
+        for (long end = now + ms; now < end; ) {
+            now += 100;
+            all.addAll(c.tick(now));
+        }
+        return all;
+    }
+
+    private static <T extends Effect> List<T> of(List<Effect> effects, Class<T> type) {
+        return effects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** Brings node 0 to leader of a 3-node cluster with events answered at once. */
+    private LeaderCore leader() {
+        LeaderCore c = core(0, true, true);
+        c.onPeerConnected(1, now);
+        c.onPeerConnected(2, now);
+        assertThat(of(advance(c, 2_500), Effect.TakeLock.class)).hasSize(1);
+        List<Effect> fx = c.onLockResult(LockResult.TAKEN, now);
+        assertThat(c.status().role()).isEqualTo(Role.LEADER);
+        long gen = c.status().leadingGeneration();
+        assertThat(of(fx, Effect.Send.class)).extracting(Effect.Send::message)
+                .contains(new LeaderMessage.StartRecovery(0, gen, boot(fx)));
+        c.onEventResult(RecoveryEvent.STARTRECOVERY, gen, true, now);
+        c.onMessage(1, new LeaderMessage.RecoveryAck(1, gen, LeaderMessage.Phase.START, true), now);
+        fx = c.onMessage(2, new LeaderMessage.RecoveryAck(2, gen, LeaderMessage.Phase.START, true), now);
+        assertThat(of(fx, Effect.SetVnnMap.class)).containsExactly(new Effect.SetVnnMap(gen, List.of(0, 1, 2)));
+        c.onEventResult(RecoveryEvent.RECOVERED, gen, true, now);
+        c.onMessage(1, new LeaderMessage.RecoveryAck(1, gen, LeaderMessage.Phase.FINISH, true), now);
+        c.onMessage(2, new LeaderMessage.RecoveryAck(2, gen, LeaderMessage.Phase.FINISH, true), now);
+        assertThat(c.status().recoveryInProgress()).isFalse();
+        assertThat(c.status().recoveryMode()).isEqualTo(RecoveryMode.NORMAL);
+        return c;
+    }
+
+    private static long boot(List<Effect> fx) {
+        return of(fx, Effect.Broadcast.class).stream().map(Effect.Broadcast::message)
+                .filter(LeaderMessage.Announce.class::isInstance).map(m -> ((LeaderMessage.Announce) m).boot())
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void takesTheLockAfterHearingNoLeaderThenRecoversAndAnnouncesEverySecond() {
+        LeaderCore c = leader();
+        List<Effect> fx = advance(c, 3_000);
+        assertThat(of(fx, Effect.Broadcast.class)).filteredOn(b -> b.message() instanceof LeaderMessage.Announce)
+                .hasSize(3);
+    }
+
+    @Test
+    void contentionMeansFollowAndRetryLater() {
+        LeaderCore c = core(1, true, true);
+        advance(c, 2_500);
+        c.onLockResult(LockResult.CONTENTION, now);
+        assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(of(advance(c, 500), Effect.TakeLock.class)).isEmpty();
+        assertThat(of(advance(c, 2_000), Effect.TakeLock.class)).hasSize(1);
+    }
+
+    @Test
+    void anAnnouncingLeaderSuppressesElectionsUntilItFallsSilentForTheLeaderTimeout() {
+        LeaderCore c = core(1, true, true);
+        for (int i = 0; i < 10; i++) {
+            c.onMessage(0, new LeaderMessage.Announce(0, 1024, 42), now);
+            assertThat(of(advance(c, 1_000), Effect.TakeLock.class)).isEmpty();
+        }
+        assertThat(c.status().leader()).isZero();
+        List<Effect> fx = advance(c, 3_800); // 4.8 s since the last announcement
+        assertThat(of(fx, Effect.TakeLock.class)).isEmpty();
+        assertThat(of(advance(c, 400), Effect.TakeLock.class)).hasSize(1);
+    }
+
+    @Test
+    void lostLockStepsDownAtOnce() {
+        LeaderCore c = leader();
+        List<Effect> fx = c.onLockResult(LockResult.LOST, now);
+        assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(fx).hasAtLeastOneElementOfType(Effect.ReleaseLock.class);
+        assertThat(of(fx, Effect.Broadcast.class)).anyMatch(b -> b.message() instanceof LeaderMessage.Resign);
+        assertThat(of(advance(c, 3_000), Effect.Broadcast.class))
+                .noneMatch(b -> b.message() instanceof LeaderMessage.Announce);
+    }
+
+    @Test
+    void unresponsiveLockKeepsLeadingAndSaysSoLoudlyOnce() {
+        LeaderCore c = leader();
+        List<Effect> fx = c.onLockResult(LockResult.UNRESPONSIVE, now);
+        assertThat(of(fx, Effect.Log.class)).singleElement().matches(l -> l.level() == Effect.Level.ERROR);
+        assertThat(c.onLockResult(LockResult.UNRESPONSIVE, now)).isEmpty();
+        assertThat(c.status().role()).isEqualTo(Role.LEADER);
+        assertThat(c.status().lockUnresponsive()).isTrue();
+        assertThat(of(advance(c, 10_000), Effect.ReleaseLock.class)).isEmpty();
+        c.onLockResult(LockResult.RESPONSIVE_AGAIN, now);
+        assertThat(c.status().lockUnresponsive()).isFalse();
+    }
+
+    @Test
+    void olderGenerationIsRefusedAndReported() {
+        LeaderCore c = core(2, true, true);
+        c.onMessage(1, new LeaderMessage.StartRecovery(1, 2049, 5), now);
+        List<Effect> fx = c.onMessage(0, new LeaderMessage.StartRecovery(0, 1024, 6), now);
+        assertThat(of(fx, Effect.Send.class)).containsExactly(
+                new Effect.Send(0, new LeaderMessage.Refused(2, 1024, 2049)));
+        assertThat(of(fx, Effect.Log.class)).singleElement().matches(l -> l.text().contains("older"));
+        assertThat(of(fx, Effect.RunEvent.class)).isEmpty();
+        assertThat(c.status().leader()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartedLeaderReusingItsOldGenerationIsRefused() {
+        LeaderCore c = core(2, true, true);
+        c.onMessage(1, new LeaderMessage.Announce(1, 1025, 5), now);
+        List<Effect> fx = c.onMessage(1, new LeaderMessage.StartRecovery(1, 1025, 77), now);
+        assertThat(of(fx, Effect.Send.class)).containsExactly(
+                new Effect.Send(1, new LeaderMessage.Refused(2, 1025, 1025)));
+    }
+
+    @Test
+    void aLeaderRefusedForAStaleGenerationStartsAgainAboveIt() {
+        LeaderCore c = leader();
+        long old = c.status().leadingGeneration();
+        c.onMessage(1, new LeaderMessage.Refused(1, old, 9_217), now);
+        advance(c, 200);
+        assertThat(c.status().leadingGeneration()).isGreaterThan(9_217);
+        assertThat(c.status().recoveryInProgress()).isTrue();
+    }
+
+    @Test
+    void aLeaderHearingANewerLeaderStepsDown() {
+        LeaderCore c = leader();
+        long newer = Generation.next(c.status().seenGeneration(), 2);
+        List<Effect> fx = c.onMessage(2, new LeaderMessage.Announce(2, newer, 1), now);
+        assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(c.status().leader()).isEqualTo(2);
+        assertThat(fx).hasAtLeastOneElementOfType(Effect.ReleaseLock.class);
+    }
+
+    @Test
+    void withoutLeaderCapabilityOrWhenStoppedOrBannedNeverTakesTheLock() {
+        assertThat(of(advance(core(0, false, true), 30_000), Effect.TakeLock.class)).isEmpty();
+        for (int flag : new int[] {NodeFlags.STOPPED, NodeFlags.BANNED, NodeFlags.DISCONNECTED}) {
+            LeaderCore c = core(0, true, true);
+            c.onOwnFlagsChanged(flag, now);
+            assertThat(of(advance(c, 30_000), Effect.TakeLock.class)).as("flag %x", flag).isEmpty();
+        }
+    }
+
+    @Test
+    void aLeaderThatGetsBannedResigns() {
+        LeaderCore c = leader();
+        List<Effect> fx = c.onOwnFlagsChanged(NodeFlags.BANNED, now);
+        assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(fx).hasAtLeastOneElementOfType(Effect.ReleaseLock.class);
+    }
+
+    @Test
+    void withoutALockTheLowestConnectedCapableNodeLeads() {
+        LeaderCore n1 = core(1, true, false);
+        n1.onPeerConnected(0, now);
+        n1.onPeerConnected(2, now);
+        n1.onMessage(0, new LeaderMessage.Candidate(0, false, 0), now); // node 0 cannot lead
+        n1.onMessage(2, new LeaderMessage.Candidate(2, true, 0), now);
+        advance(n1, 2_500);
+        assertThat(n1.status().role()).isEqualTo(Role.LEADER);
+        assertThat(n1.status().lockHeld()).isFalse();
+
+        LeaderCore n2 = core(2, true, false);
+        n2.onPeerConnected(1, now);
+        n2.onMessage(1, new LeaderMessage.Candidate(1, true, 0), now);
+        advance(n2, 10_000);
+        assertThat(n2.status().role()).isEqualTo(Role.FOLLOWER);
+    }
+
+    @Test
+    void startingWithoutALockWarnsOfSplitBrain() {
+        assertThat(of(core(0, true, false).start(now), Effect.Log.class)).singleElement()
+                .matches(l -> l.level() == Effect.Level.WARN && l.text().contains("split brain"));
+        assertThat(of(core(0, true, true).start(now), Effect.Log.class)).isEmpty();
+    }
+
+    @Test
+    void aMessageClaimingAnotherSenderIsDropped() {
+        LeaderCore c = core(2, true, true);
+        List<Effect> fx = c.onMessage(1, new LeaderMessage.Announce(0, 1024, 1), now);
+        assertThat(of(fx, Effect.Log.class)).singleElement().matches(l -> l.text().contains("came from node 1"));
+        assertThat(c.status().leader()).isEqualTo(-1);
+    }
+
+    @Test
+    void generationsAreUniquePerNodeAndOrdered() {
+        assertThat(Generation.next(0, 3)).isEqualTo(1024 + 3);
+        assertThat(Generation.next(1024 + 3, 1)).isEqualTo(2048 + 1);
+        assertThat(Generation.leaderOf(Generation.next(5_000, 7))).isEqualTo(7);
+    }
+}

@@ -1,0 +1,14 @@
+package org.jctdb.leader.sim;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Seeds that once broke an invariant; each must pass forever. */
+class LeaderSimulationRegressionTest {
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1002L, 1004L, 1038L, 1043L, 1731L, 2185L, 4934L, 8610L})
+    void seedStillPasses(long seed) {
+        new Simulation(seed, true).run();
+    }
+}

@@ -1,0 +1,386 @@
+package org.jctdb.leader.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.jctdb.leader.Effect;
+import org.jctdb.leader.LeaderConfig;
+import org.jctdb.leader.LeaderCore;
+import org.jctdb.leader.LeaderMessage;
+import org.jctdb.leader.LeaderStatus;
+import org.jctdb.leader.LockResult;
+import org.jctdb.leader.RecoveryMode;
+import org.jctdb.leader.Role;
+
+/**
+ * Runs the real {@link LeaderCore} of several nodes on virtual time, with one seed deciding every
+ * delay, loss, crash, pause, partition and storage fault. Safety invariants are checked after every
+ * step; after the faults stop, one leader must be elected within {@link #LIVENESS_BOUND_MS}.
+ */
+final class Simulation {
+    static final long TICK_MS = 250;
+    static final long RECHECK_MS = 5_000;
+    static final long RECHECK_TIMEOUT_MS = 5_000;
+    static final long ACQUIRE_DEADLINE_MS = 10_000;
+    static final long LIVENESS_BOUND_MS = 60_000;
+
+    private record Ev(long at, long seq, Runnable action) {
+    }
+
+    final long seed;
+    final SplittableRandom rnd;
+    final int n;
+    final boolean lockMode;
+    final SimNode[] nodes;
+    final LockModel lock = new LockModel();
+    final Trace trace;
+    private final PriorityQueue<Ev> queue = new PriorityQueue<>(
+            (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    private final int[] group;
+    private final long[][] linkEpoch;
+    private final boolean[][] linkState;
+    private final Map<Long, Integer> generationLeader = new HashMap<>();
+    private long seq;
+    long now;
+    boolean faultsActive = true;
+    double lossRate;
+    long maxDelay = 20;
+    final long healAt;
+    long convergedAt = -1;
+    long maxStaleMs;
+
+    Simulation(long seed, boolean traced) {
+        this.seed = seed;
+        this.rnd = new SplittableRandom(seed);
+        this.trace = new Trace(traced);
+        this.n = 2 + rnd.nextInt(4);
+        this.lockMode = rnd.nextInt(8) != 0;
+        this.nodes = new SimNode[n];
+        this.group = new int[n];
+        this.linkEpoch = new long[n][n];
+        this.linkState = new boolean[n][n];
+        for (int i = 0; i < n; i++) {
+            nodes[i] = new SimNode(i, n);
+        }
+        if (n > 2 && rnd.nextInt(4) == 0) {
+            nodes[rnd.nextInt(n)].capable = false; // at least one node can still lead
+        }
+        this.healAt = 10_000 + rnd.nextLong(25_000);
+    }
+
+    /** Runs the schedule; throws AssertionError naming the seed when an invariant breaks. */
+    void run() {
+        for (SimNode nd : nodes) {
+            boot(nd);
+        }
+        new FaultInjector(this).plan();
+        at(healAt, this::heal);
+        while (!queue.isEmpty()) {
+            Ev ev = queue.poll();
+            now = ev.at;
+            ev.action.run();
+            Invariants.check(this);
+            if (now >= healAt) {
+                // Converged = one leader, everyone following it in NORMAL; it must hold for 3 s.
+                if (!Invariants.converged(this)) {
+                    convergedAt = -1;
+                } else if (convergedAt < 0) {
+                    convergedAt = now;
+                } else if (now >= convergedAt + 3_000) {
+                    return;
+                }
+                if (now > healAt + LIVENESS_BOUND_MS) {
+                    fail("no single stable leader " + LIVENESS_BOUND_MS + " ms after faults stopped: " + statuses());
+                }
+            }
+        }
+        fail("schedule ran out of events");
+    }
+
+    void fail(String why) {
+        throw new AssertionError("seed " + seed + " (n=" + n + ", lock=" + lockMode + ", t=" + now + "): " + why
+                + trace.dump());
+    }
+
+    List<LeaderStatus> statuses() {
+        List<LeaderStatus> out = new ArrayList<>();
+        for (SimNode nd : nodes) {
+            if (nd.alive) {
+                out.add(nd.core.status());
+            }
+        }
+        return out;
+    }
+
+    private final Map<String, List<Integer>> generationMap = new HashMap<>();
+
+    Map<String, List<Integer>> generationMap() {
+        return generationMap;
+    }
+
+    Map<Long, Integer> generationLeader() {
+        return generationLeader;
+    }
+
+    // ------------------------------------------------------------------ scheduling
+
+    void at(long time, Runnable r) {
+        queue.add(new Ev(Math.max(time, now), seq++, r));
+    }
+
+    void after(long delay, Runnable r) {
+        at(now + delay, r);
+    }
+
+    /** Delivers an input to the core of this incarnation, or queues it while the node is paused. */
+    void input(SimNode nd, int inc, boolean lockResult, Function<LeaderCore, List<Effect>> f) {
+        if (!nd.alive || nd.incarnation != inc) {
+            return;
+        }
+        if (nd.paused) {
+            (lockResult ? nd.lockBacklog : nd.backlog).add(f);
+            return;
+        }
+        execute(nd, f.apply(nd.core));
+    }
+
+    // ------------------------------------------------------------------ node lifecycle
+
+    private void boot(SimNode nd) {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(i);
+        }
+        LeaderConfig cfg = LeaderConfig.defaults(nd.pnn, ids, nd.capable, lockMode)
+                .withRecoveryTimeouts(20_000, 10_000);
+        nd.core = new LeaderCore(cfg, new SplittableRandom(rnd.nextLong()), now);
+        nd.resetMemory();
+        int inc = nd.incarnation;
+        execute(nd, nd.core.start(now));
+        after(rnd.nextLong(TICK_MS), () -> tickLoop(nd, inc));
+        topologyChanged();
+    }
+
+    private void tickLoop(SimNode nd, int inc) {
+        if (!nd.alive || nd.incarnation != inc) {
+            return;
+        }
+        if (!nd.paused) {
+            execute(nd, nd.core.tick(now));
+        }
+        after(TICK_MS, () -> tickLoop(nd, inc));
+    }
+
+    void crash(SimNode nd) {
+        if (!nd.alive) {
+            return;
+        }
+        trace.add(now, nd.pnn, "CRASH");
+        nd.alive = false;
+        nd.paused = false;
+        nd.backlog.clear();
+        nd.lockBacklog.clear();
+        killHelper(nd); // the helper notices its parent died and exits
+        nd.hungAttempt = false;
+        nd.core = null;
+        nd.incarnation++;
+        java.util.Arrays.fill(nd.view, -1);
+        topologyChanged();
+    }
+
+    void restart(SimNode nd) {
+        if (nd.alive) {
+            return;
+        }
+        trace.add(now, nd.pnn, "RESTART");
+        nd.alive = true;
+        nd.flags = 0;
+        boot(nd);
+    }
+
+    void pause(SimNode nd) {
+        if (nd.alive && !nd.paused) {
+            trace.add(now, nd.pnn, "PAUSE");
+            nd.paused = true;
+        }
+    }
+
+    void resume(SimNode nd) {
+        if (!nd.alive || !nd.paused) {
+            return;
+        }
+        trace.add(now, nd.pnn, "RESUME");
+        nd.paused = false;
+        while (!nd.lockBacklog.isEmpty() && nd.alive && !nd.paused) {
+            execute(nd, nd.lockBacklog.poll().apply(nd.core));
+        }
+        while (!nd.backlog.isEmpty() && nd.alive && !nd.paused) {
+            execute(nd, nd.backlog.poll().apply(nd.core));
+        }
+    }
+
+    void setFlags(SimNode nd, int flags) {
+        if (!nd.alive) {
+            return;
+        }
+        nd.flags = flags;
+        trace.add(now, nd.pnn, "FLAGS " + flags);
+        int inc = nd.incarnation;
+        input(nd, inc, false, c -> c.onOwnFlagsChanged(flags, now));
+        for (SimNode p : nodes) {
+            if (p != nd && p.alive) {
+                int pinc = p.incarnation;
+                // flag updates from one node arrive in order (one connection, one sender)
+                long when = Math.max(now + 1 + rnd.nextLong(200), p.flagsDeliveredAt[nd.pnn] + 1);
+                p.flagsDeliveredAt[nd.pnn] = when;
+                at(when, () -> input(p, pinc, false, c -> c.onPeerFlagsChanged(nd.pnn, flags, now)));
+            }
+        }
+    }
+
+    void partition(int[] groups) {
+        System.arraycopy(groups, 0, group, 0, n);
+        trace.add(now, -1, "PARTITION " + java.util.Arrays.toString(groups));
+        topologyChanged();
+    }
+
+    private void heal() {
+        trace.add(now, -1, "HEAL");
+        faultsActive = false;
+        lossRate = 0;
+        maxDelay = 20;
+        lock.setHung(false);
+        storageAnswered();
+        partition(new int[n]);
+        for (SimNode nd : nodes) {
+            restart(nd);
+            resume(nd);
+            if (nd.flags != 0) {
+                setFlags(nd, 0);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ network
+
+    boolean linkUp(int a, int b) {
+        return a != b && nodes[a].alive && nodes[b].alive && group[a] == group[b];
+    }
+
+    /** Connection changes reach each daemon after a detection delay, coalesced. */
+    private void topologyChanged() {
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                if (a == b) {
+                    continue;
+                }
+                SimNode nd = nodes[a];
+                int peer = b;
+                if (linkUp(a, b) != linkState[a][b]) {
+                    linkState[a][b] = !linkState[a][b];
+                    linkEpoch[a][b]++; // a new connection: what was in flight on the old one is gone
+                }
+                int inc = nd.incarnation;
+                after(rnd.nextLong(1_000), () -> notifyLink(nd, inc, peer));
+            }
+        }
+    }
+
+    /** Tells a node's core about its connection to a peer; a restarted peer is a new connection. */
+    private void notifyLink(SimNode nd, int inc, int peer) {
+        if (!nd.alive || nd.incarnation != inc) {
+            return;
+        }
+        int want = linkUp(nd.pnn, peer) ? nodes[peer].incarnation : -1;
+        if (nd.view[peer] == want) {
+            return;
+        }
+        if (nd.view[peer] >= 0) {
+            trace.add(now, nd.pnn, "peer " + peer + " disconnected");
+            input(nd, inc, false, c -> c.onPeerDisconnected(peer, now));
+        }
+        nd.view[peer] = want;
+        if (want >= 0) {
+            trace.add(now, nd.pnn, "peer " + peer + " connected");
+            int flags = nodes[peer].flags; // the daemon learns a peer's flags when it connects
+            input(nd, inc, false, c -> c.onPeerFlagsChanged(peer, flags, now));
+            input(nd, inc, false, c -> c.onPeerConnected(peer, now));
+        }
+    }
+
+    private void send(SimNode from, int to, LeaderMessage msg) {
+        if (!linkUp(from.pnn, to) || (faultsActive && rnd.nextDouble() < lossRate)) {
+            return;
+        }
+        long epoch = linkEpoch[from.pnn][to];
+        SimNode dst = nodes[to];
+        int inc = dst.incarnation;
+        long delay = 1 + rnd.nextLong(faultsActive ? maxDelay : 20);
+        after(delay, () -> {
+            if (linkUp(from.pnn, to) && linkEpoch[from.pnn][to] == epoch) {
+                input(dst, inc, false, c -> c.onMessage(from.pnn, msg, now));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ effects
+
+    private void execute(SimNode nd, List<Effect> effects) {
+        for (Effect e : effects) {
+            if (trace.enabled()) {
+                trace.add(now, nd.pnn, e.toString());
+            }
+            if (e instanceof Effect.Send s) {
+                send(nd, s.to(), s.message());
+            } else if (e instanceof Effect.Broadcast b) {
+                for (int p = 0; p < n; p++) {
+                    if (p != nd.pnn) {
+                        send(nd, p, b.message());
+                    }
+                }
+            } else if (e instanceof Effect.TakeLock) {
+                new HelperModel(this, nd).acquire();
+            } else if (e instanceof Effect.ReleaseLock) {
+                killHelper(nd);
+            } else if (e instanceof Effect.RunEvent r) {
+                int inc = nd.incarnation;
+                boolean ok = !faultsActive || rnd.nextInt(40) != 0;
+                after(5 + rnd.nextLong(300), () -> input(nd, inc, false,
+                        c -> c.onEventResult(r.event(), r.generation(), ok, now)));
+            }
+        }
+    }
+
+    void killHelper(SimNode nd) {
+        nd.helperToken++;
+        nd.helper = SimNode.Helper.NONE;
+        nd.unresponsiveReported = false;
+        nd.recheckHangSince = -1;
+        lock.processGone(nd.holder());
+    }
+
+    /** Shared storage answers again: hung helpers finish (and die, having been killed). */
+    void storageAnswered() {
+        for (SimNode nd : nodes) {
+            nd.hungAttempt = false;
+        }
+    }
+
+    void deliverLock(SimNode nd, LockResult r) {
+        int inc = nd.incarnation;
+        trace.add(now, nd.pnn, "lock result " + r);
+        input(nd, inc, true, c -> c.onLockResult(r, now));
+    }
+
+    boolean isLeaderActing(SimNode nd) {
+        return nd.alive && !nd.paused && nd.core.status().role() == Role.LEADER;
+    }
+
+    boolean normal(LeaderStatus s) {
+        return s.recoveryMode() == RecoveryMode.NORMAL;
+    }
+}
