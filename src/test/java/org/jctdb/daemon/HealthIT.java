@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The storage probe under real daemons with default timing. Node 1's probe command is a script
  * that hangs (ignoring SIGTERM) while a flag file exists: a hung cluster filesystem as far as the
- * daemon can tell, without FUSE. A real FUSE freeze is left to the clusterfs fixture.
+ * daemon can tell, without FUSE. HealthFuseIT freezes a real FUSE mount.
  */
 class HealthIT {
     private static final String PROBE = "hangprobe.sh";

@@ -41,6 +41,12 @@ public final class LocalClusterHarness implements AutoCloseable {
     }
 
     public static LocalClusterHarness up(int nodes, String... tunables) throws IOException, InterruptedException {
+        return up(nodes, List.of(), tunables);
+    }
+
+    /** Like {@link #up(int, String...)}, with more `local-cluster up` options such as --cluster-fs. */
+    public static LocalClusterHarness up(int nodes, List<String> upOptions, String... tunables)
+            throws IOException, InterruptedException {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         String base = "127." + r.nextInt(1, 250) + "." + r.nextInt(1, 250) + ".1";
         int port = r.nextInt(20000, 40000);
@@ -48,6 +54,7 @@ public final class LocalClusterHarness implements AutoCloseable {
         LocalClusterHarness h = new LocalClusterHarness(dir, nodes, base, port);
         List<String> args = new ArrayList<>(List.of("local-cluster", "up", "--dir", dir.toString(),
                 "--nodes", String.valueOf(nodes), "--base-address", base, "--port", String.valueOf(port)));
+        args.addAll(upOptions);
         for (String t : tunables) {
             args.add("--tunable");
             args.add(t);
