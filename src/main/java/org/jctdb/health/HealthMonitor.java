@@ -127,6 +127,15 @@ public final class HealthMonitor implements AutoCloseable {
         }
         long began = ticker.nowMillis();
         ProbeSettings s = settings.get();
+        try {
+            probeAll(s);
+        } finally { // whatever went wrong, the next tick comes
+            long delay = Math.max(10, s.intervalMs() - (ticker.nowMillis() - began));
+            executor.schedule(this::tick, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void probeAll(ProbeSettings s) {
         for (Slot slot : slots) {
             try {
                 tickSlot(slot, s, ticker.nowMillis());
@@ -142,8 +151,6 @@ public final class HealthMonitor implements AutoCloseable {
             log.error("hung storage action: shutdown, because {}", action.get());
             listener.shutdownRequested(action.get());
         }
-        long delay = Math.max(10, s.intervalMs() - (ticker.nowMillis() - began));
-        executor.schedule(this::tick, delay, TimeUnit.MILLISECONDS);
     }
 
     private void tickSlot(Slot slot, ProbeSettings s, long now) {
