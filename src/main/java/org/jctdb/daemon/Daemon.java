@@ -21,6 +21,11 @@ import org.jctdb.config.NodeEntry;
 import org.jctdb.config.Tunables;
 import org.jctdb.control.ControlReply;
 import org.jctdb.control.ControlServer;
+import java.nio.file.Path;
+import org.jctdb.leader.Generation;
+import org.jctdb.leader.LeaderStatus;
+import org.jctdb.leader.RecoveryMode;
+import org.jctdb.protocol.WireCodec;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.WireMessage;
 import org.jctdb.transport.MeshSettings;
@@ -50,11 +55,14 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private final CompletableFuture<String> stopped = new CompletableFuture<>();
     private final Map<Long, CompletableFuture<ControlReply>> pendingForwards = new ConcurrentHashMap<>();
     private final AtomicLong nextRequestId = new AtomicLong();
+    private final WireCodec codec = new WireCodec();
     private Function<List<String>, ControlReply> commands;
     private NodeMesh mesh;
     private ControlServer control;
     private EventLifecycle events;
     private volatile HealthLifecycle health;
+    private LeaderDriver leader;
+    private final Set<Integer> leaderPeers = new HashSet<>();
 
     // State below is touched only on the core thread.
     private Tunables tunables;
@@ -93,12 +101,35 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 config.nodes().clusterId(), VERSION, tunables.millis("KeepaliveInterval"),
                 tunables.get("KeepaliveLimit"));
         mesh = new NodeMesh(settings, this, ticker);
+        events = new EventLifecycle(config, () -> tunables, core, this::setHealthy, this::shutdown,
+                () -> view.recoveryMode() != 0);
+        Path lockHelper = jctdbCommand.getParent().getParent().resolve("target/bin/jctdb_mutex_fcntl_helper");
+        try {
+            leader = new LeaderDriver(config, tunables, core, ticker, codec.mapper(), lockHelper, new LeaderDriver.Host() {
+                @Override
+                public NodeMesh mesh() {
+                    return mesh;
+                }
+
+                @Override
+                public CompletableFuture<Boolean> runEvent(String event, long generation) {
+                    return events.runRecoveryEvent(event, generation);
+                }
+
+                @Override
+                public void leaderStateChanged() {
+                    publishView();
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cluster lock: " + e.getMessage(), e);
+        }
         mesh.start();
         control = new ControlServer(config.layout().socket(), commands);
-        events = new EventLifecycle(config, () -> tunables, core, this::setHealthy, this::shutdown);
         events.start(jctdbCommand);
         health = new HealthLifecycle(config, () -> tunables, core, this::setStorageHealthy, this::shutdown);
         health.start();
+        core.execute(leader::start);
         log.info("node {} ({}) started; {} nodes in the cluster", config.myPnn(),
                 config.myAddress().getHostAddress(), config.nodes().size());
         config.warnings().forEach(w -> log.warn("{}", w));
@@ -115,6 +146,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     public void peerConnected(int pnn) {
         core.execute(() -> {
             connected.add(pnn);
+            leaderPeers.remove(pnn);
             mesh.send(pnn, new WireMessage.NodeState(config.myPnn(), ownFlags, ownStateSequence));
             publishView();
         });
@@ -124,6 +156,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     public void peerDisconnected(int pnn, String reason) {
         core.execute(() -> {
             connected.remove(pnn);
+            if (leaderPeers.remove(pnn)) {
+                leader.peerDisconnected(pnn);
+            }
             publishView();
         });
     }
@@ -146,10 +181,18 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                     return;
                 }
                 reportedFlags.put(pnn, s.flags() & ~NodeFlags.DISCONNECTED);
+                // The leader core learns a peer's flags before it counts the peer as connected.
+                leader.peerFlags(pnn, s.flags() & ~NodeFlags.DISCONNECTED);
+                if (connected.contains(pnn) && leaderPeers.add(pnn)) {
+                    leader.peerConnected(pnn);
+                }
                 publishView();
             });
+        } else if (message instanceof WireMessage.Subsystem
+                && LeaderDriver.SUBSYSTEM.equals(((WireMessage.Subsystem) message).subsystem())) {
+            core.execute(() -> leader.message(pnn, ((WireMessage.Subsystem) message).body()));
         } else {
-            log.debug("node {} sent {}; not handled yet", pnn, message.getClass().getSimpleName());
+            log.debug("node {} sent {}; not handled", pnn, message.getClass().getSimpleName());
         }
     }
 
@@ -190,6 +233,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         }
         ownFlags = flags;
         ownStateSequence++;
+        leader.ownFlags(flags);
         mesh.broadcast(new WireMessage.NodeState(config.myPnn(), ownFlags, ownStateSequence));
         publishView();
     }
@@ -209,8 +253,17 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             }
             nodes.add(new NodeView(n.pnn(), n.addressText(), flags));
         }
-        view = new ClusterView(config.myPnn(), nodes, ClusterView.INVALID_GENERATION, List.of(), 1, -1,
-                startTimeMillis, 0, 0, config.conf().clusterLock());
+        if (leader == null) {
+            view = new ClusterView(config.myPnn(), nodes, ClusterView.INVALID_GENERATION, List.of(), 1, -1,
+                    startTimeMillis, 0, 0, config.conf().clusterLock());
+            return;
+        }
+        LeaderStatus ls = leader.status();
+        long generation = ls.appliedGeneration() == Generation.NONE ? ClusterView.INVALID_GENERATION : ls.appliedGeneration();
+        view = new ClusterView(config.myPnn(), nodes, generation, ls.vnnMap(),
+                ls.recoveryMode() == RecoveryMode.NORMAL && generation != ClusterView.INVALID_GENERATION ? 0 : 1,
+                ls.leader(), startTimeMillis, leader.lastRecoveryStart(), leader.lastRecoveryEnd(),
+                config.conf().clusterLock());
     }
 
     // ---- DaemonApi ----
@@ -287,6 +340,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     public void close() {
         if (health != null) {
             health.close();
+        }
+        if (leader != null) {
+            leader.close();
         }
         if (events != null) {
             events.close();

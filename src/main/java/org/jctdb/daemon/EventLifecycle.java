@@ -42,6 +42,7 @@ final class EventLifecycle implements AutoCloseable {
     private final Executor core;
     private final Consumer<Boolean> healthy;
     private final Consumer<String> stopDaemon;
+    private final java.util.function.BooleanSupplier inRecovery;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jctdb-events");
         t.setDaemon(true);
@@ -52,7 +53,8 @@ final class EventLifecycle implements AutoCloseable {
     private volatile boolean closed;
 
     EventLifecycle(NodeConfig config, Supplier<Tunables> tunables, Executor core, Consumer<Boolean> healthy,
-                   Consumer<String> stopDaemon) {
+                   Consumer<String> stopDaemon, java.util.function.BooleanSupplier inRecovery) {
+        this.inRecovery = inRecovery;
         this.config = config;
         this.tunables = tunables;
         this.core = core;
@@ -118,6 +120,11 @@ final class EventLifecycle implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (inRecovery.getAsBoolean()) {
+            // As in CTDB, no monitoring while the cluster is in recovery; look again shortly.
+            scheduler.schedule(this::monitor, 1, TimeUnit.SECONDS);
+            return;
+        }
         engine.run(request(Event.MONITOR)).thenAccept(reply -> {
             MonitorTimeoutTracker.Verdict v = monitorTracker.onMonitor(reply,
                     (int) tunables.get().get("MonitorTimeoutCount"));
@@ -128,6 +135,24 @@ final class EventLifecycle implements AutoCloseable {
             long interval = Math.max(1, tunables.get().get("MonitorInterval"));
             scheduler.schedule(this::monitor, interval, TimeUnit.SECONDS);
         });
+    }
+
+    /** Runs startrecovery or recovered for the leader; a timeout counts as success, as in CTDB. */
+    java.util.concurrent.CompletableFuture<Boolean> runRecoveryEvent(String name, long generation) {
+        java.util.Optional<Event> event = Event.parse(name);
+        if (engine == null || event.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(false);
+        }
+        // startrecovery runs while the node is in recovery; recovered as the node leaves it.
+        boolean inRecoveryMode = event.get() == Event.STARTRECOVERY;
+        return engine.run(new EventRequest(event.get(), java.util.List.of(), tunables.get().millis("EventScriptTimeout"),
+                inRecoveryMode, generation)).thenApply(reply -> {
+                    boolean ok = EventPolicy.succeeded(reply);
+                    if (!ok) {
+                        log.error("{} event failed ({})", name, describe(reply));
+                    }
+                    return ok;
+                });
     }
 
     private EventRequest request(Event event) {

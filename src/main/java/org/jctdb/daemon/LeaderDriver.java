@@ -1,0 +1,214 @@
+package org.jctdb.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jctdb.common.Ticker;
+import org.jctdb.config.NodeConfig;
+import org.jctdb.config.NodeEntry;
+import org.jctdb.config.Tunables;
+import org.jctdb.leader.Effect;
+import org.jctdb.leader.LeaderConfig;
+import org.jctdb.leader.LeaderCore;
+import org.jctdb.leader.LeaderMessage;
+import org.jctdb.leader.LeaderStatus;
+import org.jctdb.leader.LockResult;
+import org.jctdb.leader.RecoveryEvent;
+import org.jctdb.leader.RecoveryMode;
+import org.jctdb.lock.ClusterLock;
+import org.jctdb.lock.ClusterLocks;
+import org.jctdb.lock.HelperProcessLock;
+import org.jctdb.protocol.WireMessage;
+import org.jctdb.transport.NodeMesh;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The imperative shell around {@link LeaderCore}: feeds it peer events, leader messages, lock
+ * results and event outcomes on the core thread, and carries out the effects it returns.
+ * Lock results jump the queue: after a pause, a LOST must be acted on before anything else.
+ */
+final class LeaderDriver implements AutoCloseable {
+    static final String SUBSYSTEM = "leader";
+    private static final Logger log = LoggerFactory.getLogger("jctdb.leader");
+    private static final long TICK_MILLIS = 200;
+
+    /** What the rest of the daemon needs from this shell. */
+    interface Host {
+        NodeMesh mesh();
+
+        /** Runs startrecovery or recovered; completes with whether it counts as a success. */
+        java.util.concurrent.CompletableFuture<Boolean> runEvent(String event, long generation);
+
+        /** The leader, generation, VNN map or recovery mode changed. */
+        void leaderStateChanged();
+    }
+
+    private record LockOutcome(LockResult result, String detail) {
+    }
+
+    private final NodeConfig config;
+    private final ScheduledExecutorService core;
+    private final Ticker ticker;
+    private final ObjectMapper mapper;
+    private final Host host;
+    private final LeaderCore leader;
+    private final Optional<ClusterLock> lock;
+    private final ConcurrentLinkedQueue<LockOutcome> lockOutcomes = new ConcurrentLinkedQueue<>();
+    private long lastRecoveryStart;
+    private long lastRecoveryEnd;
+
+    LeaderDriver(NodeConfig config, Tunables tunables, ScheduledExecutorService core, Ticker ticker, ObjectMapper mapper,
+                 Path lockHelper, Host host) {
+        this.config = config;
+        this.core = core;
+        this.ticker = ticker;
+        this.mapper = mapper;
+        this.host = host;
+        this.lock = ClusterLocks.fromConfig(config.conf().clusterLock().orElse(null), lockHelper,
+                (result, detail) -> {
+                    lockOutcomes.add(new LockOutcome(result, detail));
+                    core.execute(this::drainLockOutcomes);
+                }, HelperProcessLock.Timing.defaults());
+        List<Integer> pnns = new ArrayList<>();
+        for (NodeEntry n : config.nodes().nodes()) {
+            if (!n.deleted()) {
+                pnns.add(n.pnn());
+            }
+        }
+        LeaderConfig cfg = LeaderConfig.defaults(config.myPnn(), pnns, config.conf().leaderCapability(), lock.isPresent())
+                .withLeaderTimeoutMs(config.conf().leaderTimeout() * 1000L)
+                .withRecoveryTimeouts(tunables.millis("RecoverTimeout"), tunables.millis("RerecoveryTimeout"));
+        this.leader = new LeaderCore(cfg, new SplittableRandom(System.nanoTime() ^ config.myPnn()), ticker.nowMillis());
+    }
+
+    /** Called on the core thread once the mesh is up. */
+    void start() {
+        lock.ifPresent(l -> log.info("cluster lock: {}", l.description()));
+        apply(leader.start(ticker.nowMillis()));
+        core.scheduleAtFixedRate(() -> {
+            drainLockOutcomes();
+            apply(leader.tick(ticker.nowMillis()));
+        }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    LeaderStatus status() {
+        return leader.status();
+    }
+
+    long lastRecoveryStart() {
+        return lastRecoveryStart;
+    }
+
+    long lastRecoveryEnd() {
+        return lastRecoveryEnd;
+    }
+
+    // ---- inputs, all on the core thread ----
+
+    void peerFlags(int pnn, int flags) {
+        drainLockOutcomes();
+        apply(leader.onPeerFlagsChanged(pnn, flags, ticker.nowMillis()));
+    }
+
+    void peerConnected(int pnn) {
+        drainLockOutcomes();
+        apply(leader.onPeerConnected(pnn, ticker.nowMillis()));
+    }
+
+    void peerDisconnected(int pnn) {
+        drainLockOutcomes();
+        apply(leader.onPeerDisconnected(pnn, ticker.nowMillis()));
+    }
+
+    void ownFlags(int flags) {
+        drainLockOutcomes();
+        apply(leader.onOwnFlagsChanged(flags, ticker.nowMillis()));
+    }
+
+    void message(int from, JsonNode body) {
+        drainLockOutcomes();
+        LeaderMessage msg;
+        try {
+            msg = mapper.treeToValue(body, LeaderMessage.class);
+        } catch (Exception e) {
+            log.warn("node {} sent a bad leader message, dropped: {}", from, e.getMessage());
+            return;
+        }
+        apply(leader.onMessage(from, msg, ticker.nowMillis()));
+    }
+
+    private void drainLockOutcomes() {
+        LockOutcome o;
+        while ((o = lockOutcomes.poll()) != null) {
+            if (o.result() == LockResult.TAKEN || o.result() == LockResult.RESPONSIVE_AGAIN) {
+                log.info("cluster lock {}: {}", o.result(), o.detail());
+            } else {
+                log.warn("cluster lock {}: {}", o.result(), o.detail());
+            }
+            apply(leader.onLockResult(o.result(), ticker.nowMillis()));
+        }
+    }
+
+    // ---- effects ----
+
+    private void apply(List<Effect> effects) {
+        for (Effect e : effects) {
+            if (e instanceof Effect.Send) {
+                Effect.Send s = (Effect.Send) e;
+                host.mesh().send(s.to(), wrap(s.message()));
+            } else if (e instanceof Effect.Broadcast) {
+                host.mesh().broadcast(wrap(((Effect.Broadcast) e).message()));
+            } else if (e instanceof Effect.TakeLock) {
+                lock.ifPresent(ClusterLock::acquire);
+            } else if (e instanceof Effect.ReleaseLock) {
+                lock.ifPresent(ClusterLock::release);
+            } else if (e instanceof Effect.RunEvent) {
+                Effect.RunEvent r = (Effect.RunEvent) e;
+                runEvent(r.event(), r.generation());
+            } else if (e instanceof Effect.SetRecoveryMode) {
+                Effect.SetRecoveryMode m = (Effect.SetRecoveryMode) e;
+                if (m.mode() == RecoveryMode.ACTIVE) {
+                    lastRecoveryStart = System.currentTimeMillis();
+                } else {
+                    lastRecoveryEnd = System.currentTimeMillis();
+                }
+                host.leaderStateChanged();
+            } else if (e instanceof Effect.SetVnnMap || e instanceof Effect.LeaderChanged) {
+                host.leaderStateChanged();
+            } else if (e instanceof Effect.Log) {
+                log((Effect.Log) e);
+            }
+        }
+    }
+
+    private void runEvent(RecoveryEvent event, long generation) {
+        host.runEvent(event.scriptArgument(), generation).thenAccept(ok -> core.execute(() ->
+                apply(leader.onEventResult(event, generation, ok, ticker.nowMillis()))));
+    }
+
+    private WireMessage wrap(LeaderMessage m) {
+        return new WireMessage.Subsystem(SUBSYSTEM, mapper.valueToTree(m));
+    }
+
+    private static void log(Effect.Log l) {
+        switch (l.level()) {
+            case ERROR: log.error("{}", l.text()); break;
+            case WARN: log.warn("{}", l.text()); break;
+            case INFO: log.info("{}", l.text()); break;
+            default: log.debug("{}", l.text());
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.ifPresent(ClusterLock::close);
+    }
+}
