@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
                 DaemonCommands.Ping.class, DaemonCommands.GetPid.class, DaemonCommands.GetReclock.class,
                 DaemonCommands.Shutdown.class, TunableCommands.ListVars.class, TunableCommands.GetVar.class,
                 TunableCommands.SetVar.class, EventCommands.EventRoot.class, EventCommands.ScriptStatus.class,
+                HealthCommand.class,
         })
 public final class JctdbCommand implements Callable<Integer> {
     final DaemonApi api;

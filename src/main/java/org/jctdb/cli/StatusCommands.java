@@ -27,6 +27,8 @@ final class StatusCommands {
                 if (v.clusterLock().isEmpty()) {
                     out().println("Warning: no cluster lock is configured; a partitioned cluster could elect two leaders");
                 }
+                // JCTDB's addition after CTDB's lines, only while a storage probe is not OK.
+                api().health().ifPresent(h -> out().print(HealthFormat.statusLines(h, v.myPnn())));
             }
             return 0;
         }

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param leaderTimeout   seconds without a leader broadcast before an election
  * @param port            JCTDB extension {@code [cluster] port}: the TCP port between nodes (CTDB's 4379)
  * @param warnings        non-fatal remarks found while reading, each naming its line
+ * @param health          JCTDB extension {@code [health]}: the cluster filesystem probe
  */
 public record CtdbConf(
         String logLocation,
@@ -25,7 +26,8 @@ public record CtdbConf(
         boolean startAsStopped,
         boolean startAsDisabled,
         LogLevel scriptLogLevel,
-        List<String> warnings) {
+        List<String> warnings,
+        HealthConf health) {
 
     public static final int DEFAULT_PORT = 4379;
 
@@ -33,6 +35,6 @@ public record CtdbConf(
     public static CtdbConf defaults(String defaultLogLocation) {
         return new CtdbConf(defaultLogLocation, LogLevel.NOTICE, Optional.empty(), true, 5,
                 Optional.empty(), DEFAULT_PORT, Optional.empty(), false, false, false,
-                LogLevel.ERROR, List.of());
+                LogLevel.ERROR, List.of(), HealthConf.defaults());
     }
 }

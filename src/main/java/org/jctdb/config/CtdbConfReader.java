@@ -15,7 +15,11 @@ import java.util.Set;
  * values with an error that names the line, as ctdb-config does.
  */
 public final class CtdbConfReader {
+    /** JCTDB's own section: the cluster filesystem probe (see docs/design/health.md). */
+    private static final Set<String> HEALTH_KEYS = Set.of("extra paths", "probe command", "hung storage action",
+            "hung storage timeout");
     private static final Map<String, Set<String>> KNOWN = Map.of(
+            "health", HEALTH_KEYS,
             "logging", Set.of("location", "log level"),
             "cluster", Set.of("cluster lock", "recovery lock", "leader capability", "leader timeout",
                     "node address", "transport", "port"),
@@ -93,7 +97,48 @@ public final class CtdbConfReader {
                 v.string("event", "debug script").filter(s -> !s.isEmpty()),
                 v.bool("failover", "disabled", false), stopped,
                 v.bool("legacy", "start as disabled", false),
-                v.level("legacy", "script log level", LogLevel.ERROR), List.copyOf(warnings));
+                v.level("legacy", "script log level", LogLevel.ERROR), List.copyOf(warnings), health(ini, v));
+    }
+
+    private static HealthConf health(IniFile ini, Values v) throws ConfigException {
+        List<String> extra = new ArrayList<>();
+        Optional<IniFile.Entry> paths = v.entry("health", "extra paths");
+        if (paths.isPresent()) {
+            for (String p : paths.get().value().split(",")) {
+                String path = p.strip();
+                if (path.isEmpty()) {
+                    continue;
+                }
+                if (!path.startsWith("/")) {
+                    throw new ConfigException(ini.name(), paths.get().line(),
+                            "extra path \"" + path + "\" must be absolute");
+                }
+                extra.add(path);
+            }
+        }
+        List<String> command = List.of();
+        Optional<IniFile.Entry> cmd = v.entry("health", "probe command");
+        if (cmd.isPresent() && !cmd.get().value().isBlank()) {
+            command = List.of(cmd.get().value().strip().split("\\s+"));
+            if (!command.get(0).startsWith("/")) {
+                // A PATH search could stat directories on the very storage being probed.
+                throw new ConfigException(ini.name(), cmd.get().line(),
+                        "probe command \"" + command.get(0) + "\" must be an absolute path");
+            }
+        }
+        boolean shutdown = false;
+        Optional<IniFile.Entry> action = v.entry("health", "hung storage action");
+        if (action.isPresent()) {
+            switch (action.get().value().toLowerCase(Locale.ROOT)) {
+                case "none": break;
+                case "shutdown": shutdown = true; break;
+                default:
+                    throw new ConfigException(ini.name(), action.get().line(),
+                            "\"hung storage action\" must be none or shutdown, not \"" + action.get().value() + "\"");
+            }
+        }
+        int timeout = v.integer("health", "hung storage timeout", HealthConf.DEFAULT_HUNG_TIMEOUT_SECONDS, 1, 86400);
+        return new HealthConf(extra, command, shutdown, timeout);
     }
 
     private static void validateLocation(IniFile ini, String location) throws ConfigException {

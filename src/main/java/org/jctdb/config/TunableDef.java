@@ -43,5 +43,7 @@ public record TunableDef(String name, long defaultValue, boolean obsolete) {
             of("PullDBPreallocation", 10 * 1024 * 1024), obsolete("NoIPHostOnAllDisabled", 1),
             obsolete("Samba3AvoidDeadlocks", 0), obsolete("TDBMutexEnabled", 1),
             of("LockProcessesPerDB", 200), of("RecBufferSizeLimit", 1000000),
-            of("QueueBufferSize", 1024), of("IPAllocAlgorithm", 2), of("AllowMixedVersions", 0));
+            of("QueueBufferSize", 1024), of("IPAllocAlgorithm", 2), of("AllowMixedVersions", 0),
+            // JCTDB's own, not CTDB's: the cluster filesystem probe (docs/design/health.md).
+            of("HealthProbeIntervalMs", 1000), of("HealthProbeTimeoutMs", 2000), of("HealthProbeFailCount", 3));
 }

@@ -60,12 +60,17 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private NodeMesh mesh;
     private ControlServer control;
     private EventLifecycle events;
+    private volatile HealthLifecycle health;
     private LeaderDriver leader;
     private final Set<Integer> leaderPeers = new HashSet<>();
 
     // State below is touched only on the core thread.
     private Tunables tunables;
     private int ownFlags;
+    // UNHEALTHY is the OR of the monitor event's verdict and the storage probe's.
+    private boolean monitorHealthy;
+    private boolean storageHealthy = true;
+    private String storageReason = "";
     private long ownStateSequence;
     private final Map<Integer, Integer> reportedFlags = new HashMap<>();
     private final Set<Integer> connected = new HashSet<>();
@@ -122,6 +127,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         mesh.start();
         control = new ControlServer(config.layout().socket(), commands);
         events.start(jctdbCommand);
+        health = new HealthLifecycle(config, () -> tunables, core, this::setStorageHealthy, this::shutdown);
+        health.start();
         core.execute(leader::start);
         log.info("node {} ({}) started; {} nodes in the cluster", config.myPnn(),
                 config.myAddress().getHostAddress(), config.nodes().size());
@@ -200,9 +207,22 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     // ---- state ----
 
     private void setHealthy(boolean healthy) {
+        monitorHealthy = healthy;
+        updateHealth();
+    }
+
+    private void setStorageHealthy(boolean healthy, String reason) {
+        storageHealthy = healthy;
+        storageReason = reason;
+        updateHealth();
+    }
+
+    private void updateHealth() {
+        boolean healthy = monitorHealthy && storageHealthy;
         int flags = healthy ? ownFlags & ~NodeFlags.UNHEALTHY : ownFlags | NodeFlags.UNHEALTHY;
         if (flags != ownFlags) {
-            log.info("node {} is now {}", config.myPnn(), healthy ? "HEALTHY" : "UNHEALTHY (monitor event failed)");
+            log.info("node {} is now {}", config.myPnn(), healthy ? "HEALTHY"
+                    : "UNHEALTHY (" + (storageHealthy ? "monitor event failed" : storageReason) + ")");
         }
         setOwnFlags(flags);
     }
@@ -290,6 +310,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     }
 
     @Override
+    public java.util.Optional<org.jctdb.health.HealthReport> health() {
+        return java.util.Optional.ofNullable(health).map(HealthLifecycle::report);
+    }
+
+    @Override
     public int clients() {
         return control == null ? 0 : control.clients();
     }
@@ -313,6 +338,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
 
     @Override
     public void close() {
+        if (health != null) {
+            health.close();
+        }
         if (leader != null) {
             leader.close();
         }

@@ -22,6 +22,11 @@ public interface DaemonApi {
     /** The event script engine, once the daemon has started it. */
     java.util.Optional<org.jctdb.event.EventEngine> events();
 
+    /** The cluster filesystem probe's latest report, once the daemon has started it. */
+    default java.util.Optional<org.jctdb.health.HealthReport> health() {
+        return java.util.Optional.empty();
+    }
+
     /** Control clients connected right now. */
     int clients();
 
