@@ -45,5 +45,5 @@ public record TunableDef(String name, long defaultValue, boolean obsolete) {
             of("LockProcessesPerDB", 200), of("RecBufferSizeLimit", 1000000),
             of("QueueBufferSize", 1024), of("IPAllocAlgorithm", 2), of("AllowMixedVersions", 0),
             // JCTDB's own, not CTDB's: the cluster filesystem probe (docs/design/health.md).
-            of("HealthProbeIntervalMs", 1000), of("HealthProbeTimeoutMs", 2000), of("HealthProbeFailCount", 3));
+            of("HealthProbeIntervalMs", 1500), of("HealthProbeTimeoutMs", 3000), of("HealthProbeFailCount", 2));
 }

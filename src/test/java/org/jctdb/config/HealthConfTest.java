@@ -41,9 +41,9 @@ class HealthConfTest {
     @Test
     void probeTunablesAreJctdbsOwnAndListedLast() {
         Tunables t = Tunables.defaults();
-        assertThat(t.get("HealthProbeIntervalMs")).isEqualTo(1000);
-        assertThat(t.get("HealthProbeTimeoutMs")).isEqualTo(2000);
-        assertThat(t.get("HealthProbeFailCount")).isEqualTo(3);
+        assertThat(t.get("HealthProbeIntervalMs")).isEqualTo(1500);
+        assertThat(t.get("HealthProbeTimeoutMs")).isEqualTo(3000);
+        assertThat(t.get("HealthProbeFailCount")).isEqualTo(2);
         List<String> names = t.listed().stream().map(java.util.Map.Entry::getKey).toList();
         assertThat(names.subList(names.size() - 3, names.size()))
                 .containsExactly("HealthProbeIntervalMs", "HealthProbeTimeoutMs", "HealthProbeFailCount");
