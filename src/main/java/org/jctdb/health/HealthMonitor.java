@@ -186,7 +186,8 @@ public final class HealthMonitor implements AutoCloseable {
         slot.policy.started(now);
         slot.unkillableLogged = false;
         try {
-            ProbeProcess p = ProbeProcess.start(probeCommand, slot.watched.path(), now, procFs);
+            ProbeProcess p = ProbeProcess.start(probeCommand, slot.watched.path(), now, procFs,
+                    probeCommand.equals(STAT_PROBE));
             slot.current = p;
             p.process.onExit().thenRun(() -> {
                 long end = ticker.nowMillis();
@@ -216,6 +217,7 @@ public final class HealthMonitor implements AutoCloseable {
     /** SIGTERM to the whole group now, SIGKILL after a short grace: a probe has nothing to tidy. */
     private void kill(Slot slot, ProbeProcess p, long now) {
         p.sigtermAt = now;
+        p.markSignalled();
         signaller.signal(p.process, p.aliveMembers(), false);
         executor.schedule(() -> {
             if (p.alive()) {

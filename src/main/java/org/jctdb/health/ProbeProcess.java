@@ -30,13 +30,23 @@ final class ProbeProcess {
     long sigkillAt = -1;
     List<ProcInfo> survivors = List.of();
 
-    private ProbeProcess(Process process, long startedAt, ProcFs procFs) {
+    private ProbeProcess(Process process, long startedAt, ProcFs procFs, boolean neverForks) {
         this.process = process;
+        this.neverForks = neverForks;
         this.startedAt = startedAt;
         this.procFs = procFs;
     }
 
     static ProbeProcess start(List<String> command, Path path, long now, ProcFs procFs) throws IOException {
+        return start(command, path, now, procFs, false);
+    }
+
+    /**
+     * @param neverForks the command is known to start no child (our stat probe): once it has
+     *                   exited by itself nothing of it can be left, and no /proc scan is needed
+     */
+    static ProbeProcess start(List<String> command, Path path, long now, ProcFs procFs, boolean neverForks)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(setsid());
         cmd.addAll(command);
@@ -46,7 +56,7 @@ final class ProbeProcess {
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.redirectError(ProcessBuilder.Redirect.PIPE);
-        return new ProbeProcess(pb.start(), now, procFs);
+        return new ProbeProcess(pb.start(), now, procFs, neverForks);
     }
 
     private static String setsid() throws IOException {
@@ -56,6 +66,15 @@ final class ProbeProcess {
             }
         }
         throw new IOException("setsid (util-linux) is not installed");
+    }
+
+    private boolean groupGone;
+    private final boolean neverForks;
+    private boolean signalled;
+
+    /** Called before any signal is sent to the group: after that, only a scan can tell it is empty. */
+    void markSignalled() {
+        signalled = true;
     }
 
     int pid() {
@@ -88,9 +107,21 @@ final class ProbeProcess {
         return alive;
     }
 
-    /** Whether anything of this probe still runs: the leader (cheap check) or a child it left. */
+    /**
+     * Whether anything of this probe still runs: the leader (cheap check) or a child it left.
+     * Once the leader has exited and a scan finds the group empty, it stays empty (nothing can
+     * join a group whose members are all gone), so later calls skip the /proc scan: it is the
+     * most expensive thing an idle daemon would otherwise do every probe interval.
+     */
     boolean alive() {
-        return process.isAlive() || !aliveMembers().isEmpty();
+        if (groupGone) {
+            return false;
+        }
+        if (process.isAlive()) {
+            return true;
+        }
+        groupGone = (neverForks && !signalled) || aliveMembers().isEmpty();
+        return !groupGone;
     }
 
     /** Up to 512 bytes the probe wrote to stderr; never blocks (reads only what is buffered). */
