@@ -1,7 +1,8 @@
 package org.jctdb.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -33,20 +34,28 @@ public final class Main {
         if (command == null || OFFLINE.contains(command)) {
             return LocalCommands.run(args);
         }
-        Layout layout = Layout.fromEnvironment();
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        return runAt(Layout.fromEnvironment().socket(), args);
+    }
+
+    /** Sends the command to the daemon listening on {@code socket} and prints its reply. */
+    static int runAt(java.nio.file.Path socket, String[] args) {
         try {
-            ControlReply reply = ControlClient.call(layout.socket(), Arrays.asList(args), timeLimitMillis(args));
-            out.print(reply.stdout());
-            out.flush();
-            System.err.print(reply.stderr());
+            ControlReply reply = ControlClient.call(socket, Arrays.asList(args), timeLimitMillis(args));
+            // Raw bytes to the file descriptors: no PrintStream or charset encoder to set up.
+            write(FileDescriptor.out, reply.stdout());
+            write(FileDescriptor.err, reply.stderr());
             return reply.exitCode();
-        } catch (ControlClient.NotRunningException e) {
-            System.err.println(e.getMessage());
-            return 1;
         } catch (IOException e) {
             System.err.println(e.getMessage());
             return 1;
+        }
+    }
+
+    private static void write(FileDescriptor fd, String text) throws IOException {
+        if (!text.isEmpty()) {
+            FileOutputStream out = new FileOutputStream(fd);
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
         }
     }
 

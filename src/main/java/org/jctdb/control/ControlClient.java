@@ -23,6 +23,31 @@ public final class ControlClient {
         }
     }
 
+    /**
+     * Closes the channel when the time is up. A named class, not a lambda: the first lambda of
+     * a JVM costs milliseconds of method-handle set-up on the command's start-up path.
+     */
+    private static final class Watchdog extends Thread {
+        private final SocketChannel channel;
+        private final long timeoutMillis;
+
+        Watchdog(SocketChannel channel, long timeoutMillis) {
+            super("jctdb-timeout");
+            this.channel = channel;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        @Override
+        public void run() {
+            try {
+                Thread.sleep(timeoutMillis);
+                channel.close();
+            } catch (InterruptedException | IOException e) {
+                // Reply arrived in time, or the channel is already closed.
+            }
+        }
+    }
+
     public static ControlReply call(Path socket, List<String> argv, long timeoutMillis) throws IOException {
         SocketChannel channel;
         try {
@@ -30,14 +55,7 @@ public final class ControlClient {
         } catch (IOException | UnsupportedOperationException e) {
             throw new NotRunningException(socket, e);
         }
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(timeoutMillis);
-                channel.close();
-            } catch (InterruptedException | IOException e) {
-                // Reply arrived in time, or the channel is already closed.
-            }
-        }, "jctdb-timeout");
+        Thread watchdog = new Watchdog(channel, timeoutMillis);
         watchdog.setDaemon(true);
         watchdog.start();
         try (channel) {
