@@ -45,7 +45,7 @@ class CliStartupIT {
             Thread daemon = new Thread(() -> answerOnce(server, request));
             daemon.start();
             // -Xshare:on: the JVM refuses to start instead of running without the archive.
-            Process p = jctdb(dir, "-Xshare:on -Xlog:class+load=info:file=" + classLog, "-X", "pnn");
+            Process p = jctdb(dir, "-Xshare:on -Xlog:class+load=info:file=" + classLog, false, "-X", "pnn");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("jctdb finished").isTrue();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -73,15 +73,46 @@ class CliStartupIT {
     }
 
     @Test
-    void withoutADaemonItSaysSoAndExitsOne() throws Exception {
-        Process p = jctdb(dir, "-Xshare:on", "pnn");
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).isEqualTo(1);
-        assertThat(err).contains("Failed to connect to JCTDB daemon (" + dir.resolve("run/jctdbd.socket") + ")");
+    void theCClientMakesTheSameRoundTrip() throws Exception {
+        Path socket = dir.resolve("run").resolve("jctdbd.socket");
+        Files.createDirectories(socket.getParent());
+        AtomicReference<List<String>> request = new AtomicReference<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread daemon = new Thread(() -> answerOnce(server, request));
+            daemon.start();
+            Process p = jctdb(dir, "", true, "-n", "1", "-X", "pnn", "\u00e9t\u00e9");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("jctdb finished").isTrue();
+            assertThat(p.exitValue()).isEqualTo(3);
+            assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("|PNN|\n|2|\n");
+            assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("warning\n");
+            daemon.join(10_000);
+        }
+        assertThat(request.get()).containsExactly("-n", "1", "-X", "pnn", "\u00e9t\u00e9");
     }
 
-    private static Process jctdb(Path base, String jvmOpts, String... args) throws IOException {
+    @Test
+    void withoutADaemonItSaysSoAndExitsOne() throws Exception {
+        for (boolean fast : new boolean[]{false, true}) {
+            Process p = jctdb(dir, "-Xshare:on", fast, "pnn");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as("fast client %s", fast).isEqualTo(1);
+            assertThat(err).as("fast client %s", fast)
+                    .isEqualTo("Failed to connect to JCTDB daemon (" + dir.resolve("run/jctdbd.socket") + ")\n");
+        }
+    }
+
+    @Test
+    void theCClientHandsCommandsWithoutADaemonToJava() throws Exception {
+        Process p = jctdb(dir, "", true, "config", "get", "cluster", "leader timeout");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).isEqualTo("5");
+    }
+
+    /** Runs bin/jctdb; {@code fast} lets it use the C client, otherwise it must take the JVM path. */
+    private static Process jctdb(Path base, String jvmOpts, boolean fast, String... args) throws IOException {
         List<String> cmd = new java.util.ArrayList<>();
         cmd.add(LocalClusterHarness.home().resolve("bin/jctdb").toString());
         cmd.addAll(List.of(args));
@@ -89,6 +120,11 @@ class CliStartupIT {
         pb.environment().put("CTDB_BASE", base.toString());
         pb.environment().remove("CTDB_SOCKET");
         pb.environment().put("JCTDB_CLI_JVM_OPTS", jvmOpts);
+        if (fast) {
+            pb.environment().remove("JCTDB_NO_FAST");
+        } else {
+            pb.environment().put("JCTDB_NO_FAST", "1");
+        }
         return pb.start();
     }
 
