@@ -121,6 +121,7 @@ final class LocalClusterCommand implements Callable<Integer> {
             lc.write(tunables, noLock ? Optional.empty()
                     : Optional.of(clusterLock != null ? clusterLock : lc.lockFile().toString()));
             Path jctdbd = home().resolve("bin").resolve("jctdbd");
+            long started = System.nanoTime();
             List<String> pids = new ArrayList<>();
             for (int k = 0; k < nodes; k++) {
                 out.printf("Starting node %d (%s) ...%n", k, lc.address(k).getHostAddress());
@@ -143,14 +144,21 @@ final class LocalClusterCommand implements Callable<Integer> {
                 }
                 Files.write(lc.pidsFile(), pids);
             }
-            return waitConnected(lc, out, err) ? printStatus(lc, out) : 1;
+            return waitConnected(lc, out, err, started) ? printStatus(lc, out) : 1;
         }
 
-        private boolean waitConnected(LocalCluster lc, PrintWriter out, PrintWriter err) throws InterruptedException {
+        private boolean waitConnected(LocalCluster lc, PrintWriter out, PrintWriter err, long startNanos)
+                throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
             int lastShown = -1;
+            boolean allConnected = false;
             while (System.nanoTime() < deadline) {
-                int seen = connectedNodes(lc);
+                List<String> statuses = statuses(lc);
+                if (!allConnected && count(statuses, CONNECTED) == nodes) {
+                    allConnected = true;
+                    out.printf("All %d nodes connected after %.1f s%n", nodes, (System.nanoTime() - startNanos) / 1e9);
+                }
+                int seen = count(statuses, HEALTHY);
                 if (seen != lastShown) {
                     out.printf("Waiting for nodes to connect: %d of %d nodes see all others connected and healthy%n",
                             seen, nodes);
@@ -158,32 +166,48 @@ final class LocalClusterCommand implements Callable<Integer> {
                     lastShown = seen;
                 }
                 if (seen == nodes) {
+                    out.printf("All %d nodes OK after %.1f s%n", nodes, (System.nanoTime() - startNanos) / 1e9);
                     return true;
                 }
                 Thread.sleep(100);
             }
-            err.printf("Timed out after %d s: not all nodes connected.%n", timeout);
+            err.printf("Timed out after %d s: not all nodes connected and healthy.%n", timeout);
             for (int k = 0; k < nodes; k++) {
                 err.printf("--- node %d: last lines of %s%n%s%n", k, lc.logFile(k), lc.logTail(k, 10));
             }
             return false;
         }
 
-        /** How many nodes see every node connected and healthy (monitor passed): all flag columns 0. */
-        private int connectedNodes(LocalCluster lc) {
-            int ok = 0;
+        /** A -X status row whose Disconnected column is 0. */
+        private static final java.util.regex.Pattern CONNECTED = java.util.regex.Pattern.compile("\\|\\d+\\|[^|]+\\|0\\|.*");
+        /** A -X status row with every flag column 0. */
+        private static final java.util.regex.Pattern HEALTHY =
+                java.util.regex.Pattern.compile("\\|\\d+\\|[^|]+\\|0\\|0\\|0\\|0\\|0\\|0\\|0\\|0\\|[YN]\\|");
+
+        /** Each node's -X status (null where it does not answer). */
+        private List<String> statuses(LocalCluster lc) {
+            List<String> out = new ArrayList<>();
             for (int k = 0; k < nodes; k++) {
                 Optional<ControlReply> r = query(lc.socket(k), "-X", "status");
-                if (r.isPresent() && r.get().exitCode() == 0 && r.get().stdout().lines().skip(1)
-                        .allMatch(l -> l.matches("\\|\\d+\\|[^|]+\\|0\\|0\\|0\\|0\\|0\\|0\\|0\\|0\\|[YN]\\|"))) {
+                out.add(r.isPresent() && r.get().exitCode() == 0 ? r.get().stdout() : null);
+            }
+            return out;
+        }
+
+        /** How many nodes report every row matching {@code row}. */
+        private static int count(List<String> statuses, java.util.regex.Pattern row) {
+            int ok = 0;
+            for (String s : statuses) {
+                if (s != null && s.lines().skip(1).allMatch(l -> row.matcher(l).matches())) {
                     ok++;
                 }
             }
             return ok;
         }
 
+
         private int printStatus(LocalCluster lc, PrintWriter out) {
-            out.printf("All %d nodes are connected. Status from node 0 (CTDB_BASE=%s):%n", nodes, lc.nodeDir(0));
+            out.printf("Status from node 0 (CTDB_BASE=%s):%n", lc.nodeDir(0));
             query(lc.socket(0), "status").ifPresent(r -> out.print(r.stdout()));
             out.printf("Try: CTDB_BASE=%s bin/jctdb status%nStop: bin/jctdb local-cluster down --dir %s%n",
                     lc.nodeDir(0), lc.dir());

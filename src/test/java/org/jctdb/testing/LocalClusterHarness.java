@@ -24,6 +24,8 @@ public final class LocalClusterHarness implements AutoCloseable {
     public final int nodes;
     public final String baseAddress;
     public final int port;
+    /** What `local-cluster up` printed (progress, timings, status). */
+    public String upOutput = "";
 
     /** What one command printed and how it exited. */
     public record Result(int exitCode, String stdout, String stderr) {
@@ -61,6 +63,7 @@ public final class LocalClusterHarness implements AutoCloseable {
         args.addAll(options);
         Result up = run(null, args.toArray(new String[0]));
         assertThat(up.exitCode()).as("local-cluster up:\n%s\n%s", up.stdout(), up.stderr()).isZero();
+        h.upOutput = up.stdout();
         return h;
     }
 
