@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "jctdb", usageHelpAutoWidth = true,
         description = "Show and control a JCTDB cluster (the ctdb command of JCTDB).",
         subcommands = {
-                StatusCommands.Status.class, StatusCommands.NodeStatus.class, StatusCommands.Pnn.class, StatusCommands.Leader.class,
+                StatusCommands.Status.class, StatusCommands.NodeStatus.class, StatusCommands.Pnn.class, StatusCommands.Leader.class, StatusCommands.Recover.class,
                 StatusCommands.ListNodes.class, DaemonCommands.Uptime.class, DaemonCommands.Version.class,
                 DaemonCommands.Ping.class, DaemonCommands.GetPid.class, DaemonCommands.GetReclock.class,
                 DaemonCommands.Shutdown.class, TunableCommands.ListVars.class, TunableCommands.GetVar.class,

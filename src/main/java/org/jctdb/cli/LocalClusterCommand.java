@@ -122,27 +122,37 @@ final class LocalClusterCommand implements Callable<Integer> {
                     : Optional.of(clusterLock != null ? clusterLock : lc.lockFile().toString()));
             Path jctdbd = home().resolve("bin").resolve("jctdbd");
             long started = System.nanoTime();
-            List<String> pids = new ArrayList<>();
+            // Start every daemon at once; each launcher returns when its daemon is ready (or failed).
+            List<Process> launchers = new ArrayList<>();
             for (int k = 0; k < nodes; k++) {
                 out.printf("Starting node %d (%s) ...%n", k, lc.address(k).getHostAddress());
-                out.flush();
                 ProcessBuilder pb = new ProcessBuilder(jctdbd.toString()).redirectErrorStream(true);
                 pb.environment().put("CTDB_BASE", lc.nodeDir(k).toString());
                 pb.environment().remove("CTDB_SOCKET");
-                Process p = pb.start();
+                launchers.add(pb.start());
+            }
+            out.flush();
+            List<String> pids = new ArrayList<>();
+            boolean failed = false;
+            for (int k = 0; k < nodes; k++) {
+                Process p = launchers.get(k);
                 String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                     err.printf("Node %d failed to start:%n%s%nLast lines of %s:%n%s%n", k, said.strip(),
                             lc.logFile(k), lc.logTail(k, 20));
-                    Files.write(lc.pidsFile(), pids);
-                    return 1;
+                    failed = true;
+                    continue;
                 }
                 String pid = Files.readString(lc.nodeDir(k).resolve("run").resolve("jctdbd.pid")).strip();
                 pids.add(k + " " + pid);
                 if (clusterFs) {
                     ClusterFsCommands.tool(lc, "register", "node" + k, "--pid", pid);
                 }
-                Files.write(lc.pidsFile(), pids);
+            }
+            Files.write(lc.pidsFile(), pids);
+            if (failed) {
+                err.printf("Stop the nodes that did start with: jctdb local-cluster down --dir %s%n", lc.dir());
+                return 1;
             }
             return waitConnected(lc, out, err, started) ? printStatus(lc, out) : 1;
         }
@@ -204,7 +214,6 @@ final class LocalClusterCommand implements Callable<Integer> {
             }
             return ok;
         }
-
 
         private int printStatus(LocalCluster lc, PrintWriter out) {
             out.printf("Status from node 0 (CTDB_BASE=%s):%n", lc.nodeDir(0));

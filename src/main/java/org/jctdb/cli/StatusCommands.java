@@ -96,6 +96,48 @@ final class StatusCommands {
         }
     }
 
+    @Command(name = "recover", description = "Make the leader run a recovery now, and wait until it has finished.")
+    static final class Recover extends DaemonCommand {
+        @Override
+        public Integer call() throws Exception {
+            ClusterView before = api().view();
+            int leader = before.leader();
+            if (leader < 0) {
+                err().println("Leader is unknown; no recovery can run now");
+                return 1;
+            }
+            boolean started;
+            if (leader == before.myPnn()) {
+                started = api().recover().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } else {
+                org.jctdb.control.ControlReply r = api().forward(leader, java.util.List.of("recover", "--no-wait"))
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                started = r.exitCode() == 0;
+                err().print(r.stderr());
+            }
+            if (!started) {
+                err().println("Node " + leader + " is no longer the leader; try again");
+                return 1;
+            }
+            if (noWait) {
+                return 0;
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(root().timeLimit);
+            while (System.nanoTime() < deadline) {
+                ClusterView v = api().view();
+                if (v.generation() != before.generation() && v.recoveryMode() == 0) {
+                    return 0;
+                }
+                Thread.sleep(100);
+            }
+            err().println("Recovery did not finish within " + root().timeLimit + " s");
+            return 1;
+        }
+
+        @picocli.CommandLine.Option(names = "--no-wait", hidden = true)
+        boolean noWait;
+    }
+
     @Command(name = "listnodes", description = "List the addresses of all nodes.")
     static final class ListNodes extends DaemonCommand {
         @Override

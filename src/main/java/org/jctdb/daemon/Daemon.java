@@ -315,6 +315,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<Boolean> recover() {
+        return CompletableFuture.supplyAsync(() -> leader != null && leader.recover(), core);
+    }
+
+    @Override
     public int clients() {
         return control == null ? 0 : control.clients();
     }

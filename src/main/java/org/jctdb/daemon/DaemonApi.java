@@ -27,6 +27,9 @@ public interface DaemonApi {
         return java.util.Optional.empty();
     }
 
+    /** Starts a recovery if this node is the leader; completes with whether it is. */
+    CompletableFuture<Boolean> recover();
+
     /** Control clients connected right now. */
     int clients();
 

@@ -133,6 +133,13 @@ final class LeaderDriver implements AutoCloseable {
         apply(leader.onOwnFlagsChanged(flags, ticker.nowMillis()));
     }
 
+    /** Starts a recovery now if this node leads; returns whether it does. */
+    boolean recover() {
+        drainLockOutcomes();
+        apply(leader.onRecoverRequested(ticker.nowMillis()));
+        return leader.status().role() == org.jctdb.leader.Role.LEADER;
+    }
+
     void message(int from, JsonNode body) {
         drainLockOutcomes();
         LeaderMessage msg;

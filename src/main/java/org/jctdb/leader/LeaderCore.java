@@ -129,6 +129,16 @@ public final class LeaderCore {
         return done(out);
     }
 
+    /** The administrator asked for a recovery (`jctdb recover`); only the leader acts on it. */
+    public List<Effect> onRecoverRequested(long now) {
+        List<Effect> out = new ArrayList<>();
+        if (role == Role.LEADER) {
+            out.add(new Effect.Log(Level.INFO, "recovery requested by the administrator"));
+            recovery.restartNow(now);
+        }
+        return done(out);
+    }
+
     /** Flags of a peer as last reported by it or by the leader (BANNED, STOPPED...). */
     public List<Effect> onPeerFlagsChanged(int pnn, int flags, long now) {
         List<Effect> out = new ArrayList<>();

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
  * The leader and its cluster lock with real daemons and real fcntl locks. Who holds the lock is
  * read from /proc/locks, not from the daemons.
  */
-class LeaderIT {
+public class LeaderIT {
     private static final Path CTDB_HELPER = Path.of("/usr/libexec/ctdb/ctdb_mutex_fcntl_helper");
 
     /** PIDs holding a POSIX write lock on the file's inode, from /proc/locks. */
-    static List<Long> lockHolders(Path file) throws IOException {
+    public static List<Long> lockHolders(Path file) throws IOException {
         long inode = ((Number) Files.getAttribute(file, "unix:ino")).longValue();
         List<Long> holders = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
@@ -38,7 +38,7 @@ class LeaderIT {
     }
 
     /** The PNN of the daemon that is the holder or one of its ancestors, or -1. */
-    static int owner(LocalClusterHarness c, long holderPid) throws IOException {
+    public static int owner(LocalClusterHarness c, long holderPid) throws IOException {
         for (int k = 0; k < c.nodes; k++) {
             long daemon;
             try {
@@ -58,7 +58,7 @@ class LeaderIT {
     }
 
     /** Every live node names the same leader; returns it, or -1. */
-    static int agreedLeader(LocalClusterHarness c, Set<Integer> alive) {
+    public static int agreedLeader(LocalClusterHarness c, Set<Integer> alive) {
         Set<String> seen = new TreeSet<>();
         for (int k : alive) {
             try {
@@ -70,7 +70,7 @@ class LeaderIT {
         return seen.size() == 1 && seen.iterator().next().matches("\\d+") ? Integer.parseInt(seen.iterator().next()) : -1;
     }
 
-    static int leaderHoldingLock(LocalClusterHarness c, Path lockFile, Set<Integer> alive) throws IOException {
+    public static int leaderHoldingLock(LocalClusterHarness c, Path lockFile, Set<Integer> alive) throws IOException {
         int leader = agreedLeader(c, alive);
         if (leader < 0 || !Files.exists(lockFile)) {
             return -1;
