@@ -56,16 +56,28 @@ class EventFuseIT {
         }
     }
 
-    /** Processes of the daemon's tree that belong to a run of 60.cfs (its shell or its stat). */
-    private static long instances(long daemonPid) throws Exception {
-        List<Long> sessions = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(cl -> cl.contains("60.cfs.script")).orElse(false))
-                .map(ProcessHandle::pid).toList();
-        long stats = ProcessHandle.allProcesses()
-                // the script's own stat, not the health probe's (`stat -c %i -- DIR`)
-                .filter(p -> p.info().commandLine().map(cl -> cl.startsWith("stat /") && cl.contains("cfs/.ctdb"))
-                        .orElse(false))
-                .count();
-        return Math.max(sessions.size(), stats);
+    /**
+     * Processes that belong to a run of 60.cfs: its shell or its stat (which, once the shell is
+     * killed, no longer descends from the daemon). Read from /proc/PID/cmdline directly: the
+     * JDK's ProcessHandle.info() gives no command line for a process stuck in the kernel.
+     */
+    private static long instances(long daemonPid) throws java.io.IOException {
+        long n = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                String cl;
+                try {
+                    cl = new String(Files.readAllBytes(d.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+                            .replace('\0', ' ');
+                } catch (java.io.IOException e) {
+                    continue; // gone meanwhile
+                }
+                // the script's shell, or its own stat (not the health probe's `stat -c %i -- DIR`)
+                if (cl.contains("60.cfs.script") || (cl.startsWith("stat /") && cl.contains("cfs/.ctdb"))) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 }
