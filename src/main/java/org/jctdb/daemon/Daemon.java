@@ -147,6 +147,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         core.execute(() -> {
             connected.add(pnn);
             leaderPeers.remove(pnn);
+            // Whatever it said before it went away is stale: UNKNOWN until its NodeState arrives.
+            reportedFlags.remove(pnn);
             mesh.send(pnn, new WireMessage.NodeState(config.myPnn(), ownFlags, ownStateSequence));
             publishView();
         });
@@ -247,7 +249,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             } else if (n.pnn() == config.myPnn()) {
                 flags = ownFlags;
             } else if (connected.contains(n.pnn())) {
-                flags = reportedFlags.getOrDefault(n.pnn(), 0);
+                flags = reportedFlags.getOrDefault(n.pnn(), NodeFlags.UNKNOWN);
             } else {
                 flags = reportedFlags.getOrDefault(n.pnn(), 0) | NodeFlags.DISCONNECTED;
             }
