@@ -1,5 +1,7 @@
 package org.jctdb.event;
 
+import org.jctdb.common.Signals;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -95,29 +97,18 @@ final class SessionKiller {
 
     private void signal(int sid, ProcessHandle leader, boolean force) {
         if (leader != null) {
-            send(leader, force);
+            Signals.send(leader, force);
         }
         for (ProcInfo p : procFs.aliveInSession(sid)) {
             Optional<ProcessHandle> h = ProcessHandle.of(p.pid());
             // re-check the session: the pid may have been recycled since the scan
             ProcInfo again = procFs.stat(p.pid());
             if (h.isPresent() && again != null && again.session() == sid && again.startTicks() == p.startTicks()) {
-                send(h.get(), force);
+                Signals.send(h.get(), force);
             }
         }
     }
 
-    private static void send(ProcessHandle h, boolean force) {
-        try {
-            if (force) {
-                h.destroyForcibly();
-            } else {
-                h.destroy();
-            }
-        } catch (RuntimeException e) {
-            // already gone or not ours to signal; the next poll reports it if it stays
-        }
-    }
 
     private void schedule(Runnable r) {
         timer.schedule(r, POLL_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,5 +1,7 @@
 package org.jctdb.health;
 
+import org.jctdb.common.Signals;
+
 import java.util.List;
 import org.jctdb.event.ProcFs;
 import org.jctdb.event.ProcInfo;
@@ -15,22 +17,11 @@ public interface GroupSignaller {
 
     static GroupSignaller system(ProcFs procFs) {
         return (leader, members, force) -> {
-            send(leader.toHandle(), force);
+            Signals.send(leader.toHandle(), force);
             for (ProcInfo p : members) {
-                ProbeProcess.handle(p, procFs).ifPresent(h -> send(h, force));
+                ProbeProcess.handle(p, procFs).ifPresent(h -> Signals.send(h, force));
             }
         };
     }
 
-    private static void send(ProcessHandle h, boolean force) {
-        try {
-            if (force) {
-                h.destroyForcibly();
-            } else {
-                h.destroy();
-            }
-        } catch (RuntimeException e) {
-            // gone already, or not ours: the next liveness check tells
-        }
-    }
 }
