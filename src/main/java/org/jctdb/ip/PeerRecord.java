@@ -43,9 +43,9 @@ final class PeerRecord {
         }
     }
 
-    /** Reporting recently enough that its hold is still running. */
+    /** Reporting recently enough that its hold is still running, and its connection has not closed since. */
     boolean alive(long now) {
-        return lastReportAt >= 0 && now - lastReportAt < holdMs;
+        return lastReportAt >= 0 && now - lastReportAt < holdMs && closedAt < lastReportAt;
     }
 
     /**
