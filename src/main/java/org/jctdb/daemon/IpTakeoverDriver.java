@@ -131,8 +131,9 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 guard.refresh(node.hostedList(), timing.leaseSeconds());
             }
             LeaderStatus ls = host.leaderStatus();
-            if (ls.leader() >= 0 && !stopping) {
-                deliver(ls.leader(), node.report(now, List.copyOf(listed.values()), true));
+            if (ls.leader() >= 0) {
+                // A stopping node keeps reporting (can host: no), so the leader sees its releases at once.
+                deliver(ls.leader(), node.report(now, List.copyOf(listed.values()), !stopping));
             }
             apply(leader.tick(now, input(ls)));
             if (!runWaiters.isEmpty() && !leader.runRequested() && !leader.runInProgress()) {
