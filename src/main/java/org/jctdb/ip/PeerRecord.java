@@ -12,6 +12,8 @@ final class PeerRecord {
     /** When the last report we granted arrived: the node's hold ends by this + its holdMs. */
     long lastGrantedAt = -1;
     long closedAt = -1;
+    /** Start of its current run of reports; a node back from silence may claim addresses it lost. */
+    long aliveSince = -1;
     boolean canHost;
     long holdMs;
     long leaseSeconds;
@@ -26,6 +28,9 @@ final class PeerRecord {
     }
 
     void report(IpMessage.Report r, long now) {
+        if (!alive(now)) {
+            aliveSince = now;
+        }
         lastReportAt = now;
         lastGrantedAt = now;
         closedAt = -1;

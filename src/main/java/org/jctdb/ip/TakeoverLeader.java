@@ -184,8 +184,12 @@ public final class TakeoverLeader {
             states.add(new NodeState(flags, alive && rec.canHost ? RunState.RUNNING : RunState.STARTUP));
             if (alive) {
                 for (String ip : rec.hosted.keySet()) {
-                    if (holder.putIfAbsent(ip, pnn) != null) {
-                        extraHolders.computeIfAbsent(ip, k -> new ArrayList<>()).add(pnn);
+                    Integer other = holder.putIfAbsent(ip, pnn);
+                    if (other != null) {
+                        // Two claim it: the one reporting longer without a gap keeps it.
+                        int keep = peer(other).aliveSince <= rec.aliveSince ? other : pnn;
+                        holder.put(ip, keep);
+                        extraHolders.computeIfAbsent(ip, k -> new ArrayList<>()).add(keep == pnn ? other : pnn);
                     }
                 }
             } else if (!rec.addressesGone(now, timing.crashGraceMs())) {

@@ -30,6 +30,7 @@ public final class IpFailoverBench {
         try (NetnsCluster c = NetnsCluster.create(3, 3, Map.of());
              AddressWatch watch = AddressWatch.start(c.nodeNamespaces(), Set.copyOf(c.publicIps()))) {
             long begin = System.nanoTime();
+            System.err.println("begin at " + java.time.LocalTime.now());
             c.startAll();
             try (ReachProbe probe = ReachProbe.start(c.clientNs(), c.publicIps())) {
                 FailoverScenario s = new FailoverScenario(c, watch, probe);
@@ -42,7 +43,9 @@ public final class IpFailoverBench {
                     List<Long> times = new ArrayList<>();
                     int missed = 0;
                     for (int i = 0; i < runs; i++) {
+                        long at = (System.nanoTime() - begin) / 1_000_000;
                         FailoverScenario.Outcome o = s.run(f, 10_000);
+                        System.err.printf("+%d ms: %s of node %d %s: %d ms%n", at, f, o.victim(), o.ips(), o.failoverMillis());
                         if (o.failoverMillis() < 0) {
                             missed++;
                         } else {
@@ -57,8 +60,21 @@ public final class IpFailoverBench {
                             times.isEmpty() ? -1 : times.get(times.size() / 2) / 1000.0,
                             times.isEmpty() ? -1 : times.get(times.size() - 1) / 1000.0, missed);
                 }
+                List<String> overlaps = watch.overlaps(begin, 100);
                 System.out.printf("longest time an address was on two nodes: %d ms; samples (100 ms) with one: %d%n",
-                        watch.longestOverlapMillis(begin), watch.overlaps(begin, 100).size());
+                        watch.longestOverlapMillis(begin), overlaps.size());
+                overlaps.forEach(System.err::println);
+                if (!overlaps.isEmpty()) {
+                    for (AddressWatch.Change ch : watch.snapshot()) {
+                        System.err.printf("  +%d ms %s %s %s%n", (ch.nanos() - begin) / 1_000_000, ch.ns(), ch.ip(),
+                                ch.present() ? "added" : "deleted");
+                    }
+                    for (int k = 0; k < c.nodes; k++) {
+                        System.err.println("---- node " + k + " (" + c.nodeNs(k) + ")");
+                        c.log(k).lines().filter(l -> l.contains(" ip: ") || l.contains("takeover") || l.contains("leader:"))
+                                .forEach(System.err::println);
+                    }
+                }
             }
         }
     }
