@@ -79,7 +79,6 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private final Set<String> downIfaces = new HashSet<>();
     private AddressGuard guard;
     private boolean jobRunning;
-    private boolean releasingAll;
     private boolean stopping;
     private volatile IpSnapshot snapshot;
     private final List<CompletableFuture<Void>> runWaiters = new ArrayList<>();
@@ -124,11 +123,13 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private void tick() {
         try {
             long now = ticker.nowMillis();
-            if (!node.mayHost(now) && !node.hostedList().isEmpty() && !releasingAll) {
-                log.warn("no grant from a leader for {} ms: releasing {}", timing.holdMs(), ips(node.hostedList()));
-                releaseAllLocally();
-            } else if (guard != null && node.mayRefresh(now)) {
-                guard.refresh(node.hostedList(), timing.leaseSeconds());
+            List<HostedAddress> lapsed = node.toRelease(now);
+            if (!lapsed.isEmpty()) {
+                log.warn("hold lapsed (no grant from a leader for {} ms): releasing {}", timing.holdMs(), ips(lapsed));
+                enqueue(() -> runReleases(lapsed, failed -> { }));
+            }
+            if (guard != null) {
+                guard.refresh(node.refreshable(now), timing.leaseSeconds());
             }
             LeaderStatus ls = host.leaderStatus();
             if (ls.leader() >= 0) {
@@ -209,7 +210,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
 
     private void fromLeader(IpMessage.FromLeader f) {
         if (f instanceof IpMessage.Grant g) {
-            node.granted(g);
+            node.granted(g, ticker.nowMillis());
         } else if (f instanceof IpMessage.Ban b) {
             host.ban(b.seconds(), "the leader (node " + b.from() + ") banned this node after repeated takeover failures");
         } else if (f instanceof IpMessage.Release r) {
@@ -339,12 +340,14 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         }
         HostedAddress h = new HostedAddress(l.ip(), l.maskBits(), iface.get());
         // Counted as hosted from before the script runs: the guard must know it if we die meanwhile.
-        node.taken(h);
+        long epoch = node.epoch();
+        node.taken(h, epoch);
         hostedChanged();
         runEvent(Event.TAKEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits()))).thenAccept(ok -> core.execute(() -> {
             if (ok) {
+                node.taken(h, epoch); // lapses at once if the hold lapsed while the script ran
                 log.info("took {} on {}", h.withMask(), h.iface());
-                if (guard != null && node.mayRefresh(ticker.nowMillis())) {
+                if (guard != null && node.refreshable(ticker.nowMillis()).contains(h)) {
                     guard.refresh(List.of(h), timing.leaseSeconds());
                 }
             } else {
@@ -356,17 +359,6 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 hostedChanged();
             }
             takeNext(todo, failures, done);
-        }));
-    }
-
-    /** The hold ran out or the daemon stops: release everything here, without the leader. */
-    private void releaseAllLocally() {
-        releasingAll = true;
-        enqueue(() -> runReleases(node.hostedList(), failed -> {
-            releasingAll = false;
-            if (!failed.isEmpty()) {
-                log.error("releasing addresses: {}", failed);
-            }
         }));
     }
 

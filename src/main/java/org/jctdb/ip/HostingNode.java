@@ -20,6 +20,10 @@ public final class HostingNode {
     private final int me;
     private final FailoverTiming timing;
     private final Map<String, HostedAddress> hosted = new LinkedHashMap<>();
+    /** Hosted addresses whose hold lapsed: never refreshed again, only released. */
+    private final Map<String, HostedAddress> lapsed = new LinkedHashMap<>();
+    private final Set<String> handedOut = new java.util.HashSet<>();
+    private long epoch;
     private final TreeMap<Long, Long> pendingReports = new TreeMap<>(); // seq -> sent at
     private long seq;
     private long holdUntil = Long.MIN_VALUE;
@@ -56,7 +60,10 @@ public final class HostingNode {
     }
 
     /** A grant for one of our reports: we may host until holdMs after we sent it. */
-    public void granted(IpMessage.Grant g) {
+    public void granted(IpMessage.Grant g, long now) {
+        if (now >= holdUntil) {
+            lapse(); // the hold ran out before this grant: what we host may be elsewhere by now
+        }
         Long sentAt = pendingReports.get(g.seq());
         if (sentAt != null) {
             holdUntil = Math.max(holdUntil, sentAt + timing.holdMs());
@@ -76,27 +83,76 @@ public final class HostingNode {
         return mayHost(now);
     }
 
-    /** The hold ended with addresses still hosted: they must be released now. */
-    public List<HostedAddress> expired(long now) {
-        return mayHost(now) ? List.of() : hostedList();
+    /**
+     * Addresses whose lifetime may be refreshed now: hosted, holding, and not lapsed. (Refreshing
+     * re-adds an address the kernel has just expired; that is safe only within an unbroken hold.)
+     */
+    public List<HostedAddress> refreshable(long now) {
+        if (!mayHost(now)) {
+            return List.of();
+        }
+        List<HostedAddress> out = new java.util.ArrayList<>();
+        for (HostedAddress a : hosted.values()) {
+            if (!lapsed.containsKey(a.ip())) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
-    /** Forget the hold at once (stopping, leader gone): expired() then returns everything. */
+    /**
+     * Lapsed addresses not yet handed out for release; detects a lapse of the hold first.
+     * Each address is returned once.
+     */
+    public List<HostedAddress> toRelease(long now) {
+        if (!mayHost(now)) {
+            lapse();
+        }
+        List<HostedAddress> out = new java.util.ArrayList<>();
+        for (HostedAddress a : lapsed.values()) {
+            if (handedOut.add(a.ip())) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** The hold lapsed: everything hosted now must go. */
+    private void lapse() {
+        if (!hosted.isEmpty()) {
+            epoch++;
+            lapsed.putAll(hosted);
+        }
+    }
+
+    /** Changes whenever the hold lapses; a take started in an older epoch lapses on arrival. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Forget the hold at once (stopping): everything hosted lapses. */
     public void dropHold() {
         holdUntil = Long.MIN_VALUE;
         pendingReports.clear();
+        lapse();
     }
 
     public long holdUntil() {
         return holdUntil;
     }
 
-    public void taken(HostedAddress a) {
+    /** A takeip begun in {@code startEpoch} configured {@code a}. */
+    public void taken(HostedAddress a, long startEpoch) {
         hosted.put(a.ip(), a);
+        if (startEpoch != epoch) {
+            lapsed.put(a.ip(), a);
+        }
     }
 
     public void released(String ip) {
         hosted.remove(ip);
+        lapsed.remove(ip);
+        handedOut.remove(ip);
     }
 
     public boolean hosts(String ip) {

@@ -137,7 +137,9 @@ public final class TakeoverLeader {
             run = null;
         }
         if (run != null) {
-            if (now >= run.deadline) {
+            // A node that stopped reporting will not answer: do not wait for the step deadline.
+            boolean lost = run.waiting.stream().anyMatch(p -> !peer(p).alive(now));
+            if (now >= run.deadline || lost) {
                 for (int pnn : run.waiting) {
                     PeerRecord rec = peer(pnn);
                     if (run.phase == IpMessage.Phase.TAKE) {
@@ -146,9 +148,13 @@ public final class TakeoverLeader {
                             rec.hosted.putIfAbsent(l.ip(), new HostedAddress(l.ip(), l.maskBits(), null));
                         }
                     }
-                    fail(rec, run.phase + " not answered within " + timing.takeoverMs() + " ms", in, out);
+                    if (rec.alive(now)) {
+                        fail(rec, run.phase + " not answered within " + timing.takeoverMs() + " ms", in, out);
+                    } else {
+                        out.add(log(IpEffect.Level.WARN, "node " + pnn + " stopped reporting during " + run.phase));
+                    }
                 }
-                out.add(log(IpEffect.Level.WARN, "takeover run " + run.id + " timed out in " + run.phase));
+                out.add(log(IpEffect.Level.WARN, "takeover run " + run.id + " abandoned in " + run.phase));
                 endRun(now, true);
             }
             return out;

@@ -185,4 +185,19 @@ class TakeoverLeaderTest {
         assertThat(leader.onStepDone(stale, now, input(0, NodeFlags.PERMANENTLY_DISABLED))).isEmpty();
         assertThat(leader.runInProgress()).isTrue();
     }
+
+    @Test
+    void aRunDoesNotWaitForTheStepDeadlineOfANodeThatStoppedReporting() {
+        settle();
+        // Node 1 is disabled: its address is released there... but node 1 freezes before answering.
+        List<IpEffect> e = leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+        assertThat(to(e, IpMessage.Release.class)).containsExactly(1);
+        long start = now;
+        while (leader.runInProgress()) {
+            now += 250;
+            report(0, List.of());
+            leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+        }
+        assertThat(now - start).isLessThanOrEqualTo(T.holdMs() + 250).isLessThan(T.takeoverMs());
+    }
 }
