@@ -140,6 +140,7 @@ public final class TakeoverLeader {
             // A node that stopped reporting will not answer: do not wait for the step deadline.
             boolean lost = run.waiting.stream().anyMatch(p -> !peer(p).alive(now));
             if (now >= run.deadline || lost) {
+                boolean anyFailed = false;
                 for (int pnn : run.waiting) {
                     PeerRecord rec = peer(pnn);
                     if (run.phase == IpMessage.Phase.TAKE) {
@@ -149,13 +150,15 @@ public final class TakeoverLeader {
                         }
                     }
                     if (rec.alive(now)) {
+                        anyFailed = true;
                         fail(rec, run.phase + " not answered within " + timing.takeoverMs() + " ms", in, out);
                     } else {
                         out.add(log(IpEffect.Level.WARN, "node " + pnn + " stopped reporting during " + run.phase));
                     }
                 }
                 out.add(log(IpEffect.Level.WARN, "takeover run " + run.id + " abandoned in " + run.phase));
-                endRun(now, true);
+                // Only nodes that went away: plan again at once without them, no retry pause.
+                endRun(now, anyFailed || run.failed);
             }
             return out;
         }
