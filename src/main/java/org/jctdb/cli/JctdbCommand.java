@@ -21,6 +21,11 @@ import picocli.CommandLine.Spec;
                 DaemonCommands.Shutdown.class, TunableCommands.ListVars.class, TunableCommands.GetVar.class,
                 TunableCommands.SetVar.class, EventCommands.EventRoot.class, EventCommands.ScriptStatus.class,
                 HealthCommand.class,
+                IpCommands.Ip.class, IpCommands.IpInfo.class, IpCommands.Ifaces.class,
+                IpAdminCommands.IpReallocate.class, IpAdminCommands.MoveIp.class, IpAdminCommands.AddIp.class,
+                IpAdminCommands.DelIp.class, IpAdminCommands.ReloadIps.class, IpAdminCommands.SetIfaceLink.class,
+                NodeAdminCommands.Disable.class, NodeAdminCommands.Enable.class, NodeAdminCommands.Stop.class,
+                NodeAdminCommands.Continue.class, NodeAdminCommands.Ban.class, NodeAdminCommands.Unban.class,
         })
 public final class JctdbCommand implements Callable<Integer> {
     final DaemonApi api;

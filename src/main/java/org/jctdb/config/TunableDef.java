@@ -6,14 +6,19 @@ import java.util.List;
  * A tunable's name and default. The table keeps CTDB 4.17's order, which is the order
  * {@code listvars} prints; obsolete tunables can still be read and set but are not listed.
  */
-public record TunableDef(String name, long defaultValue, boolean obsolete) {
+public record TunableDef(String name, long defaultValue, boolean obsolete, boolean extension) {
 
     static TunableDef of(String name, long dflt) {
-        return new TunableDef(name, dflt, false);
+        return new TunableDef(name, dflt, false, false);
     }
 
     static TunableDef obsolete(String name, long dflt) {
-        return new TunableDef(name, dflt, true);
+        return new TunableDef(name, dflt, true, false);
+    }
+
+    /** A JCTDB-only tunable: settable and readable, but not in listvars (CTDB lists only its own). */
+    static TunableDef extension(String name, long dflt) {
+        return new TunableDef(name, dflt, false, true);
     }
 
     /**
@@ -44,6 +49,13 @@ public record TunableDef(String name, long defaultValue, boolean obsolete) {
             obsolete("Samba3AvoidDeadlocks", 0), obsolete("TDBMutexEnabled", 1),
             of("LockProcessesPerDB", 200), of("RecBufferSizeLimit", 1000000),
             of("QueueBufferSize", 1024), of("IPAllocAlgorithm", 2), of("AllowMixedVersions", 0),
-            // JCTDB's own, not CTDB's: the cluster filesystem probe (docs/design/health.md).
-            of("HealthProbeIntervalMs", 1500), of("HealthProbeTimeoutMs", 3000), of("HealthProbeFailCount", 2));
+            // JCTDB's own, not CTDB's, so not in listvars (CTDB's list stays as CTDB prints it):
+            // the cluster filesystem probe (docs/design/health.md) ...
+            extension("HealthProbeIntervalMs", 1500), extension("HealthProbeTimeoutMs", 3000),
+            extension("HealthProbeFailCount", 2),
+            // ... and the IP failover timers (docs/design/ip-failover.md): report/grant period, how
+            // long a node keeps its addresses without a grant, the kernel lifetime of a hosted
+            // address, and how long a leader waits after a peer's connection closed.
+            extension("JctdbIPReportMs", 250), extension("JctdbIPHoldMs", 1500),
+            extension("JctdbIPLease", 1), extension("JctdbIPCrashGraceMs", 500));
 }

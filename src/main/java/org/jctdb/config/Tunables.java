@@ -65,7 +65,7 @@ public final class Tunables {
     public List<Map.Entry<String, Long>> listed() {
         List<Map.Entry<String, Long>> out = new ArrayList<>();
         for (TunableDef d : TunableDef.ALL) {
-            if (!d.obsolete()) {
+            if (!d.obsolete() && !d.extension()) {
                 out.add(Map.entry(d.name(), values.get(d.name())));
             }
         }

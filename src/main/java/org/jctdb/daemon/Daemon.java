@@ -62,6 +62,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private EventLifecycle events;
     private volatile HealthLifecycle health;
     private LeaderDriver leader;
+    private IpTakeoverDriver ip;
+    private final NodeAdmin admin = new NodeAdmin(core, f -> setOwnFlags(f.applyAsInt(this.ownFlags)));
     private final Set<Integer> leaderPeers = new HashSet<>();
 
     // State below is touched only on the core thread.
@@ -124,12 +126,14 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IOException("cluster lock: " + e.getMessage(), e);
         }
+        ip = createIpDriver();
         mesh.start();
         control = new ControlServer(config.layout().socket(), commands);
         events.start(jctdbCommand);
         health = new HealthLifecycle(config, () -> tunables, core, this::setStorageHealthy, this::shutdown);
         health.start();
         core.execute(leader::start);
+        core.execute(ip::start);
         log.info("node {} ({}) started; {} nodes in the cluster", config.myPnn(),
                 config.myAddress().getHostAddress(), config.nodes().size());
         config.warnings().forEach(w -> log.warn("{}", w));
@@ -161,6 +165,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             if (leaderPeers.remove(pnn)) {
                 leader.peerDisconnected(pnn);
             }
+            ip.peerDisconnected(pnn, reason);
             publishView();
         });
     }
@@ -193,6 +198,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         } else if (message instanceof WireMessage.Subsystem
                 && LeaderDriver.SUBSYSTEM.equals(((WireMessage.Subsystem) message).subsystem())) {
             core.execute(() -> leader.message(pnn, ((WireMessage.Subsystem) message).body()));
+        } else if (message instanceof WireMessage.Subsystem sub && IpTakeoverDriver.SUBSYSTEM.equals(sub.subsystem())) {
+            ip.message(pnn, sub.body());
         } else {
             log.debug("node {} sent {}; not handled", pnn, message.getClass().getSimpleName());
         }
@@ -339,14 +346,80 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public void shutdown(String why) {
         log.info("shutting down: {}", why);
-        // Let the reply to the command that asked for this go out first.
-        core.schedule(() -> stopped.complete(why), 100, TimeUnit.MILLISECONDS);
+        // Release public addresses first (bounded); let the reply to the command go out too.
+        CompletableFuture<Void> released = ip == null ? CompletableFuture.completedFuture(null)
+                : ip.releaseAll(tunables.millis("TakeoverTimeout"));
+        released.thenRun(() -> core.schedule(() -> stopped.complete(why), 100, TimeUnit.MILLISECONDS));
+    }
+
+    // ---- IP failover and node administration (see IpTakeoverDriver, NodeAdmin) ----
+
+    private IpTakeoverDriver createIpDriver() throws IOException {
+        org.jctdb.ip.FailoverTiming timing = org.jctdb.ip.FailoverTiming.fromTunables(tunables);
+        List<String> bad = timing.violations();
+        if (!bad.isEmpty()) {
+            throw new IOException("IP failover timer budget broken (docs/design/ip-failover.md): " + String.join("; ", bad));
+        }
+        return new IpTakeoverDriver(config, timing, core, ticker, codec.mapper(), new IpTakeoverDriver.Host() {
+            @Override
+            public NodeMesh mesh() {
+                return mesh;
+            }
+
+            @Override
+            public LeaderStatus leaderStatus() {
+                return leader.status();
+            }
+
+            @Override
+            public ClusterView view() {
+                return view;
+            }
+
+            @Override
+            public Tunables tunables() {
+                return tunables;
+            }
+
+            @Override
+            public java.util.Optional<org.jctdb.event.EventEngine> events() {
+                return Daemon.this.events();
+            }
+
+            @Override
+            public void ban(int seconds, String why) {
+                admin.ban(seconds, why);
+            }
+        });
+    }
+
+    @Override
+    public java.util.Optional<IpControl> ip() {
+        return java.util.Optional.ofNullable(ip);
+    }
+
+    @Override
+    public CompletableFuture<Void> changeOwnFlags(int set, int clear) {
+        return admin.change(set, clear);
+    }
+
+    @Override
+    public CompletableFuture<Void> ban(int seconds, String why) {
+        return admin.ban(seconds, why);
+    }
+
+    @Override
+    public CompletableFuture<Void> unban() {
+        return admin.unban();
     }
 
     @Override
     public void close() {
         if (health != null) {
             health.close();
+        }
+        if (ip != null) {
+            ip.close();
         }
         if (leader != null) {
             leader.close();

@@ -37,6 +37,17 @@ public interface DaemonApi {
 
     String version();
 
+    /** Public IP failover, once the daemon has started it. */
+    java.util.Optional<IpControl> ip();
+
+    /** Sets and clears bits of this node's own flags (disable, stop and their reversals). */
+    CompletableFuture<Void> changeOwnFlags(int set, int clear);
+
+    /** Bans this node for {@code seconds} (0: until unbanned). */
+    CompletableFuture<Void> ban(int seconds, String why);
+
+    CompletableFuture<Void> unban();
+
     /** Stops this daemon after the reply to the current command has been sent. */
     void shutdown(String why);
 }

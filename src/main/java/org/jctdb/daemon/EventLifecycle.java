@@ -73,7 +73,9 @@ final class EventLifecycle implements AutoCloseable {
                 .withDebugScript(config.conf().eventDebugScript().orElse(null))
                 .withLogging(Level.valueOf(Logging.map(config.conf().scriptLogLevel()).toString()),
                         EngineConfig.DEFAULT_OUTPUT_LIMIT)
-                .withExtraEnv(Map.of("CTDB_SOCKET", config.layout().socket().toString()));
+                .withExtraEnv(Map.of("CTDB_SOCKET", config.layout().socket().toString(),
+                        // takeip gives new addresses this kernel lifetime; the daemon refreshes it
+                        "JCTDB_IP_LEASE", String.valueOf(tunables.get().get("JctdbIPLease"))));
         engine = new EventEngine(cfg, new ScriptDirectory(cfg.eventDir(), null), scheduler, Ticker.SYSTEM,
                 Clock.systemDefaultZone(), new EventEngine.Listener() {
                     @Override

@@ -1,0 +1,193 @@
+package org.jctdb.ip;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One node's side of IP failover, pure: which addresses it hosts, whether it may still host
+ * them (its "hold", renewed by the leader's grants), and the generation fence for takeover
+ * messages. Times are monotonic milliseconds. Called from the daemon's core thread only.
+ */
+public final class HostingNode {
+    private static final int MAX_PENDING_REPORTS = 64;
+
+    private final int me;
+    private final FailoverTiming timing;
+    private final Map<String, HostedAddress> hosted = new LinkedHashMap<>();
+    /** Hosted addresses whose hold lapsed: never refreshed again, only released. */
+    private final Map<String, HostedAddress> lapsed = new LinkedHashMap<>();
+    private final Set<String> handedOut = new java.util.HashSet<>();
+    private long epoch;
+    private final TreeMap<Long, Long> pendingReports = new TreeMap<>(); // seq -> sent at
+    private long seq;
+    private long holdUntil = Long.MIN_VALUE;
+    private long seenGeneration;
+    private Map<String, Integer> assignment = Map.of();
+    private int assignmentFrom = -1;
+
+    public HostingNode(int me, FailoverTiming timing) {
+        this.me = me;
+        this.timing = timing;
+    }
+
+    /** A report for the leader, sent now; its grant will extend the hold from {@code now}. */
+    public IpMessage.Report report(long now, List<IpMessage.Listed> listed, boolean canHost) {
+        seq++;
+        pendingReports.put(seq, now);
+        while (pendingReports.size() > MAX_PENDING_REPORTS) {
+            pendingReports.pollFirstEntry();
+        }
+        return new IpMessage.Report(me, seq, hostedList(), listed, canHost, timing.holdMs(), timing.leaseSeconds());
+    }
+
+    /**
+     * Checks a leader message against the newest generation seen here (and the leader core's,
+     * {@code floor}); returns the refusal to send back when it is older.
+     */
+    public Optional<IpMessage.Refused> fence(IpMessage.FromLeader m, long floor) {
+        long seen = Math.max(seenGeneration, floor);
+        if (m.generation() < seen || org.jctdb.leader.Generation.leaderOf(m.generation()) != m.from()) {
+            return Optional.of(new IpMessage.Refused(me, m.generation(), seen));
+        }
+        seenGeneration = m.generation();
+        return Optional.empty();
+    }
+
+    /** A grant for one of our reports: we may host until holdMs after we sent it. */
+    public void granted(IpMessage.Grant g, long now) {
+        if (now >= holdUntil) {
+            lapse(); // the hold ran out before this grant: what we host may be elsewhere by now
+        }
+        Long sentAt = pendingReports.get(g.seq());
+        if (sentAt != null) {
+            holdUntil = Math.max(holdUntil, sentAt + timing.holdMs());
+            pendingReports.headMap(g.seq(), true).clear();
+        }
+        assignment = g.assignment();
+        assignmentFrom = g.from();
+    }
+
+    /** Whether this node may host addresses now (take new ones, refresh their lifetime). */
+    public boolean mayHost(long now) {
+        return now < holdUntil;
+    }
+
+    /** May refresh lifetimes: only while holding, so the last refresh is before the hold ends. */
+    public boolean mayRefresh(long now) {
+        return mayHost(now);
+    }
+
+    /**
+     * Addresses whose lifetime may be refreshed now: hosted, holding, and not lapsed. (Refreshing
+     * re-adds an address the kernel has just expired; that is safe only within an unbroken hold.)
+     */
+    public List<HostedAddress> refreshable(long now) {
+        if (!mayHost(now)) {
+            return List.of();
+        }
+        List<HostedAddress> out = new java.util.ArrayList<>();
+        for (HostedAddress a : hosted.values()) {
+            if (!lapsed.containsKey(a.ip())) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Lapsed addresses not yet handed out for release; detects a lapse of the hold first.
+     * Each address is returned once.
+     */
+    public List<HostedAddress> toRelease(long now) {
+        if (!mayHost(now)) {
+            lapse();
+        }
+        List<HostedAddress> out = new java.util.ArrayList<>();
+        for (HostedAddress a : lapsed.values()) {
+            if (handedOut.add(a.ip())) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** The hold lapsed: everything hosted now must go. */
+    private void lapse() {
+        if (!hosted.isEmpty()) {
+            epoch++;
+            lapsed.putAll(hosted);
+        }
+    }
+
+    /** Changes whenever the hold lapses; a take started in an older epoch lapses on arrival. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Forget the hold at once (stopping): everything hosted lapses. */
+    public void dropHold() {
+        holdUntil = Long.MIN_VALUE;
+        pendingReports.clear();
+        lapse();
+    }
+
+    public long holdUntil() {
+        return holdUntil;
+    }
+
+    /** A takeip begun in {@code startEpoch} configured {@code a}. */
+    public void taken(HostedAddress a, long startEpoch) {
+        hosted.put(a.ip(), a);
+        if (startEpoch != epoch) {
+            lapsed.put(a.ip(), a);
+        }
+    }
+
+    public void released(String ip) {
+        hosted.remove(ip);
+        lapsed.remove(ip);
+        handedOut.remove(ip);
+    }
+
+    public boolean hosts(String ip) {
+        return hosted.containsKey(ip);
+    }
+
+    public Optional<HostedAddress> hostedAddress(String ip) {
+        return Optional.ofNullable(hosted.get(ip));
+    }
+
+    public List<HostedAddress> hostedList() {
+        return List.copyOf(hosted.values());
+    }
+
+    /** The interface for a new address: the up interface carrying fewest of our addresses. */
+    public Optional<String> chooseInterface(List<String> ifaces, Set<String> down) {
+        Map<String, Integer> refs = new HashMap<>();
+        for (HostedAddress a : hosted.values()) {
+            refs.merge(a.iface(), 1, Integer::sum);
+        }
+        Set<String> up = new java.util.HashSet<>(ifaces);
+        up.removeAll(down);
+        return InterfaceChooser.choose(ifaces, up, refs);
+    }
+
+    /** The leader's latest map of address to node, as sent with the last grant. */
+    public Map<String, Integer> assignment() {
+        return Collections.unmodifiableMap(assignment);
+    }
+
+    public int assignmentFrom() {
+        return assignmentFrom;
+    }
+
+    public long seenGeneration() {
+        return seenGeneration;
+    }
+}

@@ -1,0 +1,98 @@
+package org.jctdb.ip;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Messages of public IP failover between a node and the leader (mesh subsystem "ip"). Every
+ * message a leader sends carries its generation; a node refuses one older than the newest it
+ * has seen (see docs/design/ip-failover.md).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = IpMessage.Report.class, name = "report"),
+    @JsonSubTypes.Type(value = IpMessage.Grant.class, name = "grant"),
+    @JsonSubTypes.Type(value = IpMessage.Release.class, name = "release"),
+    @JsonSubTypes.Type(value = IpMessage.Take.class, name = "take"),
+    @JsonSubTypes.Type(value = IpMessage.Reallocated.class, name = "reallocated"),
+    @JsonSubTypes.Type(value = IpMessage.StepDone.class, name = "step-done"),
+    @JsonSubTypes.Type(value = IpMessage.Ban.class, name = "ban"),
+    @JsonSubTypes.Type(value = IpMessage.Refused.class, name = "refused"),
+})
+public sealed interface IpMessage {
+
+    int from();
+
+    /** Messages only a leader sends, fenced by its generation. */
+    sealed interface FromLeader extends IpMessage {
+        long generation();
+    }
+
+    /**
+     * A node to the leader, every report interval: what it hosts and lists, and a request to
+     * keep hosting. {@code holdMs} and {@code leaseSeconds} are the node's own timers, from
+     * which the leader works out when the node's addresses are surely gone.
+     */
+    record Report(int from, long seq, List<HostedAddress> hosted, List<Listed> listed, boolean canHost,
+                  long holdMs, long leaseSeconds) implements IpMessage {
+        public Report {
+            hosted = List.copyOf(hosted);
+            listed = List.copyOf(listed);
+        }
+    }
+
+    /** One line of the node's public_addresses. */
+    record Listed(String ip, int maskBits, List<String> ifaces) {
+        public Listed {
+            ifaces = List.copyOf(ifaces);
+        }
+    }
+
+    /**
+     * The leader answers report {@code seq}: the node may keep its addresses until holdMs after
+     * it sent that report. {@code assignment} is the leader's latest map of address to node.
+     */
+    record Grant(int from, long generation, long seq, Map<String, Integer> assignment) implements FromLeader {
+        public Grant {
+            assignment = Map.copyOf(assignment);
+        }
+    }
+
+    /** Release these addresses (releaseip events), then answer with StepDone. */
+    record Release(int from, long generation, long run, List<HostedAddress> addresses) implements FromLeader {
+        public Release {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
+    /** Take these addresses (takeip events; the node picks the interface), then answer. */
+    record Take(int from, long generation, long run, List<Listed> addresses) implements FromLeader {
+        public Take {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
+    /** Run the ipreallocated event, then answer. */
+    record Reallocated(int from, long generation, long run) implements FromLeader {
+    }
+
+    /** Ban yourself for {@code seconds}: you failed takeover runs repeatedly. */
+    record Ban(int from, long generation, int seconds) implements FromLeader {
+    }
+
+    /** A node finished a step of run {@code run}; {@code hosted} is what it hosts now. */
+    record StepDone(int from, long generation, long run, Phase phase, boolean ok, String detail,
+                    List<HostedAddress> hosted) implements IpMessage {
+        public StepDone {
+            hosted = List.copyOf(hosted);
+        }
+    }
+
+    /** The node refused a leader message of an older generation than it has seen. */
+    record Refused(int from, long refusedGeneration, long seenGeneration) implements IpMessage {
+    }
+
+    enum Phase { RELEASE, TAKE, REALLOCATED }
+}

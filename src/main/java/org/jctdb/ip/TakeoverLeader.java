@@ -1,0 +1,382 @@
+package org.jctdb.ip;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jctdb.protocol.NodeFlags;
+
+/**
+ * The leader's side of IP failover, pure: grants holds, computes the assignment with
+ * {@link IpAllocator}, and drives takeover runs (release everywhere, then take, then
+ * ipreallocated), one at a time. Addresses of a node that went silent are left alone until
+ * they are surely gone from it ({@link PeerRecord#addressesGone}). Core thread only.
+ */
+public final class TakeoverLeader {
+    static final int BAN_AFTER_FAILURES = 3;
+    static final long RETRY_AFTER_FAILURE_MS = 1_000;
+
+    private final int me;
+    private final FailoverTiming timing;
+    private final Map<Integer, PeerRecord> peers = new TreeMap<>();
+    private long generation;
+    private long leaderSince;
+    private TakeoverRun run;
+    private long nextRunId = 1;
+    private long reallocatedGeneration;
+    private long notBefore;
+    private boolean forced;
+    private final Map<String, Integer> moves = new LinkedHashMap<>();
+    private Map<String, Integer> assignment = Map.of();
+
+    public TakeoverLeader(int me, FailoverTiming timing) {
+        this.me = me;
+        this.timing = timing;
+    }
+
+    public boolean leading() {
+        return generation != 0;
+    }
+
+    /** The latest address-to-node map (-1: nowhere), sent with every grant. */
+    public Map<String, Integer> assignment() {
+        return assignment;
+    }
+
+    public boolean runInProgress() {
+        return run != null;
+    }
+
+    /** A requested run (ipreallocate, moveip) has not started yet. */
+    public boolean runRequested() {
+        return forced;
+    }
+
+    /** ipreallocate, reloadips: run a takeover (and ipreallocated) even if nothing moves. */
+    public void requestRun() {
+        forced = true;
+    }
+
+    /** moveip: put {@code ip} on {@code pnn} in the next run. */
+    public void requestMove(String ip, int pnn) {
+        moves.put(ip, pnn);
+        forced = true;
+    }
+
+    public List<IpEffect> onReport(IpMessage.Report r, long now) {
+        if (!leading()) {
+            return List.of();
+        }
+        peer(r.from()).report(r, now);
+        return List.of(new IpEffect.Send(r.from(), new IpMessage.Grant(me, generation, r.seq(), assignment)));
+    }
+
+    public void onConnectionClosed(int pnn, long now) {
+        if (peers.containsKey(pnn)) {
+            peers.get(pnn).closedAt = now;
+        }
+    }
+
+    public List<IpEffect> onStepDone(IpMessage.StepDone d, long now, TakeoverInput in) {
+        List<IpEffect> out = new ArrayList<>();
+        PeerRecord rec = peer(d.from());
+        if (run == null || d.generation() != generation || d.run() != run.id || d.phase() != run.phase
+                || !run.waiting.remove(d.from())) {
+            // A late answer still tells us what the node hosts.
+            if (d.generation() == generation) {
+                rec.setHosted(d.hosted());
+            }
+            return out;
+        }
+        rec.setHosted(d.hosted());
+        if (d.ok()) {
+            rec.failures = 0;
+        } else {
+            run.failed = true;
+            fail(rec, d.phase() + " failed: " + d.detail(), in, out);
+        }
+        if (run.waiting.isEmpty()) {
+            nextPhase(now, in, out);
+        }
+        return out;
+    }
+
+    public List<IpEffect> onRefused(IpMessage.Refused r) {
+        return List.of(new IpEffect.Log(IpEffect.Level.WARN, "node " + r.from() + " refused takeover generation "
+                + r.refusedGeneration() + ": it has seen generation " + r.seenGeneration()));
+    }
+
+    public List<IpEffect> tick(long now, TakeoverInput in) {
+        List<IpEffect> out = new ArrayList<>();
+        if (in.generation() == 0) {
+            if (leading()) {
+                run = null;
+                generation = 0;
+                moves.clear();
+            }
+            return out;
+        }
+        if (in.generation() != generation) {
+            if (!leading()) {
+                // A new leader does not know what others were granted: assume a grant right now.
+                leaderSince = now;
+                peers.clear();
+                for (int pnn = 0; pnn < in.flags().size(); pnn++) {
+                    peer(pnn).lastGrantedAt = now;
+                }
+            }
+            if (run != null) {
+                out.add(log(IpEffect.Level.INFO, "takeover run " + run.id + " abandoned: new generation " + in.generation()));
+            }
+            generation = in.generation();
+            run = null;
+        }
+        if (run != null) {
+            // A node that stopped reporting will not answer: do not wait for the step deadline.
+            boolean lost = run.waiting.stream().anyMatch(p -> !peer(p).alive(now));
+            if (now >= run.deadline || lost) {
+                boolean anyFailed = false;
+                for (int pnn : run.waiting) {
+                    PeerRecord rec = peer(pnn);
+                    if (run.phase == IpMessage.Phase.TAKE) {
+                        // It may yet configure them: count them as hosted there until it says otherwise.
+                        for (IpMessage.Listed l : run.takes.getOrDefault(pnn, List.of())) {
+                            rec.hosted.putIfAbsent(l.ip(), new HostedAddress(l.ip(), l.maskBits(), null));
+                        }
+                    }
+                    if (rec.alive(now)) {
+                        anyFailed = true;
+                        fail(rec, run.phase + " not answered within " + timing.takeoverMs() + " ms", in, out);
+                    } else {
+                        out.add(log(IpEffect.Level.WARN, "node " + pnn + " stopped reporting during " + run.phase));
+                    }
+                }
+                out.add(log(IpEffect.Level.WARN, "takeover run " + run.id + " abandoned in " + run.phase));
+                // Only nodes that went away: plan again at once without them, no retry pause.
+                endRun(now, anyFailed || run.failed);
+            }
+            return out;
+        }
+        if (in.inRecovery() || now < notBefore) {
+            return out;
+        }
+        for (int pnn = 0; pnn < in.flags().size(); pnn++) {
+            PeerRecord rec = peer(pnn);
+            if (!NodeFlags.has(in.flags().get(pnn), NodeFlags.DELETED) && rec.lastReportAt < 0
+                    && !rec.addressesGone(now, timing.crashGraceMs())) {
+                return out; // it may host addresses we do not know of yet
+            }
+        }
+        plan(now, in, out);
+        return out;
+    }
+
+    private void plan(long now, TakeoverInput in, List<IpEffect> out) {
+        Map<String, Integer> holder = new TreeMap<>();
+        Map<String, List<Integer>> extraHolders = new TreeMap<>();
+        Set<String> pinned = new TreeSet<>();
+        Map<String, IpMessage.Listed> listedBy = new TreeMap<>();
+        Map<String, Set<Integer>> knownOn = new TreeMap<>();
+        List<NodeState> states = new ArrayList<>();
+        for (int pnn = 0; pnn < in.flags().size(); pnn++) {
+            PeerRecord rec = peer(pnn);
+            int flags = in.flags().get(pnn);
+            boolean alive = rec.alive(now);
+            if (!alive) {
+                flags |= NodeFlags.DISCONNECTED;
+            }
+            states.add(new NodeState(flags, alive && rec.canHost ? RunState.RUNNING : RunState.STARTUP));
+            if (alive) {
+                for (String ip : rec.hosted.keySet()) {
+                    Integer other = holder.putIfAbsent(ip, pnn);
+                    if (other != null) {
+                        // Two claim it: the one reporting longer without a gap keeps it.
+                        int keep = peer(other).aliveSince <= rec.aliveSince ? other : pnn;
+                        holder.put(ip, keep);
+                        extraHolders.computeIfAbsent(ip, k -> new ArrayList<>()).add(keep == pnn ? other : pnn);
+                    }
+                }
+            } else if (!rec.addressesGone(now, timing.crashGraceMs())) {
+                pinned.addAll(rec.hosted.keySet());
+            } else {
+                rec.hosted.clear();
+            }
+            for (IpMessage.Listed l : rec.listed) {
+                listedBy.putIfAbsent(l.ip(), l);
+                knownOn.computeIfAbsent(l.ip(), k -> new TreeSet<>()).add(pnn);
+            }
+        }
+        List<PublicAddress> addresses = new ArrayList<>();
+        Map<IpAddress, Hosting> before = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> h : holder.entrySet()) {
+            if (!pinned.contains(h.getKey())) {
+                before.put(IpAddress.parse(h.getKey()), new Hosting(h.getValue(), peer(h.getValue()).hosted.get(h.getKey()).iface()));
+            }
+        }
+        for (Map.Entry<String, Set<Integer>> k : knownOn.entrySet()) {
+            if (pinned.contains(k.getKey())) {
+                continue;
+            }
+            int current = holder.getOrDefault(k.getKey(), -1);
+            Integer move = moves.get(k.getKey());
+            if (move != null && k.getValue().contains(move) && states.get(move).canHostIps()) {
+                current = move; // moveip: the allocator keeps it there
+            }
+            addresses.add(PublicAddress.of(IpAddress.parse(k.getKey()), current, k.getValue()));
+        }
+        moves.clear();
+        Allocation alloc = IpAllocator.allocate(new AllocationInput(states, addresses, in.tunables()));
+        TakeoverPlan plan = TakeoverPlanner.plan(before, alloc);
+        Map<String, Integer> target = new TreeMap<>();
+        for (Assignment a : alloc.assignments()) {
+            target.put(a.address().toString(), a.pnn());
+        }
+        for (String ip : pinned) {
+            target.putIfAbsent(ip, -1);
+        }
+        boolean newGeneration = reallocatedGeneration != generation;
+        if (plan.isEmpty() && extraHolders.isEmpty() && !newGeneration && !forced) {
+            assignment = Map.copyOf(target);
+            return;
+        }
+        forced = false;
+        TakeoverRun r = new TakeoverRun(nextRunId++, target);
+        for (TakeoverStep.Release s : plan.releases()) {
+            String ip = s.address().toString();
+            r.releases.computeIfAbsent(s.pnn(), p -> new ArrayList<>()).add(peer(s.pnn()).hosted.get(ip));
+        }
+        for (Map.Entry<String, List<Integer>> e : extraHolders.entrySet()) {
+            for (int pnn : e.getValue()) {
+                r.releases.computeIfAbsent(pnn, p -> new ArrayList<>()).add(peer(pnn).hosted.get(e.getKey()));
+            }
+        }
+        for (TakeoverStep.Take s : plan.takes()) {
+            String ip = s.address().toString();
+            IpMessage.Listed l = listedOn(s.pnn(), ip).orElse(listedBy.get(ip));
+            r.takes.computeIfAbsent(s.pnn(), p -> new ArrayList<>()).add(l);
+        }
+        for (int pnn = 0; pnn < in.flags().size(); pnn++) {
+            if (peer(pnn).alive(now)) {
+                r.reallocatedOn.add(pnn);
+            }
+        }
+        run = r;
+        out.add(log(IpEffect.Level.INFO, "takeover run " + r.id + " (generation " + generation + "): "
+                + describe(plan) + (extraHolders.isEmpty() ? "" : ", duplicates " + extraHolders)
+                + (pinned.isEmpty() ? "" : ", waiting for " + pinned + " to be released")));
+        run.phase = IpMessage.Phase.RELEASE;
+        startPhase(now, out);
+    }
+
+    private void startPhase(long now, List<IpEffect> out) {
+        while (true) {
+            run.deadline = now + timing.takeoverMs();
+            run.waiting.clear();
+            switch (run.phase) {
+                case RELEASE -> run.releases.forEach((pnn, list) -> {
+                    run.waiting.add(pnn);
+                    out.add(new IpEffect.Send(pnn, new IpMessage.Release(me, generation, run.id, list)));
+                });
+                case TAKE -> run.takes.forEach((pnn, list) -> {
+                    run.waiting.add(pnn);
+                    out.add(new IpEffect.Send(pnn, new IpMessage.Take(me, generation, run.id, list)));
+                });
+                case REALLOCATED -> {
+                    for (int pnn : run.reallocatedOn) {
+                        run.waiting.add(pnn);
+                        out.add(new IpEffect.Send(pnn, new IpMessage.Reallocated(me, generation, run.id)));
+                    }
+                }
+            }
+            if (!run.waiting.isEmpty()) {
+                return;
+            }
+            if (!advance(now)) {
+                return;
+            }
+        }
+    }
+
+    private void nextPhase(long now, TakeoverInput in, List<IpEffect> out) {
+        if (run.failed) {
+            out.add(log(IpEffect.Level.WARN, "takeover run " + run.id + " failed in " + run.phase + "; retrying"));
+            endRun(now, true);
+            return;
+        }
+        if (advance(now)) {
+            startPhase(now, out);
+        }
+    }
+
+    /** Moves to the next phase; false when the run is over. */
+    private boolean advance(long now) {
+        if (run.phase == IpMessage.Phase.REALLOCATED) {
+            assignment = Map.copyOf(run.target);
+            reallocatedGeneration = generation;
+            endRun(now, false);
+            return false;
+        }
+        run.phase = run.phase == IpMessage.Phase.RELEASE ? IpMessage.Phase.TAKE : IpMessage.Phase.REALLOCATED;
+        return true;
+    }
+
+    private void endRun(long now, boolean failed) {
+        run = null;
+        if (failed) {
+            notBefore = now + RETRY_AFTER_FAILURE_MS;
+        }
+    }
+
+    private void fail(PeerRecord rec, String why, TakeoverInput in, List<IpEffect> out) {
+        rec.failures++;
+        out.add(log(IpEffect.Level.WARN, "node " + rec.pnn + ": " + why + " (failure " + rec.failures + ")"));
+        if (rec.failures >= BAN_AFTER_FAILURES && in.enableBans()) {
+            out.add(log(IpEffect.Level.ERROR, "banning node " + rec.pnn + " for " + in.banSeconds()
+                    + " s: it failed " + rec.failures + " takeover steps in a row"));
+            out.add(new IpEffect.Send(rec.pnn, new IpMessage.Ban(me, generation, in.banSeconds())));
+            rec.failures = 0;
+        }
+    }
+
+    private Optional<IpMessage.Listed> listedOn(int pnn, String ip) {
+        return peer(pnn).listed.stream().filter(l -> l.ip().equals(ip)).findFirst();
+    }
+
+    private PeerRecord peer(int pnn) {
+        return peers.computeIfAbsent(pnn, p -> new PeerRecord(p, timing));
+    }
+
+    private static String describe(TakeoverPlan plan) {
+        List<String> parts = new ArrayList<>();
+        plan.releases().forEach(s -> parts.add("release " + s.address() + " on " + s.pnn()));
+        plan.takes().forEach(s -> parts.add("take " + s.address() + " on " + s.pnn()));
+        return parts.isEmpty() ? "no moves" : String.join(", ", parts);
+    }
+
+    private static IpEffect.Log log(IpEffect.Level level, String text) {
+        return new IpEffect.Log(level, text);
+    }
+
+    /** One takeover run: its steps per node and who still has to answer the current phase. */
+    private static final class TakeoverRun {
+        final long id;
+        final Map<String, Integer> target;
+        final Map<Integer, List<HostedAddress>> releases = new TreeMap<>();
+        final Map<Integer, List<IpMessage.Listed>> takes = new TreeMap<>();
+        final Set<Integer> reallocatedOn = new TreeSet<>();
+        final Set<Integer> waiting = new HashSet<>();
+        IpMessage.Phase phase;
+        long deadline;
+        boolean failed;
+
+        TakeoverRun(long id, Map<String, Integer> target) {
+            this.id = id;
+            this.target = target;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.jctdb.ip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.jctdb.config.Tunables;
+import org.jctdb.leader.Generation;
+import org.junit.jupiter.api.Test;
+
+class HostingNodeTest {
+    static final FailoverTiming T = FailoverTiming.fromTunables(Tunables.defaults());
+    final HostingNode node = new HostingNode(1, T);
+
+    @Test
+    void theHoldRunsFromWhenTheGrantedReportWasSentNotWhenTheGrantArrived() {
+        IpMessage.Report r = node.report(1_000, List.of(), true);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 1_010);
+        assertThat(node.mayHost(1_000 + T.holdMs() - 1)).isTrue();
+        assertThat(node.mayHost(1_000 + T.holdMs())).isFalse();
+    }
+
+    @Test
+    void aGrantForAnUnknownReportGivesNoHold() {
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), 42, Map.of()), 0);
+        assertThat(node.mayHost(0)).isFalse();
+    }
+
+    @Test
+    void afterTheHoldEveryHostedAddressIsToBeReleased() {
+        IpMessage.Report r = node.report(0, List.of(), true);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
+        HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
+        node.taken(a, node.epoch());
+        assertThat(node.toRelease(T.holdMs() - 1)).isEmpty();
+        assertThat(node.refreshable(T.holdMs() - 1)).containsExactly(a);
+        assertThat(node.toRelease(T.holdMs())).containsExactly(a);
+        assertThat(node.toRelease(T.holdMs())).as("handed out once").isEmpty();
+        assertThat(node.refreshable(T.holdMs())).isEmpty();
+    }
+
+    @Test
+    void anAddressOfALapsedHoldIsNeverRefreshedAgainEvenAfterANewGrant() {
+        IpMessage.Report r = node.report(0, List.of(), true);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
+        HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
+        long epoch = node.epoch();
+        node.taken(a, epoch);
+        // Paused past the hold: no tick ran, the next thing seen is a grant for a new report.
+        long later = T.holdMs() + 5_000;
+        IpMessage.Report r2 = node.report(later, List.of(), true);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r2.seq(), Map.of()), later + 1);
+        assertThat(node.mayHost(later + 1)).isTrue();
+        assertThat(node.refreshable(later + 1)).isEmpty();
+        assertThat(node.toRelease(later + 1)).containsExactly(a);
+        // A takeip that began before the lapse lapses on arrival.
+        HostedAddress b = new HostedAddress("198.18.5.102", 24, "eth0");
+        node.taken(b, epoch);
+        assertThat(node.refreshable(later + 1)).isEmpty();
+    }
+
+    @Test
+    void olderGenerationsAreRefused() {
+        long g2 = Generation.next(Generation.next(0, 0), 2);
+        assertThat(node.fence(new IpMessage.Reallocated(2, g2, 1), 0)).isEmpty();
+        long g0 = Generation.next(0, 0);
+        assertThat(node.fence(new IpMessage.Reallocated(0, g0, 1), 0)).hasValueSatisfying(r -> {
+            assertThat(r.refusedGeneration()).isEqualTo(g0);
+            assertThat(r.seenGeneration()).isEqualTo(g2);
+        });
+        // The leader core's fence counts too.
+        long g3 = Generation.next(g2, 0);
+        assertThat(node.fence(new IpMessage.Reallocated(0, g3, 1), g3 + 1024)).isPresent();
+        // A generation that does not belong to its sender is refused.
+        assertThat(node.fence(new IpMessage.Reallocated(1, Generation.next(g3 + 1024, 0), 1), 0)).isPresent();
+    }
+
+    @Test
+    void anAddressGoesOnTheLeastUsedInterfaceThatIsUp() {
+        node.taken(new HostedAddress("198.18.5.101", 24, "eth0"), node.epoch());
+        assertThat(node.chooseInterface(List.of("eth0", "eth1"), java.util.Set.of())).hasValue("eth1");
+        assertThat(node.chooseInterface(List.of("eth0", "eth1"), java.util.Set.of("eth1"))).hasValue("eth0");
+        assertThat(node.chooseInterface(List.of("eth1"), java.util.Set.of("eth1"))).isEmpty();
+    }
+}

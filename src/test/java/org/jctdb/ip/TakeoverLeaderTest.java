@@ -1,0 +1,203 @@
+package org.jctdb.ip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jctdb.config.Tunables;
+import org.jctdb.leader.Generation;
+import org.jctdb.protocol.NodeFlags;
+import org.junit.jupiter.api.Test;
+
+/** The leader's takeover runs on a fake clock: order of steps, silent and crashed nodes, bans. */
+class TakeoverLeaderTest {
+    static final FailoverTiming T = FailoverTiming.fromTunables(Tunables.defaults());
+    static final long GEN = Generation.next(0, 0);
+    static final IpMessage.Listed X = new IpMessage.Listed("198.18.5.101", 24, List.of("eth0"));
+    static final IpMessage.Listed Y = new IpMessage.Listed("198.18.5.102", 24, List.of("eth0"));
+
+    final TakeoverLeader leader = new TakeoverLeader(0, T);
+    long now = 1_000;
+    long seq;
+
+    TakeoverInput input(int... flags) {
+        List<Integer> f = new ArrayList<>();
+        for (int x : flags) {
+            f.add(x);
+        }
+        return new TakeoverInput(GEN, false, f, IpAllocTunables.defaults(), true, 300);
+    }
+
+    List<IpEffect> report(int pnn, List<HostedAddress> hosted) {
+        return leader.onReport(new IpMessage.Report(pnn, ++seq, hosted, List.of(X, Y), true, T.holdMs(), T.leaseSeconds()), now);
+    }
+
+    static <M> List<M> sent(List<IpEffect> effects, Class<M> type) {
+        List<M> out = new ArrayList<>();
+        for (IpEffect e : effects) {
+            if (e instanceof IpEffect.Send s && type.isInstance(s.message())) {
+                out.add(type.cast(s.message()));
+            }
+        }
+        return out;
+    }
+
+    static List<Integer> to(List<IpEffect> effects, Class<?> type) {
+        List<Integer> out = new ArrayList<>();
+        for (IpEffect e : effects) {
+            if (e instanceof IpEffect.Send s && type.isInstance(s.message())) {
+                out.add(s.to());
+            }
+        }
+        return out;
+    }
+
+    IpMessage.StepDone done(int pnn, IpMessage.FromLeader m, IpMessage.Phase phase, boolean ok, List<HostedAddress> hosted) {
+        long run = m instanceof IpMessage.Release r ? r.run() : m instanceof IpMessage.Take t ? t.run()
+                : ((IpMessage.Reallocated) m).run();
+        return new IpMessage.StepDone(pnn, GEN, run, phase, ok, ok ? "" : "script failed", hosted);
+    }
+
+    static HostedAddress on(IpMessage.Listed l) {
+        return new HostedAddress(l.ip(), l.maskBits(), "eth0");
+    }
+
+    /** Both nodes report, the first run takes X and Y, one on each node, then ipreallocated everywhere. */
+    private void settle() {
+        assertThat(leader.tick(now, input(0, 0))).isEmpty(); // node 1 has not reported: wait
+        report(0, List.of());
+        assertThat(sent(report(1, List.of()), IpMessage.Grant.class)).singleElement()
+                .satisfies(g -> assertThat(g.generation()).isEqualTo(GEN));
+        List<IpEffect> e = leader.tick(now, input(0, 0));
+        List<IpMessage.Take> takes = sent(e, IpMessage.Take.class);
+        assertThat(takes).hasSize(2);
+        List<Integer> takers = to(e, IpMessage.Take.class);
+        List<IpEffect> next = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            next.addAll(leader.onStepDone(done(takers.get(i), takes.get(i), IpMessage.Phase.TAKE, true,
+                    List.of(on(takes.get(i).addresses().get(0)))), now, input(0, 0)));
+        }
+        List<IpMessage.Reallocated> re = sent(next, IpMessage.Reallocated.class);
+        assertThat(to(next, IpMessage.Reallocated.class)).containsExactlyInAnyOrder(0, 1);
+        leader.onStepDone(done(0, re.get(0), IpMessage.Phase.REALLOCATED, true, List.of(on(takes.get(takers.indexOf(0)).addresses().get(0)))), now, input(0, 0));
+        leader.onStepDone(done(1, re.get(1), IpMessage.Phase.REALLOCATED, true, List.of(on(takes.get(takers.indexOf(1)).addresses().get(0)))), now, input(0, 0));
+        assertThat(leader.runInProgress()).isFalse();
+        assertThat(leader.assignment().values()).containsExactlyInAnyOrder(0, 1);
+    }
+
+    private String onNode1() {
+        return leader.assignment().entrySet().stream().filter(e -> e.getValue() == 1).findFirst().orElseThrow().getKey();
+    }
+
+    @Test
+    void firstRunTakesEveryAddressOnceThenRunsIpreallocatedEverywhere() {
+        settle();
+        assertThat(leader.tick(now, input(0, 0))).isEmpty();
+    }
+
+    @Test
+    void aSilentNodesAddressesMoveOnlyAfterItsHoldAndLeaseHaveRunOut() {
+        settle();
+        String ip = onNode1();
+        HostedAddress mine = on(ip.equals(X.ip()) ? Y : X);
+        long lastGrant = now;
+        // Node 1 falls silent; node 0 keeps reporting every 250 ms.
+        while (now + 50 < lastGrant + T.goneAfterMs()) {
+            now += 50;
+            if (now % 250 == 0) {
+                report(0, List.of(mine));
+            }
+            List<IpEffect> e = leader.tick(now, input(0, 0));
+            for (IpMessage.Take t : sent(e, IpMessage.Take.class)) {
+                assertThat(t.addresses()).as("take at +%d ms", now - lastGrant).noneMatch(l -> l.ip().equals(ip));
+            }
+            // no run may touch it; a release to node 1 is harmless but must not be followed by a take
+        }
+        now = lastGrant + T.goneAfterMs();
+        report(0, List.of(mine));
+        List<IpEffect> e = leader.tick(now, input(0, 0));
+        assertThat(sent(e, IpMessage.Take.class)).singleElement()
+                .satisfies(t -> assertThat(t.addresses()).extracting(IpMessage.Listed::ip).containsExactly(ip));
+        assertThat(to(e, IpMessage.Take.class)).containsExactly(0);
+    }
+
+    @Test
+    void aCrashedNodesAddressesMoveAfterTheCrashGrace() {
+        settle();
+        String ip = onNode1();
+        HostedAddress mine = on(ip.equals(X.ip()) ? Y : X);
+        now += 100;
+        leader.onConnectionClosed(1, now);
+        long closed = now;
+        while (now + 50 < closed + T.crashGraceMs()) {
+            now += 50;
+            report(0, List.of(mine));
+            assertThat(sent(leader.tick(now, input(0, NodeFlags.DISCONNECTED)), IpMessage.Take.class)).isEmpty();
+        }
+        now = closed + T.crashGraceMs();
+        report(0, List.of(mine));
+        List<IpEffect> e = leader.tick(now, input(0, NodeFlags.DISCONNECTED));
+        assertThat(sent(e, IpMessage.Take.class)).singleElement()
+                .satisfies(t -> assertThat(t.addresses()).extracting(IpMessage.Listed::ip).containsExactly(ip));
+    }
+
+    @Test
+    void releasesComeBeforeTakesWhenANodeIsDisabled() {
+        settle();
+        String ip = onNode1();
+        HostedAddress theirs = on(ip.equals(X.ip()) ? X : Y);
+        List<IpEffect> e = leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+        assertThat(sent(e, IpMessage.Take.class)).isEmpty();
+        IpMessage.Release r = sent(e, IpMessage.Release.class).get(0);
+        assertThat(to(e, IpMessage.Release.class)).containsExactly(1);
+        assertThat(r.addresses()).extracting(HostedAddress::ip).containsExactly(ip);
+        List<IpEffect> next = leader.onStepDone(done(1, r, IpMessage.Phase.RELEASE, true, List.of()), now,
+                input(0, NodeFlags.PERMANENTLY_DISABLED));
+        assertThat(to(next, IpMessage.Take.class)).containsExactly(0);
+        assertThat(theirs.ip()).isEqualTo(ip);
+    }
+
+    @Test
+    void repeatedFailuresBanTheCulprit() {
+        settle();
+        String ip = onNode1();
+        int bans = 0;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            now += 2_000;
+            report(0, List.of());
+            report(1, List.of(on(ip.equals(X.ip()) ? X : Y)));
+            List<IpEffect> e = leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+            IpMessage.Release r = sent(e, IpMessage.Release.class).get(0);
+            List<IpEffect> after = leader.onStepDone(done(1, r, IpMessage.Phase.RELEASE, false,
+                    List.of(on(ip.equals(X.ip()) ? X : Y))), now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+            bans += sent(after, IpMessage.Ban.class).size();
+            assertThat(sent(after, IpMessage.Take.class)).as("no take after a failed release").isEmpty();
+        }
+        assertThat(bans).isEqualTo(1);
+    }
+
+    @Test
+    void stepAnswersOfAnotherRunOrGenerationAreIgnored() {
+        settle();
+        List<IpEffect> e = leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+        IpMessage.Release r = sent(e, IpMessage.Release.class).get(0);
+        IpMessage.StepDone stale = new IpMessage.StepDone(1, GEN - 1, r.run(), IpMessage.Phase.RELEASE, true, "", List.of());
+        assertThat(leader.onStepDone(stale, now, input(0, NodeFlags.PERMANENTLY_DISABLED))).isEmpty();
+        assertThat(leader.runInProgress()).isTrue();
+    }
+
+    @Test
+    void aRunDoesNotWaitForTheStepDeadlineOfANodeThatStoppedReporting() {
+        settle();
+        // Node 1 is disabled: its address is released there... but node 1 freezes before answering.
+        List<IpEffect> e = leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+        assertThat(to(e, IpMessage.Release.class)).containsExactly(1);
+        long start = now;
+        while (leader.runInProgress()) {
+            now += 250;
+            report(0, List.of());
+            leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+        }
+        assertThat(now - start).isLessThanOrEqualTo(T.holdMs() + 250).isLessThan(T.takeoverMs());
+    }
+}
