@@ -80,7 +80,7 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
         StringBuilder err = new StringBuilder();
         int code = 0;
         for (int pnn : pnns) {
-            if (pnn < 0 || pnn >= api.view().nodes().size() || api.view().node(pnn).deleted()) {
+            if (!api.view().isLiveNode(pnn)) {
                 err.append("Node ").append(pnn).append(" does not exist\n");
                 code = code == 0 ? 1 : code;
                 continue;

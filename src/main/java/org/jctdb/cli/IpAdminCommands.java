@@ -46,7 +46,7 @@ final class IpAdminCommands {
                 err().println("Invalid IP address " + ip);
                 return 1;
             }
-            if (pnn < 0 || pnn >= api().view().nodes().size() || api().view().node(pnn).deleted()) {
+            if (!api().view().isLiveNode(pnn)) {
                 err().println("Node " + pnn + " does not exist");
                 return 1;
             }

@@ -26,6 +26,11 @@ public record ClusterView(int myPnn, List<NodeView> nodes, long generation, List
         return nodes.get(pnn);
     }
 
+    /** Whether {@code pnn} names a node of the nodes file that is not deleted. */
+    public boolean isLiveNode(int pnn) {
+        return pnn >= 0 && pnn < nodes.size() && !nodes.get(pnn).deleted();
+    }
+
     public NodeView me() {
         return nodes.get(myPnn);
     }
