@@ -6,7 +6,6 @@ import org.jctdb.config.ConfigException;
 import org.jctdb.config.PublicAddressesFile;
 import org.jctdb.control.ControlReply;
 import org.jctdb.daemon.IpSnapshot;
-import org.jctdb.ip.IpAddress;
 import org.jctdb.ip.IpMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -39,11 +38,8 @@ final class IpAdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            String key;
-            try {
-                key = IpAddress.parse(ip).toString();
-            } catch (IllegalArgumentException e) {
-                err().println("Invalid IP address " + ip);
+            String key = IpCommands.ipKey(this, ip);
+            if (key == null) {
                 return 1;
             }
             if (!api().view().isLiveNode(pnn)) {
@@ -99,11 +95,8 @@ final class IpAdminCommands {
 
         @Override
         public Integer call() throws Exception {
-            String key;
-            try {
-                key = IpAddress.parse(ip).toString();
-            } catch (IllegalArgumentException e) {
-                err().println("Invalid IP address " + ip);
+            String key = IpCommands.ipKey(this, ip);
+            if (key == null) {
                 return 1;
             }
             IpSnapshot s = IpCommands.control(this).snapshot();

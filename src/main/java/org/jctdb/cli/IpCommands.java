@@ -108,11 +108,8 @@ final class IpCommands {
         @Override
         public Integer call() {
             IpSnapshot s = control(this).snapshot();
-            String key;
-            try {
-                key = IpAddress.parse(ip).toString();
-            } catch (IllegalArgumentException e) {
-                err().println("Invalid IP address " + ip);
+            String key = ipKey(this, ip);
+            if (key == null) {
                 return 1;
             }
             IpMessage.Listed l = s.listed().stream().filter(x -> x.ip().equals(key)).findFirst().orElse(null);
@@ -191,6 +188,16 @@ final class IpCommands {
     }
 
     /** Runs {@code argv} on the leader (here or forwarded); null when this node is the leader. */
+    /** The canonical text of an address given on the command line, or null after saying it is invalid. */
+    static String ipKey(DaemonCommand c, String ip) {
+        try {
+            return IpAddress.parse(ip).toString();
+        } catch (IllegalArgumentException e) {
+            c.err().println("Invalid IP address " + ip);
+            return null;
+        }
+    }
+
     static ControlReply onLeader(DaemonCommand c, List<String> argv) throws Exception {
         int leader = c.api().view().leader();
         if (leader < 0) {
