@@ -45,8 +45,13 @@ class HealthIT {
             Result start = c.startNode(1);
             assertThat(start.exitCode()).as("%s%s", start.stdout(), start.stderr()).isZero();
             long pid = c.pid(1);
-            await().atMost(Duration.ofSeconds(20)).until(() -> "0".equals(c.flag(0, 1, "Unhealthy"))
-                    && "0".equals(c.flag(0, 1, "Disconnected")));
+            // Healthy as node 0 sees it and as node 1 sees itself (its first recovery done): only then
+            // does a hang below turn a healthy node UNHEALTHY. Unknown too: a reconnected node is
+            // UNKNOWN until it reports its flags.
+            await().atMost(Duration.ofSeconds(30)).until(() -> "0".equals(c.flag(0, 1, "Unhealthy"))
+                    && "0".equals(c.flag(0, 1, "Disconnected")) && "0".equals(c.flag(0, 1, "Unknown"))
+                    && "0".equals(c.flag(1, 1, "Unhealthy"))
+                    && c.query(1, "status").stdout().contains("Recovery mode:NORMAL (0)"));
             Result health = c.jctdb(1, "health");
             assertThat(health.stdout()).contains("Storage health of node 1: HEALTHY")
                     .containsPattern("OK .*" + c.dir.resolve("shared/.ctdb") + " \\(cluster lock\\)");
