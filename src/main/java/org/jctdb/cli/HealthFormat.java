@@ -3,25 +3,41 @@ package org.jctdb.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.jctdb.daemon.NodeView;
 import org.jctdb.health.HealthReport;
 import org.jctdb.health.HealthReport.PathReport;
 import org.jctdb.health.PathStatus;
-import org.jctdb.health.ProbeState;
 
 /** `jctdb health` output, and the line `jctdb status` adds when a probe is not OK. */
 public final class HealthFormat {
     private HealthFormat() {
     }
 
-    /** One line per path that is SLOW, FAILED or HUNG; nothing when all answer normally. */
-    public static String statusLines(HealthReport r, int pnn) {
+    /**
+     * The lines `jctdb status` adds after CTDB's: nothing while every node's probe answers
+     * normally; one line when the cluster filesystem is failing or hung on every reachable
+     * node (the cluster-wide case, since the last of them); else one line per node not OK.
+     */
+    public static String statusLines(List<NodeView> nodes, long nowEpochMillis, ZoneId zone) {
+        List<NodeView> reachable = nodes.stream().filter(NodeView::reachable).toList();
         StringBuilder out = new StringBuilder();
-        for (PathReport p : r.paths()) {
-            ProbeState st = p.status().state();
-            if (st != ProbeState.OK && st != ProbeState.UNKNOWN) {
-                out.append("Cluster filesystem: ").append(st).append(" for ")
-                        .append(HealthReport.forMillis(r, p) / 1000).append("s on ").append(p.status().path())
-                        .append(" (node ").append(pnn).append(")\n");
+        if (reachable.size() > 1 && reachable.stream().allMatch(n -> n.storage().unresponsive())) {
+            long since = reachable.stream().mapToLong(n -> n.storage().sinceEpochMillis()).max().orElse(nowEpochMillis);
+            boolean allHung = reachable.stream().allMatch(n -> n.storage().state().equals("HUNG"));
+            out.append("Cluster filesystem: ").append(allHung ? "unresponsive (HUNG)" : "failing")
+                    .append(" on all nodes since ")
+                    .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(Instant.ofEpochMilli(since).atZone(zone)))
+                    .append(" (").append(Math.max(0, nowEpochMillis - since) / 1000).append("s)\n");
+        }
+        for (NodeView n : reachable) {
+            if (!n.storage().ok()) {
+                out.append("Cluster filesystem: ").append(n.storage().state()).append(" for ")
+                        .append(Math.max(0, nowEpochMillis - n.storage().sinceEpochMillis()) / 1000).append("s on ")
+                        .append(n.storage().path()).append(" (node ").append(n.pnn()).append(")\n");
             }
         }
         return out.toString();

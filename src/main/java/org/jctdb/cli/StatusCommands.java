@@ -27,8 +27,9 @@ final class StatusCommands {
                 if (v.clusterLock().isEmpty()) {
                     out().println("Warning: no cluster lock is configured; a partitioned cluster could elect two leaders");
                 }
-                // JCTDB's addition after CTDB's lines, only while a storage probe is not OK.
-                api().health().ifPresent(h -> out().print(HealthFormat.statusLines(h, v.myPnn())));
+                // JCTDB's addition after CTDB's lines, only while a node's storage probe is not OK.
+                out().print(HealthFormat.statusLines(v.nodes(), System.currentTimeMillis(),
+                        java.time.ZoneId.systemDefault()));
             }
             return 0;
         }

@@ -27,6 +27,7 @@ import org.jctdb.leader.LeaderStatus;
 import org.jctdb.leader.RecoveryMode;
 import org.jctdb.protocol.WireCodec;
 import org.jctdb.protocol.NodeFlags;
+import org.jctdb.protocol.StorageSummary;
 import org.jctdb.protocol.WireMessage;
 import org.jctdb.transport.MeshSettings;
 import org.jctdb.transport.NodeMesh;
@@ -74,7 +75,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private boolean storageHealthy = true;
     private String storageReason = "";
     private long ownStateSequence;
+    private StorageSummary ownStorage = StorageSummary.OK;
     private final Map<Integer, Integer> reportedFlags = new HashMap<>();
+    private final Map<Integer, StorageSummary> reportedStorage = new HashMap<>();
     private final Set<Integer> connected = new HashSet<>();
     private volatile ClusterView view;
 
@@ -132,6 +135,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         events.start(jctdbCommand);
         health = new HealthLifecycle(config, () -> tunables, core, this::setStorageHealthy, this::shutdown);
         health.start();
+        core.scheduleWithFixedDelay(this::refreshStorage, 1, 1, TimeUnit.SECONDS);
         core.execute(leader::start);
         core.execute(ip::start);
         log.info("node {} ({}) started; {} nodes in the cluster", config.myPnn(),
@@ -153,7 +157,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             leaderPeers.remove(pnn);
             // Whatever it said before it went away is stale: UNKNOWN until its NodeState arrives.
             reportedFlags.remove(pnn);
-            mesh.send(pnn, new WireMessage.NodeState(config.myPnn(), ownFlags, ownStateSequence));
+            reportedStorage.remove(pnn);
+            mesh.send(pnn, ownState());
             publishView();
         });
     }
@@ -188,6 +193,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                     return;
                 }
                 reportedFlags.put(pnn, s.flags() & ~NodeFlags.DISCONNECTED);
+                StorageSummary before = reportedStorage.put(pnn, s.storage());
+                if (before != null && !before.sameAs(s.storage())) {
+                    log.info("node {} reports its cluster filesystem {}{}", pnn, s.storage().state(),
+                            s.storage().ok() ? "" : " on " + s.storage().path());
+                }
                 // The leader core learns a peer's flags before it counts the peer as connected.
                 leader.peerFlags(pnn, s.flags() & ~NodeFlags.DISCONNECTED);
                 if (connected.contains(pnn) && leaderPeers.add(pnn)) {
@@ -243,7 +253,23 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         ownFlags = flags;
         ownStateSequence++;
         leader.ownFlags(flags);
-        mesh.broadcast(new WireMessage.NodeState(config.myPnn(), ownFlags, ownStateSequence));
+        mesh.broadcast(ownState());
+        publishView();
+    }
+
+    private WireMessage.NodeState ownState() {
+        return new WireMessage.NodeState(config.myPnn(), ownFlags, ownStateSequence, ownStorage);
+    }
+
+    /** Tells the other nodes when the storage probe's worst state changes (status shows it). */
+    private void refreshStorage() {
+        StorageSummary now = health.summary(ownStorage, System.currentTimeMillis());
+        if (now == ownStorage) {
+            return;
+        }
+        ownStorage = now;
+        ownStateSequence++;
+        mesh.broadcast(ownState());
         publishView();
     }
 
@@ -251,16 +277,18 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         List<NodeView> nodes = new ArrayList<>();
         for (NodeEntry n : config.nodes().nodes()) {
             int flags;
+            StorageSummary storage = reportedStorage.getOrDefault(n.pnn(), StorageSummary.OK);
             if (n.deleted()) {
                 flags = NodeFlags.DELETED;
             } else if (n.pnn() == config.myPnn()) {
                 flags = ownFlags;
+                storage = ownStorage;
             } else if (connected.contains(n.pnn())) {
                 flags = reportedFlags.getOrDefault(n.pnn(), NodeFlags.UNKNOWN);
             } else {
                 flags = reportedFlags.getOrDefault(n.pnn(), 0) | NodeFlags.DISCONNECTED;
             }
-            nodes.add(new NodeView(n.pnn(), n.addressText(), flags));
+            nodes.add(new NodeView(n.pnn(), n.addressText(), flags, storage));
         }
         if (leader == null) {
             view = new ClusterView(config.myPnn(), nodes, ClusterView.INVALID_GENERATION, List.of(), 1, -1,

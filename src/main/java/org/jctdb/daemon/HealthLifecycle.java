@@ -16,6 +16,8 @@ import org.jctdb.config.Tunables;
 import org.jctdb.health.HealthMonitor;
 import org.jctdb.health.HealthReport;
 import org.jctdb.health.ProbeSettings;
+import org.jctdb.health.ProbeState;
+import org.jctdb.protocol.StorageSummary;
 import org.jctdb.health.ShutdownGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +87,29 @@ final class HealthLifecycle implements AutoCloseable {
 
     HealthReport report() {
         return monitor.snapshot();
+    }
+
+    /**
+     * The worst path's state for the other nodes, its start turned into wall-clock time.
+     * {@code previous} is kept when nothing changed, so its time does not drift.
+     */
+    StorageSummary summary(StorageSummary previous, long nowEpochMillis) {
+        return summarize(report(), previous, nowEpochMillis);
+    }
+
+    static StorageSummary summarize(HealthReport r, StorageSummary previous, long nowEpochMillis) {
+        HealthReport.PathReport worst = null;
+        for (HealthReport.PathReport p : r.paths()) {
+            if (worst == null || p.status().state().compareTo(worst.status().state()) > 0) {
+                worst = p;
+            }
+        }
+        if (worst == null || worst.status().state().compareTo(ProbeState.OK) <= 0) {
+            return StorageSummary.OK;
+        }
+        StorageSummary now = new StorageSummary(worst.status().state().name(), worst.status().path().toString(),
+                nowEpochMillis - HealthReport.forMillis(r, worst));
+        return now.sameAs(previous) ? previous : now;
     }
 
     @Override

@@ -29,7 +29,11 @@ public sealed interface WireMessage {
     }
 
     /** A node's own view of its flags (health, administrative state), sent on change and on connect. */
-    record NodeState(int pnn, int flags, long sequence) implements WireMessage {
+    /** A node's own flags and storage probe summary (null from a peer that sends none). */
+    record NodeState(int pnn, int flags, long sequence, StorageSummary storage) implements WireMessage {
+        public NodeState {
+            storage = storage == null ? StorageSummary.OK : storage;
+        }
     }
 
     /** A `jctdb -n PNN ...` command forwarded to the node it names. */

@@ -27,12 +27,21 @@ class WireCodecTest {
         List<WireMessage> messages = List.of(
                 new WireMessage.Hello(r.nextInt(32), Long.toHexString(r.nextLong()), "v" + r.nextInt()),
                 new WireMessage.Keepalive(),
-                new WireMessage.NodeState(r.nextInt(32), r.nextInt(64), r.nextLong()),
+                new WireMessage.NodeState(r.nextInt(32), r.nextInt(64), r.nextLong(),
+                        new StorageSummary("HUNG", "/cfs/.ctdb" + r.nextInt(), r.nextLong())),
+                new WireMessage.NodeState(r.nextInt(32), r.nextInt(64), r.nextLong(), StorageSummary.OK),
                 new WireMessage.ControlRequest(r.nextLong(), List.of("-X", "status", "\u00e9" + r.nextInt())),
                 new WireMessage.ControlReply(r.nextLong(), r.nextInt(256), "out\n" + r.nextInt(), ""));
         for (WireMessage m : messages) {
             assertThat(codec.decode(codec.encode(m))).as("seed %d", seed).isEqualTo(m);
         }
+    }
+
+    @Test
+    void aNodeStateWithoutStorageFromAnOlderPeerMeansOk() throws Exception {
+        WireMessage m = codec.decode("{\"type\":\"node-state\",\"pnn\":1,\"flags\":2,\"sequence\":3}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(m).isEqualTo(new WireMessage.NodeState(1, 2, 3, StorageSummary.OK));
     }
 
     @Test
