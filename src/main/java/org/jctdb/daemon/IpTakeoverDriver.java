@@ -29,12 +29,14 @@ import org.jctdb.ip.IpAllocAlgorithm;
 import org.jctdb.ip.IpAllocTunables;
 import org.jctdb.ip.IpEffect;
 import org.jctdb.ip.IpMessage;
+import org.jctdb.ip.StorageHold;
 import org.jctdb.ip.TakeoverInput;
 import org.jctdb.ip.TakeoverLeader;
 import org.jctdb.leader.LeaderStatus;
 import org.jctdb.leader.RecoveryMode;
 import org.jctdb.leader.Role;
 import org.jctdb.protocol.NodeFlags;
+import org.jctdb.protocol.StorageSummary;
 import org.jctdb.protocol.WireMessage;
 import org.jctdb.transport.NodeMesh;
 import org.slf4j.Logger;
@@ -68,6 +70,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private final NodeConfig config;
     private final FailoverTiming timing;
     private final ScheduledExecutorService core;
+    private final StorageHold storageHold = new StorageHold();
     private final Ticker ticker;
     private final ObjectMapper mapper;
     private final Host host;
@@ -150,16 +153,32 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private TakeoverInput input(LeaderStatus ls) {
         ClusterView v = host.view();
         List<Integer> flags = new ArrayList<>();
+        List<StorageSummary> storage = new ArrayList<>();
         for (NodeView n : v.nodes()) {
             flags.add(n.flags());
+            storage.add(n.storage());
         }
         Tunables t = host.tunables();
+        flags = holdForStorage(flags, storage, t);
         long gen = ls.role() == Role.LEADER && !config.conf().failoverDisabled() ? ls.leadingGeneration() : 0;
         IpAllocTunables at = new IpAllocTunables(IpAllocAlgorithm.fromTunable(t.get("IPAllocAlgorithm")),
                 t.get("NoIPFailback") != 0, t.get("NoIPTakeover") != 0);
         boolean inRecovery = ls.recoveryInProgress() || ls.recoveryMode() != RecoveryMode.NORMAL
                 || ls.appliedGeneration() != ls.leadingGeneration();
         return new TakeoverInput(gen, inRecovery, flags, at, t.get("EnableBans") != 0, (int) t.get("RecoveryBanPeriod"));
+    }
+
+    /** See {@link StorageHold}: the settle time is two storage probe intervals. */
+    private List<Integer> holdForStorage(List<Integer> flags, List<StorageSummary> storage, Tunables t) {
+        Set<Integer> before = storageHold.held();
+        List<Integer> out = storageHold.flagsForAllocation(flags, storage, ticker.nowMillis(),
+                2 * t.get("HealthProbeIntervalMs"));
+        if (!storageHold.held().equals(before)) {
+            log.info("public addresses kept on nodes {} despite their failing cluster filesystem{}", storageHold.held(),
+                    storageHold.clusterWide(ticker.nowMillis(), 2 * t.get("HealthProbeIntervalMs"))
+                            ? " (failing on all nodes: moving addresses cannot help)" : " (settling)");
+        }
+        return out;
     }
 
     /** A mesh message of subsystem "ip" (any thread). */
