@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.jctdb.testing.LocalClusterHarness;
 import org.jctdb.testing.LocalClusterHarness.Result;
@@ -22,13 +21,7 @@ class IpCommandsIT {
 
     /** ip to node from `jctdb -X ip all` on node {@code k}. */
     static Map<String, Integer> where(LocalClusterHarness c, int k) throws Exception {
-        Map<String, Integer> m = new HashMap<>();
-        Result r = c.jctdb(k, "-X", "ip", "all");
-        for (String line : r.stdout().lines().skip(1).toList()) {
-            String[] f = line.split("\\|");
-            m.put(f[1], Integer.parseInt(f[2]));
-        }
-        return m;
+        return c.publicIps(k);
     }
 
     @Test

@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Set;
 
 /** Reads /proc/locks: the kernel's own word on who holds a POSIX lock on a file. */
-final class ProcLocks {
+public final class ProcLocks {
     private ProcLocks() {
     }
 
     /** Pids holding a POSIX write lock on this file's inode. */
     static Set<Long> writeLockHolders(Path file) throws IOException {
-        long inode = (Long) Files.getAttribute(file, "unix:ino");
+        return writeLockHolders((Long) Files.getAttribute(file, "unix:ino"));
+    }
+
+    /** By inode: for a file on storage that may hang, look the inode up before it does. */
+    public static Set<Long> writeLockHolders(long inode) throws IOException {
         Set<Long> pids = new HashSet<>();
         for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
             // "1: POSIX  ADVISORY  WRITE 5605 fe:00:2146351 0 0" (blocked waiters have a "->")

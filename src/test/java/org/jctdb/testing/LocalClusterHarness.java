@@ -126,6 +126,16 @@ public final class LocalClusterHarness implements AutoCloseable {
         }
     }
 
+    /** Public address to hosting PNN (-1: nowhere) as node {@code seenBy}'s `-X ip all` says. */
+    public Map<String, Integer> publicIps(int seenBy) throws IOException {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        for (String line : query(seenBy, "-X", "ip", "all").stdout().lines().skip(1).toList()) {
+            String[] f = line.split("\\|");
+            m.put(f[1], Integer.parseInt(f[2]));
+        }
+        return m;
+    }
+
     public Path nodeDir(int pnn) {
         return dir.resolve("node." + pnn);
     }
