@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.common.Ticker;
-import org.jctdb.event.ProcFs;
 import org.jctdb.event.ProcInfo;
 import org.jctdb.lock.ProcLocks;
 import org.jctdb.testing.ClusterFs;
 import org.jctdb.testing.LocalClusterHarness;
+import org.jctdb.testing.ProcTree;
 import org.jctdb.testing.LocalClusterHarness.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,20 +97,8 @@ class HealthOutcomesIT {
         return pids;
     }
 
-    /** The processes below a daemon that are stuck in the kernel (state D), by command name. */
     private static List<ProcInfo> stuckBelow(long daemon) {
-        List<ProcInfo> all = ProcFs.system().all();
-        Set<Integer> tree = new HashSet<>(Set.of((int) daemon));
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (ProcInfo p : all) {
-                if (p.alive() && tree.contains(p.ppid()) && tree.add(p.pid())) {
-                    grew = true;
-                }
-            }
-        }
-        return all.stream().filter(p -> tree.contains(p.pid()) && p.pid() != daemon && p.state() == 'D').toList();
+        return ProcTree.stuckBelow(daemon);
     }
 
     /** Outcome 1: a non-leader's storage hangs for two minutes. */
