@@ -44,7 +44,7 @@ public final class HealthBench {
         int ctdbLimit = args.length > 2 ? Integer.parseInt(args[2]) : 90;
         int hold = args.length > 3 ? Integer.parseInt(args[3]) : 15;
         List<Run> jctdb = new ArrayList<>();
-        try (LocalClusterHarness c = LocalClusterHarness.up(3, List.of("--cluster-fs"))) {
+        try (LocalClusterHarness c = runs == 0 ? null : LocalClusterHarness.up(3, List.of("--cluster-fs"))) {
             Subject s = new Subject() {
                 @Override
                 public boolean unhealthy(int observer, int of) {
@@ -73,9 +73,11 @@ public final class HealthBench {
         }
         List<Run> ctdb = ctdbRuns > 0 ? ctdb(ctdbRuns, ctdbLimit, hold) : List.of();
         System.out.println("| system | runs | freeze to UNHEALTHY median / max | thaw to HEALTHY median / max "
-                + "| most processes stuck in D at once |");
+                + "| most processes of the node blocked on the filesystem at once |");
         System.out.println("|---|---:|---|---|---:|");
-        System.out.println(row("JCTDB", jctdb, 60));
+        if (!jctdb.isEmpty()) {
+            System.out.println(row("JCTDB", jctdb, 60));
+        }
         if (!ctdb.isEmpty()) {
             System.out.println(row("CTDB 4.17", ctdb, ctdbLimit));
         }
@@ -184,7 +186,8 @@ public final class HealthBench {
 
     private static String row(String system, List<Run> runs, int limit) {
         return "| " + system + " | " + runs.size() + " | " + stat(runs.stream().map(Run::toUnhealthy).toList(), limit)
-                + " | " + stat(runs.stream().map(Run::toHealthy).toList(), 60) + " | "
+                + " | " + (runs.stream().allMatch(r -> r.toUnhealthy() < 0) ? "n/a (never UNHEALTHY)"
+                : stat(runs.stream().filter(r -> r.toUnhealthy() >= 0).map(Run::toHealthy).toList(), 60)) + " | "
                 + runs.stream().mapToInt(Run::mostStuck).max().orElse(0) + " |";
     }
 

@@ -1,5 +1,8 @@
 package org.jctdb.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,8 +30,19 @@ public final class ProcTree {
         return all.stream().filter(p -> p.alive() && p.pid() != root && tree.contains(p.pid())).toList();
     }
 
-    /** The descendants of {@code root} stuck in the kernel (state D). */
+    /**
+     * The descendants of {@code root} stuck in the kernel: in state D, or waiting for a FUSE
+     * answer (a frozen FUSE caller sleeps interruptibly, state S, until it gets a signal).
+     */
     public static List<ProcInfo> stuckBelow(long root) {
-        return below(root).stream().filter(p -> p.state() == 'D').toList();
+        return below(root).stream().filter(p -> p.state() == 'D' || waitsOnFuse(p.pid())).toList();
+    }
+
+    private static boolean waitsOnFuse(int pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/wchan")).contains("request_wait_answer");
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
