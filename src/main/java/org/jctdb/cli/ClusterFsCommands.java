@@ -67,10 +67,25 @@ final class ClusterFsCommands {
                 spec.commandLine().getErr().println("Expected a node number or all, not " + node);
                 return 1;
             }
+            if (!node.equals("all")) {
+                registerCurrentDaemon(lc, Integer.parseInt(node));
+            }
             Result r = node.equals("all") ? tool(lc, every()) : tool(lc, one(), "node" + node);
             (r.code() == 0 ? spec.commandLine().getOut() : spec.commandLine().getErr()).println(
                     r.code() == 0 ? one() + " " + node + ": done" : r.output());
             return r.code() == 0 ? 0 : 1;
+        }
+    }
+
+    /** A node restarted since `up` has a new process tree: attribute it to the node too. */
+    private static void registerCurrentDaemon(LocalCluster lc, int k) {
+        try {
+            String pid = java.nio.file.Files.readString(lc.nodeDir(k).resolve("run").resolve("jctdbd.pid")).strip();
+            if (pid.matches("\\d+") && java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc", pid))) {
+                tool(lc, "register", "node" + k, "--pid", pid);
+            }
+        } catch (java.io.IOException e) {
+            // Not running: its callers, if any, are still attributed by the registration made at start.
         }
     }
 

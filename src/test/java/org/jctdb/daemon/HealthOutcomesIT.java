@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,13 +45,18 @@ class HealthOutcomesIT {
         ClusterFs.assumeUsable();
         c = LocalClusterHarness.up(NODES, List.of("--cluster-fs"));
         for (int k = 0; k < NODES; k++) {
-            for (int i = 1; i <= 6; i++) {
-                Result r = c.jctdb(k, "addip", "198.18.99." + i + "/24", "lo");
-                assertThat(r.exitCode()).as(r.stderr()).isZero();
-            }
+            addAddresses(k);
         }
         lockInode = (Long) Files.getAttribute(c.dir.resolve("cfs/.ctdb/cluster.lock"), "unix:ino");
         awaitWhole();
+    }
+
+    /** addip is not kept across a restart, as in CTDB: a restarted node gets them again. */
+    private static void addAddresses(int k) throws Exception {
+        for (int i = 1; i <= 6; i++) {
+            Result r = c.jctdb(k, "addip", "198.18.99." + i + "/24", "lo");
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+        }
     }
 
     @AfterAll
@@ -239,6 +245,61 @@ class HealthOutcomesIT {
         for (int k = 0; k < NODES; k++) {
             assertThat(c.log(k)).doesNotContain("shutting down");
         }
+    }
+
+    /**
+     * Outcomes 5 and 4 on the real frozen mount, with the shutdown action on one node: a hang
+     * that ends a few seconds before the threshold never shuts it down, not even later; one that
+     * lasts has the daemon gone within the threshold plus 5 s while the filesystem stays frozen.
+     */
+    @Test
+    @Order(4)
+    void theShutdownActionFiresOnlyForAHangThatOutlastsItsThreshold() throws Exception {
+        int victim = (leader(0) + 2) % NODES;
+        int threshold = 15;
+        Files.writeString(c.nodeDir(victim).resolve("ctdb.conf"), "[health]\n\thung storage action = shutdown\n"
+                + "\thung storage timeout = " + threshold + "\n", StandardOpenOption.APPEND);
+        long old = c.pid(victim);
+        assertThat(c.jctdb(victim, "shutdown").exitCode()).isZero();
+        await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(old).isEmpty());
+        assertThat(c.startNode(victim).exitCode()).isZero();
+        addAddresses(victim);
+        awaitWhole();
+        long pid = c.pid(victim);
+
+        long t0 = Ticker.SYSTEM.nowMillis();
+        freeze(String.valueOf(victim));
+        try {
+            await().atMost(BOUND).until(() -> "1".equals(c.flag(victim, victim, "Unhealthy")));
+            TimeUnit.MILLISECONDS.sleep(Math.max(0, t0 + (threshold - 4) * 1000L - Ticker.SYSTEM.nowMillis()));
+        } finally {
+            thaw(String.valueOf(victim));
+        }
+        TimeUnit.MILLISECONDS.sleep(Math.max(0, t0 + (threshold + 8) * 1000L - Ticker.SYSTEM.nowMillis()));
+        assertThat(ProcessHandle.of(pid)).as("storage came back before the threshold: no shutdown, ever").isPresent();
+        assertThat(c.log(victim)).doesNotContain("hung storage action: shutdown");
+
+        awaitWhole();
+        long before = Ticker.SYSTEM.nowMillis();
+        freeze(String.valueOf(victim));
+        // Frozen for sure from here (the freeze command itself takes a few seconds under load).
+        long frozen = Ticker.SYSTEM.nowMillis();
+        try {
+            await().atMost(Duration.ofSeconds(threshold + 10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> ProcessHandle.of(pid).isEmpty());
+            long now = Ticker.SYSTEM.nowMillis();
+            assertThat(now - before).as("not before the threshold").isGreaterThanOrEqualTo(threshold * 1000L);
+            // The threshold counts from the first unanswered probe, which starts within one probe interval.
+            assertThat(now - frozen).as("gone within the threshold + 5 s").isLessThanOrEqualTo((threshold + 5) * 1000L + 1500);
+            assertThat(c.jctdb(leader(0 == victim ? 1 : 0), "status").stdout()).as("the others carry on")
+                    .contains("Recovery mode:NORMAL (0)");
+        } finally {
+            thaw(String.valueOf(victim));
+        }
+        assertThat(c.log(victim)).contains("hung storage action: shutdown, because cluster filesystem");
+        assertThat(c.startNode(victim).exitCode()).isZero();
+        addAddresses(victim);
+        awaitWhole();
     }
 
     private static String generation(int k) throws Exception {
