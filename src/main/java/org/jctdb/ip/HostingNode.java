@@ -37,13 +37,14 @@ public final class HostingNode {
     }
 
     /** A report for the leader, sent now; its grant will extend the hold from {@code now}. */
-    public IpMessage.Report report(long now, List<IpMessage.Listed> listed, boolean canHost) {
+    public IpMessage.Report report(long now, List<IpMessage.Listed> listed, boolean canHost, Set<String> downIfaces) {
         seq++;
         pendingReports.put(seq, now);
         while (pendingReports.size() > MAX_PENDING_REPORTS) {
             pendingReports.pollFirstEntry();
         }
-        return new IpMessage.Report(me, seq, hostedList(), listed, canHost, timing.holdMs(), timing.leaseSeconds());
+        return new IpMessage.Report(me, seq, hostedList(), listed, canHost, timing.holdMs(), timing.leaseSeconds(),
+                List.copyOf(new java.util.TreeSet<>(downIfaces)));
     }
 
     /**
@@ -176,6 +177,38 @@ public final class HostingNode {
         Set<String> up = new java.util.HashSet<>(ifaces);
         up.removeAll(down);
         return InterfaceChooser.choose(ifaces, up, refs);
+    }
+
+    /** What a node does for the leader's request to move a hosted address to another interface. */
+    public sealed interface MoveAction {
+        /** Already on the wanted interface. */
+        record None() implements MoveAction {
+        }
+
+        record Refuse(String why) implements MoveAction {
+        }
+
+        /** Run updateip from {@code from}'s interface to {@code to}'s. */
+        record Update(HostedAddress from, HostedAddress to) implements MoveAction {
+        }
+    }
+
+    /** Checks a move against what is hosted here, the hold, and the link of the new interface. */
+    public MoveAction move(IpMessage.Move m, Set<String> down, long now) {
+        HostedAddress from = hosted.get(m.ip());
+        if (from == null) {
+            return new MoveAction.Refuse("cannot move " + m.ip() + ": not hosted here");
+        }
+        if (m.toIface().equals(from.iface())) {
+            return new MoveAction.None();
+        }
+        if (!mayHost(now)) {
+            return new MoveAction.Refuse("cannot move " + m.ip() + ": no current grant from the leader");
+        }
+        if (down.contains(m.toIface())) {
+            return new MoveAction.Refuse("cannot move " + m.ip() + " to " + m.toIface() + ": its link is down");
+        }
+        return new MoveAction.Update(from, new HostedAddress(from.ip(), from.maskBits(), m.toIface()));
     }
 
     /** The leader's latest map of address to node, as sent with the last grant. */
