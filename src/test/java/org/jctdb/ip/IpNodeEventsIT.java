@@ -1,0 +1,179 @@
+package org.jctdb.ip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jctdb.testing.AddressWatch;
+import org.jctdb.testing.Commands;
+import org.jctdb.testing.FailoverScenario;
+import org.jctdb.testing.NetnsCluster;
+import org.jctdb.testing.ReachProbe;
+import org.jctdb.testing.TestEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node's own address events on real network stacks (root): updateip when the interface of
+ * an address goes down while another of its interfaces is up, and shutdown releasing the
+ * node's addresses before the daemon exits.
+ */
+class IpNodeEventsIT {
+    private static final Duration CMD = Duration.ofSeconds(20);
+
+    @Test
+    void anAddressWhoseInterfaceGoesDownMovesToItsOtherInterfaceOnTheSameNode() throws Exception {
+        TestEnvironment.require(NetnsCluster.unavailableReason());
+        // No monitor event during the test: it would mark the node unhealthy for the down link.
+        try (NetnsCluster c = NetnsCluster.create(2, 1, Map.of("MonitorInterval", 600L))) {
+            String ip = c.publicIps().get(0);
+            for (int k = 0; k < c.nodes; k++) {
+                for (String extra : List.of("eth1", "eth2")) {
+                    // A veth pair inside the namespace (no dummy module here): two more interfaces with links.
+                    ip(c.nodeNs(k), "link", "add", extra, "type", "veth", "peer", "name", extra + "p");
+                    ip(c.nodeNs(k), "link", "set", extra + "p", "up");
+                    ip(c.nodeNs(k), "link", "set", extra, "up");
+                }
+                Files.writeString(c.nodeDir(k).resolve("public_addresses"), ip + "/24 eth1,eth2\n");
+            }
+            try (AddressWatch watch = AddressWatch.start(c.nodeNamespaces(), Set.of(ip))) {
+                c.startAll();
+                int host = await(60_000, () -> hostOn(c, ip, "eth1"))
+                        .orElseThrow(() -> new AssertionError("never hosted on eth1: " + watch.now() + "\n" + c.log(0)));
+                ip(c.nodeNs(host), "link", "set", "eth1", "down");
+                long t0 = System.nanoTime();
+                c.jctdb(host, "setifacelink", "eth1", "down").requireOk();
+
+                Optional<Integer> moved = await(10_000, () -> hostOn(c, ip, "eth2"));
+                long took = (System.nanoTime() - t0) / 1_000_000;
+                System.out.printf("setifacelink eth1 down to %s on eth2: %d ms%n", ip, took);
+                assertThat(moved).as("moved to eth2 of the same node; %s\n%s", watch.now(), c.log(host)).contains(host);
+                assertThat(onIface(c, host, ip, "eth1")).as("left eth1").isFalse();
+                // It stays on eth2 for longer than its kernel lifetime: the daemon refreshes it there.
+                Optional<Integer> lost = await(3_000, () -> onIface(c, host, ip, "eth2") ? Optional.empty() : Optional.of(1));
+                assertThat(lost).as("stays on eth2 for 3 s").isEmpty();
+                assertThat(c.log(host)).contains("moved " + ip + "/24 from eth1 to eth2")
+                        .doesNotContain("released " + ip);
+                for (AddressWatch.Change ch : watch.snapshot()) {
+                    assertThat(ch.ns()).as("never on another node: %s", ch).isEqualTo(c.nodeNs(host));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shutdownReleasesTheNodesAddressesBeforeItExitsAndOthersHostThemSoonAfter() throws Exception {
+        TestEnvironment.require(NetnsCluster.unavailableReason());
+        try (NetnsCluster c = NetnsCluster.create(3, 3, Map.of())) {
+            try (AddressWatch watch = AddressWatch.start(c.nodeNamespaces(), Set.copyOf(c.publicIps()));
+                 ReachProbe probe = ReachProbe.start(c.clientNs(), c.publicIps())) {
+                c.startAll();
+                FailoverScenario s = new FailoverScenario(c, watch, probe);
+                assertThat(s.waitSettled(60_000)).as("settled: %s", watch.now()).isTrue();
+                int victim = s.pickVictim();
+                String ns = c.nodeNs(victim);
+                List<String> ips = new ArrayList<>();
+                watch.now().forEach((a, where) -> {
+                    if (where.contains(ns)) {
+                        ips.add(a);
+                    }
+                });
+                ProcessHandle daemon = ProcessHandle.of(c.pid(victim).orElseThrow()).orElseThrow();
+                AtomicLong exitedAt = new AtomicLong(-1);
+                Thread exitWatch = new Thread(() -> {
+                    while (daemon.isAlive()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                    }
+                    exitedAt.set(System.nanoTime());
+                }, "exit-watch");
+                exitWatch.start();
+                long t0 = System.nanoTime();
+                c.jctdb(victim, "shutdown").requireOk();
+                exitWatch.join(20_000);
+                assertThat(exitedAt.get()).as("daemon exited").isPositive();
+
+                for (String a : ips) {
+                    long gone = lastRemoval(watch, ns, a);
+                    assertThat(gone).as("%s removed from node %d", a, victim).isPositive();
+                    assertThat(gone).as("%s removed before the daemon exited", a).isLessThan(exitedAt.get());
+                    assertThat(c.log(victim)).contains("released " + a + "/");
+                }
+                long elsewhere = await(10_000, () -> allElsewhere(watch, probe, ips, ns) ? Optional.of(1) : Optional.empty())
+                        .map(x -> System.nanoTime()).orElse(-1L);
+                long configured = watch.snapshot().stream().filter(ch -> ch.nanos() > t0 && ch.present()
+                        && ips.contains(ch.ip()) && !ch.ns().equals(ns)).mapToLong(AddressWatch.Change::nanos).max().orElse(-1);
+                System.out.printf("shutdown of node %d (%s), ms after the command: released %d, configured elsewhere %d,"
+                        + " daemon exited %d, answering elsewhere %d%n", victim, ips,
+                        (ips.stream().mapToLong(a -> lastRemoval(watch, ns, a)).max().orElse(0) - t0) / 1_000_000,
+                        (configured - t0) / 1_000_000, (exitedAt.get() - t0) / 1_000_000, (elsewhere - t0) / 1_000_000);
+                assertThat(elsewhere).as("hosted elsewhere and answering: %s", watch.now()).isPositive();
+                assertThat(watch.longestOverlapMillis(t0)).isZero();
+            }
+        }
+    }
+
+    private static boolean allElsewhere(AddressWatch watch, ReachProbe probe, List<String> ips, String victimNs) {
+        Map<String, Set<String>> now = watch.now();
+        ReachProbe.Round r = probe.latest();
+        for (String a : ips) {
+            Set<String> where = now.get(a);
+            if (where.size() != 1 || where.contains(victimNs) || r == null || !Boolean.TRUE.equals(r.answered().get(a))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long lastRemoval(AddressWatch watch, String ns, String ip) {
+        long at = -1;
+        for (AddressWatch.Change ch : watch.snapshot()) {
+            if (ch.ns().equals(ns) && ch.ip().equals(ip)) {
+                at = ch.present() ? -1 : ch.nanos();
+            }
+        }
+        return at;
+    }
+
+    /** The node whose {@code iface} carries {@code ip}. */
+    private static Optional<Integer> hostOn(NetnsCluster c, String ip, String iface) {
+        for (int k = 0; k < c.nodes; k++) {
+            if (onIface(c, k, ip, iface)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean onIface(NetnsCluster c, int k, String ip, String iface) {
+        try {
+            return Commands.run(CMD, "ip", "-n", c.nodeNs(k), "-o", "-4", "addr", "show", "dev", iface).output()
+                    .contains(" " + ip + "/");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static <T> Optional<T> await(long millis, java.util.function.Supplier<Optional<T>> poll) {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < until) {
+            Optional<T> v = poll.get();
+            if (v.isPresent()) {
+                return v;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+        return Optional.empty();
+    }
+
+    private static void ip(String ns, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
+        cmd.addAll(List.of(args));
+        Commands.run(CMD, cmd).requireOk();
+    }
+}
