@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
                 IpAdminCommands.DelIp.class, IpAdminCommands.ReloadIps.class, IpAdminCommands.SetIfaceLink.class,
                 NodeAdminCommands.Disable.class, NodeAdminCommands.Enable.class, NodeAdminCommands.Stop.class,
                 NodeAdminCommands.Continue.class, NodeAdminCommands.Ban.class, NodeAdminCommands.Unban.class,
+                NodesCommands.ReloadNodes.class, NodesCommands.NodesFileText.class, NodesCommands.Apply.class,
         })
 public final class JctdbCommand implements Callable<Integer> {
     final DaemonApi api;
