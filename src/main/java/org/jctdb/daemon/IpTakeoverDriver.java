@@ -72,6 +72,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private final Map<String, IpMessage.Listed> listed = new LinkedHashMap<>();
     private final Set<String> downIfaces = new HashSet<>();
     private final AddressEvents events;
+    private final GratuitousArp gratarp = GratuitousArp.installed();
     private boolean stopping;
     private volatile IpSnapshot snapshot;
     private final List<CompletableFuture<Void>> runWaiters = new ArrayList<>();
@@ -88,7 +89,17 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         this.node = new HostingNode(me, timing);
         this.leader = new TakeoverLeader(me, timing);
         this.events = new AddressEvents(node, core, ticker, timing, host::events, host::tunables, downIfaces,
-                () -> stopping, this::publish);
+                () -> stopping, new AddressEvents.Listener() {
+                    @Override
+                    public void changed() {
+                        publish();
+                    }
+
+                    @Override
+                    public void taken(HostedAddress a) {
+                        gratarp.announceInBackground(a.iface(), a.ip());
+                    }
+                });
         setListed(config.publicAddresses().addresses());
         publish();
     }
@@ -317,6 +328,11 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<String> gratarp(String ip, String iface) {
+        return gratarp.announce(iface, ip, 1, 0);
+    }
+
+    @Override
     public CompletableFuture<Void> setLink(String iface, boolean up) {
         return CompletableFuture.runAsync(() -> {
             if (up) {
@@ -349,5 +365,6 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     @Override
     public void close() {
         events.guard().ifPresent(AddressGuard::close);
+        gratarp.close();
     }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node's own address events on real network stacks (root): updateip when the interface of
- * an address goes down while another of its interfaces is up, and shutdown releasing the
- * node's addresses before the daemon exits.
+ * an address goes down while another of its interfaces is up, shutdown releasing the node's
+ * addresses before the daemon exits, and the gratuitous ARP that announces a taken address.
  */
 class IpNodeEventsIT {
     private static final Duration CMD = Duration.ofSeconds(20);
@@ -116,6 +116,72 @@ class IpNodeEventsIT {
                 assertThat(watch.longestOverlapMillis(t0)).isZero();
             }
         }
+    }
+
+    @Test
+    void afterATakeoverTheClientsStaleNeighbourEntryPointsAtTheNewNodeWithoutAskingAgain() throws Exception {
+        TestEnvironment.require(NetnsCluster.unavailableReason());
+        try (NetnsCluster c = NetnsCluster.create(2, 1, Map.of())) {
+            String ip = c.publicIps().get(0);
+            c.startAll();
+            int from = await(60_000, () -> hostOn(c, ip, NetnsCluster.IFACE))
+                    .orElseThrow(() -> new AssertionError("never hosted\n" + c.log(0)));
+            int to = 1 - from;
+            // Both nodes healthy (nodestatus exits with the OR of the flags), so either may host it.
+            assertThat(await(60_000, () -> {
+                try {
+                    return c.query(0, "nodestatus", "all").exitCode() == 0 ? Optional.of(true) : Optional.empty();
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+            })).as("all nodes OK").isPresent();
+            // The client has an entry for the address with the old node's MAC, stale: nothing makes it ask again.
+            ip(c.clientNs(), "neigh", "replace", ip, "dev", NetnsCluster.IFACE, "lladdr", mac(c, from), "nud", "stale");
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1100).toNanos()); // the kernel's locktime
+            assertThat(neighbour(c, ip)).isEqualTo(mac(c, from));
+
+            long t0 = System.nanoTime();
+            c.jctdb(from, "moveip", ip, String.valueOf(to)).requireOk();
+            String want = mac(c, to);
+            Optional<String> seen = await(5_000, () -> want.equals(neighbour(c, ip)) ? Optional.of(want) : Optional.empty());
+            System.out.printf("moveip %s to node %d: client's neighbour entry updated after %d ms%n", ip, to,
+                    (System.nanoTime() - t0) / 1_000_000);
+            assertThat(seen).as("client's entry for %s: %s (node %d has %s)\n%s", ip, neighbour(c, ip), to, want, c.log(to))
+                    .contains(want);
+            String announced = "announced " + ip + " on eth0 with gratuitous ARP"; // logged after the last round
+            assertThat(await(5_000, () -> c.log(to).contains(announced) ? Optional.of(true) : Optional.empty()))
+                    .as("%s", c.log(to)).isPresent();
+
+            // jctdb gratarp on demand: the entry, set back to the old MAC, points at the host again.
+            ip(c.clientNs(), "neigh", "replace", ip, "dev", NetnsCluster.IFACE, "lladdr", mac(c, from), "nud", "stale");
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1100).toNanos());
+            c.jctdb(to, "gratarp", ip, "eth0").requireOk();
+            assertThat(await(3_000, () -> want.equals(neighbour(c, ip)) ? Optional.of(want) : Optional.empty()))
+                    .as("after jctdb gratarp").contains(want);
+            Commands.Result bad = c.jctdb(to, "gratarp", ip, "nosuch0");
+            assertThat(bad.exitCode()).isEqualTo(1);
+            assertThat(bad.output()).contains("Failed to send gratuitous ARP for " + ip + " on nosuch0");
+        }
+    }
+
+    /** The client's neighbour entry for {@code ip}: its MAC, or "" when it has none. */
+    private static String neighbour(NetnsCluster c, String ip) {
+        try {
+            String out = Commands.run(CMD, "ip", "-n", c.clientNs(), "neigh", "show", ip).output();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("lladdr (\\S+)").matcher(out);
+            return m.find() ? m.group(1) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String mac(NetnsCluster c, int k) throws IOException {
+        String out = Commands.run(CMD, "ip", "-n", c.nodeNs(k), "-o", "link", "show", NetnsCluster.IFACE).requireOk().output();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("link/ether (\\S+)").matcher(out);
+        if (!m.find()) {
+            throw new IOException("no MAC in: " + out);
+        }
+        return m.group(1);
     }
 
     private static boolean allElsewhere(AddressWatch watch, ReachProbe probe, List<String> ips, String victimNs) {
