@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Announces a public address on its interface with gratuitous ARPs, as CTDB does after
  * takeip: runs {@code target/bin/jctdb_gratarp} (3 rounds, 1 s apart) off the core thread,
- * one at a time, each with a deadline (SIGTERM, then SIGKILL; the helper never forks).
+ * at most four at a time, each with a deadline (SIGTERM, then SIGKILL; the helper never forks).
  * Failures are reported, never fatal: the address works without the announcement, clients
  * only find it later.
  */
@@ -28,7 +28,8 @@ final class GratuitousArp implements AutoCloseable {
     private static final long KILL_GRACE_MS = 500;
 
     private final Path helper;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    /** A few at once: a node taking several addresses announces them together, as CTDB does. */
+    private final ExecutorService worker = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "jctdb-gratarp");
         t.setDaemon(true);
         return t;

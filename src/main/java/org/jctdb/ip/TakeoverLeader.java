@@ -272,7 +272,7 @@ public final class TakeoverLeader {
         }
         run = r;
         out.add(log(IpEffect.Level.INFO, "takeover run " + r.id + " (generation " + generation + "): "
-                + describe(plan) + (extraHolders.isEmpty() ? "" : ", duplicates " + extraHolders)
+                + plan.describe() + (extraHolders.isEmpty() ? "" : ", duplicates " + extraHolders)
                 + (pinned.isEmpty() ? "" : ", waiting for " + pinned + " to be released")));
         run.phase = IpMessage.Phase.RELEASE;
         startPhase(now, in, out);
@@ -390,15 +390,6 @@ public final class TakeoverLeader {
 
     private PeerRecord peer(int pnn) {
         return peers.computeIfAbsent(pnn, p -> new PeerRecord(p, timing));
-    }
-
-    private static String describe(TakeoverPlan plan) {
-        List<String> parts = new ArrayList<>();
-        plan.releases().forEach(s -> parts.add("release " + s.address() + " on " + s.pnn()));
-        plan.takes().forEach(s -> parts.add("take " + s.address() + " on " + s.pnn()));
-        plan.updates().forEach(s -> parts.add("move " + s.address() + " on " + s.pnn() + " from "
-                + s.oldIface() + " to " + s.newIface()));
-        return parts.isEmpty() ? "no moves" : String.join(", ", parts);
     }
 
     private static IpEffect.Log log(IpEffect.Level level, String text) {
