@@ -156,8 +156,8 @@ final class AddressEvents {
         HostedAddress from = u.from();
         HostedAddress to = u.to();
         long epoch = node.epoch();
-        // Hosted on the new interface from now (refreshed there); the guard deletes both should we die meanwhile.
-        node.taken(to, epoch);
+        // Hosted on the new interface from now; the guard deletes both should we die meanwhile.
+        node.begin(to, epoch);
         hostedChanged(from);
         run(Event.UPDATEIP, List.of(from.iface(), to.iface(), to.ip(), String.valueOf(to.maskBits())))
                 .thenAccept(ok -> core.execute(() -> {
@@ -207,7 +207,7 @@ final class AddressEvents {
         HostedAddress h = new HostedAddress(l.ip(), l.maskBits(), iface.get());
         // Counted as hosted from before the script runs: the guard must know it if we die meanwhile.
         long epoch = node.epoch();
-        node.taken(h, epoch);
+        node.begin(h, epoch);
         hostedChanged();
         run(Event.TAKEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits()))).thenAccept(ok -> core.execute(() -> {
             if (ok) {

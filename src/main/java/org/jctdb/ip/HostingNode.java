@@ -23,6 +23,8 @@ public final class HostingNode {
     /** Hosted addresses whose hold lapsed: never refreshed again, only released. */
     private final Map<String, HostedAddress> lapsed = new LinkedHashMap<>();
     private final Set<String> handedOut = new java.util.HashSet<>();
+    /** Being configured by a takeip/updateip script: hosted (the guard knows it), not refreshed yet. */
+    private final Set<String> pending = new java.util.HashSet<>();
     private long epoch;
     private final TreeMap<Long, Long> pendingReports = new TreeMap<>(); // seq -> sent at
     private long seq;
@@ -94,7 +96,7 @@ public final class HostingNode {
         }
         List<HostedAddress> out = new java.util.ArrayList<>();
         for (HostedAddress a : hosted.values()) {
-            if (!lapsed.containsKey(a.ip())) {
+            if (!lapsed.containsKey(a.ip()) && !pending.contains(a.ip())) {
                 out.add(a);
             }
         }
@@ -142,8 +144,19 @@ public final class HostingNode {
         return holdUntil;
     }
 
+    /**
+     * A takeip (or updateip to {@code a}'s interface) is about to run: {@code a} counts as hosted
+     * but is not refreshed until {@link #taken} (a refresh is an add for IPv4 and would race the
+     * script's own add).
+     */
+    public void begin(HostedAddress a, long startEpoch) {
+        taken(a, startEpoch);
+        pending.add(a.ip());
+    }
+
     /** A takeip begun in {@code startEpoch} configured {@code a}. */
     public void taken(HostedAddress a, long startEpoch) {
+        pending.remove(a.ip());
         hosted.put(a.ip(), a);
         if (startEpoch != epoch) {
             lapsed.put(a.ip(), a);
@@ -151,6 +164,7 @@ public final class HostingNode {
     }
 
     public void released(String ip) {
+        pending.remove(ip);
         hosted.remove(ip);
         lapsed.remove(ip);
         handedOut.remove(ip);

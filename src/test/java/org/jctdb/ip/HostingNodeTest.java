@@ -100,4 +100,16 @@ class HostingNodeTest {
                 .isInstanceOf(HostingNode.MoveAction.Refuse.class);
         assertThat(node.move(m, Set.of(), T.holdMs())).as("no hold").isInstanceOf(HostingNode.MoveAction.Refuse.class);
     }
+
+    @Test
+    void anAddressWhoseScriptIsRunningIsHostedButNotRefreshed() {
+        IpMessage.Report r = node.report(0, List.of(), true, Set.of());
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
+        HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
+        node.begin(a, node.epoch());
+        assertThat(node.hostedList()).containsExactly(a);
+        assertThat(node.refreshable(10)).as("a refresh would race the script's add").isEmpty();
+        node.taken(a, node.epoch());
+        assertThat(node.refreshable(10)).containsExactly(a);
+    }
 }

@@ -44,7 +44,9 @@ class IpNodeEventsIT {
             }
             try (AddressWatch watch = AddressWatch.start(c.nodeNamespaces(), Set.of(ip))) {
                 c.startAll();
-                int host = await(60_000, () -> hostOn(c, ip, "eth1"))
+                awaitAllOk(c);
+                // On eth1 and its takeip done (not merely added by a script still running).
+                int host = await(30_000, () -> hostOn(c, ip, "eth1").filter(k -> c.log(k).contains("took " + ip + "/24 on eth1")))
                         .orElseThrow(() -> new AssertionError("never hosted on eth1: " + watch.now() + "\n" + c.log(0)));
                 ip(c.nodeNs(host), "link", "set", "eth1", "down");
                 long t0 = System.nanoTime();
@@ -124,17 +126,10 @@ class IpNodeEventsIT {
         try (NetnsCluster c = NetnsCluster.create(2, 1, Map.of())) {
             String ip = c.publicIps().get(0);
             c.startAll();
-            int from = await(60_000, () -> hostOn(c, ip, NetnsCluster.IFACE))
+            awaitAllOk(c);
+            int from = await(30_000, () -> hostOn(c, ip, NetnsCluster.IFACE))
                     .orElseThrow(() -> new AssertionError("never hosted\n" + c.log(0)));
             int to = 1 - from;
-            // Both nodes healthy (nodestatus exits with the OR of the flags), so either may host it.
-            assertThat(await(60_000, () -> {
-                try {
-                    return c.query(0, "nodestatus", "all").exitCode() == 0 ? Optional.of(true) : Optional.empty();
-                } catch (IOException e) {
-                    return Optional.empty();
-                }
-            })).as("all nodes OK").isPresent();
             // The client has an entry for the address with the old node's MAC, stale: nothing makes it ask again.
             ip(c.clientNs(), "neigh", "replace", ip, "dev", NetnsCluster.IFACE, "lladdr", mac(c, from), "nud", "stale");
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1100).toNanos()); // the kernel's locktime
@@ -162,6 +157,17 @@ class IpNodeEventsIT {
             assertThat(bad.exitCode()).isEqualTo(1);
             assertThat(bad.output()).contains("Failed to send gratuitous ARP for " + ip + " on nosuch0");
         }
+    }
+
+    /** Every node healthy (nodestatus exits with the OR of the flags): any may host, nothing moves for health. */
+    private static void awaitAllOk(NetnsCluster c) {
+        assertThat(await(60_000, () -> {
+            try {
+                return c.query(0, "nodestatus", "all").exitCode() == 0 ? Optional.of(true) : Optional.empty();
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        })).as("all nodes OK: %s", c.log(0)).isPresent();
     }
 
     /** The client's neighbour entry for {@code ip}: its MAC, or "" when it has none. */
