@@ -10,7 +10,7 @@ import org.jctdb.ip.IpMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** Commands that change public addresses: ipreallocate, moveip, addip, delip, reloadips, setifacelink. */
+/** Commands that change or announce public addresses: ipreallocate, moveip, addip, delip, reloadips, setifacelink, gratarp. */
 final class IpAdminCommands {
     private IpAdminCommands() {
     }
@@ -149,6 +149,29 @@ final class IpAdminCommands {
                 return 1;
             }
             IpCommands.control(this).setLink(iface, state.equals("up")).get(10, TimeUnit.SECONDS);
+            return 0;
+        }
+    }
+
+    @Command(name = "gratarp", description = "Send a gratuitous ARP for a public address through an interface.")
+    static final class GratArp extends DaemonCommand {
+        @Parameters(index = "0", paramLabel = "IP")
+        String ip;
+
+        @Parameters(index = "1", paramLabel = "IFACE")
+        String iface;
+
+        @Override
+        public Integer call() throws Exception {
+            String key = IpCommands.ipKey(this, ip);
+            if (key == null) {
+                return 1;
+            }
+            String failure = IpCommands.control(this).gratarp(key, iface).get(root().timeout, TimeUnit.SECONDS);
+            if (!failure.isEmpty()) {
+                err().println("Failed to send gratuitous ARP for " + key + " on " + iface + ": " + failure);
+                return 1;
+            }
             return 0;
         }
     }

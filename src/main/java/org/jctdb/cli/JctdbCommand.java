@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
                 IpCommands.Ip.class, IpCommands.IpInfo.class, IpCommands.Ifaces.class,
                 IpAdminCommands.IpReallocate.class, IpAdminCommands.MoveIp.class, IpAdminCommands.AddIp.class,
                 IpAdminCommands.DelIp.class, IpAdminCommands.ReloadIps.class, IpAdminCommands.SetIfaceLink.class,
+                IpAdminCommands.GratArp.class,
                 NodeAdminCommands.Disable.class, NodeAdminCommands.Enable.class, NodeAdminCommands.Stop.class,
                 NodeAdminCommands.Continue.class, NodeAdminCommands.Ban.class, NodeAdminCommands.Unban.class,
+                NodesCommands.ReloadNodes.class, NodesCommands.NodesFileText.class, NodesCommands.Apply.class,
         })
 public final class JctdbCommand implements Callable<Integer> {
     final DaemonApi api;

@@ -38,6 +38,11 @@ public record NodeConfig(Layout layout, CtdbConf conf, NodesFile nodes, PublicAd
         return new NodeConfig(layout, conf, nodes, publicAddresses, tunables, pnn, List.copyOf(warnings));
     }
 
+    /** The same configuration with a re-read nodes file (reloadnodes; PNNs never change). */
+    public NodeConfig withNodes(NodesFile next) {
+        return new NodeConfig(layout, conf, next, publicAddresses, tunables, myPnn, warnings);
+    }
+
     public InetAddress myAddress() {
         return nodes.node(myPnn).address().orElseThrow();
     }

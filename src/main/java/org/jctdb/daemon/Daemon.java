@@ -45,7 +45,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     public static final String VERSION = "0.1.0";
     private static final long FORWARD_TIMEOUT_MILLIS = 10_000;
 
-    private final NodeConfig config;
+    private volatile NodeConfig config; // replaced by reloadnodes
     private final Ticker ticker = Ticker.SYSTEM;
     private final ScheduledExecutorService core = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jctdb-core");
@@ -98,14 +98,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     /** Starts the mesh and the control socket; {@code commands} runs what `jctdb` sends. */
     public void start(Function<List<String>, ControlReply> commands, java.nio.file.Path jctdbCommand) throws IOException {
         this.commands = commands;
-        Map<Integer, InetAddress> peers = new HashMap<>();
-        for (NodeEntry n : config.nodes().nodes()) {
-            n.address().ifPresent(a -> peers.put(n.pnn(), a));
-        }
-        MeshSettings settings = new MeshSettings(config.myPnn(), peers, config.conf().port(),
-                config.nodes().clusterId(), VERSION, tunables.millis("KeepaliveInterval"),
-                tunables.get("KeepaliveLimit"));
-        mesh = new NodeMesh(settings, this, ticker);
+        mesh = new NodeMesh(meshSettings(config), this, ticker);
         events = new EventLifecycle(config, () -> tunables, core, this::setHealthy, this::shutdown,
                 () -> view.recoveryMode() != 0);
         Path lockHelper = jctdbCommand.getParent().getParent().resolve("target/bin/jctdb_mutex_fcntl_helper");
@@ -378,6 +371,37 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         CompletableFuture<Void> released = ip == null ? CompletableFuture.completedFuture(null)
                 : ip.releaseAll(tunables.millis("TakeoverTimeout"));
         released.thenRun(() -> core.schedule(() -> stopped.complete(why), 100, TimeUnit.MILLISECONDS));
+    }
+
+    private MeshSettings meshSettings(NodeConfig c) {
+        Map<Integer, InetAddress> peers = new HashMap<>();
+        for (NodeEntry n : c.nodes().nodes()) {
+            n.address().ifPresent(a -> peers.put(n.pnn(), a));
+        }
+        return new MeshSettings(c.myPnn(), peers, c.conf().port(), c.nodes().clusterId(), VERSION,
+                tunables.millis("KeepaliveInterval"), tunables.get("KeepaliveLimit"));
+    }
+
+    @Override
+    public CompletableFuture<String> reloadNodes() {
+        return CompletableFuture.supplyAsync(() -> {
+            org.jctdb.config.NodesFile next;
+            try {
+                next = org.jctdb.config.NodesFile.read(config.layout().nodesFile());
+            } catch (org.jctdb.config.ConfigException e) {
+                return e.getMessage();
+            }
+            java.util.Optional<String> refusal = org.jctdb.config.NodesReload.refusal(config.nodes(), next, config.myPnn());
+            if (refusal.isPresent()) {
+                log.warn("reloadnodes refused: {}", refusal.get());
+                return refusal.get();
+            }
+            config = config.withNodes(next);
+            mesh.updatePeers(meshSettings(config));
+            log.info("nodes file reloaded: {} nodes", next.size());
+            publishView();
+            return "";
+        }, core);
     }
 
     // ---- IP failover and node administration (see IpTakeoverDriver, NodeAdmin) ----

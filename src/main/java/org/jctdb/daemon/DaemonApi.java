@@ -48,6 +48,11 @@ public interface DaemonApi {
 
     CompletableFuture<Void> unban();
 
+    /** reloadnodes: re-reads the nodes file and applies it; completes with "" or why it was refused. */
+    default CompletableFuture<String> reloadNodes() {
+        return CompletableFuture.completedFuture("reloadnodes is not supported here");
+    }
+
     /** Stops this daemon after the reply to the current command has been sent. */
     void shutdown(String why);
 }

@@ -23,6 +23,9 @@ public interface IpControl {
     /** reloadips: the public_addresses file was re-read. */
     CompletableFuture<Void> reload(List<PublicAddress> addresses);
 
+    /** gratarp: one gratuitous ARP request and reply for {@code ip} on {@code iface}; "" or what failed. */
+    CompletableFuture<String> gratarp(String ip, String iface);
+
     /** setifacelink: an interface's link state as the monitor event sees it. */
     CompletableFuture<Void> setLink(String iface, boolean up);
 }

@@ -3,7 +3,6 @@ package org.jctdb.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,10 +17,7 @@ import org.jctdb.common.Ticker;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.config.PublicAddress;
 import org.jctdb.config.Tunables;
-import org.jctdb.event.Event;
 import org.jctdb.event.EventEngine;
-import org.jctdb.event.EventPolicy;
-import org.jctdb.event.EventRequest;
 import org.jctdb.ip.FailoverTiming;
 import org.jctdb.ip.HostedAddress;
 import org.jctdb.ip.HostingNode;
@@ -35,7 +31,6 @@ import org.jctdb.ip.TakeoverLeader;
 import org.jctdb.leader.LeaderStatus;
 import org.jctdb.leader.RecoveryMode;
 import org.jctdb.leader.Role;
-import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
 import org.jctdb.protocol.WireMessage;
 import org.jctdb.transport.NodeMesh;
@@ -45,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The shell around {@link HostingNode} (this node's addresses) and {@link TakeoverLeader}
  * (takeover runs, when this node leads): ticks both every report interval on the core thread,
- * carries "ip" mesh messages, runs takeip/releaseip/ipreallocated one at a time, and keeps the
+ * carries "ip" mesh messages, hands address events to {@link AddressEvents} (one at a time), and keeps the
  * {@link AddressGuard} refreshing lifetimes. Everything except event completion runs on the core thread.
  */
 final class IpTakeoverDriver implements IpControl, AutoCloseable {
@@ -77,11 +72,10 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private final int me;
     private final HostingNode node;
     private final TakeoverLeader leader;
-    private final ArrayDeque<Runnable> jobs = new ArrayDeque<>();
     private final Map<String, IpMessage.Listed> listed = new LinkedHashMap<>();
     private final Set<String> downIfaces = new HashSet<>();
-    private AddressGuard guard;
-    private boolean jobRunning;
+    private final AddressEvents events;
+    private final GratuitousArp gratarp = GratuitousArp.installed();
     private boolean stopping;
     private volatile IpSnapshot snapshot;
     private final List<CompletableFuture<Void>> runWaiters = new ArrayList<>();
@@ -97,6 +91,18 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         this.me = config.myPnn();
         this.node = new HostingNode(me, timing);
         this.leader = new TakeoverLeader(me, timing);
+        this.events = new AddressEvents(node, core, ticker, timing, host::events, host::tunables, downIfaces,
+                () -> stopping, new AddressEvents.Listener() {
+                    @Override
+                    public void changed() {
+                        publish();
+                    }
+
+                    @Override
+                    public void taken(HostedAddress a) {
+                        gratarp.announceInBackground(a.iface(), a.ip());
+                    }
+                });
         setListed(config.publicAddresses().addresses());
         publish();
     }
@@ -105,8 +111,9 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     void start() {
         if (!listed.isEmpty()) {
             try {
-                guard = AddressGuard.start(config.layout().varDir().resolve("ip").resolve("hosted"));
+                AddressGuard guard = AddressGuard.start(config.layout().varDir().resolve("ip").resolve("hosted"));
                 guard.deleteAll(config.publicAddresses().addresses());
+                events.guard(guard);
             } catch (IOException e) {
                 log.error("cannot start the address guard: {}; addresses will not expire on their own", e.getMessage());
             }
@@ -129,15 +136,13 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             List<HostedAddress> lapsed = node.toRelease(now);
             if (!lapsed.isEmpty()) {
                 log.warn("hold lapsed (no grant from a leader for {} ms): releasing {}", timing.holdMs(), ips(lapsed));
-                enqueue(() -> runReleases(lapsed, failed -> { }));
+                events.release(lapsed, failed -> { });
             }
-            if (guard != null) {
-                guard.refresh(node.refreshable(now), timing.leaseSeconds());
-            }
+            events.guard().ifPresent(g -> g.refresh(node.refreshable(now), timing.leaseSeconds()));
             LeaderStatus ls = host.leaderStatus();
             if (ls.leader() >= 0) {
                 // A stopping node keeps reporting (can host: no), so the leader sees its releases at once.
-                deliver(ls.leader(), node.report(now, List.copyOf(listed.values()), !stopping));
+                deliver(ls.leader(), node.report(now, List.copyOf(listed.values()), !stopping, downIfaces));
             }
             apply(leader.tick(now, input(ls)));
             if (!runWaiters.isEmpty() && !leader.runRequested() && !leader.runInProgress()) {
@@ -165,7 +170,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 t.get("NoIPFailback") != 0, t.get("NoIPTakeover") != 0);
         boolean inRecovery = ls.recoveryInProgress() || ls.recoveryMode() != RecoveryMode.NORMAL
                 || ls.appliedGeneration() != ls.leadingGeneration();
-        return new TakeoverInput(gen, inRecovery, flags, at, t.get("EnableBans") != 0, (int) t.get("RecoveryBanPeriod"));
+        return new TakeoverInput(gen, inRecovery, flags, at, t.get("EnableBans") != 0, (int) t.get("RecoveryBanPeriod"),
+                (int) t.get("RecoveryGracePeriod"));
     }
 
     /** See {@link StorageHold}: the settle time is two storage probe intervals. */
@@ -233,14 +239,11 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         } else if (f instanceof IpMessage.Ban b) {
             host.ban(b.seconds(), "the leader (node " + b.from() + ") banned this node after repeated takeover failures");
         } else if (f instanceof IpMessage.Release r) {
-            enqueue(() -> runReleases(r.addresses(), done -> deliver(r.from(), stepDone(r, IpMessage.Phase.RELEASE, done))));
+            events.release(r.addresses(), done -> deliver(r.from(), stepDone(r, IpMessage.Phase.RELEASE, done)));
         } else if (f instanceof IpMessage.Take t) {
-            enqueue(() -> runTakes(t, done -> deliver(t.from(), stepDone(t, IpMessage.Phase.TAKE, done))));
+            events.take(t, done -> deliver(t.from(), stepDone(t, IpMessage.Phase.TAKE, done)));
         } else if (f instanceof IpMessage.Reallocated r) {
-            enqueue(() -> runEvent(Event.IPREALLOCATED, List.of()).thenAccept(ok -> core.execute(() -> {
-                deliver(r.from(), stepDone(r, IpMessage.Phase.REALLOCATED, ok ? "" : "ipreallocated event failed"));
-                jobDone();
-            })));
+            events.reallocated(done -> deliver(r.from(), stepDone(r, IpMessage.Phase.REALLOCATED, done)));
         }
     }
 
@@ -272,136 +275,6 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         } else {
             host.mesh().send(to, new WireMessage.Subsystem(SUBSYSTEM, mapper.valueToTree(m)));
         }
-    }
-
-    // ---- the job queue: one address event at a time ----
-
-    private void enqueue(Runnable job) {
-        jobs.add(job);
-        if (!jobRunning) {
-            nextJob();
-        }
-    }
-
-    private void nextJob() {
-        Runnable j = jobs.poll();
-        jobRunning = j != null;
-        if (j != null) {
-            j.run();
-        }
-    }
-
-    private void jobDone() {
-        publish();
-        nextJob();
-    }
-
-    /** Releases each address in turn; {@code done} gets "" or what failed. */
-    private void runReleases(List<HostedAddress> list, java.util.function.Consumer<String> done) {
-        List<String> failures = new ArrayList<>();
-        releaseNext(new ArrayDeque<>(list), failures, done);
-    }
-
-    private void releaseNext(ArrayDeque<HostedAddress> todo, List<String> failures, java.util.function.Consumer<String> done) {
-        HostedAddress a = todo.poll();
-        if (a == null) {
-            done.accept(String.join("; ", failures));
-            jobDone();
-            return;
-        }
-        Optional<HostedAddress> mine = node.hostedAddress(a.ip());
-        if (mine.isEmpty()) {
-            releaseNext(todo, failures, done); // not here: nothing to do
-            return;
-        }
-        HostedAddress h = mine.get();
-        runEvent(Event.RELEASEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits()))).thenAccept(ok -> core.execute(() -> {
-            if (!ok) {
-                failures.add("releaseip " + h.ip() + " failed");
-            }
-            // Whatever the script did, the address must go: delete it directly too, and stop refreshing it.
-            if (guard != null) {
-                guard.delete(h);
-            }
-            node.released(h.ip());
-            hostedChanged();
-            log.info("released {} from {}", h.withMask(), h.iface());
-            releaseNext(todo, failures, done);
-        }));
-    }
-
-    private void runTakes(IpMessage.Take t, java.util.function.Consumer<String> done) {
-        takeNext(new ArrayDeque<>(t.addresses()), new ArrayList<>(), done);
-    }
-
-    private void takeNext(ArrayDeque<IpMessage.Listed> todo, List<String> failures, java.util.function.Consumer<String> done) {
-        IpMessage.Listed l = todo.poll();
-        if (l == null) {
-            done.accept(String.join("; ", failures));
-            jobDone();
-            return;
-        }
-        long now = ticker.nowMillis();
-        if (node.hosts(l.ip())) {
-            takeNext(todo, failures, done);
-            return;
-        }
-        if (!node.mayHost(now) || stopping) {
-            failures.add("cannot take " + l.ip() + ": no current grant from the leader");
-            takeNext(todo, failures, done);
-            return;
-        }
-        Optional<String> iface = node.chooseInterface(l.ifaces(), downIfaces);
-        if (iface.isEmpty()) {
-            failures.add("no interface up for " + l.ip());
-            takeNext(todo, failures, done);
-            return;
-        }
-        HostedAddress h = new HostedAddress(l.ip(), l.maskBits(), iface.get());
-        // Counted as hosted from before the script runs: the guard must know it if we die meanwhile.
-        long epoch = node.epoch();
-        node.taken(h, epoch);
-        hostedChanged();
-        runEvent(Event.TAKEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits()))).thenAccept(ok -> core.execute(() -> {
-            if (ok) {
-                node.taken(h, epoch); // lapses at once if the hold lapsed while the script ran
-                log.info("took {} on {}", h.withMask(), h.iface());
-                if (guard != null && node.refreshable(ticker.nowMillis()).contains(h)) {
-                    guard.refresh(List.of(h), timing.leaseSeconds());
-                }
-            } else {
-                failures.add("takeip " + h.ip() + " failed");
-                if (guard != null) {
-                    guard.delete(h);
-                }
-                node.released(h.ip());
-                hostedChanged();
-            }
-            takeNext(todo, failures, done);
-        }));
-    }
-
-    private void hostedChanged() {
-        if (guard != null) {
-            guard.hostedChanged(node.hostedList());
-        }
-        publish();
-    }
-
-    private CompletableFuture<Boolean> runEvent(Event event, List<String> args) {
-        Optional<EventEngine> engine = host.events();
-        if (engine.isEmpty()) {
-            return CompletableFuture.completedFuture(false);
-        }
-        long timeout = host.tunables().millis("TakeoverTimeout");
-        return engine.get().run(new EventRequest(event, args, timeout, false, node.seenGeneration()))
-                .thenApply(reply -> {
-                    boolean ok = EventPolicy.succeeded(reply);
-                    if (!ok) {
-                        log.error("{} {} failed ({})", event.wireName(), args, EventLifecycle.describe(reply));
-                    }
-                    return ok;
-                });
     }
 
     private static String ips(List<HostedAddress> l) {
@@ -455,7 +328,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     public CompletableFuture<Void> deleteAddress(String ip) {
         return CompletableFuture.runAsync(() -> {
             listed.remove(ip);
-            node.hostedAddress(ip).ifPresent(a -> enqueue(() -> runReleases(List.of(a), failed -> { })));
+            node.hostedAddress(ip).ifPresent(a -> events.release(List.of(a), failed -> { }));
             publish();
         }, core);
     }
@@ -466,11 +339,16 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             setListed(addresses);
             for (HostedAddress a : node.hostedList()) {
                 if (!listed.containsKey(a.ip())) {
-                    enqueue(() -> runReleases(List.of(a), failed -> { }));
+                    events.release(List.of(a), failed -> { });
                 }
             }
             publish();
         }, core);
+    }
+
+    @Override
+    public CompletableFuture<String> gratarp(String ip, String iface) {
+        return gratarp.announce(iface, ip, 1, 0);
     }
 
     @Override
@@ -498,15 +376,14 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 f.complete(null);
                 return;
             }
-            enqueue(() -> runReleases(node.hostedList(), failed -> f.complete(null)));
+            events.release(node.hostedList(), failed -> f.complete(null));
         });
         return f.completeOnTimeout(null, deadlineMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void close() {
-        if (guard != null) {
-            guard.close();
-        }
+        events.guard().ifPresent(AddressGuard::close);
+        gratarp.close();
     }
 }

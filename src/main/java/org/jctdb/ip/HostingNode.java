@@ -23,6 +23,8 @@ public final class HostingNode {
     /** Hosted addresses whose hold lapsed: never refreshed again, only released. */
     private final Map<String, HostedAddress> lapsed = new LinkedHashMap<>();
     private final Set<String> handedOut = new java.util.HashSet<>();
+    /** Being configured by a takeip/updateip script: hosted (the guard knows it), not refreshed yet. */
+    private final Set<String> pending = new java.util.HashSet<>();
     private long epoch;
     private final TreeMap<Long, Long> pendingReports = new TreeMap<>(); // seq -> sent at
     private long seq;
@@ -37,13 +39,14 @@ public final class HostingNode {
     }
 
     /** A report for the leader, sent now; its grant will extend the hold from {@code now}. */
-    public IpMessage.Report report(long now, List<IpMessage.Listed> listed, boolean canHost) {
+    public IpMessage.Report report(long now, List<IpMessage.Listed> listed, boolean canHost, Set<String> downIfaces) {
         seq++;
         pendingReports.put(seq, now);
         while (pendingReports.size() > MAX_PENDING_REPORTS) {
             pendingReports.pollFirstEntry();
         }
-        return new IpMessage.Report(me, seq, hostedList(), listed, canHost, timing.holdMs(), timing.leaseSeconds());
+        return new IpMessage.Report(me, seq, hostedList(), listed, canHost, timing.holdMs(), timing.leaseSeconds(),
+                List.copyOf(new java.util.TreeSet<>(downIfaces)));
     }
 
     /**
@@ -93,7 +96,7 @@ public final class HostingNode {
         }
         List<HostedAddress> out = new java.util.ArrayList<>();
         for (HostedAddress a : hosted.values()) {
-            if (!lapsed.containsKey(a.ip())) {
+            if (!lapsed.containsKey(a.ip()) && !pending.contains(a.ip())) {
                 out.add(a);
             }
         }
@@ -141,8 +144,19 @@ public final class HostingNode {
         return holdUntil;
     }
 
+    /**
+     * A takeip (or updateip to {@code a}'s interface) is about to run: {@code a} counts as hosted
+     * but is not refreshed until {@link #taken} (a refresh is an add for IPv4 and would race the
+     * script's own add).
+     */
+    public void begin(HostedAddress a, long startEpoch) {
+        taken(a, startEpoch);
+        pending.add(a.ip());
+    }
+
     /** A takeip begun in {@code startEpoch} configured {@code a}. */
     public void taken(HostedAddress a, long startEpoch) {
+        pending.remove(a.ip());
         hosted.put(a.ip(), a);
         if (startEpoch != epoch) {
             lapsed.put(a.ip(), a);
@@ -150,6 +164,7 @@ public final class HostingNode {
     }
 
     public void released(String ip) {
+        pending.remove(ip);
         hosted.remove(ip);
         lapsed.remove(ip);
         handedOut.remove(ip);
@@ -176,6 +191,38 @@ public final class HostingNode {
         Set<String> up = new java.util.HashSet<>(ifaces);
         up.removeAll(down);
         return InterfaceChooser.choose(ifaces, up, refs);
+    }
+
+    /** What a node does for the leader's request to move a hosted address to another interface. */
+    public sealed interface MoveAction {
+        /** Already on the wanted interface. */
+        record None() implements MoveAction {
+        }
+
+        record Refuse(String why) implements MoveAction {
+        }
+
+        /** Run updateip from {@code from}'s interface to {@code to}'s. */
+        record Update(HostedAddress from, HostedAddress to) implements MoveAction {
+        }
+    }
+
+    /** Checks a move against what is hosted here, the hold, and the link of the new interface. */
+    public MoveAction move(IpMessage.Move m, Set<String> down, long now) {
+        HostedAddress from = hosted.get(m.ip());
+        if (from == null) {
+            return new MoveAction.Refuse("cannot move " + m.ip() + ": not hosted here");
+        }
+        if (m.toIface().equals(from.iface())) {
+            return new MoveAction.None();
+        }
+        if (!mayHost(now)) {
+            return new MoveAction.Refuse("cannot move " + m.ip() + ": no current grant from the leader");
+        }
+        if (down.contains(m.toIface())) {
+            return new MoveAction.Refuse("cannot move " + m.ip() + " to " + m.toIface() + ": its link is down");
+        }
+        return new MoveAction.Update(from, new HostedAddress(from.ip(), from.maskBits(), m.toIface()));
     }
 
     /** The leader's latest map of address to node, as sent with the last grant. */

@@ -32,6 +32,21 @@ public final class InterfaceChooser {
         return Optional.ofNullable(best);
     }
 
+    /**
+     * The interface an address already configured on {@code current} should be on: the same one
+     * while it is listed for the address and up (no needless updateip), else the one
+     * {@link #choose} picks among the others. Empty when none is up.
+     */
+    public static Optional<String> keepOrMove(String current, List<String> ifaces, Set<String> down,
+                                              Map<String, Integer> references) {
+        if (current != null && ifaces.contains(current) && !down.contains(current)) {
+            return Optional.of(current);
+        }
+        Set<String> up = new java.util.HashSet<>(ifaces);
+        up.removeAll(down);
+        return choose(ifaces, up, references);
+    }
+
     public static Optional<String> choose(List<String> ifaces, Set<String> up) {
         return choose(ifaces, up, Map.of());
     }

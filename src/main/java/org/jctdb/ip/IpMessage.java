@@ -33,13 +33,16 @@ public sealed interface IpMessage {
     /**
      * A node to the leader, every report interval: what it hosts and lists, and a request to
      * keep hosting. {@code holdMs} and {@code leaseSeconds} are the node's own timers, from
-     * which the leader works out when the node's addresses are surely gone.
+     * which the leader works out when the node's addresses are surely gone. {@code downIfaces}:
+     * interfaces whose link is down here (an address none of whose interfaces is up is not
+     * available on this node; one on a down interface moves to another with updateip).
      */
     record Report(int from, long seq, List<HostedAddress> hosted, List<Listed> listed, boolean canHost,
-                  long holdMs, long leaseSeconds) implements IpMessage {
+                  long holdMs, long leaseSeconds, List<String> downIfaces) implements IpMessage {
         public Report {
             hosted = List.copyOf(hosted);
             listed = List.copyOf(listed);
+            downIfaces = downIfaces == null ? List.of() : List.copyOf(downIfaces);
         }
     }
 
@@ -67,11 +70,19 @@ public sealed interface IpMessage {
         }
     }
 
-    /** Take these addresses (takeip events; the node picks the interface), then answer. */
-    record Take(int from, long generation, long run, List<Listed> addresses) implements FromLeader {
+    /**
+     * Move these hosted addresses to another interface (updateip events), then take these
+     * addresses (takeip events; the node picks the interface), then answer.
+     */
+    record Take(int from, long generation, long run, List<Listed> addresses, List<Move> moves) implements FromLeader {
         public Take {
             addresses = List.copyOf(addresses);
+            moves = moves == null ? List.of() : List.copyOf(moves);
         }
+    }
+
+    /** An address that stays on its node but moves from interface {@code from} to {@code to}. */
+    record Move(String ip, int maskBits, String fromIface, String toIface) {
     }
 
     /** Run the ipreallocated event, then answer. */

@@ -1,9 +1,11 @@
 package org.jctdb.ip;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** What the leader knows about one node's addresses, from its reports and step answers. */
 final class PeerRecord {
@@ -17,9 +19,9 @@ final class PeerRecord {
     boolean canHost;
     long holdMs;
     long leaseSeconds;
-    int failures;
     final Map<String, HostedAddress> hosted = new LinkedHashMap<>();
     List<IpMessage.Listed> listed = List.of();
+    Set<String> downIfaces = Set.of();
 
     PeerRecord(int pnn, FailoverTiming defaults) {
         this.pnn = pnn;
@@ -38,7 +40,24 @@ final class PeerRecord {
         holdMs = r.holdMs();
         leaseSeconds = r.leaseSeconds();
         listed = r.listed();
+        downIfaces = Set.copyOf(r.downIfaces());
         setHosted(r.hosted());
+    }
+
+    /** The node can host {@code l}: one of its interfaces is up there (CTDB's "available" addresses). */
+    boolean available(IpMessage.Listed l) {
+        return l.ifaces().stream().anyMatch(i -> !downIfaces.contains(i));
+    }
+
+    /** How many of its addresses each interface carries. */
+    Map<String, Integer> interfaceReferences() {
+        Map<String, Integer> refs = new HashMap<>();
+        for (HostedAddress a : hosted.values()) {
+            if (a.iface() != null) {
+                refs.merge(a.iface(), 1, Integer::sum);
+            }
+        }
+        return refs;
     }
 
     void setHosted(List<HostedAddress> list) {

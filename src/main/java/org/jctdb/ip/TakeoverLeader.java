@@ -1,7 +1,7 @@
 package org.jctdb.ip;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +18,12 @@ import org.jctdb.protocol.NodeFlags;
  * they are surely gone from it ({@link PeerRecord#addressesGone}). Core thread only.
  */
 public final class TakeoverLeader {
-    static final int BAN_AFTER_FAILURES = 3;
     static final long RETRY_AFTER_FAILURE_MS = 1_000;
 
     private final int me;
     private final FailoverTiming timing;
     private final Map<Integer, PeerRecord> peers = new TreeMap<>();
+    private final BanCredits banCredits = new BanCredits();
     private long generation;
     private long leaderSince;
     private TakeoverRun run;
@@ -94,11 +94,9 @@ public final class TakeoverLeader {
             return out;
         }
         rec.setHosted(d.hosted());
-        if (d.ok()) {
-            rec.failures = 0;
-        } else {
+        if (!d.ok()) {
             run.failed = true;
-            fail(rec, d.phase() + " failed: " + d.detail(), in, out);
+            stepFailed(rec, d.phase() + " failed: " + d.detail(), out);
         }
         if (run.waiting.isEmpty()) {
             nextPhase(now, in, out);
@@ -151,14 +149,14 @@ public final class TakeoverLeader {
                     }
                     if (rec.alive(now)) {
                         anyFailed = true;
-                        fail(rec, run.phase + " not answered within " + timing.takeoverMs() + " ms", in, out);
+                        stepFailed(rec, run.phase + " not answered within " + timing.takeoverMs() + " ms", out);
                     } else {
                         out.add(log(IpEffect.Level.WARN, "node " + pnn + " stopped reporting during " + run.phase));
                     }
                 }
                 out.add(log(IpEffect.Level.WARN, "takeover run " + run.id + " abandoned in " + run.phase));
                 // Only nodes that went away: plan again at once without them, no retry pause.
-                endRun(now, anyFailed || run.failed);
+                endRun(now, anyFailed || run.failed, in, out);
             }
             return out;
         }
@@ -208,7 +206,9 @@ public final class TakeoverLeader {
             }
             for (IpMessage.Listed l : rec.listed) {
                 listedBy.putIfAbsent(l.ip(), l);
-                knownOn.computeIfAbsent(l.ip(), k -> new TreeSet<>()).add(pnn);
+                if (rec.available(l)) {
+                    knownOn.computeIfAbsent(l.ip(), k -> new TreeSet<>()).add(pnn);
+                }
             }
         }
         List<PublicAddress> addresses = new ArrayList<>();
@@ -231,7 +231,7 @@ public final class TakeoverLeader {
         }
         moves.clear();
         Allocation alloc = IpAllocator.allocate(new AllocationInput(states, addresses, in.tunables()));
-        TakeoverPlan plan = TakeoverPlanner.plan(before, alloc);
+        TakeoverPlan plan = TakeoverPlanner.plan(before, alloc, keepInterface());
         Map<String, Integer> target = new TreeMap<>();
         for (Assignment a : alloc.assignments()) {
             target.put(a.address().toString(), a.pnn());
@@ -260,6 +260,11 @@ public final class TakeoverLeader {
             IpMessage.Listed l = listedOn(s.pnn(), ip).orElse(listedBy.get(ip));
             r.takes.computeIfAbsent(s.pnn(), p -> new ArrayList<>()).add(l);
         }
+        for (TakeoverStep.UpdateIp u : plan.updates()) {
+            HostedAddress h = peer(u.pnn()).hosted.get(u.address().toString());
+            r.moves.computeIfAbsent(u.pnn(), p -> new ArrayList<>())
+                    .add(new IpMessage.Move(h.ip(), h.maskBits(), u.oldIface(), u.newIface()));
+        }
         for (int pnn = 0; pnn < in.flags().size(); pnn++) {
             if (peer(pnn).alive(now)) {
                 r.reallocatedOn.add(pnn);
@@ -267,13 +272,34 @@ public final class TakeoverLeader {
         }
         run = r;
         out.add(log(IpEffect.Level.INFO, "takeover run " + r.id + " (generation " + generation + "): "
-                + describe(plan) + (extraHolders.isEmpty() ? "" : ", duplicates " + extraHolders)
+                + plan.describe() + (extraHolders.isEmpty() ? "" : ", duplicates " + extraHolders)
                 + (pinned.isEmpty() ? "" : ", waiting for " + pinned + " to be released")));
         run.phase = IpMessage.Phase.RELEASE;
-        startPhase(now, out);
+        startPhase(now, in, out);
     }
 
-    private void startPhase(long now, List<IpEffect> out) {
+    /**
+     * For an address that stays on its node: its interface there, unless that is down or no
+     * longer listed for it (then another up one, counting the moves already planned).
+     */
+    private TakeoverPlanner.KeepInterface keepInterface() {
+        Map<Integer, Map<String, Integer>> refs = new HashMap<>();
+        return (ip, pnn, current) -> {
+            Optional<IpMessage.Listed> l = listedOn(pnn, ip.toString());
+            if (current == null || l.isEmpty()) {
+                return current;
+            }
+            Map<String, Integer> r = refs.computeIfAbsent(pnn, p -> peer(p).interfaceReferences());
+            String to = InterfaceChooser.keepOrMove(current, l.get().ifaces(), peer(pnn).downIfaces, r).orElse(current);
+            if (!to.equals(current)) {
+                r.merge(current, -1, Integer::sum);
+                r.merge(to, 1, Integer::sum);
+            }
+            return to;
+        };
+    }
+
+    private void startPhase(long now, TakeoverInput in, List<IpEffect> out) {
         while (true) {
             run.deadline = now + timing.takeoverMs();
             run.waiting.clear();
@@ -282,10 +308,13 @@ public final class TakeoverLeader {
                     run.waiting.add(pnn);
                     out.add(new IpEffect.Send(pnn, new IpMessage.Release(me, generation, run.id, list)));
                 });
-                case TAKE -> run.takes.forEach((pnn, list) -> {
-                    run.waiting.add(pnn);
-                    out.add(new IpEffect.Send(pnn, new IpMessage.Take(me, generation, run.id, list)));
-                });
+                case TAKE -> {
+                    for (int pnn : run.takers()) {
+                        run.waiting.add(pnn);
+                        out.add(new IpEffect.Send(pnn, new IpMessage.Take(me, generation, run.id,
+                                run.takes.getOrDefault(pnn, List.of()), run.moves.getOrDefault(pnn, List.of()))));
+                    }
+                }
                 case REALLOCATED -> {
                     for (int pnn : run.reallocatedOn) {
                         run.waiting.add(pnn);
@@ -296,7 +325,7 @@ public final class TakeoverLeader {
             if (!run.waiting.isEmpty()) {
                 return;
             }
-            if (!advance(now)) {
+            if (!advance(now, in, out)) {
                 return;
             }
         }
@@ -305,42 +334,54 @@ public final class TakeoverLeader {
     private void nextPhase(long now, TakeoverInput in, List<IpEffect> out) {
         if (run.failed) {
             out.add(log(IpEffect.Level.WARN, "takeover run " + run.id + " failed in " + run.phase + "; retrying"));
-            endRun(now, true);
+            endRun(now, true, in, out);
             return;
         }
-        if (advance(now)) {
-            startPhase(now, out);
+        if (advance(now, in, out)) {
+            startPhase(now, in, out);
         }
     }
 
     /** Moves to the next phase; false when the run is over. */
-    private boolean advance(long now) {
+    private boolean advance(long now, TakeoverInput in, List<IpEffect> out) {
         if (run.phase == IpMessage.Phase.REALLOCATED) {
             assignment = Map.copyOf(run.target);
             reallocatedGeneration = generation;
-            endRun(now, false);
+            endRun(now, false, in, out);
             return false;
         }
         run.phase = run.phase == IpMessage.Phase.RELEASE ? IpMessage.Phase.TAKE : IpMessage.Phase.REALLOCATED;
         return true;
     }
 
-    private void endRun(long now, boolean failed) {
-        run = null;
+    private void endRun(long now, boolean failed, TakeoverInput in, List<IpEffect> out) {
         if (failed) {
             notBefore = now + RETRY_AFTER_FAILURE_MS;
+            BanCredits.culprit(run.failedSteps).ifPresent(pnn -> charge(pnn, now, in, out));
         }
+        run = null;
     }
 
-    private void fail(PeerRecord rec, String why, TakeoverInput in, List<IpEffect> out) {
-        rec.failures++;
-        out.add(log(IpEffect.Level.WARN, "node " + rec.pnn + ": " + why + " (failure " + rec.failures + ")"));
-        if (rec.failures >= BAN_AFTER_FAILURES && in.enableBans()) {
-            out.add(log(IpEffect.Level.ERROR, "banning node " + rec.pnn + " for " + in.banSeconds()
-                    + " s: it failed " + rec.failures + " takeover steps in a row"));
-            out.add(new IpEffect.Send(rec.pnn, new IpMessage.Ban(me, generation, in.banSeconds())));
-            rec.failures = 0;
+    private void stepFailed(PeerRecord rec, String why, List<IpEffect> out) {
+        run.failedSteps.merge(rec.pnn, 1, Integer::sum);
+        out.add(log(IpEffect.Level.WARN, "node " + rec.pnn + ": " + why));
+    }
+
+    /** CTDB's culprit accounting: see {@link BanCredits}. */
+    private void charge(int pnn, long now, TakeoverInput in, List<IpEffect> out) {
+        if (!in.enableBans()) {
+            return;
         }
+        int nodes = in.flags().size();
+        int credits = banCredits.charge(pnn, nodes, now, in.graceSeconds() * 1000L);
+        if (credits > 0) {
+            out.add(log(IpEffect.Level.WARN, "node " + pnn + " caused takeover run " + run.id + " to fail: "
+                    + credits + " banning credits (banned at " + 2 * nodes + ")"));
+            return;
+        }
+        out.add(log(IpEffect.Level.ERROR, "banning node " + pnn + " for " + in.banSeconds() + " s: it reached "
+                + 2 * nodes + " banning credits (failed takeover runs within " + in.graceSeconds() + " s)"));
+        out.add(new IpEffect.Send(pnn, new IpMessage.Ban(me, generation, in.banSeconds())));
     }
 
     private Optional<IpMessage.Listed> listedOn(int pnn, String ip) {
@@ -351,32 +392,7 @@ public final class TakeoverLeader {
         return peers.computeIfAbsent(pnn, p -> new PeerRecord(p, timing));
     }
 
-    private static String describe(TakeoverPlan plan) {
-        List<String> parts = new ArrayList<>();
-        plan.releases().forEach(s -> parts.add("release " + s.address() + " on " + s.pnn()));
-        plan.takes().forEach(s -> parts.add("take " + s.address() + " on " + s.pnn()));
-        return parts.isEmpty() ? "no moves" : String.join(", ", parts);
-    }
-
     private static IpEffect.Log log(IpEffect.Level level, String text) {
         return new IpEffect.Log(level, text);
-    }
-
-    /** One takeover run: its steps per node and who still has to answer the current phase. */
-    private static final class TakeoverRun {
-        final long id;
-        final Map<String, Integer> target;
-        final Map<Integer, List<HostedAddress>> releases = new TreeMap<>();
-        final Map<Integer, List<IpMessage.Listed>> takes = new TreeMap<>();
-        final Set<Integer> reallocatedOn = new TreeSet<>();
-        final Set<Integer> waiting = new HashSet<>();
-        IpMessage.Phase phase;
-        long deadline;
-        boolean failed;
-
-        TakeoverRun(long id, Map<String, Integer> target) {
-            this.id = id;
-            this.target = target;
-        }
     }
 }

@@ -38,4 +38,14 @@ public record TakeoverPlan(List<TakeoverStep.Release> releases, List<TakeoverSte
         }
         return mine;
     }
+
+    /** For the log: "release A on 1, take A on 2, move B on 0 from eth0 to eth1", or "no moves". */
+    public String describe() {
+        List<String> parts = new ArrayList<>();
+        releases.forEach(s -> parts.add("release " + s.address() + " on " + s.pnn()));
+        takes.forEach(s -> parts.add("take " + s.address() + " on " + s.pnn()));
+        updates.forEach(s -> parts.add("move " + s.address() + " on " + s.pnn() + " from " + s.oldIface() + " to "
+                + s.newIface()));
+        return parts.isEmpty() ? "no moves" : String.join(", ", parts);
+    }
 }

@@ -1,6 +1,7 @@
 package org.jctdb.ip;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -42,13 +43,26 @@ public final class TakeoverPlanner {
         return new TakeoverPlan(releases, takes, updates);
     }
 
+    /** Where an address that stays on node {@code pnn} should be configured, given where it is. */
+    @FunctionalInterface
+    public interface KeepInterface {
+        String iface(IpAddress ip, int pnn, String current);
+    }
+
     /** Plan from an allocation, ignoring interfaces (the hosting node picks them). */
     public static TakeoverPlan plan(Map<IpAddress, Hosting> before, Allocation after) {
-        Map<IpAddress, Hosting> target = new java.util.LinkedHashMap<>();
+        return plan(before, after, (ip, pnn, current) -> current);
+    }
+
+    /**
+     * Plan from an allocation. An address that moves gets no interface (the new node picks
+     * it); one that stays gets {@code keep}'s interface, an updateip step when that differs.
+     */
+    public static TakeoverPlan plan(Map<IpAddress, Hosting> before, Allocation after, KeepInterface keep) {
+        Map<IpAddress, Hosting> target = new LinkedHashMap<>();
         for (Assignment a : after.assignments()) {
             Hosting old = before.getOrDefault(a.address(), Hosting.NOWHERE);
-            // Same node: keep the interface so no spurious updateip appears.
-            String iface = old.pnn() == a.pnn() ? old.iface() : null;
+            String iface = old.pnn() == a.pnn() && old.hosted() ? keep.iface(a.address(), a.pnn(), old.iface()) : null;
             target.put(a.address(), a.assigned() ? new Hosting(a.pnn(), iface) : Hosting.NOWHERE);
         }
         return plan(before, target);

@@ -40,7 +40,7 @@ public final class NodeMesh implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.transport");
     private static final long MAX_BACKOFF_MILLIS = 1000;
 
-    private final MeshSettings settings;
+    private volatile MeshSettings settings;
     private final PeerListener listener;
     private final Ticker ticker;
     private final WireCodec codec = new WireCodec();
@@ -116,6 +116,28 @@ public final class NodeMesh implements AutoCloseable {
         }
     }
 
+    /**
+     * reloadnodes: from now on the mesh works with {@code next} (peers, cluster id). New peers
+     * this node dials are connected; connections of peers no longer listed are closed.
+     */
+    public void updatePeers(MeshSettings next) {
+        group.execute(() -> {
+            MeshSettings old = settings;
+            settings = next;
+            for (int pnn : next.peers().keySet()) {
+                if (!old.peers().containsKey(pnn) && pnn > next.myPnn()) {
+                    connect(pnn);
+                }
+            }
+            for (int pnn : old.peers().keySet()) {
+                Link link = links.get(pnn);
+                if (!next.peers().containsKey(pnn) && link != null) {
+                    PeerHandler.closeWithReason(link.channel, "deleted from the nodes file");
+                }
+            }
+        });
+    }
+
     /** The peers currently connected and handshaken. */
     public Set<Integer> connectedPeers() {
         return Set.copyOf(connected);
@@ -139,6 +161,9 @@ public final class NodeMesh implements AutoCloseable {
             return;
         }
         InetAddress remote = settings.peers().get(pnn);
+        if (remote == null) {
+            return; // deleted by reloadnodes
+        }
         new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1000, settings.silenceLimitMillis()))
@@ -182,7 +207,7 @@ public final class NodeMesh implements AutoCloseable {
             listener.peerDisconnected(pnn, "reconnected");
         }
         connected.add(pnn);
-        log.info("node {} ({}) connected", pnn, settings.peers().get(pnn).getHostAddress());
+        log.info("node {} ({}) connected", pnn, addressOf(pnn));
         listener.peerConnected(pnn);
     }
 
@@ -203,8 +228,13 @@ public final class NodeMesh implements AutoCloseable {
         }
         links.remove(pnn);
         connected.remove(pnn);
-        log.warn("node {} ({}) disconnected: {}", pnn, settings.peers().get(pnn).getHostAddress(), reason);
+        log.warn("node {} ({}) disconnected: {}", pnn, addressOf(pnn), reason);
         listener.peerDisconnected(pnn, reason);
+    }
+
+    private String addressOf(int pnn) {
+        InetAddress a = settings.peers().get(pnn);
+        return a == null ? "deleted" : a.getHostAddress();
     }
 
     private void keepaliveTick() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jctdb.config.Tunables;
 import org.jctdb.leader.Generation;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class HostingNodeTest {
 
     @Test
     void theHoldRunsFromWhenTheGrantedReportWasSentNotWhenTheGrantArrived() {
-        IpMessage.Report r = node.report(1_000, List.of(), true);
+        IpMessage.Report r = node.report(1_000, List.of(), true, Set.of());
         node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 1_010);
         assertThat(node.mayHost(1_000 + T.holdMs() - 1)).isTrue();
         assertThat(node.mayHost(1_000 + T.holdMs())).isFalse();
@@ -28,7 +29,7 @@ class HostingNodeTest {
 
     @Test
     void afterTheHoldEveryHostedAddressIsToBeReleased() {
-        IpMessage.Report r = node.report(0, List.of(), true);
+        IpMessage.Report r = node.report(0, List.of(), true, Set.of());
         node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         node.taken(a, node.epoch());
@@ -41,14 +42,14 @@ class HostingNodeTest {
 
     @Test
     void anAddressOfALapsedHoldIsNeverRefreshedAgainEvenAfterANewGrant() {
-        IpMessage.Report r = node.report(0, List.of(), true);
+        IpMessage.Report r = node.report(0, List.of(), true, Set.of());
         node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         long epoch = node.epoch();
         node.taken(a, epoch);
         // Paused past the hold: no tick ran, the next thing seen is a grant for a new report.
         long later = T.holdMs() + 5_000;
-        IpMessage.Report r2 = node.report(later, List.of(), true);
+        IpMessage.Report r2 = node.report(later, List.of(), true, Set.of());
         node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r2.seq(), Map.of()), later + 1);
         assertThat(node.mayHost(later + 1)).isTrue();
         assertThat(node.refreshable(later + 1)).isEmpty();
@@ -81,5 +82,34 @@ class HostingNodeTest {
         assertThat(node.chooseInterface(List.of("eth0", "eth1"), java.util.Set.of())).hasValue("eth1");
         assertThat(node.chooseInterface(List.of("eth0", "eth1"), java.util.Set.of("eth1"))).hasValue("eth0");
         assertThat(node.chooseInterface(List.of("eth1"), java.util.Set.of("eth1"))).isEmpty();
+    }
+
+    @Test
+    void aMoveIsCheckedAgainstWhatIsHostedTheHoldAndTheNewLink() {
+        IpMessage.Report r = node.report(0, List.of(), true, Set.of());
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
+        HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
+        node.taken(a, node.epoch());
+        IpMessage.Move m = new IpMessage.Move(a.ip(), 24, "eth0", "eth1");
+        assertThat(node.move(m, Set.of("eth0"), 10)).isEqualTo(
+                new HostingNode.MoveAction.Update(a, new HostedAddress(a.ip(), 24, "eth1")));
+        assertThat(node.move(m, Set.of("eth1"), 10)).isInstanceOf(HostingNode.MoveAction.Refuse.class);
+        assertThat(node.move(new IpMessage.Move(a.ip(), 24, "eth1", "eth0"), Set.of(), 10))
+                .as("already there").isInstanceOf(HostingNode.MoveAction.None.class);
+        assertThat(node.move(new IpMessage.Move("198.18.5.102", 24, "eth0", "eth1"), Set.of(), 10))
+                .isInstanceOf(HostingNode.MoveAction.Refuse.class);
+        assertThat(node.move(m, Set.of(), T.holdMs())).as("no hold").isInstanceOf(HostingNode.MoveAction.Refuse.class);
+    }
+
+    @Test
+    void anAddressWhoseScriptIsRunningIsHostedButNotRefreshed() {
+        IpMessage.Report r = node.report(0, List.of(), true, Set.of());
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
+        HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
+        node.begin(a, node.epoch());
+        assertThat(node.hostedList()).containsExactly(a);
+        assertThat(node.refreshable(10)).as("a refresh would race the script's add").isEmpty();
+        node.taken(a, node.epoch());
+        assertThat(node.refreshable(10)).containsExactly(a);
     }
 }

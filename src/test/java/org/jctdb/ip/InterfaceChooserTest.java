@@ -28,4 +28,19 @@ class InterfaceChooserTest {
     void noneUpMeansCannotHost() {
         assertThat(InterfaceChooser.choose(List.of("eth0"), Set.of())).isEmpty();
     }
+
+    @Test
+    void anAddressStaysOnItsInterfaceWhileThatIsUpAndListed() {
+        Map<String, Integer> refs = Map.of("eth0", 5, "eth1", 0);
+        assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth0", "eth1"), Set.of(), refs)).contains("eth0");
+    }
+
+    @Test
+    void anAddressLeavesADownOrNoLongerListedInterface() {
+        Map<String, Integer> refs = Map.of("eth1", 2, "eth2", 1);
+        assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth0", "eth1", "eth2"), Set.of("eth0"), refs))
+                .contains("eth2");
+        assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth1"), Set.of(), refs)).contains("eth1");
+        assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth0", "eth1"), Set.of("eth0", "eth1"), refs)).isEmpty();
+    }
 }

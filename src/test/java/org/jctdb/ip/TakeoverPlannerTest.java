@@ -59,4 +59,15 @@ class TakeoverPlannerTest {
         assertThat(p.takes()).containsExactly(new TakeoverStep.Take(B, 0, null));
         assertThat(p.updates()).isEmpty();
     }
+
+    @Test
+    void anAddressThatStaysButMustChangeInterfaceGetsUpdateIpNotReleaseAndTake() {
+        Map<IpAddress, Hosting> before = Map.of(A, new Hosting(0, "eth0"), B, new Hosting(1, "eth0"));
+        Allocation alloc = new Allocation(List.of(new Assignment(A, 0), new Assignment(B, 0)));
+        TakeoverPlan p = TakeoverPlanner.plan(before, alloc, (ip, pnn, current) -> "eth1");
+        assertThat(p.updates()).containsExactly(new TakeoverStep.UpdateIp(A, 0, "eth0", "eth1"));
+        assertThat(p.releases()).containsExactly(new TakeoverStep.Release(B, 1, "eth0"));
+        assertThat(p.takes()).as("a moving address gets no interface: its new node picks").containsExactly(
+                new TakeoverStep.Take(B, 0, null));
+    }
 }
