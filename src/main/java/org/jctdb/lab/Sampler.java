@@ -25,11 +25,11 @@ final class Sampler implements AutoCloseable {
     private final ReachProbe probe;
     private final String lockDevice;
     private final List<String> publicIps;
-    private final long t0;
+    private volatile long t0 = System.nanoTime();
     private ScheduledExecutorService timer;
 
     Sampler(List<NodePoller> pollers, boolean daemonReportsHung, ProcScan scan, AddressWatch watch,
-            Map<String, Integer> nodeOfNs, ReachProbe probe, String lockDevice, List<String> publicIps, long t0) {
+            Map<String, Integer> nodeOfNs, ReachProbe probe, String lockDevice, List<String> publicIps) {
         this.pollers = List.copyOf(pollers);
         this.daemonReportsHung = daemonReportsHung;
         this.scan = scan;
@@ -38,7 +38,11 @@ final class Sampler implements AutoCloseable {
         this.probe = probe;
         this.lockDevice = lockDevice;
         this.publicIps = List.copyOf(publicIps);
-        this.t0 = t0;
+    }
+
+    /** From now on sample times count from this instant (the campaign's start). */
+    void restartClock() {
+        t0 = System.nanoTime();
     }
 
     long now() {
