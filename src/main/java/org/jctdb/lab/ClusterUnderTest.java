@@ -37,6 +37,9 @@ public interface ClusterUnderTest {
     /** How often a node is polled: process-based clients cost CPU on this 2-core machine. */
     long pollIntervalMs();
 
+    /** A poll that takes longer counts as "the daemon did not answer" (and is its deadline). */
+    long answerWithinMs();
+
     /** Whether {@link Poll#hungProbes()} comes from the daemon; else the lab counts processes blocked on the cluster filesystem. */
     boolean reportsHungProbes();
 

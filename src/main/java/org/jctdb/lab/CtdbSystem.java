@@ -125,6 +125,12 @@ public final class CtdbSystem implements ClusterUnderTest {
     }
 
     @Override
+    public long answerWithinMs() {
+        // `ctdb status` alone takes up to ~1.5 s on this loaded 2-core machine.
+        return 4000;
+    }
+
+    @Override
     public boolean reportsHungProbes() {
         return false;
     }

@@ -8,9 +8,9 @@ import java.util.Random;
 /**
  * The seed-reproducible fault plan of a campaign. Faults come in episodes: one to
  * maxConcurrent+1 faults starting within a few seconds of each other (at most maxConcurrent
- * active at once, never two on one node, a cluster-wide fault always alone), then a heal
- * period of {@code healMs} plus a slack in which nothing happens, so every episode can be
- * judged on whether the cluster healed. A node takes part in at most one fault per episode:
+ * active at once, never two on one node, at most one cluster-wide fault, overlapping no
+ * other), then a heal period of {@code healMs} plus a slack in which nothing happens, so
+ * every episode can be judged on whether the cluster healed. A node takes part in at most one fault per episode:
  * a crashed node's restart takes seconds longer than planned, and a second fault on it must
  * not meet a daemon that is still starting. Pure: the same parameters give the same schedule.
  */
@@ -102,9 +102,15 @@ public final class FaultSchedule {
         };
     }
 
-    /** No cluster-wide fault overlaps anything, no node is used twice in an episode, at most max at once. */
+    /**
+     * No node is used twice in an episode, an episode has at most one cluster-wide fault and it
+     * overlaps nothing, at most max at once.
+     */
     static boolean admissible(List<Fault> ep, Fault f, int max) {
         for (Fault o : ep) {
+            if (o.kind().clusterWide() && f.kind().clusterWide()) {
+                return false;
+            }
             if (o.nodes().stream().anyMatch(f.nodes()::contains)) {
                 return false;
             }

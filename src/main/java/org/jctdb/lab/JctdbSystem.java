@@ -71,6 +71,11 @@ public final class JctdbSystem implements ClusterUnderTest {
     }
 
     @Override
+    public long answerWithinMs() {
+        return 1000;
+    }
+
+    @Override
     public boolean reportsHungProbes() {
         return true;
     }

@@ -34,6 +34,7 @@ public final class LabRun {
     private final AtomicInteger violations = new AtomicInteger();
     private final List<AutoCloseable> open = new ArrayList<>();
     private LabFiles files;
+    private NetnsCluster cluster;
     private InvariantChecker checker;
     private Path base;
 
@@ -77,7 +78,7 @@ public final class LabRun {
         Path mount = Files.createDirectories(base.resolve("cfs"));
         Files.createDirectories(backing.resolve(".ctdb"));
         ClusterFs fs = track(ClusterFs.mount(backing, mount));
-        NetnsCluster cluster = track(NetnsCluster.create(PREFIX, base.resolve("cluster"),
+        cluster = track(NetnsCluster.create(PREFIX, base.resolve("cluster"),
                 mount.resolve(".ctdb").resolve("cluster.lock"), o.nodes(), o.ips(), Map.of()));
         files = new LabFiles(o.out(), cluster.publicIps());
         long setupStart = System.nanoTime();
@@ -207,6 +208,23 @@ public final class LabRun {
         return run;
     }
 
+    /** Copies each node's daemon log into the run directory (logs/node-K.log) before the node directories go. */
+    private void keepLogs() {
+        for (int k = 0; k < o.nodes(); k++) {
+            for (String name : List.of("log.jctdb", "log.ctdb")) {
+                Path log = cluster.nodeDir(k).resolve(name);
+                if (Files.isRegularFile(log)) {
+                    try {
+                        Path logs = Files.createDirectories(o.out().resolve("logs"));
+                        Files.copy(log, logs.resolve("node-" + k + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    } catch (IOException e) {
+                        System.err.println("lab: could not keep " + log + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
     /** Closes everything in reverse order of creation, then removes the lab's temporary directory. */
     private void tearDown() {
         List<AutoCloseable> all;
@@ -215,6 +233,9 @@ public final class LabRun {
             open.clear();
         }
         for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i) == cluster) {
+                keepLogs();
+            }
             try {
                 all.get(i).close();
             } catch (Exception e) {

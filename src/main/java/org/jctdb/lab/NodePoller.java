@@ -21,8 +21,8 @@ final class NodePoller implements AutoCloseable {
     NodePoller(ClusterUnderTest system, int pnn) {
         this.system = system;
         this.pnn = pnn;
-        this.deadlineMs = Math.max(1000, system.pollIntervalMs() * 2);
-        this.staleMs = Math.max(1000, system.pollIntervalMs() * 3 / 2);
+        this.deadlineMs = system.answerWithinMs();
+        this.staleMs = system.answerWithinMs();
         this.thread = new Thread(this::loop, "lab-poll-" + pnn);
         thread.setDaemon(true);
     }

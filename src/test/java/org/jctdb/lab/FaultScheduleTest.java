@@ -60,6 +60,9 @@ class FaultScheduleTest {
                         .isLessThan(episodeStart + FaultSchedule.START_WINDOW_MS);
                 episodeEnd = Math.max(episodeEnd, f.endMs());
             }
+            if (f.kind().clusterWide()) {
+                assertThat(episodeNodes.add(-1)).as("two cluster-wide faults in one episode: %s", s).isTrue();
+            }
             for (int k : f.nodes()) {
                 assertThat(episodeNodes.add(k)).as("node %d twice in one episode: %s", k, s).isTrue();
             }
