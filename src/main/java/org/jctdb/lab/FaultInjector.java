@@ -92,6 +92,8 @@ final class FaultInjector implements AutoCloseable {
         switch (f.kind()) {
             case CRASH -> {
                 long pid = pid(k);
+                // Its children (event daemon, helpers, scripts) live on for a while, as after a real crash.
+                ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> paused.add(d.pid())));
                 Commands.run(CMD, "kill", "-KILL", Long.toString(pid)).requireOk();
                 return "kill -9 of node " + k + "'s daemon (pid " + pid + ")";
             }
@@ -135,8 +137,12 @@ final class FaultInjector implements AutoCloseable {
         int k = f.nodes().isEmpty() ? -1 : f.nodes().get(0);
         switch (f.kind()) {
             case CRASH -> {
+                // As a service manager restarting the unit does: what is left of the old instance goes first
+                // (CTDB's old ctdb-eventd would make the new ctdbd exit at once).
+                int killed = killLeftovers(paused);
                 system.start(k);
-                return "node " + k + "'s daemon restarted (pid " + system.daemonPid(k).map(String::valueOf).orElse("?") + ")";
+                return "node " + k + "'s daemon restarted (pid " + system.daemonPid(k).map(String::valueOf).orElse("?")
+                        + (killed > 0 ? "; " + killed + " leftover processes of the old one killed" : "") + ")";
             }
             case PAUSE -> {
                 // Children started just before the stop may have been missed: continue the whole tree.
@@ -170,6 +176,24 @@ final class FaultInjector implements AutoCloseable {
             }
         }
         throw new IllegalStateException("unhandled fault kind " + f.kind());
+    }
+
+    /** Gives the old instance's processes a moment to exit by themselves, then SIGKILLs the rest. */
+    private static int killLeftovers(List<Long> pids) throws IOException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < until && pids.stream().anyMatch(FaultInjector::alive)) {
+            Commands.parkBriefly();
+        }
+        List<Long> left = pids.stream().filter(FaultInjector::alive).toList();
+        if (!left.isEmpty()) {
+            signal("CONT", left);
+            signal("KILL", left);
+        }
+        return left.size();
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     static String fsNode(int k) {
