@@ -137,6 +137,9 @@ final class FaultInjector implements AutoCloseable {
         int k = f.nodes().isEmpty() ? -1 : f.nodes().get(0);
         switch (f.kind()) {
             case CRASH -> {
+                if (stop.getCount() == 0) {
+                    return "node " + k + "'s daemon not restarted: the run is stopping";
+                }
                 // As a service manager restarting the unit does: what is left of the old instance goes first
                 // (CTDB's old ctdb-eventd would make the new ctdbd exit at once).
                 int killed = killLeftovers(paused);

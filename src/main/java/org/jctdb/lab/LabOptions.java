@@ -9,6 +9,8 @@ public record LabOptions(String system, double minutes, long seed, int nodes, in
     public static final long SAMPLE_INTERVAL_MS = 100;
     /** How long the cluster may take to become healthy before the campaign starts. */
     public static final long SETTLE_MS = 120_000;
+    /** ... and must stay healthy this long: CTDB still moves addresses for seconds after all nodes are OK. */
+    public static final long STABLE_MS = 5_000;
 
     public LabOptions {
         kinds = List.copyOf(kinds);

@@ -149,11 +149,14 @@ public final class LabRun {
     private void awaitHealthy(Sampler sampler, long setupStart) throws IOException {
         long until = setupStart + TimeUnit.MILLISECONDS.toNanos(LabOptions.SETTLE_MS);
         Sample last = null;
+        long healthySince = -1;
         while (System.nanoTime() < until && stop.getCount() > 0) {
             last = sampler.take();
-            if (checker.healthy(last)) {
-                files.event(0, o.system() + " cluster healthy " + (System.nanoTime() - setupStart) / 1_000_000
-                        + " ms after the lab was built");
+            long now = System.nanoTime();
+            healthySince = checker.healthy(last) ? (healthySince < 0 ? now : healthySince) : -1;
+            if (healthySince >= 0 && now - healthySince >= TimeUnit.MILLISECONDS.toNanos(LabOptions.STABLE_MS)) {
+                files.event(0, o.system() + " cluster healthy for " + LabOptions.STABLE_MS / 1000 + " s, "
+                        + (now - setupStart) / 1_000_000 + " ms after the lab was built");
                 return;
             }
             try {
