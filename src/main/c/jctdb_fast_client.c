@@ -6,7 +6,7 @@
  * needs: find the daemon's control socket the way the Java command does (CTDB_SOCKET, else
  * $CTDB_BASE/run/jctdbd.socket, else /run/jctdb/jctdbd.socket), send the arguments in the
  * control protocol (org.jctdb.control.ControlFrames), print the reply and exit with its code.
- * Commands that run without a daemon (local-cluster, config, ipalloc, help) and a missing
+ * Commands that run without a daemon (local-cluster, config, ipalloc, lab, help) and a missing
  * command word are handed to the Java command (bin/jctdb with JCTDB_NO_FAST=1).
  */
 #include <errno.h>
@@ -24,7 +24,7 @@
 #define MAX_ARGS 1024
 #define MAX_OUTPUT (64u * 1024u * 1024u)
 
-static const char *offline[] = {"local-cluster", "config", "ipalloc", "help", NULL};
+static const char *offline[] = {"local-cluster", "config", "ipalloc", "lab", "help", NULL};
 static const char *valued[] = {"-n", "-x", "-t", "-T", "-d", "--debug", NULL};
 
 static int in_list(const char *s, const char **list)

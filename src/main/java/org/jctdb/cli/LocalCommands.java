@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 /** The commands that run in the `jctdb` process itself, without a daemon. */
 @Command(name = "jctdb", usageHelpAutoWidth = true,
         description = "Show and control a JCTDB cluster. These commands work without a running daemon.",
-        subcommands = {LocalClusterCommand.class, ConfigCommand.class, IpallocCommand.class,
+        subcommands = {LocalClusterCommand.class, ConfigCommand.class, IpallocCommand.class, org.jctdb.lab.LabCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LocalCommands implements Callable<Integer> {
     @Spec

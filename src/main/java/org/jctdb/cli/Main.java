@@ -18,7 +18,7 @@ import org.jctdb.control.ControlReply;
  */
 public final class Main {
     /** Commands that run in this process, without a daemon. */
-    static final Set<String> OFFLINE = Set.of("local-cluster", "config", "ipalloc", "help");
+    static final Set<String> OFFLINE = Set.of("local-cluster", "config", "ipalloc", "lab", "help");
     /** Global options that take a value, so the word after them is not the command. */
     private static final Set<String> VALUED = Set.of("-n", "-x", "-t", "-T", "-d", "--debug");
 

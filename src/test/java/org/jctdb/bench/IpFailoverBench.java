@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jctdb.testing.AddressWatch;
+import org.jctdb.lab.AddressWatch;
 import org.jctdb.testing.FailoverScenario;
 import org.jctdb.testing.FailoverScenario.Fault;
-import org.jctdb.testing.NetnsCluster;
-import org.jctdb.testing.ReachProbe;
+import org.jctdb.lab.NetnsCluster;
+import org.jctdb.lab.ReachProbe;
 
 /**
  * Public IP failover of JCTDB on 3 nodes in network namespaces (root): for kill -9, SIGSTOP and

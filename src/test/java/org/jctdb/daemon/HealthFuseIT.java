@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.jctdb.common.Ticker;
 import org.jctdb.event.ProcFs;
 import org.jctdb.event.ProcInfo;
-import org.jctdb.testing.ClusterFs;
+import org.jctdb.lab.ClusterFs;
+import org.jctdb.testing.TestEnvironment;
 import org.jctdb.testing.LocalClusterHarness;
 import org.jctdb.testing.LocalClusterHarness.Result;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class HealthFuseIT {
     @Test
     void aFrozenClusterFilesystemMakesOnlyThatNodeUnhealthyWithOneUnkillableProbe() throws Exception {
-        ClusterFs.assumeUsable();
+        TestEnvironment.require(ClusterFs.unavailableReason());
         try (LocalClusterHarness c = LocalClusterHarness.up(2, List.of("--cluster-fs"))) {
             long pid = c.pid(1);
             await().atMost(Duration.ofSeconds(20)).until(() -> "0".equals(c.flag(0, 1, "Unhealthy")));

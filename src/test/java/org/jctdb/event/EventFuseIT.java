@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.jctdb.testing.ClusterFs;
+import org.jctdb.lab.ClusterFs;
+import org.jctdb.testing.TestEnvironment;
 import org.jctdb.testing.LocalClusterHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class EventFuseIT {
     @BeforeAll
     static void needsFuse() {
-        ClusterFs.assumeUsable();
+        TestEnvironment.require(ClusterFs.unavailableReason());
     }
 
     @Test

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.jctdb.testing.AddressWatch;
+import org.jctdb.lab.AddressWatch;
 import org.jctdb.testing.FailoverScenario;
 import org.jctdb.testing.FailoverScenario.Fault;
-import org.jctdb.testing.NetnsCluster;
-import org.jctdb.testing.ReachProbe;
+import org.jctdb.lab.NetnsCluster;
+import org.jctdb.lab.ReachProbe;
 import org.jctdb.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 

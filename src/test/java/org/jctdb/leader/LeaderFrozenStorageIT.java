@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.jctdb.testing.ClusterFs;
+import org.jctdb.lab.ClusterFs;
+import org.jctdb.testing.TestEnvironment;
 import org.jctdb.testing.LocalClusterHarness;
 import org.jctdb.testing.Procs;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class LeaderFrozenStorageIT {
     @BeforeAll
     static void needsFuse() {
-        ClusterFs.assumeUsable();
+        TestEnvironment.require(ClusterFs.unavailableReason());
     }
 
     @Test

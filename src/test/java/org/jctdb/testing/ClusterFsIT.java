@@ -28,6 +28,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jctdb.lab.ClusterFs;
+import org.jctdb.lab.Commands;
+import org.jctdb.lab.NetworkNamespace;
 
 /** The cluster filesystem fixture with real processes, real fcntl locks and real FUSE waits. */
 class ClusterFsIT {
@@ -43,7 +46,7 @@ class ClusterFsIT {
 
     @BeforeAll
     static void requireFuseAndNamespaces() {
-        ClusterFs.assumeUsable();
+        TestEnvironment.require(ClusterFs.unavailableReason());
         TestEnvironment.require(NetworkNamespace.unavailableReason());
     }
 

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jctdb.lab.AddressWatch;
+import org.jctdb.lab.NetnsCluster;
+import org.jctdb.lab.ReachProbe;
 
 /**
  * One fault on a {@link NetnsCluster} and its measured failover: a non-leader node hosting

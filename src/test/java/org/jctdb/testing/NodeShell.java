@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jctdb.lab.Commands;
 
 /**
  * A stand-in for one cluster node in tests: a long-lived {@code sh -s}, optionally inside a

@@ -1,4 +1,4 @@
-package org.jctdb.testing;
+package org.jctdb.lab;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A shared cluster filesystem for tests: {@code tools/clusterfs/jctdb-clusterfs} mounts a
+ * A shared cluster filesystem for tests and the fault lab: {@code tools/clusterfs/jctdb-clusterfs} mounts a
  * backing directory through FUSE with kernel fcntl lock semantics, and can freeze the requests
  * of one node (callers stay blocked in the kernel) or of every node (daemon SIGSTOPped).
  *
@@ -55,7 +55,7 @@ public final class ClusterFs implements AutoCloseable {
     }
 
     /** As {@link #mount(Path, Path)}, but the daemon cleans up when {@code watchPid} ends. */
-    static ClusterFs mount(Path backingDir, Path mountPoint, long watchPid) throws IOException {
+    public static ClusterFs mount(Path backingDir, Path mountPoint, long watchPid) throws IOException {
         Path backing = backingDir.toRealPath();
         Path mnt = mountPoint.toRealPath();
         // Short and outside the mount: a Unix socket path is limited to 107 bytes.
@@ -100,14 +100,13 @@ public final class ClusterFs implements AutoCloseable {
                 + (last == null ? "no control socket" : last.getMessage()) + "); log:\n" + log());
     }
 
-    /** The daemon script: -Djctdb.clusterfs, else tools/clusterfs under jctdb.home or the cwd. */
+    /** The daemon script: -Djctdb.clusterfs, else tools/clusterfs under the install directory ({@link Home}). */
     public static Path script() {
         String explicit = System.getProperty("jctdb.clusterfs");
         if (explicit != null) {
             return Path.of(explicit);
         }
-        String home = System.getProperty("jctdb.home", System.getProperty("user.dir"));
-        return Path.of(home, "tools", "clusterfs", "jctdb-clusterfs").toAbsolutePath();
+        return Home.resolve("tools/clusterfs/jctdb-clusterfs");
     }
 
     // ------------------------------------------------------------------ nodes and freezing
@@ -335,11 +334,6 @@ public final class ClusterFs implements AutoCloseable {
             unavailable = r;
         }
         return r;
-    }
-
-    /** Skips the calling test when the fixture cannot run here; fails instead when CI=true. */
-    public static void assumeUsable() {
-        TestEnvironment.require(unavailableReason());
     }
 
     private static Optional<String> probe() {

@@ -1,4 +1,4 @@
-package org.jctdb.testing;
+package org.jctdb.lab;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,10 +37,15 @@ public final class NetnsCluster implements AutoCloseable {
     private final Thread hook = new Thread(this::cleanUp, "netns-cluster-cleanup");
     private boolean closed;
 
-    private NetnsCluster(Path dir, int nodes, int subnet) {
+    private final String prefix;
+    private final Path lockFile;
+
+    private NetnsCluster(Path dir, int nodes, int subnet, String prefix, Path lockFile) {
         this.dir = dir;
         this.nodes = nodes;
         this.subnet = subnet;
+        this.prefix = prefix;
+        this.lockFile = lockFile != null ? lockFile : dir.resolve("shared").resolve("cluster.lock");
     }
 
     /** Why this machine cannot run such a cluster (not root, no namespaces, no build), if so. */
@@ -48,7 +53,7 @@ public final class NetnsCluster implements AutoCloseable {
         if (!"root".equals(System.getProperty("user.name"))) {
             return Optional.of("network namespace tests need root");
         }
-        if (!Files.isRegularFile(LocalClusterHarness.home().resolve("target/jctdb.jar"))) {
+        if (!Files.isRegularFile(Home.path().resolve("target/jctdb.jar"))) {
             return Optional.of("target/jctdb.jar is not built (mvn package)");
         }
         return NetworkNamespace.unavailableReason();
@@ -56,8 +61,17 @@ public final class NetnsCluster implements AutoCloseable {
 
     /** Creates the network and the configuration of {@code nodes} nodes and {@code ips} public addresses. */
     public static NetnsCluster create(int nodes, int ips, Map<String, Long> tunables) throws IOException {
-        NetnsCluster c = new NetnsCluster(Files.createTempDirectory("jctdb-netns-"), nodes,
-                ThreadLocalRandom.current().nextInt(1, 250));
+        return create("jip", Files.createTempDirectory("jctdb-netns-"), null, nodes, ips, tunables);
+    }
+
+    /**
+     * As {@link #create(int, int, Map)}, with namespaces named {@code prefix}-br/-nK/-cl-PID-N,
+     * the node directories in {@code dir} (removed on close) and the cluster lock at
+     * {@code lockFile} (null: dir/shared/cluster.lock), e.g. on a {@link ClusterFs} mount.
+     */
+    public static NetnsCluster create(String prefix, Path dir, Path lockFile, int nodes, int ips,
+                                      Map<String, Long> tunables) throws IOException {
+        NetnsCluster c = new NetnsCluster(dir, nodes, ThreadLocalRandom.current().nextInt(1, 250), prefix, lockFile);
         Runtime.getRuntime().addShutdownHook(c.hook);
         try {
             c.network();
@@ -101,15 +115,15 @@ public final class NetnsCluster implements AutoCloseable {
     }
 
     private void network() throws IOException {
-        bridge = track(NetworkNamespace.create("jip-br"));
+        bridge = track(NetworkNamespace.create(prefix + "-br"));
         ip(bridge.name(), "link", "add", "br0", "type", "bridge");
         ip(bridge.name(), "link", "set", "br0", "up");
         for (int k = 0; k < nodes; k++) {
-            NetworkNamespace ns = track(NetworkNamespace.create("jip-n" + k));
+            NetworkNamespace ns = track(NetworkNamespace.create(prefix + "-n" + k));
             nodeNs.add(ns);
             attach(ns, "v" + k, nodeAddress(k));
         }
-        client = track(NetworkNamespace.create("jip-cl"));
+        client = track(NetworkNamespace.create(prefix + "-cl"));
         attach(client, "vc", "198.18." + subnet + ".200");
     }
 
@@ -144,8 +158,10 @@ public final class NetnsCluster implements AutoCloseable {
             publicIps.add(ip);
             publicFile.append(ip).append("/24 ").append(IFACE).append('\n');
         }
-        Path lock = dir.resolve("shared").resolve("cluster.lock");
-        Files.createDirectories(lock.getParent());
+        Path lock = lockFile;
+        if (lock.startsWith(dir)) {
+            Files.createDirectories(lock.getParent());
+        }
         StringBuilder tun = new StringBuilder();
         tunables.forEach((n, v) -> tun.append(n).append('=').append(v).append('\n'));
         byte[] script;
@@ -171,7 +187,7 @@ public final class NetnsCluster implements AutoCloseable {
     /** Starts node {@code k}'s daemon in its namespace with bin/jctdbd, which returns once it listens. */
     public void start(int k) throws IOException {
         Commands.run(Duration.ofSeconds(70), "ip", "netns", "exec", nodeNs(k), "env", "CTDB_BASE=" + nodeDir(k),
-                LocalClusterHarness.home().resolve("bin/jctdbd").toString()).requireOk();
+                Home.path().resolve("bin/jctdbd").toString()).requireOk();
     }
 
     public void startAll() throws IOException {
@@ -183,7 +199,7 @@ public final class NetnsCluster implements AutoCloseable {
     /** Runs bin/jctdb inside node {@code k}'s namespace. */
     public Commands.Result jctdb(int k, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", nodeNs(k), "env", "CTDB_BASE=" + nodeDir(k),
-                LocalClusterHarness.home().resolve("bin/jctdb").toString()));
+                Home.path().resolve("bin/jctdb").toString()));
         cmd.addAll(List.of(args));
         return Commands.run(CMD, cmd);
     }
@@ -209,6 +225,19 @@ public final class NetnsCluster implements AutoCloseable {
     /** Cuts (or restores) node {@code k}'s link: its veth end on the bridge goes down (up). */
     public void link(int k, boolean up) throws IOException {
         ip(bridge.name(), "link", "set", "v" + k, up ? "up" : "down");
+    }
+
+    /** The cluster lock path every node is configured with. */
+    public Path lockFile() {
+        return lockFile;
+    }
+
+    /**
+     * Drops (or stops dropping) every packet node {@code k} sends to {@code address}: a blackhole
+     * route in its namespace (this kernel has no nftables, iptables or tc classifiers).
+     */
+    public void blackhole(int k, String address, boolean on) throws IOException {
+        ip(nodeNs(k), "route", on ? "replace" : "del", "blackhole", address + "/32");
     }
 
     public String log(int k) {

@@ -1,4 +1,4 @@
-package org.jctdb.testing;
+package org.jctdb.lab;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,7 +70,7 @@ public final class Commands {
     }
 
     /** Waits without giving up early on interrupt; the interrupt flag is restored after. */
-    static boolean waitUninterruptibly(Process p, Duration timeout) {
+    public static boolean waitUninterruptibly(Process p, Duration timeout) {
         boolean interrupted = false;
         long until = System.nanoTime() + timeout.toNanos();
         try {
@@ -95,7 +95,7 @@ public final class Commands {
         }
     }
 
-    static void parkBriefly() {
+    public static void parkBriefly() {
         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
 

@@ -1,4 +1,4 @@
-package org.jctdb.testing;
+package org.jctdb.lab;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

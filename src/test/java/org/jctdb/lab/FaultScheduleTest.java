@@ -1,0 +1,106 @@
+package org.jctdb.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+
+class FaultScheduleTest {
+    private static final List<FaultKind> ALL = Arrays.asList(FaultKind.values());
+
+    private static FaultSchedule.Params params(long seed, int minutes, int nodes, int max) {
+        return new FaultSchedule.Params(seed, minutes * 60_000L, nodes, ALL, max, 30_000);
+    }
+
+    @Property(tries = 300)
+    void sameSeedSameSchedule(@ForAll long seed) {
+        assertThat(FaultSchedule.generate(params(seed, 10, 3, 2))).isEqualTo(FaultSchedule.generate(params(seed, 10, 3, 2)));
+    }
+
+    @Test
+    void differentSeedsGiveDifferentSchedules() {
+        assertThat(FaultSchedule.generate(params(1, 10, 3, 2))).isNotEqualTo(FaultSchedule.generate(params(2, 10, 3, 2)));
+    }
+
+    @Property(tries = 300)
+    void boundedNeverTwoOnOneNodeAtMostMaxAtOnceAndAHealPeriodAfterEachEpisode(
+            @ForAll long seed, @ForAll @IntRange(min = 2, max = 7) int nodes, @ForAll @IntRange(min = 1, max = 3) int max,
+            @ForAll @LongRange(min = 1, max = 30) long minutes) {
+        FaultSchedule.Params p = new FaultSchedule.Params(seed, minutes * 60_000, nodes, ALL, max, 30_000);
+        List<Fault> s = FaultSchedule.generate(p);
+        assertThat(FaultSchedule.maxActive(s)).isLessThanOrEqualTo(max);
+        long episodeStart = -1;
+        long episodeEnd = -1;
+        Set<Integer> episodeNodes = new HashSet<>();
+        for (int i = 0; i < s.size(); i++) {
+            Fault f = s.get(i);
+            assertThat(f.id()).isEqualTo(i + 1);
+            long d = f.endMs() - f.startMs();
+            if (f.kind().lasting()) {
+                assertThat(d).isBetween((long) FaultSchedule.MIN_DURATION_MS, (long) FaultSchedule.MAX_DURATION_MS);
+            } else {
+                assertThat(d).isZero();
+            }
+            assertThat(f.nodes()).allMatch(k -> k >= 0 && k < nodes);
+            if (i == 0 || f.startMs() >= episodeEnd + FaultSchedule.gapMs(30_000)) {
+                episodeStart = f.startMs();
+                episodeEnd = f.endMs();
+                episodeNodes.clear();
+            } else {
+                // Not after a full heal period: then it belongs to the running episode.
+                assertThat(f.startMs()).as("fault %d without a heal period before it", f.id())
+                        .isLessThan(episodeStart + FaultSchedule.START_WINDOW_MS);
+                episodeEnd = Math.max(episodeEnd, f.endMs());
+            }
+            if (f.kind().clusterWide()) {
+                assertThat(episodeNodes.add(-1)).as("two cluster-wide faults in one episode: %s", s).isTrue();
+            }
+            for (int k : f.nodes()) {
+                assertThat(episodeNodes.add(k)).as("node %d twice in one episode: %s", k, s).isTrue();
+            }
+            assertThat(f.endMs() + FaultSchedule.gapMs(30_000)).isLessThanOrEqualTo(p.campaignMs());
+            for (Fault g : s.subList(0, i)) {
+                if (g.overlaps(f)) {
+                    assertThat(g.kind().clusterWide() || f.kind().clusterWide()).as("%s overlaps %s", g, f).isFalse();
+                    Set<Integer> both = new HashSet<>(g.nodes());
+                    both.retainAll(f.nodes());
+                    assertThat(both).as("%s and %s share a node", g, f).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLongCampaignUsesEveryKindAndSometimesTwoAtOnce() {
+        List<Fault> s = FaultSchedule.generate(params(7, 60, 3, 2));
+        Set<FaultKind> kinds = new HashSet<>();
+        s.forEach(f -> kinds.add(f.kind()));
+        assertThat(kinds).containsExactlyInAnyOrder(FaultKind.values());
+        assertThat(FaultSchedule.maxActive(s)).isEqualTo(2);
+    }
+
+    @Test
+    void theTwoMinuteCiCampaignHasFaultsOfSeveralKinds() {
+        List<Fault> s = FaultSchedule.generate(params(42, 2, 3, 2));
+        Set<FaultKind> kinds = new HashSet<>();
+        s.forEach(f -> kinds.add(f.kind()));
+        assertThat(kinds).as("%s", s).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aPartitionNeedsTwoNodesAndKindsMustBeKnown() {
+        List<Fault> s = FaultSchedule.generate(new FaultSchedule.Params(3, 600_000, 1, List.of(FaultKind.PARTITION), 2, 30_000));
+        assertThat(s).isEmpty();
+        assertThatThrownBy(() -> FaultKind.parseList("crash,explode")).hasMessageContaining("explode");
+        assertThat(FaultKind.parseList("crash, pause,crash")).containsExactly(FaultKind.CRASH, FaultKind.PAUSE);
+        assertThatThrownBy(() -> new FaultSchedule.Params(1, 1000, 0, ALL, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
