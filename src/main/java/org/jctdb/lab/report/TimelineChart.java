@@ -1,0 +1,216 @@
+package org.jctdb.lab.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.TexturePaint;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jctdb.lab.report.RunData.Fault;
+
+/**
+ * The time line of one run: fault bars, one row per node (its state, and a strip while a fault
+ * hits it), one row per public address (the node hosting it, overlap hatched, client errors
+ * underneath), a time axis in seconds and a legend.
+ */
+public final class TimelineChart {
+    static final int WIDTH = 1600;
+    private static final int LEFT = 130;
+    private static final int RIGHT = 20;
+    private static final int LANE = 17;
+    private static final int ROW = 20;
+
+    private TimelineChart() {
+    }
+
+    public static BufferedImage draw(RunData run) {
+        List<String> ips = run.addresses();
+        int nodes = run.nodeCount();
+        int plotW = WIDTH - LEFT - RIGHT;
+        long span = Math.max(1, run.endT());
+        for (Fault f : run.faults()) {
+            span = Math.max(span, f.endT());
+        }
+        List<List<Fault>> lanes = lanes(run.faults());
+        int faultsTop = 50;
+        int nodesTop = faultsTop + Math.max(1, lanes.size()) * LANE + 14;
+        int addrsTop = nodesTop + nodes * ROW + 14;
+        int axisY = addrsTop + ips.size() * ROW + 4;
+        int height = axisY + 40 + 3 * 22 + 10;
+
+        BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = ChartStyle.canvas(image);
+        g.setFont(ChartStyle.TITLE);
+        g.drawString(title(run), LEFT, 24);
+        double step = grid(g, plotW, span, faultsTop - 6, axisY);
+        TimelineColumns cols = TimelineColumns.of(run, ips, plotW, span);
+
+        g.setFont(ChartStyle.LABEL);
+        g.setColor(ChartStyle.TEXT);
+        if (lanes.isEmpty()) {
+            g.drawString("faults: none", 10, faultsTop + 12);
+        }
+        for (int lane = 0; lane < lanes.size(); lane++) {
+            g.setFont(ChartStyle.LABEL);
+            g.setColor(ChartStyle.TEXT);
+            g.drawString(lanes.get(lane).get(0).kind(), 10, faultsTop + lane * LANE + 11);
+            for (Fault f : lanes.get(lane)) {
+                faultBar(g, f, faultsTop + lane * LANE, plotW, span);
+            }
+        }
+        for (int n = 0; n < nodes; n++) {
+            int y = nodesTop + n * ROW;
+            g.setFont(ChartStyle.LABEL);
+            g.setColor(ChartStyle.TEXT);
+            g.drawString("node " + n, 10, y + 13);
+            for (int x = 0; x < plotW; x++) {
+                int s = cols.state[n][x];
+                if (s != TimelineColumns.NO_DATA) {
+                    g.setColor(ChartStyle.STATE_COLOURS.get(TimelineColumns.STATES.get(s)));
+                    g.fillRect(LEFT + x, y, 1, ROW - 7);
+                }
+            }
+            for (Fault f : run.faults()) {
+                if (f.nodes().contains(n)) {
+                    g.setColor(ChartStyle.kind(f.kind()));
+                    g.fillRect(LEFT + xOf(f.startT(), plotW, span), y + ROW - 6, width(f, plotW, span), 4);
+                }
+            }
+        }
+        TexturePaint hatch = ChartStyle.overlapHatch();
+        for (int a = 0; a < ips.size(); a++) {
+            int y = addrsTop + a * ROW;
+            g.setFont(ChartStyle.LABEL);
+            g.setColor(ChartStyle.TEXT);
+            g.drawString(ips.get(a), 10, y + 13);
+            g.setColor(ChartStyle.GRID);
+            g.drawRect(LEFT, y, plotW - 1, ROW - 7);
+            for (int x = 0; x < plotW; x++) {
+                int h = cols.host[a][x];
+                if (h >= 0 || h == TimelineColumns.OVERLAP) {
+                    g.setPaint(h >= 0 ? ChartStyle.node(h) : hatch);
+                    g.fillRect(LEFT + x, y, 1, ROW - 7);
+                }
+                if (cols.unreachable[a][x]) {
+                    g.setColor(ChartStyle.UNREACHABLE);
+                    g.fillRect(LEFT + x, y + ROW - 6, 1, 4);
+                }
+            }
+        }
+        axis(g, plotW, span, step, axisY);
+        legend(g, run, nodes, axisY + 48, hatch);
+        g.dispose();
+        return image;
+    }
+
+    private static String title(RunData run) {
+        RunData.RunInfo i = run.info();
+        return String.format(Locale.ROOT, "%s  %s  (seed %d, %d nodes, %.1f min%s)",
+                ChartStyle.systemName(run.system()), run.name(), i.seed(), run.nodeCount(), run.endT() / 60000.0,
+                i.interrupted() ? ", interrupted" : "");
+    }
+
+    /** One lane per fault kind present, in the legend's order: a kind's faults rarely overlap. */
+    static List<List<Fault>> lanes(List<Fault> faults) {
+        Set<String> kinds = new LinkedHashSet<>();
+        ChartStyle.KINDS.stream().filter(k -> faults.stream().anyMatch(f -> f.kind().equals(k))).forEach(kinds::add);
+        faults.forEach(f -> kinds.add(f.kind()));
+        List<List<Fault>> lanes = new ArrayList<>();
+        for (String k : kinds) {
+            lanes.add(faults.stream().filter(f -> f.kind().equals(k)).toList());
+        }
+        return lanes;
+    }
+
+    private static void faultBar(Graphics2D g, Fault f, int y, int plotW, long span) {
+        int x = LEFT + xOf(f.startT(), plotW, span);
+        int w = width(f, plotW, span);
+        Color c = ChartStyle.kind(f.kind());
+        g.setColor(ChartStyle.translucent(c, 90));
+        g.fillRect(x, y, w, LANE - 3);
+        g.setColor(c);
+        g.fillRect(x, y, Math.min(w, 3), LANE - 3);
+        // The lane names the kind; a bar wide enough also names it and the nodes it hits.
+        g.setFont(ChartStyle.SMALL);
+        g.setColor(ChartStyle.TEXT);
+        String label = f.kind() + (f.nodes().isEmpty() ? "" : " " + nodes(f.nodes()));
+        if (g.getFontMetrics().stringWidth(label) + 6 <= w) {
+            g.drawString(label, x + 4, y + LANE - 6);
+        } else if (!f.nodes().isEmpty() && g.getFontMetrics().stringWidth(nodes(f.nodes())) + 6 <= w) {
+            g.drawString(nodes(f.nodes()), x + 4, y + LANE - 6);
+        }
+    }
+
+    private static String nodes(List<Integer> pnns) {
+        Set<Integer> s = new LinkedHashSet<>(pnns);
+        return s.toString().replace(" ", "");
+    }
+
+    static int xOf(long t, int plotW, long span) {
+        return (int) Math.max(0, Math.min(plotW - 1, t * plotW / span));
+    }
+
+    /** Pixel width of a fault bar, at least 2 so instant faults (lockdelete) show. */
+    private static int width(Fault f, int plotW, long span) {
+        return Math.max(2, xOf(f.endT(), plotW, span) - xOf(f.startT(), plotW, span));
+    }
+
+    private static double grid(Graphics2D g, int plotW, long span, int top, int bottom) {
+        double step = ChartStyle.niceStep(span / 1000.0, 12);
+        g.setColor(ChartStyle.GRID);
+        g.setStroke(new BasicStroke(1));
+        for (double s = 0; s * 1000 <= span; s += step) {
+            int x = LEFT + xOf(Math.round(s * 1000), plotW, span);
+            g.drawLine(x, top, x, bottom);
+        }
+        return step;
+    }
+
+    private static void axis(Graphics2D g, int plotW, long span, double step, int y) {
+        g.setColor(ChartStyle.TEXT);
+        g.drawLine(LEFT, y, LEFT + plotW, y);
+        g.setFont(ChartStyle.SMALL);
+        for (double s = 0; s * 1000 <= span; s += step) {
+            int x = LEFT + xOf(Math.round(s * 1000), plotW, span);
+            g.drawLine(x, y, x, y + 4);
+            String label = ChartStyle.seconds(s, step);
+            g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, y + 16);
+        }
+        g.setFont(ChartStyle.LABEL);
+        g.drawString("time since the run started (s)", LEFT + plotW / 2 - 80, y + 32);
+    }
+
+    private static void legend(Graphics2D g, RunData run, int nodes, int y, TexturePaint hatch) {
+        g.setFont(ChartStyle.LABEL);
+        g.setColor(ChartStyle.TEXT);
+        g.drawString("node state", 10, y);
+        int x = LEFT;
+        for (String s : TimelineColumns.STATES) {
+            x = ChartStyle.swatch(g, x, y, ChartStyle.STATE_COLOURS.get(s), s.equals("OTHER") ? "other" : s);
+        }
+        y += 22;
+        g.setFont(ChartStyle.LABEL);
+        g.drawString("faults", 10, y);
+        x = LEFT;
+        Set<String> kinds = new LinkedHashSet<>(ChartStyle.KINDS);
+        run.faults().forEach(f -> kinds.add(f.kind()));
+        for (String k : kinds) {
+            x = ChartStyle.swatch(g, x, y, ChartStyle.kind(k), k);
+        }
+        g.drawString("(bar under a node row: the fault hits that node)", x, y);
+        y += 22;
+        g.setFont(ChartStyle.LABEL);
+        g.drawString("address on", 10, y);
+        x = LEFT;
+        for (int n = 0; n < nodes; n++) {
+            x = ChartStyle.swatch(g, x, y, ChartStyle.node(n), "node " + n);
+        }
+        x = ChartStyle.swatch(g, x, y, hatch, "two or more nodes");
+        x = ChartStyle.swatch(g, x, y, Color.WHITE, "no node");
+        ChartStyle.swatch(g, x, y, ChartStyle.UNREACHABLE, "client could not connect (mark under the row)");
+    }
+}
