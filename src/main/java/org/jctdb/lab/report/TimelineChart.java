@@ -61,6 +61,10 @@ public final class TimelineChart {
             for (Fault f : lanes.get(lane)) {
                 faultBar(g, f, faultsTop + lane * LANE, plotW, span);
             }
+            int labelEnd = 0; // labels after all bars, so no bar covers one
+            for (Fault f : lanes.get(lane)) {
+                labelEnd = faultLabel(g, f, faultsTop + lane * LANE, plotW, span, labelEnd);
+            }
         }
         for (int n = 0; n < nodes; n++) {
             int y = nodesTop + n * ROW;
@@ -102,7 +106,7 @@ public final class TimelineChart {
             }
         }
         axis(g, plotW, span, step, axisY);
-        legend(g, run, nodes, axisY + 48, hatch);
+        legend(g, cols, lanes, nodes, axisY + 48, hatch);
         g.dispose();
         return image;
     }
@@ -134,15 +138,27 @@ public final class TimelineChart {
         g.fillRect(x, y, w, LANE - 3);
         g.setColor(c);
         g.fillRect(x, y, Math.min(w, 3), LANE - 3);
-        // The lane names the kind; a bar wide enough also names it and the nodes it hits.
+    }
+
+    /**
+     * The lane names the kind; a bar wide enough also names it and the nodes it hits, unless the
+     * label would run into the previous one. Returns where the labels drawn so far end.
+     */
+    private static int faultLabel(Graphics2D g, Fault f, int y, int plotW, long span, int labelEnd) {
+        int x = LEFT + xOf(f.startT(), plotW, span);
+        int w = width(f, plotW, span);
         g.setFont(ChartStyle.SMALL);
         g.setColor(ChartStyle.TEXT);
         String label = f.kind() + (f.nodes().isEmpty() ? "" : " " + nodes(f.nodes()));
-        if (g.getFontMetrics().stringWidth(label) + 6 <= w) {
-            g.drawString(label, x + 4, y + LANE - 6);
-        } else if (!f.nodes().isEmpty() && g.getFontMetrics().stringWidth(nodes(f.nodes())) + 6 <= w) {
-            g.drawString(nodes(f.nodes()), x + 4, y + LANE - 6);
+        if (g.getFontMetrics().stringWidth(label) + 6 > w) {
+            label = f.nodes().isEmpty() ? "" : nodes(f.nodes());
         }
+        int labelW = g.getFontMetrics().stringWidth(label);
+        if (label.isEmpty() || labelW + 6 > w || x < labelEnd) {
+            return labelEnd;
+        }
+        g.drawString(label, x + 4, y + LANE - 6);
+        return x + 4 + labelW + 4;
     }
 
     private static String nodes(List<Integer> pnns) {
@@ -184,22 +200,32 @@ public final class TimelineChart {
         g.drawString("time since the run started (s)", LEFT + plotW / 2 - 80, y + 32);
     }
 
-    private static void legend(Graphics2D g, RunData run, int nodes, int y, TexturePaint hatch) {
+    private static void legend(Graphics2D g, TimelineColumns cols, List<List<Fault>> lanes, int nodes, int y,
+            TexturePaint hatch) {
         g.setFont(ChartStyle.LABEL);
         g.setColor(ChartStyle.TEXT);
         g.drawString("node state", 10, y);
         int x = LEFT;
-        for (String s : TimelineColumns.STATES) {
+        Set<Integer> seen = new java.util.TreeSet<>(List.of(0));
+        for (int[] row : cols.state) {
+            for (int s : row) {
+                seen.add(s);
+            }
+        }
+        seen.remove(TimelineColumns.NO_DATA);
+        for (int i : seen) { // only the states this run shows
+            String s = TimelineColumns.STATES.get(i);
             x = ChartStyle.swatch(g, x, y, ChartStyle.STATE_COLOURS.get(s), s.equals("OTHER") ? "other" : s);
         }
         y += 22;
         g.setFont(ChartStyle.LABEL);
         g.drawString("faults", 10, y);
         x = LEFT;
-        Set<String> kinds = new LinkedHashSet<>(ChartStyle.KINDS);
-        run.faults().forEach(f -> kinds.add(f.kind()));
-        for (String k : kinds) {
-            x = ChartStyle.swatch(g, x, y, ChartStyle.kind(k), k);
+        for (List<Fault> lane : lanes) {
+            x = ChartStyle.swatch(g, x, y, ChartStyle.kind(lane.get(0).kind()), lane.get(0).kind());
+        }
+        if (lanes.isEmpty()) {
+            x = ChartStyle.swatch(g, x, y, Color.WHITE, "none");
         }
         g.drawString("(bar under a node row: the fault hits that node)", x, y);
         y += 22;

@@ -17,10 +17,10 @@ import java.util.Random;
  * addresses move to the least loaded healthy node after a system-specific delay (JCTDB about 2 s,
  * CTDB about 10 s), and a CTDB link cut leaves the address on both sides for 3 s (an overlap).
  */
-final class SyntheticRun {
+public final class SyntheticRun {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Spec(String system, long seed, long durationMs, int nodes, int addresses, List<String> kinds) {
+    public record Spec(String system, long seed, long durationMs, int nodes, int addresses, List<String> kinds) {
     }
 
     private record Move(String ip, int from, int to, long addAt, long releaseAt, int faultId) {
@@ -32,7 +32,7 @@ final class SyntheticRun {
     private SyntheticRun() {
     }
 
-    static Path write(Path dir, Spec spec) {
+    public static Path write(Path dir, Spec spec) {
         try {
             Files.createDirectories(dir);
             Random rnd = new Random(spec.seed());
