@@ -40,7 +40,9 @@ class LabReportCommandTest {
     @Test
     void writesAReportWithChartsForBothSystems() throws Exception {
         Path runs = campaign();
+        // Under target/ so a person can look at the charts after the test; emptied first so nothing stale passes.
         Path reportDir = Path.of("target/lab-report-preview");
+        org.assertj.core.util.Files.delete(reportDir.toFile());
         int code = run(runs.resolve("jctdb-seed42").toString(), runs.resolve("ctdb-seed42").toString(),
                 "--out", reportDir.toString());
         assertThat(err.toString()).isEmpty();

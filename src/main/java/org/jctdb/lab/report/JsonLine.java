@@ -1,7 +1,11 @@
 package org.jctdb.lab.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 
 /** One JSON object read from a file line, with typed field access that names the file and line on error. */
 record JsonLine(Path file, int line, JsonNode node) {
@@ -18,19 +22,23 @@ record JsonLine(Path file, int line, JsonNode node) {
         return v == null || v.isNull() ? null : v;
     }
 
+    /** The field if present (checked to be of {@code type}); null when absent and optional. */
+    private JsonNode typed(JsonNode in, String name, boolean required, Predicate<JsonNode> ok, String type)
+            throws LabFormatException {
+        JsonNode v = field(in, name, required);
+        if (v != null && !ok.test(v)) {
+            throw error("field \"" + name + "\" must be " + type + ", not " + v);
+        }
+        return v;
+    }
+
     long longField(String name) throws LabFormatException {
         return longOf(node, name, true, 0);
     }
 
     long longOf(JsonNode in, String name, boolean required, long dflt) throws LabFormatException {
-        JsonNode v = field(in, name, required);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw error("field \"" + name + "\" must be an integer, not " + v);
-        }
-        return v.longValue();
+        JsonNode v = typed(in, name, required, n -> n.isIntegralNumber() && n.canConvertToLong(), "an integer");
+        return v == null ? dflt : v.longValue();
     }
 
     int intOf(JsonNode in, String name, boolean required, int dflt) throws LabFormatException {
@@ -42,65 +50,35 @@ record JsonLine(Path file, int line, JsonNode node) {
     }
 
     double doubleOf(JsonNode in, String name, double dflt) throws LabFormatException {
-        JsonNode v = field(in, name, false);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isNumber()) {
-            throw error("field \"" + name + "\" must be a number, not " + v);
-        }
-        return v.doubleValue();
+        JsonNode v = typed(in, name, false, JsonNode::isNumber, "a number");
+        return v == null ? dflt : v.doubleValue();
     }
 
     boolean boolOf(JsonNode in, String name, boolean dflt) throws LabFormatException {
-        JsonNode v = field(in, name, false);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isBoolean()) {
-            throw error("field \"" + name + "\" must be true or false, not " + v);
-        }
-        return v.booleanValue();
+        JsonNode v = typed(in, name, false, JsonNode::isBoolean, "true or false");
+        return v == null ? dflt : v.booleanValue();
     }
 
     String textOf(JsonNode in, String name, boolean required) throws LabFormatException {
-        JsonNode v = field(in, name, required);
-        if (v == null) {
-            return "";
-        }
-        if (!v.isTextual()) {
-            throw error("field \"" + name + "\" must be a string, not " + v);
-        }
-        return v.textValue();
+        JsonNode v = typed(in, name, required, JsonNode::isTextual, "a string");
+        return v == null ? "" : v.textValue();
     }
 
     /** The field as an array (empty when absent and optional). */
     JsonNode arrayOf(JsonNode in, String name, boolean required) throws LabFormatException {
-        JsonNode v = field(in, name, required);
-        if (v == null) {
-            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-        }
-        if (!v.isArray()) {
-            throw error("field \"" + name + "\" must be an array, not " + v);
-        }
-        return v;
+        JsonNode v = typed(in, name, required, JsonNode::isArray, "an array");
+        return v == null ? JsonNodeFactory.instance.arrayNode() : v;
     }
 
     /** The field as an object (empty when absent and optional). */
     JsonNode objectOf(JsonNode in, String name, boolean required) throws LabFormatException {
-        JsonNode v = field(in, name, required);
-        if (v == null) {
-            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        }
-        if (!v.isObject()) {
-            throw error("field \"" + name + "\" must be an object, not " + v);
-        }
-        return v;
+        JsonNode v = typed(in, name, required, JsonNode::isObject, "an object");
+        return v == null ? JsonNodeFactory.instance.objectNode() : v;
     }
 
     /** A JSON array of node numbers. */
-    java.util.List<Integer> pnns(JsonNode array, String what) throws LabFormatException {
-        java.util.List<Integer> out = new java.util.ArrayList<>(array.size());
+    List<Integer> pnns(JsonNode array, String what) throws LabFormatException {
+        List<Integer> out = new ArrayList<>(array.size());
         for (JsonNode e : array) {
             if (!e.isIntegralNumber() || e.longValue() < 0 || e.longValue() > 1_000_000) {
                 throw error(what + " must list node numbers, found " + e);

@@ -157,6 +157,9 @@ public final class TimelineChart {
         if (label.isEmpty() || labelW + 6 > w || x < labelEnd) {
             return labelEnd;
         }
+        g.setColor(new Color(255, 255, 255, 170)); // keeps a later bar's edge from cutting through the text
+        g.fillRect(x + 3, y + 1, labelW + 2, LANE - 5);
+        g.setColor(ChartStyle.TEXT);
         g.drawString(label, x + 4, y + LANE - 6);
         return x + 4 + labelW + 4;
     }
