@@ -9,6 +9,8 @@ import java.util.function.Predicate;
 
 /** One JSON object read from a file line, with typed field access that names the file and line on error. */
 record JsonLine(Path file, int line, JsonNode node) {
+    /** Highest node number accepted: a lab cluster has a handful, and each node gets a chart row. */
+    static final int MAX_PNN = 255;
 
     LabFormatException error(String problem) {
         return new LabFormatException(file, line, problem);
@@ -80,7 +82,7 @@ record JsonLine(Path file, int line, JsonNode node) {
     List<Integer> pnns(JsonNode array, String what) throws LabFormatException {
         List<Integer> out = new ArrayList<>(array.size());
         for (JsonNode e : array) {
-            if (!e.isIntegralNumber() || e.longValue() < 0 || e.longValue() > 1_000_000) {
+            if (!e.isIntegralNumber() || e.longValue() < 0 || e.longValue() > MAX_PNN) {
                 throw error(what + " must list node numbers, found " + e);
             }
             out.add(e.intValue());

@@ -81,23 +81,23 @@ public final class RunReader {
             if (!ns.isObject()) {
                 throw l.error("\"nodes\" must hold objects, found " + ns);
             }
-            nodes.add(new NodeSample(l.intOf(ns, "pnn", true, 0), l.boolOf(ns, "reachable", true),
+            int pnn = l.intOf(ns, "pnn", true, 0);
+            if (pnn < 0 || pnn > JsonLine.MAX_PNN) {
+                throw l.error("pnn must be a node number from 0 to " + JsonLine.MAX_PNN + ", not " + pnn);
+            }
+            nodes.add(new NodeSample(pnn, l.boolOf(ns, "reachable", true),
                     l.textOf(ns, "status", true), l.intOf(ns, "leader", false, -1), l.intOf(ns, "dstate", false, 0),
                     l.intOf(ns, "hungProbes", false, 0)));
         }
         Map<String, List<Integer>> addrs = new LinkedHashMap<>();
-        var fields = l.objectOf(n, "addrs", false).fields();
-        while (fields.hasNext()) {
-            var e = fields.next();
+        for (var e : l.objectOf(n, "addrs", false).properties()) {
             if (!e.getValue().isArray()) {
                 throw l.error("address " + e.getKey() + " must map to an array of nodes, not " + e.getValue());
             }
             addrs.put(e.getKey(), List.copyOf(l.pnns(e.getValue(), "address " + e.getKey())));
         }
         Map<String, Boolean> client = new LinkedHashMap<>();
-        var reach = l.objectOf(n, "client", false).fields();
-        while (reach.hasNext()) {
-            var e = reach.next();
+        for (var e : l.objectOf(n, "client", false).properties()) {
             if (!e.getValue().isBoolean()) {
                 throw l.error("client result for " + e.getKey() + " must be true or false, not " + e.getValue());
             }

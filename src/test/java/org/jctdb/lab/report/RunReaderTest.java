@@ -85,6 +85,9 @@ class RunReaderTest {
                 .hasMessage(samples + ":2: sample time 0 is before the previous sample's 100");
         write("samples.jsonl", "{\"t\":0,\"addrs\":{\"a\":[\"x\"]}}\n");
         assertThatThrownBy(() -> RunReader.read(dir)).hasMessage(samples + ":1: address a must list node numbers, found \"x\"");
+        write("samples.jsonl", "{\"t\":0,\"nodes\":[{\"pnn\":-1,\"status\":\"OK\"}]}\n");
+        assertThatThrownBy(() -> RunReader.read(dir))
+                .hasMessage(samples + ":1: pnn must be a node number from 0 to 255, not -1");
         write("samples.jsonl", "[1,2]\n");
         assertThatThrownBy(() -> RunReader.read(dir)).hasMessage(samples + ":1: expected a JSON object");
         write("samples.jsonl", "{\"t\":0,\"nodes\":[{\"pnn\":0}]}\n");
