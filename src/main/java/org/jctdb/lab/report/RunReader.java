@@ -3,12 +3,17 @@ package org.jctdb.lab.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +42,15 @@ public final class RunReader {
         List<String> warnings = new ArrayList<>();
         RunInfo info = runInfo(runJson);
         List<Sample> samples = new ArrayList<>();
+        Map<String, String> canonical = new HashMap<>();
         eachLine(dir.resolve("samples.jsonl"), warnings, l -> {
-            Sample s = sample(l);
-            if (!samples.isEmpty() && s.t() < samples.get(samples.size() - 1).t()) {
-                throw l.error("sample time " + s.t() + " is before the previous sample's "
-                        + samples.get(samples.size() - 1).t());
+            Sample s = sample(l, canonical);
+            if (!samples.isEmpty()) {
+                Sample prev = samples.get(samples.size() - 1);
+                if (s.t() < prev.t()) {
+                    throw l.error("sample time " + s.t() + " is before the previous sample's " + prev.t());
+                }
+                s = sharing(s, prev);
             }
             samples.add(s);
         });
@@ -74,7 +83,18 @@ public final class RunReader {
                 l.boolOf(n, "interrupted", false));
     }
 
-    private static Sample sample(JsonLine l) throws LabFormatException {
+    /**
+     * The sample holding the previous one's node list and maps where they are equal: most samples
+     * repeat the last, and a 30-minute run then takes a few MB instead of 25.
+     */
+    private static Sample sharing(Sample s, Sample prev) {
+        return new Sample(s.t(), s.nodes().equals(prev.nodes()) ? prev.nodes() : s.nodes(),
+                s.addrs().equals(prev.addrs()) ? prev.addrs() : s.addrs(), s.lockHolders(),
+                s.client().equals(prev.client()) ? prev.client() : s.client());
+    }
+
+    /** One sample; {@code canonical} shares the strings every sample repeats (a long run has 18,000). */
+    private static Sample sample(JsonLine l, Map<String, String> canonical) throws LabFormatException {
         JsonNode n = l.node();
         List<NodeSample> nodes = new ArrayList<>();
         for (JsonNode ns : l.arrayOf(n, "nodes", false)) {
@@ -86,7 +106,7 @@ public final class RunReader {
                 throw l.error("pnn must be a node number from 0 to " + JsonLine.MAX_PNN + ", not " + pnn);
             }
             nodes.add(new NodeSample(pnn, l.boolOf(ns, "reachable", true),
-                    l.textOf(ns, "status", true), l.intOf(ns, "leader", false, -1), l.intOf(ns, "dstate", false, 0),
+                    canonical.computeIfAbsent(l.textOf(ns, "status", true), x -> x), l.intOf(ns, "leader", false, -1), l.intOf(ns, "dstate", false, 0),
                     l.intOf(ns, "hungProbes", false, 0)));
         }
         Map<String, List<Integer>> addrs = new LinkedHashMap<>();
@@ -94,14 +114,14 @@ public final class RunReader {
             if (!e.getValue().isArray()) {
                 throw l.error("address " + e.getKey() + " must map to an array of nodes, not " + e.getValue());
             }
-            addrs.put(e.getKey(), List.copyOf(l.pnns(e.getValue(), "address " + e.getKey())));
+            addrs.put(canonical.computeIfAbsent(e.getKey(), x -> x), List.copyOf(l.pnns(e.getValue(), "address " + e.getKey())));
         }
         Map<String, Boolean> client = new LinkedHashMap<>();
         for (var e : l.objectOf(n, "client", false).properties()) {
             if (!e.getValue().isBoolean()) {
                 throw l.error("client result for " + e.getKey() + " must be true or false, not " + e.getValue());
             }
-            client.put(e.getKey(), e.getValue().booleanValue());
+            client.put(canonical.computeIfAbsent(e.getKey(), x -> x), e.getValue().booleanValue());
         }
         return new Sample(l.longField("t"), List.copyOf(nodes), addrs, l.intOf(n, "lockHolders", false, 0), client);
     }
@@ -111,25 +131,44 @@ public final class RunReader {
         if (!Files.exists(file)) {
             return;
         }
-        String text = text(file);
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            boolean partialLast = i == lines.length - 1; // no newline after it: the writer was cut off
-            JsonNode node;
-            try {
-                node = parse(file, i + 1, line);
-            } catch (LabFormatException e) {
-                if (partialLast) {
-                    warnings.add(file + ":" + (i + 1) + ": ignored an incomplete last line (run cut off?)");
-                    return;
+        boolean cutOff = !endsWithNewline(file);
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int number = 0;
+            String next = in.readLine();
+            while (next != null) {
+                String line = next.strip();
+                next = in.readLine();
+                number++;
+                if (line.isEmpty()) {
+                    continue;
                 }
-                throw e;
+                JsonNode node;
+                try {
+                    node = parse(file, number, line);
+                } catch (LabFormatException e) {
+                    if (next == null && cutOff) { // no newline after it: the writer was stopped mid-line
+                        warnings.add(file + ":" + number + ": ignored an incomplete last line (run cut off?)");
+                        return;
+                    }
+                    throw e;
+                }
+                handler.accept(new JsonLine(file, number, node));
             }
-            handler.accept(new JsonLine(file, i + 1, node));
+        } catch (IOException | UncheckedIOException e) {
+            throw new LabFormatException(file, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static boolean endsWithNewline(Path file) throws LabFormatException {
+        try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+            if (ch.size() == 0) {
+                return true;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            ch.position(ch.size() - 1).read(last);
+            return last.get(0) == '\n';
+        } catch (IOException e) {
+            throw new LabFormatException(file, 0, "cannot read: " + e.getMessage());
         }
     }
 
