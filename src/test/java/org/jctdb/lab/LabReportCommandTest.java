@@ -61,7 +61,9 @@ class LabReportCommandTest {
                 "| jctdb-seed42 | JCTDB | 42 | 3 | 3 | 5.0 | 3001 |",
                 "![Failover time per fault kind](failover.png)",
                 "![Time line of ctdb-seed42](timeline-ctdb-seed42.png)",
-                "| JCTDB | crash |", "| CTDB | crash |", "| CTDB | linkcut |");
+                "| JCTDB | crash | 4 | 2.25 | 2.44 | 2.44 | 0 | 0 |",
+                "| CTDB | crash | 3 | 11.48 | 12.62 | 12.62 | 1 | 0 |",
+                "| ctdb-seed42 | 1 | crash | [0] | 5.00 | 17.25 | 198.18.7.101 |");
         // The synthetic CTDB keeps a cut node's address for 3 s after taking it over: an overlap of 30 samples.
         assertThat(md).containsPattern("\\| CTDB \\| 3\\.00 \\| ctdb-seed42 from [0-9.]+ s, 30 samples, 198\\.18\\.7\\.10[1-3]");
         assertThat(md).containsPattern("\\| JCTDB \\| 0.00 \\| none \\| 0 \\|");
