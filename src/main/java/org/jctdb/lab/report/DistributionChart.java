@@ -19,7 +19,7 @@ public final class DistributionChart {
     private static final int LEFT = 80;
     private static final int TOP = 70;
     private static final int PLOT_H = 320;
-    private static final int SLOT = 70;
+    private static final int SLOT = 84;
     private static final int GAP = 40;
 
     private DistributionChart() {
@@ -40,7 +40,8 @@ public final class DistributionChart {
             x = ChartStyle.swatch(g, x, 48, ChartStyle.system(s), ChartStyle.systemName(s));
         }
         g.setFont(ChartStyle.SMALL);
-        g.drawString("dot: one fault   line: min to max   box: median to p90   bold bar: median", x + 20, 48);
+        g.drawString("dot: one fault   line: min to max   box: median to p90   bold bar: median   "
+                + "n: faults that failed over", LEFT, TOP + PLOT_H + 74);
 
         long max = stats.stream().mapToLong(KindStats::max).max().orElse(-1);
         double top = Math.max(1, max / 1000.0 * 1.08);
@@ -142,7 +143,7 @@ public final class DistributionChart {
         g.drawString(n, mid - g.getFontMetrics().stringWidth(n) / 2, TOP + PLOT_H + 36);
         if (k.noFailover() > 0) {
             g.setColor(new Color(200, 0, 0));
-            String none = k.noFailover() + " none";
+            String none = k.noFailover() + " no failover";
             g.drawString(none, mid - g.getFontMetrics().stringWidth(none) / 2, TOP + PLOT_H + 50);
         }
     }
