@@ -42,6 +42,8 @@ final class ChartStyle {
         new Color(188, 189, 34), new Color(127, 127, 127)};
     static final Color OVERLAP = new Color(220, 0, 0);
     static final Color UNREACHABLE = Color.BLACK;
+    static final Color LOCK_HELD = new Color(0, 128, 128);
+    static final Color LOCK_FREE = new Color(215, 215, 215);
 
     private ChartStyle() {
     }

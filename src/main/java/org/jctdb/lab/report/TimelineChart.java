@@ -38,9 +38,10 @@ public final class TimelineChart {
         List<List<Fault>> lanes = lanes(run.faults());
         int faultsTop = 50;
         int nodesTop = faultsTop + Math.max(1, lanes.size()) * LANE + 14;
-        int addrsTop = nodesTop + nodes * ROW + 14;
+        int lockTop = nodesTop + nodes * ROW + 4;
+        int addrsTop = lockTop + ROW + 10;
         int axisY = addrsTop + ips.size() * ROW + 4;
-        int height = axisY + 40 + 3 * 22 + 10;
+        int height = axisY + 40 + 4 * 22 + 10;
 
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = ChartStyle.canvas(image);
@@ -86,6 +87,7 @@ public final class TimelineChart {
             }
         }
         TexturePaint hatch = ChartStyle.overlapHatch();
+        lockRow(g, cols, lockTop, plotW, hatch);
         for (int a = 0; a < ips.size(); a++) {
             int y = addrsTop + a * ROW;
             g.setFont(ChartStyle.LABEL);
@@ -109,6 +111,20 @@ public final class TimelineChart {
         legend(g, cols, lanes, nodes, axisY + 48, hatch);
         g.dispose();
         return image;
+    }
+
+    /** Who holds the cluster lock: one process (as it should be), none, or two or more (hatched). */
+    private static void lockRow(Graphics2D g, TimelineColumns cols, int y, int plotW, TexturePaint hatch) {
+        g.setFont(ChartStyle.LABEL);
+        g.setColor(ChartStyle.TEXT);
+        g.drawString("lock holders", 10, y + 13);
+        for (int x = 0; x < plotW; x++) {
+            int n = cols.lockHolders[x];
+            if (n != TimelineColumns.NO_DATA) {
+                g.setPaint(n == 0 ? ChartStyle.LOCK_FREE : n == 1 ? ChartStyle.LOCK_HELD : hatch);
+                g.fillRect(LEFT + x, y, 1, ROW - 7);
+            }
+        }
     }
 
     private static String title(RunData run) {
@@ -241,5 +257,12 @@ public final class TimelineChart {
         x = ChartStyle.swatch(g, x, y, hatch, "two or more nodes");
         x = ChartStyle.swatch(g, x, y, Color.WHITE, "no node");
         ChartStyle.swatch(g, x, y, ChartStyle.UNREACHABLE, "client could not connect (mark under the row)");
+        y += 22;
+        g.setFont(ChartStyle.LABEL);
+        g.setColor(ChartStyle.TEXT);
+        g.drawString("cluster lock", 10, y);
+        x = ChartStyle.swatch(g, LEFT, y, ChartStyle.LOCK_HELD, "held by one process");
+        x = ChartStyle.swatch(g, x, y, ChartStyle.LOCK_FREE, "by none");
+        ChartStyle.swatch(g, x, y, hatch, "by two or more");
     }
 }

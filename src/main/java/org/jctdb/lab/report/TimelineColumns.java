@@ -25,11 +25,15 @@ final class TimelineColumns {
     final int[][] host;
     /** [address][column]: the client failed to reach it in some sample of the column. */
     final boolean[][] unreachable;
+    /** [column]: the most processes holding the cluster lock in a sample of the column, or NO_DATA. */
+    final int[] lockHolders;
 
     private TimelineColumns(int nodes, int addresses, int columns) {
         state = new int[nodes][columns];
         host = new int[addresses][columns];
         unreachable = new boolean[addresses][columns];
+        lockHolders = new int[columns];
+        Arrays.fill(lockHolders, NO_DATA);
         for (int[] row : state) {
             Arrays.fill(row, NO_DATA);
         }
@@ -62,6 +66,7 @@ final class TimelineColumns {
     }
 
     private void add(Sample s, List<String> ips, int col) {
+        lockHolders[col] = Math.max(lockHolders[col], s.lockHolders());
         for (NodeSample n : s.nodes()) {
             if (n.pnn() < state.length) {
                 state[n.pnn()][col] = Math.max(state[n.pnn()][col], rank(n.status()));

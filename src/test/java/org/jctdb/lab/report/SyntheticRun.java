@@ -121,7 +121,12 @@ public final class SyntheticRun {
                                 .findFirst().orElseThrow()))).append('\n');
             }
             overlapping = overlap;
-            samples.append(sample(t, status, hosts, active)).append('\n');
+            int holders = lockHolders(faults, t, ctdb);
+            if (holders > 1) {
+                violations.append(JSON.writeValueAsString(Map.of("t", t, "invariant", "two-lock-holders",
+                        "detail", "2 processes hold the cluster lock"))).append('\n');
+            }
+            samples.append(sample(t, status, hosts, active, holders)).append('\n');
         }
         Files.writeString(dir.resolve("samples.jsonl"), samples);
         Files.writeString(dir.resolve("faults.jsonl"), faultLines);
@@ -188,8 +193,18 @@ public final class SyntheticRun {
                 "phase", phase, "kind", f.kind(), "nodes", f.nodes(), "detail", f.kind() + " " + f.nodes())) + "\n";
     }
 
-    private static String sample(long t, String[] status, Map<String, List<Integer>> hosts, List<F> active)
-            throws IOException {
+    /** After the lock file is deleted JCTDB holds no lock for 1 s; CTDB's old and new leader both hold one for 0.5 s. */
+    private static int lockHolders(List<F> faults, long t, boolean ctdb) {
+        for (F f : faults) {
+            if (f.kind().equals("lockdelete") && t >= f.start() && t < f.start() + (ctdb ? 500 : 1_000)) {
+                return ctdb ? 2 : 0;
+            }
+        }
+        return 1;
+    }
+
+    private static String sample(long t, String[] status, Map<String, List<Integer>> hosts, List<F> active,
+            int lockHolders) throws IOException {
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (int n = 0; n < status.length; n++) {
             nodes.add(Map.of("pnn", n, "reachable", !status[n].equals("UNKNOWN"), "status", status[n], "leader", 0,
@@ -201,7 +216,7 @@ public final class SyntheticRun {
         line.put("t", t);
         line.put("nodes", nodes);
         line.put("addrs", hosts);
-        line.put("lockHolders", 1);
+        line.put("lockHolders", lockHolders);
         line.put("client", client);
         return JSON.writeValueAsString(line);
     }

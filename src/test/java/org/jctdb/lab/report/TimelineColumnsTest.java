@@ -25,6 +25,7 @@ class TimelineColumnsTest {
         assertThat(c.state[0]).containsExactly(TimelineColumns.STATES.indexOf("UNHEALTHY"), 0);
         assertThat(c.host[0]).containsExactly(TimelineColumns.OVERLAP, TimelineColumns.NOWHERE);
         assertThat(c.unreachable[0]).containsExactly(true, true);
+        assertThat(c.lockHolders).containsExactly(1, 1);
     }
 
     @Test
