@@ -115,7 +115,8 @@ final class ReportSections {
                         + "nearest-rank 90th percentile.\n")
                 .append("- **Overlap**: consecutive samples in which some address was configured on two or more "
                         + "nodes; **client outage**: consecutive samples in which the client failed to reach some "
-                        + "address. Lengths are the number of samples times the sample interval.\n")
+                        + "address. A length runs from the first to the last such sample plus one sample interval (the "
+                        + "number of samples times the interval when the sampler kept pace).\n")
                 .append("- **Time lines** show, per pixel column, the worst node state of the samples in it, an "
                         + "overlap or an address on no node if any sample had one, and a client error mark if "
                         + "any sample had one.\n");

@@ -8,8 +8,10 @@ import org.jctdb.lab.report.RunData.Sample;
 /** Longest runs of consecutive samples with an address in two places, or unreachable by the client. */
 public final class SampleRuns {
     /**
-     * The longest run: its first and last sample times, its length in samples and in ms (samples
-     * times the sample interval), the addresses involved, and how many samples matched in all.
+     * The longest run (by samples): its first and last sample times, its length in samples and in
+     * ms (from its first to its last sample plus one sample interval: the samples times the
+     * interval when the sampler keeps pace, and still the real span when it falls behind), the
+     * addresses involved, and how many samples matched in all.
      */
     public record Longest(long startT, long lastT, int samples, long millis, Set<String> addresses, int totalSamples) {
         public Longest {
@@ -71,7 +73,7 @@ public final class SampleRuns {
             length++;
             involved.addAll(now);
             if (length > best.samples()) {
-                best = new Longest(start, s.t(), length, length * interval, involved, 0);
+                best = new Longest(start, s.t(), length, s.t() - start + interval, involved, 0);
             }
         }
         return new Longest(best.startT(), best.lastT(), best.samples(), best.millis(), best.addresses(), total);
