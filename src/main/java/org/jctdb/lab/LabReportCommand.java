@@ -29,7 +29,8 @@ public final class LabReportCommand implements Callable<Integer> {
     List<Path> runDirs;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Where to write report.md and the charts (default: a directory 'report' next to the first RUNDIR).")
+            description = "Where to write report.md and the charts "
+                    + "(default: a directory 'report' next to the first RUNDIR).")
     Path out;
 
     @Override

@@ -32,8 +32,10 @@ class LabReportCommandTest {
     }
 
     private Path campaign() {
-        SyntheticRun.write(tmp.resolve("runs/jctdb-seed42"), new SyntheticRun.Spec("jctdb", 42, 5 * 60_000, 3, 3, KINDS));
-        SyntheticRun.write(tmp.resolve("runs/ctdb-seed42"), new SyntheticRun.Spec("ctdb", 42, 5 * 60_000, 3, 3, KINDS));
+        for (String system : List.of("jctdb", "ctdb")) {
+            SyntheticRun.write(tmp.resolve("runs/" + system + "-seed42"),
+                    new SyntheticRun.Spec(system, 42, 5 * 60_000, 3, 3, KINDS));
+        }
         return tmp.resolve("runs");
     }
 
@@ -65,7 +67,8 @@ class LabReportCommandTest {
                 "| CTDB | crash | 3 | 11.48 | 12.62 | 12.62 | 1 | 0 |",
                 "| ctdb-seed42 | 1 | crash | [0] | 5.00 | 17.25 | 198.18.7.101 |");
         // The synthetic CTDB keeps a cut node's address for 3 s after taking it over: an overlap of 30 samples.
-        assertThat(md).containsPattern("\\| CTDB \\| 3\\.00 \\| ctdb-seed42 from [0-9.]+ s, 30 samples, 198\\.18\\.7\\.10[1-3]");
+        assertThat(md).containsPattern(
+                "\\| CTDB \\| 3\\.00 \\| ctdb-seed42 from [0-9.]+ s, 30 samples, 198\\.18\\.7\\.10[1-3]");
         assertThat(md).containsPattern("\\| JCTDB \\| 0.00 \\| none \\| 0 \\|");
         assertThat(md).containsPattern("\\| address-in-two-places \\| 0 \\| [1-9][0-9]* \\|");
         assertThat(md).contains("### CTDB: ");
@@ -95,14 +98,16 @@ class LabReportCommandTest {
         lines.set(6, "{\"t\": 600, \"nodes\": oops}");
         Files.write(dir.resolve("samples.jsonl"), lines);
         assertThat(run(dir.toString(), "--out", tmp.resolve("r").toString())).isEqualTo(1);
-        assertThat(err.toString()).startsWith("jctdb lab report: " + dir.resolve("samples.jsonl") + ":7: not valid JSON");
+        assertThat(err.toString())
+                .startsWith("jctdb lab report: " + dir.resolve("samples.jsonl") + ":7: not valid JSON");
         assertThat(tmp.resolve("r")).doesNotExist();
     }
 
     @Test
     void anEmptyRunStillGetsAReport() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("empty"));
-        Files.writeString(dir.resolve("run.json"), "{\"system\":\"jctdb\",\"nodes\":3,\"publicIps\":[\"198.18.7.101\"]}");
+        Files.writeString(dir.resolve("run.json"),
+                "{\"system\":\"jctdb\",\"nodes\":3,\"publicIps\":[\"198.18.7.101\"]}");
         assertThat(run(dir.toString(), "--out", tmp.resolve("r").toString())).isZero();
         String md = Files.readString(tmp.resolve("r/report.md"));
         assertThat(md).contains("no samples", "None: no invariant was violated in any run.",

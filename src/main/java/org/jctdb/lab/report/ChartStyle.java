@@ -28,7 +28,8 @@ final class ChartStyle {
     static final Color TEXT = new Color(30, 30, 30);
 
     static final Map<String, Color> STATE_COLOURS = Map.of("OK", new Color(76, 175, 80),
-            "OTHER", new Color(200, 200, 120), "DISABLED", new Color(144, 164, 174), "INACTIVE", new Color(189, 189, 189),
+            "OTHER", new Color(200, 200, 120), "DISABLED", new Color(144, 164, 174),
+            "INACTIVE", new Color(189, 189, 189),
             "STOPPED", new Color(63, 81, 181), "UNHEALTHY", new Color(255, 152, 0), "BANNED", new Color(156, 39, 176),
             "DISCONNECTED", new Color(97, 97, 97), "UNKNOWN", new Color(229, 57, 53));
     /** Fault kinds in the order the legend lists them. */

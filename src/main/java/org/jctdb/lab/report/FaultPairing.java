@@ -2,9 +2,11 @@ package org.jctdb.lab.report;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jctdb.lab.report.RunData.Fault;
 
 /** Joins the start and end lines of faults.jsonl into fault intervals. */
@@ -14,7 +16,7 @@ final class FaultPairing {
 
     private final Map<Integer, Start> open = new LinkedHashMap<>();
     private final List<Fault> done = new ArrayList<>();
-    private final java.util.Set<Integer> seen = new java.util.HashSet<>();
+    private final Set<Integer> seen = new HashSet<>();
 
     void add(JsonLine l) throws LabFormatException {
         long t = l.longField("t");

@@ -81,6 +81,7 @@ public record KindStats(String system, String kind, long[] millis, int noFailove
 
     @Override
     public String toString() {
-        return system + "/" + kind + " " + Arrays.toString(millis) + " none=" + noFailover + " nothing=" + nothingHosted;
+        return system + "/" + kind + " " + Arrays.toString(millis) + " none=" + noFailover
+                + " nothing=" + nothingHosted;
     }
 }

@@ -2,7 +2,9 @@ package org.jctdb.lab.report;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jctdb.lab.report.RunData.Violation;
 
 /** The report's sections on overlaps, outages and invariant violations, and its definitions. */
@@ -32,7 +34,7 @@ final class ReportSections {
 
     /** The longest run over several runs of one system, and the matching samples of all of them. */
     private static final class Worst {
-        SampleRuns.Longest longest = new SampleRuns.Longest(-1, -1, 0, 0, java.util.Set.of(), 0);
+        SampleRuns.Longest longest = new SampleRuns.Longest(-1, -1, 0, 0, Set.of(), 0);
         String run = "";
         int total;
 
@@ -49,7 +51,7 @@ final class ReportSections {
                 return "none";
             }
             return run + " from " + MarkdownTable.seconds(longest.startT()) + " s, " + longest.samples()
-                    + " samples, " + String.join(" ", new java.util.TreeSet<>(longest.addresses()));
+                    + " samples, " + String.join(" ", new TreeSet<>(longest.addresses()));
         }
     }
 

@@ -139,7 +139,8 @@ public final class ReportWriter {
         for (RunData r : runs) {
             b.append("### ").append(names.get(r)).append(" (").append(ChartStyle.systemName(r.system()))
                     .append(", seed ").append(r.info().seed()).append(")\n\n")
-                    .append("![Time line of ").append(names.get(r)).append("](").append(timelineFile(r)).append(")\n\n");
+                    .append("![Time line of ").append(names.get(r)).append("](").append(timelineFile(r))
+                    .append(")\n\n");
         }
     }
 }

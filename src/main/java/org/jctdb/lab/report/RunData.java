@@ -27,7 +27,8 @@ public record RunData(Path dir, RunInfo info, List<Fault> faults, List<Sample> s
     }
 
     /** A fault from its start to its end; {@code endT} is the run's end when the fault never healed. */
-    public record Fault(int id, String kind, List<Integer> nodes, long startT, long endT, boolean healed, String detail) {
+    public record Fault(int id, String kind, List<Integer> nodes, long startT, long endT, boolean healed,
+            String detail) {
         public Fault {
             nodes = List.copyOf(nodes);
         }

@@ -106,7 +106,8 @@ public final class RunReader {
                 throw l.error("pnn must be a node number from 0 to " + JsonLine.MAX_PNN + ", not " + pnn);
             }
             nodes.add(new NodeSample(pnn, l.boolOf(ns, "reachable", true),
-                    canonical.computeIfAbsent(l.textOf(ns, "status", true), x -> x), l.intOf(ns, "leader", false, -1), l.intOf(ns, "dstate", false, 0),
+                    canonical.computeIfAbsent(l.textOf(ns, "status", true), x -> x), l.intOf(ns, "leader", false, -1),
+                    l.intOf(ns, "dstate", false, 0),
                     l.intOf(ns, "hungProbes", false, 0)));
         }
         Map<String, List<Integer>> addrs = new LinkedHashMap<>();
@@ -114,7 +115,8 @@ public final class RunReader {
             if (!e.getValue().isArray()) {
                 throw l.error("address " + e.getKey() + " must map to an array of nodes, not " + e.getValue());
             }
-            addrs.put(canonical.computeIfAbsent(e.getKey(), x -> x), List.copyOf(l.pnns(e.getValue(), "address " + e.getKey())));
+            List<Integer> hosts = List.copyOf(l.pnns(e.getValue(), "address " + e.getKey()));
+            addrs.put(canonical.computeIfAbsent(e.getKey(), x -> x), hosts);
         }
         Map<String, Boolean> client = new LinkedHashMap<>();
         for (var e : l.objectOf(n, "client", false).properties()) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jctdb.lab.report.RunData.Fault;
 
 /**
@@ -225,7 +226,7 @@ public final class TimelineChart {
         g.setColor(ChartStyle.TEXT);
         g.drawString("node state", 10, y);
         int x = LEFT;
-        Set<Integer> seen = new java.util.TreeSet<>(List.of(0));
+        Set<Integer> seen = new TreeSet<>(List.of(0));
         for (int[] row : cols.state) {
             for (int s : row) {
                 seen.add(s);

@@ -2,6 +2,7 @@ package org.jctdb.lab.report;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.jctdb.lab.report.RunData.NodeSample;
 import org.jctdb.lab.report.RunData.Sample;
 
@@ -42,7 +43,7 @@ final class TimelineColumns {
         }
     }
 
-    /** Columns of {@code spanMs / columns} ms each; a sample covers the time until the next one (at most 5 intervals). */
+    /** Columns of {@code spanMs / columns} ms each; a sample covers the time until the next (at most 5 intervals). */
     static TimelineColumns of(RunData run, List<String> ips, int columns, long spanMs) {
         TimelineColumns c = new TimelineColumns(run.nodeCount(), ips.size(), columns);
         List<Sample> samples = run.samples();
@@ -89,7 +90,7 @@ final class TimelineColumns {
     static int rank(String status) {
         int worst = 0;
         for (String flag : status.split("\\|")) {
-            int i = STATES.indexOf(flag.trim().toUpperCase(java.util.Locale.ROOT));
+            int i = STATES.indexOf(flag.trim().toUpperCase(Locale.ROOT));
             worst = Math.max(worst, i < 0 ? STATES.indexOf("OTHER") : i);
         }
         return worst;

@@ -84,7 +84,8 @@ class RunReaderTest {
         assertThatThrownBy(() -> RunReader.read(dir))
                 .hasMessage(samples + ":2: sample time 0 is before the previous sample's 100");
         write("samples.jsonl", "{\"t\":0,\"addrs\":{\"a\":[\"x\"]}}\n");
-        assertThatThrownBy(() -> RunReader.read(dir)).hasMessage(samples + ":1: address a must list node numbers, found \"x\"");
+        assertThatThrownBy(() -> RunReader.read(dir))
+                .hasMessage(samples + ":1: address a must list node numbers, found \"x\"");
         write("samples.jsonl", "{\"t\":0,\"nodes\":[{\"pnn\":-1,\"status\":\"OK\"}]}\n");
         assertThatThrownBy(() -> RunReader.read(dir))
                 .hasMessage(samples + ":1: pnn must be a node number from 0 to 255, not -1");
@@ -108,7 +109,8 @@ class RunReaderTest {
                 .hasMessage(faults + ":1: phase must be \"start\" or \"end\", not \"begin\"");
         write("faults.jsonl", "{\"t\":5,\"id\":4,\"phase\":\"start\",\"kind\":\"crash\"}\n"
                 + "{\"t\":4,\"id\":4,\"phase\":\"end\",\"kind\":\"crash\"}\n");
-        assertThatThrownBy(() -> RunReader.read(dir)).hasMessage(faults + ":2: fault 4 ends at 4, before its start at 5");
+        assertThatThrownBy(() -> RunReader.read(dir))
+                .hasMessage(faults + ":2: fault 4 ends at 4, before its start at 5");
     }
 
     @Test

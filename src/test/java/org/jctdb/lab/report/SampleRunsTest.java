@@ -39,7 +39,8 @@ class SampleRunsTest {
 
     @Test
     void aSamplerThatFallsBehindStillGivesTheRealSpan() {
-        RunData r = run(List.of(), at(0, "A:0"), at(250, "A:0+1"), at(520, "A:0+1"), at(800, "A:1+2"), at(1_000, "A:2"));
+        RunData r = run(List.of(),
+                at(0, "A:0"), at(250, "A:0+1"), at(520, "A:0+1"), at(800, "A:1+2"), at(1_000, "A:2"));
         SampleRuns.Longest o = SampleRuns.overlap(r);
         assertThat(o.samples()).isEqualTo(3);
         assertThat(o.millis()).isEqualTo(800 - 250 + 100);

@@ -185,7 +185,8 @@ public final class SyntheticRun {
     }
 
     private static boolean affected(List<F> active, int n) {
-        return active.stream().anyMatch(f -> FailoverAnalysis.SERVING_KINDS.contains(f.kind()) && f.nodes().contains(n));
+        return active.stream()
+                .anyMatch(f -> FailoverAnalysis.SERVING_KINDS.contains(f.kind()) && f.nodes().contains(n));
     }
 
     private static String faultLine(F f, String phase) throws IOException {
@@ -193,7 +194,7 @@ public final class SyntheticRun {
                 "phase", phase, "kind", f.kind(), "nodes", f.nodes(), "detail", f.kind() + " " + f.nodes())) + "\n";
     }
 
-    /** After the lock file is deleted JCTDB holds no lock for 1 s; CTDB's old and new leader both hold one for 0.5 s. */
+    /** After the lock file is deleted JCTDB holds no lock for 1 s; CTDB's old and new leader both do for 0.5 s. */
     private static int lockHolders(List<F> faults, long t, boolean ctdb) {
         for (F f : faults) {
             if (f.kind().equals("lockdelete") && t >= f.start() && t < f.start() + (ctdb ? 500 : 1_000)) {
