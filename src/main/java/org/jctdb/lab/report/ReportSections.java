@@ -22,8 +22,8 @@ final class ReportSections {
             Worst outage = new Worst();
             for (RunData r : runs) {
                 if (r.system().equals(s)) {
-                    overlap.add(SampleRuns.overlap(r), names.get(r));
-                    outage.add(SampleRuns.outage(r), names.get(r));
+                    overlap.add(SampleRuns.overlap(r), names.get(r), r.addresses().size());
+                    outage.add(SampleRuns.outage(r), names.get(r), r.addresses().size());
                 }
             }
             t.row(ChartStyle.systemName(s), MarkdownTable.seconds(overlap.longest.millis()), overlap.where(),
@@ -36,13 +36,15 @@ final class ReportSections {
     private static final class Worst {
         SampleRuns.Longest longest = new SampleRuns.Longest(-1, -1, 0, 0, Set.of(), 0);
         String run = "";
+        int runAddresses;
         int total;
 
-        void add(SampleRuns.Longest l, String name) {
+        void add(SampleRuns.Longest l, String name, int addresses) {
             total += l.totalSamples();
             if (l.samples() > longest.samples()) {
                 longest = l;
                 run = name;
+                runAddresses = addresses;
             }
         }
 
@@ -50,8 +52,10 @@ final class ReportSections {
             if (longest.none()) {
                 return "none";
             }
+            String which = longest.addresses().size() == runAddresses && runAddresses > 1
+                    ? "all " + runAddresses + " addresses" : String.join(" ", new TreeSet<>(longest.addresses()));
             return run + " from " + MarkdownTable.seconds(longest.startT()) + " s, " + longest.samples()
-                    + " samples, " + String.join(" ", new TreeSet<>(longest.addresses()));
+                    + " samples, " + which;
         }
     }
 
