@@ -8,8 +8,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.jctdb.testing.ClusterFs;
-import org.jctdb.testing.Commands;
+import org.jctdb.lab.ClusterFs;
+import org.jctdb.lab.Commands;
 import org.jctdb.testing.LocalClusterHarness;
 import org.jctdb.testing.ProcTree;
 

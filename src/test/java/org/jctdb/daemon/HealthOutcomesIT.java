@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.jctdb.common.Ticker;
 import org.jctdb.event.ProcInfo;
 import org.jctdb.lock.ProcLocks;
-import org.jctdb.testing.ClusterFs;
+import org.jctdb.lab.ClusterFs;
 import org.jctdb.testing.LocalClusterHarness;
 import org.jctdb.testing.ProcTree;
+import org.jctdb.testing.TestEnvironment;
 import org.jctdb.testing.LocalClusterHarness.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +43,7 @@ class HealthOutcomesIT {
 
     @BeforeAll
     static void up() throws Exception {
-        ClusterFs.assumeUsable();
+        TestEnvironment.require(ClusterFs.unavailableReason());
         c = LocalClusterHarness.up(NODES, List.of("--cluster-fs"));
         for (int k = 0; k < NODES; k++) {
             addAddresses(k);

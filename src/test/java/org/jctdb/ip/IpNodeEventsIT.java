@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jctdb.testing.AddressWatch;
-import org.jctdb.testing.Commands;
+import org.jctdb.lab.AddressWatch;
+import org.jctdb.lab.Commands;
 import org.jctdb.testing.FailoverScenario;
-import org.jctdb.testing.NetnsCluster;
-import org.jctdb.testing.ReachProbe;
+import org.jctdb.lab.NetnsCluster;
+import org.jctdb.lab.ReachProbe;
 import org.jctdb.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
