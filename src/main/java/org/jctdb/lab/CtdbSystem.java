@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Debian's CTDB 4.17 under test: /usr/sbin/ctdbd per namespace with its own CTDB_BASE and
- * CTDB_TEST_MODE=yes (sockets, PID file and state under CTDB_BASE), the stock scripts
+ * Debian's CTDB 4.17 under test: /usr/sbin/ctdbd per network namespace, in a mount namespace
+ * where the node's directory is bind-mounted on /etc/ctdb, /run/ctdb and /var/lib/ctdb (not
+ * CTDB_TEST_MODE, which turns off ctdbd's public address check), the stock scripts
  * 00.ctdb, 01.reclock, 05.system and 10.interface, public IP failover on, and the same
  * cluster lock path (`[cluster] recovery lock`) on the shared FUSE mount. Queried with the
  * `ctdb` tool (a process per query, so polled once a second).
@@ -72,11 +73,17 @@ public final class CtdbSystem implements ClusterUnderTest {
     @Override
     public void start(int k) throws IOException {
         Path nd = cluster.nodeDir(k);
-        // ctdbd detaches; its output goes to a file so no pipe of ours stays open in the daemon.
-        Commands.run(START, "ip", "netns", "exec", cluster.nodeNs(k), "env", "CTDB_BASE=" + nd, "CTDB_TEST_MODE=yes",
-                "CTDB_SCRIPT_VARDIR=" + nd.resolve("var/scripts"), "setsid", "sh", "-c",
-                "exec \"$0\" </dev/null >>\"$1\" 2>&1", CTDBD.toString(), nd.resolve("ctdbd.stderr").toString())
-                .requireOk();
+        // Not CTDB_TEST_MODE: it turns off ctdbd's check of which public addresses the node
+        // really has, so ctdbd takes addresses again that it already holds, the stock
+        // 10.interface fails ("Address already assigned") and ctdbd bans its own node. Instead
+        // each ctdbd runs in a mount namespace of its own (ip netns exec makes one) where the
+        // node's directory is bind-mounted over CTDB's fixed paths. ctdbd detaches; its output
+        // goes to a file so no pipe of ours stays open in the daemon.
+        String mounts = "mkdir -p /run/ctdb /var/lib/ctdb && mount --bind \"$2\" /etc/ctdb"
+                + " && mount --bind \"$2/run\" /run/ctdb && mount --bind \"$2/var\" /var/lib/ctdb"
+                + " && exec setsid \"$0\" </dev/null >>\"$1\" 2>&1";
+        Commands.run(START, "ip", "netns", "exec", cluster.nodeNs(k), "sh", "-c", mounts, CTDBD.toString(),
+                nd.resolve("ctdbd.stderr").toString(), nd.toString()).requireOk();
         long until = System.nanoTime() + START.toNanos();
         while (System.nanoTime() < until) {
             if (daemonPid(k).isPresent()) {
@@ -113,7 +120,9 @@ public final class CtdbSystem implements ClusterUnderTest {
     }
 
     private Commands.Result ctdb(int k, long deadlineMs, String... args) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("env", "CTDB_BASE=" + cluster.nodeDir(k), "CTDB_TEST_MODE=yes",
+        long pid = daemonPid(k).orElseThrow(() -> new IOException("node " + k + ": ctdbd is not running"));
+        // The tool finds the socket and the nodes file at CTDB's fixed paths: ask from the daemon's mount namespace.
+        List<String> cmd = new java.util.ArrayList<>(List.of("nsenter", "-t", String.valueOf(pid), "-m",
                 CTDB.toString(), "-t", String.valueOf(Math.max(1, deadlineMs / 1000))));
         cmd.addAll(List.of(args));
         return Commands.run(Duration.ofMillis(deadlineMs + 500), cmd);
