@@ -171,7 +171,7 @@ class HealthOutcomesIT {
             assertThat(Ticker.SYSTEM.nowMillis() - t0).isLessThan(10_000);
             await().atMost(BOUND).until(() -> !c.publicIps(witness).containsValue(leader)
                     && !c.publicIps(witness).containsValue(-1));
-            while (Ticker.SYSTEM.nowMillis() - t0 < 45_000) {
+            while (Ticker.SYSTEM.nowMillis() - t0 < 30_000) {
                 for (int k = 0; k < NODES; k++) {
                     assertThat(leader(k)).as("leader as node %d sees it", k).isEqualTo(leader);
                 }
@@ -214,7 +214,7 @@ class HealthOutcomesIT {
                 return true;
             });
             assertThat(Ticker.SYSTEM.nowMillis() - t0).isLessThan(10_000);
-            while (Ticker.SYSTEM.nowMillis() - t0 < 45_000) {
+            while (Ticker.SYSTEM.nowMillis() - t0 < 30_000) {
                 for (int k = 0; k < NODES; k++) {
                     assertThat(c.publicIps(k)).as("addresses as node %d sees them", k).isEqualTo(before);
                     assertThat(leader(k)).isEqualTo(leader);
