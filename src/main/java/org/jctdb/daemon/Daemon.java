@@ -224,6 +224,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     }
 
     private void setStorageHealthy(boolean healthy, String reason) {
+        // The summary first, so no status shows the new flag beside the old probe state.
+        refreshStorage();
         storageHealthy = healthy;
         storageReason = reason;
         updateHealth();
