@@ -228,6 +228,8 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void handle(Slot slot, List<HealthEdge> edges, long now) {
+        // Readers of the snapshot, told below, must already see the state they are told about.
+        publish(now);
         for (HealthEdge e : edges) {
             if (e instanceof HealthEdge.StateChanged) {
                 HealthEdge.StateChanged c = (HealthEdge.StateChanged) e;
