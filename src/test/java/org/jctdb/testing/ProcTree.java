@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.jctdb.event.ProcFs;
 import org.jctdb.event.ProcInfo;
+import org.jctdb.lab.ProcScan;
 
 /** A daemon's process tree from /proc: what tests and benches count while storage hangs. */
 public final class ProcTree {
@@ -40,7 +41,7 @@ public final class ProcTree {
 
     private static boolean waitsOnFuse(int pid) {
         try {
-            return Files.readString(Path.of("/proc/" + pid + "/wchan")).contains("request_wait_answer");
+            return Files.readString(Path.of("/proc/" + pid + "/wchan")).contains(ProcScan.FUSE_WAIT);
         } catch (IOException e) {
             return false;
         }
