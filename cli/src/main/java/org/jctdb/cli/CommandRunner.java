@@ -1,0 +1,124 @@
+package org.jctdb.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jctdb.control.ControlReply;
+import org.jctdb.control.DaemonApi;
+import org.jctdb.control.NodeView;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Runs one `jctdb` command line inside the daemon and captures what it prints. A command
+ * for another node ({@code -n PNN}) is forwarded to that node's daemon over the mesh.
+ */
+public final class CommandRunner implements Function<List<String>, ControlReply> {
+    private final DaemonApi api;
+
+    public CommandRunner(DaemonApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public ControlReply apply(List<String> argv) {
+        JctdbCommand root = new JctdbCommand(api);
+        CommandLine cl = new CommandLine(root).setCaseInsensitiveEnumValuesAllowed(true);
+        String[] args = argv.toArray(new String[0]);
+        try {
+            ParseResult parsed = cl.parseArgs(args);
+            String target = root.node;
+            if (target != null && !target.equals(String.valueOf(api.view().myPnn())) && !parsed.isUsageHelpRequested()) {
+                return forward(target, withoutNodeOption(argv), root.timeout);
+            }
+        } catch (ParameterException e) {
+            StringWriter err = new StringWriter();
+            err.write(e.getMessage() + "\n");
+            e.getCommandLine().usage(new PrintWriter(err));
+            return new ControlReply(1, "", err.toString());
+        }
+        return runLocally(args);
+    }
+
+    private ControlReply runLocally(String[] args) {
+        CommandLine cl = new CommandLine(new JctdbCommand(api));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((e, line, result) -> {
+            line.getErr().println("Error: " + e.getMessage());
+            return 1;
+        });
+        int code = cl.execute(args);
+        return new ControlReply(code, out.toString(), err.toString());
+    }
+
+    private ControlReply forward(String target, List<String> argv, int timeoutSeconds) {
+        List<Integer> pnns = new ArrayList<>();
+        if (target.equals("all")) {
+            for (NodeView n : api.view().nodes()) {
+                if (!n.deleted()) {
+                    pnns.add(n.pnn());
+                }
+            }
+        } else {
+            for (String tok : target.split(",")) {
+                try {
+                    pnns.add(Integer.parseInt(tok.strip()));
+                } catch (NumberFormatException e) {
+                    return ControlReply.error(1, "Invalid node " + tok);
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        int code = 0;
+        for (int pnn : pnns) {
+            if (!api.view().isLiveNode(pnn)) {
+                err.append("Node ").append(pnn).append(" does not exist\n");
+                code = code == 0 ? 1 : code;
+                continue;
+            }
+            ControlReply r;
+            if (pnn == api.view().myPnn()) {
+                r = runLocally(argv.toArray(new String[0]));
+            } else {
+                try {
+                    r = api.forward(pnn, argv).get(Math.max(1, timeoutSeconds), TimeUnit.SECONDS);
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    Throwable c = e.getCause() != null ? e.getCause() : e;
+                    r = ControlReply.error(1, "Failed to run the command on node " + pnn + ": "
+                            + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return ControlReply.error(1, "interrupted");
+                }
+            }
+            out.append(r.stdout());
+            err.append(r.stderr());
+            code = code == 0 ? r.exitCode() : code;
+        }
+        return new ControlReply(code, out.toString(), err.toString());
+    }
+
+    /** The command line with every "-n VALUE" (and "-nVALUE") removed. */
+    static List<String> withoutNodeOption(List<String> argv) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (a.equals("-n")) {
+                i++;
+            } else if (!(a.startsWith("-n") && a.length() > 2 && Character.isDigit(a.charAt(2)))
+                    && !a.equals("-nall")) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,178 @@
+package org.jctdb.cli;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jctdb.config.ConfigException;
+import org.jctdb.config.PublicAddressesFile;
+import org.jctdb.control.ControlReply;
+import org.jctdb.control.IpSnapshot;
+import org.jctdb.ip.IpMessage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** Commands that change or announce public addresses: ipreallocate, moveip, addip, delip, reloadips, setifacelink, gratarp. */
+final class IpAdminCommands {
+    private IpAdminCommands() {
+    }
+
+    @Command(name = "ipreallocate", description = "Ask the leader for a takeover run and wait for it.")
+    static final class IpReallocate extends DaemonCommand {
+        @Override
+        public Integer call() throws Exception {
+            ControlReply r = IpCommands.onLeader(this, List.of("ipreallocate"));
+            if (r != null) {
+                return IpCommands.relay(this, r);
+            }
+            IpCommands.control(this).requestRun().get(root().timeout, TimeUnit.SECONDS);
+            return 0;
+        }
+    }
+
+    @Command(name = "moveip", description = "Move a public address to another node.")
+    static final class MoveIp extends DaemonCommand {
+        @Parameters(index = "0", paramLabel = "IP")
+        String ip;
+
+        @Parameters(index = "1", paramLabel = "PNN")
+        int pnn;
+
+        @Override
+        public Integer call() throws Exception {
+            String key = IpCommands.ipKey(this, ip);
+            if (key == null) {
+                return 1;
+            }
+            if (!api().view().isLiveNode(pnn)) {
+                err().println("Node " + pnn + " does not exist");
+                return 1;
+            }
+            ControlReply r = IpCommands.onLeader(this, List.of("moveip", key, String.valueOf(pnn)));
+            if (r != null) {
+                return IpCommands.relay(this, r);
+            }
+            IpCommands.control(this).requestMove(key, pnn).get(root().timeout, TimeUnit.SECONDS);
+            int now = IpCommands.control(this).snapshot().pnnOf(key);
+            if (now != pnn) {
+                err().println("Failed to move IP " + key + " to node " + pnn + " (it is on node " + now + ")");
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "addip", description = "Add a public address to this node (until reloadips).")
+    static final class AddIp extends DaemonCommand {
+        @Parameters(index = "0", paramLabel = "IP/MASK")
+        String address;
+
+        @Parameters(index = "1", paramLabel = "IFACE")
+        String iface;
+
+        @Override
+        public Integer call() throws Exception {
+            PublicAddressesFile parsed;
+            try {
+                parsed = PublicAddressesFile.parse("addip", List.of(address + " " + iface));
+            } catch (ConfigException e) {
+                err().println("Invalid IP/Mask " + address + " " + iface + ": " + e.getMessage());
+                return 1;
+            }
+            var a = parsed.addresses().get(0);
+            IpSnapshot s = IpCommands.control(this).snapshot();
+            if (s.listed().stream().anyMatch(l -> l.ip().equals(a.addressText()))) {
+                err().println("Node already knows about IP " + a.addressText());
+                return 1;
+            }
+            IpCommands.control(this).addAddress(a.addressText(), a.maskBits(), a.interfaces()).get(10, TimeUnit.SECONDS);
+            return 0;
+        }
+    }
+
+    @Command(name = "delip", description = "Remove a public address from this node (released first if hosted).")
+    static final class DelIp extends DaemonCommand {
+        @Parameters(paramLabel = "IP")
+        String ip;
+
+        @Override
+        public Integer call() throws Exception {
+            String key = IpCommands.ipKey(this, ip);
+            if (key == null) {
+                return 1;
+            }
+            IpSnapshot s = IpCommands.control(this).snapshot();
+            if (s.listed().stream().noneMatch(l -> l.ip().equals(key))) {
+                err().println("Node " + s.pnn() + " does not know about IP " + key);
+                return 1;
+            }
+            IpCommands.control(this).deleteAddress(key).get(10, TimeUnit.SECONDS);
+            return 0;
+        }
+    }
+
+    @Command(name = "reloadips", description = "Re-read public_addresses on this node.")
+    static final class ReloadIps extends DaemonCommand {
+        @Override
+        public Integer call() throws Exception {
+            PublicAddressesFile f;
+            try {
+                f = PublicAddressesFile.read(api().config().layout().publicAddressesFile());
+            } catch (ConfigException e) {
+                err().println("Failed to reload public addresses: " + e.getMessage());
+                return 1;
+            }
+            IpCommands.control(this).reload(f.addresses()).get(10, TimeUnit.SECONDS);
+            return 0;
+        }
+    }
+
+    @Command(name = "setifacelink", description = "Set an interface's link state as seen by JCTDB.")
+    static final class SetIfaceLink extends DaemonCommand {
+        @Parameters(index = "0", paramLabel = "IFACE")
+        String iface;
+
+        @Parameters(index = "1", paramLabel = "up|down")
+        String state;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!state.equals("up") && !state.equals("down")) {
+                err().println("Invalid link state " + state);
+                return 1;
+            }
+            IpSnapshot s = IpCommands.control(this).snapshot();
+            boolean known = false;
+            for (IpMessage.Listed l : s.listed()) {
+                known |= l.ifaces().contains(iface);
+            }
+            if (!known) {
+                err().println("Interface " + iface + " not configured on node " + s.pnn());
+                return 1;
+            }
+            IpCommands.control(this).setLink(iface, state.equals("up")).get(10, TimeUnit.SECONDS);
+            return 0;
+        }
+    }
+
+    @Command(name = "gratarp", description = "Send a gratuitous ARP for a public address through an interface.")
+    static final class GratArp extends DaemonCommand {
+        @Parameters(index = "0", paramLabel = "IP")
+        String ip;
+
+        @Parameters(index = "1", paramLabel = "IFACE")
+        String iface;
+
+        @Override
+        public Integer call() throws Exception {
+            String key = IpCommands.ipKey(this, ip);
+            if (key == null) {
+                return 1;
+            }
+            String failure = IpCommands.control(this).gratarp(key, iface).get(root().timeout, TimeUnit.SECONDS);
+            if (!failure.isEmpty()) {
+                err().println("Failed to send gratuitous ARP for " + key + " on " + iface + ": " + failure);
+                return 1;
+            }
+            return 0;
+        }
+    }
+}

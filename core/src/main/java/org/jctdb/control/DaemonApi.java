@@ -1,0 +1,58 @@
+package org.jctdb.control;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jctdb.config.NodeConfig;
+import org.jctdb.config.Tunables;
+import org.jctdb.control.ControlReply;
+
+/** What commands may ask of a running daemon. Queries read snapshots; changes go through the decision thread. */
+public interface DaemonApi {
+    ClusterView view();
+
+    NodeConfig config();
+
+    Tunables tunables();
+
+    CompletableFuture<Void> setTunable(String name, long value);
+
+    /** Runs a command on another node and returns what it printed; fails if that node is unreachable. */
+    CompletableFuture<ControlReply> forward(int pnn, List<String> argv);
+
+    /** The event script engine, once the daemon has started it. */
+    java.util.Optional<org.jctdb.event.EventControl> events();
+
+    /** The cluster filesystem probe's latest report, once the daemon has started it. */
+    default java.util.Optional<org.jctdb.health.HealthReport> health() {
+        return java.util.Optional.empty();
+    }
+
+    /** Starts a recovery if this node is the leader; completes with whether it is. */
+    CompletableFuture<Boolean> recover();
+
+    /** Control clients connected right now. */
+    int clients();
+
+    long pid();
+
+    String version();
+
+    /** Public IP failover, once the daemon has started it. */
+    java.util.Optional<IpControl> ip();
+
+    /** Sets and clears bits of this node's own flags (disable, stop and their reversals). */
+    CompletableFuture<Void> changeOwnFlags(int set, int clear);
+
+    /** Bans this node for {@code seconds} (0: until unbanned). */
+    CompletableFuture<Void> ban(int seconds, String why);
+
+    CompletableFuture<Void> unban();
+
+    /** reloadnodes: re-reads the nodes file and applies it; completes with "" or why it was refused. */
+    default CompletableFuture<String> reloadNodes() {
+        return CompletableFuture.completedFuture("reloadnodes is not supported here");
+    }
+
+    /** Stops this daemon after the reply to the current command has been sent. */
+    void shutdown(String why);
+}

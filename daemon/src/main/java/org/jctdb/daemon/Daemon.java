@@ -1,0 +1,501 @@
+package org.jctdb.daemon;
+
+import org.jctdb.control.IpControl;
+
+import org.jctdb.control.NodeView;
+
+import org.jctdb.control.ClusterView;
+
+import org.jctdb.control.DaemonApi;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jctdb.common.Ticker;
+import org.jctdb.config.Installation;
+import org.jctdb.config.NodeConfig;
+import org.jctdb.config.NodeEntry;
+import org.jctdb.config.Tunables;
+import org.jctdb.control.ControlReply;
+import org.jctdb.control.ControlServer;
+import java.nio.file.Path;
+import org.jctdb.leader.Generation;
+import org.jctdb.leader.LeaderStatus;
+import org.jctdb.leader.RecoveryMode;
+import org.jctdb.protocol.WireCodec;
+import org.jctdb.protocol.NodeFlags;
+import org.jctdb.protocol.StorageSummary;
+import org.jctdb.protocol.WireMessage;
+import org.jctdb.transport.MeshSettings;
+import org.jctdb.transport.NodeMesh;
+import org.jctdb.transport.PeerListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's daemon. Every decision runs on the single "core" thread; the mesh, the control
+ * socket and child processes only hand events to it. Commands read the published
+ * {@link ClusterView} snapshot.
+ */
+public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("jctdb.daemon");
+    public static final String VERSION = "0.1.0";
+    private static final long FORWARD_TIMEOUT_MILLIS = 10_000;
+
+    private volatile NodeConfig config; // replaced by reloadnodes
+    private final Ticker ticker = Ticker.SYSTEM;
+    private final ScheduledExecutorService core = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jctdb-core");
+        t.setDaemon(true);
+        return t;
+    });
+    private final long startTimeMillis = System.currentTimeMillis();
+    private final CompletableFuture<String> stopped = new CompletableFuture<>();
+    private final Map<Long, CompletableFuture<ControlReply>> pendingForwards = new ConcurrentHashMap<>();
+    private final AtomicLong nextRequestId = new AtomicLong();
+    private final WireCodec codec = new WireCodec();
+    private Function<List<String>, ControlReply> commands;
+    private NodeMesh mesh;
+    private ControlServer control;
+    private EventLifecycle events;
+    private volatile HealthLifecycle health;
+    private LeaderDriver leader;
+    private IpTakeoverDriver ip;
+    private final NodeAdmin admin = new NodeAdmin(core, f -> setOwnFlags(f.applyAsInt(this.ownFlags)));
+    private final Set<Integer> leaderPeers = new HashSet<>();
+
+    // State below is touched only on the core thread.
+    private Tunables tunables;
+    private int ownFlags;
+    // UNHEALTHY is the OR of the monitor event's verdict and the storage probe's.
+    private boolean monitorHealthy;
+    private boolean storageHealthy = true;
+    private String storageReason = "";
+    private long ownStateSequence;
+    private StorageSummary ownStorage = StorageSummary.OK;
+    private final Map<Integer, Integer> reportedFlags = new HashMap<>();
+    private final Map<Integer, StorageSummary> reportedStorage = new HashMap<>();
+    private final Set<Integer> connected = new HashSet<>();
+    private volatile ClusterView view;
+
+    public Daemon(NodeConfig config) {
+        this.config = config;
+        this.tunables = config.tunables();
+        if (config.conf().startAsStopped()) {
+            ownFlags |= NodeFlags.STOPPED;
+        }
+        if (config.conf().startAsDisabled()) {
+            ownFlags |= NodeFlags.PERMANENTLY_DISABLED;
+        }
+        // As in CTDB, a node is unhealthy until its first monitor event succeeds.
+        ownFlags |= NodeFlags.UNHEALTHY;
+        publishView();
+    }
+
+    /** Starts the mesh and the control socket; {@code commands} runs what `jctdb` sends. */
+    public void start(Function<List<String>, ControlReply> commands, Installation installation) throws IOException {
+        this.commands = commands;
+        mesh = new NodeMesh(meshSettings(config), this, ticker);
+        events = new EventLifecycle(config, () -> tunables, core, this::setHealthy, this::shutdown,
+                () -> view.recoveryMode() != 0);
+        Path lockHelper = installation.helper("jctdb_mutex_fcntl_helper");
+        try {
+            leader = new LeaderDriver(config, tunables, core, ticker, codec.mapper(), lockHelper, new LeaderDriver.Host() {
+                @Override
+                public NodeMesh mesh() {
+                    return mesh;
+                }
+
+                @Override
+                public CompletableFuture<Boolean> runEvent(String event, long generation) {
+                    return events.runRecoveryEvent(event, generation);
+                }
+
+                @Override
+                public void leaderStateChanged() {
+                    publishView();
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cluster lock: " + e.getMessage(), e);
+        }
+        ip = createIpDriver();
+        mesh.start();
+        control = new ControlServer(config.layout().socket(), commands);
+        events.start(installation.jctdbCommand());
+        health = new HealthLifecycle(config, () -> tunables, core, this::setStorageHealthy, this::shutdown);
+        health.start();
+        core.scheduleWithFixedDelay(this::refreshStorage, 1, 1, TimeUnit.SECONDS);
+        core.execute(leader::start);
+        core.execute(ip::start);
+        log.info("node {} ({}) started; {} nodes in the cluster", config.myPnn(),
+                config.myAddress().getHostAddress(), config.nodes().size());
+        config.warnings().forEach(w -> log.warn("{}", w));
+    }
+
+    /** Completes with the reason when the daemon has been asked to stop. */
+    public CompletableFuture<String> stopped() {
+        return stopped;
+    }
+
+    // ---- mesh events: hop to the core thread ----
+
+    @Override
+    public void peerConnected(int pnn) {
+        core.execute(() -> {
+            connected.add(pnn);
+            leaderPeers.remove(pnn);
+            // Whatever it said before it went away is stale: UNKNOWN until its NodeState arrives.
+            reportedFlags.remove(pnn);
+            reportedStorage.remove(pnn);
+            mesh.send(pnn, ownState());
+            publishView();
+        });
+    }
+
+    @Override
+    public void peerDisconnected(int pnn, String reason) {
+        core.execute(() -> {
+            connected.remove(pnn);
+            if (leaderPeers.remove(pnn)) {
+                leader.peerDisconnected(pnn);
+            }
+            ip.peerDisconnected(pnn, reason);
+            publishView();
+        });
+    }
+
+    @Override
+    public void messageReceived(int pnn, WireMessage message) {
+        if (message instanceof WireMessage.ControlRequest) {
+            runForwarded(pnn, (WireMessage.ControlRequest) message);
+        } else if (message instanceof WireMessage.ControlReply) {
+            WireMessage.ControlReply r = (WireMessage.ControlReply) message;
+            CompletableFuture<ControlReply> f = pendingForwards.remove(r.id());
+            if (f != null) {
+                f.complete(new ControlReply(r.exitCode(), r.stdout(), r.stderr()));
+            }
+        } else if (message instanceof WireMessage.NodeState) {
+            WireMessage.NodeState s = (WireMessage.NodeState) message;
+            core.execute(() -> {
+                if (s.pnn() != pnn) {
+                    log.warn("node {} sent the state of node {}; ignored", pnn, s.pnn());
+                    return;
+                }
+                reportedFlags.put(pnn, s.flags() & ~NodeFlags.DISCONNECTED);
+                StorageSummary before = reportedStorage.put(pnn, s.storage());
+                if (before != null && !before.sameAs(s.storage())) {
+                    log.info("node {} reports its cluster filesystem {}{}", pnn, s.storage().state(),
+                            s.storage().ok() ? "" : " on " + s.storage().path());
+                }
+                // The leader core learns a peer's flags before it counts the peer as connected.
+                leader.peerFlags(pnn, s.flags() & ~NodeFlags.DISCONNECTED);
+                if (connected.contains(pnn) && leaderPeers.add(pnn)) {
+                    leader.peerConnected(pnn);
+                }
+                publishView();
+            });
+        } else if (message instanceof WireMessage.Subsystem
+                && LeaderDriver.SUBSYSTEM.equals(((WireMessage.Subsystem) message).subsystem())) {
+            core.execute(() -> leader.message(pnn, ((WireMessage.Subsystem) message).body()));
+        } else if (message instanceof WireMessage.Subsystem sub && IpTakeoverDriver.SUBSYSTEM.equals(sub.subsystem())) {
+            ip.message(pnn, sub.body());
+        } else {
+            log.debug("node {} sent {}; not handled", pnn, message.getClass().getSimpleName());
+        }
+    }
+
+    /** Forwarded commands run off the core thread, like local ones, and reply over the mesh. */
+    private void runForwarded(int pnn, WireMessage.ControlRequest request) {
+        CompletableFuture.supplyAsync(() -> commands.apply(request.argv()))
+                .exceptionally(e -> ControlReply.error(1, "command failed on node " + config.myPnn() + ": " + e))
+                .thenAccept(r -> mesh.send(pnn, new WireMessage.ControlReply(request.id(), r.exitCode(),
+                        r.stdout(), r.stderr())));
+    }
+
+    // ---- state ----
+
+    private void setHealthy(boolean healthy) {
+        monitorHealthy = healthy;
+        updateHealth();
+    }
+
+    private void setStorageHealthy(boolean healthy, String reason) {
+        // The summary first, so no status shows the new flag beside the old probe state.
+        refreshStorage();
+        storageHealthy = healthy;
+        storageReason = reason;
+        updateHealth();
+    }
+
+    private void updateHealth() {
+        boolean healthy = monitorHealthy && storageHealthy;
+        int flags = healthy ? ownFlags & ~NodeFlags.UNHEALTHY : ownFlags | NodeFlags.UNHEALTHY;
+        if (flags != ownFlags) {
+            log.info("node {} is now {}", config.myPnn(), healthy ? "HEALTHY"
+                    : "UNHEALTHY (" + (storageHealthy ? "monitor event failed" : storageReason) + ")");
+        }
+        setOwnFlags(flags);
+    }
+
+    private void setOwnFlags(int flags) {
+        if (flags == ownFlags) {
+            return;
+        }
+        ownFlags = flags;
+        ownStateSequence++;
+        leader.ownFlags(flags);
+        mesh.broadcast(ownState());
+        publishView();
+    }
+
+    private WireMessage.NodeState ownState() {
+        return new WireMessage.NodeState(config.myPnn(), ownFlags, ownStateSequence, ownStorage);
+    }
+
+    /** Tells the other nodes when the storage probe's worst state changes (status shows it). */
+    private void refreshStorage() {
+        StorageSummary now = health.summary(ownStorage, System.currentTimeMillis());
+        if (now == ownStorage) {
+            return;
+        }
+        ownStorage = now;
+        ownStateSequence++;
+        mesh.broadcast(ownState());
+        publishView();
+    }
+
+    private void publishView() {
+        List<NodeView> nodes = new ArrayList<>();
+        for (NodeEntry n : config.nodes().nodes()) {
+            int flags;
+            StorageSummary storage = reportedStorage.getOrDefault(n.pnn(), StorageSummary.OK);
+            if (n.deleted()) {
+                flags = NodeFlags.DELETED;
+            } else if (n.pnn() == config.myPnn()) {
+                flags = ownFlags;
+                storage = ownStorage;
+            } else if (connected.contains(n.pnn())) {
+                flags = reportedFlags.getOrDefault(n.pnn(), NodeFlags.UNKNOWN);
+            } else {
+                flags = reportedFlags.getOrDefault(n.pnn(), 0) | NodeFlags.DISCONNECTED;
+            }
+            nodes.add(new NodeView(n.pnn(), n.addressText(), flags, storage));
+        }
+        if (leader == null) {
+            view = new ClusterView(config.myPnn(), nodes, ClusterView.INVALID_GENERATION, List.of(), 1, -1,
+                    startTimeMillis, 0, 0, config.conf().clusterLock());
+            return;
+        }
+        LeaderStatus ls = leader.status();
+        long generation = ls.appliedGeneration() == Generation.NONE ? ClusterView.INVALID_GENERATION : ls.appliedGeneration();
+        view = new ClusterView(config.myPnn(), nodes, generation, ls.vnnMap(),
+                ls.recoveryMode() == RecoveryMode.NORMAL && generation != ClusterView.INVALID_GENERATION ? 0 : 1,
+                ls.leader(), startTimeMillis, leader.lastRecoveryStart(), leader.lastRecoveryEnd(),
+                config.conf().clusterLock());
+    }
+
+    // ---- DaemonApi ----
+
+    @Override
+    public ClusterView view() {
+        return view;
+    }
+
+    @Override
+    public NodeConfig config() {
+        return config;
+    }
+
+    @Override
+    public Tunables tunables() {
+        return tunables;
+    }
+
+    @Override
+    public CompletableFuture<Void> setTunable(String name, long value) {
+        return CompletableFuture.runAsync(() -> {
+            tunables = tunables.with(name, value);
+            log.info("tunable {} set to {}", name, value);
+        }, core);
+    }
+
+    @Override
+    public CompletableFuture<ControlReply> forward(int pnn, List<String> argv) {
+        long id = nextRequestId.incrementAndGet();
+        CompletableFuture<ControlReply> reply = new CompletableFuture<>();
+        pendingForwards.put(id, reply);
+        if (!mesh.send(pnn, new WireMessage.ControlRequest(id, argv))) {
+            pendingForwards.remove(id);
+            return CompletableFuture.failedFuture(new IOException("node " + pnn + " is not connected"));
+        }
+        return reply.orTimeout(FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> pendingForwards.remove(id));
+    }
+
+    @Override
+    public java.util.Optional<org.jctdb.event.EventControl> events() {
+        return java.util.Optional.ofNullable(events).map(EventLifecycle::engine);
+    }
+
+    @Override
+    public java.util.Optional<org.jctdb.health.HealthReport> health() {
+        return java.util.Optional.ofNullable(health).map(HealthLifecycle::report);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> recover() {
+        return CompletableFuture.supplyAsync(() -> leader != null && leader.recover(), core);
+    }
+
+    @Override
+    public int clients() {
+        return control == null ? 0 : control.clients();
+    }
+
+    @Override
+    public long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public void shutdown(String why) {
+        log.info("shutting down: {}", why);
+        // Release public addresses first (bounded); let the reply to the command go out too.
+        CompletableFuture<Void> released = ip == null ? CompletableFuture.completedFuture(null)
+                : ip.releaseAll(tunables.millis("TakeoverTimeout"));
+        released.thenRun(() -> core.schedule(() -> stopped.complete(why), 100, TimeUnit.MILLISECONDS));
+    }
+
+    private MeshSettings meshSettings(NodeConfig c) {
+        Map<Integer, InetAddress> peers = new HashMap<>();
+        for (NodeEntry n : c.nodes().nodes()) {
+            n.address().ifPresent(a -> peers.put(n.pnn(), a));
+        }
+        return new MeshSettings(c.myPnn(), peers, c.conf().port(), c.nodes().clusterId(), VERSION,
+                tunables.millis("KeepaliveInterval"), tunables.get("KeepaliveLimit"));
+    }
+
+    @Override
+    public CompletableFuture<String> reloadNodes() {
+        return CompletableFuture.supplyAsync(() -> {
+            org.jctdb.config.NodesFile next;
+            try {
+                next = org.jctdb.config.NodesFile.read(config.layout().nodesFile());
+            } catch (org.jctdb.config.ConfigException e) {
+                return e.getMessage();
+            }
+            java.util.Optional<String> refusal = org.jctdb.config.NodesReload.refusal(config.nodes(), next, config.myPnn());
+            if (refusal.isPresent()) {
+                log.warn("reloadnodes refused: {}", refusal.get());
+                return refusal.get();
+            }
+            config = config.withNodes(next);
+            mesh.updatePeers(meshSettings(config));
+            log.info("nodes file reloaded: {} nodes", next.size());
+            publishView();
+            return "";
+        }, core);
+    }
+
+    // ---- IP failover and node administration (see IpTakeoverDriver, NodeAdmin) ----
+
+    private IpTakeoverDriver createIpDriver() throws IOException {
+        org.jctdb.ip.FailoverTiming timing = org.jctdb.ip.FailoverTiming.fromTunables(tunables);
+        List<String> bad = timing.violations();
+        if (!bad.isEmpty()) {
+            throw new IOException("IP failover timer budget broken (docs/design/ip-failover.md): " + String.join("; ", bad));
+        }
+        return new IpTakeoverDriver(config, timing, core, ticker, codec.mapper(), new IpTakeoverDriver.Host() {
+            @Override
+            public NodeMesh mesh() {
+                return mesh;
+            }
+
+            @Override
+            public LeaderStatus leaderStatus() {
+                return leader.status();
+            }
+
+            @Override
+            public ClusterView view() {
+                return view;
+            }
+
+            @Override
+            public Tunables tunables() {
+                return tunables;
+            }
+
+            @Override
+            public java.util.Optional<org.jctdb.event.EventEngine> events() {
+                return java.util.Optional.ofNullable(Daemon.this.events).map(EventLifecycle::engine);
+            }
+
+            @Override
+            public void ban(int seconds, String why) {
+                admin.ban(seconds, why);
+            }
+        });
+    }
+
+    @Override
+    public java.util.Optional<IpControl> ip() {
+        return java.util.Optional.ofNullable(ip);
+    }
+
+    @Override
+    public CompletableFuture<Void> changeOwnFlags(int set, int clear) {
+        return admin.change(set, clear);
+    }
+
+    @Override
+    public CompletableFuture<Void> ban(int seconds, String why) {
+        return admin.ban(seconds, why);
+    }
+
+    @Override
+    public CompletableFuture<Void> unban() {
+        return admin.unban();
+    }
+
+    @Override
+    public void close() {
+        if (health != null) {
+            health.close();
+        }
+        if (ip != null) {
+            ip.close();
+        }
+        if (leader != null) {
+            leader.close();
+        }
+        if (events != null) {
+            events.close();
+        }
+        if (control != null) {
+            control.close();
+        }
+        if (mesh != null) {
+            mesh.close();
+        }
+        core.shutdownNow();
+    }
+}

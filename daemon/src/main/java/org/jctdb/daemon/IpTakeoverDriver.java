@@ -1,0 +1,397 @@
+package org.jctdb.daemon;
+
+import org.jctdb.control.IpControl;
+
+import org.jctdb.control.IpSnapshot;
+
+import org.jctdb.control.NodeView;
+
+import org.jctdb.control.ClusterView;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jctdb.common.Ticker;
+import org.jctdb.config.NodeConfig;
+import org.jctdb.config.PublicAddress;
+import org.jctdb.config.Tunables;
+import org.jctdb.event.EventEngine;
+import org.jctdb.ip.FailoverTiming;
+import org.jctdb.ip.HostedAddress;
+import org.jctdb.ip.HostingNode;
+import org.jctdb.ip.IpAllocAlgorithm;
+import org.jctdb.ip.IpAllocTunables;
+import org.jctdb.ip.IpEffect;
+import org.jctdb.ip.IpMessage;
+import org.jctdb.ip.StorageHold;
+import org.jctdb.ip.TakeoverInput;
+import org.jctdb.ip.TakeoverLeader;
+import org.jctdb.leader.LeaderStatus;
+import org.jctdb.leader.RecoveryMode;
+import org.jctdb.leader.Role;
+import org.jctdb.protocol.StorageSummary;
+import org.jctdb.protocol.WireMessage;
+import org.jctdb.transport.NodeMesh;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shell around {@link HostingNode} (this node's addresses) and {@link TakeoverLeader}
+ * (takeover runs, when this node leads): ticks both every report interval on the core thread,
+ * carries "ip" mesh messages, hands address events to {@link AddressEvents} (one at a time), and keeps the
+ * {@link AddressGuard} refreshing lifetimes. Everything except event completion runs on the core thread.
+ */
+final class IpTakeoverDriver implements IpControl, AutoCloseable {
+    static final String SUBSYSTEM = "ip";
+    private static final Logger log = LoggerFactory.getLogger("jctdb.ip");
+
+    interface Host {
+        NodeMesh mesh();
+
+        LeaderStatus leaderStatus();
+
+        ClusterView view();
+
+        Tunables tunables();
+
+        Optional<EventEngine> events();
+
+        /** Ban this node (the leader asked, or a command). */
+        void ban(int seconds, String why);
+    }
+
+    private final NodeConfig config;
+    private final FailoverTiming timing;
+    private final ScheduledExecutorService core;
+    private final StorageHold storageHold = new StorageHold();
+    private final Ticker ticker;
+    private final ObjectMapper mapper;
+    private final Host host;
+    private final int me;
+    private final HostingNode node;
+    private final TakeoverLeader leader;
+    private final Map<String, IpMessage.Listed> listed = new LinkedHashMap<>();
+    private final Set<String> downIfaces = new HashSet<>();
+    private final AddressEvents events;
+    private final GratuitousArp gratarp = GratuitousArp.installed();
+    private boolean stopping;
+    private volatile IpSnapshot snapshot;
+    private final List<CompletableFuture<Void>> runWaiters = new ArrayList<>();
+
+    IpTakeoverDriver(NodeConfig config, FailoverTiming timing, ScheduledExecutorService core, Ticker ticker,
+                     ObjectMapper mapper, Host host) {
+        this.config = config;
+        this.timing = timing;
+        this.core = core;
+        this.ticker = ticker;
+        this.mapper = mapper;
+        this.host = host;
+        this.me = config.myPnn();
+        this.node = new HostingNode(me, timing);
+        this.leader = new TakeoverLeader(me, timing);
+        this.events = new AddressEvents(node, core, ticker, timing, host::events, host::tunables, downIfaces,
+                () -> stopping, new AddressEvents.Listener() {
+                    @Override
+                    public void changed() {
+                        publish();
+                    }
+
+                    @Override
+                    public void taken(HostedAddress a) {
+                        gratarp.announceInBackground(a.iface(), a.ip());
+                    }
+                });
+        setListed(config.publicAddresses().addresses());
+        publish();
+    }
+
+    /** Starts the guard, deletes leftover public addresses, then ticks. Call on the core thread. */
+    void start() {
+        if (!listed.isEmpty()) {
+            try {
+                AddressGuard guard = AddressGuard.start(config.layout().varDir().resolve("ip").resolve("hosted"));
+                guard.deleteAll(config.publicAddresses().addresses());
+                events.guard(guard);
+            } catch (IOException e) {
+                log.error("cannot start the address guard: {}; addresses will not expire on their own", e.getMessage());
+            }
+        }
+        core.scheduleAtFixedRate(this::tick, timing.reportMs(), timing.reportMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void setListed(List<PublicAddress> addresses) {
+        listed.clear();
+        for (PublicAddress a : addresses) {
+            listed.put(a.addressText(), new IpMessage.Listed(a.addressText(), a.maskBits(), a.interfaces()));
+        }
+    }
+
+    // ---- ticks and messages, core thread ----
+
+    private void tick() {
+        try {
+            long now = ticker.nowMillis();
+            List<HostedAddress> lapsed = node.toRelease(now);
+            if (!lapsed.isEmpty()) {
+                log.warn("hold lapsed (no grant from a leader for {} ms): releasing {}", timing.holdMs(), ips(lapsed));
+                events.release(lapsed, failed -> { });
+            }
+            events.guard().ifPresent(g -> g.refresh(node.refreshable(now), timing.leaseSeconds()));
+            LeaderStatus ls = host.leaderStatus();
+            if (ls.leader() >= 0) {
+                // A stopping node keeps reporting (can host: no), so the leader sees its releases at once.
+                deliver(ls.leader(), node.report(now, List.copyOf(listed.values()), !stopping, downIfaces));
+            }
+            apply(leader.tick(now, input(ls)));
+            if (!runWaiters.isEmpty() && !leader.runRequested() && !leader.runInProgress()) {
+                runWaiters.forEach(w -> w.complete(null));
+                runWaiters.clear();
+            }
+            publish();
+        } catch (RuntimeException e) {
+            log.error("IP failover tick failed", e);
+        }
+    }
+
+    private TakeoverInput input(LeaderStatus ls) {
+        ClusterView v = host.view();
+        List<Integer> flags = new ArrayList<>();
+        List<StorageSummary> storage = new ArrayList<>();
+        for (NodeView n : v.nodes()) {
+            flags.add(n.flags());
+            storage.add(n.storage());
+        }
+        Tunables t = host.tunables();
+        flags = holdForStorage(flags, storage, t);
+        long gen = ls.role() == Role.LEADER && !config.conf().failoverDisabled() ? ls.leadingGeneration() : 0;
+        IpAllocTunables at = new IpAllocTunables(IpAllocAlgorithm.fromTunable(t.get("IPAllocAlgorithm")),
+                t.get("NoIPFailback") != 0, t.get("NoIPTakeover") != 0);
+        boolean inRecovery = ls.recoveryInProgress() || ls.recoveryMode() != RecoveryMode.NORMAL
+                || ls.appliedGeneration() != ls.leadingGeneration();
+        return new TakeoverInput(gen, inRecovery, flags, at, t.get("EnableBans") != 0, (int) t.get("RecoveryBanPeriod"),
+                (int) t.get("RecoveryGracePeriod"));
+    }
+
+    /** See {@link StorageHold}: the settle time is two storage probe intervals. */
+    private List<Integer> holdForStorage(List<Integer> flags, List<StorageSummary> storage, Tunables t) {
+        Set<Integer> before = storageHold.held();
+        List<Integer> out = storageHold.flagsForAllocation(flags, storage, ticker.nowMillis(),
+                2 * t.get("HealthProbeIntervalMs"));
+        if (!storageHold.held().equals(before)) {
+            log.info("public addresses kept on nodes {} despite their failing cluster filesystem{}", storageHold.held(),
+                    storageHold.clusterWide(ticker.nowMillis(), 2 * t.get("HealthProbeIntervalMs"))
+                            ? " (failing on all nodes: moving addresses cannot help)" : " (settling)");
+        }
+        return out;
+    }
+
+    /** A mesh message of subsystem "ip" (any thread). */
+    void message(int from, JsonNode body) {
+        core.execute(() -> {
+            IpMessage m;
+            try {
+                m = mapper.treeToValue(body, IpMessage.class);
+            } catch (Exception e) {
+                log.warn("node {} sent a bad ip message, dropped: {}", from, e.getMessage());
+                return;
+            }
+            if (m.from() != from) {
+                log.warn("dropping ip message from node {} that names node {}", from, m.from());
+                return;
+            }
+            handle(m);
+        });
+    }
+
+    void peerDisconnected(int pnn, String reason) {
+        // A closed connection (not silence) means the peer's process is gone and its guard is cleaning up.
+        if (!reason.startsWith("sent nothing")) {
+            leader.onConnectionClosed(pnn, ticker.nowMillis());
+        }
+    }
+
+    private void handle(IpMessage m) {
+        long now = ticker.nowMillis();
+        if (m instanceof IpMessage.Report r) {
+            apply(leader.onReport(r, now));
+        } else if (m instanceof IpMessage.StepDone d) {
+            apply(leader.onStepDone(d, now, input(host.leaderStatus())));
+        } else if (m instanceof IpMessage.Refused r) {
+            apply(leader.onRefused(r));
+        } else if (m instanceof IpMessage.FromLeader f) {
+            Optional<IpMessage.Refused> refusal = node.fence(f, host.leaderStatus().seenGeneration());
+            if (refusal.isPresent()) {
+                log.warn("refusing {} from node {}: generation {} is older than generation {} already seen",
+                        f.getClass().getSimpleName(), f.from(), f.generation(), refusal.get().seenGeneration());
+                deliver(f.from(), refusal.get());
+                return;
+            }
+            fromLeader(f);
+        }
+        publish();
+    }
+
+    private void fromLeader(IpMessage.FromLeader f) {
+        if (f instanceof IpMessage.Grant g) {
+            node.granted(g, ticker.nowMillis());
+        } else if (f instanceof IpMessage.Ban b) {
+            host.ban(b.seconds(), "the leader (node " + b.from() + ") banned this node after repeated takeover failures");
+        } else if (f instanceof IpMessage.Release r) {
+            events.release(r.addresses(), done -> deliver(r.from(), stepDone(r, IpMessage.Phase.RELEASE, done)));
+        } else if (f instanceof IpMessage.Take t) {
+            events.take(t, done -> deliver(t.from(), stepDone(t, IpMessage.Phase.TAKE, done)));
+        } else if (f instanceof IpMessage.Reallocated r) {
+            events.reallocated(done -> deliver(r.from(), stepDone(r, IpMessage.Phase.REALLOCATED, done)));
+        }
+    }
+
+    private IpMessage.StepDone stepDone(IpMessage.FromLeader m, IpMessage.Phase phase, String failure) {
+        long run = m instanceof IpMessage.Release r ? r.run() : m instanceof IpMessage.Take t ? t.run()
+                : ((IpMessage.Reallocated) m).run();
+        return new IpMessage.StepDone(me, m.generation(), run, phase, failure.isEmpty(), failure, node.hostedList());
+    }
+
+    private void apply(List<IpEffect> effects) {
+        for (IpEffect e : effects) {
+            if (e instanceof IpEffect.Send s) {
+                deliver(s.to(), s.message());
+            } else if (e instanceof IpEffect.Log l) {
+                switch (l.level()) {
+                    case ERROR -> log.error("{}", l.text());
+                    case WARN -> log.warn("{}", l.text());
+                    case INFO -> log.info("{}", l.text());
+                    default -> log.debug("{}", l.text());
+                }
+            }
+        }
+    }
+
+    /** To ourselves through the core queue, to others over the mesh. */
+    private void deliver(int to, IpMessage m) {
+        if (to == me) {
+            core.execute(() -> handle(m));
+        } else {
+            host.mesh().send(to, new WireMessage.Subsystem(SUBSYSTEM, mapper.valueToTree(m)));
+        }
+    }
+
+    private static String ips(List<HostedAddress> l) {
+        List<String> out = new ArrayList<>();
+        l.forEach(a -> out.add(a.ip()));
+        return String.join(", ", out);
+    }
+
+    // ---- IpControl: commands, any thread ----
+
+    private void publish() {
+        Map<String, Integer> assignment = leader.leading() ? leader.assignment() : node.assignment();
+        snapshot = new IpSnapshot(me, List.copyOf(listed.values()), node.hostedList(), Map.copyOf(assignment),
+                Set.copyOf(downIfaces), leader.leading());
+    }
+
+    @Override
+    public IpSnapshot snapshot() {
+        return snapshot;
+    }
+
+    @Override
+    public CompletableFuture<Void> requestRun() {
+        return waitForRun(leader::requestRun);
+    }
+
+    @Override
+    public CompletableFuture<Void> requestMove(String ip, int pnn) {
+        return waitForRun(() -> leader.requestMove(ip, pnn));
+    }
+
+    /** Completes once a run asked for now has finished (or failed). */
+    private CompletableFuture<Void> waitForRun(Runnable request) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        core.execute(() -> {
+            request.run();
+            runWaiters.add(f);
+        });
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> addAddress(String ip, int maskBits, List<String> ifaces) {
+        return CompletableFuture.runAsync(() -> {
+            listed.put(ip, new IpMessage.Listed(ip, maskBits, ifaces));
+            publish();
+        }, core);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAddress(String ip) {
+        return CompletableFuture.runAsync(() -> {
+            listed.remove(ip);
+            node.hostedAddress(ip).ifPresent(a -> events.release(List.of(a), failed -> { }));
+            publish();
+        }, core);
+    }
+
+    @Override
+    public CompletableFuture<Void> reload(List<PublicAddress> addresses) {
+        return CompletableFuture.runAsync(() -> {
+            setListed(addresses);
+            for (HostedAddress a : node.hostedList()) {
+                if (!listed.containsKey(a.ip())) {
+                    events.release(List.of(a), failed -> { });
+                }
+            }
+            publish();
+        }, core);
+    }
+
+    @Override
+    public CompletableFuture<String> gratarp(String ip, String iface) {
+        return gratarp.announce(iface, ip, 1, 0);
+    }
+
+    @Override
+    public CompletableFuture<Void> setLink(String iface, boolean up) {
+        return CompletableFuture.runAsync(() -> {
+            if (up) {
+                downIfaces.remove(iface);
+            } else {
+                downIfaces.add(iface);
+            }
+            publish();
+        }, core);
+    }
+
+    /**
+     * Shutdown: stop reporting and release every address through releaseip; completes when done
+     * or after {@code deadlineMs} (the guard deletes what is left when the daemon exits).
+     */
+    CompletableFuture<Void> releaseAll(long deadlineMs) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        core.execute(() -> {
+            stopping = true;
+            node.dropHold();
+            if (node.hostedList().isEmpty()) {
+                f.complete(null);
+                return;
+            }
+            events.release(node.hostedList(), failed -> f.complete(null));
+        });
+        return f.completeOnTimeout(null, deadlineMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        events.guard().ifPresent(AddressGuard::close);
+        gratarp.close();
+    }
+}

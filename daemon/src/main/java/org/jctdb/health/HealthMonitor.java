@@ -1,0 +1,299 @@
+package org.jctdb.health;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jctdb.common.Ticker;
+import org.jctdb.os.ProcFs;
+import org.jctdb.os.ProcInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes the cluster filesystem: one {@link ProbePolicy} and at most one probe process per
+ * path, ticked on the executor it is given (all state lives on that one thread; process exits
+ * hop onto it). Nothing here waits on a probe: a probe that never returns costs one process
+ * and nothing else. Logs once per state change.
+ */
+public final class HealthMonitor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("jctdb.health");
+    /** The built-in probe: stat the path; setsid execs it directly, so it forks nothing. */
+    public static final List<String> STAT_PROBE = List.of("/usr/bin/stat", "-c", "%i", "--");
+    static final long KILL_GRACE_MILLIS = ProbePolicy.KILL_GRACE_MILLIS;
+    static final long UNKILLABLE_AFTER_MILLIS = 1000;
+
+    /** A path to probe; {@code clusterLock} marks the directory of the cluster lock. */
+    public record Watched(Path path, boolean clusterLock) {
+    }
+
+    /** What the daemon hears. Called on the monitor's executor; hop to your own thread. */
+    public interface Listener {
+        void healthChanged(boolean healthy, String reason);
+
+        default void stateChanged(Path path, PathStatus status) {
+        }
+
+        void shutdownRequested(String reason);
+    }
+
+    /** Per-path runtime: the policy and the probe process it is waiting for, if any. */
+    private static final class Slot {
+        final Watched watched;
+        final ProbePolicy policy;
+        volatile ProbeProcess current; // read by shutdownStillWarranted() from other threads
+        boolean unkillableLogged;
+
+        Slot(Watched watched, long now) {
+            this.watched = watched;
+            this.policy = new ProbePolicy(watched.path(), now);
+        }
+    }
+
+    private final List<Slot> slots = new ArrayList<>();
+    private final List<String> probeCommand;
+    private final Supplier<ProbeSettings> settings;
+    private final ShutdownGuard guard;
+    private final ScheduledExecutorService executor;
+    private final Ticker ticker;
+    private final Listener listener;
+    private final ProcFs procFs;
+    private final GroupSignaller signaller;
+    private boolean healthy = true;
+    private volatile HealthReport report;
+    private volatile boolean closed;
+
+    public HealthMonitor(List<Watched> paths, List<String> probeCommand, Supplier<ProbeSettings> settings,
+                         ShutdownGuard guard, ScheduledExecutorService executor, Ticker ticker, Listener listener) {
+        this(paths, probeCommand, settings, guard, executor, ticker, listener, ProcFs.system(), null);
+    }
+
+    HealthMonitor(List<Watched> paths, List<String> probeCommand, Supplier<ProbeSettings> settings,
+                  ShutdownGuard guard, ScheduledExecutorService executor, Ticker ticker, Listener listener,
+                  ProcFs procFs, GroupSignaller signaller) {
+        this.probeCommand = probeCommand.isEmpty() ? STAT_PROBE : List.copyOf(probeCommand);
+        this.settings = settings;
+        this.guard = guard;
+        this.executor = executor;
+        this.ticker = ticker;
+        this.listener = listener;
+        this.procFs = procFs;
+        this.signaller = signaller != null ? signaller : GroupSignaller.system(procFs);
+        long now = ticker.nowMillis();
+        for (Watched w : paths) {
+            slots.add(new Slot(w, now));
+        }
+        publish(now);
+    }
+
+    public void start() {
+        if (!slots.isEmpty()) {
+            executor.execute(this::tick);
+        }
+    }
+
+    /** The latest state, with durations measured now. */
+    public HealthReport snapshot() {
+        return report.at(ticker.nowMillis());
+    }
+
+    /**
+     * The re-check the daemon makes at the moment it would shut down: is storage still hung,
+     * with the unanswered probe still alive right now? Safe from any thread.
+     */
+    public boolean shutdownStillWarranted() {
+        HealthReport r = report;
+        List<PathStatus> statuses = r.paths().stream().map(HealthReport.PathReport::status).toList();
+        return guard.due(ticker.nowMillis(), statuses, this::probeAliveNow).isPresent();
+    }
+
+    private boolean probeAliveNow(Path path) {
+        for (Slot s : slots) {
+            ProbeProcess p = s.current; // may be stale by one probe: then it is dead, which cancels
+            if (s.watched.path().equals(path)) {
+                return p != null && p.process.isAlive();
+            }
+        }
+        return false;
+    }
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        long began = ticker.nowMillis();
+        ProbeSettings s = settings.get();
+        try {
+            probeAll(s);
+        } finally { // whatever went wrong, the next tick comes
+            long delay = Math.max(10, s.intervalMs() - (ticker.nowMillis() - began));
+            executor.schedule(this::tick, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void probeAll(ProbeSettings s) {
+        for (Slot slot : slots) {
+            try {
+                tickSlot(slot, s, ticker.nowMillis());
+            } catch (RuntimeException e) {
+                log.error("health probe of {} failed unexpectedly: {}", slot.watched.path(), e.toString());
+            }
+        }
+        long now = ticker.nowMillis();
+        List<PathStatus> statuses = slots.stream().map(x -> x.policy.status()).toList();
+        Optional<String> action = guard.decide(now, statuses, this::probeAliveNow);
+        publish(now);
+        if (action.isPresent()) {
+            log.error("hung storage action: shutdown, because {}", action.get());
+            listener.shutdownRequested(action.get());
+        }
+    }
+
+    private void tickSlot(Slot slot, ProbeSettings s, long now) {
+        ProbeProcess p = slot.current;
+        if (p != null && p.takeExit()) {
+            exited(slot, p, now, s); // deliver the answer before the policy judges the tick
+        }
+        boolean alive = p != null && p.alive();
+        if (p != null && !alive) {
+            slot.current = null;
+            p = null;
+        }
+        ProbePolicy.Decision d = slot.policy.tick(now, s, alive);
+        handle(slot, d.edges(), now);
+        if (d.killProbe() && p != null) {
+            kill(slot, p, now);
+        }
+        if (p != null && p.sigkillAt >= 0 && !slot.unkillableLogged && now - p.sigkillAt >= UNKILLABLE_AFTER_MILLIS) {
+            p.survivors = p.evidence();
+            if (!p.survivors.isEmpty()) {
+                slot.unkillableLogged = true;
+                log.error("probe of {} survived SIGKILL for {} ms and will not be restarted until it ends: {}",
+                        slot.watched.path(), now - p.sigkillAt,
+                        String.join("; ", p.survivors.stream().map(ProcInfo::describe).toList()));
+            }
+        }
+        if (d.startProbe()) {
+            start(slot, s, now);
+        }
+    }
+
+    private void start(Slot slot, ProbeSettings s, long now) {
+        slot.policy.started(now);
+        slot.unkillableLogged = false;
+        try {
+            ProbeProcess p = ProbeProcess.start(probeCommand, slot.watched.path(), now, procFs,
+                    probeCommand.equals(STAT_PROBE));
+            slot.current = p;
+            p.process.onExit().thenRun(() -> {
+                long end = ticker.nowMillis();
+                if (!closed) {
+                    executor.execute(() -> exitedLater(slot, p, end));
+                }
+            });
+        } catch (IOException e) {
+            handle(slot, slot.policy.answered(now, false, "cannot start the probe: " + e.getMessage(), s), now);
+        }
+    }
+
+    private void exitedLater(Slot slot, ProbeProcess p, long end) {
+        if (slot.current == p && p.takeExit()) {
+            exited(slot, p, end, settings.get());
+            publish(ticker.nowMillis());
+        }
+    }
+
+    private void exited(Slot slot, ProbeProcess p, long end, ProbeSettings s) {
+        int code = p.process.exitValue();
+        String err = p.error();
+        String why = code == 0 ? "" : (err.isEmpty() ? "probe exited with status " + code : err);
+        handle(slot, slot.policy.answered(end, code == 0, why, s), end);
+    }
+
+    /** SIGTERM to the whole group now, SIGKILL after a short grace: a probe has nothing to tidy. */
+    private void kill(Slot slot, ProbeProcess p, long now) {
+        p.sigtermAt = now;
+        p.markSignalled();
+        signaller.signal(p.process, p.aliveMembers(), false);
+        executor.schedule(() -> {
+            if (p.alive()) {
+                p.sigkillAt = ticker.nowMillis();
+                signaller.signal(p.process, p.aliveMembers(), true);
+            }
+        }, KILL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void handle(Slot slot, List<HealthEdge> edges, long now) {
+        // Readers of the snapshot, told below, must already see the state they are told about.
+        publish(now);
+        for (HealthEdge e : edges) {
+            if (e instanceof HealthEdge.StateChanged) {
+                HealthEdge.StateChanged c = (HealthEdge.StateChanged) e;
+                logState(slot, c.from(), c.status());
+                listener.stateChanged(slot.watched.path(), c.status());
+            }
+        }
+        boolean nowHealthy = slots.stream().allMatch(x -> x.policy.status().healthy());
+        if (nowHealthy != healthy) {
+            healthy = nowHealthy;
+            NodeVerdict v = NodeVerdict.of(slots.stream().map(x -> x.policy.status()).toList(), now);
+            log.warn("storage verdict: {}", healthy ? "HEALTHY" : "UNHEALTHY, " + v.reason());
+            listener.healthChanged(healthy, v.reason());
+        }
+    }
+
+    private void logState(Slot slot, ProbeState from, PathStatus st) {
+        Path path = slot.watched.path();
+        switch (st.state()) {
+            case SLOW:
+                log.warn("High {} latency {}s probing {}{}", slot.watched.clusterLock() ? "cluster lock" : "cluster filesystem",
+                        String.format("%.2f", st.lastLatencyMillis() / 1000.0), path,
+                        from.answering() ? "" : " (answers again after " + from + ")");
+                break;
+            case FAILED:
+                log.error("probe of {} failed: {}", path, st.detail());
+                break;
+            case HUNG:
+                log.error("probe of {} is HUNG: {} (started {} ms ago)", path, st.detail(),
+                        ticker.nowMillis() - st.sinceMillis());
+                break;
+            default:
+                if (from == ProbeState.UNKNOWN) {
+                    log.info("probe of {} answers: {} ({} ms)", path, st.state(), st.lastLatencyMillis());
+                } else {
+                    log.warn("probe of {} answers again ({} -> {}, {} ms)", path, from, st.state(), st.lastLatencyMillis());
+                }
+        }
+    }
+
+    private void publish(long now) {
+        List<HealthReport.PathReport> paths = new ArrayList<>();
+        for (Slot slot : slots) {
+            ProbeProcess p = slot.current;
+            boolean hung = p != null && slot.policy.currentProbeMissedDeadline() && p.process.isAlive();
+            List<String> unkillable = p != null && slot.unkillableLogged
+                    ? p.survivors.stream().map(ProcInfo::describe).toList() : List.of();
+            paths.add(new HealthReport.PathReport(slot.policy.status(), slot.watched.clusterLock(), hung ? 1 : 0,
+                    unkillable.size(), unkillable));
+        }
+        NodeVerdict v = NodeVerdict.of(paths.stream().map(HealthReport.PathReport::status).toList(), now);
+        report = new HealthReport(now, v.healthy(), v.reason(), paths,
+                guard.enabled() ? guard.afterMillis() : -1);
+    }
+
+    /** Stops probing; sends SIGKILL to live probes without waiting for them. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Slot slot : slots) {
+            ProbeProcess p = slot.current;
+            if (p != null && p.process.isAlive()) {
+                signaller.signal(p.process, p.aliveMembers(), true);
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.jctdb.lock;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds the {@link ClusterLock} named by ctdb.conf's {@code [cluster] cluster lock} value. */
+public final class ClusterLocks {
+    /** Seconds between re-checks of a held fcntl lock file (CTDB's default is also 5). */
+    public static final int RECHECK_SECONDS = 5;
+    /** Seconds a re-check may take before the lock is reported UNRESPONSIVE. */
+    public static final int RECHECK_TIMEOUT_SECONDS = 5;
+
+    private ClusterLocks() {
+    }
+
+    /**
+     * @param value        the config value: empty/null for none, {@code !helper args} for a mutex
+     *                     helper (arguments split on blanks), anything else is a lock file path
+     * @param fcntlHelper  our {@code jctdb_mutex_fcntl_helper} binary (the installation's helper directory)
+     * @return empty when no lock is configured (the caller logs the split-brain warning)
+     * @throws IllegalArgumentException naming the problem when the value cannot be used
+     */
+    public static Optional<ClusterLock> fromConfig(String value, Path fcntlHelper, LockListener listener,
+            HelperProcessLock.Timing timing) {
+        List<String> argv = commandFor(value, fcntlHelper);
+        if (argv.isEmpty()) {
+            return Optional.empty();
+        }
+        String trimmed = value.strip();
+        String what = trimmed.startsWith("!") ? "cluster mutex helper " + String.join(" ", argv)
+                : "fcntl lock on " + trimmed;
+        return Optional.of(new HelperProcessLock(what, argv, listener, timing));
+    }
+
+    /** The helper command line for a config value; empty when no lock is configured. */
+    public static List<String> commandFor(String value, Path fcntlHelper) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        String v = value.strip();
+        if (v.startsWith("!")) {
+            List<String> argv = new ArrayList<>(Arrays.asList(v.substring(1).strip().split("[ \\t]+")));
+            argv.removeIf(String::isEmpty);
+            if (argv.isEmpty()) {
+                throw new IllegalArgumentException("cluster lock \"" + value + "\": '!' must be followed by a helper path");
+            }
+            if (!Path.of(argv.get(0)).isAbsolute()) {
+                throw new IllegalArgumentException("cluster lock helper \"" + argv.get(0) + "\" must be an absolute path");
+            }
+            return List.copyOf(argv);
+        }
+        if (!Path.of(v).isAbsolute()) {
+            throw new IllegalArgumentException("cluster lock file \"" + v + "\" must be an absolute path");
+        }
+        if (!Files.isExecutable(fcntlHelper)) {
+            throw new IllegalArgumentException("fcntl lock helper " + fcntlHelper + " is missing or not executable");
+        }
+        return List.of(fcntlHelper.toString(), v, Integer.toString(RECHECK_SECONDS),
+                Integer.toString(RECHECK_TIMEOUT_SECONDS));
+    }
+}

@@ -1,0 +1,184 @@
+package org.jctdb.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jctdb.common.Ticker;
+import org.jctdb.os.ProcFs;
+import org.jctdb.os.ProcInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The monitor with real probe processes. A hang is a probe script that loops (ignoring SIGTERM)
+ * while a flag file exists; "unkillable" is a signaller that sends nothing, standing in for a
+ * process the kernel keeps in state D. Fast settings keep the wall time to seconds.
+ */
+class HealthMonitorIT {
+    private static final ProbeSettings FAST = new ProbeSettings(200, 400, 3, 1000);
+    private final ProcFs procFs = ProcFs.system();
+    private final ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
+    private final AtomicLong shutdownAt = new AtomicLong(-1);
+    private ScheduledExecutorService executor;
+    private HealthMonitor monitor;
+    @TempDir
+    Path dir;
+    private Path flag;
+    private Path script;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        executor = Executors.newSingleThreadScheduledExecutor();
+        flag = dir.resolve("hang");
+        script = dir.resolve("hp" + ProcessHandle.current().pid() % 100000 + ".sh");
+        Files.writeString(script, "#!/bin/sh\ntrap '' TERM\nwhile [ -e " + flag + " ]; do sleep 0.05; done\n"
+                + "exec /usr/bin/stat -c %i -- \"$1\" >/dev/null\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        Files.deleteIfExists(flag);
+        if (monitor != null) {
+            monitor.close();
+        }
+        executor.shutdownNow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> probes().isEmpty());
+    }
+
+    private HealthMonitor monitor(List<String> command, ShutdownGuard guard, GroupSignaller signaller, Path... paths) {
+        List<HealthMonitor.Watched> w = java.util.Arrays.stream(paths).map(p -> new HealthMonitor.Watched(p, true)).toList();
+        monitor = new HealthMonitor(w, command, () -> FAST, guard, executor, Ticker.SYSTEM, new HealthMonitor.Listener() {
+            @Override
+            public void healthChanged(boolean healthy, String reason) {
+                events.add((healthy ? "healthy" : "unhealthy") + " " + reason);
+            }
+
+            @Override
+            public void shutdownRequested(String reason) {
+                shutdownAt.compareAndSet(-1, Ticker.SYSTEM.nowMillis());
+                events.add("shutdown " + reason);
+            }
+        }, procFs, signaller);
+        monitor.start();
+        return monitor;
+    }
+
+    /** Live processes of our probe script, by command name: how many probes exist right now. */
+    private List<ProcInfo> probes() {
+        String comm = script.getFileName().toString();
+        return procFs.all().stream().filter(p -> p.alive() && p.comm().equals(comm)).toList();
+    }
+
+    private HealthReport.PathReport path(int i) {
+        return monitor.snapshot().paths().get(i);
+    }
+
+    @Test
+    void realPathsAnswerAndAMissingOneFailsTheNode() {
+        monitor(List.of(), ShutdownGuard.disabled(), null, dir, dir.resolve("missing"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.snapshot().healthy());
+        assertThat(path(0).status().state()).isEqualTo(ProbeState.OK);
+        assertThat(path(0).status().lastLatencyMillis()).isBetween(0L, 1000L);
+        assertThat(path(1).status().state()).isEqualTo(ProbeState.FAILED);
+        assertThat(path(1).status().detail()).contains("No such file or directory");
+        assertThat(path(1).status().consecutiveFailures()).isGreaterThanOrEqualTo(3);
+        assertThat(events).singleElement().asString().startsWith("unhealthy cluster filesystem " + dir.resolve("missing"));
+    }
+
+    @Test
+    void anUnkillableHungProbeIsNeverDuplicatedAndIsReportedWithItsState() throws Exception {
+        Files.writeString(flag, "");
+        monitor(List.of(script.toString()), ShutdownGuard.disabled(), (leader, members, force) -> { }, dir);
+        long t0 = Ticker.SYSTEM.nowMillis();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.snapshot().healthy());
+        assertThat(Ticker.SYSTEM.nowMillis() - t0).isLessThan(FAST.intervalMs() + FAST.timeoutMs() + 3 * FAST.intervalMs() + 1000);
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 20; i++) { // ten probe intervals
+            List<ProcInfo> now = probes();
+            assertThat(now).as("probe processes alive at sample %d", i).hasSize(1);
+            seen.add(now.get(0).pid());
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        assertThat(seen).as("the same probe throughout: none started beside it").hasSize(1);
+        await().atMost(Duration.ofSeconds(3)).until(() -> path(0).unkillableProcesses() > 0);
+        HealthReport.PathReport p = path(0);
+        assertThat(p.status().state()).isEqualTo(ProbeState.HUNG);
+        assertThat(p.hungProbes()).isEqualTo(1);
+        assertThat(p.unkillable()).anySatisfy(s -> assertThat(s).startsWith("pid " + seen.iterator().next())
+                .contains(" state "));
+        assertThat(p.status().consecutiveFailures()).isGreaterThan(10);
+
+        Files.delete(flag); // storage is back: the stuck probe ends by itself, the next one answers
+        await().atMost(Duration.ofSeconds(5)).until(() -> monitor.snapshot().healthy());
+        assertThat(path(0).status().state()).isEqualTo(ProbeState.OK);
+        assertThat(path(0).hungProbes()).isZero();
+        assertThat(events.stream().map(e -> e.split(" ")[0]).toList()).containsExactly("unhealthy", "healthy");
+    }
+
+    @Test
+    void aKillableHungProbeGetsSigkillToItsGroupAndIsReplacedOneAtATime() throws Exception {
+        Files.writeString(flag, "");
+        monitor(List.of(script.toString()), ShutdownGuard.disabled(), null, dir);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.snapshot().healthy());
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            List<ProcInfo> now = probes();
+            assertThat(now).as("probe processes alive at sample %d", i).hasSizeLessThanOrEqualTo(1);
+            now.forEach(p -> seen.add(p.pid()));
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        assertThat(seen).as("SIGTERM is ignored, SIGKILL ends each hung probe").hasSizeGreaterThan(1);
+        assertThat(path(0).status().state()).isEqualTo(ProbeState.HUNG);
+        assertThat(path(0).unkillableProcesses()).isZero();
+        Files.delete(flag);
+        await().atMost(Duration.ofSeconds(5)).until(() -> monitor.snapshot().healthy());
+    }
+
+    @Test
+    void shutdownFiresWithinTheTimeoutPlusFiveSecondsWhileHung() throws Exception {
+        long timeout = 1500;
+        Files.writeString(flag, "");
+        long t0 = Ticker.SYSTEM.nowMillis();
+        monitor(List.of(script.toString()), new ShutdownGuard(true, timeout), (leader, members, force) -> { }, dir);
+        await().atMost(Duration.ofMillis(FAST.intervalMs() + timeout + 5000)).until(() -> shutdownAt.get() >= 0);
+        long since = path(0).status().sinceMillis();
+        assertThat(shutdownAt.get() - since).isBetween(timeout, timeout + 5000);
+        assertThat(shutdownAt.get() - t0).isLessThan(FAST.intervalMs() + timeout + 5000);
+        assertThat(monitor.shutdownStillWarranted()).as("re-check while still hung").isTrue();
+        assertThat(monitor.snapshot().shutdownAfterMillis()).isEqualTo(timeout);
+        // Storage returns before the daemon acts on it: the re-check now says no.
+        Files.delete(flag);
+        await().atMost(Duration.ofSeconds(3)).until(() -> probes().isEmpty() || !monitor.shutdownStillWarranted());
+        await().atMost(Duration.ofSeconds(3)).until(() -> !monitor.shutdownStillWarranted());
+        assertThat(events.stream().filter(e -> e.startsWith("shutdown")).count()).as("once per episode").isEqualTo(1);
+    }
+
+    @Test
+    void shutdownNeverFiresIfStorageCameBackBeforeTheTimeout() throws Exception {
+        long timeout = 1500;
+        Files.writeString(flag, "");
+        monitor(List.of(script.toString()), new ShutdownGuard(true, timeout), (leader, members, force) -> { }, dir);
+        await().atMost(Duration.ofSeconds(3)).until(() -> path(0).status().state() == ProbeState.HUNG);
+        Files.delete(flag);
+        await().atMost(Duration.ofSeconds(3)).until(() -> monitor.snapshot().healthy());
+        TimeUnit.MILLISECONDS.sleep(timeout + 1000); // past when it would have fired: nothing may happen
+        assertThat(shutdownAt.get()).isEqualTo(-1);
+        assertThat(events).noneMatch(e -> e.startsWith("shutdown"));
+    }
+}
