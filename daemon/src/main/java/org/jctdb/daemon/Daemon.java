@@ -32,6 +32,10 @@ import org.jctdb.control.ControlReply;
 import org.jctdb.control.ControlServer;
 import java.nio.file.Path;
 import org.jctdb.leader.Generation;
+import org.jctdb.node.DisconnectCause;
+import org.jctdb.node.NodeEffect;
+import org.jctdb.node.NodeInput;
+import org.jctdb.node.NodeStateCore;
 import org.jctdb.leader.LeaderStatus;
 import org.jctdb.leader.RecoveryMode;
 import org.jctdb.protocol.WireCodec;
@@ -73,41 +77,32 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private volatile HealthLifecycle health;
     private LeaderDriver leader;
     private IpTakeoverDriver ip;
-    private final NodeAdmin admin = new NodeAdmin(core, f -> setOwnFlags(f.applyAsInt(this.ownFlags)));
-    private final Set<Integer> leaderPeers = new HashSet<>();
+    private final NodeAdmin admin = new NodeAdmin(core, f -> submit(new NodeInput.AdminChange(f)));
 
-    // State below is touched only on the core thread.
-    private Tunables tunables;
-    private int ownFlags;
-    // UNHEALTHY is the OR of the monitor event's verdict and the storage probe's.
-    private boolean monitorHealthy;
-    private boolean storageHealthy = true;
-    private String storageReason = "";
-    private long ownStateSequence;
-    private StorageSummary ownStorage = StorageSummary.OK;
-    private final Map<Integer, Integer> reportedFlags = new HashMap<>();
-    private final Map<Integer, StorageSummary> reportedStorage = new HashMap<>();
-    private final Set<Integer> connected = new HashSet<>();
+    // Written on the core thread, read by command, event and health threads.
+    private volatile Tunables tunables;
+    // The node's own state and its peers': touched only on the core thread.
+    private final NodeStateCore node;
     private volatile ClusterView view;
 
     public Daemon(NodeConfig config) {
         this.config = config;
         this.tunables = config.tunables();
+        int initial = 0;
         if (config.conf().startAsStopped()) {
-            ownFlags |= NodeFlags.STOPPED;
+            initial |= NodeFlags.STOPPED;
         }
         if (config.conf().startAsDisabled()) {
-            ownFlags |= NodeFlags.PERMANENTLY_DISABLED;
+            initial |= NodeFlags.PERMANENTLY_DISABLED;
         }
-        // As in CTDB, a node is unhealthy until its first monitor event succeeds.
-        ownFlags |= NodeFlags.UNHEALTHY;
+        node = new NodeStateCore(config.myPnn(), initial);
         publishView();
     }
 
     /** Starts the mesh and the control socket; {@code commands} runs what `jctdb` sends. */
     public void start(Function<List<String>, ControlReply> commands, Installation installation) throws IOException {
         this.commands = commands;
-        mesh = new NodeMesh(meshSettings(config), this, ticker);
+        mesh = new NodeMesh(meshSettings(config), this);
         events = new EventLifecycle(config, () -> tunables, core, this::setHealthy, this::shutdown,
                 () -> view.recoveryMode() != 0);
         Path lockHelper = installation.helper("jctdb_mutex_fcntl_helper");
@@ -154,66 +149,66 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
 
     @Override
     public void peerConnected(int pnn) {
-        core.execute(() -> {
-            connected.add(pnn);
-            leaderPeers.remove(pnn);
-            // Whatever it said before it went away is stale: UNKNOWN until its NodeState arrives.
-            reportedFlags.remove(pnn);
-            reportedStorage.remove(pnn);
-            mesh.send(pnn, ownState());
-            publishView();
-        });
+        submit(new NodeInput.PeerConnected(pnn));
     }
 
     @Override
-    public void peerDisconnected(int pnn, String reason) {
-        core.execute(() -> {
-            connected.remove(pnn);
-            if (leaderPeers.remove(pnn)) {
-                leader.peerDisconnected(pnn);
-            }
-            ip.peerDisconnected(pnn, reason);
-            publishView();
-        });
+    public void peerDisconnected(int pnn, DisconnectCause cause, String detail) {
+        submit(new NodeInput.PeerDisconnected(pnn, cause, detail));
     }
 
     @Override
     public void messageReceived(int pnn, WireMessage message) {
-        if (message instanceof WireMessage.ControlRequest) {
-            runForwarded(pnn, (WireMessage.ControlRequest) message);
-        } else if (message instanceof WireMessage.ControlReply) {
-            WireMessage.ControlReply r = (WireMessage.ControlReply) message;
+        if (message instanceof WireMessage.ControlRequest request) {
+            runForwarded(pnn, request);
+        } else if (message instanceof WireMessage.ControlReply r) {
             CompletableFuture<ControlReply> f = pendingForwards.remove(r.id());
             if (f != null) {
                 f.complete(new ControlReply(r.exitCode(), r.stdout(), r.stderr()));
             }
-        } else if (message instanceof WireMessage.NodeState) {
-            WireMessage.NodeState s = (WireMessage.NodeState) message;
-            core.execute(() -> {
-                if (s.pnn() != pnn) {
-                    log.warn("node {} sent the state of node {}; ignored", pnn, s.pnn());
-                    return;
-                }
-                reportedFlags.put(pnn, s.flags() & ~NodeFlags.DISCONNECTED);
-                StorageSummary before = reportedStorage.put(pnn, s.storage());
-                if (before != null && !before.sameAs(s.storage())) {
-                    log.info("node {} reports its cluster filesystem {}{}", pnn, s.storage().state(),
-                            s.storage().ok() ? "" : " on " + s.storage().path());
-                }
-                // The leader core learns a peer's flags before it counts the peer as connected.
-                leader.peerFlags(pnn, s.flags() & ~NodeFlags.DISCONNECTED);
-                if (connected.contains(pnn) && leaderPeers.add(pnn)) {
-                    leader.peerConnected(pnn);
-                }
-                publishView();
-            });
-        } else if (message instanceof WireMessage.Subsystem
-                && LeaderDriver.SUBSYSTEM.equals(((WireMessage.Subsystem) message).subsystem())) {
-            core.execute(() -> leader.message(pnn, ((WireMessage.Subsystem) message).body()));
+        } else if (message instanceof WireMessage.NodeState s) {
+            submit(new NodeInput.StateReceived(pnn, s));
+        } else if (message instanceof WireMessage.Subsystem sub && LeaderDriver.SUBSYSTEM.equals(sub.subsystem())) {
+            core.execute(() -> leader.message(pnn, sub.body()));
         } else if (message instanceof WireMessage.Subsystem sub && IpTakeoverDriver.SUBSYSTEM.equals(sub.subsystem())) {
             ip.message(pnn, sub.body());
         } else {
             log.debug("node {} sent {}; not handled", pnn, message.getClass().getSimpleName());
+        }
+    }
+
+    /** The core thread's inbox for the node's own state: one input, its effects carried out in order. */
+    private void submit(NodeInput input) {
+        core.execute(() -> apply(node.handle(input)));
+    }
+
+    private void apply(List<NodeEffect> effects) {
+        for (NodeEffect e : effects) {
+            if (e instanceof NodeEffect.Broadcast b) {
+                mesh.broadcast(b.state());
+            } else if (e instanceof NodeEffect.SendState s) {
+                mesh.send(s.pnn(), s.state());
+            } else if (e instanceof NodeEffect.LeaderOwnFlags f) {
+                leader.ownFlags(f.flags());
+            } else if (e instanceof NodeEffect.LeaderPeerFlags f) {
+                leader.peerFlags(f.pnn(), f.flags());
+            } else if (e instanceof NodeEffect.LeaderPeerConnected c) {
+                leader.peerConnected(c.pnn());
+            } else if (e instanceof NodeEffect.LeaderPeerDisconnected d) {
+                leader.peerDisconnected(d.pnn());
+            } else if (e instanceof NodeEffect.IpPeerDisconnected d) {
+                ip.peerDisconnected(d.pnn(), d.cause());
+            } else if (e instanceof NodeEffect.PublishView) {
+                publishView();
+            } else if (e instanceof NodeEffect.Log l) {
+                if (l.level() == NodeEffect.Level.WARN) {
+                    log.warn("{}", l.message());
+                } else {
+                    log.info("{}", l.message());
+                }
+            } else {
+                throw new IllegalStateException("unhandled node effect " + e);
+            }
         }
     }
 
@@ -228,72 +223,22 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     // ---- state ----
 
     private void setHealthy(boolean healthy) {
-        monitorHealthy = healthy;
-        updateHealth();
+        apply(node.handle(new NodeInput.MonitorVerdict(healthy)));
     }
 
     private void setStorageHealthy(boolean healthy, String reason) {
-        // The summary first, so no status shows the new flag beside the old probe state.
-        refreshStorage();
-        storageHealthy = healthy;
-        storageReason = reason;
-        updateHealth();
-    }
-
-    private void updateHealth() {
-        boolean healthy = monitorHealthy && storageHealthy;
-        int flags = healthy ? ownFlags & ~NodeFlags.UNHEALTHY : ownFlags | NodeFlags.UNHEALTHY;
-        if (flags != ownFlags) {
-            log.info("node {} is now {}", config.myPnn(), healthy ? "HEALTHY"
-                    : "UNHEALTHY (" + (storageHealthy ? "monitor event failed" : storageReason) + ")");
-        }
-        setOwnFlags(flags);
-    }
-
-    private void setOwnFlags(int flags) {
-        if (flags == ownFlags) {
-            return;
-        }
-        ownFlags = flags;
-        ownStateSequence++;
-        leader.ownFlags(flags);
-        mesh.broadcast(ownState());
-        publishView();
-    }
-
-    private WireMessage.NodeState ownState() {
-        return new WireMessage.NodeState(config.myPnn(), ownFlags, ownStateSequence, ownStorage);
+        StorageSummary summary = health.summary(node.ownStorage(), System.currentTimeMillis());
+        apply(node.handle(new NodeInput.StorageVerdict(healthy, reason, summary)));
     }
 
     /** Tells the other nodes when the storage probe's worst state changes (status shows it). */
     private void refreshStorage() {
-        StorageSummary now = health.summary(ownStorage, System.currentTimeMillis());
-        if (now == ownStorage) {
-            return;
-        }
-        ownStorage = now;
-        ownStateSequence++;
-        mesh.broadcast(ownState());
-        publishView();
+        StorageSummary now = health.summary(node.ownStorage(), System.currentTimeMillis());
+        apply(node.handle(new NodeInput.StorageSummaryChanged(now)));
     }
 
     private void publishView() {
-        List<NodeView> nodes = new ArrayList<>();
-        for (NodeEntry n : config.nodes().nodes()) {
-            int flags;
-            StorageSummary storage = reportedStorage.getOrDefault(n.pnn(), StorageSummary.OK);
-            if (n.deleted()) {
-                flags = NodeFlags.DELETED;
-            } else if (n.pnn() == config.myPnn()) {
-                flags = ownFlags;
-                storage = ownStorage;
-            } else if (connected.contains(n.pnn())) {
-                flags = reportedFlags.getOrDefault(n.pnn(), NodeFlags.UNKNOWN);
-            } else {
-                flags = reportedFlags.getOrDefault(n.pnn(), 0) | NodeFlags.DISCONNECTED;
-            }
-            nodes.add(new NodeView(n.pnn(), n.addressText(), flags, storage));
-        }
+        List<NodeView> nodes = node.nodeViews(config.nodes());
         if (leader == null) {
             view = new ClusterView(config.myPnn(), nodes, ClusterView.INVALID_GENERATION, List.of(), 1, -1,
                     startTimeMillis, 0, 0, config.conf().clusterLock());

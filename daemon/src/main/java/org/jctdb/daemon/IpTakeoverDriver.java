@@ -1,5 +1,6 @@
 package org.jctdb.daemon;
 
+import org.jctdb.node.DisconnectCause;
 import org.jctdb.control.IpControl;
 
 import org.jctdb.control.IpSnapshot;
@@ -213,9 +214,9 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         });
     }
 
-    void peerDisconnected(int pnn, String reason) {
+    void peerDisconnected(int pnn, DisconnectCause cause) {
         // A closed connection (not silence) means the peer's process is gone and its guard is cleaning up.
-        if (!reason.startsWith("sent nothing")) {
+        if (!cause.peerMayLive()) {
             leader.onConnectionClosed(pnn, ticker.nowMillis());
         }
     }

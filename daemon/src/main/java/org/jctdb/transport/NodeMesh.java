@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.jctdb.common.Ticker;
+import org.jctdb.node.DisconnectCause;
 import org.jctdb.protocol.WireCodec;
 import org.jctdb.protocol.WireMessage;
 import org.slf4j.Logger;
@@ -42,7 +43,6 @@ public final class NodeMesh implements AutoCloseable {
 
     private volatile MeshSettings settings;
     private final PeerListener listener;
-    private final Ticker ticker;
     private final WireCodec codec = new WireCodec();
     private final FrameCodec frameCodec;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -52,23 +52,13 @@ public final class NodeMesh implements AutoCloseable {
     private volatile boolean closed;
     private Channel server;
 
-    /** A handshaken connection to one peer, with the times last heard from and last written to. */
-    static final class Link {
-        final Channel channel;
-        long lastRx;
-        long lastTx;
-
-        Link(Channel channel, long now) {
-            this.channel = channel;
-            this.lastRx = now;
-            this.lastTx = now;
-        }
+    /** A handshaken connection to one peer. */
+    record Link(Channel channel) {
     }
 
-    public NodeMesh(MeshSettings settings, PeerListener listener, Ticker ticker) {
+    public NodeMesh(MeshSettings settings, PeerListener listener) {
         this.settings = settings;
         this.listener = listener;
-        this.ticker = ticker;
         this.frameCodec = new FrameCodec(codec);
     }
 
@@ -86,8 +76,6 @@ public final class NodeMesh implements AutoCloseable {
                     + settings.port() + ": " + bound.cause().getMessage(), bound.cause());
         }
         server = bound.channel();
-        long tick = Math.max(20, Math.min(250, settings.keepaliveMillis() / 4));
-        group.scheduleAtFixedRate(this::keepaliveTick, tick, tick, TimeUnit.MILLISECONDS);
         for (int pnn : settings.peers().keySet()) {
             if (pnn > settings.myPnn()) {
                 group.execute(() -> connect(pnn));
@@ -103,8 +91,7 @@ public final class NodeMesh implements AutoCloseable {
         group.execute(() -> {
             Link link = links.get(pnn);
             if (link != null) {
-                link.lastTx = ticker.nowMillis();
-                link.channel.writeAndFlush(message);
+                link.channel().writeAndFlush(message);
             }
         });
         return true;
@@ -132,7 +119,7 @@ public final class NodeMesh implements AutoCloseable {
             for (int pnn : old.peers().keySet()) {
                 Link link = links.get(pnn);
                 if (!next.peers().containsKey(pnn) && link != null) {
-                    PeerHandler.closeWithReason(link.channel, "deleted from the nodes file");
+                    PeerHandler.closeWithReason(link.channel(), DisconnectCause.DELETED, DisconnectCause.DELETED.description());
                 }
             }
         });
@@ -147,7 +134,11 @@ public final class NodeMesh implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                MeshSettings s = settings;
+                // Silence past the limit drops the peer; a writer idle for an interval sends a keepalive.
                 ch.pipeline()
+                        .addLast(new IdleStateHandler(s.silenceLimitMillis(), s.keepaliveMillis(), 0,
+                                TimeUnit.MILLISECONDS))
                         .addLast(new LengthFieldBasedFrameDecoder(WireCodec.MAX_FRAME_BYTES, 0, 4, 0, 4, true))
                         .addLast(new LengthFieldPrepender(4))
                         .addLast(frameCodec)
@@ -194,17 +185,13 @@ public final class NodeMesh implements AutoCloseable {
         return settings;
     }
 
-    long now() {
-        return ticker.nowMillis();
-    }
-
     void registered(int pnn, Channel channel) {
-        Link old = links.put(pnn, new Link(channel, ticker.nowMillis()));
+        Link old = links.put(pnn, new Link(channel));
         backoff.remove(pnn);
         if (old != null) {
             log.info("node {} reconnected; closing its previous connection", pnn);
-            PeerHandler.closeWithReason(old.channel, "replaced by a new connection");
-            listener.peerDisconnected(pnn, "reconnected");
+            PeerHandler.closeWithReason(old.channel(), DisconnectCause.REPLACED, DisconnectCause.REPLACED.description());
+            listener.peerDisconnected(pnn, DisconnectCause.REPLACED, "reconnected");
         }
         connected.add(pnn);
         log.info("node {} ({}) connected", pnn, addressOf(pnn));
@@ -212,44 +199,25 @@ public final class NodeMesh implements AutoCloseable {
     }
 
     void received(int pnn, WireMessage message) {
-        Link link = links.get(pnn);
-        if (link != null) {
-            link.lastRx = ticker.nowMillis();
-        }
         if (!(message instanceof WireMessage.Keepalive)) {
             listener.messageReceived(pnn, message);
         }
     }
 
-    void closed(int pnn, Channel channel, String reason) {
+    void closed(int pnn, Channel channel, PeerHandler.Closing reason) {
         Link link = links.get(pnn);
-        if (link == null || link.channel != channel) {
+        if (link == null || link.channel() != channel) {
             return;
         }
         links.remove(pnn);
         connected.remove(pnn);
-        log.warn("node {} ({}) disconnected: {}", pnn, addressOf(pnn), reason);
-        listener.peerDisconnected(pnn, reason);
+        log.warn("node {} ({}) disconnected: {}", pnn, addressOf(pnn), reason.detail());
+        listener.peerDisconnected(pnn, reason.cause(), reason.detail());
     }
 
     private String addressOf(int pnn) {
         InetAddress a = settings.peers().get(pnn);
         return a == null ? "deleted" : a.getHostAddress();
-    }
-
-    private void keepaliveTick() {
-        long now = ticker.nowMillis();
-        for (var e : Map.copyOf(links).entrySet()) {
-            Link link = e.getValue();
-            long silent = now - link.lastRx;
-            if (silent > settings.silenceLimitMillis()) {
-                PeerHandler.closeWithReason(link.channel, "sent nothing for " + silent + " ms (KeepaliveInterval x KeepaliveLimit = "
-                        + settings.silenceLimitMillis() + " ms)");
-            } else if (now - link.lastTx >= settings.keepaliveMillis()) {
-                link.lastTx = now;
-                link.channel.writeAndFlush(new WireMessage.Keepalive());
-            }
-        }
     }
 
     @Override

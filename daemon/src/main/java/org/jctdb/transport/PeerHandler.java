@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jctdb.node.DisconnectCause;
 import org.jctdb.protocol.BadMessageException;
 import org.jctdb.protocol.WireMessage;
 import org.slf4j.Logger;
@@ -23,7 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
     private static final Logger log = LoggerFactory.getLogger("jctdb.transport");
-    private static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("jctdb.closeReason");
+    private static final AttributeKey<Closing> CLOSE_REASON = AttributeKey.valueOf("jctdb.closeReason");
+
+    /** Why we closed a connection: the typed cause for decisions, the detail for the log. */
+    record Closing(DisconnectCause cause, String detail) {
+    }
 
     private final NodeMesh mesh;
     private final Optional<Integer> outboundTo;
@@ -36,8 +43,8 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
         this.outboundTo = outboundTo;
     }
 
-    static void closeWithReason(Channel channel, String reason) {
-        channel.attr(CLOSE_REASON).setIfAbsent(reason);
+    static void closeWithReason(Channel channel, DisconnectCause cause, String detail) {
+        channel.attr(CLOSE_REASON).setIfAbsent(new Closing(cause, detail));
         channel.close();
     }
 
@@ -52,7 +59,7 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
             return;
         }
         long limit = Math.max(1000, s.silenceLimitMillis());
-        handshakeTimer = ctx.executor().schedule(() -> closeWithReason(ctx.channel(),
+        handshakeTimer = ctx.executor().schedule(() -> closeWithReason(ctx.channel(), DisconnectCause.HANDSHAKE,
                 "no handshake within " + limit + " ms"), limit, TimeUnit.MILLISECONDS);
         if (outboundTo.isPresent()) {
             ctx.writeAndFlush(hello(s));
@@ -72,7 +79,7 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
         Optional<String> refusal = checkHello(ctx, msg);
         if (refusal.isPresent()) {
             log.warn("refused node at {}: {}", peerName, refusal.get());
-            closeWithReason(ctx.channel(), refusal.get());
+            closeWithReason(ctx.channel(), DisconnectCause.HANDSHAKE, refusal.get());
             return;
         }
         pnn = ((WireMessage.Hello) msg).pnn();
@@ -118,9 +125,10 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
-        String reason = Optional.ofNullable(ctx.channel().attr(CLOSE_REASON).get()).orElse("connection closed");
+        Closing closing = Optional.ofNullable(ctx.channel().attr(CLOSE_REASON).get())
+                .orElse(new Closing(DisconnectCause.CLOSED, DisconnectCause.CLOSED.description()));
         if (pnn >= 0) {
-            mesh.closed(pnn, ctx.channel(), reason);
+            mesh.closed(pnn, ctx.channel(), closing);
         }
         outboundTo.ifPresent(mesh::scheduleReconnect);
     }
@@ -136,7 +144,21 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
             why = "connection error: " + cause.getMessage();
         }
         log.warn("dropping connection to {}: {}", peerName, why);
-        closeWithReason(ctx.channel(), why);
+        closeWithReason(ctx.channel(), DisconnectCause.ERROR, why);
+    }
+
+    /** Keepalives from Netty's idle timer: say something when silent, drop a peer that says nothing. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (!(evt instanceof IdleStateEvent idle)) {
+            super.userEventTriggered(ctx, evt);
+        } else if (idle.state() == IdleState.READER_IDLE) {
+            long limit = mesh.settings().silenceLimitMillis();
+            closeWithReason(ctx.channel(), DisconnectCause.SILENT, "sent nothing for " + limit
+                    + " ms (KeepaliveInterval x KeepaliveLimit)");
+        } else if (idle.state() == IdleState.WRITER_IDLE && pnn >= 0) {
+            ctx.writeAndFlush(new WireMessage.Keepalive());
+        }
     }
 
 }

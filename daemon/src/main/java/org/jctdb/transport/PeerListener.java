@@ -1,5 +1,6 @@
 package org.jctdb.transport;
 
+import org.jctdb.node.DisconnectCause;
 import org.jctdb.protocol.WireMessage;
 
 /**
@@ -9,7 +10,7 @@ import org.jctdb.protocol.WireMessage;
 public interface PeerListener {
     void peerConnected(int pnn);
 
-    void peerDisconnected(int pnn, String reason);
+    void peerDisconnected(int pnn, DisconnectCause cause, String detail);
 
     void messageReceived(int pnn, WireMessage message);
 }
