@@ -21,6 +21,10 @@ import com.sun.jna.Pointer;
  * wait for a lock another process holds (see docs/design/databases.md for the exceptions).
  */
 public final class TdbFile implements Closeable {
+    private static final int EAGAIN = 11;
+    private static final int EACCES = 13;
+    private static final int EBUSY = 16;
+
     private final TdbFiles owner;
     private final TdbLibrary lib;
     private final Path path;
@@ -131,7 +135,7 @@ public final class TdbFile implements Closeable {
         Memory keyMem = memory(key);
         TdbLibrary.TdbData.ByValue k = data(keyMem, key.length);
         if (lib.tdb_chainlock_nonblock(tdb, k) != 0) {
-            if (lib.tdb_error(tdb) == TdbLibrary.TDB_ERR_NOLOCK) {
+            if (busy(tdb)) {
                 return Optional.empty();
             }
             throw failure("tdb_chainlock_nonblock");
@@ -157,7 +161,7 @@ public final class TdbFile implements Closeable {
     public synchronized boolean tryTraverseRead(Visitor visitor) throws TdbException {
         Pointer tdb = live();
         if (lib.tdb_lockall_read_nonblock(tdb) != 0) {
-            if (lib.tdb_error(tdb) == TdbLibrary.TDB_ERR_NOLOCK) {
+            if (busy(tdb)) {
                 return false;
             }
             throw failure("tdb_lockall_read_nonblock");
@@ -211,7 +215,7 @@ public final class TdbFile implements Closeable {
             return Optional.empty();
         }
         if (lib.tdb_transaction_start_nonblock(tdb) != 0) {
-            if (lib.tdb_error(tdb) == TdbLibrary.TDB_ERR_NOLOCK) {
+            if (busy(tdb)) {
                 return Optional.empty();
             }
             throw failure("tdb_transaction_start_nonblock");
@@ -234,7 +238,7 @@ public final class TdbFile implements Closeable {
     public synchronized boolean tryWipeAll() throws TdbException {
         Pointer tdb = live();
         if (lib.tdb_lockall_nonblock(tdb) != 0) {
-            if (lib.tdb_error(tdb) == TdbLibrary.TDB_ERR_NOLOCK) {
+            if (busy(tdb)) {
                 return false;
             }
             throw failure("tdb_lockall_nonblock");
@@ -282,13 +286,25 @@ public final class TdbFile implements Closeable {
     /** A write lock on every chain, taken and dropped at once: no other holder right now. */
     private boolean probeAllFree(Pointer tdb) throws TdbException {
         if (lib.tdb_lockall_nonblock(tdb) != 0) {
-            if (lib.tdb_error(tdb) == TdbLibrary.TDB_ERR_NOLOCK) {
+            if (busy(tdb)) {
                 return false;
             }
             throw failure("tdb_lockall_nonblock");
         }
         lib.tdb_unlockall(tdb);
         return true;
+    }
+
+    /**
+     * Whether a non-blocking lock call failed only because someone else holds the lock. libtdb
+     * reports that as TDB_ERR_LOCK (fcntl) or TDB_ERR_NOLOCK; errno tells contention (EAGAIN,
+     * EACCES from fcntl, EBUSY from a mutex) from a real failure such as EDEADLK or EBADF.
+     */
+    private boolean busy(Pointer tdb) {
+        int errno = Native.getLastError();
+        int err = lib.tdb_error(tdb);
+        boolean contention = errno == EAGAIN || errno == EACCES || errno == EBUSY;
+        return (err == TdbLibrary.TDB_ERR_LOCK || err == TdbLibrary.TDB_ERR_NOLOCK) && contention;
     }
 
     private Pointer live() throws TdbException {
@@ -299,8 +315,10 @@ public final class TdbFile implements Closeable {
     }
 
     private TdbException failure(String operation) {
+        int errno = Native.getLastError();
         int err = lib.tdb_error(ctx);
-        return new TdbException(path, operation, err, lib.tdb_errorstr(ctx) + " (tdb error " + err + ")");
+        return new TdbException(path, operation, err,
+            lib.tdb_errorstr(ctx) + " (tdb error " + err + ", errno " + errno + ")");
     }
 
     /** Native copy of a key or value; null for an empty one (libtdb never reads a 0-byte dptr). */

@@ -33,6 +33,7 @@ public interface TdbLibrary extends Library {
 
     /** enum TDB_ERROR, in order. */
     int TDB_SUCCESS = 0;
+    int TDB_ERR_LOCK = 3;
     int TDB_ERR_NOLOCK = 6;
     int TDB_ERR_NOEXIST = 8;
 

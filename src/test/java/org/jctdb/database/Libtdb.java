@@ -1,0 +1,34 @@
+package org.jctdb.database;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.jctdb.testing.TestEnvironment;
+
+/** Test access to libtdb and the helper: skipped with a reason locally, a failure under CI=true. */
+final class Libtdb {
+    private Libtdb() {
+    }
+
+    static TdbLibrary require() {
+        try {
+            return TdbLibrary.load();
+        } catch (UnsatisfiedLinkError e) {
+            TestEnvironment.require(false, "libtdb (Debian's libtdb1) is not installed: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    static Path lockWaitHelper() {
+        Path helper = Path.of("target/bin/jctdb_lock_wait").toAbsolutePath();
+        TestEnvironment.require(Files.isExecutable(helper),
+            helper + " is not built (mvn compile builds it with gcc and libtdb-dev)");
+        return helper;
+    }
+
+    static Path tool(String name) {
+        Path tool = Path.of("/usr/bin", name);
+        TestEnvironment.require(Files.isExecutable(tool), name + " is not installed (Debian's tdb-tools)");
+        return tool;
+    }
+}
