@@ -42,9 +42,9 @@ public final class LockWaiter {
         Process process;
         try {
             process = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
+            process.getOutputStream().close();
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
