@@ -1,0 +1,348 @@
+package org.jctdb.database;
+
+import java.io.Closeable;
+import java.lang.ref.Reference;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * One open TDB file, through libtdb. Every call is serialized on this object: a tdb_context is
+ * not thread-safe, and with TDB_MUTEX_LOCKING a chain lock must be released by the thread that
+ * took it, so chain locks are only offered scoped ({@link #tryChainLock}).
+ *
+ * <p>Blocking and non-blocking calls: {@link #fetch}, {@link #store}, {@link #delete},
+ * {@link #exists} take the record's chain lock and wait for it; a daemon thread uses them only
+ * inside {@link #tryChainLock}, where the lock is already held. The {@code try*} methods never
+ * wait for a lock another process holds (see docs/design/databases.md for the exceptions).
+ */
+public final class TdbFile implements Closeable {
+    private static final int EAGAIN = 11;
+    private static final int EACCES = 13;
+    private static final int EBUSY = 16;
+
+    private final TdbFiles owner;
+    private final TdbLibrary lib;
+    private final Path path;
+    private final int openFlags;
+    private Pointer ctx;
+
+    TdbFile(TdbFiles owner, TdbLibrary lib, Path path, Pointer ctx, int tdbFlags) {
+        this.owner = owner;
+        this.lib = lib;
+        this.path = path;
+        this.ctx = ctx;
+        this.openFlags = tdbFlags;
+    }
+
+    /** The canonical path this file was opened as. */
+    public Path path() {
+        return path;
+    }
+
+    /** The tdb flags passed to tdb_open. */
+    public int openFlags() {
+        return openFlags;
+    }
+
+    /** The flags libtdb runs with (it may drop CLEAR_IF_FIRST or add header-derived ones). */
+    public synchronized int flags() throws TdbException {
+        return lib.tdb_get_flags(live());
+    }
+
+    public synchronized int hashSize() throws TdbException {
+        return lib.tdb_hash_size(live());
+    }
+
+    /** The record's value, or empty when the key is absent. Waits for the chain lock. */
+    public synchronized Optional<byte[]> fetch(byte[] key) throws TdbException {
+        Pointer tdb = live();
+        Memory keyMem = memory(key);
+        TdbLibrary.TdbData.ByValue result = lib.tdb_fetch(tdb, data(keyMem, key.length));
+        Reference.reachabilityFence(keyMem);
+        if (result.dptr == null) {
+            int err = lib.tdb_error(tdb);
+            if (err == TdbLibrary.TDB_ERR_NOEXIST || err == TdbLibrary.TDB_SUCCESS) {
+                return Optional.empty();
+            }
+            throw failure("tdb_fetch");
+        }
+        try {
+            return Optional.of(result.dptr.getByteArray(0, (int) result.dsize.longValue()));
+        } finally {
+            // libtdb malloc'ed the value; JNA's Native.free is libc free.
+            Native.free(Pointer.nativeValue(result.dptr));
+        }
+    }
+
+    /** Stores {@code value} under {@code key}; {@code mode} is TDB_REPLACE, TDB_INSERT or TDB_MODIFY. */
+    public synchronized void store(byte[] key, byte[] value, int mode) throws TdbException {
+        Pointer tdb = live();
+        Memory keyMem = memory(key);
+        Memory valueMem = memory(value);
+        int rc = lib.tdb_store(tdb, data(keyMem, key.length), data(valueMem, value.length), mode);
+        Reference.reachabilityFence(keyMem);
+        Reference.reachabilityFence(valueMem);
+        if (rc != 0) {
+            throw failure("tdb_store");
+        }
+    }
+
+    public void store(byte[] key, byte[] value) throws TdbException {
+        store(key, value, TdbLibrary.TDB_REPLACE);
+    }
+
+    /** Deletes the record; false when there was none. */
+    public synchronized boolean delete(byte[] key) throws TdbException {
+        Pointer tdb = live();
+        Memory keyMem = memory(key);
+        int rc = lib.tdb_delete(tdb, data(keyMem, key.length));
+        Reference.reachabilityFence(keyMem);
+        if (rc == 0) {
+            return true;
+        }
+        if (lib.tdb_error(tdb) == TdbLibrary.TDB_ERR_NOEXIST) {
+            return false;
+        }
+        throw failure("tdb_delete");
+    }
+
+    public synchronized boolean exists(byte[] key) throws TdbException {
+        Pointer tdb = live();
+        Memory keyMem = memory(key);
+        int rc = lib.tdb_exists(tdb, data(keyMem, key.length));
+        Reference.reachabilityFence(keyMem);
+        return rc != 0;
+    }
+
+    /** Work done while a lock is held; may call this file's other methods; returns non-null. */
+    @FunctionalInterface
+    public interface Locked<T> {
+        T run() throws TdbException;
+    }
+
+    /**
+     * Takes the key's chain lock without waiting, runs {@code action} and releases the lock on
+     * this same thread. Empty when another holder has the chain (then the caller may wait with
+     * {@link LockWaiter} off its own thread and try again).
+     */
+    public synchronized <T> Optional<T> tryChainLock(byte[] key, Locked<T> action) throws TdbException {
+        Pointer tdb = live();
+        Memory keyMem = memory(key);
+        TdbLibrary.TdbData.ByValue k = data(keyMem, key.length);
+        if (lib.tdb_chainlock_nonblock(tdb, k) != 0) {
+            if (busy(tdb)) {
+                return Optional.empty();
+            }
+            throw failure("tdb_chainlock_nonblock");
+        }
+        try {
+            return Optional.of(Objects.requireNonNull(action.run(), "a locked action returns a value"));
+        } finally {
+            lib.tdb_chainunlock(tdb, k);
+            Reference.reachabilityFence(keyMem);
+        }
+    }
+
+    /** What a traverse sees; return false to stop. */
+    @FunctionalInterface
+    public interface Visitor {
+        boolean visit(byte[] key, byte[] value) throws TdbException;
+    }
+
+    /**
+     * Walks every record under a read lock on the whole file taken without waiting; false
+     * (nothing visited) when a writer holds any chain.
+     */
+    public synchronized boolean tryTraverseRead(Visitor visitor) throws TdbException {
+        Pointer tdb = live();
+        if (lib.tdb_lockall_read_nonblock(tdb) != 0) {
+            if (busy(tdb)) {
+                return false;
+            }
+            throw failure("tdb_lockall_read_nonblock");
+        }
+        try {
+            traverseLocked(tdb, visitor);
+            return true;
+        } finally {
+            lib.tdb_unlockall_read(tdb);
+        }
+    }
+
+    private void traverseLocked(Pointer tdb, Visitor visitor) throws TdbException {
+        TdbException[] thrown = new TdbException[1];
+        RuntimeException[] crashed = new RuntimeException[1];
+        TdbLibrary.TraverseFunction fn = (t, key, value, priv) -> {
+            try {
+                boolean more = visitor.visit(bytes(key), bytes(value));
+                return more ? 0 : 1;
+            } catch (TdbException e) {
+                thrown[0] = e;
+                return 1;
+            } catch (RuntimeException e) {
+                crashed[0] = e;
+                return 1;
+            }
+        };
+        int rc = lib.tdb_traverse_read(tdb, fn, null);
+        Reference.reachabilityFence(fn);
+        if (thrown[0] != null) {
+            throw thrown[0];
+        }
+        if (crashed[0] != null) {
+            throw crashed[0];
+        }
+        if (rc < 0) {
+            throw failure("tdb_traverse_read");
+        }
+    }
+
+    /**
+     * Runs {@code body} in one TDB transaction, committed when it returns and cancelled when it
+     * throws. Empty when another process holds a chain or the transaction lock at the start.
+     * libtdb still waits inside a started transaction (its all-record read lock and the upgrade
+     * at commit), so a holder that grabs a chain in between can delay this call: run it on a
+     * database worker thread, never on the daemon's event loop.
+     */
+    public synchronized <T> Optional<T> tryTransaction(Locked<T> body) throws TdbException {
+        Pointer tdb = live();
+        if (!probeAllFree(tdb)) {
+            return Optional.empty();
+        }
+        if (lib.tdb_transaction_start_nonblock(tdb) != 0) {
+            if (busy(tdb)) {
+                return Optional.empty();
+            }
+            throw failure("tdb_transaction_start_nonblock");
+        }
+        T result;
+        try {
+            result = Objects.requireNonNull(body.run(), "a transaction body returns a value");
+        } catch (TdbException | RuntimeException e) {
+            lib.tdb_transaction_cancel(tdb);
+            throw e;
+        }
+        if (lib.tdb_transaction_commit(tdb) != 0) {
+            // A failed commit has already cancelled the transaction in libtdb.
+            throw failure("tdb_transaction_commit");
+        }
+        return Optional.of(result);
+    }
+
+    /** Deletes every record under the whole-file lock taken without waiting; false when busy. */
+    public synchronized boolean tryWipeAll() throws TdbException {
+        Pointer tdb = live();
+        if (lib.tdb_lockall_nonblock(tdb) != 0) {
+            if (busy(tdb)) {
+                return false;
+            }
+            throw failure("tdb_lockall_nonblock");
+        }
+        try {
+            if (lib.tdb_wipe_all(tdb) != 0) {
+                throw failure("tdb_wipe_all");
+            }
+            return true;
+        } finally {
+            lib.tdb_unlockall(tdb);
+        }
+    }
+
+    /** Makes libtdb count every change in the file header (TDB_SEQNUM). */
+    public synchronized void enableSeqnum() throws TdbException {
+        lib.tdb_enable_seqnum(live());
+    }
+
+    /** libtdb's change counter (only counts once {@link #enableSeqnum} was called by some opener). */
+    public synchronized int tdbSeqnum() throws TdbException {
+        return lib.tdb_get_seqnum(live());
+    }
+
+    /** Closes the descriptor and lets the owner open the file again. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (ctx == null) {
+            return;
+        }
+        lib.tdb_close(ctx);
+        ctx = null;
+        owner.closed(this);
+    }
+
+    public synchronized boolean isOpen() {
+        return ctx != null;
+    }
+
+    @Override
+    public String toString() {
+        return "TdbFile[" + path + "]";
+    }
+
+    /** A write lock on every chain, taken and dropped at once: no other holder right now. */
+    private boolean probeAllFree(Pointer tdb) throws TdbException {
+        if (lib.tdb_lockall_nonblock(tdb) != 0) {
+            if (busy(tdb)) {
+                return false;
+            }
+            throw failure("tdb_lockall_nonblock");
+        }
+        lib.tdb_unlockall(tdb);
+        return true;
+    }
+
+    /**
+     * Whether a non-blocking lock call failed only because someone else holds the lock. libtdb
+     * reports that as TDB_ERR_LOCK (fcntl) or TDB_ERR_NOLOCK; errno tells contention (EAGAIN,
+     * EACCES from fcntl, EBUSY from a mutex) from a real failure such as EDEADLK or EBADF.
+     */
+    private boolean busy(Pointer tdb) {
+        int errno = Native.getLastError();
+        int err = lib.tdb_error(tdb);
+        boolean contention = errno == EAGAIN || errno == EACCES || errno == EBUSY;
+        return (err == TdbLibrary.TDB_ERR_LOCK || err == TdbLibrary.TDB_ERR_NOLOCK) && contention;
+    }
+
+    private Pointer live() throws TdbException {
+        if (ctx == null) {
+            throw new TdbException(path, "use", -1, "file is closed");
+        }
+        return ctx;
+    }
+
+    private TdbException failure(String operation) {
+        int errno = Native.getLastError();
+        int err = lib.tdb_error(ctx);
+        return new TdbException(path, operation, err,
+            lib.tdb_errorstr(ctx) + " (tdb error " + err + ", errno " + errno + ")");
+    }
+
+    /** Native copy of a key or value; null for an empty one (libtdb never reads a 0-byte dptr). */
+    private static Memory memory(byte[] bytes) {
+        if (bytes.length == 0) {
+            return null;
+        }
+        Memory m = new Memory(bytes.length);
+        m.write(0, bytes, 0, bytes.length);
+        return m;
+    }
+
+    private static TdbLibrary.TdbData.ByValue data(Memory m, int length) {
+        TdbLibrary.TdbData.ByValue d = new TdbLibrary.TdbData.ByValue();
+        d.dptr = m;
+        d.dsize = new TdbLibrary.SizeT(length);
+        return d;
+    }
+
+    private static byte[] bytes(TdbLibrary.TdbData d) {
+        long size = d.dsize.longValue();
+        if (size == 0 || d.dptr == null) {
+            return new byte[0];
+        }
+        return d.dptr.getByteArray(0, (int) size);
+    }
+}
