@@ -17,12 +17,15 @@ import org.jctdb.protocol.ctdb.CtdbPacket.ReqTunnel;
  * ({@link #peekLength}); {@link #decode} takes exactly one packet.
  *
  * <p>Padding: ctdbd and the ctdb tool round every packet up to 8 bytes and put the rounded size in
- * the length field; smbd sends its REQ_CALLs unpadded. Decoding accepts both (at most 7 bytes may
- * follow the body). {@link #encode} pads as ctdbd does; {@link #reencode} reproduces a decoded
- * packet's declared length.
+ * the length field; smbd sends its REQ_CALLs unpadded. ctdbd sizes some packets as the C struct
+ * plus the data, which counts the struct's one-byte data placeholder and tail padding: its empty
+ * REPLY_CALL is 48 bytes for a 40-byte body. So decoding accepts up to {@link #MAX_SLACK} bytes
+ * after the body. {@link #encode} pads to 8 only; {@link #reencode} reproduces a decoded packet's
+ * declared length, zero-filled.
  */
 public final class CtdbCodec {
-    private static final int MAX_PADDING = CtdbWire.ALIGNMENT - 1;
+    /** Bytes allowed between the end of a body and the declared length. */
+    public static final int MAX_SLACK = 15;
 
     private final int maxPacketLength;
 
@@ -94,9 +97,9 @@ public final class CtdbCodec {
         String name = CtdbHeader.operationName(h.operation());
         WireReader b = new WireReader(wire, CtdbWire.HEADER_SIZE, wire.length - CtdbWire.HEADER_SIZE, name);
         CtdbPacket p = decodeBody(h.operation(), b);
-        if (b.remaining() > MAX_PADDING) {
-            throw new BadPacketException(name + ": " + b.remaining() + " bytes after the body (padding is at most "
-                    + MAX_PADDING + ")");
+        if (b.remaining() > MAX_SLACK) {
+            throw new BadPacketException(name + ": " + b.remaining() + " bytes after the body (at most "
+                    + MAX_SLACK + " bytes of padding are allowed)");
         }
         return new Frame(h, p);
     }
