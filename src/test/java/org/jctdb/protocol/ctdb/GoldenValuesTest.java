@@ -234,11 +234,19 @@ class GoldenValuesTest {
         List<Transcript.Decoded> all = Transcript.load("smbd-put-get").decodeAll();
         assertThat(all.stream().filter(d -> d.packet() instanceof ReqCall).map(d -> d.header().length() % 8))
                 .contains(2, 4); // no padding at all
-        Exchange tcp = first("smbd-put-get", ControlOpcode.TCP_CLIENT);
-        TcpConnection conn = TcpConnection.decode(tcp.request().data().toArray());
-        assertThat(conn.server().address()).isEqualTo(InetAddress.getByName("127.0.0.1"));
-        assertThat(conn.server().port()).isEqualTo(4455);
-        assertThat(conn.client().address()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+        // TCP_CLIENT goes out with NOREPLY, unpadded (116 bytes), and ctdbd answers nothing
+        Transcript.Decoded tcp = all.stream().filter(d -> d.packet() instanceof ReqControl c
+                && c.opcode() == ControlOpcode.TCP_CLIENT.code()).findFirst().orElseThrow();
+        assertThat(((ReqControl) tcp.packet()).flags()).isEqualTo(CtdbWire.CTRL_FLAG_NOREPLY);
+        assertThat(tcp.header().length()).isEqualTo(116);
+        assertThat(all).noneMatch(d -> d.packet() instanceof ReplyControl && d.raw().conn() == tcp.raw().conn()
+                && d.header().reqid() == tcp.header().reqid());
+        TcpConnection conn = TcpConnection.decode(((ReqControl) tcp.packet()).data().toArray());
+        // src is the SMB client, dst smbd's own address and port
+        assertThat(conn.dst().address()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+        assertThat(conn.dst().port()).isEqualTo(4455);
+        assertThat(conn.src().address()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+        assertThat(conn.src().port()).isNotEqualTo(4455);
         Exchange trav = first("smbd-put-get", ControlOpcode.TRAVERSE_START);
         assertThat(TraverseStart.decode(trav.request().data().toArray()).dbId()).isNotZero();
         RecBuffer commit = RecBuffer.decode(first("smbd-put-get", ControlOpcode.TRANS3_COMMIT).request().data().toArray());
