@@ -79,7 +79,7 @@ public final class EtcdLock implements ClusterLock {
         this.marginMs = LockSpec.marginMillis(leaseMs);
         this.renewMs = LockSpec.renewMillis(leaseMs);
         this.key = bytes(spec.key());
-        this.value = bytes("jctdbd pid " + ProcessHandle.current().pid() + " on " + hostName());
+        this.value = bytes(holderName());
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cluster-lock-etcd");
             t.setDaemon(true);
@@ -339,6 +339,11 @@ public final class EtcdLock implements ClusterLock {
 
     private static ByteSequence bytes(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    /** What the lock key / node holds: "jctdbd pid PID on HOST". */
+    static String holderName() {
+        return "jctdbd pid " + ProcessHandle.current().pid() + " on " + hostName();
     }
 
     private static String hostName() {

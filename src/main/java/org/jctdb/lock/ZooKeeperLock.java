@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ZooKeeperLock implements ClusterLock {
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperLock.class);
+    /** The lock node's data: who holds it, for people and tests looking at the service. */
+    static final String HOLDER = EtcdLock.holderName();
 
     /** Exposes the path of the node Curator created for us. */
     private static final class SequencedMutex extends InterProcessMutex {
@@ -46,6 +48,11 @@ public final class ZooKeeperLock implements ClusterLock {
 
         String nodePath() {
             return getLockPath();
+        }
+
+        @Override
+        protected byte[] getLockNodeBytes() {
+            return HOLDER.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
