@@ -73,6 +73,14 @@ public final class CtdbConfReader {
             lock = Optional.of(legacyLock.get().value());
         }
         lock = lock.filter(s -> !s.isEmpty());
+        if (lock.isPresent()) {
+            try {
+                org.jctdb.lock.LockSpec.parse(lock.get());
+            } catch (IllegalArgumentException e) {
+                int line = v.entry("cluster", "cluster lock").or(() -> legacyLock).map(IniFile.Entry::line).orElse(0);
+                throw new ConfigException(ini.name(), line, e.getMessage());
+            }
+        }
         String transport = v.string("cluster", "transport").orElse("tcp");
         if (!transport.equals("tcp")) {
             throw new ConfigException(ini.name(), v.entry("cluster", "transport").get().line(),

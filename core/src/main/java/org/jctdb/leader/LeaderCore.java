@@ -38,6 +38,7 @@ public final class LeaderCore {
     private long lockRequestedAt;
     private int lockFailures;
     private boolean contentionLogged;
+    private LockLease lease; // held lease-based lock: token and act-until deadline; null otherwise
 
     private final RecoveryLeader recovery;
 
@@ -70,12 +71,14 @@ public final class LeaderCore {
     /** Call at least every few hundred milliseconds. */
     public List<Effect> tick(long now) {
         List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
         if (now - lastCandidateSentAt >= cfg.leaderTimeoutMs()) {
             lastCandidateSentAt = now;
             out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         }
         if (role == Role.LEADER) {
             recovery.tick(now, out);
+            checkFencedOut(now, out);
         } else if (role == Role.CANDIDATE) {
             if (now - lockRequestedAt >= cfg.lockResultDeadlineMs()) {
                 out.add(log(Level.ERROR, "no answer from the cluster lock within "
@@ -92,6 +95,7 @@ public final class LeaderCore {
 
     public List<Effect> onMessage(int fromPeer, LeaderMessage msg, long now) {
         List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
         if (msg.from() != fromPeer) {
             out.add(log(Level.WARN, "dropping " + describe(msg) + ": it names node " + msg.from()
                     + " but came from node " + fromPeer));
@@ -103,6 +107,7 @@ public final class LeaderCore {
 
     public List<Effect> onPeerConnected(int pnn, long now) {
         List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
         if (pnn == me || !peers.connect(pnn)) {
             return done(out);
         }
@@ -115,6 +120,7 @@ public final class LeaderCore {
 
     public List<Effect> onPeerDisconnected(int pnn, long now) {
         List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
         if (!peers.disconnect(pnn)) {
             return done(out);
         }
@@ -132,6 +138,7 @@ public final class LeaderCore {
     /** The administrator asked for a recovery (`jctdb recover`); only the leader acts on it. */
     public List<Effect> onRecoverRequested(long now) {
         List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
         if (role == Role.LEADER) {
             out.add(new Effect.Log(Level.INFO, "recovery requested by the administrator"));
             recovery.restartNow(now);
@@ -142,6 +149,7 @@ public final class LeaderCore {
     /** Flags of a peer as last reported by it or by the leader (BANNED, STOPPED...). */
     public List<Effect> onPeerFlagsChanged(int pnn, int flags, long now) {
         List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
         boolean wasActive = peers.setFlags(pnn, flags);
         if (role == Role.LEADER && wasActive != !NodeFlags.isInactive(flags)) {
             if (wasActive) {
@@ -156,6 +164,7 @@ public final class LeaderCore {
     /** This node's own flags changed (stopped, banned, ...). */
     public List<Effect> onOwnFlagsChanged(int flags, long now) {
         List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
         boolean could = canLead();
         ownFlags = flags;
         if (could != canLead()) {
@@ -173,9 +182,20 @@ public final class LeaderCore {
     }
 
     public List<Effect> onLockResult(LockResult result, long now) {
+        return onLockResult(result, null, now);
+    }
+
+    /**
+     * A lock result; {@code taken} carries the fencing token and lease deadline of a lease-based
+     * lock with TAKEN (null for the fcntl and helper locks, which have neither).
+     */
+    public List<Effect> onLockResult(LockResult result, LockLease taken, long now) {
         List<Effect> out = new ArrayList<>();
+        if (result != LockResult.TAKEN) {
+            checkLease(now, out);
+        }
         switch (result) {
-            case TAKEN -> lockTaken(now, out);
+            case TAKEN -> lockTaken(taken, now, out);
             case CONTENTION -> {
                 if (role == Role.CANDIDATE) {
                     role = Role.FOLLOWER;
@@ -203,8 +223,11 @@ public final class LeaderCore {
             case UNRESPONSIVE -> {
                 if (lockHeld && !lockUnresponsive) {
                     lockUnresponsive = true;
-                    out.add(log(Level.ERROR, "cluster lock re-check is not answering (storage hung?);"
-                            + " no sign of another leader, so this node keeps leading and waits"));
+                    out.add(log(Level.ERROR, lease != null
+                            ? "cluster lock service is not answering lease renewals; this node leads until its lease"
+                                    + " deadline in " + Math.max(0, lease.actUntilMillis() - now) + " ms unless a renewal answers"
+                            : "cluster lock re-check is not answering (storage hung?);"
+                                    + " no sign of another leader, so this node keeps leading and waits"));
                 }
             }
             case RESPONSIVE_AGAIN -> {
@@ -217,9 +240,24 @@ public final class LeaderCore {
         return done(out);
     }
 
+    /**
+     * A lease-based lock confirmed a renewal: the holder may act until the new deadline. Ignored
+     * unless this node holds the lock under the same token.
+     */
+    public List<Effect> onLeaseRenewed(LockLease renewed, long now) {
+        List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
+        if (lockHeld && lease != null && renewed.token() == lease.token()
+                && renewed.actUntilMillis() > lease.actUntilMillis()) {
+            lease = renewed;
+        }
+        return done(out);
+    }
+
     /** The result of a RunEvent effect. */
     public List<Effect> onEventResult(RecoveryEvent event, long generation, boolean ok, long now) {
         List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
         LeaderMessage.RecoveryAck ack = participant.eventDone(event, generation, ok, out);
         if (ack != null) {
             deliverToLeader(Generation.leaderOf(generation), ack, now, out);
@@ -266,12 +304,20 @@ public final class LeaderCore {
         return peers.fallbackWinner(me, canLead());
     }
 
-    private void lockTaken(long now, List<Effect> out) {
+    private void lockTaken(LockLease taken, long now, List<Effect> out) {
         if (role != Role.CANDIDATE || !canLead()) {
             out.add(log(Level.WARN, "cluster lock taken but no longer wanted; releasing it"));
             out.add(new Effect.ReleaseLock());
             return;
         }
+        if (taken != null && now >= taken.actUntilMillis()) {
+            out.add(log(Level.WARN, "cluster lock taken but its lease deadline has already passed; releasing it"));
+            out.add(new Effect.ReleaseLock());
+            role = Role.FOLLOWER;
+            backOff(now, out);
+            return;
+        }
+        lease = taken;
         lockHeld = true;
         lockUnresponsive = false;
         lockFailures = 0;
@@ -284,7 +330,25 @@ public final class LeaderCore {
         out.add(log(Level.INFO, "this node is now the leader"
                 + (cfg.lockConfigured() ? " (cluster lock taken)" : " (no cluster lock: lowest connected capable node)")));
         leader = me;
-        recovery.begin(now, out);
+        recovery.begin(now, lease == null ? 0 : lease.token(), out);
+        checkFencedOut(now, out);
+    }
+
+    /**
+     * Lease rule: a leader whose lock lease is not confirmed up to {@code now} stops acting before
+     * anything else (the deadline already includes the backend's margin). Called first by every input.
+     */
+    private void checkLease(long now, List<Effect> out) {
+        if (role == Role.LEADER && lease != null && now >= lease.actUntilMillis()) {
+            stepDown("cluster lock lease not confirmed for " + (now - lease.actUntilMillis())
+                    + " ms past its safe deadline (the service may have expired it)", now, out);
+        }
+    }
+
+    private void checkFencedOut(long now, List<Effect> out) {
+        if (role == Role.LEADER && recovery.fencedOut()) {
+            stepDown("a later holder of the cluster lock has led (fencing token " + lease.token() + " is stale)", now, out);
+        }
     }
 
     private void backOff(long now, List<Effect> out) {
@@ -302,6 +366,7 @@ public final class LeaderCore {
         }
         lockHeld = false;
         lockUnresponsive = false;
+        lease = null;
         role = Role.FOLLOWER;
         recovery.stop();
         out.add(new Effect.Broadcast(new LeaderMessage.Resign(me, recovery.generation(), boot)));

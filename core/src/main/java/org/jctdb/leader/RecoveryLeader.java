@@ -22,6 +22,8 @@ final class RecoveryLeader {
     private final SelfDelivery self;
 
     private long generation = Generation.NONE;
+    private long token; // fencing token of the held lock, 0 = none
+    private boolean fencedOut;
     private long lastAnnounceAt;
     private RecoveryRun run;
     private boolean needed;
@@ -48,10 +50,20 @@ final class RecoveryLeader {
         return new LeaderMessage.Announce(me, generation, boot);
     }
 
-    /** This node just became leader: recover at once. */
-    void begin(long now, List<Effect> out) {
+    /** This node just became leader: recover at once. {@code token} is the lock's fencing token, 0 if none. */
+    void begin(long now, long token, List<Effect> out) {
+        this.token = token;
+        fencedOut = false;
         run = null;
         start(now, out);
+    }
+
+    /**
+     * True when no generation above everything seen belongs to this node's fencing token: a
+     * later holder of the lock has led, or this holding used up its counter. The leader must step down.
+     */
+    boolean fencedOut() {
+        return fencedOut;
     }
 
     /** This node no longer leads. */
@@ -118,7 +130,16 @@ final class RecoveryLeader {
 
     private void start(long now, List<Effect> out) {
         List<Integer> members = peers.members(me);
-        generation = Generation.next(fence.seen(), me);
+        long next = Generation.next(Math.max(fence.seen(), Generation.floor(token)), me);
+        if (token != 0 && Generation.tokenOf(next) != token) {
+            fencedOut = true;
+            run = null;
+            needed = false;
+            out.add(new Effect.Log(Level.ERROR, "generation " + fence.seen() + " already seen belongs to fencing token "
+                    + Generation.tokenOf(fence.seen()) + "; this node's lock token is " + token));
+            return;
+        }
+        generation = next;
         fence.accept(generation, boot);
         needed = false;
         run = new RecoveryRun(generation, members, now);

@@ -1,5 +1,6 @@
 package org.jctdb.lock;
 
+import org.jctdb.leader.LockLease;
 import org.jctdb.leader.LockResult;
 
 /**
@@ -14,4 +15,16 @@ public interface LockListener {
      * @param detail one line for the log: helper, pid, exit status, what it printed
      */
     void onLockResult(LockResult result, String detail);
+
+    /**
+     * A lease-based lock (etcd, ZooKeeper) reports TAKEN with its fencing token and lease
+     * deadline through this; the default drops the lease.
+     */
+    default void onLockTaken(String detail, LockLease lease) {
+        onLockResult(LockResult.TAKEN, detail);
+    }
+
+    /** A lease-based lock confirmed a renewal of the held lease; the default ignores it. */
+    default void onLeaseRenewed(LockLease lease) {
+    }
 }

@@ -70,7 +70,7 @@ final class HealthLifecycle implements AutoCloseable {
     /** The lock's directory first, then the extra paths, without repeats. */
     static List<HealthMonitor.Watched> watched(NodeConfig config) {
         List<HealthMonitor.Watched> out = new ArrayList<>();
-        config.conf().clusterLock().filter(l -> !l.startsWith("!")).map(Path::of).map(Path::getParent)
+        config.conf().clusterLock().flatMap(org.jctdb.lock.ClusterLocks::lockFile).map(Path::getParent)
                 .ifPresent(dir -> out.add(new HealthMonitor.Watched(dir, true)));
         for (String p : config.conf().health().extraPaths()) {
             Path path = Path.of(p);

@@ -19,12 +19,14 @@ import org.jctdb.leader.LeaderConfig;
 import org.jctdb.leader.LeaderCore;
 import org.jctdb.leader.LeaderMessage;
 import org.jctdb.leader.LeaderStatus;
+import org.jctdb.leader.LockLease;
 import org.jctdb.leader.LockResult;
 import org.jctdb.leader.RecoveryEvent;
 import org.jctdb.leader.RecoveryMode;
 import org.jctdb.lock.ClusterLock;
 import org.jctdb.lock.ClusterLocks;
 import org.jctdb.lock.HelperProcessLock;
+import org.jctdb.lock.LockListener;
 import org.jctdb.protocol.WireMessage;
 import org.jctdb.transport.NodeMesh;
 import org.slf4j.Logger;
@@ -51,7 +53,8 @@ final class LeaderDriver implements AutoCloseable {
         void leaderStateChanged();
     }
 
-    private record LockOutcome(LockResult result, String detail) {
+    /** {@code result} null: a lease renewal; {@code lease} set for lease-based locks. */
+    private record LockOutcome(LockResult result, String detail, LockLease lease) {
     }
 
     private final NodeConfig config;
@@ -73,9 +76,21 @@ final class LeaderDriver implements AutoCloseable {
         this.mapper = mapper;
         this.host = host;
         this.lock = ClusterLocks.fromConfig(config.conf().clusterLock().orElse(null), lockHelper,
-                (result, detail) -> {
-                    lockOutcomes.add(new LockOutcome(result, detail));
-                    core.execute(this::drainLockOutcomes);
+                new LockListener() {
+                    @Override
+                    public void onLockResult(LockResult result, String detail) {
+                        queue(new LockOutcome(result, detail, null));
+                    }
+
+                    @Override
+                    public void onLockTaken(String detail, LockLease lease) {
+                        queue(new LockOutcome(LockResult.TAKEN, detail, lease));
+                    }
+
+                    @Override
+                    public void onLeaseRenewed(LockLease lease) {
+                        queue(new LockOutcome(null, null, lease));
+                    }
                 }, HelperProcessLock.Timing.defaults());
         List<Integer> pnns = new ArrayList<>();
         for (NodeEntry n : config.nodes().nodes()) {
@@ -152,15 +167,24 @@ final class LeaderDriver implements AutoCloseable {
         apply(leader.onMessage(from, msg, ticker.nowMillis()));
     }
 
+    private void queue(LockOutcome o) {
+        lockOutcomes.add(o);
+        core.execute(this::drainLockOutcomes);
+    }
+
     private void drainLockOutcomes() {
         LockOutcome o;
         while ((o = lockOutcomes.poll()) != null) {
+            if (o.result() == null) {
+                apply(leader.onLeaseRenewed(o.lease(), ticker.nowMillis()));
+                continue;
+            }
             if (o.result() == LockResult.TAKEN || o.result() == LockResult.RESPONSIVE_AGAIN) {
                 log.info("cluster lock {}: {}", o.result(), o.detail());
             } else {
                 log.warn("cluster lock {}: {}", o.result(), o.detail());
             }
-            apply(leader.onLockResult(o.result(), ticker.nowMillis()));
+            apply(leader.onLockResult(o.result(), o.lease(), ticker.nowMillis()));
         }
     }
 

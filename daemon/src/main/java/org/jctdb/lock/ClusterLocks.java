@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.jctdb.common.Ticker;
 
 /** Builds the {@link ClusterLock} named by ctdb.conf's {@code [cluster] cluster lock} value. */
 public final class ClusterLocks {
@@ -19,13 +20,22 @@ public final class ClusterLocks {
 
     /**
      * @param value        the config value: empty/null for none, {@code !helper args} for a mutex
-     *                     helper (arguments split on blanks), anything else is a lock file path
+     *                     helper (arguments split on blanks), {@code etcd:...} or {@code zookeeper:...}
+     *                     (see {@link LockSpec}), anything else is a lock file path
      * @param fcntlHelper  our {@code jctdb_mutex_fcntl_helper} binary (the installation's helper directory)
      * @return empty when no lock is configured (the caller logs the split-brain warning)
      * @throws IllegalArgumentException naming the problem when the value cannot be used
      */
     public static Optional<ClusterLock> fromConfig(String value, Path fcntlHelper, LockListener listener,
             HelperProcessLock.Timing timing) {
+        Optional<LockSpec> spec = LockSpec.parse(value);
+        if (spec.isPresent()) {
+            if (spec.get() instanceof LockSpec.Etcd e) {
+                return Optional.of(new EtcdLock(e, listener, Ticker.SYSTEM, timing.acquireTimeoutMs()));
+            }
+            return Optional.of(new ZooKeeperLock((LockSpec.ZooKeeper) spec.get(), listener, Ticker.SYSTEM,
+                    timing.acquireTimeoutMs()));
+        }
         List<String> argv = commandFor(value, fcntlHelper);
         if (argv.isEmpty()) {
             return Optional.empty();
@@ -34,6 +44,21 @@ public final class ClusterLocks {
         String what = trimmed.startsWith("!") ? "cluster mutex helper " + String.join(" ", argv)
                 : "fcntl lock on " + trimmed;
         return Optional.of(new HelperProcessLock(what, argv, listener, timing));
+    }
+
+    /**
+     * The lock file of a config value naming one (a path, not {@code !helper}, {@code etcd:} or
+     * {@code zookeeper:}); its directory is probed as the cluster filesystem.
+     */
+    public static Optional<Path> lockFile(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        String v = value.strip();
+        if (v.startsWith("!") || v.startsWith("etcd:") || v.startsWith("zookeeper:")) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(v));
     }
 
     /** The helper command line for a config value; empty when no lock is configured. */

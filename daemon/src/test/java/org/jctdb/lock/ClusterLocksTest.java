@@ -37,4 +37,12 @@ class ClusterLocksTest {
         assertThatThrownBy(() -> ClusterLocks.commandFor("/cfs/reclock", Path.of("/nonexistent/helper")))
                 .hasMessageContaining("/nonexistent/helper");
     }
+
+    @Test
+    void onlyAPathIsALockFileToProbe() {
+        assertThat(ClusterLocks.lockFile("/cfs/.ctdb/reclock")).contains(java.nio.file.Path.of("/cfs/.ctdb/reclock"));
+        assertThat(ClusterLocks.lockFile("etcd:10.0.0.1")).isEmpty();
+        assertThat(ClusterLocks.lockFile("zookeeper:zk1")).isEmpty();
+        assertThat(ClusterLocks.lockFile("!/bin/helper")).isEmpty();
+    }
 }

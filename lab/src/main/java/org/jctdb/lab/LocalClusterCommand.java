@@ -75,7 +75,9 @@ final class LocalClusterCommand implements Callable<Integer> {
         boolean noLock;
         @Option(names = "--cluster-lock", paramLabel = "LOCK",
                 description = "The [cluster] cluster lock for every node, e.g. '!/usr/libexec/ctdb/ctdb_mutex_fcntl_helper PATH' "
-                        + "(default: a lock file under DIR/shared, or on the cluster filesystem).")
+                        + "(default: a lock file under DIR/shared, or on the cluster filesystem). `etcd` or `zookeeper` "
+                        + "starts a single-member server of that kind (Debian's etcd-server / zookeeper) in DIR/etcd or "
+                        + "DIR/zookeeper, with a 5 s lease; `down` stops it.")
         String clusterLock;
         @Option(names = "--timeout", description = "Seconds to wait for all nodes to connect (default 30).")
         int timeout = 30;
@@ -83,6 +85,8 @@ final class LocalClusterCommand implements Callable<Integer> {
                 + "(tools/clusterfs; needs root and python3-fusepy); freeze a node's storage with "
                 + "`jctdb local-cluster freeze K`.")
         boolean clusterFs;
+        /** Lease of the local etcd / ZooKeeper lock: failover after kill -9 within it plus the election. */
+        static final int LOCAL_LEASE_SECONDS = 5;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
@@ -117,6 +121,25 @@ final class LocalClusterCommand implements Callable<Integer> {
                     return 1;
                 }
                 out.println("Cluster filesystem mounted at " + lc.clusterFsMount());
+            }
+            Optional<LocalLockServer.Kind> kind = clusterLock == null || noLock ? Optional.empty()
+                    : LocalLockServer.Kind.of(clusterLock);
+            if (kind.isPresent()) {
+                Optional<String> missing = LocalLockServer.missing(kind.get());
+                if (missing.isPresent()) {
+                    err.println("Cannot start the " + kind.get().word + " server: " + missing.get());
+                    return 1;
+                }
+                LocalLockServer server;
+                try {
+                    server = LocalLockServer.start(kind.get(), lc.dir().resolve(kind.get().word), 60_000);
+                } catch (IOException e) {
+                    err.println(e.getMessage());
+                    return 1;
+                }
+                clusterLock = server.clusterLock(LOCAL_LEASE_SECONDS);
+                out.printf("Started %s (pid %d) on 127.0.0.1:%d; cluster lock = %s%n", kind.get().word, server.pid(),
+                        server.port(), clusterLock);
             }
             lc.write(tunables, noLock ? Optional.empty()
                     : Optional.of(clusterLock != null ? clusterLock : lc.lockFile().toString()));
@@ -255,6 +278,11 @@ final class LocalClusterCommand implements Callable<Integer> {
             }
             Files.deleteIfExists(lc.pidsFile());
             spec.commandLine().getOut().printf("Stopped %d daemon(s) of %s%n", running.size(), lc.dir());
+            for (LocalLockServer.Kind k : LocalLockServer.Kind.values()) {
+                if (LocalLockServer.stop(lc.dir().resolve(k.word))) {
+                    spec.commandLine().getOut().printf("Stopped the %s server%n", k.word);
+                }
+            }
             if (Files.isDirectory(lc.clusterFsRunDir())) {
                 ClusterFsCommands.Result r = ClusterFsCommands.tool(lc, "unmount", lc.clusterFsMount().toString());
                 spec.commandLine().getOut().println(r.code() == 0 ? "Cluster filesystem unmounted"

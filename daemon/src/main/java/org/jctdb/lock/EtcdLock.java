@@ -1,0 +1,356 @@
+package org.jctdb.lock;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jctdb.common.Ticker;
+import org.jctdb.leader.LockLease;
+import org.jctdb.leader.LockResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster lock as an etcd v3 key held under a lease.
+ *
+ * <p>Acquire: grant a lease of {@code ttl} seconds, then one transaction "if the key's create
+ * revision is 0 (absent), put it with the lease, else read it". Success is TAKEN with the key's
+ * create revision (the transaction's revision) as the fencing token; otherwise CONTENTION and
+ * the unused lease is revoked. Holding: every ttl/3 a keep-alive of the lease followed by a read
+ * of the key (same create revision, same lease, or LOST). The lease's deadline by our clock is
+ * the moment the keep-alive was <em>sent</em> plus the TTL the server answered (the server
+ * restarts the TTL when it receives it, which is later); the holder may act until that deadline
+ * minus {@link LockSpec#marginMillis}. Release revokes the lease, which deletes the key.
+ *
+ * <p>Every call is asynchronous with its own deadline; callbacks run on this lock's single
+ * thread, never on a daemon thread that decides anything.
+ */
+public final class EtcdLock implements ClusterLock {
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
+
+    private enum State { IDLE, ACQUIRING, HELD }
+
+    private final LockSpec.Etcd spec;
+    private final LockListener listener;
+    private final Ticker clock;
+    private final long acquireTimeoutMs;
+    private final long leaseMs;
+    private final long marginMs;
+    private final long renewMs;
+    private final ByteSequence key;
+    private final ByteSequence value;
+    private final ScheduledExecutorService exec;
+
+    // all below only on exec
+    private Client client;
+    private State state = State.IDLE;
+    private long attempt;
+    private long leaseId;
+    private long token;
+    private long confirmedUntil; // lease end by our clock (no margin) as of the last confirmed renewal
+    private boolean renewing;
+    private long renewSentAt;
+    private boolean unresponsive;
+    private ScheduledFuture<?> renewTask;
+    private boolean closed;
+
+    public EtcdLock(LockSpec.Etcd spec, LockListener listener, Ticker clock, long acquireTimeoutMs) {
+        this.spec = spec;
+        this.listener = listener;
+        this.clock = clock;
+        this.acquireTimeoutMs = acquireTimeoutMs;
+        this.leaseMs = spec.ttl() * 1000L;
+        this.marginMs = LockSpec.marginMillis(leaseMs);
+        this.renewMs = LockSpec.renewMillis(leaseMs);
+        this.key = bytes(spec.key());
+        this.value = bytes(holderName());
+        this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cluster-lock-etcd");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public String description() {
+        return spec.describe();
+    }
+
+    @Override
+    public void acquire() {
+        exec.execute(this::startAttempt);
+    }
+
+    @Override
+    public void release() {
+        exec.execute(() -> releaseNow("released"));
+    }
+
+    @Override
+    public void close() {
+        exec.execute(() -> {
+            releaseNow("closing");
+            closed = true;
+            Client c = client;
+            client = null;
+            exec.schedule(() -> {
+                if (c != null) {
+                    c.close();
+                }
+                exec.shutdown();
+            }, 500, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    // ------------------------------------------------------------------ acquire
+
+    private void startAttempt() {
+        if (closed) {
+            listener.onLockResult(LockResult.ERROR, description() + ": lock is closed");
+            return;
+        }
+        if (state == State.HELD) {
+            listener.onLockTaken(description() + ": already held", new LockLease(token, confirmedUntil - marginMs));
+            return;
+        }
+        if (state == State.ACQUIRING) {
+            return;
+        }
+        state = State.ACQUIRING;
+        long id = ++attempt;
+        long sentAt = clock.nowMillis();
+        Client c = client();
+        long[] granted = {0};
+        c.getLeaseClient().grant(spec.ttl())
+                .orTimeout(acquireTimeoutMs, TimeUnit.MILLISECONDS)
+                .thenCompose(g -> {
+                    granted[0] = g.getID();
+                    long left = Math.max(1, acquireTimeoutMs - (clock.nowMillis() - sentAt));
+                    return c.getKVClient().txn()
+                            .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                            .Then(Op.put(key, value, PutOption.builder().withLeaseId(g.getID()).build()))
+                            .Else(Op.get(key, GetOption.DEFAULT))
+                            .commit()
+                            .orTimeout(left, TimeUnit.MILLISECONDS);
+                })
+                .whenCompleteAsync((txn, err) -> attemptDone(id, sentAt, granted[0], txn, err), exec);
+    }
+
+    private void attemptDone(long id, long sentAt, long lease, TxnResponse txn, Throwable err) {
+        if (id != attempt || state != State.ACQUIRING) {
+            revoke(lease); // released or closed meanwhile
+            return;
+        }
+        state = State.IDLE;
+        if (err != null) {
+            revoke(lease); // the put may have happened after our deadline: do not leave the key behind
+            Throwable cause = unwrap(err);
+            boolean timeout = cause instanceof TimeoutException;
+            String text = description() + ": " + (timeout ? "no answer within " + acquireTimeoutMs + " ms" : "failed: " + cause);
+            LOG.warn(text);
+            listener.onLockResult(timeout ? LockResult.TIMEOUT : LockResult.ERROR, text);
+            return;
+        }
+        if (!txn.isSucceeded()) {
+            revoke(lease);
+            String holder = txn.getGetResponses().isEmpty() || txn.getGetResponses().get(0).getKvs().isEmpty() ? "?"
+                    : txn.getGetResponses().get(0).getKvs().get(0).getValue().toString(StandardCharsets.UTF_8);
+            listener.onLockResult(LockResult.CONTENTION, description() + ": held by " + holder);
+            return;
+        }
+        long end = sentAt + leaseMs;
+        if (clock.nowMillis() >= end - marginMs) {
+            revoke(lease);
+            listener.onLockResult(LockResult.TIMEOUT, description() + ": taken too late to use the lease");
+            return;
+        }
+        state = State.HELD;
+        leaseId = lease;
+        token = txn.getHeader().getRevision();
+        confirmedUntil = end;
+        unresponsive = false;
+        renewing = false;
+        renewTask = exec.scheduleWithFixedDelay(this::renew, renewMs, Math.max(100, renewMs / 4), TimeUnit.MILLISECONDS);
+        nextRenewAt = sentAt + renewMs;
+        listener.onLockTaken(description() + ": taken, lease " + Long.toHexString(lease) + ", fencing token (create revision) "
+                + token, new LockLease(token, end - marginMs));
+    }
+
+    // ------------------------------------------------------------------ holding
+
+    private long nextRenewAt;
+
+    /** Runs often; sends a renewal every renewMs, watches the deadline. */
+    private void renew() {
+        if (state != State.HELD) {
+            return;
+        }
+        long now = clock.nowMillis();
+        if (now >= confirmedUntil) {
+            lose("no renewal confirmed before the lease ran out by this node's clock; the service may have expired it");
+            return;
+        }
+        if (renewing) {
+            if (!unresponsive && now - renewSentAt >= renewMs) {
+                unresponsive = true;
+                String text = description() + ": lease renewal sent " + (now - renewSentAt) + " ms ago has not answered";
+                LOG.warn(text);
+                listener.onLockResult(LockResult.UNRESPONSIVE, text);
+            }
+            return;
+        }
+        if (now < nextRenewAt) {
+            return;
+        }
+        renewing = true;
+        renewSentAt = now;
+        nextRenewAt = now + renewMs;
+        long sent = now;
+        long lease = leaseId;
+        long tok = token;
+        Client c = client();
+        c.getLeaseClient().keepAliveOnce(lease)
+                .orTimeout(leaseMs, TimeUnit.MILLISECONDS)
+                .thenCompose(ka -> c.getKVClient().get(key).orTimeout(leaseMs, TimeUnit.MILLISECONDS)
+                        .thenApply(get -> new Renewal(ka.getTTL(), get)))
+                .whenCompleteAsync((r, err) -> renewDone(lease, tok, sent, r, err), exec);
+    }
+
+    private record Renewal(long ttl, GetResponse get) {
+    }
+
+    private void renewDone(long lease, long tok, long sentAt, Renewal r, Throwable err) {
+        if (state != State.HELD || lease != leaseId || tok != token) {
+            return;
+        }
+        renewing = false;
+        if (err != null) {
+            Throwable cause = unwrap(err);
+            LOG.warn("{}: lease renewal failed: {}", description(), cause.toString());
+            if (cause.getMessage() != null && cause.getMessage().contains("requested lease not found")) {
+                lose("the service says the lease has expired");
+            } else if (!unresponsive) {
+                unresponsive = true;
+                listener.onLockResult(LockResult.UNRESPONSIVE, description() + ": lease renewal failed: " + cause);
+            }
+            nextRenewAt = clock.nowMillis() + Math.min(renewMs, 500);
+            return;
+        }
+        if (r.ttl() <= 0) {
+            lose("the service says the lease has expired");
+            return;
+        }
+        List<KeyValue> kvs = r.get().getKvs();
+        if (kvs.isEmpty()) {
+            lose("the lock key was deleted");
+            return;
+        }
+        KeyValue kv = kvs.get(0);
+        if (kv.getCreateRevision() != tok || kv.getLease() != lease) {
+            lose("the lock key was replaced (create revision " + kv.getCreateRevision() + ", lease "
+                    + Long.toHexString(kv.getLease()) + ")");
+            return;
+        }
+        confirmedUntil = Math.max(confirmedUntil, sentAt + r.ttl() * 1000L);
+        listener.onLeaseRenewed(new LockLease(tok, confirmedUntil - marginMs));
+        if (unresponsive) {
+            unresponsive = false;
+            listener.onLockResult(LockResult.RESPONSIVE_AGAIN, description() + ": lease renewal answers again");
+        }
+    }
+
+    private void lose(String why) {
+        long lease = leaseId;
+        stopHolding();
+        revoke(lease);
+        String text = description() + ": " + why;
+        LOG.warn(text);
+        listener.onLockResult(LockResult.LOST, text);
+    }
+
+    private void releaseNow(String why) {
+        attempt++;
+        if (state == State.HELD) {
+            LOG.info("{}: {} (revoking lease {})", description(), why, Long.toHexString(leaseId));
+            long lease = leaseId;
+            stopHolding();
+            revoke(lease);
+        }
+        state = State.IDLE;
+    }
+
+    private void stopHolding() {
+        state = State.IDLE;
+        if (renewTask != null) {
+            renewTask.cancel(false);
+            renewTask = null;
+        }
+        renewing = false;
+        leaseId = 0;
+    }
+
+    private void revoke(long lease) {
+        if (lease == 0 || client == null) {
+            return;
+        }
+        client.getLeaseClient().revoke(lease).orTimeout(leaseMs, TimeUnit.MILLISECONDS).whenComplete((r, err) -> {
+            if (err != null) {
+                LOG.info("{}: revoking lease {} failed ({}); it expires on its own within {} s",
+                        description(), Long.toHexString(lease), unwrap(err).toString(), spec.ttl());
+            }
+        });
+    }
+
+    private Client client() {
+        if (client == null) {
+            String[] urls = spec.endpoints().stream().map(e -> "http://" + e).toArray(String[]::new);
+            client = Client.builder().endpoints(urls)
+                    .connectTimeout(Duration.ofMillis(Math.min(acquireTimeoutMs, 3_000)))
+                    .keepaliveTime(Duration.ofSeconds(Math.max(1, spec.ttl() / 3)))
+                    .keepaliveTimeout(Duration.ofSeconds(Math.max(1, spec.ttl() / 3)))
+                    .retryMaxDuration(Duration.ofMillis(acquireTimeoutMs))
+                    .build();
+        }
+        return client;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    /** What the lock key / node holds: "jctdbd pid PID on HOST". */
+    static String holderName() {
+        return "jctdbd pid " + ProcessHandle.current().pid() + " on " + hostName();
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+}
