@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +39,9 @@ import org.jctdb.node.NodeInput;
 import org.jctdb.node.NodeStateCore;
 import org.jctdb.leader.LeaderStatus;
 import org.jctdb.leader.RecoveryMode;
-import org.jctdb.protocol.WireCodec;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.WireMessage;
 import org.jctdb.transport.MeshSettings;
 import org.jctdb.transport.NodeMesh;
 import org.jctdb.transport.PeerListener;
@@ -68,8 +68,12 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private final long startTimeMillis = System.currentTimeMillis();
     private final CompletableFuture<String> stopped = new CompletableFuture<>();
     private final Map<Long, CompletableFuture<ControlReply>> pendingForwards = new ConcurrentHashMap<>();
+    private final ExecutorService forwardedCommands = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "jctdb-forwarded-command");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicLong nextRequestId = new AtomicLong();
-    private final WireCodec codec = new WireCodec();
     private Function<List<String>, ControlReply> commands;
     private NodeMesh mesh;
     private ControlServer control;
@@ -107,7 +111,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 () -> view.recoveryMode() != 0);
         Path lockHelper = installation.helper("jctdb_mutex_fcntl_helper");
         try {
-            leader = new LeaderDriver(config, tunables, core, ticker, codec.mapper(), lockHelper, new LeaderDriver.Host() {
+            leader = new LeaderDriver(config, tunables, core, ticker, lockHelper, new LeaderDriver.Host() {
                 @Override
                 public NodeMesh mesh() {
                     return mesh;
@@ -168,12 +172,15 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             }
         } else if (message instanceof WireMessage.NodeState s) {
             submit(new NodeInput.StateReceived(pnn, s));
-        } else if (message instanceof WireMessage.Subsystem sub && LeaderDriver.SUBSYSTEM.equals(sub.subsystem())) {
-            core.execute(() -> leader.message(pnn, sub.body()));
-        } else if (message instanceof WireMessage.Subsystem sub && IpTakeoverDriver.SUBSYSTEM.equals(sub.subsystem())) {
-            ip.message(pnn, sub.body());
+        } else if (message instanceof WireMessage.Leader l) {
+            core.execute(() -> leader.message(pnn, l.message()));
+        } else if (message instanceof WireMessage.Ip m) {
+            ip.message(pnn, m.message());
+        } else if (message instanceof WireMessage.Hello || message instanceof WireMessage.Keepalive) {
+            // The transport consumes these; one arriving here is a transport bug worth a line.
+            log.warn("node {} sent {} after the handshake; ignored", pnn, message.getClass().getSimpleName());
         } else {
-            log.debug("node {} sent {}; not handled", pnn, message.getClass().getSimpleName());
+            throw new IllegalStateException("unhandled mesh message " + message);
         }
     }
 
@@ -212,9 +219,13 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         }
     }
 
-    /** Forwarded commands run off the core thread, like local ones, and reply over the mesh. */
+    /**
+     * Forwarded commands run off the core thread, like local ones, and reply over the mesh. They
+     * get their own threads: a command may wait for another node, which must not starve the
+     * common pool that CompletableFuture callbacks run on.
+     */
     private void runForwarded(int pnn, WireMessage.ControlRequest request) {
-        CompletableFuture.supplyAsync(() -> commands.apply(request.argv()))
+        CompletableFuture.supplyAsync(() -> commands.apply(request.argv()), forwardedCommands)
                 .exceptionally(e -> ControlReply.error(1, "command failed on node " + config.myPnn() + ": " + e))
                 .thenAccept(r -> mesh.send(pnn, new WireMessage.ControlReply(request.id(), r.exitCode(),
                         r.stdout(), r.stderr())));
@@ -368,7 +379,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         if (!bad.isEmpty()) {
             throw new IOException("IP failover timer budget broken (docs/design/ip-failover.md): " + String.join("; ", bad));
         }
-        return new IpTakeoverDriver(config, timing, core, ticker, codec.mapper(), new IpTakeoverDriver.Host() {
+        return new IpTakeoverDriver(config, timing, core, ticker, new IpTakeoverDriver.Host() {
             @Override
             public NodeMesh mesh() {
                 return mesh;
@@ -441,6 +452,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         if (mesh != null) {
             mesh.close();
         }
+        forwardedCommands.shutdownNow();
         core.shutdownNow();
     }
 }
