@@ -38,6 +38,7 @@ public final class MigrationCore {
     private long nextReqId = 1;
     private final Map<Long, ClientCall> pending = new LinkedHashMap<>(); // sent, waiting for the record
     private final List<ClientCall> held = new ArrayList<>(); // arrived while frozen
+    private final List<RecordInput> early = new ArrayList<>(); // from a newer generation, before our thaw
 
     private long answeredLocally;
     private long migratedIn;
@@ -87,15 +88,15 @@ public final class MigrationCore {
             if (in instanceof ClientCall c) {
                 clientCall(c, l.local(), out);
             } else if (in instanceof ReqCall c) {
-                if (current(c)) {
+                if (current(c, c)) {
                     reqCall(c, l.local(), out);
                 }
             } else if (in instanceof ReqDmaster m) {
-                if (current(m)) {
+                if (current(m, m)) {
                     reqDmaster(m, l.local(), out);
                 }
             } else if (in instanceof ReplyDmaster m) {
-                if (current(m)) {
+                if (current(m, m)) {
                     becomeDmaster(m.db(), m.key(), m.rsn(), m.flags(), m.data(), m.reqId(), m.hops(), out);
                 }
             } else {
@@ -109,7 +110,7 @@ public final class MigrationCore {
         } else if (input instanceof MigrationInput.GenerationChanged g) {
             thaw(g.map(), out);
         } else if (input instanceof ReplyError e) {
-            if (current(e)) {
+            if (current(e, null)) {
                 hopLimitHits++; // the call stays pending: the recovery asked for resends it
             }
         } else {
@@ -118,9 +119,19 @@ public final class MigrationCore {
         return out;
     }
 
-    /** Messages of another generation are dropped: the recovery in between fences them. */
-    private boolean current(PeerMessage m) {
-        if (frozen || map == null || m.generation() != map.generation()) {
+    /**
+     * Messages of another generation are dropped: the recovery in between fences them. Nodes thaw one
+     * after the other, so a message of a newer generation can reach this node before its own thaw;
+     * that one is kept and handled after the thaw (CTDB has installed the new map before any thaw,
+     * and its frozen databases requeue such a packet until the thaw).
+     */
+    private boolean current(PeerMessage m, RecordInput keep) {
+        long mine = map == null ? Long.MIN_VALUE : map.generation();
+        if (frozen && m.generation() > mine && keep != null) {
+            early.add(keep);
+            return false;
+        }
+        if (frozen || map == null || m.generation() != mine) {
             staleDropped++;
             return false;
         }
@@ -130,6 +141,10 @@ public final class MigrationCore {
     private void thaw(VnnMap next, List<MigrationEffect> out) {
         map = next;
         frozen = false;
+        for (RecordInput m : early) {
+            out.add(new Resubmit(m)); // handled now if it belongs to this generation, dropped if not
+        }
+        early.clear();
         // CTDB resends every pending call with a new request id when a database thaws.
         List<ClientCall> again = new ArrayList<>(pending.values());
         again.addAll(held);

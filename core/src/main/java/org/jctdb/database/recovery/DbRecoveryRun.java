@@ -22,10 +22,13 @@ import org.jctdb.database.recovery.RecoveryEffect.SendToMember;
  * and the leader starts a new one in a new generation (members stay frozen in between).
  *
  * <p>Volatile records: per key the copy with the highest rsn ({@link RecordMerge#mergeVolatile}), taken
- * only from the members last thawed in the newest generation any member served: a member that missed
- * generations (partitioned away, or its recovery aborted) may hold a copy with a high rsn from a history
- * the cluster has since left. Persistent and replicated databases: the whole copy of the member with the
- * highest sequence number.
+ * only from the members whose databases descend from the newest push any member applied (thawed or
+ * not): a member left out of a push (partitioned away, restarted, or cut off while a recovery ran) may
+ * hold copies with high rsns from a history the others have left, and may even believe itself the data
+ * master of records the push gave to the leader. Persistent and replicated databases: the whole copy
+ * with the highest sequence number among the members whose persistent databases descend from the
+ * newest push (CTDB compares sequence numbers across all nodes, so a node coming back with a longer
+ * but abandoned history would overwrite commits acknowledged since).
  */
 public final class DbRecoveryRun {
     public enum Phase { FREEZE, COLLECT, PUSH, THAW, DONE, ABORTED }
@@ -156,16 +159,22 @@ public final class DbRecoveryRun {
     }
 
     private List<DatabaseContent> merge() {
-        long newestServed = 0;
+        long newestContent = 0;
+        long newestPersistent = 0;
         for (RecoveryReply.Collected c : collected.values()) {
-            newestServed = Math.max(newestServed, c.servedGeneration());
+            newestContent = Math.max(newestContent, c.contentGeneration());
+            newestPersistent = Math.max(newestPersistent, c.persistentGeneration());
         }
+        java.util.Set<Integer> persistentLine = new java.util.HashSet<>();
         List<Integer> trustedNodes = new ArrayList<>();
         Map<DbId, DatabaseKind> kinds = new TreeMap<>(java.util.Comparator.comparingLong(DbId::unsigned));
         Map<DbId, TreeMap<Integer, DatabaseContent>> byDb = new HashMap<>();
         for (RecoveryReply.Collected c : collected.values()) {
-            if (c.servedGeneration() == newestServed) {
+            if (c.contentGeneration() == newestContent) {
                 trustedNodes.add(c.from());
+            }
+            if (c.persistentGeneration() == newestPersistent) {
+                persistentLine.add(c.from());
             }
             for (DatabaseContent d : c.databases()) {
                 DatabaseKind known = kinds.putIfAbsent(d.db(), d.kind());
@@ -191,7 +200,9 @@ public final class DbRecoveryRun {
                 conflicts += m.conflicts();
                 result.add(new DatabaseContent(e.getKey(), e.getValue(), RecordMerge.volatilePush(m.records(), leader)));
             } else {
-                int from = RecordMerge.highestSeqnum(copies);
+                TreeMap<Integer, DatabaseContent> line = new TreeMap<>(copies);
+                line.keySet().retainAll(persistentLine);
+                int from = RecordMerge.highestSeqnum(line.isEmpty() ? copies : line);
                 persistentFrom.put(e.getKey(), from);
                 result.add(copies.get(from));
             }

@@ -18,6 +18,7 @@ public final class RecoveryMember {
     private final int pnn;
     private long seen;
     private long served; // generation this node last thawed in, 0 = none since start
+    private long content; // generation of the last push applied, thawed or not
     private boolean thawed;
     private boolean locksHeld;
     private boolean freezing;
@@ -26,8 +27,19 @@ public final class RecoveryMember {
     private long pushedFor;
     private final List<MemberInput.ClientWaits> gate = new ArrayList<>();
 
-    public RecoveryMember(int pnn) {
+    private long persistent; // generation of the last push applied to the persistent databases
+
+    /**
+     * {@code persistentGeneration}: the generation of the last recovery push this node's persistent
+     * databases received, which the shell stores next to them and gives back after a restart (0 if never).
+     */
+    public RecoveryMember(int pnn, long persistentGeneration) {
         this.pnn = pnn;
+        this.persistent = persistentGeneration;
+    }
+
+    public long persistentGeneration() {
+        return persistent;
     }
 
     public boolean thawed() {
@@ -36,6 +48,11 @@ public final class RecoveryMember {
 
     public long servedGeneration() {
         return served;
+    }
+
+    /** The generation of the last push this node applied: its volatile data descend from it. */
+    public long contentGeneration() {
+        return content;
     }
 
     public long seenGeneration() {
@@ -58,12 +75,14 @@ public final class RecoveryMember {
             }
         } else if (in instanceof MemberInput.LocalCollected c) {
             if (c.generation() == frozenFor && locksHeld) {
-                out.add(new Reply(frozenLeader, new RecoveryReply.Collected(pnn, c.generation(), served,
+                out.add(new Reply(frozenLeader, new RecoveryReply.Collected(pnn, c.generation(), content, persistent,
                         c.databases())));
             }
         } else if (in instanceof MemberInput.PushApplied p) {
             if (p.generation() == frozenFor && locksHeld) {
                 pushedFor = p.generation();
+                content = p.generation();
+                persistent = p.generation();
                 out.add(new Reply(frozenLeader, new RecoveryReply.Pushed(pnn, p.generation())));
             }
         } else if (in instanceof MemberInput.ClientWaits w) {

@@ -12,8 +12,13 @@ public sealed interface RecoveryReply {
     record Frozen(int from, long generation) implements RecoveryReply {
     }
 
-    /** {@code servedGeneration}: the last generation this member was thawed in (0: none since it started). */
-    record Collected(int from, long generation, long servedGeneration, List<DatabaseContent> databases)
+    /**
+     * {@code contentGeneration}: the generation whose push this member's volatile databases descend from,
+     * thawed or not (0: none since it started, its volatile databases began empty).
+     * {@code persistentGeneration}: the same for its persistent databases, kept across restarts.
+     */
+    record Collected(int from, long generation, long contentGeneration, long persistentGeneration,
+            List<DatabaseContent> databases)
             implements RecoveryReply {
         public Collected {
             databases = List.copyOf(databases);
