@@ -121,6 +121,7 @@ final class DbSimulation {
     private final Map<Long, Commit> commits = new HashMap<>();
     final List<Acked> acked = new ArrayList<>();
     private final Map<Long, Long> commitSeq = new HashMap<>();
+    private final Map<Long, List<Acked>> inPush = new HashMap<>();
 
     // figures
     long recoveries;
@@ -531,6 +532,9 @@ final class DbSimulation {
                     } else {
                         nd.pers = new TreeMap<>(d.records());
                         nd.persistentGeneration = r.generation();
+                        for (Acked a : inPush.getOrDefault(r.generation(), List.of())) {
+                            a.holders().add(nd.pnn); // checkCommits found it in this push
+                        }
                     }
                 }
                 later(nd, 1, () -> memberStep(nd, new MemberInput.PushApplied(r.generation())));
@@ -801,6 +805,7 @@ final class DbSimulation {
     private void checkAtPhase(RecoveryRequest req) {
         if (req instanceof RecoveryRequest.Push p) {
             checkMerge(p);
+            checkCommits(p);
         } else if (req instanceof RecoveryRequest.Thaw t && checkedThaw.add(t.generation())) {
             checkPushed(t);
         }
@@ -838,10 +843,43 @@ final class DbSimulation {
         }
     }
 
-    /** Before the thaw every member holds exactly the pushed databases; acknowledged commits are in them. */
+    /**
+     * Every acknowledged commit still held by a member is in the pushed persistent database. One whose
+     * every holder is absent is lost (CTDB has no quorum either) and counted; a node holds a commit once
+     * it applied it or a push that contained it.
+     */
+    private void checkCommits(RecoveryRequest.Push p) {
+        List<Integer> members = run.members();
+        DatabaseContent pers = p.databases().stream().filter(d -> d.db().equals(PERS)).findFirst().orElseThrow();
+        List<Acked> contained = new ArrayList<>();
+        inPush.put(p.generation(), contained);
+        for (java.util.Iterator<Acked> it = acked.iterator(); it.hasNext();) {
+            Acked a = it.next();
+            if (a.holders().stream().noneMatch(members::contains)) {
+                it.remove(); // none of the nodes holding it is here: no recovery can keep it
+                commitsLostWithAllHolders++;
+                continue;
+            }
+            if (pers.seqnum() < a.seqnum()) {
+                fail("acknowledged commit c" + a.id() + " (seqnum " + a.seqnum() + ") lost: recovery " + p.generation()
+                        + " pushed seqnum " + pers.seqnum());
+            }
+            for (RecordKey k : a.keys()) {
+                LocalRecord r = pers.records().get(k);
+                long writtenBy = r == null ? -1 : commitSeq.getOrDefault(
+                        Long.parseLong(new String(r.data(), StandardCharsets.US_ASCII).substring(1)), -1L);
+                if (writtenBy < a.seqnum()) {
+                    fail("acknowledged commit c" + a.id() + " lost key " + k + " in recovery " + p.generation());
+                }
+            }
+            contained.add(a);
+        }
+    }
+
+    /** Before the thaw every member holds exactly the pushed databases. */
     private void checkPushed(RecoveryRequest.Thaw t) {
         List<Integer> members = run.members();
-        TreeMap<Integer, RecoveryReply.Collected> got = collected.remove(t.generation());
+        collected.remove(t.generation());
         DatabaseContent pushedPers = null;
         for (int m : members) {
             SimDbNode nd = nodes[m];
@@ -858,27 +896,6 @@ final class DbSimulation {
                 pushedPers = DatabaseContent.of(PERS, DatabaseKind.PERSISTENT, nd.pers);
             } else if (!pushedPers.records().equals(nd.pers)) {
                 fail("after the push of " + t.generation() + " node " + m + " has other persistent contents");
-            }
-        }
-        for (java.util.Iterator<Acked> it = acked.iterator(); it.hasNext();) {
-            Acked a = it.next();
-            if (a.holders().stream().noneMatch(members::contains)) {
-                it.remove(); // none of the nodes holding it is here: no recovery can keep it
-                commitsLostWithAllHolders++;
-                continue;
-            }
-            a.holders().addAll(members);
-            if (pushedPers.seqnum() < a.seqnum()) {
-                fail("acknowledged commit c" + a.id() + " (seqnum " + a.seqnum() + ") lost: recovery " + t.generation()
-                        + " pushed seqnum " + pushedPers.seqnum() + (got == null ? "" : ""));
-            }
-            for (RecordKey k : a.keys()) {
-                LocalRecord r = pushedPers.records().get(k);
-                long writtenBy = r == null ? -1 : commitSeq.getOrDefault(
-                        Long.parseLong(new String(r.data(), StandardCharsets.US_ASCII).substring(1)), -1L);
-                if (writtenBy < a.seqnum()) {
-                    fail("acknowledged commit c" + a.id() + " lost key " + k + " in recovery " + t.generation());
-                }
             }
         }
     }
