@@ -17,6 +17,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = WireMessage.ControlRequest.class, name = "control-request"),
         @JsonSubTypes.Type(value = WireMessage.ControlReply.class, name = "control-reply"),
         @JsonSubTypes.Type(value = WireMessage.Subsystem.class, name = "subsystem"),
+        @JsonSubTypes.Type(value = WireMessage.CtdbRelay.class, name = "ctdb-relay"),
 })
 public sealed interface WireMessage {
 
@@ -51,5 +52,14 @@ public sealed interface WireMessage {
      * transport carries it without knowing its shape; the owner decodes {@code body}.
      */
     record Subsystem(String subsystem, JsonNode body) implements WireMessage {
+    }
+
+    /**
+     * A CTDB client-protocol packet between daemons (org.jctdb.client): a control addressed to
+     * another node and its reply (matched by {@code id}), or a message for a client of the
+     * receiving node. {@code packet} is the whole encoded CTDB packet.
+     */
+    record CtdbRelay(Kind kind, long id, byte[] packet) implements WireMessage {
+        public enum Kind { CONTROL, REPLY, MESSAGE }
     }
 }
