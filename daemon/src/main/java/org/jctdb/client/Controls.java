@@ -320,8 +320,20 @@ final class Controls {
         });
     }
 
-    private CompletableFuture<ReplyControl> trans3Commit(ReqControl rc, RecBuffer buffer) throws BadPacketException {
-        Optional<Database> found = s.databases().byId(new DbId(buffer.dbId()));
+    private CompletableFuture<ReplyControl> trans3Commit(ReqControl rc, RecBuffer buffer) {
+        // Looked up on the database thread: an attach relayed just before this commit is queued there.
+        return s.worker().call("TRANS3_COMMIT lookup", () -> DatabaseWorker.Outcome.done(
+                s.databases().byId(new DbId(buffer.dbId())))).thenCompose(found -> {
+                    try {
+                        return trans3Commit(rc, buffer, found);
+                    } catch (BadPacketException e) {
+                        return fail(e.getMessage());
+                    }
+                });
+    }
+
+    private CompletableFuture<ReplyControl> trans3Commit(ReqControl rc, RecBuffer buffer, Optional<Database> found)
+            throws BadPacketException {
         if (found.isEmpty()) {
             return fail(String.format("TRANS3_COMMIT: unknown database 0x%08x", buffer.dbId()));
         }
