@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param port            JCTDB extension {@code [cluster] port}: the TCP port between nodes (CTDB's 4379)
  * @param warnings        non-fatal remarks found while reading, each naming its line
  * @param health          JCTDB extension {@code [health]}: the cluster filesystem probe
+ * @param database        the {@code [database]} directories and the CTDB client socket
  */
 public record CtdbConf(
         String logLocation,
@@ -27,7 +28,8 @@ public record CtdbConf(
         boolean startAsDisabled,
         LogLevel scriptLogLevel,
         List<String> warnings,
-        HealthConf health) {
+        HealthConf health,
+        DatabaseConf database) {
 
     public static final int DEFAULT_PORT = 4379;
 
@@ -35,6 +37,6 @@ public record CtdbConf(
     public static CtdbConf defaults(String defaultLogLocation) {
         return new CtdbConf(defaultLogLocation, LogLevel.NOTICE, Optional.empty(), true, 5,
                 Optional.empty(), DEFAULT_PORT, Optional.empty(), false, false, false,
-                LogLevel.ERROR, List.of(), HealthConf.defaults());
+                LogLevel.ERROR, List.of(), HealthConf.defaults(), DatabaseConf.defaults());
     }
 }

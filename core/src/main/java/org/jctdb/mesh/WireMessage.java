@@ -20,6 +20,7 @@ import org.jctdb.protocol.StorageSummary;
         @JsonSubTypes.Type(value = WireMessage.ControlReply.class, name = "control-reply"),
         @JsonSubTypes.Type(value = WireMessage.Leader.class, name = "leader"),
         @JsonSubTypes.Type(value = WireMessage.Ip.class, name = "ip"),
+        @JsonSubTypes.Type(value = WireMessage.CtdbRelay.class, name = "ctdb-relay"),
 })
 public sealed interface WireMessage {
 
@@ -54,5 +55,14 @@ public sealed interface WireMessage {
 
     /** Public IP failover: reports, grants, takeover steps. */
     record Ip(IpMessage message) implements WireMessage {
+    }
+
+    /**
+     * A CTDB client-protocol packet between daemons (org.jctdb.client): a control addressed to
+     * another node and its reply (matched by {@code id}), or a message for a client of the
+     * receiving node. {@code packet} is the whole encoded CTDB packet.
+     */
+    record CtdbRelay(Kind kind, long id, byte[] packet) implements WireMessage {
+        public enum Kind { CONTROL, REPLY, MESSAGE }
     }
 }

@@ -81,6 +81,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private volatile HealthLifecycle health;
     private LeaderDriver leader;
     private IpTakeoverDriver ip;
+    private volatile org.jctdb.client.ClientProtocol ctdb; // CTDB's client socket and the databases
     private final NodeAdmin admin = new NodeAdmin(core, f -> submit(new NodeInput.AdminChange(f)));
 
     // Written on the core thread, read by command, event and health threads.
@@ -133,6 +134,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         ip = createIpDriver();
         mesh.start();
         control = new ControlServer(config.layout().socket(), commands);
+        startClientProtocol(installation);
         events.start(installation.jctdbCommand());
         health = new HealthLifecycle(config, () -> tunables, core, this::setStorageHealthy, this::shutdown);
         health.start();
@@ -159,6 +161,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public void peerDisconnected(int pnn, DisconnectCause cause, String detail) {
         submit(new NodeInput.PeerDisconnected(pnn, cause, detail));
+        if (ctdb != null) {
+            ctdb.service().peerDisconnected(pnn);
+        }
     }
 
     @Override
@@ -169,6 +174,10 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             CompletableFuture<ControlReply> f = pendingForwards.remove(r.id());
             if (f != null) {
                 f.complete(new ControlReply(r.exitCode(), r.stdout(), r.stderr()));
+            }
+        } else if (message instanceof WireMessage.CtdbRelay r) {
+            if (ctdb != null) {
+                ctdb.service().relayReceived(pnn, r);
             }
         } else if (message instanceof WireMessage.NodeState s) {
             submit(new NodeInput.StateReceived(pnn, s));
@@ -229,6 +238,35 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 .exceptionally(e -> ControlReply.error(1, "command failed on node " + config.myPnn() + ": " + e))
                 .thenAccept(r -> mesh.send(pnn, new WireMessage.ControlReply(request.id(), r.exitCode(),
                         r.stdout(), r.stderr())));
+    }
+
+    /** CTDB's client socket (smbd, the ctdb tool); without libtdb the node runs without it. */
+    private void startClientProtocol(Installation installation) {
+        try {
+            ctdb = org.jctdb.client.ClientProtocol.start(config, installation, new org.jctdb.client.CtdbService.Host() {
+                @Override
+                public ClusterView view() {
+                    return view;
+                }
+
+                @Override
+                public Tunables tunables() {
+                    return tunables;
+                }
+
+                @Override
+                public java.util.Optional<org.jctdb.control.IpSnapshot> ips() {
+                    return java.util.Optional.ofNullable(ip).map(IpTakeoverDriver::snapshot);
+                }
+
+                @Override
+                public boolean send(int pnn, WireMessage message) {
+                    return mesh.send(pnn, message);
+                }
+            });
+        } catch (IOException | RuntimeException | LinkageError e) {
+            log.error("CTDB client socket not started (smbd and the ctdb tool cannot connect): {}", e.toString());
+        }
     }
 
     // ---- state ----
@@ -409,6 +447,13 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             public void ban(int seconds, String why) {
                 admin.ban(seconds, why);
             }
+
+            @Override
+            public void releasing(String address) {
+                if (ctdb != null) {
+                    ctdb.service().releasingIp(address);
+                }
+            }
         });
     }
 
@@ -448,6 +493,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         }
         if (control != null) {
             control.close();
+        }
+        if (ctdb != null) {
+            ctdb.close();
         }
         if (mesh != null) {
             mesh.close();

@@ -66,6 +66,10 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
 
         /** Ban this node (the leader asked, or a command). */
         void ban(int seconds, String why);
+
+        /** Just before releaseip of {@code ip}: local CTDB clients get the RELEASE_IP message. */
+        default void releasing(String ip) {
+        }
     }
 
     private final NodeConfig config;
@@ -105,6 +109,11 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                     @Override
                     public void taken(HostedAddress a) {
                         gratarp.announceInBackground(a.iface(), a.ip());
+                    }
+
+                    @Override
+                    public void releasing(HostedAddress a) {
+                        host.releasing(a.ip());
                     }
                 });
         setListed(config.publicAddresses().addresses());
