@@ -82,6 +82,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private LeaderDriver leader;
     private IpTakeoverDriver ip;
     private volatile org.jctdb.client.ClientProtocol ctdb; // CTDB's client socket and the databases
+    private final MeshFragments fragments = new MeshFragments();
     private final NodeAdmin admin = new NodeAdmin(core, f -> submit(new NodeInput.AdminChange(f)));
 
     // Written on the core thread, read by command, event and health threads.
@@ -127,6 +128,27 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 public void leaderStateChanged() {
                     publishView();
                 }
+
+                @Override
+                public CompletableFuture<Boolean> recoverDatabases(long generation, List<Integer> members) {
+                    org.jctdb.client.ClientProtocol c = ctdb;
+                    return c == null ? CompletableFuture.completedFuture(true)
+                            : c.service().recoverDatabases(generation, members);
+                }
+
+                @Override
+                public void leaderLost() {
+                    org.jctdb.client.ClientProtocol c = ctdb;
+                    if (c != null) {
+                        c.service().leaderLost();
+                    }
+                }
+
+                @Override
+                public long storedGeneration() {
+                    org.jctdb.client.ClientProtocol c = ctdb;
+                    return c == null ? 0 : c.service().storedGeneration();
+                }
             });
         } catch (IllegalArgumentException e) {
             throw new IOException("cluster lock: " + e.getMessage(), e);
@@ -161,6 +183,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public void peerDisconnected(int pnn, DisconnectCause cause, String detail) {
         submit(new NodeInput.PeerDisconnected(pnn, cause, detail));
+        fragments.forget(pnn);
         if (ctdb != null) {
             ctdb.service().peerDisconnected(pnn);
         }
@@ -179,6 +202,23 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             if (ctdb != null) {
                 ctdb.service().relayReceived(pnn, r);
             }
+        } else if (message instanceof WireMessage.Migration m) {
+            if (ctdb != null) {
+                ctdb.service().migrationReceived(pnn, m);
+            }
+        } else if (message instanceof WireMessage.DbRecoveryRequest r) {
+            if (ctdb != null) {
+                ctdb.service().recoveryRequestReceived(pnn, r);
+            }
+        } else if (message instanceof WireMessage.DbRecoveryReply r) {
+            if (ctdb != null) {
+                ctdb.service().recoveryReplyReceived(pnn, r);
+            }
+        } else if (message instanceof WireMessage.RecoveryWanted w) {
+            log.info("node {} asks for a recovery: {}", pnn, w.reason());
+            core.execute(() -> leader.recover());
+        } else if (message instanceof WireMessage.Fragment f) {
+            fragments.received(pnn, f).ifPresent(whole -> messageReceived(pnn, whole));
         } else if (message instanceof WireMessage.NodeState s) {
             submit(new NodeInput.StateReceived(pnn, s));
         } else if (message instanceof WireMessage.Leader l) {
@@ -261,7 +301,19 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
 
                 @Override
                 public boolean send(int pnn, WireMessage message) {
-                    return mesh.send(pnn, message);
+                    return fragments.send(mesh, pnn, message);
+                }
+
+                @Override
+                public void requestRecovery(String reason) {
+                    core.execute(() -> {
+                        if (!leader.recover()) {
+                            int l = leader.status().leader();
+                            if (l >= 0 && l != config.myPnn()) {
+                                mesh.send(l, new WireMessage.RecoveryWanted(config.myPnn(), reason));
+                            }
+                        }
+                    });
                 }
             });
         } catch (IOException | RuntimeException | LinkageError e) {

@@ -253,6 +253,35 @@ public final class TdbFile implements Closeable {
         }
     }
 
+    /**
+     * Takes the write lock on every chain without waiting and keeps it (a database recovery's freeze):
+     * clients block on their chain locks until {@link #unlockAll}. False when another process holds a
+     * chain. While held, this process's own record calls, {@link #traverseHeld} and {@link #tryWipeAll}
+     * work (libtdb nests them inside the all-record lock).
+     */
+    public synchronized boolean tryLockAll() throws TdbException {
+        Pointer tdb = live();
+        if (lib.tdb_lockall_nonblock(tdb) != 0) {
+            if (busy(tdb)) {
+                return false;
+            }
+            throw failure("tdb_lockall_nonblock");
+        }
+        return true;
+    }
+
+    /** Drops the lock {@link #tryLockAll} took. */
+    public synchronized void unlockAll() throws TdbException {
+        if (lib.tdb_unlockall(live()) != 0) {
+            throw failure("tdb_unlockall");
+        }
+    }
+
+    /** Walks every record while this process holds {@link #tryLockAll}'s lock. */
+    public synchronized void traverseHeld(Visitor visitor) throws TdbException {
+        traverseLocked(live(), visitor);
+    }
+
     /** Makes libtdb count every change in the file header (TDB_SEQNUM). */
     public synchronized void enableSeqnum() throws TdbException {
         lib.tdb_enable_seqnum(live());
