@@ -24,8 +24,7 @@ public final class CtdbConfReader {
             "cluster", Set.of("cluster lock", "recovery lock", "leader capability", "leader timeout",
                     "node address", "transport", "port", "ctdbd socket"),
             "database", Set.of("volatile database directory", "persistent database directory",
-                    "state database directory", "tdb mutexes", "lock debug script",
-                    "jctdb single node volatile"),
+                    "state database directory", "tdb mutexes", "lock debug script"),
             "event", Set.of("debug script"),
             "failover", Set.of("disabled"),
             "legacy", Set.of("start as stopped", "ctdb start as stopped", "start as disabled",
@@ -114,7 +113,6 @@ public final class CtdbConfReader {
         return new DatabaseConf(absolutePath(ini, v, "database", "volatile database directory"),
                 absolutePath(ini, v, "database", "persistent database directory"),
                 absolutePath(ini, v, "database", "state database directory"),
-                v.bool("database", "jctdb single node volatile", false),
                 absolutePath(ini, v, "cluster", "ctdbd socket"));
     }
 

@@ -26,17 +26,16 @@ class DatabaseConfTest {
                 "\tvolatile database directory = /v",
                 "\tpersistent database directory = /p",
                 "\tstate database directory = /s",
-                "\tjctdb single node volatile = yes",
                 "")).database();
         assertThat(d).isEqualTo(new DatabaseConf(Optional.of(Path.of("/v")), Optional.of(Path.of("/p")),
-                Optional.of(Path.of("/s")), true, Optional.of(Path.of("/run/x/ctdbd.socket"))));
+                Optional.of(Path.of("/s")), Optional.of(Path.of("/run/x/ctdbd.socket"))));
     }
 
     @Test
     void relativePathsAndBadBooleansNameTheLine() {
         assertThatThrownBy(() -> parse("[database]\n\tvolatile database directory = var/v\n"))
                 .hasMessageContaining("ctdb.conf:2").hasMessageContaining("absolute");
-        assertThatThrownBy(() -> parse("[database]\n\n\tjctdb single node volatile = maybe\n"))
-                .hasMessageContaining("ctdb.conf:3");
+        assertThatThrownBy(() -> parse("[database]\n\n\tjctdb single node volatile = yes\n"))
+                .hasMessageContaining("ctdb.conf:3"); // removed: volatile databases migrate records between nodes
     }
 }
