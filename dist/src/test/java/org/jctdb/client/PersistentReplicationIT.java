@@ -75,7 +75,8 @@ class PersistentReplicationIT {
             Result dump = CtdbTool.run(List.of(CtdbTool.find("tdbdump").orElseThrow().toString(),
                     n2.resolve("var/persistent/it_repl.tdb.2").toString()), Map.of(), null, 30);
             assertThat(dump.stdout()).contains("value1").contains("value2").contains("value3").contains("value4");
-            assertThat(cluster.log(2)).contains("databases thawed in generation");
+            assertThat(cluster.log(2)).contains("databases thawed in generation")
+                    .contains("persistent databases carry lineage generation"); // kept across the kill -9
             assertThat(catdb(n2, "it_repl.tdb")).isEqualTo(catdb(n0, "it_repl.tdb")).isEqualTo(catdb(n1, "it_repl.tdb"));
         }
     }
