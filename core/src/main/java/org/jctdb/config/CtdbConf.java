@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param port            JCTDB extension {@code [cluster] port}: the TCP port between nodes (CTDB's 4379)
  * @param warnings        non-fatal remarks found while reading, each naming its line
  * @param health          JCTDB extension {@code [health]}: the cluster filesystem probe
+ * @param peerAuthentication JCTDB extension {@code [cluster] authentication}: key (default) makes nodes
+ *                        prove they hold the cluster key; none is CTDB's trust in the private network
  */
 public record CtdbConf(
         String logLocation,
@@ -27,7 +29,8 @@ public record CtdbConf(
         boolean startAsDisabled,
         LogLevel scriptLogLevel,
         List<String> warnings,
-        HealthConf health) {
+        HealthConf health,
+        boolean peerAuthentication) {
 
     public static final int DEFAULT_PORT = 4379;
 
@@ -35,6 +38,6 @@ public record CtdbConf(
     public static CtdbConf defaults(String defaultLogLocation) {
         return new CtdbConf(defaultLogLocation, LogLevel.NOTICE, Optional.empty(), true, 5,
                 Optional.empty(), DEFAULT_PORT, Optional.empty(), false, false, false,
-                LogLevel.ERROR, List.of(), HealthConf.defaults());
+                LogLevel.ERROR, List.of(), HealthConf.defaults(), true);
     }
 }

@@ -335,7 +335,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             n.address().ifPresent(a -> peers.put(n.pnn(), a));
         }
         return new MeshSettings(c.myPnn(), peers, c.conf().port(), c.nodes().clusterId(), VERSION,
-                tunables.millis("KeepaliveInterval"), tunables.get("KeepaliveLimit"));
+                tunables.millis("KeepaliveInterval"), tunables.get("KeepaliveLimit"), c.keys());
     }
 
     @Override

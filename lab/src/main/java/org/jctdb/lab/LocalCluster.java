@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jctdb.config.ClusterKeys;
 import org.jctdb.config.IpAddresses;
 
 /**
@@ -77,9 +78,14 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
         for (int k = 0; k < nodes; k++) {
             nodesFile.append(IpAddresses.format(address(k))).append('\n');
         }
+        // One cluster key for all nodes (peer authentication); kept if the cluster was up before.
+        Path firstKey = nodeDir(0).resolve(ClusterKeys.FILE_NAME);
+        String key = Files.exists(firstKey) ? Files.readString(firstKey)
+                : "# Written by `jctdb local-cluster up`: the local cluster's key.\n" + ClusterKeys.generateLine() + "\n";
         for (int k = 0; k < nodes; k++) {
             Path nd = nodeDir(k);
             Files.createDirectories(nd.resolve("events").resolve("legacy"));
+            ClusterKeys.write(nd.resolve(ClusterKeys.FILE_NAME), key, true);
             StringBuilder conf = new StringBuilder()
                     .append("# Written by `jctdb local-cluster up`: node ").append(k).append(" of a local test cluster.\n")
                     .append("[logging]\n\tlocation = file:").append(logFile(k)).append("\n\tlog level = NOTICE\n")
