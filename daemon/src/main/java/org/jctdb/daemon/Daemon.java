@@ -360,6 +360,23 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         }, core);
     }
 
+    /** SIGHUP: re-reads the cluster key file (new connections use it); a bad file keeps the old keys. */
+    public CompletableFuture<String> reloadClusterKeys() {
+        return CompletableFuture.supplyAsync(() -> {
+            if (!config.keys().enabled()) {
+                return "";
+            }
+            try {
+                org.jctdb.config.ClusterKeys keys = org.jctdb.config.ClusterKeys.read(config.layout().clusterKey());
+                config = config.withKeys(keys);
+                mesh.updateKeys(keys);
+                return "";
+            } catch (org.jctdb.config.ConfigException e) {
+                return e.getMessage();
+            }
+        }, core);
+    }
+
     // ---- IP failover and node administration (see IpTakeoverDriver, NodeAdmin) ----
 
     private IpTakeoverDriver createIpDriver() throws IOException {

@@ -16,12 +16,71 @@ import org.slf4j.LoggerFactory;
  * event in CTDB's style, {@code 2026/11/25 10:00:00.123456 jctdbd[PID]: component: message}.
  */
 public final class Logging {
+    private static String currentLocation;
+    private static Appender<ILoggingEvent> current;
+
     private Logging() {
     }
 
-    public static void configure(String location, LogLevel level) {
+    public static synchronized void configure(String location, LogLevel level) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
+        Appender<ILoggingEvent> appender = appender(ctx, location);
+        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        root.setLevel(map(level));
+        // Netty's own chatter is of no use to an administrator below WARNING.
+        ctx.getLogger("io.netty").setLevel(Level.WARN);
+        currentLocation = location;
+        current = appender;
+    }
+
+    /**
+     * SIGHUP: opens the log file again by name, so that after logrotate's {@code mv} the new lines
+     * go to the new file. The new file is opened before the old one is closed: no line is lost.
+     * Returns what happened, for the log.
+     */
+    public static synchronized String reopen() {
+        if (currentLocation == null || !currentLocation.startsWith("file:")) {
+            return "log location " + currentLocation + " needs no reopening";
+        }
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Appender<ILoggingEvent> next = appender(ctx, currentLocation);
+        if (!next.isStarted()) {
+            return "cannot reopen " + currentLocation.substring(5) + "; still writing to the old file";
+        }
+        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(next);
+        Appender<ILoggingEvent> old = current;
+        current = next;
+        root.detachAppender(old);
+        old.stop();
+        return "reopened " + currentLocation.substring(5);
+    }
+
+    /**
+     * From now on what the JVM's code writes to System.err (uncaught exceptions, library warnings)
+     * goes to the log, line by line: a detached daemon's stderr leads nowhere.
+     */
+    public static void captureStderr() {
+        org.slf4j.Logger log = LoggerFactory.getLogger("jctdb.stderr");
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b == '\n') {
+                    log.error("{}", line.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    line.reset();
+                } else if (line.size() < 8192) {
+                    line.write(b);
+                }
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8));
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> log.error("uncaught in thread {}", t.getName(), e));
+    }
+
+    private static Appender<ILoggingEvent> appender(LoggerContext ctx, String location) {
         long pid = ProcessHandle.current().pid();
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(ctx);
@@ -50,11 +109,7 @@ public final class Logging {
         appender.setContext(ctx);
         appender.setName("main");
         appender.start();
-        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(appender);
-        root.setLevel(map(level));
-        // Netty's own chatter is of no use to an administrator below WARNING.
-        ctx.getLogger("io.netty").setLevel(Level.WARN);
+        return appender;
     }
 
     static Level map(LogLevel level) {
