@@ -76,6 +76,17 @@ final class AuthHandler extends ChannelDuplexHandler {
         super.channelActive(ctx);
     }
 
+    /** A dialer whose challenge was answered by a close: the acceptor refused it and logged why. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (state == State.AWAIT_RESPONSE && outboundTo.isPresent() && dialerNonce != null) {
+            state = State.REFUSED;
+            host.refused(remote(ctx), "node " + outboundTo.get() + " closed the connection before authenticating"
+                    + " (does it have our cluster key, id " + key.idText() + "? its log says why)");
+        }
+        super.channelInactive(ctx);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         ByteBuf frame = (ByteBuf) msg;
