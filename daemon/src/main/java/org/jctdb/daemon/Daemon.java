@@ -272,7 +272,12 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public CompletableFuture<Void> setTunable(String name, long value) {
         return CompletableFuture.runAsync(() -> {
-            tunables = tunables.with(name, value);
+            Tunables next = tunables.with(name, value);
+            List<String> bad = org.jctdb.config.TunableRules.violations(next);
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", bad));
+            }
+            tunables = next;
             log.info("tunable {} set to {}", name, value);
         }, core);
     }

@@ -106,6 +106,26 @@ class OperatorIT {
         }
     }
 
+    @Test
+    void setvarConfigValidateAndStartUpRefuseTheSameTunablesInTheSameWords() throws Exception {
+        try (LocalClusterHarness c = LocalClusterHarness.up(1)) {
+            for (String[] t : new String[][] {{"KeepaliveInterval", "0"}, {"EventScriptTimeout", "0"}, {"JctdbIPLease", "0"}}) {
+                Result set = c.jctdb(0, "setvar", t[0], t[1]);
+                assertThat(set.exitCode()).as("%s", set).isEqualTo(1);
+                String rule = set.stderr().substring(set.stderr().indexOf(": ") + 2).strip();
+                assertThat(rule).startsWith(t[0] + "=" + t[1] + " must be");
+                assertThat(c.jctdb(0, "getvar", t[0]).stdout()).doesNotContain("= 0\n");
+                Path file = c.nodeDir(0).resolve("ctdb.tunables");
+                String saved = Files.readString(file);
+                Files.writeString(file, t[0] + "=" + t[1] + "\n");
+                Result validate = c.jctdb(0, "config", "validate");
+                assertThat(validate.exitCode()).isEqualTo(1);
+                assertThat(validate.stderr()).contains(rule);
+                Files.writeString(file, saved);
+            }
+        }
+    }
+
     private static long rssKb(long pid) throws Exception {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
                 .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
