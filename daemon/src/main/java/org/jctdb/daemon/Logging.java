@@ -112,6 +112,50 @@ public final class Logging {
         return appender;
     }
 
+    /**
+     * Folds a line that repeats ("cluster lock CONTENTION" every 1.4 s while a leader is paused):
+     * the first is logged, identical ones within the window are counted, and the count is logged as
+     * "... (repeated N times)" when the window ends or a different line comes.
+     */
+    public static final class Repeats {
+        private final long windowNanos;
+        private String last;
+        private long count;
+        private long since;
+
+        public Repeats(long windowNanos) {
+            this.windowNanos = windowNanos;
+        }
+
+        /** The lines to log now for {@code line} (none, one, or the summary of the last and this one). */
+        public synchronized java.util.List<String> next(String line, long nowNanos) {
+            if (line.equals(last) && nowNanos - since < windowNanos) {
+                count++;
+                return java.util.List.of();
+            }
+            java.util.List<String> out = new java.util.ArrayList<>(2);
+            if (count > 0) {
+                out.add(last + " (repeated " + count + " times)");
+            }
+            if (!line.equals(last) || count == 0) {
+                out.add(line);
+            }
+            last = line;
+            count = 0;
+            since = nowNanos;
+            return out;
+        }
+
+        /** The count of the last line if it was repeated; forgets it (the next one is logged again). */
+        public synchronized java.util.List<String> flush() {
+            java.util.List<String> out = count > 0 ? java.util.List.of(last + " (repeated " + count + " times)")
+                    : java.util.List.of();
+            last = null;
+            count = 0;
+            return out;
+        }
+    }
+
     static Level map(LogLevel level) {
         switch (level) {
             case ERROR: return Level.ERROR;
