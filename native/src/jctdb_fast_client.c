@@ -212,7 +212,8 @@ int main(int argc, char **argv)
 	}
 	/* A daemon that refuses the request closes the socket: say why (its reply), not die of SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
-	long long deadline = now_ms() + timelimit * 1000LL;
+	/* Half a second of grace: with -n the daemon bounds its own wait by -t and answers in words. */
+	long long deadline = now_ms() + timelimit * 1000LL + 500;
 	int sent = 1;
 
 	/* Request: magic, argument count, then each argument as length and UTF-8 bytes. */
