@@ -87,7 +87,10 @@ public final class ControlServer implements AutoCloseable {
         this.socket = socket;
         this.handler = handler;
         Files.createDirectories(socket.getParent());
-        Files.deleteIfExists(socket);
+        if (Files.deleteIfExists(socket)) {
+            // jctdbd checked that nothing answers on it: a crashed daemon's socket.
+            log.warn("replaced the stale control socket {}", socket);
+        }
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket), 512);
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));

@@ -55,7 +55,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     private final Map<ByteBuffer, Boolean> nonces = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
-            return size() > 65536;
+            return size() > 4096; // about 600 KB at most
         }
     };
     private volatile boolean closed;
