@@ -60,8 +60,17 @@ public final class ControlClient {
         watchdog.start();
         try (channel) {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
-            ControlFrames.writeRequest(out, argv);
             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
+            try {
+                ControlFrames.writeRequest(out, argv);
+            } catch (IOException e) {
+                // The daemon refused the request (too large) and closed: its reply says why.
+                try {
+                    return ControlFrames.readReply(in);
+                } catch (IOException none) {
+                    throw e;
+                }
+            }
             return ControlFrames.readReply(in);
         } catch (IOException e) {
             if (!watchdog.isAlive()) {
