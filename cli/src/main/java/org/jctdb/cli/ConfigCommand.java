@@ -59,6 +59,7 @@ final class ConfigCommand implements Callable<Integer> {
         public Integer call() {
             try {
                 NodeConfig c = NodeConfig.load(Layout.fromEnvironment());
+                org.jctdb.control.TunableRules.check(c); // the rules setvar and the daemon apply
                 c.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
                 return 0;
             } catch (ConfigException e) {

@@ -22,9 +22,10 @@ public final class CtdbConfReader {
             "health", HEALTH_KEYS,
             "logging", Set.of("location", "log level"),
             "cluster", Set.of("cluster lock", "recovery lock", "leader capability", "leader timeout",
-                    "node address", "transport", "port", "authentication"),
+                    "node address", "transport", "port", "ctdbd socket", "authentication"),
             "database", Set.of("volatile database directory", "persistent database directory",
-                    "state database directory", "tdb mutexes", "lock debug script"),
+                    "state database directory", "tdb mutexes", "lock debug script",
+                    "jctdb single node volatile"),
             "event", Set.of("debug script"),
             "failover", Set.of("disabled"),
             "legacy", Set.of("start as stopped", "ctdb start as stopped", "start as disabled",
@@ -116,7 +117,28 @@ public final class CtdbConfReader {
                 v.string("event", "debug script").filter(s -> !s.isEmpty()),
                 v.bool("failover", "disabled", false), stopped,
                 v.bool("legacy", "start as disabled", false),
-                v.level("legacy", "script log level", LogLevel.ERROR), List.copyOf(warnings), health(ini, v), authentication);
+                v.level("legacy", "script log level", LogLevel.ERROR), List.copyOf(warnings), health(ini, v),
+                database(ini, v), authentication);
+    }
+
+    private static DatabaseConf database(IniFile ini, Values v) throws ConfigException {
+        return new DatabaseConf(absolutePath(ini, v, "database", "volatile database directory"),
+                absolutePath(ini, v, "database", "persistent database directory"),
+                absolutePath(ini, v, "database", "state database directory"),
+                v.bool("database", "jctdb single node volatile", false),
+                absolutePath(ini, v, "cluster", "ctdbd socket"));
+    }
+
+    private static Optional<java.nio.file.Path> absolutePath(IniFile ini, Values v, String section, String key)
+            throws ConfigException {
+        Optional<IniFile.Entry> e = v.entry(section, key).filter(x -> !x.value().isBlank());
+        if (e.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!e.get().value().startsWith("/")) {
+            throw new ConfigException(ini.name(), e.get().line(), "\"" + key + "\" must be an absolute path");
+        }
+        return Optional.of(java.nio.file.Path.of(e.get().value().strip()));
     }
 
     private static HealthConf health(IniFile ini, Values v) throws ConfigException {

@@ -23,10 +23,6 @@ public record NodeConfig(Layout layout, CtdbConf conf, NodesFile nodes, PublicAd
         PublicAddressesFile publicAddresses = PublicAddressesFile.read(layout.publicAddressesFile());
         List<String> warnings = new ArrayList<>(conf.warnings());
         Tunables tunables = Tunables.read(layout.tunablesFile(), warnings);
-        List<String> badTunables = TunableRules.violations(tunables);
-        if (!badTunables.isEmpty()) {
-            throw ConfigException.forFile(layout.tunablesFile(), String.join("; ", badTunables));
-        }
         int pnn;
         if (conf.nodeAddress().isPresent()) {
             InetAddress address = conf.nodeAddress().get();

@@ -1,6 +1,6 @@
 package org.jctdb.node;
 
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.WireMessage;
 
 /** What the node-state core asks its shell to do, in order. */
 public sealed interface NodeEffect {

@@ -2,7 +2,7 @@ package org.jctdb.node;
 
 import java.util.function.IntUnaryOperator;
 import org.jctdb.protocol.StorageSummary;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.WireMessage;
 
 /** Everything that changes what a node knows about itself and its peers. */
 public sealed interface NodeInput {

@@ -11,7 +11,7 @@ import org.jctdb.config.NodesFile;
 import org.jctdb.control.NodeView;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.WireMessage;
 
 /**
  * What one node knows of itself and its peers, as pure code: its own flags (admin state, monitor

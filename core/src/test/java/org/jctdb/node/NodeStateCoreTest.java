@@ -9,7 +9,7 @@ import org.jctdb.config.NodesFile;
 import org.jctdb.control.NodeView;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.WireMessage;
 import org.junit.jupiter.api.Test;
 
 class NodeStateCoreTest {

@@ -13,7 +13,7 @@ import net.jqwik.api.Provide;
 import org.jctdb.control.NodeView;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.WireMessage;
 
 /** Random input sequences through the node-state core: the ordering rules hold after every step. */
 class NodeStateProperties {

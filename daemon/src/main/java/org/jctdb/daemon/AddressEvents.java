@@ -37,6 +37,10 @@ final class AddressEvents {
         /** Announces an address just configured here (gratuitous ARP). */
         default void taken(HostedAddress a) {
         }
+
+        /** An address is about to be released here (CTDB clients are told first). */
+        default void releasing(HostedAddress a) {
+        }
     }
 
     private final HostingNode node;
@@ -115,6 +119,7 @@ final class AddressEvents {
             return;
         }
         HostedAddress h = mine.get();
+        listener.releasing(h);
         run(Event.RELEASEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits()))).thenAccept(ok -> core.execute(() -> {
             if (!ok) {
                 failures.add("releaseip " + h.ip() + " failed");

@@ -50,6 +50,7 @@ public final class DaemonMain {
         NodeConfig config = null;
         try {
             config = NodeConfig.load(layout);
+            org.jctdb.control.TunableRules.check(config);
         } catch (ConfigException e) {
             fail(readyFile, "invalid configuration: " + e.getMessage());
         }

@@ -9,8 +9,6 @@ import org.jctdb.control.NodeView;
 
 import org.jctdb.control.ClusterView;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,7 +39,7 @@ import org.jctdb.leader.LeaderStatus;
 import org.jctdb.leader.RecoveryMode;
 import org.jctdb.leader.Role;
 import org.jctdb.protocol.StorageSummary;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.WireMessage;
 import org.jctdb.transport.NodeMesh;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +51,6 @@ import org.slf4j.LoggerFactory;
  * {@link AddressGuard} refreshing lifetimes. Everything except event completion runs on the core thread.
  */
 final class IpTakeoverDriver implements IpControl, AutoCloseable {
-    static final String SUBSYSTEM = "ip";
     private static final Logger log = LoggerFactory.getLogger("jctdb.ip");
 
     interface Host {
@@ -69,6 +66,10 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
 
         /** Ban this node (the leader asked, or a command). */
         void ban(int seconds, String why);
+
+        /** Just before releaseip of {@code ip}: local CTDB clients get the RELEASE_IP message. */
+        default void releasing(String ip) {
+        }
     }
 
     private final NodeConfig config;
@@ -76,7 +77,6 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private final ScheduledExecutorService core;
     private final StorageHold storageHold = new StorageHold();
     private final Ticker ticker;
-    private final ObjectMapper mapper;
     private final Host host;
     private final int me;
     private final HostingNode node;
@@ -90,12 +90,11 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private final List<CompletableFuture<Void>> runWaiters = new ArrayList<>();
 
     IpTakeoverDriver(NodeConfig config, FailoverTiming timing, ScheduledExecutorService core, Ticker ticker,
-                     ObjectMapper mapper, Host host) {
+                     Host host) {
         this.config = config;
         this.timing = timing;
         this.core = core;
         this.ticker = ticker;
-        this.mapper = mapper;
         this.host = host;
         this.me = config.myPnn();
         this.node = new HostingNode(me, timing);
@@ -110,6 +109,11 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                     @Override
                     public void taken(HostedAddress a) {
                         gratarp.announceInBackground(a.iface(), a.ip());
+                    }
+
+                    @Override
+                    public void releasing(HostedAddress a) {
+                        host.releasing(a.ip());
                     }
                 });
         setListed(config.publicAddresses().addresses());
@@ -196,16 +200,9 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         return out;
     }
 
-    /** A mesh message of subsystem "ip" (any thread). */
-    void message(int from, JsonNode body) {
+    /** An IP failover message from the mesh (any thread). */
+    void message(int from, IpMessage m) {
         core.execute(() -> {
-            IpMessage m;
-            try {
-                m = mapper.treeToValue(body, IpMessage.class);
-            } catch (Exception e) {
-                log.warn("node {} sent a bad ip message, dropped: {}", from, e.getMessage());
-                return;
-            }
             if (m.from() != from) {
                 log.warn("dropping ip message from node {} that names node {}", from, m.from());
                 return;
@@ -238,6 +235,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 return;
             }
             fromLeader(f);
+        } else {
+            throw new IllegalStateException("unhandled ip message " + m);
         }
         publish();
     }
@@ -253,6 +252,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             events.take(t, done -> deliver(t.from(), stepDone(t, IpMessage.Phase.TAKE, done)));
         } else if (f instanceof IpMessage.Reallocated r) {
             events.reallocated(done -> deliver(r.from(), stepDone(r, IpMessage.Phase.REALLOCATED, done)));
+        } else {
+            throw new IllegalStateException("unhandled message from the leader " + f);
         }
     }
 
@@ -273,6 +274,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                     case INFO -> log.info("{}", l.text());
                     default -> log.debug("{}", l.text());
                 }
+            } else {
+                throw new IllegalStateException("unhandled ip effect " + e);
             }
         }
     }
@@ -282,7 +285,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         if (to == me) {
             core.execute(() -> handle(m));
         } else {
-            host.mesh().send(to, new WireMessage.Subsystem(SUBSYSTEM, mapper.valueToTree(m)));
+            host.mesh().send(to, new WireMessage.Ip(m));
         }
     }
 

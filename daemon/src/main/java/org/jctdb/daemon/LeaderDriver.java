@@ -1,7 +1,5 @@
 package org.jctdb.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +25,7 @@ import org.jctdb.lock.ClusterLock;
 import org.jctdb.lock.ClusterLocks;
 import org.jctdb.lock.HelperProcessLock;
 import org.jctdb.lock.LockListener;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.WireMessage;
 import org.jctdb.transport.NodeMesh;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
  * Lock results jump the queue: after a pause, a LOST must be acted on before anything else.
  */
 final class LeaderDriver implements AutoCloseable {
-    static final String SUBSYSTEM = "leader";
     private static final Logger log = LoggerFactory.getLogger("jctdb.leader");
     private static final long TICK_MILLIS = 200;
 
@@ -60,7 +57,6 @@ final class LeaderDriver implements AutoCloseable {
     private final NodeConfig config;
     private final ScheduledExecutorService core;
     private final Ticker ticker;
-    private final ObjectMapper mapper;
     private final Host host;
     private final LeaderCore leader;
     private final Optional<ClusterLock> lock;
@@ -68,12 +64,11 @@ final class LeaderDriver implements AutoCloseable {
     private long lastRecoveryStart;
     private long lastRecoveryEnd;
 
-    LeaderDriver(NodeConfig config, Tunables tunables, ScheduledExecutorService core, Ticker ticker, ObjectMapper mapper,
+    LeaderDriver(NodeConfig config, Tunables tunables, ScheduledExecutorService core, Ticker ticker,
                  Path lockHelper, Host host) {
         this.config = config;
         this.core = core;
         this.ticker = ticker;
-        this.mapper = mapper;
         this.host = host;
         this.lock = ClusterLocks.fromConfig(config.conf().clusterLock().orElse(null), lockHelper,
                 new LockListener() {
@@ -155,15 +150,8 @@ final class LeaderDriver implements AutoCloseable {
         return leader.status().role() == org.jctdb.leader.Role.LEADER;
     }
 
-    void message(int from, JsonNode body) {
+    void message(int from, LeaderMessage msg) {
         drainLockOutcomes();
-        LeaderMessage msg;
-        try {
-            msg = mapper.treeToValue(body, LeaderMessage.class);
-        } catch (Exception e) {
-            log.warn("node {} sent a bad leader message, dropped: {}", from, e.getMessage());
-            return;
-        }
         apply(leader.onMessage(from, msg, ticker.nowMillis()));
     }
 
@@ -221,6 +209,8 @@ final class LeaderDriver implements AutoCloseable {
                 host.leaderStateChanged();
             } else if (e instanceof Effect.Log) {
                 log((Effect.Log) e);
+            } else {
+                throw new IllegalStateException("unhandled leader effect " + e);
             }
         }
     }
@@ -231,7 +221,7 @@ final class LeaderDriver implements AutoCloseable {
     }
 
     private WireMessage wrap(LeaderMessage m) {
-        return new WireMessage.Subsystem(SUBSYSTEM, mapper.valueToTree(m));
+        return new WireMessage.Leader(m);
     }
 
     private static void log(Effect.Log l) {

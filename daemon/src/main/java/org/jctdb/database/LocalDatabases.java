@@ -88,6 +88,10 @@ public final class LocalDatabases implements Closeable {
         return pnn;
     }
 
+    public DatabaseDirectories directories() {
+        return dirs;
+    }
+
     /** Whether volatile databases are opened with TDB_MUTEX_LOCKING here. */
     public boolean mutexes() {
         return mutexes;

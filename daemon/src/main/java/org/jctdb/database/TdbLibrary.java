@@ -118,7 +118,7 @@ public interface TdbLibrary extends Library {
      *
      * @throws UnsatisfiedLinkError naming both attempts when neither loads
      */
-    static TdbLibrary load() {
+    public static TdbLibrary load() {
         try {
             return Native.load("tdb", TdbLibrary.class);
         } catch (UnsatisfiedLinkError first) {

@@ -1,5 +1,6 @@
 package org.jctdb.lock;
 
+import org.jctdb.os.ProcessGroups;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -167,7 +168,9 @@ public final class HelperProcessLock implements ClusterLock {
         InputStream in = a.process.getInputStream();
         try {
             int c = in.read();
-            if (!firstAnswer(a, c)) {
+            // An error answer or EOF: wait for the exit status here, never under the monitor.
+            String note = c == '3' || c == -1 ? exitNote(a) : "";
+            if (!firstAnswer(a, c, note)) {
                 return;
             }
             int more;
@@ -178,11 +181,11 @@ public final class HelperProcessLock implements ClusterLock {
         } catch (IOException e) {
             LOG.warn("{}: reading helper output failed: {}", description, e.toString());
         }
-        ended(a);
+        ended(a, exitNote(a));
     }
 
     /** Returns true when the lock was taken and the helper must be watched further. */
-    private synchronized boolean firstAnswer(Attempt a, int c) {
+    private synchronized boolean firstAnswer(Attempt a, int c, String exitNote) {
         if (current != a) {
             return false;
         }
@@ -195,22 +198,22 @@ public final class HelperProcessLock implements ClusterLock {
             }
             case '1' -> finish(a, LockResult.CONTENTION, "held elsewhere (helper answered 1: contention)");
             case '2' -> finish(a, LockResult.TIMEOUT, "helper answered 2: timeout");
-            case '3' -> finish(a, LockResult.ERROR, "helper answered 3: error" + exitNote(a));
-            case -1 -> finish(a, LockResult.ERROR, "helper exited before answering" + exitNote(a));
+            case '3' -> finish(a, LockResult.ERROR, "helper answered 3: error" + exitNote);
+            case -1 -> finish(a, LockResult.ERROR, "helper exited before answering" + exitNote);
             default -> finish(a, LockResult.ERROR, "helper wrote unexpected byte 0x" + Integer.toHexString(c)
                     + printable(c) + " instead of one of 0/1/2/3");
         }
         return false;
     }
 
-    private synchronized void ended(Attempt a) {
+    private synchronized void ended(Attempt a, String exitNote) {
         if (current != a || a.state != State.HELD) {
             return;
         }
         current = null;
         kill(a); // anything it left behind in its group
         listener.onLockResult(LockResult.LOST, description + ": helper pid " + a.process.pid()
-                + " ended while holding the lock" + exitNote(a));
+                + " ended while holding the lock" + exitNote);
     }
 
     private void readStderr(Attempt a) {
@@ -280,6 +283,7 @@ public final class HelperProcessLock implements ClusterLock {
         ProcessGroups.terminate(a.process, a.ownGroup, timer);
     }
 
+    /** Waits up to 200 ms for the helper's exit status; call it holding no lock. */
     private static String exitNote(Attempt a) {
         try {
             if (a.process.waitFor(200, TimeUnit.MILLISECONDS)) {

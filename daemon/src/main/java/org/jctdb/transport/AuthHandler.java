@@ -16,7 +16,7 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import org.jctdb.config.ClusterKeys;
 import org.jctdb.node.DisconnectCause;
-import org.jctdb.protocol.WireCodec;
+import org.jctdb.mesh.WireCodec;
 
 /**
  * The cluster-key handshake and the integrity of every later frame (docs/design/security.md).

@@ -7,9 +7,9 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
 import java.util.List;
-import org.jctdb.protocol.BadMessageException;
-import org.jctdb.protocol.WireCodec;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.BadMessageException;
+import org.jctdb.mesh.WireCodec;
+import org.jctdb.mesh.WireMessage;
 
 /** Turns one whole frame into one message and back. Framing happens before this handler. */
 @ChannelHandler.Sharable

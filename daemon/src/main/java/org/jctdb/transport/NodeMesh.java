@@ -26,8 +26,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.node.DisconnectCause;
-import org.jctdb.protocol.WireCodec;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.WireCodec;
+import org.jctdb.mesh.WireMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

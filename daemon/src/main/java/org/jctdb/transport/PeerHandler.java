@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.node.DisconnectCause;
-import org.jctdb.protocol.BadMessageException;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.BadMessageException;
+import org.jctdb.mesh.WireMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jctdb.config.ClusterKeys;
 import org.jctdb.node.DisconnectCause;
-import org.jctdb.protocol.WireMessage;
+import org.jctdb.mesh.WireMessage;
 import org.jctdb.transport.MeshSettings;
 import org.jctdb.transport.NodeMesh;
 import org.jctdb.transport.PeerListener;

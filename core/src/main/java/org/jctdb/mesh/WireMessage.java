@@ -1,9 +1,11 @@
-package org.jctdb.protocol;
+package org.jctdb.mesh;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.jctdb.ip.IpMessage;
+import org.jctdb.leader.LeaderMessage;
+import org.jctdb.protocol.StorageSummary;
 
 /**
  * Everything one node says to another over the node mesh. One message is one frame; the
@@ -16,7 +18,9 @@ import java.util.List;
         @JsonSubTypes.Type(value = WireMessage.NodeState.class, name = "node-state"),
         @JsonSubTypes.Type(value = WireMessage.ControlRequest.class, name = "control-request"),
         @JsonSubTypes.Type(value = WireMessage.ControlReply.class, name = "control-reply"),
-        @JsonSubTypes.Type(value = WireMessage.Subsystem.class, name = "subsystem"),
+        @JsonSubTypes.Type(value = WireMessage.Leader.class, name = "leader"),
+        @JsonSubTypes.Type(value = WireMessage.Ip.class, name = "ip"),
+        @JsonSubTypes.Type(value = WireMessage.CtdbRelay.class, name = "ctdb-relay"),
 })
 public sealed interface WireMessage {
 
@@ -28,7 +32,6 @@ public sealed interface WireMessage {
     record Keepalive() implements WireMessage {
     }
 
-    /** A node's own view of its flags (health, administrative state), sent on change and on connect. */
     /** A node's own flags and storage probe summary (null from a peer that sends none). */
     record NodeState(int pnn, int flags, long sequence, StorageSummary storage) implements WireMessage {
         public NodeState {
@@ -46,10 +49,20 @@ public sealed interface WireMessage {
     record ControlReply(long id, int exitCode, String stdout, String stderr) implements WireMessage {
     }
 
+    /** Election, leader announcements and recovery (decoded once, here, with the frame). */
+    record Leader(LeaderMessage message) implements WireMessage {
+    }
+
+    /** Public IP failover: reports, grants, takeover steps. */
+    record Ip(IpMessage message) implements WireMessage {
+    }
+
     /**
-     * A message owned by another package (leader election, IP takeover, health): the
-     * transport carries it without knowing its shape; the owner decodes {@code body}.
+     * A CTDB client-protocol packet between daemons (org.jctdb.client): a control addressed to
+     * another node and its reply (matched by {@code id}), or a message for a client of the
+     * receiving node. {@code packet} is the whole encoded CTDB packet.
      */
-    record Subsystem(String subsystem, JsonNode body) implements WireMessage {
+    record CtdbRelay(Kind kind, long id, byte[] packet) implements WireMessage {
+        public enum Kind { CONTROL, REPLY, MESSAGE }
     }
 }

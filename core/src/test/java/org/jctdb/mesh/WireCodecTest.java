@@ -1,4 +1,4 @@
-package org.jctdb.protocol;
+package org.jctdb.mesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
+import org.jctdb.leader.LeaderMessage;
+import org.jctdb.protocol.StorageSummary;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +33,9 @@ class WireCodecTest {
                         new StorageSummary("HUNG", "/cfs/.ctdb" + r.nextInt(), r.nextLong())),
                 new WireMessage.NodeState(r.nextInt(32), r.nextInt(64), r.nextLong(), StorageSummary.OK),
                 new WireMessage.ControlRequest(r.nextLong(), List.of("-X", "status", "\u00e9" + r.nextInt())),
-                new WireMessage.ControlReply(r.nextLong(), r.nextInt(256), "out\n" + r.nextInt(), ""));
+                new WireMessage.ControlReply(r.nextLong(), r.nextInt(256), "out\n" + r.nextInt(), ""),
+                new WireMessage.Leader(new LeaderMessage.Announce(r.nextInt(32), r.nextLong(), r.nextLong())),
+                new WireMessage.Leader(new LeaderMessage.FinishRecovery(1, r.nextLong(), 7, List.of(0, 1, 2))));
         for (WireMessage m : messages) {
             assertThat(codec.decode(codec.encode(m))).as("seed %d", seed).isEqualTo(m);
         }
@@ -42,6 +46,17 @@ class WireCodecTest {
         WireMessage m = codec.decode("{\"type\":\"node-state\",\"pnn\":1,\"flags\":2,\"sequence\":3}"
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(m).isEqualTo(new WireMessage.NodeState(1, 2, 3, StorageSummary.OK));
+    }
+
+    /** Leader and IP messages are decoded with their frame: a bad body never reaches a driver. */
+    @Test
+    void aBadLeaderOrIpBodyIsABadFrame() {
+        for (String bad : List.of("{\"type\":\"leader\",\"message\":{\"type\":\"nope\"}}",
+                "{\"type\":\"leader\",\"message\":{\"type\":\"announce\",\"from\":\"x\"}}",
+                "{\"type\":\"ip\",\"message\":[1,2]}", "{\"type\":\"subsystem\",\"subsystem\":\"leader\"}")) {
+            assertThatThrownBy(() -> codec.decode(bad.getBytes(StandardCharsets.UTF_8)))
+                    .as(bad).isInstanceOf(BadMessageException.class);
+        }
     }
 
     @Test

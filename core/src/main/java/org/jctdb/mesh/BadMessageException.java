@@ -1,4 +1,4 @@
-package org.jctdb.protocol;
+package org.jctdb.mesh;
 
 /** A frame from a peer that is not a valid message. The peer is dropped; nothing else breaks. */
 public final class BadMessageException extends Exception {

@@ -1,7 +1,10 @@
-package org.jctdb.config;
+package org.jctdb.control;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jctdb.config.ConfigException;
+import org.jctdb.config.NodeConfig;
+import org.jctdb.config.Tunables;
 import org.jctdb.ip.FailoverTiming;
 
 /**
@@ -32,5 +35,13 @@ public final class TunableRules {
         }
         out.addAll(FailoverTiming.fromTunables(t).violations());
         return out;
+    }
+
+    /** The daemon at start-up and `config validate`: the tunables file's values, as one error naming the file. */
+    public static void check(NodeConfig c) throws ConfigException {
+        List<String> bad = violations(c.tunables());
+        if (!bad.isEmpty()) {
+            throw ConfigException.forFile(c.layout().tunablesFile(), String.join("; ", bad));
+        }
     }
 }

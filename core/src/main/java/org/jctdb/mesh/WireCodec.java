@@ -1,4 +1,4 @@
-package org.jctdb.protocol;
+package org.jctdb.mesh;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;

@@ -1,8 +1,9 @@
-package org.jctdb.config;
+package org.jctdb.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.jctdb.config.Tunables;
 import org.junit.jupiter.api.Test;
 
 /** One rule set for setvar, start-up and config validate. */

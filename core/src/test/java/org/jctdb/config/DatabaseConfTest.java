@@ -1,0 +1,42 @@
+package org.jctdb.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DatabaseConfTest {
+    private static CtdbConf parse(String text) throws ConfigException {
+        return CtdbConfReader.parse(IniFile.parse("ctdb.conf", TextLines.split(text)), "file:/default.log");
+    }
+
+    @Test
+    void defaultsLeaveEverythingToTheLayout() throws ConfigException {
+        assertThat(parse("").database()).isEqualTo(DatabaseConf.defaults());
+    }
+
+    @Test
+    void ctdbsDirectoriesAndOurExtensions() throws ConfigException {
+        DatabaseConf d = parse(String.join("\n",
+                "[cluster]",
+                "\tctdbd socket = /run/x/ctdbd.socket",
+                "[database]",
+                "\tvolatile database directory = /v",
+                "\tpersistent database directory = /p",
+                "\tstate database directory = /s",
+                "\tjctdb single node volatile = yes",
+                "")).database();
+        assertThat(d).isEqualTo(new DatabaseConf(Optional.of(Path.of("/v")), Optional.of(Path.of("/p")),
+                Optional.of(Path.of("/s")), true, Optional.of(Path.of("/run/x/ctdbd.socket"))));
+    }
+
+    @Test
+    void relativePathsAndBadBooleansNameTheLine() {
+        assertThatThrownBy(() -> parse("[database]\n\tvolatile database directory = var/v\n"))
+                .hasMessageContaining("ctdb.conf:2").hasMessageContaining("absolute");
+        assertThatThrownBy(() -> parse("[database]\n\n\tjctdb single node volatile = maybe\n"))
+                .hasMessageContaining("ctdb.conf:3");
+    }
+}

@@ -1,0 +1,83 @@
+package org.jctdb.client;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.jctdb.config.DatabaseConf;
+import org.jctdb.config.Installation;
+import org.jctdb.config.NodeConfig;
+import org.jctdb.database.DatabaseDirectories;
+import org.jctdb.database.LocalDatabases;
+import org.jctdb.database.LockWaiter;
+import org.jctdb.database.TdbFiles;
+import org.jctdb.database.TdbLibrary;
+import org.jctdb.protocol.ctdb.CtdbCodec;
+
+/**
+ * The database half of the node, put together: libtdb, the node's databases, the database
+ * thread, the CTDB client socket. The daemon creates one and closes it.
+ */
+public final class ClientProtocol implements AutoCloseable {
+    private final LocalDatabases databases;
+    private final CtdbService service;
+    private final ClientServer server;
+
+    private ClientProtocol(LocalDatabases databases, CtdbService service, ClientServer server) {
+        this.databases = databases;
+        this.service = service;
+        this.server = server;
+    }
+
+    /** CTDB's directories from ctdb.conf, else volatile/, persistent/, state/ under the node's var directory. */
+    public static DatabaseDirectories directories(NodeConfig config) {
+        DatabaseConf c = config.conf().database();
+        DatabaseDirectories d = DatabaseDirectories.under(config.layout().varDir());
+        return new DatabaseDirectories(c.volatileDir().orElse(d.volatileDir()),
+                c.persistentDir().orElse(d.persistentDir()), c.stateDir().orElse(d.stateDir()));
+    }
+
+    /**
+     * The client socket: {@code [cluster] ctdbd socket}, else run/ctdbd.socket under CTDB_BASE,
+     * else Samba's compiled-in /run/ctdb/ctdbd.socket.
+     */
+    public static Path socket(NodeConfig config) {
+        return config.conf().database().ctdbdSocket().orElseGet(() ->
+                config.layout().base().equals(Path.of(org.jctdb.config.Layout.DEFAULT_BASE))
+                        ? Path.of("/run/ctdb/ctdbd.socket") : config.layout().runDir().resolve("ctdbd.socket"));
+    }
+
+    public static ClientProtocol start(NodeConfig config, Installation installation, CtdbService.Host host)
+            throws IOException {
+        TdbFiles files = new TdbFiles(TdbLibrary.load());
+        LocalDatabases databases = new LocalDatabases(files, directories(config), config.myPnn(),
+                (int) config.tunables().get("DatabaseHashSize"));
+        DatabaseWorker worker = new DatabaseWorker(new LockWaiter(installation.helper("jctdb_lock_wait")));
+        CtdbService service = new CtdbService(new CtdbCodec(), host, databases, worker,
+                new Controls.Settings(config.conf().leaderCapability(), config.conf().database().singleNodeVolatile(),
+                        config.conf().port()));
+        service.attachKeptPersistent();
+        ClientServer server;
+        try {
+            server = new ClientServer(socket(config), service);
+        } catch (IOException | RuntimeException e) {
+            service.close();
+            databases.close();
+            throw e;
+        }
+        return new ClientProtocol(databases, service, server);
+    }
+
+    public CtdbService service() {
+        return service;
+    }
+
+    public Path socketPath() {
+        return server.path();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        service.close();
+        databases.close();
+    }
+}

@@ -1,0 +1,434 @@
+package org.jctdb.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jctdb.control.ClusterView;
+import org.jctdb.control.NodeView;
+import org.jctdb.database.Database;
+import org.jctdb.database.DatabaseKind;
+import org.jctdb.database.LocalDatabases;
+import org.jctdb.database.LtdbHeader;
+import org.jctdb.protocol.NodeFlags;
+import org.jctdb.mesh.WireMessage;
+import org.jctdb.mesh.WireMessage.CtdbRelay;
+import org.jctdb.protocol.ctdb.BadPacketException;
+import org.jctdb.protocol.ctdb.Bytes;
+import org.jctdb.protocol.ctdb.ControlData;
+import org.jctdb.protocol.ctdb.CtdbCodec;
+import org.jctdb.protocol.ctdb.CtdbHeader;
+import org.jctdb.protocol.ctdb.CtdbPacket;
+import org.jctdb.protocol.ctdb.CtdbPacket.ReplyCall;
+import org.jctdb.protocol.ctdb.CtdbPacket.ReplyControl;
+import org.jctdb.protocol.ctdb.CtdbPacket.ReplyError;
+import org.jctdb.protocol.ctdb.CtdbPacket.ReqCall;
+import org.jctdb.protocol.ctdb.CtdbPacket.ReqControl;
+import org.jctdb.protocol.ctdb.CtdbPacket.ReqMessage;
+import org.jctdb.protocol.ctdb.CtdbWire;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CTDB's client protocol on one node: routes what local clients send (controls, calls,
+ * messages) and what other daemons relay over the mesh. Controls themselves are answered by
+ * {@link Controls}; TDB work runs on the {@link DatabaseWorker}'s thread.
+ */
+public final class CtdbService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("jctdb.client");
+    /** A control relayed to another node fails after this long without an answer. */
+    static final long FORWARD_TIMEOUT_MILLIS = 10_000;
+
+    /** What the service needs from the daemon. */
+    public interface Host {
+        ClusterView view();
+
+        org.jctdb.config.Tunables tunables();
+
+        Optional<org.jctdb.control.IpSnapshot> ips();
+
+        /** Sends over the node mesh; false when that node is not connected. */
+        boolean send(int pnn, WireMessage message);
+    }
+
+    private final CtdbCodec codec;
+    private final Host host;
+    private final ClientRegistry registry = new ClientRegistry();
+    private final DatabaseWorker worker;
+    private final LocalDatabases databases;
+    private final Controls controls;
+    private final PersistentSync sync;
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private volatile int announcedLeader = -1;
+    private volatile long seenGeneration = Long.MIN_VALUE;
+    private volatile List<Integer> seenPeers = List.of();
+
+    /** A control relayed to another node, waiting for its reply. */
+    record Pending(int pnn, CompletableFuture<ReplyControl> reply) {
+    }
+
+    public CtdbService(CtdbCodec codec, Host host, LocalDatabases databases, DatabaseWorker worker,
+                       Controls.Settings settings) {
+        this.codec = codec;
+        this.host = host;
+        this.databases = databases;
+        this.worker = worker;
+        this.controls = new Controls(this, settings);
+        this.sync = new PersistentSync(this);
+    }
+
+    // ---- accessors for the helpers of this package ----
+
+    Host host() {
+        return host;
+    }
+
+    ClientRegistry registry() {
+        return registry;
+    }
+
+    DatabaseWorker worker() {
+        return worker;
+    }
+
+    LocalDatabases databases() {
+        return databases;
+    }
+
+    CtdbCodec codec() {
+        return codec;
+    }
+
+    int myPnn() {
+        return host.view().myPnn();
+    }
+
+    int generation() {
+        return (int) host.view().generation();
+    }
+
+    public int clients() {
+        return registry.size();
+    }
+
+    // ---- local clients ----
+
+    void connected(ClientConnection c) {
+        registry.add(c);
+        log.debug("{} connected", c);
+    }
+
+    void disconnected(ClientConnection c) {
+        registry.remove(c);
+        log.debug("{} disconnected", c);
+    }
+
+    /** One packet from a local client; runs on the socket's event loop and never blocks. */
+    void received(ClientConnection c, CtdbCodec.Frame frame) {
+        CtdbHeader h = frame.header();
+        CtdbPacket p = frame.packet();
+        if (p instanceof ReqControl rc) {
+            CompletableFuture<ReplyControl> reply = isRemote(h.destnode())
+                    ? forward(h.destnode(), h, rc) : controls.run(c, h, rc);
+            if ((rc.flags() & CtdbWire.CTRL_FLAG_NOREPLY) != 0) {
+                return;
+            }
+            reply.exceptionally(e -> ReplyControl.failed(-1, message(e)))
+                    .thenAccept(r -> {
+                        c.send(codec, replyHeader(CtdbHeader.REPLY_CONTROL, h), r);
+                        controls.afterReply(c, rc, r);
+                    });
+        } else if (p instanceof ReqCall call) {
+            calls(call).whenComplete((r, e) -> c.send(codec, replyHeader(
+                    e == null ? CtdbHeader.REPLY_CALL : CtdbHeader.REPLY_ERROR, h),
+                    e == null ? r : new ReplyError(-1, Bytes.ofUtf8(message(e)))));
+        } else if (p instanceof ReqMessage m) {
+            route(h.destnode(), h.srcnode(), m);
+        } else {
+            log.warn("{} sent {}, which clients do not send; ignored", c, CtdbHeader.operationName(h.operation()));
+        }
+    }
+
+    private boolean isRemote(int destnode) {
+        return destnode != CtdbWire.CURRENT_NODE && destnode != myPnn();
+    }
+
+    CtdbHeader replyHeader(int operation, CtdbHeader request) {
+        return CtdbHeader.of(operation, generation(), myPnn(), myPnn(), request.reqid());
+    }
+
+    static String message(Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    // ---- REQ_CALL: answered on this node (record migration between nodes is not there yet) ----
+
+    private CompletableFuture<CtdbPacket> calls(ReqCall call) {
+        Optional<Database> found = databases.byId(new org.jctdb.database.DbId(call.dbId()));
+        if (found.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    String.format("unknown database 0x%08x in REQ_CALL", call.dbId())));
+        }
+        Database db = found.get();
+        if (call.callId() != CtdbWire.NULL_FUNC && call.callId() != CtdbWire.FETCH_FUNC
+                && call.callId() != CtdbWire.FETCH_WITH_HEADER_FUNC) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    String.format("call function 0x%08x is not supported", call.callId())));
+        }
+        Optional<String> refusal = controls.volatileRefusal(db.kind(), db.name());
+        if (refusal.isPresent()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(refusal.get()));
+        }
+        byte[] key = call.key().toArray();
+        int me = myPnn();
+        return worker.submit("REQ_CALL on " + db.name(), () -> {
+            Optional<byte[]> stored = db.file().tryChainLock(key, () -> {
+                Optional<byte[]> old = db.file().fetch(key).filter(v -> v.length >= LtdbHeader.SIZE);
+                LtdbHeader header;
+                byte[] data;
+                if (old.isEmpty()) {
+                    // CTDB's initial header (dmaster = lmaster = us, AUTOMATIC), stored with rsn raised.
+                    header = new LtdbHeader(1, me, LtdbHeader.FLAG_AUTOMATIC);
+                    data = new byte[0];
+                    db.file().store(key, header.encode(data));
+                } else {
+                    header = LtdbHeader.decode(old.get());
+                    data = LtdbHeader.dataOf(old.get());
+                    if (header.dmaster() != me) {
+                        // The record migrates here: new dmaster, higher rsn, as CTDB's migration does.
+                        int flags = header.flags() | (data.length > 0 ? LtdbHeader.FLAG_MIGRATED_WITH_DATA : 0);
+                        header = new LtdbHeader(header.rsn() + 1, me, flags);
+                        db.file().store(key, header.encode(data));
+                    }
+                }
+                return header.encode(data);
+            });
+            if (stored.isEmpty()) {
+                return DatabaseWorker.Outcome.busyChain(db.file(), key);
+            }
+            byte[] v = stored.get();
+            Bytes reply = switch (call.callId()) {
+                case CtdbWire.FETCH_FUNC -> Bytes.of(LtdbHeader.dataOf(v));
+                case CtdbWire.FETCH_WITH_HEADER_FUNC -> Bytes.of(v);
+                default -> Bytes.EMPTY;
+            };
+            return DatabaseWorker.Outcome.<CtdbPacket>done(new ReplyCall(0, reply));
+        });
+    }
+
+    // ---- messages ----
+
+    /** Delivers a message as ctdbd does: here, to one other node, or to several. */
+    void route(int destnode, int srcnode, ReqMessage m) {
+        int me = myPnn();
+        if (destnode == CtdbWire.CURRENT_NODE || destnode == me) {
+            deliverLocal(srcnode, m);
+            return;
+        }
+        List<Integer> targets = new ArrayList<>();
+        boolean here = false;
+        if (destnode == CtdbWire.BROADCAST_ALL || destnode == CtdbWire.BROADCAST_CONNECTED
+                || destnode == CtdbWire.BROADCAST_ACTIVE) {
+            for (NodeView n : host.view().nodes()) {
+                boolean wanted = destnode == CtdbWire.BROADCAST_ACTIVE ? isActive(n) : n.reachable();
+                if (!wanted) {
+                    continue;
+                }
+                if (n.pnn() == me) {
+                    here = true;
+                } else {
+                    targets.add(n.pnn());
+                }
+            }
+        } else {
+            targets.add(destnode);
+        }
+        for (int pnn : targets) {
+            byte[] wire = codec.encode(CtdbHeader.of(CtdbHeader.REQ_MESSAGE, generation(), pnn, me, 0), m);
+            if (!host.send(pnn, new CtdbRelay(CtdbRelay.Kind.MESSAGE, 0, wire))) {
+                log.debug("message for srvid 0x{} to node {} dropped: not connected", Long.toHexString(m.srvid()), pnn);
+            }
+        }
+        if (here) {
+            deliverLocal(srcnode, m);
+        }
+    }
+
+    /** To every local client that registered the srvid (or CTDB_SRVID_ALL). */
+    void deliverLocal(int srcnode, ReqMessage m) {
+        CtdbHeader h = CtdbHeader.of(CtdbHeader.REQ_MESSAGE, generation(), myPnn(), srcnode, 0);
+        for (ClientConnection c : registry.registered(m.srvid())) {
+            c.send(codec, h, m);
+        }
+        if (m.srvid() != CtdbWire.SRVID_ALL) {
+            for (ClientConnection c : registry.registered(CtdbWire.SRVID_ALL)) {
+                c.send(codec, h, m);
+            }
+        }
+    }
+
+    /** Before an address is released here: tell local clients (smbd drops its connections to it). */
+    public void releasingIp(String ip) {
+        deliverLocal(myPnn(), new ReqMessage(CtdbWire.SRVID_RELEASE_IP, Bytes.of(ControlData.cString(ip))));
+        controls.forgetTcpClients(ip);
+    }
+
+    /** Called every second: announce a new leader to clients that registered the leader srvid. */
+    public void tick() {
+        ClusterView v = host.view();
+        List<Integer> peers = activePeers();
+        if (v.generation() != seenGeneration || !peers.equals(seenPeers)) {
+            seenGeneration = v.generation();
+            seenPeers = peers;
+            sync.requestSoon();
+            warnVolatile(peers.size() + 1);
+        }
+        int leader = v.leader();
+        if (leader != announcedLeader && leader >= 0) {
+            announcedLeader = leader;
+            deliverLocal(myPnn(), leaderMessage(leader));
+        }
+        sync.tick();
+    }
+
+    /** Volatile databases attached while one node was active cannot stay right with more. */
+    private void warnVolatile(int active) {
+        if (active <= 1) {
+            return;
+        }
+        List<String> names = databases.list().stream().filter(d -> d.kind() != DatabaseKind.PERSISTENT)
+                .map(Database::name).toList();
+        if (!names.isEmpty() && controls.volatileRefusal(DatabaseKind.VOLATILE, "").isPresent()) {
+            log.error("{} nodes are active but volatile databases {} are attached here: their records are not"
+                    + " migrated between nodes, REQ_CALLs on them are refused; stop their clients", active, names);
+        }
+    }
+
+    static ReqMessage leaderMessage(int leader) {
+        return new ReqMessage(CtdbWire.SRVID_LEADER, Bytes.of(ControlData.u32(leader)));
+    }
+
+    // ---- cluster ----
+
+    static boolean isActive(NodeView n) {
+        return (n.flags() & (NodeFlags.INACTIVE | NodeFlags.UNKNOWN)) == 0;
+    }
+
+    /** Active nodes other than this one (where persistent writes and attaches go). */
+    List<Integer> activePeers() {
+        List<Integer> out = new ArrayList<>();
+        for (NodeView n : host.view().nodes()) {
+            if (n.pnn() != myPnn() && isActive(n)) {
+                out.add(n.pnn());
+            }
+        }
+        return out;
+    }
+
+    int activeNodes() {
+        return (int) host.view().nodes().stream().filter(CtdbService::isActive).count();
+    }
+
+    /** Sends a control to another node and completes with its reply (or an error reply). */
+    CompletableFuture<ReplyControl> forward(int pnn, CtdbHeader request, ReqControl control) {
+        ClusterView v = host.view();
+        if (pnn < 0 || pnn >= v.nodes().size() || !v.node(pnn).reachable()) {
+            return CompletableFuture.completedFuture(ReplyControl.failed(-1, "node " + Integer.toUnsignedString(pnn)
+                    + " is not connected"));
+        }
+        long id = nextId.incrementAndGet();
+        byte[] wire = codec.encode(CtdbHeader.of(CtdbHeader.REQ_CONTROL, generation(), pnn, myPnn(),
+                request.reqid()), control);
+        boolean noReply = (control.flags() & CtdbWire.CTRL_FLAG_NOREPLY) != 0;
+        CompletableFuture<ReplyControl> f = new CompletableFuture<>();
+        if (!noReply) {
+            pending.put(id, new Pending(pnn, f));
+        }
+        if (!host.send(pnn, new CtdbRelay(CtdbRelay.Kind.CONTROL, id, wire))) {
+            pending.remove(id);
+            return CompletableFuture.completedFuture(ReplyControl.failed(-1, "node " + pnn + " is not connected"));
+        }
+        if (noReply) {
+            return CompletableFuture.completedFuture(ReplyControl.ok(0, Bytes.EMPTY));
+        }
+        return f.completeOnTimeout(ReplyControl.failed(-1, "node " + pnn + " did not answer "
+                        + org.jctdb.protocol.ctdb.ControlOpcode.describe(control.opcode()) + " within "
+                        + FORWARD_TIMEOUT_MILLIS / 1000 + " s"), FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> pending.remove(id));
+    }
+
+    /** A control for this node built by the daemon itself (replication, catch-up). */
+    CompletableFuture<ReplyControl> forward(int pnn, int opcode, int flags, byte[] data) {
+        return forward(pnn, CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, pnn, myPnn(), 0),
+                new ReqControl(opcode, 0, 0, flags, Bytes.of(data)));
+    }
+
+    /** Fails what is waiting on a node that just went away, at once. */
+    public void peerDisconnected(int pnn) {
+        pending.forEach((id, p) -> {
+            if (p.pnn() == pnn) {
+                p.reply().complete(ReplyControl.failed(-1, "node " + pnn + " disconnected"));
+            }
+        });
+    }
+
+    /** A recovery finished or a node (re)joined: bring persistent databases up to date soon. */
+    public void clusterChanged() {
+        sync.requestSoon();
+    }
+
+    /** A CTDB packet relayed by another daemon over the mesh. */
+    public void relayReceived(int fromPnn, CtdbRelay relay) {
+        CtdbCodec.Frame frame;
+        try {
+            frame = codec.decode(relay.packet());
+        } catch (BadPacketException e) {
+            log.warn("node {} relayed a bad CTDB packet: {}", fromPnn, e.getMessage());
+            return;
+        }
+        switch (relay.kind()) {
+            case MESSAGE -> {
+                if (frame.packet() instanceof ReqMessage m) {
+                    deliverLocal(frame.header().srcnode(), m);
+                }
+            }
+            case REPLY -> {
+                Pending p = pending.remove(relay.id());
+                if (p != null && frame.packet() instanceof ReplyControl r) {
+                    p.reply().complete(r);
+                }
+            }
+            case CONTROL -> {
+                if (!(frame.packet() instanceof ReqControl rc)) {
+                    return;
+                }
+                CompletableFuture<ReplyControl> reply = controls.run(null, frame.header(), rc);
+                if ((rc.flags() & CtdbWire.CTRL_FLAG_NOREPLY) != 0) {
+                    return;
+                }
+                reply.exceptionally(e -> ReplyControl.failed(-1, message(e))).thenAccept(r -> {
+                    byte[] wire = codec.encode(CtdbHeader.of(CtdbHeader.REPLY_CONTROL, generation(), fromPnn, myPnn(),
+                            frame.header().reqid()), r);
+                    host.send(fromPnn, new CtdbRelay(CtdbRelay.Kind.REPLY, relay.id(), wire));
+                });
+            }
+            default -> log.warn("node {} relayed {}; not handled", fromPnn, relay.kind());
+        }
+    }
+
+    /** Attaches the persistent databases whose files this node kept (as ctdbd does at start). */
+    public void attachKeptPersistent() {
+        sync.attachKept();
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+    }
+}

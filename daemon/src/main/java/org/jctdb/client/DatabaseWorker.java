@@ -1,0 +1,114 @@
+package org.jctdb.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jctdb.database.LockWaiter;
+import org.jctdb.database.TdbException;
+import org.jctdb.database.TdbFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that touches TDB files for the client protocol. Every attempt takes its locks
+ * without waiting; when a client holds one, the attempt says which, a {@link LockWaiter} child
+ * waits for it off this thread, and the attempt runs again. The socket's event loop never
+ * blocks on a TDB lock.
+ */
+final class DatabaseWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("jctdb.client");
+    /** Give up on a lock after this long: the client would have timed out anyway. */
+    private static final long GIVE_UP_MILLIS = 60_000;
+    /** Without the helper, poll at this interval instead. */
+    private static final long POLL_MILLIS = 20;
+
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jctdb-db");
+        t.setDaemon(true);
+        return t;
+    });
+    private final LockWaiter waiter;
+
+    /** What an attempt ended with: a value, or the lock it found busy. */
+    static final class Outcome<T> {
+        final T value;
+        final TdbFile busyFile;
+        final byte[] busyKey; // null: the whole file
+
+        private Outcome(T value, TdbFile busyFile, byte[] busyKey) {
+            this.value = value;
+            this.busyFile = busyFile;
+            this.busyKey = busyKey;
+        }
+
+        static <T> Outcome<T> done(T value) {
+            return new Outcome<>(value, null, null);
+        }
+
+        static <T> Outcome<T> busyChain(TdbFile file, byte[] key) {
+            return new Outcome<>(null, file, key);
+        }
+
+        static <T> Outcome<T> busyAll(TdbFile file) {
+            return new Outcome<>(null, file, null);
+        }
+    }
+
+    @FunctionalInterface
+    interface Attempt<T> {
+        Outcome<T> run() throws TdbException;
+    }
+
+    DatabaseWorker(LockWaiter waiter) {
+        this.waiter = waiter;
+    }
+
+    /** Runs {@code attempt} on the database thread until it is not busy. */
+    <T> CompletableFuture<T> submit(String what, Attempt<T> attempt) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GIVE_UP_MILLIS);
+        thread.execute(() -> step(what, attempt, result, deadline));
+        return result;
+    }
+
+    /** Runs plain work (no locks to wait for) on the database thread. */
+    <T> CompletableFuture<T> call(String what, Attempt<T> attempt) {
+        return submit(what, attempt);
+    }
+
+    private <T> void step(String what, Attempt<T> attempt, CompletableFuture<T> result, long deadline) {
+        Outcome<T> o;
+        try {
+            o = attempt.run();
+        } catch (TdbException | RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        if (o.busyFile == null) {
+            result.complete(o.value);
+            return;
+        }
+        if (System.nanoTime() > deadline) {
+            result.completeExceptionally(new TimeoutException(what + ": " + o.busyFile.path() + " stayed locked for "
+                    + GIVE_UP_MILLIS / 1000 + " s"));
+            return;
+        }
+        CompletableFuture<Void> free = o.busyKey == null ? waiter.waitForAll(o.busyFile)
+                : waiter.waitForChain(o.busyFile, o.busyKey);
+        free.whenComplete((v, e) -> {
+            if (e != null) {
+                log.debug("lock wait for {} failed ({}); polling", what, e.getMessage());
+                thread.schedule(() -> step(what, attempt, result, deadline), POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                thread.execute(() -> step(what, attempt, result, deadline));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
