@@ -331,4 +331,37 @@ final class DatabaseCommands {
             return commit(t, d);
         }
     }
+
+    /**
+     * wipedb: CTDB's tool freezes the database on every active node and wipes it with recovery
+     * controls, which jctdbd does not answer; here a persistent or replicated database is emptied in
+     * one transaction (applied on every active node). Volatile databases are refused for now.
+     */
+    @Command(name = "wipedb", description = "Delete every record of a persistent or replicated database.")
+    static final class WipeDb extends DbCommand {
+        @Parameters(paramLabel = "DB")
+        String db;
+
+        @Override
+        int run(CtdbDatabases dbs) throws IOException {
+            Optional<Db> d = find(dbs, db);
+            if (d.isEmpty()) {
+                return 1;
+            }
+            if (!d.get().transactional()) {
+                err().println("Wiping volatile database " + d.get().name()
+                        + " is not supported: jctdbd has no recovery controls for clients yet");
+                return 1;
+            }
+            PersistentTransaction t = new PersistentTransaction(dbs, d.get().id());
+            t.keys().forEach(t::delete);
+            try {
+                t.commit();
+            } catch (CtdbDatabases.ControlFailedException e) {
+                err().println("Failed to wipe database " + d.get().name() + ": " + e.getMessage());
+                return 1;
+            }
+            return 0;
+        }
+    }
 }

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
                 DatabaseCommands.GetDbMap.class, DatabaseCommands.GetDbStatus.class, DatabaseCommands.GetDbSeqnum.class,
                 DatabaseCommands.Attach.class, DatabaseCommands.CatDb.class, DatabaseCommands.CatTdb.class,
                 DatabaseCommands.ReadKey.class, DatabaseCommands.PFetch.class, DatabaseCommands.PStore.class,
-                DatabaseCommands.PDelete.class,
+                DatabaseCommands.PDelete.class, DatabaseCommands.WipeDb.class,
         })
 public final class JctdbCommand implements Callable<Integer> {
     final DaemonApi api;

@@ -18,7 +18,8 @@ import org.jctdb.protocol.ctdb.RecData;
  * A transaction on a persistent or replicated database as the ctdb tool makes one: read the
  * current records, give each changed record its old header with this node as dmaster and the rsn
  * raised by one (an unchanged value is skipped, an empty value deletes), add the database's
- * sequence number raised by one, and send everything in one TRANS3_COMMIT.
+ * sequence number raised by one, and send everything in one TRANS3_COMMIT (nothing at all when
+ * nothing changed).
  *
  * <p>Unlike the ctdb tool it takes no g_lock: the client runs inside the daemon, which must not
  * open TDB files a second time. Two concurrent writers are still safe: the daemon refuses a commit
@@ -79,8 +80,14 @@ public final class PersistentTransaction {
         return key.equals(SEQNUM_KEY);
     }
 
-    /** Raises the sequence number and commits; throws if the daemon refuses. */
+    /**
+     * Raises the sequence number and commits; throws if the daemon refuses. A transaction that
+     * changed nothing sends nothing and leaves the sequence number, as the ctdb tool does.
+     */
     public void commit() throws IOException {
+        if (changes.isEmpty()) {
+            return;
+        }
         Bytes old = fetch(SEQNUM_KEY);
         long seqnum = old.length() == Long.BYTES
                 ? ByteBuffer.wrap(old.toArray()).order(CtdbWire.ORDER).getLong() : 0;
