@@ -144,19 +144,27 @@ final class DatabaseFormat {
      * those bytes, anything else the string's own bytes (no NUL).
      */
     static Bytes parseData(String arg) throws BadDataException {
+        return parseData(arg, "");
+    }
+
+    /**
+     * {@link #parseData(String)} for a string cut from a longer line: ctdb's messages print the
+     * text from the bad spot to the end of the line ({@code tail} is what follows {@code arg}).
+     */
+    static Bytes parseData(String arg, String tail) throws BadDataException {
         if (!arg.startsWith("0x")) {
             return Bytes.ofUtf8(arg);
         }
         String hex = arg.substring(2);
         if ((hex.length() & 1) != 0) {
-            throw new BadDataException("Key (" + hex + ") contains odd number of hex digits");
+            throw new BadDataException("Key (" + hex + tail + ") contains odd number of hex digits");
         }
         byte[] out = new byte[hex.length() / 2];
         for (int i = 0; i < out.length; i++) {
             int hi = Character.digit(hex.charAt(2 * i), 16);
             int lo = Character.digit(hex.charAt(2 * i + 1), 16);
             if (hi < 0 || lo < 0) {
-                throw new BadDataException("Invalid hex: " + hex.substring(2 * i));
+                throw new BadDataException("Invalid hex: " + hex.substring(2 * i) + tail);
             }
             out[i] = (byte) (hi << 4 | lo);
         }

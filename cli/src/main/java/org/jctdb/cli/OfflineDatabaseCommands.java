@@ -122,7 +122,7 @@ final class OfflineDatabaseCommands {
             return Optional.of(Bytes.EMPTY);
         }
         try {
-            return Optional.of(DatabaseFormat.parseData(line.substring(i + 1, end)));
+            return Optional.of(DatabaseFormat.parseData(line.substring(i + 1, end), line.substring(end)));
         } catch (DatabaseFormat.BadDataException e) {
             messages.add(e.getMessage());
             return Optional.empty();

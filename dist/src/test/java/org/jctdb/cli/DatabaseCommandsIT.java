@@ -240,6 +240,37 @@ class DatabaseCommandsIT {
         Files.delete(dir);
     }
 
+    /** Persistent commands on three nodes: a write through jctdb on one node reads the same on every node, through both tools. */
+    @Test
+    void persistentCommandsAgreeAcrossThreeNodes() throws Exception {
+        try (LocalClusterHarness three = LocalClusterHarness.up(3)) {
+            Path n0 = three.nodeDir(0);
+            Path n1 = three.nodeDir(1);
+            Path n2 = three.nodeDir(2);
+            ok(jctdb(n0, null, "attach", "tn_persistent.tdb", "persistent"), "attach");
+            ok(jctdb(n1, null, "pstore", "tn_persistent.tdb", "from1", "jctdb"), "jctdb pstore on node 1");
+            // Not ctdb's pstore: it takes g_lock.tdb, a volatile database that jctdbd refuses while more
+            // than one node is active (until volatile records migrate); jctdb's transaction needs none.
+            ok(jctdb(n2, null, "pstore", "tn_persistent.tdb", "from2", "ctdb"), "jctdb pstore on node 2");
+            ok(jctdb(n0, "\"t1\" \"v1\"\n\"from2\" \"\"\n", "ptrans", "tn_persistent.tdb"), "jctdb ptrans on node 0");
+            for (Path n : List.of(n0, n1, n2)) {
+                // ctdb's pfetch also starts a transaction (g_lock.tdb): compared on one node only, above.
+                for (String[] args : List.of(new String[] {"getdbseqnum", "tn_persistent.tdb"},
+                        new String[] {"catdb", "tn_persistent.tdb"},
+                        new String[] {"getdbstatus", "tn_persistent.tdb"})) {
+                    Result c = ctdb(n, null, args);
+                    Result j = jctdb(n, null, args);
+                    assertThat(j.stdout()).as("%s on %s", List.of(args), n).isEqualTo(c.stdout());
+                    assertThat(j.exitCode()).isEqualTo(c.exitCode());
+                }
+                assertThat(ok(jctdb(n, null, "pfetch", "tn_persistent.tdb", "from1"), "pfetch").stdout()).isEqualTo("jctdb\n");
+                assertThat(ok(jctdb(n, null, "pfetch", "tn_persistent.tdb", "from2"), "pfetch").stdout()).isEqualTo("\n");
+                assertThat(ok(jctdb(n, null, "pfetch", "tn_persistent.tdb", "t1"), "pfetch").stdout()).isEqualTo("v1\n");
+                assertThat(ok(jctdb(n, null, "getdbseqnum", "tn_persistent.tdb"), "seqnum").stdout()).isEqualTo("0x3\n");
+            }
+        }
+    }
+
     private static String withoutFirstLine(String s) {
         return s.substring(s.indexOf('\n') + 1);
     }
