@@ -25,7 +25,8 @@
 #define MAX_ARGS 1024
 #define MAX_OUTPUT (64u * 1024u * 1024u)
 
-static const char *offline[] = {"local-cluster", "config", "ipalloc", "lab", "help", NULL};
+static const char *offline[] = {"local-cluster", "config", "ipalloc", "lab", "help",
+				"ptrans", "backupdb", "restoredb", NULL};
 static const char *valued[] = {"-n", "-x", "-t", "-T", "-d", "--debug", NULL};
 
 static int in_list(const char *s, const char **list)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +54,21 @@ public record NodeConfig(Layout layout, CtdbConf conf, NodesFile nodes, PublicAd
     /** The same configuration with a re-read cluster key (SIGHUP). */
     public NodeConfig withKeys(ClusterKeys next) {
         return new NodeConfig(layout, conf, nodes, publicAddresses, tunables, myPnn, warnings, next);
+    }
+
+    /**
+     * The CTDB client socket this node's daemon serves: {@code [cluster] ctdbd socket}, else
+     * run/ctdbd.socket under CTDB_BASE, else Samba's compiled-in /run/ctdb/ctdbd.socket.
+     */
+    public Path ctdbdSocket() {
+        return ctdbdSocket(layout, conf);
+    }
+
+    /** {@link #ctdbdSocket()} from ctdb.conf alone, for a command that does not load the whole node configuration. */
+    public static Path ctdbdSocket(Layout layout, CtdbConf conf) {
+        return conf.database().ctdbdSocket().orElseGet(() ->
+                layout.base().equals(Path.of(Layout.DEFAULT_BASE))
+                        ? Path.of("/run/ctdb/ctdbd.socket") : layout.runDir().resolve("ctdbd.socket"));
     }
 
     public InetAddress myAddress() {
