@@ -373,7 +373,12 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public CompletableFuture<Void> setTunable(String name, long value) {
         return CompletableFuture.runAsync(() -> {
-            tunables = tunables.with(name, value);
+            Tunables next = tunables.with(name, value);
+            List<String> bad = org.jctdb.control.TunableRules.violations(next);
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", bad));
+            }
+            tunables = next;
             log.info("tunable {} set to {}", name, value);
         }, core);
     }
@@ -436,7 +441,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             n.address().ifPresent(a -> peers.put(n.pnn(), a));
         }
         return new MeshSettings(c.myPnn(), peers, c.conf().port(), c.nodes().clusterId(), VERSION,
-                tunables.millis("KeepaliveInterval"), tunables.get("KeepaliveLimit"));
+                tunables.millis("KeepaliveInterval"), tunables.get("KeepaliveLimit"), c.keys());
     }
 
     @Override
@@ -458,6 +463,23 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             log.info("nodes file reloaded: {} nodes", next.size());
             publishView();
             return "";
+        }, core);
+    }
+
+    /** SIGHUP: re-reads the cluster key file (new connections use it); a bad file keeps the old keys. */
+    public CompletableFuture<String> reloadClusterKeys() {
+        return CompletableFuture.supplyAsync(() -> {
+            if (!config.keys().enabled()) {
+                return "";
+            }
+            try {
+                org.jctdb.config.ClusterKeys keys = org.jctdb.config.ClusterKeys.read(config.layout().clusterKey());
+                config = config.withKeys(keys);
+                mesh.updateKeys(keys);
+                return "";
+            } catch (org.jctdb.config.ConfigException e) {
+                return e.getMessage();
+            }
         }, core);
     }
 

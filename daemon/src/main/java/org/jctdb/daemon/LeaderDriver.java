@@ -180,6 +180,8 @@ final class LeaderDriver implements AutoCloseable {
         core.execute(this::drainLockOutcomes);
     }
 
+    private final Logging.Repeats lockLines = new Logging.Repeats(TimeUnit.MINUTES.toNanos(1));
+
     private void drainLockOutcomes() {
         LockOutcome o;
         while ((o = lockOutcomes.poll()) != null) {
@@ -188,9 +190,12 @@ final class LeaderDriver implements AutoCloseable {
                 continue;
             }
             if (o.result() == LockResult.TAKEN || o.result() == LockResult.RESPONSIVE_AGAIN) {
+                lockLines.flush().forEach(l -> log.warn("{}", l));
                 log.info("cluster lock {}: {}", o.result(), o.detail());
             } else {
-                log.warn("cluster lock {}: {}", o.result(), o.detail());
+                // A follower retries every second or so while the leader holds (or is paused holding) the lock.
+                lockLines.next("cluster lock " + o.result() + ": " + o.detail(), System.nanoTime())
+                        .forEach(l -> log.warn("{}", l));
             }
             apply(leader.onLockResult(o.result(), o.lease(), ticker.nowMillis()));
         }

@@ -1,5 +1,6 @@
 package org.jctdb.lock;
 
+import org.jctdb.os.ProcessGroups;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

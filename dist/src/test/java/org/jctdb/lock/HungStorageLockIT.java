@@ -1,5 +1,6 @@
 package org.jctdb.lock;
 
+import org.jctdb.os.ProcessGroups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package org.jctdb.lock;
+package org.jctdb.os;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Starts helpers in their own process group and kills whole groups: SIGTERM, then SIGKILL. */
-final class ProcessGroups {
+public final class ProcessGroups {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessGroups.class);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
-    static final long KILL_GRACE_MS = 500;
+    public static final long KILL_GRACE_MS = 500;
 
     private ProcessGroups() {
     }
@@ -22,7 +22,7 @@ final class ProcessGroups {
      * group whose id is its pid, so {@code kill -- -pid} reaches every process it started.
      * (setsid execs in place because a child of the JVM is never a group leader.)
      */
-    static List<String> inOwnGroup(List<String> argv) {
+    public static List<String> inOwnGroup(List<String> argv) {
         if (!Files.isExecutable(SETSID)) {
             return argv;
         }
@@ -32,7 +32,7 @@ final class ProcessGroups {
         return out;
     }
 
-    static boolean ownGroup(List<String> argv) {
+    public static boolean ownGroup(List<String> argv) {
         return !argv.isEmpty() && argv.get(0).equals(SETSID.toString());
     }
 
@@ -40,7 +40,7 @@ final class ProcessGroups {
      * SIGTERM to the group now, SIGKILL after a short grace if anything is left. If the helper
      * already exited by itself, one SIGKILL to its group removes whatever it left behind.
      */
-    static void terminate(Process p, boolean ownGroup, ScheduledExecutorService timer) {
+    public static void terminate(Process p, boolean ownGroup, ScheduledExecutorService timer) {
         long pid = p.pid();
         if (!p.isAlive()) {
             signal(pid, ownGroup, "KILL");
@@ -63,7 +63,7 @@ final class ProcessGroups {
      * Alive and not a zombie. An orphaned child that has exited stays a zombie until init reaps
      * it, and some container inits never do; {@link ProcessHandle#isAlive()} counts those as alive.
      */
-    static boolean running(ProcessHandle h) {
+    public static boolean running(ProcessHandle h) {
         if (!h.isAlive()) {
             return false;
         }

@@ -1,0 +1,4 @@
+/**
+ * The injected clock. Pure.
+ */
+package org.jctdb.common;

@@ -1,0 +1,4 @@
+/**
+ * CTDB's node flags and the storage summary each node reports. Pure.
+ */
+package org.jctdb.protocol;
