@@ -85,7 +85,10 @@ public final class TakeoverLeader {
     public List<IpEffect> onStepDone(IpMessage.StepDone d, long now, TakeoverInput in) {
         List<IpEffect> out = new ArrayList<>();
         PeerRecord rec = peer(d.from());
-        if (run == null || d.generation() != generation || d.run() != run.id || d.phase() != run.phase
+        if (run == null
+                || d.generation() != generation
+                || d.run() != run.id
+                || d.phase() != run.phase
                 || !run.waiting.remove(d.from())) {
             // A late answer still tells us what the node hosts.
             if (d.generation() == generation) {
@@ -105,8 +108,10 @@ public final class TakeoverLeader {
     }
 
     public List<IpEffect> onRefused(IpMessage.Refused r) {
-        return List.of(new IpEffect.Log(IpEffect.Level.WARN, "node " + r.from() + " refused takeover generation "
-                + r.refusedGeneration() + ": it has seen generation " + r.seenGeneration()));
+        return List.of(new IpEffect.Log(
+                IpEffect.Level.WARN,
+                "node " + r.from() + " refused takeover generation " + r.refusedGeneration()
+                        + ": it has seen generation " + r.seenGeneration()));
     }
 
     public List<IpEffect> tick(long now, TakeoverInput in) {
@@ -129,7 +134,9 @@ public final class TakeoverLeader {
                 }
             }
             if (run != null) {
-                out.add(log(IpEffect.Level.INFO, "takeover run " + run.id + " abandoned: new generation " + in.generation()));
+                out.add(log(
+                        IpEffect.Level.INFO,
+                        "takeover run " + run.id + " abandoned: new generation " + in.generation()));
             }
             generation = in.generation();
             run = null;
@@ -165,7 +172,8 @@ public final class TakeoverLeader {
         }
         for (int pnn = 0; pnn < in.flags().size(); pnn++) {
             PeerRecord rec = peer(pnn);
-            if (!NodeFlags.has(in.flags().get(pnn), NodeFlags.DELETED) && rec.lastReportAt < 0
+            if (!NodeFlags.has(in.flags().get(pnn), NodeFlags.DELETED)
+                    && rec.lastReportAt < 0
                     && !rec.addressesGone(now, timing.crashGraceMs())) {
                 return out; // it may host addresses we do not know of yet
             }
@@ -215,7 +223,11 @@ public final class TakeoverLeader {
         Map<IpAddress, Hosting> before = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> h : holder.entrySet()) {
             if (!pinned.contains(h.getKey())) {
-                before.put(IpAddress.parse(h.getKey()), new Hosting(h.getValue(), peer(h.getValue()).hosted.get(h.getKey()).iface()));
+                before.put(
+                        IpAddress.parse(h.getKey()),
+                        new Hosting(
+                                h.getValue(),
+                                peer(h.getValue()).hosted.get(h.getKey()).iface()));
             }
         }
         for (Map.Entry<String, Set<Integer>> k : knownOn.entrySet()) {
@@ -248,11 +260,15 @@ public final class TakeoverLeader {
         TakeoverRun r = new TakeoverRun(nextRunId++, target);
         for (TakeoverStep.Release s : plan.releases()) {
             String ip = s.address().toString();
-            r.releases.computeIfAbsent(s.pnn(), p -> new ArrayList<>()).add(peer(s.pnn()).hosted.get(ip));
+            r.releases
+                    .computeIfAbsent(s.pnn(), p -> new ArrayList<>())
+                    .add(peer(s.pnn()).hosted.get(ip));
         }
         for (Map.Entry<String, List<Integer>> e : extraHolders.entrySet()) {
             for (int pnn : e.getValue()) {
-                r.releases.computeIfAbsent(pnn, p -> new ArrayList<>()).add(peer(pnn).hosted.get(e.getKey()));
+                r.releases
+                        .computeIfAbsent(pnn, p -> new ArrayList<>())
+                        .add(peer(pnn).hosted.get(e.getKey()));
             }
         }
         for (TakeoverStep.Take s : plan.takes()) {
@@ -262,7 +278,8 @@ public final class TakeoverLeader {
         }
         for (TakeoverStep.UpdateIp u : plan.updates()) {
             HostedAddress h = peer(u.pnn()).hosted.get(u.address().toString());
-            r.moves.computeIfAbsent(u.pnn(), p -> new ArrayList<>())
+            r.moves
+                    .computeIfAbsent(u.pnn(), p -> new ArrayList<>())
                     .add(new IpMessage.Move(h.ip(), h.maskBits(), u.oldIface(), u.newIface()));
         }
         for (int pnn = 0; pnn < in.flags().size(); pnn++) {
@@ -271,9 +288,11 @@ public final class TakeoverLeader {
             }
         }
         run = r;
-        out.add(log(IpEffect.Level.INFO, "takeover run " + r.id + " (generation " + generation + "): "
-                + plan.describe() + (extraHolders.isEmpty() ? "" : ", duplicates " + extraHolders)
-                + (pinned.isEmpty() ? "" : ", waiting for " + pinned + " to be released")));
+        out.add(log(
+                IpEffect.Level.INFO,
+                "takeover run " + r.id + " (generation " + generation + "): "
+                        + plan.describe() + (extraHolders.isEmpty() ? "" : ", duplicates " + extraHolders)
+                        + (pinned.isEmpty() ? "" : ", waiting for " + pinned + " to be released")));
         run.phase = IpMessage.Phase.RELEASE;
         startPhase(now, in, out);
     }
@@ -290,7 +309,8 @@ public final class TakeoverLeader {
                 return current;
             }
             Map<String, Integer> r = refs.computeIfAbsent(pnn, p -> peer(p).interfaceReferences());
-            String to = InterfaceChooser.keepOrMove(current, l.get().ifaces(), peer(pnn).downIfaces, r).orElse(current);
+            String to = InterfaceChooser.keepOrMove(current, l.get().ifaces(), peer(pnn).downIfaces, r)
+                    .orElse(current);
             if (!to.equals(current)) {
                 r.merge(current, -1, Integer::sum);
                 r.merge(to, 1, Integer::sum);
@@ -304,15 +324,22 @@ public final class TakeoverLeader {
             run.deadline = now + timing.takeoverMs();
             run.waiting.clear();
             switch (run.phase) {
-                case RELEASE -> run.releases.forEach((pnn, list) -> {
-                    run.waiting.add(pnn);
-                    out.add(new IpEffect.Send(pnn, new IpMessage.Release(me, generation, run.id, list)));
-                });
+                case RELEASE ->
+                    run.releases.forEach((pnn, list) -> {
+                        run.waiting.add(pnn);
+                        out.add(new IpEffect.Send(pnn, new IpMessage.Release(me, generation, run.id, list)));
+                    });
                 case TAKE -> {
                     for (int pnn : run.takers()) {
                         run.waiting.add(pnn);
-                        out.add(new IpEffect.Send(pnn, new IpMessage.Take(me, generation, run.id,
-                                run.takes.getOrDefault(pnn, List.of()), run.moves.getOrDefault(pnn, List.of()))));
+                        out.add(new IpEffect.Send(
+                                pnn,
+                                new IpMessage.Take(
+                                        me,
+                                        generation,
+                                        run.id,
+                                        run.takes.getOrDefault(pnn, List.of()),
+                                        run.moves.getOrDefault(pnn, List.of()))));
                     }
                 }
                 case REALLOCATED -> {
@@ -375,12 +402,16 @@ public final class TakeoverLeader {
         int nodes = in.flags().size();
         int credits = banCredits.charge(pnn, nodes, now, in.graceSeconds() * 1000L);
         if (credits > 0) {
-            out.add(log(IpEffect.Level.WARN, "node " + pnn + " caused takeover run " + run.id + " to fail: "
-                    + credits + " banning credits (banned at " + 2 * nodes + ")"));
+            out.add(log(
+                    IpEffect.Level.WARN,
+                    "node " + pnn + " caused takeover run " + run.id + " to fail: " + credits
+                            + " banning credits (banned at " + 2 * nodes + ")"));
             return;
         }
-        out.add(log(IpEffect.Level.ERROR, "banning node " + pnn + " for " + in.banSeconds() + " s: it reached "
-                + 2 * nodes + " banning credits (failed takeover runs within " + in.graceSeconds() + " s)"));
+        out.add(log(
+                IpEffect.Level.ERROR,
+                "banning node " + pnn + " for " + in.banSeconds() + " s: it reached " + 2 * nodes
+                        + " banning credits (failed takeover runs within " + in.graceSeconds() + " s)"));
         out.add(new IpEffect.Send(pnn, new IpMessage.Ban(me, generation, in.banSeconds())));
     }
 

@@ -61,8 +61,10 @@ public final class LeaderCore {
     public List<Effect> start(long now) {
         List<Effect> out = new ArrayList<>();
         if (!cfg.lockConfigured()) {
-            out.add(log(Level.WARN, "no cluster lock configured: the leader is the lowest connected node that"
-                    + " can lead, and a network partition can elect one leader per side (split brain)"));
+            out.add(log(
+                    Level.WARN,
+                    "no cluster lock configured: the leader is the lowest connected node that"
+                            + " can lead, and a network partition can elect one leader per side (split brain)"));
         }
         out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         return done(out);
@@ -81,8 +83,10 @@ public final class LeaderCore {
             checkFencedOut(now, out);
         } else if (role == Role.CANDIDATE) {
             if (now - lockRequestedAt >= cfg.lockResultDeadlineMs()) {
-                out.add(log(Level.ERROR, "no answer from the cluster lock within "
-                        + cfg.lockResultDeadlineMs() + " ms; abandoning this attempt"));
+                out.add(log(
+                        Level.ERROR,
+                        "no answer from the cluster lock within " + cfg.lockResultDeadlineMs()
+                                + " ms; abandoning this attempt"));
                 out.add(new Effect.ReleaseLock());
                 role = Role.FOLLOWER;
                 backOff(now, out);
@@ -97,8 +101,9 @@ public final class LeaderCore {
         List<Effect> out = new ArrayList<>();
         checkLease(now, out);
         if (msg.from() != fromPeer) {
-            out.add(log(Level.WARN, "dropping " + describe(msg) + ": it names node " + msg.from()
-                    + " but came from node " + fromPeer));
+            out.add(log(
+                    Level.WARN,
+                    "dropping " + describe(msg) + ": it names node " + msg.from() + " but came from node " + fromPeer));
             return done(out);
         }
         handle(msg, now, out);
@@ -223,11 +228,14 @@ public final class LeaderCore {
             case UNRESPONSIVE -> {
                 if (lockHeld && !lockUnresponsive) {
                     lockUnresponsive = true;
-                    out.add(log(Level.ERROR, lease != null
-                            ? "cluster lock service is not answering lease renewals; this node leads until its lease"
-                                    + " deadline in " + Math.max(0, lease.actUntilMillis() - now) + " ms unless a renewal answers"
-                            : "cluster lock re-check is not answering (storage hung?);"
-                                    + " no sign of another leader, so this node keeps leading and waits"));
+                    out.add(log(
+                            Level.ERROR,
+                            lease != null
+                                    ? "cluster lock service is not answering lease renewals; this node leads until its lease"
+                                            + " deadline in " + Math.max(0, lease.actUntilMillis() - now)
+                                            + " ms unless a renewal answers"
+                                    : "cluster lock re-check is not answering (storage hung?);"
+                                            + " no sign of another leader, so this node keeps leading and waits"));
                 }
             }
             case RESPONSIVE_AGAIN -> {
@@ -247,7 +255,9 @@ public final class LeaderCore {
     public List<Effect> onLeaseRenewed(LockLease renewed, long now) {
         List<Effect> out = new ArrayList<>();
         checkLease(now, out);
-        if (lockHeld && lease != null && renewed.token() == lease.token()
+        if (lockHeld
+                && lease != null
+                && renewed.token() == lease.token()
                 && renewed.actUntilMillis() > lease.actUntilMillis()) {
             lease = renewed;
         }
@@ -285,9 +295,18 @@ public final class LeaderCore {
     }
 
     public LeaderStatus status() {
-        return new LeaderStatus(me, role, role == Role.LEADER ? recovery.generation() : Generation.NONE, leader,
-                fence.seen(), participant.appliedGeneration(), participant.appliedBoot(),
-                participant.mode(), participant.vnnMap(), lockHeld, lockUnresponsive,
+        return new LeaderStatus(
+                me,
+                role,
+                role == Role.LEADER ? recovery.generation() : Generation.NONE,
+                leader,
+                fence.seen(),
+                participant.appliedGeneration(),
+                participant.appliedBoot(),
+                participant.mode(),
+                participant.vnnMap(),
+                lockHeld,
+                lockUnresponsive,
                 role == Role.LEADER && recovery.inProgress());
     }
 
@@ -298,14 +317,17 @@ public final class LeaderCore {
     }
 
     private boolean electionDue(long now) {
-        return canLead() && now >= electionNotBefore
+        return canLead()
+                && now >= electionNotBefore
                 && (leader < 0 || now - lastLeaderHeardAt >= cfg.leaderTimeoutMs());
     }
 
     private void startElection(long now, List<Effect> out) {
         if (leader >= 0) {
-            out.add(log(Level.WARN, "no announcement from leader node " + leader + " for "
-                    + (now - lastLeaderHeardAt) + " ms; starting an election"));
+            out.add(log(
+                    Level.WARN,
+                    "no announcement from leader node " + leader + " for " + (now - lastLeaderHeardAt)
+                            + " ms; starting an election"));
             forgetLeader(out);
         }
         if (cfg.lockConfigured()) {
@@ -346,8 +368,12 @@ public final class LeaderCore {
 
     private void becomeLeader(long now, List<Effect> out) {
         role = Role.LEADER;
-        out.add(log(Level.INFO, "this node is now the leader"
-                + (cfg.lockConfigured() ? " (cluster lock taken)" : " (no cluster lock: lowest connected capable node)")));
+        out.add(log(
+                Level.INFO,
+                "this node is now the leader"
+                        + (cfg.lockConfigured()
+                                ? " (cluster lock taken)"
+                                : " (no cluster lock: lowest connected capable node)")));
         leader = me;
         recovery.begin(now, lease == null ? 0 : lease.token(), out);
         checkFencedOut(now, out);
@@ -359,14 +385,20 @@ public final class LeaderCore {
      */
     private void checkLease(long now, List<Effect> out) {
         if (role == Role.LEADER && lease != null && now >= lease.actUntilMillis()) {
-            stepDown("cluster lock lease not confirmed for " + (now - lease.actUntilMillis())
-                    + " ms past its safe deadline (the service may have expired it)", now, out);
+            stepDown(
+                    "cluster lock lease not confirmed for " + (now - lease.actUntilMillis())
+                            + " ms past its safe deadline (the service may have expired it)",
+                    now,
+                    out);
         }
     }
 
     private void checkFencedOut(long now, List<Effect> out) {
         if (role == Role.LEADER && recovery.fencedOut()) {
-            stepDown("a later holder of the cluster lock has led (fencing token " + lease.token() + " is stale)", now, out);
+            stepDown(
+                    "a later holder of the cluster lock has led (fencing token " + lease.token() + " is stale)",
+                    now,
+                    out);
         }
     }
 
@@ -443,14 +475,18 @@ public final class LeaderCore {
         long gen = m.generation();
         Fence.Verdict v = fence.check(m);
         if (v == Fence.Verdict.FORGED) {
-            out.add(log(Level.WARN, "dropping " + describe(m) + ": generation " + gen
-                    + " does not belong to node " + m.from()));
+            out.add(log(
+                    Level.WARN,
+                    "dropping " + describe(m) + ": generation " + gen + " does not belong to node " + m.from()));
             return false;
         }
         if (v != Fence.Verdict.ACCEPT) {
-            out.add(log(Level.WARN, "refusing " + describe(m) + ": generation " + gen
-                    + (v == Fence.Verdict.REUSED ? " was already used by an earlier start of that node"
-                            : " is older than generation " + fence.seen() + " already seen")));
+            out.add(log(
+                    Level.WARN,
+                    "refusing " + describe(m) + ": generation " + gen
+                            + (v == Fence.Verdict.REUSED
+                                    ? " was already used by an earlier start of that node"
+                                    : " is older than generation " + fence.seen() + " already seen")));
             deliverToLeader(m.from(), new LeaderMessage.Refused(me, gen, fence.seen()), now, out);
             return false;
         }
@@ -472,16 +508,23 @@ public final class LeaderCore {
 
     /** Without a lock, a lower-numbered capable node takes over from the one announcing. */
     private void maybePreempt(LeaderMessage.FromLeader m, long now, List<Effect> out) {
-        if (!cfg.lockConfigured() && role == Role.FOLLOWER && m.from() != me && canLead()
-                && fallbackWinner() == me && me < m.from()) {
-            out.add(log(Level.INFO, "no cluster lock: node " + me + " ranks before leader " + m.from() + "; taking over"));
+        if (!cfg.lockConfigured()
+                && role == Role.FOLLOWER
+                && m.from() != me
+                && canLead()
+                && fallbackWinner() == me
+                && me < m.from()) {
+            out.add(log(
+                    Level.INFO, "no cluster lock: node " + me + " ranks before leader " + m.from() + "; taking over"));
             becomeLeader(now, out);
         }
     }
 
     private void onRefused(LeaderMessage.Refused r, long now, List<Effect> out) {
-        out.add(log(Level.WARN, "node " + r.from() + " refused generation " + r.refusedGeneration()
-                + " because it has seen generation " + r.seenGeneration()));
+        out.add(log(
+                Level.WARN,
+                "node " + r.from() + " refused generation " + r.refusedGeneration() + " because it has seen generation "
+                        + r.seenGeneration()));
         if (role != Role.LEADER) {
             fence.learn(r.seenGeneration());
         } else if (r.refusedGeneration() == recovery.generation() && r.seenGeneration() >= recovery.generation()) {

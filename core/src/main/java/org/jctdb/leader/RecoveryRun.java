@@ -13,6 +13,7 @@ final class RecoveryRun {
     long phaseStartedAt;
     /** Between START and FINISH: waiting for the database step (no acknowledgements pending). */
     boolean databases;
+
     private final Set<Integer> pending = new TreeSet<>();
 
     RecoveryRun(long generation, List<Integer> members, long now) {

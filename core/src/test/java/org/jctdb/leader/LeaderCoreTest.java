@@ -13,7 +13,8 @@ class LeaderCoreTest {
     private long now = 1_000;
 
     private LeaderCore core(int pnn, boolean capable, boolean lock) {
-        return new LeaderCore(LeaderConfig.defaults(pnn, List.of(0, 1, 2), capable, lock), new SplittableRandom(7), now);
+        return new LeaderCore(
+                LeaderConfig.defaults(pnn, List.of(0, 1, 2), capable, lock), new SplittableRandom(7), now);
     }
 
     private List<Effect> advance(LeaderCore c, long ms) {
@@ -38,7 +39,8 @@ class LeaderCoreTest {
         List<Effect> fx = c.onLockResult(LockResult.TAKEN, now);
         assertThat(c.status().role()).isEqualTo(Role.LEADER);
         long gen = c.status().leadingGeneration();
-        assertThat(of(fx, Effect.Send.class)).extracting(Effect.Send::message)
+        assertThat(of(fx, Effect.Send.class))
+                .extracting(Effect.Send::message)
                 .contains(new LeaderMessage.StartRecovery(0, gen, boot(fx)));
         c.onEventResult(RecoveryEvent.STARTRECOVERY, gen, true, now);
         c.onMessage(1, new LeaderMessage.RecoveryAck(1, gen, LeaderMessage.Phase.START, true), now);
@@ -53,16 +55,20 @@ class LeaderCoreTest {
     }
 
     private static long boot(List<Effect> fx) {
-        return of(fx, Effect.Broadcast.class).stream().map(Effect.Broadcast::message)
-                .filter(LeaderMessage.Announce.class::isInstance).map(m -> ((LeaderMessage.Announce) m).boot())
-                .findFirst().orElseThrow();
+        return of(fx, Effect.Broadcast.class).stream()
+                .map(Effect.Broadcast::message)
+                .filter(LeaderMessage.Announce.class::isInstance)
+                .map(m -> ((LeaderMessage.Announce) m).boot())
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void takesTheLockAfterHearingNoLeaderThenRecoversAndAnnouncesEverySecond() {
         LeaderCore c = leader();
         List<Effect> fx = advance(c, 3_000);
-        assertThat(of(fx, Effect.Broadcast.class)).filteredOn(b -> b.message() instanceof LeaderMessage.Announce)
+        assertThat(of(fx, Effect.Broadcast.class))
+                .filteredOn(b -> b.message() instanceof LeaderMessage.Announce)
                 .hasSize(3);
     }
 
@@ -118,9 +124,11 @@ class LeaderCoreTest {
         LeaderCore c = core(2, true, true);
         c.onMessage(1, new LeaderMessage.StartRecovery(1, 2049, 5), now);
         List<Effect> fx = c.onMessage(0, new LeaderMessage.StartRecovery(0, 1024, 6), now);
-        assertThat(of(fx, Effect.Send.class)).containsExactly(
-                new Effect.Send(0, new LeaderMessage.Refused(2, 1024, 2049)));
-        assertThat(of(fx, Effect.Log.class)).singleElement().matches(l -> l.text().contains("older"));
+        assertThat(of(fx, Effect.Send.class))
+                .containsExactly(new Effect.Send(0, new LeaderMessage.Refused(2, 1024, 2049)));
+        assertThat(of(fx, Effect.Log.class))
+                .singleElement()
+                .matches(l -> l.text().contains("older"));
         assertThat(of(fx, Effect.RunEvent.class)).isEmpty();
         assertThat(c.status().leader()).isEqualTo(1);
     }
@@ -130,8 +138,8 @@ class LeaderCoreTest {
         LeaderCore c = core(2, true, true);
         c.onMessage(1, new LeaderMessage.Announce(1, 1025, 5), now);
         List<Effect> fx = c.onMessage(1, new LeaderMessage.StartRecovery(1, 1025, 77), now);
-        assertThat(of(fx, Effect.Send.class)).containsExactly(
-                new Effect.Send(1, new LeaderMessage.Refused(2, 1025, 1025)));
+        assertThat(of(fx, Effect.Send.class))
+                .containsExactly(new Effect.Send(1, new LeaderMessage.Refused(2, 1025, 1025)));
     }
 
     @Test
@@ -156,11 +164,14 @@ class LeaderCoreTest {
 
     @Test
     void withoutLeaderCapabilityOrWhenStoppedOrBannedNeverTakesTheLock() {
-        assertThat(of(advance(core(0, false, true), 30_000), Effect.TakeLock.class)).isEmpty();
+        assertThat(of(advance(core(0, false, true), 30_000), Effect.TakeLock.class))
+                .isEmpty();
         for (int flag : new int[] {NodeFlags.STOPPED, NodeFlags.BANNED, NodeFlags.DISCONNECTED}) {
             LeaderCore c = core(0, true, true);
             c.onOwnFlagsChanged(flag, now);
-            assertThat(of(advance(c, 30_000), Effect.TakeLock.class)).as("flag %x", flag).isEmpty();
+            assertThat(of(advance(c, 30_000), Effect.TakeLock.class))
+                    .as("flag %x", flag)
+                    .isEmpty();
         }
     }
 
@@ -192,7 +203,8 @@ class LeaderCoreTest {
 
     @Test
     void startingWithoutALockWarnsOfSplitBrain() {
-        assertThat(of(core(0, true, false).start(now), Effect.Log.class)).singleElement()
+        assertThat(of(core(0, true, false).start(now), Effect.Log.class))
+                .singleElement()
                 .matches(l -> l.level() == Effect.Level.WARN && l.text().contains("split brain"));
         assertThat(of(core(0, true, true).start(now), Effect.Log.class)).isEmpty();
     }
@@ -201,7 +213,9 @@ class LeaderCoreTest {
     void aMessageClaimingAnotherSenderIsDropped() {
         LeaderCore c = core(2, true, true);
         List<Effect> fx = c.onMessage(1, new LeaderMessage.Announce(0, 1024, 1), now);
-        assertThat(of(fx, Effect.Log.class)).singleElement().matches(l -> l.text().contains("came from node 1"));
+        assertThat(of(fx, Effect.Log.class))
+                .singleElement()
+                .matches(l -> l.text().contains("came from node 1"));
         assertThat(c.status().leader()).isEqualTo(-1);
     }
 

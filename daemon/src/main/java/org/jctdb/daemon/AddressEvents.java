@@ -35,12 +35,10 @@ final class AddressEvents {
         void changed();
 
         /** Announces an address just configured here (gratuitous ARP). */
-        default void taken(HostedAddress a) {
-        }
+        default void taken(HostedAddress a) {}
 
         /** An address is about to be released here (CTDB clients are told first). */
-        default void releasing(HostedAddress a) {
-        }
+        default void releasing(HostedAddress a) {}
     }
 
     private final HostingNode node;
@@ -56,9 +54,16 @@ final class AddressEvents {
     private boolean jobRunning;
     private AddressGuard guard;
 
-    AddressEvents(HostingNode node, Executor core, Ticker ticker, FailoverTiming timing,
-                  Supplier<Optional<EventEngine>> events, Supplier<Tunables> tunables, Set<String> downIfaces,
-                  Supplier<Boolean> stopping, Listener listener) {
+    AddressEvents(
+            HostingNode node,
+            Executor core,
+            Ticker ticker,
+            FailoverTiming timing,
+            Supplier<Optional<EventEngine>> events,
+            Supplier<Tunables> tunables,
+            Set<String> downIfaces,
+            Supplier<Boolean> stopping,
+            Listener listener) {
         this.node = node;
         this.core = core;
         this.ticker = ticker;
@@ -120,19 +125,20 @@ final class AddressEvents {
         }
         HostedAddress h = mine.get();
         listener.releasing(h);
-        run(Event.RELEASEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits()))).thenAccept(ok -> core.execute(() -> {
-            if (!ok) {
-                failures.add("releaseip " + h.ip() + " failed");
-            }
-            // Whatever the script did, the address must go: delete it directly too, and stop refreshing it.
-            if (guard != null) {
-                guard.delete(h);
-            }
-            node.released(h.ip());
-            hostedChanged();
-            log.info("released {} from {}", h.withMask(), h.iface());
-            releaseNext(todo, failures, done);
-        }));
+        run(Event.RELEASEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits())))
+                .thenAccept(ok -> core.execute(() -> {
+                    if (!ok) {
+                        failures.add("releaseip " + h.ip() + " failed");
+                    }
+                    // Whatever the script did, the address must go: delete it directly too, and stop refreshing it.
+                    if (guard != null) {
+                        guard.delete(h);
+                    }
+                    node.released(h.ip());
+                    hostedChanged();
+                    log.info("released {} from {}", h.withMask(), h.iface());
+                    releaseNext(todo, failures, done);
+                }));
     }
 
     // ---- updateip, then takeip (one TAKE step of a run) ----
@@ -141,8 +147,11 @@ final class AddressEvents {
         enqueue(() -> moveNext(new ArrayDeque<>(t.moves()), new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
     }
 
-    private void moveNext(ArrayDeque<IpMessage.Move> moves, ArrayDeque<IpMessage.Listed> takes, List<String> failures,
-                          Consumer<String> done) {
+    private void moveNext(
+            ArrayDeque<IpMessage.Move> moves,
+            ArrayDeque<IpMessage.Listed> takes,
+            List<String> failures,
+            Consumer<String> done) {
         IpMessage.Move m = moves.poll();
         if (m == null) {
             takeNext(takes, failures, done);
@@ -214,22 +223,23 @@ final class AddressEvents {
         long epoch = node.epoch();
         node.begin(h, epoch);
         hostedChanged();
-        run(Event.TAKEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits()))).thenAccept(ok -> core.execute(() -> {
-            if (ok) {
-                node.taken(h, epoch); // lapses at once if the hold lapsed while the script ran
-                log.info("took {} on {}", h.withMask(), h.iface());
-                refreshIfHolding(h);
-                listener.taken(h);
-            } else {
-                failures.add("takeip " + h.ip() + " failed");
-                if (guard != null) {
-                    guard.delete(h);
-                }
-                node.released(h.ip());
-                hostedChanged();
-            }
-            takeNext(todo, failures, done);
-        }));
+        run(Event.TAKEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits())))
+                .thenAccept(ok -> core.execute(() -> {
+                    if (ok) {
+                        node.taken(h, epoch); // lapses at once if the hold lapsed while the script ran
+                        log.info("took {} on {}", h.withMask(), h.iface());
+                        refreshIfHolding(h);
+                        listener.taken(h);
+                    } else {
+                        failures.add("takeip " + h.ip() + " failed");
+                        if (guard != null) {
+                            guard.delete(h);
+                        }
+                        node.released(h.ip());
+                        hostedChanged();
+                    }
+                    takeNext(todo, failures, done);
+                }));
     }
 
     private void refreshIfHolding(HostedAddress h) {
@@ -241,10 +251,11 @@ final class AddressEvents {
     // ---- ipreallocated ----
 
     void reallocated(Consumer<String> done) {
-        enqueue(() -> run(Event.IPREALLOCATED, List.of()).thenAccept(ok -> core.execute(() -> {
-            done.accept(ok ? "" : "ipreallocated event failed");
-            jobDone();
-        })));
+        enqueue(() -> run(Event.IPREALLOCATED, List.of())
+                .thenAccept(ok -> core.execute(() -> {
+                    done.accept(ok ? "" : "ipreallocated event failed");
+                    jobDone();
+                })));
     }
 
     // ---- helpers ----
@@ -265,7 +276,8 @@ final class AddressEvents {
             return CompletableFuture.completedFuture(false);
         }
         long timeout = tunables.get().millis("TakeoverTimeout");
-        return engine.get().run(new EventRequest(event, args, timeout, false, node.seenGeneration()))
+        return engine.get()
+                .run(new EventRequest(event, args, timeout, false, node.seenGeneration()))
                 .thenApply(reply -> {
                     boolean ok = EventPolicy.succeeded(reply);
                     if (!ok) {

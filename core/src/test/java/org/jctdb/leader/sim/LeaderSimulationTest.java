@@ -40,8 +40,9 @@ class LeaderSimulationTest {
             lockSchedules += sim.lockMode ? 1 : 0;
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf("leader simulation: %d schedules (%d with a cluster lock) in %.1f s = %.0f schedules/s;"
-                + " slowest convergence after faults stopped %d ms; longest lead on a replaced lock file %d ms%n",
+        System.out.printf(
+                "leader simulation: %d schedules (%d with a cluster lock) in %.1f s = %.0f schedules/s;"
+                        + " slowest convergence after faults stopped %d ms; longest lead on a replaced lock file %d ms%n",
                 schedules, lockSchedules, secs, schedules / secs, maxConverge, maxStale);
         assertThat(maxConverge).isLessThanOrEqualTo(Simulation.LIVENESS_BOUND_MS);
     }

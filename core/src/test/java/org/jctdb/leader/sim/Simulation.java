@@ -28,8 +28,7 @@ final class Simulation {
     static final long ACQUIRE_DEADLINE_MS = 10_000;
     static final long LIVENESS_BOUND_MS = 60_000;
 
-    private record Ev(long at, long seq, Runnable action) {
-    }
+    private record Ev(long at, long seq, Runnable action) {}
 
     final long seed;
     final SplittableRandom rnd;
@@ -38,8 +37,8 @@ final class Simulation {
     final SimNode[] nodes;
     final LockModel lock = new LockModel();
     final Trace trace;
-    private final PriorityQueue<Ev> queue = new PriorityQueue<>(
-            (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    private final PriorityQueue<Ev> queue =
+            new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private final int[] group;
     private final long[][] linkEpoch;
     private final boolean[][] linkState;
@@ -102,8 +101,8 @@ final class Simulation {
     }
 
     void fail(String why) {
-        throw new AssertionError("seed " + seed + " (n=" + n + ", lock=" + lockMode + ", t=" + now + "): " + why
-                + trace.dump());
+        throw new AssertionError(
+                "seed " + seed + " (n=" + n + ", lock=" + lockMode + ", t=" + now + "): " + why + trace.dump());
     }
 
     List<LeaderStatus> statuses() {
@@ -155,8 +154,8 @@ final class Simulation {
         for (int i = 0; i < n; i++) {
             ids.add(i);
         }
-        LeaderConfig cfg = LeaderConfig.defaults(nd.pnn, ids, nd.capable, lockMode)
-                .withRecoveryTimeouts(20_000, 10_000);
+        LeaderConfig cfg =
+                LeaderConfig.defaults(nd.pnn, ids, nd.capable, lockMode).withRecoveryTimeouts(20_000, 10_000);
         nd.core = new LeaderCore(cfg, new SplittableRandom(rnd.nextLong()), now);
         nd.resetMemory();
         int inc = nd.incarnation;
@@ -349,8 +348,9 @@ final class Simulation {
             } else if (e instanceof Effect.RunEvent r) {
                 int inc = nd.incarnation;
                 boolean ok = !faultsActive || rnd.nextInt(40) != 0;
-                after(5 + rnd.nextLong(300), () -> input(nd, inc, false,
-                        c -> c.onEventResult(r.event(), r.generation(), ok, now)));
+                after(
+                        5 + rnd.nextLong(300),
+                        () -> input(nd, inc, false, c -> c.onEventResult(r.event(), r.generation(), ok, now)));
             }
         }
     }
