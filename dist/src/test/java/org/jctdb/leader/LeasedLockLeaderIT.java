@@ -166,7 +166,11 @@ public class LeasedLockLeaderIT {
             System.out.printf(
                     "%s: leader failover after kill -9: %d ms%n", kind.word, (System.nanoTime() - t0) / 1_000_000);
             int second = s.leaderHoldingLock(alive);
-            assertThat(Generation.tokenOf(generation(c, second))).isGreaterThan(Generation.tokenOf(gen));
+            // status shows the generation once the new leader's recovery (databases included) has applied it
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> assertThat(Generation.tokenOf(generation(c, second)))
+                            .isGreaterThan(Generation.tokenOf(gen)));
         }
     }
 
