@@ -3,6 +3,7 @@ package org.jctdb.leader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.jctdb.leader.Effect.Level;
 import org.jctdb.protocol.NodeFlags;
@@ -39,6 +40,8 @@ public final class LeaderCore {
     private int lockFailures;
     private boolean contentionLogged;
     private LockLease lease; // held lease-based lock: token and act-until deadline; null otherwise
+    private long termStartGeneration; // first generation of the current leadership: older follows do not count
+    private boolean noQuorumLogged;
 
     private final RecoveryLeader recovery;
 
@@ -72,9 +75,13 @@ public final class LeaderCore {
     public List<Effect> tick(long now) {
         List<Effect> out = new ArrayList<>();
         checkLease(now, out);
-        if (now - lastCandidateSentAt >= cfg.leaderTimeoutMs()) {
+        // Every announce interval: peers count this node as reachable only while they hear it.
+        if (now - lastCandidateSentAt >= cfg.announceIntervalMs()) {
             lastCandidateSentAt = now;
             out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
+        }
+        if (role == Role.LEADER) {
+            checkQuorum(now, out);
         }
         if (role == Role.LEADER) {
             recovery.tick(now, out);
@@ -101,6 +108,7 @@ public final class LeaderCore {
                     + " but came from node " + fromPeer));
             return done(out);
         }
+        peers.heard(fromPeer, now);
         handle(msg, now, out);
         return done(out);
     }
@@ -111,6 +119,7 @@ public final class LeaderCore {
         if (pnn == me || !peers.connect(pnn)) {
             return done(out);
         }
+        peers.heard(pnn, now); // the mesh's handshake is a message from it
         out.add(new Effect.Send(pnn, new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         if (role == Role.LEADER) {
             out.add(new Effect.Send(pnn, recovery.announcement()));
@@ -289,25 +298,74 @@ public final class LeaderCore {
                     + (now - lastLeaderHeardAt) + " ms; starting an election"));
             forgetLeader(out);
         }
+        Set<Integer> reached = peers.reachable(now, cfg.quorumWindowMs());
+        if (!Quorum.allows(me, cfg.nodes(), reached, cfg.lockConfigured())) {
+            if (!noQuorumLogged) {
+                noQuorumLogged = true;
+                out.add(log(Level.WARN, "not standing for leader: this node reaches only " + describeReach(reached)
+                        + "; waiting until it reaches a majority"));
+            }
+            electionNotBefore = now + cfg.announceIntervalMs();
+            return;
+        }
+        if (noQuorumLogged) {
+            noQuorumLogged = false;
+            out.add(log(Level.INFO, "this node reaches " + describeReach(reached) + " again; standing for leader"));
+        }
         if (cfg.lockConfigured()) {
             role = Role.CANDIDATE;
             lockRequestedAt = now;
             out.add(new Effect.TakeLock());
-        } else if (fallbackWinner() == me) {
+        } else if (fallbackWinner(now) == me) {
             becomeLeader(now, out);
         } else {
             electionNotBefore = now + cfg.announceIntervalMs();
         }
     }
 
-    private int fallbackWinner() {
-        return peers.fallbackWinner(me, canLead());
+    private int fallbackWinner(long now) {
+        return peers.fallbackWinner(me, canLead(), now, cfg.quorumWindowMs());
+    }
+
+    private String describeReach(Set<Integer> reached) {
+        List<Integer> nodes = new ArrayList<>();
+        nodes.add(me);
+        for (int p : reached) {
+            if (cfg.nodes().contains(p)) {
+                nodes.add(p);
+            }
+        }
+        Collections.sort(nodes);
+        return "nodes " + nodes + " of the " + cfg.nodes().size() + " configured " + cfg.nodes()
+                + " (a majority is " + Quorum.majority(cfg.nodes()) + ")";
+    }
+
+    /**
+     * The quorum rule for a leader: the peers that answered one of its last few announcements,
+     * plus itself, must be a majority (or a tie the rule lets it keep). Otherwise it gives up the
+     * lock, so that a majority it cannot reach can elect a leader of its own.
+     */
+    private void checkQuorum(long now, List<Effect> out) {
+        Set<Integer> following = peers.following(recovery.announcementsSent(), cfg.quorumAnnouncements());
+        if (!Quorum.allows(me, cfg.nodes(), following, cfg.lockConfigured())) {
+            stepDown("no majority: " + describeReach(following) + " answered any of the last "
+                    + cfg.quorumAnnouncements() + " announcements", now, out);
+        }
     }
 
     private void lockTaken(LockLease taken, long now, List<Effect> out) {
         if (role != Role.CANDIDATE || !canLead()) {
             out.add(log(Level.WARN, "cluster lock taken but no longer wanted; releasing it"));
             out.add(new Effect.ReleaseLock());
+            return;
+        }
+        Set<Integer> reached = peers.reachable(now, cfg.quorumWindowMs());
+        if (!Quorum.allows(me, cfg.nodes(), reached, cfg.lockConfigured())) {
+            out.add(log(Level.WARN, "cluster lock taken, but this node now reaches only " + describeReach(reached)
+                    + "; releasing it"));
+            out.add(new Effect.ReleaseLock());
+            role = Role.FOLLOWER;
+            electionNotBefore = now + cfg.lockRetryMs();
             return;
         }
         if (taken != null && now >= taken.actUntilMillis()) {
@@ -330,7 +388,11 @@ public final class LeaderCore {
         out.add(log(Level.INFO, "this node is now the leader"
                 + (cfg.lockConfigured() ? " (cluster lock taken)" : " (no cluster lock: lowest connected capable node)")));
         leader = me;
+        // Peers heard lately count as following until they have left a few announcements unanswered.
+        peers.resetFollowers(peers.reachable(now, cfg.quorumWindowMs()), recovery.announcementsSent(),
+                cfg.quorumAnnouncements());
         recovery.begin(now, lease == null ? 0 : lease.token(), out);
+        termStartGeneration = recovery.generation();
         checkFencedOut(now, out);
     }
 
@@ -396,6 +458,9 @@ public final class LeaderCore {
                 }
                 return;
             }
+            if (fl instanceof LeaderMessage.Announce && fl.from() != me) {
+                out.add(new Effect.Send(fl.from(), new LeaderMessage.Follow(me, fl.generation(), fl.boot())));
+            }
             LeaderMessage reply = participant.onLeaderMessage(fl, out);
             if (reply != null) {
                 deliverToLeader(fl.from(), reply, now, out);
@@ -416,6 +481,13 @@ public final class LeaderCore {
             if (role != Role.LEADER) {
                 fence.learn(c.seenGeneration()); // a leader elected later must pick above it
             }
+        } else if (msg instanceof LeaderMessage.Follow f) {
+            if (role == Role.LEADER && f.boot() == boot && Generation.leaderOf(f.generation()) == me
+                    && f.generation() >= termStartGeneration) {
+                peers.followed(f.from(), recovery.announcementsSent());
+            }
+        } else {
+            throw new IllegalStateException("unhandled leader message " + msg);
         }
     }
 
@@ -454,7 +526,8 @@ public final class LeaderCore {
     /** Without a lock, a lower-numbered capable node takes over from the one announcing. */
     private void maybePreempt(LeaderMessage.FromLeader m, long now, List<Effect> out) {
         if (!cfg.lockConfigured() && role == Role.FOLLOWER && m.from() != me && canLead()
-                && fallbackWinner() == me && me < m.from()) {
+                && fallbackWinner(now) == me && me < m.from()
+                && Quorum.allows(me, cfg.nodes(), peers.reachable(now, cfg.quorumWindowMs()), false)) {
             out.add(log(Level.INFO, "no cluster lock: node " + me + " ranks before leader " + m.from() + "; taking over"));
             becomeLeader(now, out);
         }

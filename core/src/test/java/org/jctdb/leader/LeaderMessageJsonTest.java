@@ -33,6 +33,8 @@ class LeaderMessageJsonTest {
                 .isEqualTo(new LeaderMessage.FinishRecovery(1, 2049, 5, List.of(0, 1)));
         assertThat(json.writeValueAsString(new LeaderMessage.RecoveryAck(0, 1024, LeaderMessage.Phase.START, true)))
                 .isEqualTo("{\"type\":\"recovery-ack\",\"from\":0,\"generation\":1024,\"phase\":\"START\",\"ok\":true}");
+        assertThat(json.writeValueAsString(new LeaderMessage.Follow(1, 2048, 7)))
+                .isEqualTo("{\"type\":\"follow\",\"from\":1,\"generation\":2048,\"boot\":7}");
     }
 
     @Test
@@ -54,6 +56,7 @@ class LeaderMessageJsonTest {
                         : LeaderMessage.Phase.FINISH, r.nextBoolean()),
                 new LeaderMessage.RecoveryNeeded(from, gen),
                 new LeaderMessage.Refused(from, gen, r.nextLong(Long.MAX_VALUE)),
-                new LeaderMessage.Candidate(from, r.nextBoolean(), gen));
+                new LeaderMessage.Candidate(from, r.nextBoolean(), gen),
+                new LeaderMessage.Follow(from, gen, boot));
     }
 }
