@@ -298,14 +298,14 @@ public final class LeaderCore {
                     + (now - lastLeaderHeardAt) + " ms; starting an election"));
             forgetLeader(out);
         }
-        Set<Integer> reached = peers.reachable(now, cfg.quorumWindowMs());
+        Set<Integer> reached = reachableForElection(now);
         if (!Quorum.allows(me, cfg.nodes(), reached, cfg.lockConfigured())) {
             if (!noQuorumLogged) {
                 noQuorumLogged = true;
                 out.add(log(Level.WARN, "not standing for leader: this node reaches only " + describeReach(reached)
                         + "; waiting until it reaches a majority"));
             }
-            electionNotBefore = now + cfg.announceIntervalMs();
+            electionNotBefore = now; // look again at the next tick
             return;
         }
         if (noQuorumLogged) {
@@ -325,6 +325,16 @@ public final class LeaderCore {
 
     private int fallbackWinner(long now) {
         return peers.fallbackWinner(me, canLead(), now, cfg.quorumWindowMs());
+    }
+
+    /**
+     * The peers that count for standing: heard within the quorum window, and after the last word
+     * from the previous leader (its last announcement or resignation, or this node's own stepping
+     * down). A node left behind with a leader that has just lost its majority must not count what
+     * it heard from the majority before the cut: it hears nothing from them after it.
+     */
+    private Set<Integer> reachableForElection(long now) {
+        return peers.reachable(now, cfg.quorumWindowMs(), lastLeaderHeardAt);
     }
 
     private String describeReach(Set<Integer> reached) {
@@ -359,7 +369,7 @@ public final class LeaderCore {
             out.add(new Effect.ReleaseLock());
             return;
         }
-        Set<Integer> reached = peers.reachable(now, cfg.quorumWindowMs());
+        Set<Integer> reached = reachableForElection(now);
         if (!Quorum.allows(me, cfg.nodes(), reached, cfg.lockConfigured())) {
             out.add(log(Level.WARN, "cluster lock taken, but this node now reaches only " + describeReach(reached)
                     + "; releasing it"));
@@ -389,7 +399,7 @@ public final class LeaderCore {
                 + (cfg.lockConfigured() ? " (cluster lock taken)" : " (no cluster lock: lowest connected capable node)")));
         leader = me;
         // Peers heard lately count as following until they have left a few announcements unanswered.
-        peers.resetFollowers(peers.reachable(now, cfg.quorumWindowMs()), recovery.announcementsSent(),
+        peers.resetFollowers(peers.reachable(now, cfg.quorumWindowMs(), Long.MIN_VALUE), recovery.announcementsSent(),
                 cfg.quorumAnnouncements());
         recovery.begin(now, lease == null ? 0 : lease.token(), out);
         termStartGeneration = recovery.generation();
@@ -434,6 +444,7 @@ public final class LeaderCore {
         out.add(new Effect.Broadcast(new LeaderMessage.Resign(me, recovery.generation(), boot)));
         forgetLeader(out);
         electionNotBefore = now + cfg.leaderTimeoutMs();
+        lastLeaderHeardAt = now; // its own last word: standing again needs a majority heard after it
     }
 
     private void forgetLeader(List<Effect> out) {
@@ -527,7 +538,7 @@ public final class LeaderCore {
     private void maybePreempt(LeaderMessage.FromLeader m, long now, List<Effect> out) {
         if (!cfg.lockConfigured() && role == Role.FOLLOWER && m.from() != me && canLead()
                 && fallbackWinner(now) == me && me < m.from()
-                && Quorum.allows(me, cfg.nodes(), peers.reachable(now, cfg.quorumWindowMs()), false)) {
+                && Quorum.allows(me, cfg.nodes(), peers.reachable(now, cfg.quorumWindowMs(), Long.MIN_VALUE), false)) {
             out.add(log(Level.INFO, "no cluster lock: node " + me + " ranks before leader " + m.from() + "; taking over"));
             becomeLeader(now, out);
         }

@@ -46,11 +46,11 @@ final class Peers {
         return connected.contains(pnn) && t != null && now - t < window;
     }
 
-    /** The peers reachable now (see {@link #reachable}). */
-    Set<Integer> reachable(long now, long window) {
+    /** The peers reachable now (see {@link #reachable}) and heard after {@code since}. */
+    Set<Integer> reachable(long now, long window, long since) {
         Set<Integer> out = new TreeSet<>();
         for (int p : connected) {
-            if (reachable(p, now, window)) {
+            if (reachable(p, now, window) && lastHeard.get(p) > since) {
                 out.add(p);
             }
         }

@@ -21,6 +21,10 @@ class LeaderSimulationTest {
         long maxConverge = 0;
         long maxStale = 0;
         int lockSchedules = 0;
+        int settledSchedules = 0;
+        long maxMajorityLed = 0;
+        java.util.List<Long> majorityLed = new java.util.ArrayList<>();
+        long maxMinorityActed = 0;
         for (int i = 0; i < schedules; i++) {
             long seed = base + i;
             Simulation sim = new Simulation(seed, false);
@@ -35,14 +39,34 @@ class LeaderSimulationTest {
                 }
                 throw e;
             }
-            maxConverge = Math.max(maxConverge, sim.convergedAt - sim.healAt);
+            maxConverge = Math.max(maxConverge, sim.convergedAt - sim.finalHealAt);
             maxStale = Math.max(maxStale, sim.maxStaleMs);
             lockSchedules += sim.lockMode ? 1 : 0;
+            if (sim.settledAt >= 0) {
+                settledSchedules++;
+                if (sim.majorityLedAt >= 0) {
+                    maxMajorityLed = Math.max(maxMajorityLed, sim.majorityLedAt - sim.settledAt);
+                    majorityLed.add(sim.majorityLedAt - sim.settledAt);
+                }
+                if (sim.minorityActedUntil >= 0) {
+                    maxMinorityActed = Math.max(maxMinorityActed, sim.minorityActedUntil - sim.settledAt);
+                }
+            }
         }
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.printf("leader simulation: %d schedules (%d with a cluster lock) in %.1f s = %.0f schedules/s;"
                 + " slowest convergence after faults stopped %d ms; longest lead on a replaced lock file %d ms%n",
                 schedules, lockSchedules, secs, schedules / secs, maxConverge, maxStale);
+        java.util.Collections.sort(majorityLed);
+        System.out.printf("leader simulation: %d schedules ended in a settled partition: side with quorum led after"
+                + " median %d ms, 99th percentile %d ms, at most %d ms (bound %d); a leader without quorum acted at most"
+                + " %d ms into it (bound %d)%n",
+                settledSchedules, percentile(majorityLed, 50), percentile(majorityLed, 99), maxMajorityLed,
+                Simulation.MAJORITY_BOUND_MS, maxMinorityActed, Invariants.minorityStepDownBoundMs());
         assertThat(maxConverge).isLessThanOrEqualTo(Simulation.LIVENESS_BOUND_MS);
+    }
+
+    private static long percentile(java.util.List<Long> sorted, int p) {
+        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
     }
 }
