@@ -75,6 +75,12 @@ public record LeaderConfig(
                 lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs);
     }
 
+    /** The same settings with another list of configured, not-deleted nodes (reloadnodes). */
+    public LeaderConfig withNodes(List<Integer> configured) {
+        return new LeaderConfig(pnn, configured, leaderCapable, lockConfigured, leaderTimeoutMs, announceIntervalMs,
+                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs);
+    }
+
     public LeaderConfig withRecoveryTimeouts(long recoveryMs, long rerecoveryMs) {
         return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured, leaderTimeoutMs, announceIntervalMs,
                 lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryMs, rerecoveryMs);

@@ -18,7 +18,7 @@ import org.jctdb.protocol.NodeFlags;
  * {@link Fence} and what is known of other nodes in {@link Peers}.
  */
 public final class LeaderCore {
-    private final LeaderConfig cfg;
+    private LeaderConfig cfg; // replaced only by onNodesChanged
     private final RandomGenerator random;
     private final int me;
     private final Participant participant;
@@ -140,6 +140,23 @@ public final class LeaderCore {
         }
         if (role == Role.LEADER) {
             recovery.restartNow(now);
+        }
+        return done(out);
+    }
+
+    /**
+     * reloadnodes: the configured, not-deleted nodes are now {@code configured}. The quorum rule
+     * counts them from now on (deleting a dead node lowers the majority a survivor needs).
+     */
+    public List<Effect> onNodesChanged(List<Integer> configured, long now) {
+        List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
+        if (!configured.contains(me)) {
+            out.add(log(Level.ERROR, "ignoring a node list without this node (" + me + "): " + configured));
+        } else if (!configured.equals(cfg.nodes())) {
+            cfg = cfg.withNodes(configured);
+            out.add(log(Level.INFO, "configured nodes now " + cfg.nodes() + ": a majority is "
+                    + Quorum.majority(cfg.nodes())));
         }
         return done(out);
     }

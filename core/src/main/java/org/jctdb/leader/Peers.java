@@ -46,11 +46,11 @@ final class Peers {
         return connected.contains(pnn) && t != null && now - t < window;
     }
 
-    /** The peers reachable now (see {@link #reachable}) and heard after {@code since}. */
+    /** The peers reachable now (see {@link #reachable}) and heard at or after {@code since}. */
     Set<Integer> reachable(long now, long window, long since) {
         Set<Integer> out = new TreeSet<>();
         for (int p : connected) {
-            if (reachable(p, now, window) && lastHeard.get(p) > since) {
+            if (reachable(p, now, window) && lastHeard.get(p) >= since) {
                 out.add(p);
             }
         }

@@ -136,6 +136,16 @@ class QuorumTest {
     }
 
     @Test
+    void deletingDeadNodesWithReloadnodesLetsTheSurvivorLead() {
+        LeaderCore c = new LeaderCore(LeaderConfig.defaults(2, List.of(0, 1, 2), true, true), new SplittableRandom(1), now);
+        assertThat(of(advance(c, 20_000), Effect.TakeLock.class)).isEmpty();
+        c.onNodesChanged(List.of(2), now);
+        assertThat(of(advance(c, 1_000), Effect.TakeLock.class)).hasSize(1);
+        assertThat(of(c.onNodesChanged(List.of(0, 1), now), Effect.Log.class)).singleElement()
+                .matches(l -> l.level() == Effect.Level.ERROR);
+    }
+
+    @Test
     void recoveryMembersAreTheNodesHeardLately() {
         LeaderCore c = new LeaderCore(LeaderConfig.defaults(0, List.of(0, 1, 2), true, true), new SplittableRandom(1), now);
         c.onPeerConnected(1, now);
