@@ -37,7 +37,8 @@ final class RecoveryRun {
         return members.contains(node);
     }
 
+    /** In PNN order (Set.copyOf's order changes with every JVM, which made simulator seeds irreproducible). */
     Set<Integer> pending() {
-        return Set.copyOf(pending);
+        return java.util.Collections.unmodifiableSet(new TreeSet<>(pending));
     }
 }

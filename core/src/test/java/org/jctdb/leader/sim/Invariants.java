@@ -79,6 +79,7 @@ final class Invariants {
         if (actingOnCurrentLock > 1) {
             sim.fail(actingOnCurrentLock + " nodes act as leader holding the current cluster lock");
         }
+        sim.ip.check();
     }
 
     /**
@@ -113,10 +114,17 @@ final class Invariants {
             }
             if (quorate && sideLed(sim, g)) {
                 led = true;
+                if (sim.ipServedAt < 0 && sim.ip.allServedBy(g)) {
+                    sim.ipServedAt = sim.now;
+                }
             }
         }
         if (led && sim.majorityLedAt < 0) {
             sim.majorityLedAt = sim.now;
+        }
+        if (someQuorate && sim.ipServedAt < 0 && sim.now - sim.settledAt > Simulation.MAJORITY_SERVES_BOUND_MS) {
+            sim.fail("the side with quorum does not serve every address " + Simulation.MAJORITY_SERVES_BOUND_MS
+                    + " ms into partition " + groups);
         }
         if (someQuorate && sim.majorityLedAt < 0 && sim.now - sim.settledAt > Simulation.MAJORITY_BOUND_MS) {
             sim.fail("no leader on the side with quorum " + Simulation.MAJORITY_BOUND_MS + " ms into partition "
@@ -180,6 +188,7 @@ final class Invariants {
             nd.staleMs = 0;
             return;
         }
+        sim.staleLeaderAt = sim.now; // the documented overlap: see IpSim.check
         // Count only time in which the helper could have noticed: running and storage answering.
         if (nd.staleSince >= 0 && !sim.lock.hung()) {
             nd.staleMs += sim.now - nd.staleSince;
@@ -224,7 +233,11 @@ final class Invariants {
                 return false;
             }
         }
-        return true;
+        Set<Integer> everyone = new TreeSet<>();
+        for (int i = 0; i < sim.n; i++) {
+            everyone.add(i);
+        }
+        return sim.ip.allServedBy(everyone);
     }
 
     private static int lowestCapable(Simulation sim) {

@@ -33,6 +33,8 @@ final class Simulation {
     static final long MAJORITY_BOUND_MS = 30_000;
     /** How long a settled partition lasts before the final heal. */
     static final long SETTLE_MS = 40_000;
+    /** ... and serves every public address from that side within this (leader, then D + L + F, then a run). */
+    static final long MAJORITY_SERVES_BOUND_MS = 36_000;
 
     private record Ev(long at, long seq, Runnable action) {
     }
@@ -50,6 +52,7 @@ final class Simulation {
     private final long[][] linkEpoch;
     private final boolean[][] linkState;
     private final boolean[][] silentCheckPending;
+    private final long[][] ipDeliveredAt;
     private final Map<Long, Integer> generationLeader = new HashMap<>();
     private long seq;
     long now;
@@ -65,6 +68,10 @@ final class Simulation {
     long majorityLedAt = -1;
     long minorityActedUntil = -1; // latest time a node without quorum acted as leader during the settled partition
     final long finalHealAt;
+    final SplittableRandom ipRnd;
+    final IpSim ip;
+    long staleLeaderAt = -1; // last time a node led on a replaced lock file
+    long ipServedAt = -1; // settled partition: every address on one node of the side with quorum
 
     Simulation(long seed, boolean traced) {
         this.seed = seed;
@@ -77,6 +84,7 @@ final class Simulation {
         this.linkEpoch = new long[n][n];
         this.linkState = new boolean[n][n];
         this.silentCheckPending = new boolean[n][n];
+        this.ipDeliveredAt = new long[n][n];
         for (int i = 0; i < n; i++) {
             nodes[i] = new SimNode(i, n);
         }
@@ -85,6 +93,9 @@ final class Simulation {
         }
         this.healAt = 10_000 + rnd.nextLong(25_000);
         this.finalHealAt = rnd.nextInt(3) == 0 ? healAt + SETTLE_MS : healAt;
+        // IP failover draws from its own stream: the leader's schedule of a seed stays what it was.
+        this.ipRnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        this.ip = new IpSim(this);
     }
 
     /** Runs the schedule; throws AssertionError naming the seed when an invariant breaks. */
@@ -158,6 +169,14 @@ final class Simulation {
     }
 
     /** Delivers an input to the core of this incarnation, or queues it while the node is paused. */
+    /** An input to the daemon that is not for the leader core (IP failover), queued like the others while paused. */
+    void inputAction(SimNode nd, int inc, Runnable r) {
+        input(nd, inc, false, c -> {
+            r.run();
+            return List.of();
+        });
+    }
+
     void input(SimNode nd, int inc, boolean lockResult, Function<LeaderCore, List<Effect>> f) {
         if (!nd.alive || nd.incarnation != inc) {
             return;
@@ -182,6 +201,7 @@ final class Simulation {
         nd.resetMemory();
         int inc = nd.incarnation;
         execute(nd, nd.core.start(now));
+        ip.boot(nd);
         after(rnd.nextLong(TICK_MS), () -> tickLoop(nd, inc));
         topologyChanged();
     }
@@ -208,6 +228,7 @@ final class Simulation {
         killHelper(nd); // the helper notices its parent died and exits
         nd.hungAttempt = false;
         nd.core = null;
+        ip.crash(nd);
         nd.incarnation++;
         java.util.Arrays.fill(nd.view, -1);
         topologyChanged();
@@ -403,6 +424,7 @@ final class Simulation {
             return;
         }
         if (nd.view[peer] >= 0) {
+            ip.connectionClosed(nd, peer); // closed, not silent: the peer's process is gone
             trace.add(now, nd.pnn, "peer " + peer + " disconnected");
             input(nd, inc, false, c -> c.onPeerDisconnected(peer, now));
         }
@@ -413,6 +435,27 @@ final class Simulation {
             input(nd, inc, false, c -> c.onPeerFlagsChanged(peer, flags, now));
             input(nd, inc, false, c -> c.onPeerConnected(peer, now));
         }
+    }
+
+    /**
+     * An IP failover message over the same links, in order per link as on the mesh's one TCP
+     * connection per pair (leader messages may overtake each other: a harder test for that core),
+     * with its own random stream for loss and delay.
+     */
+    void sendIp(SimNode from, int to, org.jctdb.ip.IpMessage msg) {
+        if (!linkUp(from.pnn, to) || (faultsActive && ipRnd.nextDouble() < lossRate)) {
+            return;
+        }
+        long epoch = linkEpoch[from.pnn][to];
+        SimNode dst = nodes[to];
+        int inc = dst.incarnation;
+        long when = Math.max(now + 1 + ipRnd.nextLong(faultsActive ? maxDelay : 20), ipDeliveredAt[from.pnn][to]);
+        ipDeliveredAt[from.pnn][to] = when;
+        at(when, () -> {
+            if (linkUp(from.pnn, to) && linkEpoch[from.pnn][to] == epoch) {
+                inputAction(dst, inc, () -> ip.handle(dst, msg));
+            }
+        });
     }
 
     private void send(SimNode from, int to, LeaderMessage msg) {
