@@ -14,6 +14,14 @@ class HostingNodeTest {
     final HostingNode node = new HostingNode(1, T);
 
     @Test
+    void aLeaderMessageOfAGenerationTheLeaderCoreHasNotAcceptedIsDropped() {
+        long g = Generation.next(4096, 1);
+        IpMessage.Grant grant = new IpMessage.Grant(1, g, 1, Map.of());
+        org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, 4096)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, g)).isFalse();
+    }
+
+    @Test
     void theHoldRunsFromWhenTheGrantedReportWasSentNotWhenTheGrantArrived() {
         IpMessage.Report r = node.report(1_000, List.of(), true, Set.of());
         node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 1_010);

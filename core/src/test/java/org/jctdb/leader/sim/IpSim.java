@@ -163,6 +163,9 @@ final class IpSim {
         } else if (m instanceof IpMessage.Refused r) {
             apply(nd, d.takeover.onRefused(r));
         } else if (m instanceof IpMessage.FromLeader f) {
+            if (d.hosting.aheadOfLeaderCore(f, nd.core.status().seenGeneration())) {
+                return;
+            }
             Optional<IpMessage.Refused> refusal = d.hosting.fence(f, nd.core.status().seenGeneration());
             if (refusal.isPresent()) {
                 deliver(nd, f.from(), refusal.get());
