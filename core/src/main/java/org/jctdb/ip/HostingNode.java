@@ -74,6 +74,18 @@ public final class HostingNode {
         return m.generation() > leaderSeen;
     }
 
+    /**
+     * Whether a take (or updateip) of a step of {@code stepGeneration}, queued behind other address
+     * jobs, must not begin: a newer generation is known here or to the leader core
+     * ({@code leaderSeen}). Its leader plans from this node's reports, which cannot list an address
+     * that a previous leader's queued take configures later (found by the simulator: a leader cut off
+     * from the majority planned takes on itself, stepped down, and its queued takeip ran after the new
+     * leader had given that address to another node).
+     */
+    public boolean superseded(long stepGeneration, long leaderSeen) {
+        return stepGeneration < Math.max(seenGeneration, leaderSeen);
+    }
+
     /** A grant for one of our reports: we may host until holdMs after we sent it. */
     public void granted(IpMessage.Grant g, long now) {
         if (now >= holdUntil) {

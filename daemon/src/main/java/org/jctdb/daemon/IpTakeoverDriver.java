@@ -100,7 +100,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         this.node = new HostingNode(me, timing);
         this.leader = new TakeoverLeader(me, timing);
         this.events = new AddressEvents(node, core, ticker, timing, host::events, host::tunables, downIfaces,
-                () -> stopping, new AddressEvents.Listener() {
+                () -> stopping, () -> host.leaderStatus().seenGeneration(), new AddressEvents.Listener() {
                     @Override
                     public void changed() {
                         publish();

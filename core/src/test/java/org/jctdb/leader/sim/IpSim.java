@@ -276,11 +276,11 @@ final class IpSim {
     }
 
     private void take(SimNode nd, Daemon d, IpMessage.Take t, Consumer<String> done) {
-        enqueue(nd, d, () -> takeNext(nd, d, new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
+        enqueue(nd, d, () -> takeNext(nd, d, t.generation(), new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
     }
 
-    private void takeNext(SimNode nd, Daemon d, ArrayDeque<IpMessage.Listed> todo, List<String> failures,
-                          Consumer<String> done) {
+    private void takeNext(SimNode nd, Daemon d, long generation, ArrayDeque<IpMessage.Listed> todo,
+                          List<String> failures, Consumer<String> done) {
         IpMessage.Listed l = todo.poll();
         if (l == null) {
             done.accept(String.join("; ", failures));
@@ -289,12 +289,17 @@ final class IpSim {
         }
         long now = sim.now;
         if (d.hosting.hosts(l.ip())) {
-            takeNext(nd, d, todo, failures, done);
+            takeNext(nd, d, generation, todo, failures, done);
             return;
         }
         if (!d.hosting.mayHost(now)) {
             failures.add("cannot take " + l.ip() + ": no current grant from the leader");
-            takeNext(nd, d, todo, failures, done);
+            takeNext(nd, d, generation, todo, failures, done);
+            return;
+        }
+        if (d.hosting.superseded(generation, nd.core.status().seenGeneration())) {
+            failures.add("cannot take " + l.ip() + ": generation " + generation + " has been superseded");
+            takeNext(nd, d, generation, todo, failures, done);
             return;
         }
         HostedAddress h = new HostedAddress(l.ip(), l.maskBits(), IFACE);
@@ -321,7 +326,7 @@ final class IpSim {
                 kernel.get(pnn).remove(h.ip());
                 d.hosting.released(h.ip());
             }
-            takeNext(nd, d, todo, failures, done);
+            takeNext(nd, d, generation, todo, failures, done);
         });
     }
 
