@@ -199,13 +199,18 @@ public final class TakeoverLeader {
     }
 
     private void plan(long now, TakeoverInput in, List<IpEffect> out) {
+        Set<String> stillTaking = new TreeSet<>(); // unanswered takes of silent or dead nodes
         for (Map.Entry<Integer, Map<String, PendingTake>> e : unansweredTakes.entrySet()) {
             PeerRecord rec = peer(e.getKey());
-            if (!rec.alive(now) && rec.addressesGone(now, timing.crashGraceMs())) {
+            boolean alive = rec.alive(now);
+            if (!alive && rec.lifetimeOver(now)) {
                 e.getValue().clear();
             }
             for (PendingTake p : e.getValue().values()) {
                 rec.hosted.putIfAbsent(p.address().ip(), new HostedAddress(p.address().ip(), p.address().maskBits(), null));
+                if (!alive) {
+                    stillTaking.add(p.address().ip()); // the crash grace is not enough: its script may add it late
+                }
             }
         }
         Map<String, Integer> holder = new TreeMap<>();
@@ -244,6 +249,7 @@ public final class TakeoverLeader {
                 }
             }
         }
+        pinned.addAll(stillTaking);
         List<PublicAddress> addresses = new ArrayList<>();
         Map<IpAddress, Hosting> before = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> h : holder.entrySet()) {
