@@ -55,7 +55,9 @@ final class IpSim {
     /** Per machine: address -> when the kernel deletes it (Long.MAX_VALUE: no lifetime). Survives the daemon. */
     private final List<Map<String, Long>> kernel = new ArrayList<>();
     final Daemon[] daemons;
-    long lastOverlapCheck;
+    /** Overlaps seen where no promise is made (counted, reported, not failed): without a lock; two leaders on a replaced lock file. */
+    boolean overlapWithoutLock;
+    boolean overlapWithStaleLock;
 
     IpSim(Simulation sim) {
         this.sim = sim;
@@ -358,24 +360,42 @@ final class IpSim {
      * lock.
      */
     void check() {
+        boolean promised = true;
         if (!sim.lockMode) {
-            return; // without a lock two leaders can overlap for seconds (documented): no such promise
-        }
-        if (sim.staleLeaderAt >= 0 && sim.now - sim.staleLeaderAt
+            promised = false; // without a lock two leaders can overlap for seconds (documented): no such promise
+        } else if (sim.staleLeaderAt >= 0 && sim.now - sim.staleLeaderAt
                 < TIMING.holdMs() + TIMING.leaseSeconds() * 1_000 + KERNEL_LATE_MS + TIMING.reportMs()) {
+            promised = false;
+        }
+        if (!promised) {
+            if (overlap() != null) {
+                if (sim.lockMode) {
+                    overlapWithStaleLock = true;
+                } else {
+                    overlapWithoutLock = true;
+                }
+            }
             return;
         }
+        String o = overlap();
+        if (o != null) {
+            sim.fail(o);
+        }
+    }
+
+    private String overlap() {
         for (String ip : ips) {
             int first = -1;
             for (int p = 0; p < sim.n; p++) {
                 if (present(p, ip)) {
                     if (first >= 0) {
-                        sim.fail("address " + ip + " configured on node " + first + " and node " + p);
+                        return "address " + ip + " configured on node " + first + " and node " + p;
                     }
                     first = p;
                 }
             }
         }
+        return null;
     }
 
     /** Every address configured on exactly one machine, each of them in {@code on}. */
