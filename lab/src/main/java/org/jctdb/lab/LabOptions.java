@@ -5,7 +5,7 @@ import java.util.List;
 
 /** What `jctdb lab run` was asked to do. */
 public record LabOptions(String system, double minutes, long seed, int nodes, int ips, Path out,
-                         List<FaultKind> kinds, int maxConcurrent, long healMs, String commandLine) {
+                         List<FaultKind> kinds, int maxConcurrent, long healMs, FaultProfile profile, String commandLine) {
     public static final long SAMPLE_INTERVAL_MS = 100;
     /** How long the cluster may take to become healthy before the campaign starts. */
     public static final long SETTLE_MS = 120_000;
@@ -39,6 +39,6 @@ public record LabOptions(String system, double minutes, long seed, int nodes, in
     }
 
     public FaultSchedule.Params scheduleParams() {
-        return new FaultSchedule.Params(seed, campaignMs(), nodes, kinds, maxConcurrent, healMs);
+        return new FaultSchedule.Params(seed, campaignMs(), nodes, kinds, maxConcurrent, healMs, profile);
     }
 }

@@ -46,6 +46,10 @@ public final class LabRunCommand implements Callable<Integer> {
     @Option(names = "--max-concurrent", defaultValue = "2", description = "Most faults active at once (default ${DEFAULT-VALUE}).")
     int maxConcurrent;
 
+    @Option(names = "--profile", defaultValue = "short", paramLabel = "short|long|mixed",
+            description = "How long lasting faults last: short 2-10 s (default), long 30-180 s, mixed: each one or the other.")
+    String profile;
+
     @Option(names = "--heal-seconds", defaultValue = "30",
             description = "After the last fault of an episode ends, every node must be OK and every address hosted once within this (default ${DEFAULT-VALUE}).")
     int healSeconds;
@@ -61,7 +65,7 @@ public final class LabRunCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("lab-runs", system + "-seed" + seed + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         LabOptions o = new LabOptions(system, minutes, seed, nodes, ips, dir.toAbsolutePath().normalize(), kinds,
-                maxConcurrent, healSeconds * 1000L, commandLine());
+                maxConcurrent, healSeconds * 1000L, FaultProfile.parse(profile), commandLine());
         return new LabRun(o).run();
     }
 
