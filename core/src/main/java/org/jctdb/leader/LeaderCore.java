@@ -468,6 +468,9 @@ public final class LeaderCore {
         if (leader >= 0) {
             leader = -1;
             out.add(new Effect.LeaderChanged(-1, fence.seen()));
+            // At once, not at the next interval: the others stand only on a majority heard after the
+            // old leader's last word, and this is such a word from this node.
+            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         }
     }
 
