@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,8 @@
 #define MAX_ARGS 1024
 #define MAX_OUTPUT (64u * 1024u * 1024u)
 
-static const char *offline[] = {"local-cluster", "config", "ipalloc", "lab", "help", NULL};
+static const char *offline[] = {"local-cluster", "config", "ipalloc", "lab", "help",
+				"ptrans", "backupdb", "restoredb", NULL};
 static const char *valued[] = {"-n", "-x", "-t", "-T", "-d", "--debug", NULL};
 
 static int in_list(const char *s, const char **list)
@@ -37,15 +39,24 @@ static int in_list(const char *s, const char **list)
 	return 0;
 }
 
-/* The first word that is neither an option nor an option's value (as cli.Main does). */
+/*
+ * The first word that is neither an option nor an option's value (as cli.Main does).
+ * -T (time limit) and -t (timeout) both bound the wait for the reply; the shorter one wins.
+ */
 static const char *command_word(int argc, char **argv, long *timelimit)
 {
+	long t_limit = 0, t_out = 0;
 	for (int i = 1; i < argc; i++) {
 		if (in_list(argv[i], valued)) {
-			if (strcmp(argv[i], "-T") == 0 && i + 1 < argc) {
+			if ((strcmp(argv[i], "-T") == 0 || strcmp(argv[i], "-t") == 0) && i + 1 < argc) {
 				long t = strtol(argv[i + 1], NULL, 10);
 				if (t > 0) {
-					*timelimit = t;
+					if (argv[i][1] == 'T') {
+						t_limit = t;
+					} else {
+						t_out = t;
+					}
+					*timelimit = t_limit > 0 && (t_out == 0 || t_limit < t_out) ? t_limit : t_out;
 				}
 			}
 			i++;
@@ -192,30 +203,45 @@ int main(int argc, char **argv)
 	memcpy(addr.sun_path, sock, strlen(sock) + 1);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
-		fprintf(stderr, "Failed to connect to JCTDB daemon (%s)\n", sock);
+		/* No daemon: CTDB's words. Anything else (permission denied, ...) says what. */
+		if (errno == ENOENT || errno == ECONNREFUSED) {
+			fprintf(stderr, "Failed to connect to JCTDB daemon (%s)\n", sock);
+		} else {
+			fprintf(stderr, "Failed to connect to JCTDB daemon (%s): %s\n", sock, strerror(errno));
+		}
 		return 1;
 	}
+	/* A daemon that refuses the request closes the socket: say why (its reply), not die of SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	/* Half a second of grace: with -n the daemon bounds its own wait by -t and answers in words. */
+	long long deadline = now_ms() + timelimit * 1000LL + 500;
+	int sent = 1;
 
 	/* Request: magic, argument count, then each argument as length and UTF-8 bytes. */
 	char head[8];
 	put_u32(head, MAGIC);
 	put_u32(head + 4, (uint32_t)(argc - 1));
 	if (write_full(fd, head, 8) != 0) {
-		fprintf(stderr, "lost connection to the daemon (%s)\n", sock);
-		return 1;
+		sent = 0;
 	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; sent && i < argc; i++) {
 		char len[4];
 		size_t l = strlen(argv[i]);
 		put_u32(len, (uint32_t)l);
 		if (write_full(fd, len, 4) != 0 || write_full(fd, argv[i], l) != 0) {
-			fprintf(stderr, "lost connection to the daemon (%s)\n", sock);
+			sent = 0;
+		}
+	}
+	if (!sent) {
+		/* The daemon may have explained before closing (request too large, busy): show that. */
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		if (poll(&pfd, 1, 0) <= 0) {
+			fprintf(stderr, "lost connection to the daemon (%s): %s\n", sock, strerror(errno));
 			return 1;
 		}
 	}
 
 	/* Reply: exit code, stdout, stderr. */
-	long long deadline = now_ms() + timelimit * 1000LL;
 	unsigned char code_buf[4];
 	if (read_full(fd, code_buf, 4, deadline, sock) != 0 ||
 	    relay_string(fd, STDOUT_FILENO, deadline, sock) != 0 ||

@@ -93,8 +93,10 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
                     r = api.forward(pnn, argv).get(Math.max(1, timeoutSeconds), TimeUnit.SECONDS);
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                     Throwable c = e.getCause() != null ? e.getCause() : e;
-                    r = ControlReply.error(1, "Failed to run the command on node " + pnn + ": "
-                            + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()));
+                    String why = c instanceof java.util.concurrent.TimeoutException
+                            ? "timed out after " + Math.max(1, timeoutSeconds) + " s waiting for its answer"
+                            : c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+                    r = ControlReply.error(1, "Failed to run the command on node " + pnn + ": " + why);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return ControlReply.error(1, "interrupted");

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code jctdb config validate|get}: the configuration under $CTDB_BASE, like ctdb-config. */
 @Command(name = "config", description = "Check the configuration or show one option (like ctdb-config).",
-        subcommands = {ConfigCommand.Validate.class, ConfigCommand.Get.class})
+        subcommands = {ConfigCommand.Validate.class, ConfigCommand.Get.class, ConfigCommand.GenKey.class})
 final class ConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,6 +30,7 @@ final class ConfigCommand implements Callable<Integer> {
             Map.entry("cluster/node address", ""),
             Map.entry("cluster/transport", "tcp"),
             Map.entry("cluster/port", "4379"),
+            Map.entry("cluster/authentication", "key"),
             Map.entry("database/volatile database directory", "/var/lib/jctdb/volatile"),
             Map.entry("database/persistent database directory", "/var/lib/jctdb/persistent"),
             Map.entry("database/state database directory", "/var/lib/jctdb/state"),
@@ -58,10 +59,54 @@ final class ConfigCommand implements Callable<Integer> {
         public Integer call() {
             try {
                 NodeConfig c = NodeConfig.load(Layout.fromEnvironment());
+                org.jctdb.control.TunableRules.check(c); // the rules setvar and the daemon apply
                 c.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
                 return 0;
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println(e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "genkey", description = {"Create a new cluster key (mode 0600) for peer authentication.",
+            "Without FILE it writes $CTDB_BASE/cluster.key and refuses to replace one; copy the file to every node.",
+            "With --add the new key is appended to FILE (accepted, not yet offered): the first step of a rotation."})
+    static final class GenKey implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Where to write the key ('-': print it).")
+        String file;
+
+        @picocli.CommandLine.Option(names = "--add", description = "Append a new key to an existing key file.")
+        boolean add;
+
+        @Override
+        public Integer call() {
+            String line = org.jctdb.config.ClusterKeys.generateLine();
+            if ("-".equals(file)) {
+                spec.commandLine().getOut().println(line);
+                return 0;
+            }
+            java.nio.file.Path path = file == null ? Layout.fromEnvironment().clusterKey() : java.nio.file.Path.of(file);
+            try {
+                if (add) {
+                    org.jctdb.config.ClusterKeys.read(path); // the file must exist and be sound first
+                    String old = java.nio.file.Files.readString(path);
+                    org.jctdb.config.ClusterKeys.write(path, old + (old.endsWith("\n") || old.isEmpty() ? "" : "\n")
+                            + line + "\n", true);
+                } else {
+                    org.jctdb.config.ClusterKeys.write(path, "# JCTDB cluster key: the same file on every node, mode 0600.\n"
+                            + line + "\n", false);
+                }
+                spec.commandLine().getOut().println((add ? "added a key to " : "wrote ") + path);
+                return 0;
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return 1;
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("cannot write " + path + ": " + e.getMessage());
                 return 1;
             }
         }

@@ -28,6 +28,10 @@ import picocli.CommandLine.Spec;
                 NodeAdminCommands.Disable.class, NodeAdminCommands.Enable.class, NodeAdminCommands.Stop.class,
                 NodeAdminCommands.Continue.class, NodeAdminCommands.Ban.class, NodeAdminCommands.Unban.class,
                 NodesCommands.ReloadNodes.class, NodesCommands.NodesFileText.class, NodesCommands.Apply.class,
+                DatabaseCommands.GetDbMap.class, DatabaseCommands.GetDbStatus.class, DatabaseCommands.GetDbSeqnum.class,
+                DatabaseCommands.Attach.class, DatabaseCommands.CatDb.class, DatabaseCommands.CatTdb.class,
+                DatabaseCommands.ReadKey.class, DatabaseCommands.PFetch.class, DatabaseCommands.PStore.class,
+                DatabaseCommands.PDelete.class, DatabaseCommands.WipeDb.class,
         })
 public final class JctdbCommand implements Callable<Integer> {
     final DaemonApi api;

@@ -12,7 +12,9 @@ import picocli.CommandLine.Spec;
 /** The commands that run in the `jctdb` process itself, without a daemon. */
 @Command(name = "jctdb", usageHelpAutoWidth = true,
         description = "Show and control a JCTDB cluster. These commands work without a running daemon.",
-        subcommands = {ConfigCommand.class, IpallocCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConfigCommand.class, IpallocCommand.class, OfflineDatabaseCommands.PTrans.class,
+                OfflineDatabaseCommands.BackupDb.class, OfflineDatabaseCommands.RestoreDb.class,
+                CommandLine.HelpCommand.class})
 public final class LocalCommands implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -17,8 +17,12 @@ import org.jctdb.control.ControlReply;
  * Only commands that work without a daemon load the command-line framework here.
  */
 public final class Main {
-    /** Commands that run in this process, without a daemon. */
-    static final Set<String> OFFLINE = Set.of("local-cluster", "config", "ipalloc", "lab", "help");
+    /**
+     * Commands that run in this process, without a daemon. ptrans, backupdb and restoredb use the
+     * daemon's CTDB client socket, but read the caller's standard input or files.
+     */
+    static final Set<String> OFFLINE = Set.of("local-cluster", "config", "ipalloc", "lab", "help",
+            "ptrans", "backupdb", "restoredb");
     /** Global options that take a value, so the word after them is not the command. */
     private static final Set<String> VALUED = Set.of("-n", "-x", "-t", "-T", "-d", "--debug");
 

@@ -87,7 +87,14 @@ final class TunableCommands {
             }
             try {
                 api().setTunable(def.get().name(), v).get(10, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
+            } catch (ExecutionException e) {
+                // The daemon's rule (org.jctdb.config.TunableRules), in the words ctdb.tunables gets at start.
+                Throwable why = e.getCause() instanceof java.util.concurrent.CompletionException && e.getCause().getCause() != null
+                        ? e.getCause().getCause() : e.getCause();
+                err().println("Failed to set tunable " + def.get().name() + ": "
+                        + (why == null ? e.getMessage() : why.getMessage()));
+                return 1;
+            } catch (TimeoutException e) {
                 err().println("Failed to set tunable " + def.get().name() + ": " + e.getMessage());
                 return 1;
             }

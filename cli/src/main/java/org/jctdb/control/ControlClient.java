@@ -19,7 +19,16 @@ public final class ControlClient {
     /** Thrown when the daemon cannot be reached at all (not running, wrong socket). */
     public static final class NotRunningException extends IOException {
         public NotRunningException(Path socket, Throwable cause) {
-            super("Failed to connect to JCTDB daemon (" + socket + ")", cause);
+            super("Failed to connect to JCTDB daemon (" + socket + ")" + reason(cause), cause);
+        }
+
+        /** No daemon gives CTDB's words alone; anything else (permission denied, ...) is named. */
+        private static String reason(Throwable cause) {
+            String m = cause == null ? null : cause.getMessage();
+            if (m == null || m.contains("No such file") || m.contains("Connection refused")) {
+                return "";
+            }
+            return ": " + m;
         }
     }
 
@@ -60,8 +69,17 @@ public final class ControlClient {
         watchdog.start();
         try (channel) {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
-            ControlFrames.writeRequest(out, argv);
             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
+            try {
+                ControlFrames.writeRequest(out, argv);
+            } catch (IOException e) {
+                // The daemon refused the request (too large) and closed: its reply says why.
+                try {
+                    return ControlFrames.readReply(in);
+                } catch (IOException none) {
+                    throw e;
+                }
+            }
             return ControlFrames.readReply(in);
         } catch (IOException e) {
             if (!watchdog.isAlive()) {

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param warnings        non-fatal remarks found while reading, each naming its line
  * @param health          JCTDB extension {@code [health]}: the cluster filesystem probe
  * @param database        the {@code [database]} directories and the CTDB client socket
+ * @param peerAuthentication JCTDB extension {@code [cluster] authentication}: key (default) makes nodes
+ *                        prove they hold the cluster key; none is CTDB's trust in the private network
  */
 public record CtdbConf(
         String logLocation,
@@ -29,7 +31,8 @@ public record CtdbConf(
         LogLevel scriptLogLevel,
         List<String> warnings,
         HealthConf health,
-        DatabaseConf database) {
+        DatabaseConf database,
+        boolean peerAuthentication) {
 
     public static final int DEFAULT_PORT = 4379;
 
@@ -37,6 +40,6 @@ public record CtdbConf(
     public static CtdbConf defaults(String defaultLogLocation) {
         return new CtdbConf(defaultLogLocation, LogLevel.NOTICE, Optional.empty(), true, 5,
                 Optional.empty(), DEFAULT_PORT, Optional.empty(), false, false, false,
-                LogLevel.ERROR, List.of(), HealthConf.defaults(), DatabaseConf.defaults());
+                LogLevel.ERROR, List.of(), HealthConf.defaults(), DatabaseConf.defaults(), true);
     }
 }

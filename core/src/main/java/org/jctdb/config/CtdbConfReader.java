@@ -22,10 +22,9 @@ public final class CtdbConfReader {
             "health", HEALTH_KEYS,
             "logging", Set.of("location", "log level"),
             "cluster", Set.of("cluster lock", "recovery lock", "leader capability", "leader timeout",
-                    "node address", "transport", "port", "ctdbd socket"),
+                    "node address", "transport", "port", "ctdbd socket", "authentication"),
             "database", Set.of("volatile database directory", "persistent database directory",
-                    "state database directory", "tdb mutexes", "lock debug script",
-                    "jctdb single node volatile"),
+                    "state database directory", "tdb mutexes", "lock debug script"),
             "event", Set.of("debug script"),
             "failover", Set.of("disabled"),
             "legacy", Set.of("start as stopped", "ctdb start as stopped", "start as disabled",
@@ -96,6 +95,17 @@ public final class CtdbConfReader {
                     new ConfigException(ini.name(), na.get().line(),
                             "node address \"" + na.get().value() + "\" is not an IP address")));
         }
+        boolean authentication = true;
+        Optional<IniFile.Entry> auth = v.entry("cluster", "authentication");
+        if (auth.isPresent()) {
+            switch (auth.get().value().toLowerCase(Locale.ROOT)) {
+                case "key": break;
+                case "none": authentication = false; break;
+                default:
+                    throw new ConfigException(ini.name(), auth.get().line(),
+                            "\"authentication\" must be key or none, not \"" + auth.get().value() + "\"");
+            }
+        }
         boolean stopped = v.bool("legacy", "start as stopped", false)
                 || v.bool("legacy", "ctdb start as stopped", false);
         v.bool("legacy", "realtime scheduling", true);
@@ -107,14 +117,13 @@ public final class CtdbConfReader {
                 v.bool("failover", "disabled", false), stopped,
                 v.bool("legacy", "start as disabled", false),
                 v.level("legacy", "script log level", LogLevel.ERROR), List.copyOf(warnings), health(ini, v),
-                database(ini, v));
+                database(ini, v), authentication);
     }
 
     private static DatabaseConf database(IniFile ini, Values v) throws ConfigException {
         return new DatabaseConf(absolutePath(ini, v, "database", "volatile database directory"),
                 absolutePath(ini, v, "database", "persistent database directory"),
                 absolutePath(ini, v, "database", "state database directory"),
-                v.bool("database", "jctdb single node volatile", false),
                 absolutePath(ini, v, "cluster", "ctdbd socket"));
     }
 

@@ -9,16 +9,13 @@ import java.util.Optional;
  * @param volatileDir        {@code [database] volatile database directory} (CTDB's option)
  * @param persistentDir      {@code [database] persistent database directory} (CTDB's option)
  * @param stateDir           {@code [database] state database directory} (CTDB's option)
- * @param singleNodeVolatile JCTDB extension {@code [database] jctdb single node volatile}: allow
- *                           volatile databases while more than one node is active, because the
- *                           administrator guarantees that only one node's clients use them
  * @param ctdbdSocket        JCTDB extension {@code [cluster] ctdbd socket}: the CTDB client socket
  *                           (smb.conf's "ctdbd socket" must name the same path)
  */
 public record DatabaseConf(Optional<Path> volatileDir, Optional<Path> persistentDir, Optional<Path> stateDir,
-                           boolean singleNodeVolatile, Optional<Path> ctdbdSocket) {
+                           Optional<Path> ctdbdSocket) {
 
     public static DatabaseConf defaults() {
-        return new DatabaseConf(Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty());
+        return new DatabaseConf(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

@@ -44,6 +44,11 @@ public record Layout(Path base, Path runDir, Path socket, Path pidFile, Path var
         return base.resolve("ctdb.tunables");
     }
 
+    /** The cluster key (docs/design/security.md); always beside the configuration. */
+    public Path clusterKey() {
+        return base.resolve(ClusterKeys.FILE_NAME);
+    }
+
     public Path eventScriptDir() {
         return base.resolve("events").resolve("legacy");
     }

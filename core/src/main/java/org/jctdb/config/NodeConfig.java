@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Everything one node reads at start-up, validated together. */
 public record NodeConfig(Layout layout, CtdbConf conf, NodesFile nodes, PublicAddressesFile publicAddresses,
-                         Tunables tunables, int myPnn, List<String> warnings) {
+                         Tunables tunables, int myPnn, List<String> warnings, ClusterKeys keys) {
 
     /**
      * Loads and checks the configuration under {@code layout}. The node's own PNN comes from
@@ -35,12 +36,39 @@ public record NodeConfig(Layout layout, CtdbConf conf, NodesFile nodes, PublicAd
         if (conf.clusterLock().isEmpty()) {
             warnings.add("no cluster lock is configured: a partitioned cluster could elect two leaders");
         }
-        return new NodeConfig(layout, conf, nodes, publicAddresses, tunables, pnn, List.copyOf(warnings));
+        ClusterKeys keys = ClusterKeys.NONE;
+        if (conf.peerAuthentication()) {
+            keys = ClusterKeys.read(layout.clusterKey());
+        } else {
+            warnings.add("peer authentication is off ([cluster] authentication = none): any host that can reach"
+                    + " port " + conf.port() + " from a node's address can command this node");
+        }
+        return new NodeConfig(layout, conf, nodes, publicAddresses, tunables, pnn, List.copyOf(warnings), keys);
     }
 
     /** The same configuration with a re-read nodes file (reloadnodes; PNNs never change). */
     public NodeConfig withNodes(NodesFile next) {
-        return new NodeConfig(layout, conf, next, publicAddresses, tunables, myPnn, warnings);
+        return new NodeConfig(layout, conf, next, publicAddresses, tunables, myPnn, warnings, keys);
+    }
+
+    /** The same configuration with a re-read cluster key (SIGHUP). */
+    public NodeConfig withKeys(ClusterKeys next) {
+        return new NodeConfig(layout, conf, nodes, publicAddresses, tunables, myPnn, warnings, next);
+    }
+
+    /**
+     * The CTDB client socket this node's daemon serves: {@code [cluster] ctdbd socket}, else
+     * run/ctdbd.socket under CTDB_BASE, else Samba's compiled-in /run/ctdb/ctdbd.socket.
+     */
+    public Path ctdbdSocket() {
+        return ctdbdSocket(layout, conf);
+    }
+
+    /** {@link #ctdbdSocket()} from ctdb.conf alone, for a command that does not load the whole node configuration. */
+    public static Path ctdbdSocket(Layout layout, CtdbConf conf) {
+        return conf.database().ctdbdSocket().orElseGet(() ->
+                layout.base().equals(Path.of(Layout.DEFAULT_BASE))
+                        ? Path.of("/run/ctdb/ctdbd.socket") : layout.runDir().resolve("ctdbd.socket"));
     }
 
     public InetAddress myAddress() {

@@ -19,10 +19,19 @@ final class TextLines {
 
     static List<String> read(Path file) throws ConfigException {
         try {
-            if (Files.size(file) > MAX_BYTES) {
+            // A FIFO would block and a device (/dev/zero) never ends: only regular files are configuration.
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                throw ConfigException.forFile(file, "not a regular file (" + kind(a) + ")");
+            }
+            if (a.size() > MAX_BYTES) {
                 throw ConfigException.forFile(file, "file is larger than " + MAX_BYTES + " bytes");
             }
             byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length > MAX_BYTES) {
+                throw ConfigException.forFile(file, "file is larger than " + MAX_BYTES + " bytes");
+            }
             String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
@@ -33,9 +42,29 @@ final class TextLines {
             throw ConfigException.forFile(file, "file does not exist");
         } catch (CharacterCodingException e) {
             throw ConfigException.forFile(file, "file is not valid UTF-8 text");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw ConfigException.forFile(file, "cannot read file: permission denied");
         } catch (IOException e) {
-            throw ConfigException.forFile(file, "cannot read file: " + e.getMessage());
+            throw ConfigException.forFile(file, "cannot read file: " + reason(e));
         }
+    }
+
+    private static String kind(java.nio.file.attribute.BasicFileAttributes a) {
+        if (a.isDirectory()) {
+            return "a directory";
+        }
+        if (a.isOther()) {
+            return "a FIFO, socket or device";
+        }
+        return "not a plain file";
+    }
+
+    /** The reason of an I/O error, not just the path NIO puts in its message. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     static List<String> split(String text) {

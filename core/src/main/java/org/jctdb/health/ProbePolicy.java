@@ -95,6 +95,11 @@ public final class ProbePolicy {
         probeStartedAt = now;
     }
 
+    /** The probe could not be started for a reason that says nothing about the path (the JDK was replaced). */
+    public void notStarted() {
+        awaiting = false;
+    }
+
     /**
      * The probe's process exited (or could not be started: {@code ok} false). An answer after the
      * deadline is ignored: its failure is already counted, and its late success says less than

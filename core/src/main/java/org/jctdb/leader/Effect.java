@@ -25,6 +25,17 @@ public sealed interface Effect {
     record RunEvent(RecoveryEvent event, long generation) implements Effect {
     }
 
+    /**
+     * The leader's database step of recovery {@code generation}: freeze, collect, merge, push and thaw
+     * the databases of {@code members} (the new vnnmap); answer with {@code LeaderCore.onDatabasesRecovered}.
+     * FINISH (the {@code recovered} event) follows only after it succeeded, as in CTDB.
+     */
+    record RecoverDatabases(long generation, List<Integer> members) implements Effect {
+        public RecoverDatabases {
+            members = List.copyOf(members);
+        }
+    }
+
     /** Set this node's recovery mode (CTDB's NORMAL / ACTIVE). */
     record SetRecoveryMode(RecoveryMode mode, long generation) implements Effect {
     }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param lockResultDeadlineMs how long to wait for any answer to TakeLock before giving up on it
  * @param recoveryTimeoutMs   a recovery step not acknowledged within this is abandoned and retried
  * @param rerecoveryTimeoutMs CTDB's RerecoveryTimeout: quiet time after a successful recovery
+ * @param databaseRecovery    whether a recovery has a database step between START and FINISH
+ *                            ({@link Effect.RecoverDatabases}, answered by {@code LeaderCore.onDatabasesRecovered})
  */
 public record LeaderConfig(
         int pnn,
@@ -28,7 +30,8 @@ public record LeaderConfig(
         long lockBackoffMaxMs,
         long lockResultDeadlineMs,
         long recoveryTimeoutMs,
-        long rerecoveryTimeoutMs) {
+        long rerecoveryTimeoutMs,
+        boolean databaseRecovery) {
 
     public LeaderConfig {
         nodes = List.copyOf(nodes);
@@ -67,22 +70,28 @@ public record LeaderConfig(
     /** CTDB's defaults: leader timeout 5 s, announce every 1 s, RecoverTimeout 120 s, RerecoveryTimeout 10 s. */
     public static LeaderConfig defaults(int pnn, List<Integer> nodes, boolean leaderCapable, boolean lockConfigured) {
         return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured,
-                5_000, 1_000, 1_000, 10_000, 60_000, 120_000, 10_000);
+                5_000, 1_000, 1_000, 10_000, 60_000, 120_000, 10_000, false);
     }
 
     public LeaderConfig withLeaderTimeoutMs(long ms) {
         return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured, ms, announceIntervalMs,
-                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs);
+                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs, databaseRecovery);
     }
 
     /** The same settings with another list of configured, not-deleted nodes (reloadnodes). */
     public LeaderConfig withNodes(List<Integer> configured) {
         return new LeaderConfig(pnn, configured, leaderCapable, lockConfigured, leaderTimeoutMs, announceIntervalMs,
-                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs);
+                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs, databaseRecovery);
     }
 
     public LeaderConfig withRecoveryTimeouts(long recoveryMs, long rerecoveryMs) {
         return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured, leaderTimeoutMs, announceIntervalMs,
-                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryMs, rerecoveryMs);
+                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryMs, rerecoveryMs, databaseRecovery);
+    }
+
+    /** With a database step in every recovery (the daemon's database recovery, CTDB's recovery helper). */
+    public LeaderConfig withDatabaseRecovery(boolean on) {
+        return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured, leaderTimeoutMs, announceIntervalMs,
+                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs, on);
     }
 }

@@ -291,6 +291,25 @@ public final class LeaderCore {
         return done(out);
     }
 
+    /** The answer to {@link Effect.RecoverDatabases}: FINISH follows on success, a new generation on failure. */
+    public List<Effect> onDatabasesRecovered(long generation, boolean ok, long now) {
+        List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
+        if (role == Role.LEADER) {
+            recovery.onDatabasesRecovered(generation, ok, now, out);
+        }
+        return done(out);
+    }
+
+    /**
+     * A generation this node knows was used before it started (the persistent databases' lineage
+     * generation kept on disk): every generation this node picks or accepts afterwards is above it, and
+     * its candidate messages tell the other nodes. Call before {@link #start}.
+     */
+    public void learnGeneration(long generation) {
+        fence.learn(generation);
+    }
+
     public LeaderStatus status() {
         return new LeaderStatus(me, role, role == Role.LEADER ? recovery.generation() : Generation.NONE, leader,
                 fence.seen(), participant.appliedGeneration(), participant.appliedBoot(),

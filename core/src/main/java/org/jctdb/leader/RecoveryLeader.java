@@ -123,7 +123,11 @@ final class RecoveryLeader {
         if (!run.ack(ack.from())) {
             return;
         }
-        if (run.phase == Phase.START) {
+        if (run.phase == Phase.START && cfg.databaseRecovery()) {
+            run.databases = true;
+            run.phaseStartedAt = now; // RecoverTimeout covers the database step too
+            out.add(new Effect.RecoverDatabases(run.generation, run.members));
+        } else if (run.phase == Phase.START) {
             run.beginPhase(Phase.FINISH, now);
             sendPhase(now, out);
         } else {
@@ -132,6 +136,21 @@ final class RecoveryLeader {
             run = null;
             notBefore = now + cfg.rerecoveryTimeoutMs();
         }
+    }
+
+    /** The shell's answer to {@link Effect.RecoverDatabases}. */
+    void onDatabasesRecovered(long gen, boolean ok, long now, List<Effect> out) {
+        if (run == null || run.generation != gen || !run.databases) {
+            return; // an older run's answer
+        }
+        run.databases = false;
+        if (!ok) {
+            out.add(new Effect.Log(Level.WARN, "database recovery of generation " + gen + " failed; starting again"));
+            restartNow(now + cfg.announceIntervalMs());
+            return;
+        }
+        run.beginPhase(Phase.FINISH, now);
+        sendPhase(now, out);
     }
 
     private void start(long now, List<Effect> out) {

@@ -11,6 +11,8 @@ final class RecoveryRun {
     final long startedAt;
     LeaderMessage.Phase phase = LeaderMessage.Phase.START;
     long phaseStartedAt;
+    /** Between START and FINISH: waiting for the database step (no acknowledgements pending). */
+    boolean databases;
     private final Set<Integer> pending = new TreeSet<>();
 
     RecoveryRun(long generation, List<Integer> members, long now) {

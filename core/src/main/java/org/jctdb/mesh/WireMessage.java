@@ -3,6 +3,10 @@ package org.jctdb.mesh;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
+import java.util.Map;
+import org.jctdb.database.migration.PeerMessage;
+import org.jctdb.database.recovery.RecoveryReply;
+import org.jctdb.database.recovery.RecoveryRequest;
 import org.jctdb.ip.IpMessage;
 import org.jctdb.leader.LeaderMessage;
 import org.jctdb.protocol.StorageSummary;
@@ -21,6 +25,11 @@ import org.jctdb.protocol.StorageSummary;
         @JsonSubTypes.Type(value = WireMessage.Leader.class, name = "leader"),
         @JsonSubTypes.Type(value = WireMessage.Ip.class, name = "ip"),
         @JsonSubTypes.Type(value = WireMessage.CtdbRelay.class, name = "ctdb-relay"),
+        @JsonSubTypes.Type(value = WireMessage.Migration.class, name = "migration"),
+        @JsonSubTypes.Type(value = WireMessage.DbRecoveryRequest.class, name = "db-recovery-request"),
+        @JsonSubTypes.Type(value = WireMessage.DbRecoveryReply.class, name = "db-recovery-reply"),
+        @JsonSubTypes.Type(value = WireMessage.RecoveryWanted.class, name = "recovery-wanted"),
+        @JsonSubTypes.Type(value = WireMessage.Fragment.class, name = "fragment"),
 })
 public sealed interface WireMessage {
 
@@ -64,5 +73,38 @@ public sealed interface WireMessage {
      */
     record CtdbRelay(Kind kind, long id, byte[] packet) implements WireMessage {
         public enum Kind { CONTROL, REPLY, MESSAGE }
+    }
+
+    /** Record migration between nodes (CTDB's REQ_CALL, REQ_DMASTER, REPLY_DMASTER; decoded once, here). */
+    record Migration(PeerMessage message) implements WireMessage {
+    }
+
+    /**
+     * A step of the leader's database recovery. {@code dbNames} (db id in hex to name) lets a member
+     * attach a database it does not have yet before the push replaces it.
+     */
+    record DbRecoveryRequest(RecoveryRequest request, Map<String, String> dbNames) implements WireMessage {
+        public DbRecoveryRequest {
+            dbNames = dbNames == null ? Map.of() : Map.copyOf(dbNames);
+        }
+    }
+
+    /** A member's answer to a {@link DbRecoveryRequest}; {@code dbNames} names the databases it collected. */
+    record DbRecoveryReply(RecoveryReply reply, Map<String, String> dbNames) implements WireMessage {
+        public DbRecoveryReply {
+            dbNames = dbNames == null ? Map.of() : Map.copyOf(dbNames);
+        }
+    }
+
+    /** A node's databases disagree with another's (migration found it): the leader should recover. */
+    record RecoveryWanted(int from, String reason) implements WireMessage {
+    }
+
+    /**
+     * One piece of a message too large for one frame (a recovery's collected or pushed databases):
+     * {@code part} {@code index} of {@code count} of the encoded message {@code id}. The receiver
+     * joins the pieces in order and decodes the whole once.
+     */
+    record Fragment(long id, int index, int count, byte[] part) implements WireMessage {
     }
 }

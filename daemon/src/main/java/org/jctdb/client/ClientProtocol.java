@@ -52,8 +52,7 @@ public final class ClientProtocol implements AutoCloseable {
                 (int) config.tunables().get("DatabaseHashSize"));
         DatabaseWorker worker = new DatabaseWorker(new LockWaiter(installation.helper("jctdb_lock_wait")));
         CtdbService service = new CtdbService(new CtdbCodec(), host, databases, worker,
-                new Controls.Settings(config.conf().leaderCapability(), config.conf().database().singleNodeVolatile(),
-                        config.conf().port()));
+                new Controls.Settings(config.conf().leaderCapability(), config.conf().port()));
         service.attachKeptPersistent();
         ClientServer server;
         try {

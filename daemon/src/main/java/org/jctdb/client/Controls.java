@@ -64,7 +64,7 @@ final class Controls {
     static final int RUNSTATE_RUNNING = 5;
 
     /** How the node is configured. */
-    record Settings(boolean leaderCapable, boolean singleNodeVolatile, int port) {
+    record Settings(boolean leaderCapable, int port) {
     }
 
     private final CtdbService s;
@@ -279,32 +279,26 @@ final class Controls {
         return action.apply(d.get());
     }
 
-    /** Why a volatile (or replicated) database may not be used now, if it may not. */
-    Optional<String> volatileRefusal(DatabaseKind kind, String name) {
-        int active = s.activeNodes();
-        if (kind == DatabaseKind.PERSISTENT || active <= 1 || settings.singleNodeVolatile()) {
-            return Optional.empty();
-        }
-        return Optional.of("database " + name + " is " + kind.name().toLowerCase() + " and " + active
-                + " nodes are active: JCTDB does not migrate records between nodes yet, so its answers could be"
-                + " wrong; refused (set [database] jctdb single node volatile = yes only if clients use volatile"
-                + " databases on one node at a time)");
-    }
-
+    /**
+     * A client's attach waits while this node is frozen for a recovery (as CTDB defers it); an attach
+     * relayed by another node (ATTACH_RECOVERY) runs at once. Every kind is attached on every active node.
+     */
     private CompletableFuture<ReplyControl> attach(ClientConnection c, ReqControl rc, String name, DatabaseKind kind) {
-        Optional<String> refusal = volatileRefusal(kind, name);
-        if (refusal.isPresent()) {
-            log.error("{}: attach of {}: {}", who(c), name, refusal.get());
-            return fail(refusal.get());
-        }
         boolean fromPeer = (rc.flags() & CtdbWire.CTRL_FLAG_ATTACH_RECOVERY) != 0;
-        return s.worker().call("attach " + name, () -> DatabaseWorker.Outcome.done(s.databases().attach(name, kind)))
+        CompletableFuture<Void> ready = fromPeer ? CompletableFuture.completedFuture(null)
+                : s.cluster().whenServing(org.jctdb.database.recovery.MemberInput.Gated.ATTACH);
+        ControlOpcode op = switch (kind) {
+            case PERSISTENT -> ControlOpcode.DB_ATTACH_PERSISTENT;
+            case REPLICATED -> ControlOpcode.DB_ATTACH_REPLICATED;
+            default -> ControlOpcode.DB_ATTACH;
+        };
+        return ready.thenCompose(x -> s.worker().call("attach " + name,
+                        () -> DatabaseWorker.Outcome.done(s.databases().attach(name, kind))))
                 .thenApply(d -> {
-                    if (kind == DatabaseKind.PERSISTENT && !fromPeer) {
+                    if (!fromPeer) {
                         // Attach it everywhere, as ctdbd does (no reply awaited).
                         for (int pnn : s.activePeers()) {
-                            s.forward(pnn, ControlOpcode.DB_ATTACH_PERSISTENT.code(),
-                                    CtdbWire.CTRL_FLAG_NOREPLY | CtdbWire.CTRL_FLAG_ATTACH_RECOVERY,
+                            s.forward(pnn, op.code(), CtdbWire.CTRL_FLAG_NOREPLY | CtdbWire.CTRL_FLAG_ATTACH_RECOVERY,
                                     ControlData.cString(name));
                         }
                     }
@@ -320,16 +314,26 @@ final class Controls {
         });
     }
 
+    /**
+     * A client's commit waits while this node is frozen for a recovery and runs after the thaw; a replica
+     * from another node is refused while frozen (the recovery in progress pushes the committing node's copy).
+     */
     private CompletableFuture<ReplyControl> trans3Commit(ReqControl rc, RecBuffer buffer) {
+        boolean replica = (rc.flags() & FLAG_REPLICA) != 0;
+        if (replica && !s.cluster().serving()) {
+            return fail("TRANS3_COMMIT replica refused: node " + s.myPnn() + " is frozen for a recovery");
+        }
+        CompletableFuture<Void> ready = replica ? CompletableFuture.completedFuture(null)
+                : s.cluster().whenServing(org.jctdb.database.recovery.MemberInput.Gated.TRANS3_COMMIT);
         // Looked up on the database thread: an attach relayed just before this commit is queued there.
-        return s.worker().call("TRANS3_COMMIT lookup", () -> DatabaseWorker.Outcome.done(
+        return ready.thenCompose(x -> s.worker().call("TRANS3_COMMIT lookup", () -> DatabaseWorker.Outcome.done(
                 s.databases().byId(new DbId(buffer.dbId())))).thenCompose(found -> {
                     try {
                         return trans3Commit(rc, buffer, found);
                     } catch (BadPacketException e) {
                         return fail(e.getMessage());
                     }
-                });
+                }));
     }
 
     private CompletableFuture<ReplyControl> trans3Commit(ReqControl rc, RecBuffer buffer, Optional<Database> found)
@@ -368,9 +372,11 @@ final class Controls {
                 for (int i = 0; i < peers.size(); i++) {
                     ReplyControl a = acks.get(i).join();
                     if (a.status() != 0) {
-                        // That node catches up from the highest sequence number at its next sync.
-                        log.warn("persistent commit to {} (seqnum {}) failed on node {}: {}", d.name(), seq,
-                                peers.get(i), a.errorMessage());
+                        // As in CTDB, a node that failed a commit makes the cluster recover: the recovery pushes
+                        // the newest copy of the lineage to every node.
+                        log.warn("persistent commit to {} (seqnum {}) failed on node {}: {}; asking for a recovery",
+                                d.name(), seq, peers.get(i), a.errorMessage());
+                        s.host().requestRecovery("persistent commit to " + d.name() + " failed on node " + peers.get(i));
                     }
                 }
                 return ReplyControl.ok(0, Bytes.EMPTY);

@@ -53,6 +53,9 @@ public final class CtdbService implements AutoCloseable {
 
         /** Sends over the node mesh; false when that node is not connected. */
         boolean send(int pnn, WireMessage message);
+
+        /** The databases disagree between nodes: ask the leader for a recovery (CTDB: recovery mode ACTIVE). */
+        void requestRecovery(String reason);
     }
 
     private final CtdbCodec codec;
@@ -61,12 +64,10 @@ public final class CtdbService implements AutoCloseable {
     private final DatabaseWorker worker;
     private final LocalDatabases databases;
     private final Controls controls;
-    private final PersistentSync sync;
+    private final ClusterDatabases cluster;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private volatile int announcedLeader = -1;
-    private volatile long seenGeneration = Long.MIN_VALUE;
-    private volatile List<Integer> seenPeers = List.of();
 
     /** A control relayed to another node, waiting for its reply. */
     record Pending(int pnn, CompletableFuture<ReplyControl> reply) {
@@ -79,7 +80,27 @@ public final class CtdbService implements AutoCloseable {
         this.databases = databases;
         this.worker = worker;
         this.controls = new Controls(this, settings);
-        this.sync = new PersistentSync(this);
+        this.cluster = new ClusterDatabases(new ClusterDatabases.Host() {
+            @Override
+            public int pnn() {
+                return databases.pnn();
+            }
+
+            @Override
+            public boolean send(int pnn, WireMessage message) {
+                return host.send(pnn, message);
+            }
+
+            @Override
+            public void requestRecovery(String reason) {
+                host.requestRecovery(reason);
+            }
+        }, worker, databases);
+    }
+
+    /** Record migration and database recovery on this node. */
+    ClusterDatabases cluster() {
+        return cluster;
     }
 
     // ---- accessors for the helpers of this package ----
@@ -167,8 +188,13 @@ public final class CtdbService implements AutoCloseable {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
-    // ---- REQ_CALL: answered on this node (record migration between nodes is not there yet) ----
+    // ---- REQ_CALL ----
 
+    /**
+     * Volatile databases: the record migrates here through {@link ClusterDatabases} (CTDB's immediate
+     * migration), then the client reads it from the file itself. Persistent and replicated ones are
+     * answered from the local copy.
+     */
     private CompletableFuture<CtdbPacket> calls(ReqCall call) {
         Optional<Database> found = databases.byId(new org.jctdb.database.DbId(call.dbId()));
         if (found.isEmpty()) {
@@ -181,45 +207,36 @@ public final class CtdbService implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     String.format("call function 0x%08x is not supported", call.callId())));
         }
-        Optional<String> refusal = controls.volatileRefusal(db.kind(), db.name());
-        if (refusal.isPresent()) {
-            return CompletableFuture.failedFuture(new IllegalStateException(refusal.get()));
-        }
         byte[] key = call.key().toArray();
+        if (db.kind() == DatabaseKind.VOLATILE) {
+            return cluster.call(db, key).thenApply(r -> callReply(call, r.header().encode(r.data())));
+        }
         int me = myPnn();
         return worker.submit("REQ_CALL on " + db.name(), () -> {
             Optional<byte[]> stored = db.file().tryChainLock(key, () -> {
                 Optional<byte[]> old = db.file().fetch(key).filter(v -> v.length >= LtdbHeader.SIZE);
-                LtdbHeader header;
-                byte[] data;
-                if (old.isEmpty()) {
-                    // CTDB's initial header (dmaster = lmaster = us, AUTOMATIC), stored with rsn raised.
-                    header = new LtdbHeader(1, me, LtdbHeader.FLAG_AUTOMATIC);
-                    data = new byte[0];
-                    db.file().store(key, header.encode(data));
-                } else {
-                    header = LtdbHeader.decode(old.get());
-                    data = LtdbHeader.dataOf(old.get());
-                    if (header.dmaster() != me) {
-                        // The record migrates here: new dmaster, higher rsn, as CTDB's migration does.
-                        int flags = header.flags() | (data.length > 0 ? LtdbHeader.FLAG_MIGRATED_WITH_DATA : 0);
-                        header = new LtdbHeader(header.rsn() + 1, me, flags);
-                        db.file().store(key, header.encode(data));
-                    }
+                if (old.isPresent()) {
+                    return old.get();
                 }
-                return header.encode(data);
+                // CTDB's initial header (dmaster = us, AUTOMATIC), stored with rsn raised.
+                byte[] initial = new LtdbHeader(1, me, LtdbHeader.FLAG_AUTOMATIC).encode(new byte[0]);
+                db.file().store(key, initial);
+                return initial;
             });
             if (stored.isEmpty()) {
                 return DatabaseWorker.Outcome.busyChain(db.file(), key);
             }
-            byte[] v = stored.get();
-            Bytes reply = switch (call.callId()) {
-                case CtdbWire.FETCH_FUNC -> Bytes.of(LtdbHeader.dataOf(v));
-                case CtdbWire.FETCH_WITH_HEADER_FUNC -> Bytes.of(v);
-                default -> Bytes.EMPTY;
-            };
-            return DatabaseWorker.Outcome.<CtdbPacket>done(new ReplyCall(0, reply));
+            return DatabaseWorker.Outcome.<CtdbPacket>done(callReply(call, stored.get()));
         });
+    }
+
+    private static CtdbPacket callReply(ReqCall call, byte[] stored) {
+        Bytes reply = switch (call.callId()) {
+            case CtdbWire.FETCH_FUNC -> Bytes.of(LtdbHeader.dataOf(stored));
+            case CtdbWire.FETCH_WITH_HEADER_FUNC -> Bytes.of(stored);
+            default -> Bytes.EMPTY;
+        };
+        return new ReplyCall(0, reply);
     }
 
     // ---- messages ----
@@ -281,32 +298,10 @@ public final class CtdbService implements AutoCloseable {
 
     /** Called every second: announce a new leader to clients that registered the leader srvid. */
     public void tick() {
-        ClusterView v = host.view();
-        List<Integer> peers = activePeers();
-        if (v.generation() != seenGeneration || !peers.equals(seenPeers)) {
-            seenGeneration = v.generation();
-            seenPeers = peers;
-            sync.requestSoon();
-            warnVolatile(peers.size() + 1);
-        }
-        int leader = v.leader();
+        int leader = host.view().leader();
         if (leader != announcedLeader && leader >= 0) {
             announcedLeader = leader;
             deliverLocal(myPnn(), leaderMessage(leader));
-        }
-        sync.tick();
-    }
-
-    /** Volatile databases attached while one node was active cannot stay right with more. */
-    private void warnVolatile(int active) {
-        if (active <= 1) {
-            return;
-        }
-        List<String> names = databases.list().stream().filter(d -> d.kind() != DatabaseKind.PERSISTENT)
-                .map(Database::name).toList();
-        if (!names.isEmpty() && controls.volatileRefusal(DatabaseKind.VOLATILE, "").isPresent()) {
-            log.error("{} nodes are active but volatile databases {} are attached here: their records are not"
-                    + " migrated between nodes, REQ_CALLs on them are refused; stop their clients", active, names);
         }
     }
 
@@ -371,6 +366,7 @@ public final class CtdbService implements AutoCloseable {
 
     /** Fails what is waiting on a node that just went away, at once. */
     public void peerDisconnected(int pnn) {
+        cluster.peerDisconnected(pnn);
         pending.forEach((id, p) -> {
             if (p.pnn() == pnn) {
                 p.reply().complete(ReplyControl.failed(-1, "node " + pnn + " disconnected"));
@@ -378,9 +374,38 @@ public final class CtdbService implements AutoCloseable {
         });
     }
 
-    /** A recovery finished or a node (re)joined: bring persistent databases up to date soon. */
-    public void clusterChanged() {
-        sync.requestSoon();
+    // ---- record migration and database recovery over the mesh ----
+
+    public void migrationReceived(int fromPnn, WireMessage.Migration m) {
+        cluster.peerMessage(fromPnn, m.message());
+    }
+
+    public void recoveryRequestReceived(int fromPnn, WireMessage.DbRecoveryRequest r) {
+        cluster.recoveryRequest(fromPnn, r);
+    }
+
+    public void recoveryReplyReceived(int fromPnn, WireMessage.DbRecoveryReply r) {
+        cluster.recoveryReply(fromPnn, r);
+    }
+
+    /** The leader's database step of a recovery; completes with whether every member serves the generation. */
+    public CompletableFuture<Boolean> recoverDatabases(long generation, List<Integer> members) {
+        return cluster.recover(generation, members);
+    }
+
+    /** No leader for the leader timeout: stop serving records until a recovery. */
+    public void leaderLost() {
+        cluster.leaderLost();
+    }
+
+    /** The persistent databases' lineage generation kept from before this start. */
+    public long storedGeneration() {
+        return cluster.storedGeneration();
+    }
+
+    /** Migration counters and hop counts, as logged. */
+    public String migrationStats() {
+        return cluster.statsLine();
     }
 
     /** A CTDB packet relayed by another daemon over the mesh. */
@@ -422,9 +447,26 @@ public final class CtdbService implements AutoCloseable {
         }
     }
 
-    /** Attaches the persistent databases whose files this node kept (as ctdbd does at start). */
+    /** Attaches the persistent databases whose files this node kept (`<name>.<pnn>`), as ctdbd does at start. */
     public void attachKeptPersistent() {
-        sync.attachKept();
+        java.nio.file.Path dir = databases.directories().persistentDir();
+        String suffix = "." + databases.pnn();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (n.endsWith(suffix) && n.length() > suffix.length()) {
+                    String name = n.substring(0, n.length() - suffix.length());
+                    worker.call("attach " + name, () -> DatabaseWorker.Outcome.done(
+                            databases.attach(name, DatabaseKind.PERSISTENT))).join();
+                    log.info("attached persistent database {} kept from before", name);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("cannot attach the persistent databases in {}: {}", dir, message(e));
+        }
     }
 
     @Override

@@ -73,6 +73,29 @@ final class DatabaseWorker implements AutoCloseable {
         return result;
     }
 
+    /** Runs {@code task} on the database thread, after what is queued there. */
+    void execute(Runnable task) {
+        thread.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("database thread task failed", e);
+            }
+        });
+    }
+
+    void schedule(Runnable task, long delayMillis) {
+        thread.schedule(() -> execute(task), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    void scheduleAtFixedRate(Runnable task, long periodMillis) {
+        thread.scheduleAtFixedRate(() -> execute(task), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    LockWaiter waiter() {
+        return waiter;
+    }
+
     /** Runs plain work (no locks to wait for) on the database thread. */
     <T> CompletableFuture<T> call(String what, Attempt<T> attempt) {
         return submit(what, attempt);

@@ -82,6 +82,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private LeaderDriver leader;
     private IpTakeoverDriver ip;
     private volatile org.jctdb.client.ClientProtocol ctdb; // CTDB's client socket and the databases
+    private final MeshFragments fragments = new MeshFragments();
     private final NodeAdmin admin = new NodeAdmin(core, f -> submit(new NodeInput.AdminChange(f)));
 
     // Written on the core thread, read by command, event and health threads.
@@ -127,6 +128,27 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 public void leaderStateChanged() {
                     publishView();
                 }
+
+                @Override
+                public CompletableFuture<Boolean> recoverDatabases(long generation, List<Integer> members) {
+                    org.jctdb.client.ClientProtocol c = ctdb;
+                    return c == null ? CompletableFuture.completedFuture(true)
+                            : c.service().recoverDatabases(generation, members);
+                }
+
+                @Override
+                public void leaderLost() {
+                    org.jctdb.client.ClientProtocol c = ctdb;
+                    if (c != null) {
+                        c.service().leaderLost();
+                    }
+                }
+
+                @Override
+                public long storedGeneration() {
+                    org.jctdb.client.ClientProtocol c = ctdb;
+                    return c == null ? 0 : c.service().storedGeneration();
+                }
             });
         } catch (IllegalArgumentException e) {
             throw new IOException("cluster lock: " + e.getMessage(), e);
@@ -161,6 +183,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public void peerDisconnected(int pnn, DisconnectCause cause, String detail) {
         submit(new NodeInput.PeerDisconnected(pnn, cause, detail));
+        fragments.forget(pnn);
         if (ctdb != null) {
             ctdb.service().peerDisconnected(pnn);
         }
@@ -179,6 +202,23 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             if (ctdb != null) {
                 ctdb.service().relayReceived(pnn, r);
             }
+        } else if (message instanceof WireMessage.Migration m) {
+            if (ctdb != null) {
+                ctdb.service().migrationReceived(pnn, m);
+            }
+        } else if (message instanceof WireMessage.DbRecoveryRequest r) {
+            if (ctdb != null) {
+                ctdb.service().recoveryRequestReceived(pnn, r);
+            }
+        } else if (message instanceof WireMessage.DbRecoveryReply r) {
+            if (ctdb != null) {
+                ctdb.service().recoveryReplyReceived(pnn, r);
+            }
+        } else if (message instanceof WireMessage.RecoveryWanted w) {
+            log.info("node {} asks for a recovery: {}", pnn, w.reason());
+            core.execute(() -> leader.recover());
+        } else if (message instanceof WireMessage.Fragment f) {
+            fragments.received(pnn, f).ifPresent(whole -> messageReceived(pnn, whole));
         } else if (message instanceof WireMessage.NodeState s) {
             submit(new NodeInput.StateReceived(pnn, s));
         } else if (message instanceof WireMessage.Leader l) {
@@ -261,7 +301,19 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
 
                 @Override
                 public boolean send(int pnn, WireMessage message) {
-                    return mesh.send(pnn, message);
+                    return fragments.send(mesh, pnn, message);
+                }
+
+                @Override
+                public void requestRecovery(String reason) {
+                    core.execute(() -> {
+                        if (!leader.recover()) {
+                            int l = leader.status().leader();
+                            if (l >= 0 && l != config.myPnn()) {
+                                mesh.send(l, new WireMessage.RecoveryWanted(config.myPnn(), reason));
+                            }
+                        }
+                    });
                 }
             });
         } catch (IOException | RuntimeException | LinkageError e) {
@@ -321,7 +373,12 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public CompletableFuture<Void> setTunable(String name, long value) {
         return CompletableFuture.runAsync(() -> {
-            tunables = tunables.with(name, value);
+            Tunables next = tunables.with(name, value);
+            List<String> bad = org.jctdb.control.TunableRules.violations(next);
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", bad));
+            }
+            tunables = next;
             log.info("tunable {} set to {}", name, value);
         }, core);
     }
@@ -384,7 +441,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             n.address().ifPresent(a -> peers.put(n.pnn(), a));
         }
         return new MeshSettings(c.myPnn(), peers, c.conf().port(), c.nodes().clusterId(), VERSION,
-                tunables.millis("KeepaliveInterval"), tunables.get("KeepaliveLimit"));
+                tunables.millis("KeepaliveInterval"), tunables.get("KeepaliveLimit"), c.keys());
     }
 
     @Override
@@ -407,6 +464,23 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             log.info("nodes file reloaded: {} nodes", next.size());
             publishView();
             return "";
+        }, core);
+    }
+
+    /** SIGHUP: re-reads the cluster key file (new connections use it); a bad file keeps the old keys. */
+    public CompletableFuture<String> reloadClusterKeys() {
+        return CompletableFuture.supplyAsync(() -> {
+            if (!config.keys().enabled()) {
+                return "";
+            }
+            try {
+                org.jctdb.config.ClusterKeys keys = org.jctdb.config.ClusterKeys.read(config.layout().clusterKey());
+                config = config.withKeys(keys);
+                mesh.updateKeys(keys);
+                return "";
+            } catch (org.jctdb.config.ConfigException e) {
+                return e.getMessage();
+            }
         }, core);
     }
 

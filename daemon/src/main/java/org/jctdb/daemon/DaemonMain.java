@@ -50,6 +50,7 @@ public final class DaemonMain {
         NodeConfig config = null;
         try {
             config = NodeConfig.load(layout);
+            org.jctdb.control.TunableRules.check(config);
         } catch (ConfigException e) {
             fail(readyFile, "invalid configuration: " + e.getMessage());
         }
@@ -61,6 +62,7 @@ public final class DaemonMain {
         Daemon daemon = new Daemon(config);
         try {
             Files.createDirectories(layout.runDir());
+            replaceStalePidFile(layout.pidFile(), log);
             Files.writeString(layout.pidFile(), daemon.pid() + "\n");
             daemon.start(new CommandRunner(daemon), Installation.current());
         } catch (IOException e) {
@@ -71,7 +73,11 @@ public final class DaemonMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.stopped().complete("terminated by signal");
         }, "jctdb-signal"));
+        installSignalHandlers(daemon, log);
         signalReady(readyFile, "ready " + daemon.pid());
+        if (!interactive) {
+            Logging.captureStderr();
+        }
         String why = daemon.stopped().join();
         log.info("stopping: {}", why);
         daemon.close();
@@ -82,6 +88,53 @@ public final class DaemonMain {
         }
         log.info("stopped");
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * SIGTERM and SIGINT shut down as `jctdb shutdown` does (addresses released, PID file and socket
+     * removed); SIGHUP reopens the log file (logrotate) and re-reads the cluster key. Without these
+     * handlers the JVM would die on SIGHUP and skip the release on SIGTERM.
+     */
+    private static void installSignalHandlers(Daemon daemon, Logger log) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+                log.info("SIGHUP: {}", Logging.reopen());
+                daemon.reloadClusterKeys().thenAccept(problem -> {
+                    if (problem.isEmpty()) {
+                        log.info("SIGHUP: cluster key re-read");
+                    } else {
+                        log.error("SIGHUP: keeping the cluster key in use: {}", problem);
+                    }
+                });
+            });
+            java.util.concurrent.atomic.AtomicInteger stops = new java.util.concurrent.atomic.AtomicInteger();
+            sun.misc.SignalHandler stop = s -> {
+                if (stops.getAndIncrement() == 0) {
+                    daemon.shutdown("SIG" + s.getName());
+                } else {
+                    daemon.stopped().complete("SIG" + s.getName() + " again: stopping without waiting");
+                }
+            };
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
+        } catch (IllegalArgumentException e) {
+            log.warn("cannot handle signals ({}); SIGHUP will stop the daemon", e.getMessage());
+        }
+    }
+
+    /** A PID file whose process is gone (a crash, kill -9) is replaced with a line in the log. */
+    private static void replaceStalePidFile(Path pidFile, Logger log) {
+        try {
+            String text = Files.readString(pidFile).strip();
+            long pid = Long.parseLong(text);
+            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            log.warn("replacing {} of process {}, {}", pidFile, pid, alive ? "which runs but does not answer on the socket"
+                    : "which no longer runs");
+        } catch (java.nio.file.NoSuchFileException e) {
+            // the usual case
+        } catch (IOException | NumberFormatException e) {
+            log.warn("replacing unreadable {}: {}", pidFile, e.getMessage());
+        }
     }
 
     private static boolean alreadyRunning(Path socket) {

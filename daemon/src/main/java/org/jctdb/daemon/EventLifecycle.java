@@ -128,6 +128,13 @@ final class EventLifecycle implements AutoCloseable {
             return;
         }
         engine.run(request(Event.MONITOR)).thenAccept(reply -> {
+            if (reply instanceof org.jctdb.event.EventReply.Completed c && c.scripts().stream()
+                    .anyMatch(r -> org.jctdb.os.SpawnFailure.isJdkReplaced(r.output()))) {
+                // The scripts could not even start, which says nothing about the node: keep the verdict.
+                org.jctdb.os.SpawnFailure.report("monitor event scripts", c.scripts().get(c.scripts().size() - 1).output());
+                scheduler.schedule(this::monitor, Math.max(1, tunables.get().get("MonitorInterval")), TimeUnit.SECONDS);
+                return;
+            }
             MonitorTimeoutTracker.Verdict v = monitorTracker.onMonitor(reply,
                     (int) tunables.get().get("MonitorTimeoutCount"));
             if (v != MonitorTimeoutTracker.Verdict.UNCHANGED) {

@@ -48,6 +48,18 @@ final class LeaderDriver implements AutoCloseable {
 
         /** The leader, generation, VNN map or recovery mode changed. */
         void leaderStateChanged();
+
+        /**
+         * The leader's database step of recovery {@code generation} over {@code members}; completes with
+         * whether it succeeded (then FINISH and `recovered` follow).
+         */
+        java.util.concurrent.CompletableFuture<Boolean> recoverDatabases(long generation, List<Integer> members);
+
+        /** This node no longer knows a leader: its databases stop serving until the next recovery. */
+        void leaderLost();
+
+        /** A generation used before this start (the persistent databases' lineage); new ones go above it. */
+        long storedGeneration();
     }
 
     /** {@code result} null: a lease renewal; {@code lease} set for lease-based locks. */
@@ -89,13 +101,21 @@ final class LeaderDriver implements AutoCloseable {
                 }, HelperProcessLock.Timing.defaults());
         LeaderConfig cfg = LeaderConfig.defaults(config.myPnn(), configuredNodes(config), config.conf().leaderCapability(), lock.isPresent())
                 .withLeaderTimeoutMs(config.conf().leaderTimeout() * 1000L)
-                .withRecoveryTimeouts(tunables.millis("RecoverTimeout"), tunables.millis("RerecoveryTimeout"));
+                .withRecoveryTimeouts(tunables.millis("RecoverTimeout"), tunables.millis("RerecoveryTimeout"))
+                .withDatabaseRecovery(true);
         this.leader = new LeaderCore(cfg, new SplittableRandom(System.nanoTime() ^ config.myPnn()), ticker.nowMillis());
     }
 
     /** Called on the core thread once the mesh is up. */
     void start() {
         lock.ifPresent(l -> log.info("cluster lock: {}", l.description()));
+        long stored = host.storedGeneration();
+        if (stored > 0) {
+            // After a whole-cluster restart with an fcntl lock the generation counter starts again; the
+            // persistent databases' lineage must still compare newest-last, so pick above what they carry.
+            log.info("persistent databases carry lineage generation {}: new generations go above it", stored);
+            leader.learnGeneration(stored);
+        }
         apply(leader.start(ticker.nowMillis()));
         core.scheduleAtFixedRate(() -> {
             drainLockOutcomes();
@@ -170,6 +190,8 @@ final class LeaderDriver implements AutoCloseable {
         core.execute(this::drainLockOutcomes);
     }
 
+    private final Logging.Repeats lockLines = new Logging.Repeats(TimeUnit.MINUTES.toNanos(1));
+
     private void drainLockOutcomes() {
         LockOutcome o;
         while ((o = lockOutcomes.poll()) != null) {
@@ -178,9 +200,12 @@ final class LeaderDriver implements AutoCloseable {
                 continue;
             }
             if (o.result() == LockResult.TAKEN || o.result() == LockResult.RESPONSIVE_AGAIN) {
+                lockLines.flush().forEach(l -> log.warn("{}", l));
                 log.info("cluster lock {}: {}", o.result(), o.detail());
             } else {
-                log.warn("cluster lock {}: {}", o.result(), o.detail());
+                // A follower retries every second or so while the leader holds (or is paused holding) the lock.
+                lockLines.next("cluster lock " + o.result() + ": " + o.detail(), System.nanoTime())
+                        .forEach(l -> log.warn("{}", l));
             }
             apply(leader.onLockResult(o.result(), o.lease(), ticker.nowMillis()));
         }
@@ -210,7 +235,18 @@ final class LeaderDriver implements AutoCloseable {
                     lastRecoveryEnd = System.currentTimeMillis();
                 }
                 host.leaderStateChanged();
-            } else if (e instanceof Effect.SetVnnMap || e instanceof Effect.LeaderChanged) {
+            } else if (e instanceof Effect.RecoverDatabases r) {
+                host.recoverDatabases(r.generation(), r.members()).exceptionally(x -> {
+                    log.error("database recovery of generation {} failed", r.generation(), x);
+                    return false;
+                }).thenAccept(ok -> core.execute(() ->
+                        apply(leader.onDatabasesRecovered(r.generation(), ok, ticker.nowMillis()))));
+            } else if (e instanceof Effect.LeaderChanged c) {
+                if (c.leader() < 0) {
+                    host.leaderLost();
+                }
+                host.leaderStateChanged();
+            } else if (e instanceof Effect.SetVnnMap) {
                 host.leaderStateChanged();
             } else if (e instanceof Effect.Log) {
                 log((Effect.Log) e);

@@ -16,12 +16,71 @@ import org.slf4j.LoggerFactory;
  * event in CTDB's style, {@code 2026/11/25 10:00:00.123456 jctdbd[PID]: component: message}.
  */
 public final class Logging {
+    private static String currentLocation;
+    private static Appender<ILoggingEvent> current;
+
     private Logging() {
     }
 
-    public static void configure(String location, LogLevel level) {
+    public static synchronized void configure(String location, LogLevel level) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
+        Appender<ILoggingEvent> appender = appender(ctx, location);
+        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        root.setLevel(map(level));
+        // Netty's own chatter is of no use to an administrator below WARNING.
+        ctx.getLogger("io.netty").setLevel(Level.WARN);
+        currentLocation = location;
+        current = appender;
+    }
+
+    /**
+     * SIGHUP: opens the log file again by name, so that after logrotate's {@code mv} the new lines
+     * go to the new file. The new file is opened before the old one is closed: no line is lost.
+     * Returns what happened, for the log.
+     */
+    public static synchronized String reopen() {
+        if (currentLocation == null || !currentLocation.startsWith("file:")) {
+            return "log location " + currentLocation + " needs no reopening";
+        }
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Appender<ILoggingEvent> next = appender(ctx, currentLocation);
+        if (!next.isStarted()) {
+            return "cannot reopen " + currentLocation.substring(5) + "; still writing to the old file";
+        }
+        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(next);
+        Appender<ILoggingEvent> old = current;
+        current = next;
+        root.detachAppender(old);
+        old.stop();
+        return "reopened " + currentLocation.substring(5);
+    }
+
+    /**
+     * From now on what the JVM's code writes to System.err (uncaught exceptions, library warnings)
+     * goes to the log, line by line: a detached daemon's stderr leads nowhere.
+     */
+    public static void captureStderr() {
+        org.slf4j.Logger log = LoggerFactory.getLogger("jctdb.stderr");
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b == '\n') {
+                    log.error("{}", line.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    line.reset();
+                } else if (line.size() < 8192) {
+                    line.write(b);
+                }
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8));
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> log.error("uncaught in thread {}", t.getName(), e));
+    }
+
+    private static Appender<ILoggingEvent> appender(LoggerContext ctx, String location) {
         long pid = ProcessHandle.current().pid();
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(ctx);
@@ -50,11 +109,51 @@ public final class Logging {
         appender.setContext(ctx);
         appender.setName("main");
         appender.start();
-        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(appender);
-        root.setLevel(map(level));
-        // Netty's own chatter is of no use to an administrator below WARNING.
-        ctx.getLogger("io.netty").setLevel(Level.WARN);
+        return appender;
+    }
+
+    /**
+     * Folds a line that repeats ("cluster lock CONTENTION" every 1.4 s while a leader is paused):
+     * the first is logged, identical ones within the window are counted, and the count is logged as
+     * "... (repeated N times)" when the window ends or a different line comes.
+     */
+    public static final class Repeats {
+        private final long windowNanos;
+        private String last;
+        private long count;
+        private long since;
+
+        public Repeats(long windowNanos) {
+            this.windowNanos = windowNanos;
+        }
+
+        /** The lines to log now for {@code line} (none, one, or the summary of the last and this one). */
+        public synchronized java.util.List<String> next(String line, long nowNanos) {
+            if (line.equals(last) && nowNanos - since < windowNanos) {
+                count++;
+                return java.util.List.of();
+            }
+            java.util.List<String> out = new java.util.ArrayList<>(2);
+            if (count > 0) {
+                out.add(last + " (repeated " + count + " times)");
+            }
+            if (!line.equals(last) || count == 0) {
+                out.add(line);
+            }
+            last = line;
+            count = 0;
+            since = nowNanos;
+            return out;
+        }
+
+        /** The count of the last line if it was repeated; forgets it (the next one is logged again). */
+        public synchronized java.util.List<String> flush() {
+            java.util.List<String> out = count > 0 ? java.util.List.of(last + " (repeated " + count + " times)")
+                    : java.util.List.of();
+            last = null;
+            count = 0;
+            return out;
+        }
     }
 
     static Level map(LogLevel level) {

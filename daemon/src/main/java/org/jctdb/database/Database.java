@@ -49,9 +49,9 @@ public final class Database {
         return file.path();
     }
 
-    /** The tdb flags the file was opened with (what DB_OPEN_FLAGS tells clients). */
+    /** What DB_OPEN_FLAGS tells clients: the open flags, with TDB_SEQNUM once ENABLE_SEQNUM was asked. */
     public int tdbFlags() {
-        return file.openFlags();
+        return file.clientFlags();
     }
 
     /** The open file, for {@link LockWaiter}. */

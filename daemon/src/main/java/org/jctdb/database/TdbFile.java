@@ -30,6 +30,7 @@ public final class TdbFile implements Closeable {
     private final Path path;
     private final int openFlags;
     private Pointer ctx;
+    private boolean seqnumEnabled;
 
     TdbFile(TdbFiles owner, TdbLibrary lib, Path path, Pointer ctx, int tdbFlags) {
         this.owner = owner;
@@ -47,6 +48,15 @@ public final class TdbFile implements Closeable {
     /** The tdb flags passed to tdb_open. */
     public int openFlags() {
         return openFlags;
+    }
+
+    /**
+     * The flags clients must open the file with (CTDB's DB_OPEN_FLAGS answers its handle's runtime
+     * flags): the open flags, plus TDB_SEQNUM once ENABLE_SEQNUM was asked. smbd's own writes then
+     * move the sequence number its caches (brlock, share modes) are checked against.
+     */
+    public synchronized int clientFlags() {
+        return openFlags | (seqnumEnabled ? TdbOpenFlags.TDB_SEQNUM : 0);
     }
 
     /** The flags libtdb runs with (it may drop CLEAR_IF_FIRST or add header-derived ones). */
@@ -253,9 +263,39 @@ public final class TdbFile implements Closeable {
         }
     }
 
+    /**
+     * Takes the write lock on every chain without waiting and keeps it (a database recovery's freeze):
+     * clients block on their chain locks until {@link #unlockAll}. False when another process holds a
+     * chain. While held, this process's own record calls, {@link #traverseHeld} and {@link #tryWipeAll}
+     * work (libtdb nests them inside the all-record lock).
+     */
+    public synchronized boolean tryLockAll() throws TdbException {
+        Pointer tdb = live();
+        if (lib.tdb_lockall_nonblock(tdb) != 0) {
+            if (busy(tdb)) {
+                return false;
+            }
+            throw failure("tdb_lockall_nonblock");
+        }
+        return true;
+    }
+
+    /** Drops the lock {@link #tryLockAll} took. */
+    public synchronized void unlockAll() throws TdbException {
+        if (lib.tdb_unlockall(live()) != 0) {
+            throw failure("tdb_unlockall");
+        }
+    }
+
+    /** Walks every record while this process holds {@link #tryLockAll}'s lock. */
+    public synchronized void traverseHeld(Visitor visitor) throws TdbException {
+        traverseLocked(live(), visitor);
+    }
+
     /** Makes libtdb count every change in the file header (TDB_SEQNUM). */
     public synchronized void enableSeqnum() throws TdbException {
         lib.tdb_enable_seqnum(live());
+        seqnumEnabled = true;
     }
 
     /** libtdb's change counter (only counts once {@link #enableSeqnum} was called by some opener). */

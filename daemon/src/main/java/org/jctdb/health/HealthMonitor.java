@@ -196,6 +196,12 @@ public final class HealthMonitor implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
+            if (org.jctdb.os.SpawnFailure.isJdkReplaced(e)) {
+                // Not the storage's fault: keep the last verdict, try again at the next interval.
+                org.jctdb.os.SpawnFailure.report("the storage probe", e.getMessage());
+                slot.policy.notStarted();
+                return;
+            }
             handle(slot, slot.policy.answered(now, false, "cannot start the probe: " + e.getMessage(), s), now);
         }
     }

@@ -12,12 +12,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * disconnected when its connection closes or it stays silent past the keepalive limit.
  * All link state is touched only on the single I/O thread.
  */
-public final class NodeMesh implements AutoCloseable {
+public final class NodeMesh implements AutoCloseable, AuthHost {
     private static final Logger log = LoggerFactory.getLogger("jctdb.transport");
     private static final long MAX_BACKOFF_MILLIS = 1000;
 
@@ -49,6 +50,14 @@ public final class NodeMesh implements AutoCloseable {
     private final Map<Integer, Link> links = new HashMap<>();
     private final Map<Integer, Long> backoff = new HashMap<>();
     private final Set<Integer> connected = ConcurrentHashMap.newKeySet();
+    private final RefusalLog refusals = new RefusalLog(log, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
+    /** Dialer nonces of recent challenges: one seen again is a replay. */
+    private final Map<ByteBuffer, Boolean> nonces = new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
+            return size() > 4096; // about 600 KB at most
+        }
+    };
     private volatile boolean closed;
     private Channel server;
 
@@ -135,14 +144,20 @@ public final class NodeMesh implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 MeshSettings s = settings;
+                boolean auth = s.keys().enabled();
+                // Until a peer proves the cluster key it may send only small handshake frames.
+                FrameDecoder frames = new FrameDecoder(auth ? PeerAuth.MAX_HANDSHAKE_FRAME : WireCodec.MAX_FRAME_BYTES);
                 // Silence past the limit drops the peer; a writer idle for an interval sends a keepalive.
                 ch.pipeline()
                         .addLast(new IdleStateHandler(s.silenceLimitMillis(), s.keepaliveMillis(), 0,
                                 TimeUnit.MILLISECONDS))
-                        .addLast(new LengthFieldBasedFrameDecoder(WireCodec.MAX_FRAME_BYTES, 0, 4, 0, 4, true))
-                        .addLast(new LengthFieldPrepender(4))
-                        .addLast(frameCodec)
-                        .addLast(new PeerHandler(NodeMesh.this, outboundTo));
+                        .addLast(frames)
+                        .addLast(new LengthFieldPrepender(4));
+                if (auth) {
+                    ch.pipeline().addLast(new AuthHandler(NodeMesh.this, outboundTo, frames));
+                }
+                ch.pipeline().addLast(frameCodec)
+                        .addLast(new PeerHandler(NodeMesh.this, outboundTo, auth));
             }
         };
     }
@@ -179,10 +194,29 @@ public final class NodeMesh implements AutoCloseable {
         group.schedule(() -> connect(pnn), delay, TimeUnit.MILLISECONDS);
     }
 
-    // ---- called by PeerHandler on the I/O thread ----
+    /**
+     * A re-read cluster key file (SIGHUP): new connections use it, established ones stay as they
+     * are (they proved the key they had). Switching authentication on or off needs a restart.
+     */
+    public void updateKeys(org.jctdb.config.ClusterKeys keys) {
+        group.execute(() -> settings = settings.withKeys(keys));
+    }
 
-    MeshSettings settings() {
+    // ---- called by PeerHandler and AuthHandler on the I/O thread ----
+
+    @Override
+    public MeshSettings settings() {
         return settings;
+    }
+
+    @Override
+    public boolean firstUseOfNonce(byte[] nonce) {
+        return nonces.put(ByteBuffer.wrap(nonce.clone()), Boolean.TRUE) == null;
+    }
+
+    @Override
+    public void refused(InetAddress remote, String why) {
+        refusals.refused(remote, why);
     }
 
     void registered(int pnn, Channel channel) {

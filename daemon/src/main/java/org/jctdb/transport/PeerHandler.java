@@ -33,14 +33,17 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
     }
 
     private final NodeMesh mesh;
+    private final boolean authenticated;
     private final Optional<Integer> outboundTo;
     private int pnn = -1;
     private String peerName = "?";
     private ScheduledFuture<?> handshakeTimer;
 
-    PeerHandler(NodeMesh mesh, Optional<Integer> outboundTo) {
+    /** {@code authenticated}: an {@link AuthHandler} sits before this one, and hello waits for it. */
+    PeerHandler(NodeMesh mesh, Optional<Integer> outboundTo, boolean authenticated) {
         this.mesh = mesh;
         this.outboundTo = outboundTo;
+        this.authenticated = authenticated;
     }
 
     static void closeWithReason(Channel channel, DisconnectCause cause, String detail) {
@@ -54,14 +57,17 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
         InetAddress remote = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
         peerName = remote.getHostAddress();
         if (outboundTo.isEmpty() && !s.peers().containsValue(remote)) {
-            log.warn("refused connection from {}: address is not in the nodes file", peerName);
+            mesh.refused(remote, "address is not in the nodes file");
             ctx.close();
             return;
         }
         long limit = Math.max(1000, s.silenceLimitMillis());
-        handshakeTimer = ctx.executor().schedule(() -> closeWithReason(ctx.channel(), DisconnectCause.HANDSHAKE,
-                "no handshake within " + limit + " ms"), limit, TimeUnit.MILLISECONDS);
-        if (outboundTo.isPresent()) {
+        handshakeTimer = ctx.executor().schedule(() -> {
+            String why = "no handshake within " + limit + " ms";
+            mesh.refused(remote, why + (outboundTo.isPresent() ? " (dialling node " + outboundTo.get() + ")" : ""));
+            closeWithReason(ctx.channel(), DisconnectCause.HANDSHAKE, why);
+        }, limit, TimeUnit.MILLISECONDS);
+        if (outboundTo.isPresent() && !authenticated) {
             ctx.writeAndFlush(hello(s));
         }
     }
@@ -78,7 +84,7 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
         }
         Optional<String> refusal = checkHello(ctx, msg);
         if (refusal.isPresent()) {
-            log.warn("refused node at {}: {}", peerName, refusal.get());
+            mesh.refused(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(), refusal.get());
             closeWithReason(ctx.channel(), DisconnectCause.HANDSHAKE, refusal.get());
             return;
         }
@@ -97,6 +103,10 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
             return Optional.of("first message was " + msg.getClass().getSimpleName() + ", not hello");
         }
         WireMessage.Hello h = (WireMessage.Hello) msg;
+        Integer proved = ctx.channel().attr(AuthHandler.AUTHENTICATED_PNN).get();
+        if (authenticated && (proved == null || proved != h.pnn())) {
+            return Optional.of("its hello claims PNN " + h.pnn() + " but it authenticated as " + proved);
+        }
         if (!h.clusterId().equals(s.clusterId())) {
             return Optional.of("it has a different nodes file (cluster id " + h.clusterId()
                     + ", ours " + s.clusterId() + ")");
@@ -143,14 +153,22 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
         } else {
             why = "connection error: " + cause.getMessage();
         }
-        log.warn("dropping connection to {}: {}", peerName, why);
+        if (pnn < 0) {
+            mesh.refused(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(), why);
+        } else {
+            log.warn("dropping connection to {}: {}", peerName, why);
+        }
         closeWithReason(ctx.channel(), DisconnectCause.ERROR, why);
     }
 
     /** Keepalives from Netty's idle timer: say something when silent, drop a peer that says nothing. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (!(evt instanceof IdleStateEvent idle)) {
+        if (evt instanceof AuthHandler.Authenticated) {
+            if (outboundTo.isPresent()) {
+                ctx.writeAndFlush(hello(mesh.settings()));
+            }
+        } else if (!(evt instanceof IdleStateEvent idle)) {
             super.userEventTriggered(ctx, evt);
         } else if (idle.state() == IdleState.READER_IDLE) {
             long limit = mesh.settings().silenceLimitMillis();

@@ -79,11 +79,15 @@ class ClientFrameHandlingTest {
                 sentToPeers.add(message);
                 return true; // and never answer: a peer that is slow
             }
+
+            @Override
+            public void requestRecovery(String reason) {
+            }
         };
         LocalDatabases dbs = new LocalDatabases(new TdbFiles(null), DatabaseDirectories.under(Path.of("/nonexistent")), 0,
                 101);
         service = new CtdbService(codec, host, dbs, new DatabaseWorker(new LockWaiter(Path.of("/nonexistent"))),
-                new Controls.Settings(true, false, 4379));
+                new Controls.Settings(true, 4379));
         logged = new ListAppender<>();
         logged.start();
         ((Logger) LoggerFactory.getLogger("jctdb.client")).addAppender(logged);

@@ -77,6 +77,9 @@ class ReloadNodesIT {
             for (String f : new String[] {"ctdb.tunables", "public_addresses"}) {
                 Files.copy(c.nodeDir(0).resolve(f), n3.resolve(f));
             }
+            // The cluster key, private as on every node.
+            Files.copy(c.nodeDir(0).resolve("cluster.key"), n3.resolve("cluster.key"),
+                    java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             Result add = c.jctdb(0, "reloadnodes");
             assertThat(add.exitCode()).as("%s", add).isZero();
             assertThat(add.stdout()).isEqualTo("Node 3 is NEW\n");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jctdb.config.ClusterKeys;
 import org.jctdb.config.IpAddresses;
 
 /**
@@ -72,19 +73,34 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
 
     /** Writes every node's configuration directory; tunables are NAME=VALUE lines. */
     void write(List<String> tunables, Optional<String> clusterLock) throws IOException {
+        write(tunables, clusterLock, true);
+    }
+
+    /** As above; without {@code withKey} the nodes run with [cluster] authentication = none. */
+    void write(List<String> tunables, Optional<String> clusterLock, boolean withKey) throws IOException {
         Files.createDirectories(lockFile().getParent());
         StringBuilder nodesFile = new StringBuilder();
         for (int k = 0; k < nodes; k++) {
             nodesFile.append(IpAddresses.format(address(k))).append('\n');
         }
+        // One cluster key for all nodes (peer authentication); kept if the cluster was up before.
+        Path firstKey = nodeDir(0).resolve(ClusterKeys.FILE_NAME);
+        String keyText = Files.exists(firstKey) ? Files.readString(firstKey)
+                : "# Written by `jctdb local-cluster up`: the local cluster's key.\n" + ClusterKeys.generateLine() + "\n";
         for (int k = 0; k < nodes; k++) {
             Path nd = nodeDir(k);
             Files.createDirectories(nd.resolve("events").resolve("legacy"));
+            if (withKey) {
+                ClusterKeys.write(nd.resolve(ClusterKeys.FILE_NAME), keyText, true);
+            }
             StringBuilder conf = new StringBuilder()
                     .append("# Written by `jctdb local-cluster up`: node ").append(k).append(" of a local test cluster.\n")
                     .append("[logging]\n\tlocation = file:").append(logFile(k)).append("\n\tlog level = NOTICE\n")
                     .append("[cluster]\n");
             clusterLock.ifPresent(l -> conf.append("\tcluster lock = ").append(l).append('\n'));
+            if (!withKey) {
+                conf.append("\tauthentication = none\n");
+            }
             conf.append("\tnode address = ").append(IpAddresses.format(address(k))).append('\n')
                     .append("\tport = ").append(port).append('\n');
             Files.writeString(nd.resolve("ctdb.conf"), conf);

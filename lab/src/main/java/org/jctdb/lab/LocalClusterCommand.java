@@ -73,6 +73,9 @@ final class LocalClusterCommand implements Callable<Integer> {
         List<String> tunables = new ArrayList<>();
         @Option(names = "--no-lock", description = "Run without a cluster lock.")
         boolean noLock;
+        @Option(names = "--no-key", description = "Run without peer authentication ([cluster] authentication = none), "
+                + "as CTDB does; by default every node gets the same new cluster.key.")
+        boolean noKey;
         @Option(names = "--cluster-lock", paramLabel = "LOCK",
                 description = "The [cluster] cluster lock for every node, e.g. '!/usr/libexec/ctdb/ctdb_mutex_fcntl_helper PATH' "
                         + "(default: a lock file under DIR/shared, or on the cluster filesystem). `etcd` or `zookeeper` "
@@ -142,7 +145,7 @@ final class LocalClusterCommand implements Callable<Integer> {
                         server.port(), clusterLock);
             }
             lc.write(tunables, noLock ? Optional.empty()
-                    : Optional.of(clusterLock != null ? clusterLock : lc.lockFile().toString()));
+                    : Optional.of(clusterLock != null ? clusterLock : lc.lockFile().toString()), !noKey);
             Path jctdbd = home().resolve("bin").resolve("jctdbd");
             long started = System.nanoTime();
             // Start every daemon at once; each launcher returns when its daemon is ready (or failed).

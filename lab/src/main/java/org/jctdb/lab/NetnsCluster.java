@@ -169,10 +169,12 @@ public final class NetnsCluster implements AutoCloseable {
         try (InputStream in = NetnsCluster.class.getResourceAsStream("/org/jctdb/event/scripts/10.interface.script")) {
             script = in.readAllBytes();
         }
+        String key = "# the lab cluster's key (peer authentication)\n" + org.jctdb.config.ClusterKeys.generateLine() + "\n";
         for (int k = 0; k < nodes; k++) {
             Path nd = nodeDir(k);
             Path events = nd.resolve("events").resolve("legacy");
             Files.createDirectories(events);
+            org.jctdb.config.ClusterKeys.write(nd.resolve(org.jctdb.config.ClusterKeys.FILE_NAME), key, true);
             Path s = events.resolve("10.interface.script");
             Files.write(s, script);
             Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));

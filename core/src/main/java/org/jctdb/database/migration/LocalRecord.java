@@ -1,5 +1,6 @@
 package org.jctdb.database.migration;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.jctdb.database.LtdbHeader;
@@ -16,6 +17,7 @@ public record LocalRecord(LtdbHeader header, byte[] data) {
         return data.clone();
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return data.length == 0;
     }

@@ -1,5 +1,7 @@
 package org.jctdb.database.migration;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.jctdb.database.DbId;
 
 /**
@@ -7,7 +9,15 @@ import org.jctdb.database.DbId;
  * REPLY_ERROR). Every message carries the sender's generation; a receiver in another generation
  * drops it, which is how a recovery fences messages of the generation before.
  * Data arrays are not copied: treat them as immutable.
+ * The node mesh carries them as JSON; the {@code type} property names the record.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = PeerMessage.ReqCall.class, name = "req-call"),
+    @JsonSubTypes.Type(value = PeerMessage.ReqDmaster.class, name = "req-dmaster"),
+    @JsonSubTypes.Type(value = PeerMessage.ReplyDmaster.class, name = "reply-dmaster"),
+    @JsonSubTypes.Type(value = PeerMessage.ReplyError.class, name = "reply-error"),
+})
 public sealed interface PeerMessage
         permits PeerMessage.ReqCall, PeerMessage.ReqDmaster, PeerMessage.ReplyDmaster, PeerMessage.ReplyError {
 

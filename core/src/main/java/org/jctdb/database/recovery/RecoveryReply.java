@@ -1,8 +1,18 @@
 package org.jctdb.database.recovery;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 
 /** A member's answers to {@link RecoveryRequest}s. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = RecoveryReply.Frozen.class, name = "frozen"),
+    @JsonSubTypes.Type(value = RecoveryReply.Collected.class, name = "collected"),
+    @JsonSubTypes.Type(value = RecoveryReply.Pushed.class, name = "pushed"),
+    @JsonSubTypes.Type(value = RecoveryReply.Thawed.class, name = "thawed"),
+    @JsonSubTypes.Type(value = RecoveryReply.Refused.class, name = "refused"),
+})
 public sealed interface RecoveryReply {
 
     int from();

@@ -1,9 +1,18 @@
 package org.jctdb.database.recovery;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import org.jctdb.database.migration.VnnMap;
 
 /** What the recovery leader asks each member, in this order; every request names its generation. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = RecoveryRequest.Freeze.class, name = "freeze"),
+    @JsonSubTypes.Type(value = RecoveryRequest.Collect.class, name = "collect"),
+    @JsonSubTypes.Type(value = RecoveryRequest.Push.class, name = "push"),
+    @JsonSubTypes.Type(value = RecoveryRequest.Thaw.class, name = "thaw"),
+})
 public sealed interface RecoveryRequest {
 
     int leader();

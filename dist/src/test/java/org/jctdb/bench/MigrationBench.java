@@ -1,0 +1,243 @@
+package org.jctdb.bench;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jctdb.database.LtdbHeader;
+import org.jctdb.database.TdbFile;
+import org.jctdb.database.TdbFiles;
+import org.jctdb.database.TdbLibrary;
+import org.jctdb.protocol.ctdb.BadPacketException;
+import org.jctdb.protocol.ctdb.Bytes;
+import org.jctdb.protocol.ctdb.ControlData;
+import org.jctdb.protocol.ctdb.ControlOpcode;
+import org.jctdb.protocol.ctdb.CtdbCodec;
+import org.jctdb.protocol.ctdb.CtdbHeader;
+import org.jctdb.protocol.ctdb.CtdbPacket;
+import org.jctdb.protocol.ctdb.CtdbWire;
+import org.jctdb.protocol.ctdb.VnnMap;
+import org.jctdb.testing.LocalClusterHarness;
+
+/**
+ * Record migration and database recovery, JCTDB against CTDB 4.17 (bench/ctdb/local-ctdb), two nodes each.
+ *
+ * <ul>
+ * <li>Migration ring (like CTDB's fetch_ring with two nodes): one client on each node's CTDB socket; they take
+ * turns sending REQ_CALL FETCH_WITH_HEADER_FUNC with CTDB_IMMEDIATE_MIGRATION for the same record, so every
+ * call moves the record to the caller's node (checked: the header returned names the caller as dmaster).
+ * Reported: migrations per second and the latency of one call.</li>
+ * <li>Recovery: 10,000 records in 5 volatile databases written into node 0's files (as smbd writes records
+ * it is data master of), then repeated recoveries (`jctdb recover` / `ctdb recover`), each timed from the
+ * command's start until node 0 reports a new generation with recovery mode NORMAL (polled on its socket).</li>
+ * </ul>
+ * bench/run MigrationBench [ring calls] [recoveries]
+ */
+public final class MigrationBench {
+    private static final CtdbCodec CODEC = new CtdbCodec();
+    private static final int DATABASES = 5;
+    private static final int RECORDS = 10_000;
+
+    public static void main(String[] args) throws Exception {
+        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 4_000;
+        int recoveries = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        List<String> rows = new ArrayList<>();
+        Path home = LocalClusterHarness.home();
+        try (LocalClusterHarness c = LocalClusterHarness.up(2)) {
+            Path[] sockets = {c.nodeDir(0).resolve("run/ctdbd.socket"), c.nodeDir(1).resolve("run/ctdbd.socket")};
+            rows.addAll(ring("JCTDB", sockets, calls));
+            rows.add(recovery("JCTDB", sockets[0], recoveries,
+                    List.of(home.resolve("bin/jctdb").toString(), "recover"), c.nodeDir(0)));
+        }
+        Path dir = Files.createTempDirectory("bench-ctdb-");
+        String localCtdb = home.resolve("bench/ctdb/local-ctdb").toString();
+        try {
+            run(null, localCtdb, "up", "--dir", dir.toString(), "--nodes", "2");
+            Path[] sockets = {dir.resolve("node.0/run/ctdbd.socket"), dir.resolve("node.1/run/ctdbd.socket")};
+            rows.addAll(ring("CTDB 4.17", sockets, calls));
+            rows.add(recovery("CTDB 4.17", sockets[0], recoveries, List.of(localCtdb, "ctdb", "--dir", dir.toString(),
+                    "0", "recover"), null));
+        } finally {
+            run(null, localCtdb, "down", "--dir", dir.toString());
+        }
+        System.out.println("| measurement | system | median | p99 | rate |");
+        System.out.println("|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private static void run(Path base, String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        if (base != null) {
+            pb.environment().put("CTDB_BASE", base.toString());
+        }
+        Process p = pb.start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " did not finish");
+        }
+    }
+
+    private static List<String> ring(String system, Path[] sockets, int calls) throws Exception {
+        try (Client a = new Client(sockets[0]); Client b = new Client(sockets[1])) {
+            int db = a.attach("bench_ring.tdb");
+            b.attach("bench_ring.tdb");
+            int pnnA = a.pnn();
+            int pnnB = b.pnn();
+            CtdbPacket fetch = new CtdbPacket.ReqCall(CtdbWire.CALL_IMMEDIATE_MIGRATION, db,
+                    CtdbWire.FETCH_WITH_HEADER_FUNC, 0, Bytes.of("ring-key".getBytes(StandardCharsets.US_ASCII)),
+                    Bytes.EMPTY);
+            for (int i = 0; i < calls / 10; i++) { // warm-up
+                migrate(i % 2 == 0 ? a : b, fetch, i % 2 == 0 ? pnnA : pnnB);
+            }
+            long[] t = new long[calls];
+            long start = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                long t0 = System.nanoTime();
+                migrate(i % 2 == 0 ? a : b, fetch, i % 2 == 0 ? pnnA : pnnB);
+                t[i] = System.nanoTime() - t0;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Arrays.sort(t);
+            return List.of(String.format("| migration ring, 2 nodes (%d calls) | %s | %.0f µs | %.0f µs | %.0f records/s |",
+                    calls, system, t[calls / 2] / 1000.0, t[(int) (calls * 0.99)] / 1000.0, calls / seconds));
+        }
+    }
+
+    private static void migrate(Client c, CtdbPacket fetch, int expectDmaster) throws Exception {
+        CtdbPacket.ReplyCall r = (CtdbPacket.ReplyCall) c.call(CtdbHeader.REQ_CALL, fetch);
+        LtdbHeader h = LtdbHeader.decode(r.data().toArray());
+        if (h.dmaster() != expectDmaster) {
+            throw new IllegalStateException("REQ_CALL answered with dmaster " + h.dmaster() + ", not " + expectDmaster);
+        }
+    }
+
+    private static String recovery(String system, Path socket, int n, List<String> trigger, Path jctdbBase)
+            throws Exception {
+        try (Client c = new Client(socket)) {
+            int pnn = c.pnn();
+            TdbFiles files = new TdbFiles(TdbLibrary.load());
+            for (int d = 0; d < DATABASES; d++) {
+                int id = c.attach("bench_rec_" + d + ".tdb");
+                String path = ControlData.decodeCString(((CtdbPacket.ReplyControl) c.call(CtdbHeader.REQ_CONTROL,
+                        new CtdbPacket.ReqControl(ControlOpcode.GETDBPATH.code(), 0, 0, 0,
+                                Bytes.of(ControlData.u32(id))))).data().toArray(), "path");
+                int flags = ControlData.decodeU32(((CtdbPacket.ReplyControl) c.call(CtdbHeader.REQ_CONTROL,
+                        new CtdbPacket.ReqControl(ControlOpcode.DB_OPEN_FLAGS.code(), 0, 0, 0,
+                                Bytes.of(ControlData.u32(id))))).data().toArray(), "flags");
+                TdbFile f = files.open(Path.of(path), 0, flags, 02, 0600);
+                try {
+                    for (int k = 0; k < RECORDS / DATABASES; k++) {
+                        byte[] key = ("rec-" + d + "-" + k).getBytes(StandardCharsets.US_ASCII);
+                        byte[] data = ("value of record " + k + " in database " + d).getBytes(StandardCharsets.US_ASCII);
+                        f.store(key, new LtdbHeader(1, pnn, LtdbHeader.FLAG_MIGRATED_WITH_DATA).encode(data));
+                    }
+                } finally {
+                    f.close();
+                }
+            }
+            long[] t = new long[n];
+            for (int i = 0; i < n; i++) {
+                long before = c.generation();
+                long t0 = System.nanoTime();
+                ProcessBuilder pb = new ProcessBuilder(trigger).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD);
+                if (jctdbBase != null) {
+                    pb.environment().put("CTDB_BASE", jctdbBase.toString());
+                }
+                Process p = pb.start();
+                while (c.generation() == before || c.recmode() != 0) {
+                    Thread.sleep(2);
+                    if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(120)) {
+                        throw new IOException(system + ": no new generation within 120 s");
+                    }
+                }
+                t[i] = System.nanoTime() - t0;
+                p.waitFor(60, TimeUnit.SECONDS);
+                Thread.sleep(500);
+            }
+            Arrays.sort(t);
+            return String.format("| recovery, %d records in %d databases, 2 nodes (%d runs) | %s | %.0f ms | %.0f ms | |",
+                    RECORDS, DATABASES, n, system, t[n / 2] / 1e6, t[Math.min(n - 1, (int) (n * 0.99))] / 1e6);
+        }
+    }
+
+    /** A blocking client of the CTDB socket: one request, then its reply (messages in between are skipped). */
+    private static final class Client implements AutoCloseable {
+        private final SocketChannel ch;
+        private final ByteBuffer in = ByteBuffer.allocate(1 << 22).order(CtdbWire.ORDER);
+        private int reqid = 1;
+
+        Client(Path socket) throws IOException {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            in.flip();
+        }
+
+        int attach(String name) throws Exception {
+            CtdbPacket.ReplyControl r = control(ControlOpcode.DB_ATTACH, ControlData.cString(name));
+            return ControlData.decodeU32(r.data().toArray(), "db id");
+        }
+
+        int pnn() throws Exception {
+            return control(ControlOpcode.GET_PNN, new byte[0]).status();
+        }
+
+        int recmode() throws Exception {
+            return control(ControlOpcode.GET_RECMODE, new byte[0]).status();
+        }
+
+        long generation() throws Exception {
+            return Integer.toUnsignedLong(VnnMap.decode(control(ControlOpcode.GETVNNMAP, new byte[0]).data().toArray())
+                    .generation());
+        }
+
+        private CtdbPacket.ReplyControl control(ControlOpcode op, byte[] data) throws Exception {
+            CtdbPacket.ReplyControl r = (CtdbPacket.ReplyControl) call(CtdbHeader.REQ_CONTROL,
+                    new CtdbPacket.ReqControl(op.code(), 0, 0, 0, Bytes.of(data)));
+            if (r.status() < 0) {
+                throw new IOException(op + " failed: " + r.errorMessage());
+            }
+            return r;
+        }
+
+        CtdbPacket call(int operation, CtdbPacket p) throws IOException, BadPacketException {
+            int id = reqid++;
+            ch.write(ByteBuffer.wrap(CODEC.encode(CtdbHeader.of(operation, 0, CtdbWire.CURRENT_NODE, 0, id), p)));
+            while (true) {
+                CtdbCodec.Frame f = next();
+                if (f.header().reqid() == id && f.header().operation() != CtdbHeader.REQ_MESSAGE) {
+                    if (f.packet() instanceof CtdbPacket.ReplyError e) {
+                        throw new IOException("call failed: " + e.msg().toUtf8());
+                    }
+                    return f.packet();
+                }
+            }
+        }
+
+        private CtdbCodec.Frame next() throws IOException, BadPacketException {
+            while (in.remaining() < 4 || in.remaining() < in.getInt(in.position())) {
+                in.compact();
+                if (ch.read(in) < 0) {
+                    throw new IOException("daemon closed the connection");
+                }
+                in.flip();
+            }
+            byte[] wire = new byte[in.getInt(in.position())];
+            in.get(wire);
+            return CODEC.decode(wire);
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+}
