@@ -12,7 +12,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import org.jctdb.config.Layout;
 import org.jctdb.control.ControlFrames;
 import org.jctdb.control.ControlReply;
 
@@ -24,8 +26,7 @@ import org.jctdb.control.ControlReply;
  * Usage: {@code CdsTraining DIR COMMAND...}; DIR becomes CTDB_BASE's stand-in and is removed.
  */
 public final class CdsTraining {
-    private CdsTraining() {
-    }
+    private CdsTraining() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -33,11 +34,11 @@ public final class CdsTraining {
             System.exit(2);
         }
         // The real command reads its layout from the environment first; record those classes too.
-        org.jctdb.config.Layout.fromEnvironment();
+        Layout.fromEnvironment();
         Path socket = Path.of(args[0]).toAbsolutePath().resolve("jctdbd.socket");
         Files.createDirectories(socket.getParent());
         Files.deleteIfExists(socket);
-        String[] command = java.util.Arrays.copyOfRange(args, 1, args.length);
+        String[] command = Arrays.copyOfRange(args, 1, args.length);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             Thread answer = new Answerer(server);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jctdb.control.ControlReply;
 import org.jctdb.control.DaemonApi;
@@ -33,7 +34,9 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
         try {
             ParseResult parsed = cl.parseArgs(args);
             String target = root.node;
-            if (target != null && !target.equals(String.valueOf(api.view().myPnn())) && !parsed.isUsageHelpRequested()) {
+            if (target != null
+                    && !target.equals(String.valueOf(api.view().myPnn()))
+                    && !parsed.isUsageHelpRequested()) {
                 return forward(target, withoutNodeOption(argv), root.timeout);
             }
         } catch (ParameterException e) {
@@ -91,9 +94,9 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
             } else {
                 try {
                     r = api.forward(pnn, argv).get(Math.max(1, timeoutSeconds), TimeUnit.SECONDS);
-                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     Throwable c = e.getCause() != null ? e.getCause() : e;
-                    String why = c instanceof java.util.concurrent.TimeoutException
+                    String why = c instanceof TimeoutException
                             ? "timed out after " + Math.max(1, timeoutSeconds) + " s waiting for its answer"
                             : c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
                     r = ControlReply.error(1, "Failed to run the command on node " + pnn + ": " + why);

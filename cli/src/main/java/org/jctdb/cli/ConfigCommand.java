@@ -1,19 +1,26 @@
 package org.jctdb.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jctdb.config.ClusterKeys;
 import org.jctdb.config.ConfigException;
 import org.jctdb.config.IniFile;
 import org.jctdb.config.Layout;
 import org.jctdb.config.NodeConfig;
+import org.jctdb.control.TunableRules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jctdb config validate|get}: the configuration under $CTDB_BASE, like ctdb-config. */
-@Command(name = "config", description = "Check the configuration or show one option (like ctdb-config).",
+@Command(
+        name = "config",
+        description = "Check the configuration or show one option (like ctdb-config).",
         subcommands = {ConfigCommand.Validate.class, ConfigCommand.Get.class, ConfigCommand.GenKey.class})
 final class ConfigCommand implements Callable<Integer> {
     @Spec
@@ -59,7 +66,7 @@ final class ConfigCommand implements Callable<Integer> {
         public Integer call() {
             try {
                 NodeConfig c = NodeConfig.load(Layout.fromEnvironment());
-                org.jctdb.control.TunableRules.check(c); // the rules setvar and the daemon apply
+                TunableRules.check(c); // the rules setvar and the daemon apply
                 c.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
                 return 0;
             } catch (ConfigException e) {
@@ -69,14 +76,22 @@ final class ConfigCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "genkey", description = {"Create a new cluster key (mode 0600) for peer authentication.",
-            "Without FILE it writes $CTDB_BASE/cluster.key and refuses to replace one; copy the file to every node.",
-            "With --add the new key is appended to FILE (accepted, not yet offered): the first step of a rotation."})
+    @Command(
+            name = "genkey",
+            description = {
+                "Create a new cluster key (mode 0600) for peer authentication.",
+                "Without FILE it writes $CTDB_BASE/cluster.key and refuses to replace one; copy the file to every node.",
+                "With --add the new key is appended to FILE (accepted, not yet offered): the first step of a rotation."
+            })
     static final class GenKey implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Where to write the key ('-': print it).")
+        @Parameters(
+                index = "0",
+                arity = "0..1",
+                paramLabel = "FILE",
+                description = "Where to write the key ('-': print it).")
         String file;
 
         @picocli.CommandLine.Option(names = "--add", description = "Append a new key to an existing key file.")
@@ -84,28 +99,30 @@ final class ConfigCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            String line = org.jctdb.config.ClusterKeys.generateLine();
+            String line = ClusterKeys.generateLine();
             if ("-".equals(file)) {
                 spec.commandLine().getOut().println(line);
                 return 0;
             }
-            java.nio.file.Path path = file == null ? Layout.fromEnvironment().clusterKey() : java.nio.file.Path.of(file);
+            Path path = file == null ? Layout.fromEnvironment().clusterKey() : Path.of(file);
             try {
                 if (add) {
-                    org.jctdb.config.ClusterKeys.read(path); // the file must exist and be sound first
-                    String old = java.nio.file.Files.readString(path);
-                    org.jctdb.config.ClusterKeys.write(path, old + (old.endsWith("\n") || old.isEmpty() ? "" : "\n")
-                            + line + "\n", true);
+                    ClusterKeys.read(path); // the file must exist and be sound first
+                    String old = Files.readString(path);
+                    ClusterKeys.write(
+                            path, old + (old.endsWith("\n") || old.isEmpty() ? "" : "\n") + line + "\n", true);
                 } else {
-                    org.jctdb.config.ClusterKeys.write(path, "# JCTDB cluster key: the same file on every node, mode 0600.\n"
-                            + line + "\n", false);
+                    ClusterKeys.write(
+                            path,
+                            "# JCTDB cluster key: the same file on every node, mode 0600.\n" + line + "\n",
+                            false);
                 }
                 spec.commandLine().getOut().println((add ? "added a key to " : "wrote ") + path);
                 return 0;
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return 1;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 spec.commandLine().getErr().println("cannot write " + path + ": " + e.getMessage());
                 return 1;
             }
@@ -125,7 +142,8 @@ final class ConfigCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            String key = section.toLowerCase() + "/" + option.strip().replaceAll("\\s+", " ").toLowerCase();
+            String key = section.toLowerCase() + "/"
+                    + option.strip().replaceAll("\\s+", " ").toLowerCase();
             if (!DEFAULTS.containsKey(key)) {
                 spec.commandLine().getErr().println("Unknown option [" + section + "] -> " + option);
                 return 2;
@@ -133,10 +151,12 @@ final class ConfigCommand implements Callable<Integer> {
             Layout layout = Layout.fromEnvironment();
             try {
                 Optional<String> value = Optional.empty();
-                if (java.nio.file.Files.exists(layout.ctdbConf())) {
+                if (Files.exists(layout.ctdbConf())) {
                     IniFile ini = IniFile.read(layout.ctdbConf());
-                    value = Optional.ofNullable(ini.sections().getOrDefault(section.toLowerCase(), Map.of())
-                            .get(key.substring(key.indexOf('/') + 1))).map(IniFile.Entry::value);
+                    value = Optional.ofNullable(ini.sections()
+                                    .getOrDefault(section.toLowerCase(), Map.of())
+                                    .get(key.substring(key.indexOf('/') + 1)))
+                            .map(IniFile.Entry::value);
                 }
                 String dflt = key.equals("logging/location") ? layout.defaultLogLocation() : DEFAULTS.get(key);
                 spec.commandLine().getOut().println(value.orElse(dflt));

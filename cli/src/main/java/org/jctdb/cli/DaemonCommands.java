@@ -3,6 +3,7 @@ package org.jctdb.cli;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.jctdb.control.ClusterView;
@@ -14,8 +15,7 @@ final class DaemonCommands {
     private static final DateTimeFormatter CTIME =
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneId.systemDefault());
 
-    private DaemonCommands() {
-    }
+    private DaemonCommands() {}
 
     static String ctime(long epochMillis) {
         return CTIME.format(Instant.ofEpochMilli(epochMillis));
@@ -33,17 +33,29 @@ final class DaemonCommands {
             ClusterView v = api().view();
             long now = System.currentTimeMillis();
             if (style().json()) {
-                printJson(Map.of("pnn", v.myPnn(), "current_time", now / 1000.0, "start_time", v.startTimeMillis() / 1000.0,
-                        "last_recovery_started", v.lastRecoveryStartMillis() / 1000.0,
-                        "last_recovery_finished", v.lastRecoveryEndMillis() / 1000.0));
+                printJson(Map.of(
+                        "pnn",
+                        v.myPnn(),
+                        "current_time",
+                        now / 1000.0,
+                        "start_time",
+                        v.startTimeMillis() / 1000.0,
+                        "last_recovery_started",
+                        v.lastRecoveryStartMillis() / 1000.0,
+                        "last_recovery_finished",
+                        v.lastRecoveryEndMillis() / 1000.0));
                 return 0;
             }
             out().printf("Current time of node %-4d     :                %s%n", v.myPnn(), ctime(now));
-            out().printf("Ctdbd start time              : %s %s%n", age(v.startTimeMillis(), now), ctime(v.startTimeMillis()));
-            out().printf("Time of last recovery/failover: %s %s%n", age(v.lastRecoveryEndMillis(), now),
-                    ctime(v.lastRecoveryEndMillis()));
-            out().printf("Duration of last recovery/failover: %f seconds%n",
-                    (v.lastRecoveryEndMillis() - v.lastRecoveryStartMillis()) / 1000.0);
+            out().printf(
+                            "Ctdbd start time              : %s %s%n",
+                            age(v.startTimeMillis(), now), ctime(v.startTimeMillis()));
+            out().printf(
+                            "Time of last recovery/failover: %s %s%n",
+                            age(v.lastRecoveryEndMillis(), now), ctime(v.lastRecoveryEndMillis()));
+            out().printf(
+                            "Duration of last recovery/failover: %f seconds%n",
+                            (v.lastRecoveryEndMillis() - v.lastRecoveryStartMillis()) / 1000.0);
             return 0;
         }
     }
@@ -95,7 +107,7 @@ final class DaemonCommands {
         @Override
         public Integer call() {
             if (style().json()) {
-                java.util.Map<String, Object> m = new java.util.HashMap<>();
+                Map<String, Object> m = new HashMap<>();
                 m.put("cluster_lock", api().view().clusterLock().orElse(null));
                 printJson(m);
             } else {

@@ -23,8 +23,7 @@ import picocli.CommandLine.Parameters;
  * ({@link OfflineDatabaseCommands}).
  */
 final class DatabaseCommands {
-    private DatabaseCommands() {
-    }
+    private DatabaseCommands() {}
 
     /** ctdb's exit code for an argument it cannot parse (EINVAL). */
     static final int EINVAL = 22;
@@ -87,7 +86,11 @@ final class DatabaseCommands {
             DbidMap map = dbs.dbmap();
             List<DatabaseFormat.DbRow> rows = new ArrayList<>();
             for (DbidMap.Dbid d : map.dbs()) {
-                rows.add(new DatabaseFormat.DbRow(d.dbId(), dbs.name(d.dbId()), dbs.path(d.dbId()), d.flags(),
+                rows.add(new DatabaseFormat.DbRow(
+                        d.dbId(),
+                        dbs.name(d.dbId()),
+                        dbs.path(d.dbId()),
+                        d.flags(),
                         dbs.health(d.dbId()).isPresent()));
             }
             out().print(DatabaseFormat.dbmap(rows, ctdbStyle(root())));
@@ -305,7 +308,10 @@ final class DatabaseCommands {
     }
 
     /** pstore DB KEY VALUE: CTDB 4.17's tool stores VALUE itself, although its manual says FILE. */
-    @Command(name = "pstore", description = "Store a record in a persistent database (the value is the argument itself, as in CTDB 4.17).")
+    @Command(
+            name = "pstore",
+            description =
+                    "Store a record in a persistent database (the value is the argument itself, as in CTDB 4.17).")
     static final class PStore extends Persistent {
         @Parameters(index = "2", paramLabel = "VALUE")
         String value;

@@ -9,8 +9,7 @@ import org.jctdb.protocol.ctdb.LtdbHeader;
 
 /** CTDB 4.17's output of its database commands (ctdb/tools/ctdb.c), as pure functions. */
 final class DatabaseFormat {
-    private DatabaseFormat() {
-    }
+    private DatabaseFormat() {}
 
     /** One line of getdbmap: the id, name, path, flags and whether DB_GET_HEALTH gave a reason. */
     record DbRow(int id, String name, String path, int flags, boolean unhealthy) {
@@ -20,20 +19,35 @@ final class DatabaseFormat {
     }
 
     /** CTDB's record flags (ctdb/protocol/protocol.h) in the order ctdb prints their names. */
-    private static final int[] FLAG_BITS = {0x00010000, 0x00020000, 0x00040000, 0x01000000, 0x02000000,
-        0x04000000, 0x08000000, 0x00000001, 0x00000002};
-    private static final String[] FLAG_NAMES = {"MIGRATED_WITH_DATA", "VACUUM_MIGRATED", "AUTOMATIC",
-        "RO_HAVE_DELEGATIONS", "RO_HAVE_READONLY", "RO_REVOKING_READONLY", "RO_REVOKE_COMPLETE", "PERSISTENT",
-        "PERSISTENT_IN_PROGRESS"};
+    private static final int[] FLAG_BITS = {
+        0x00010000, 0x00020000, 0x00040000, 0x01000000, 0x02000000, 0x04000000, 0x08000000, 0x00000001, 0x00000002
+    };
+
+    private static final String[] FLAG_NAMES = {
+        "MIGRATED_WITH_DATA",
+        "VACUUM_MIGRATED",
+        "AUTOMATIC",
+        "RO_HAVE_DELEGATIONS",
+        "RO_HAVE_READONLY",
+        "RO_REVOKING_READONLY",
+        "RO_REVOKE_COMPLETE",
+        "PERSISTENT",
+        "PERSISTENT_IN_PROGRESS"
+    };
 
     static String dbmap(List<DbRow> rows, OutputStyle style) {
         StringBuilder b = new StringBuilder();
         if (style.machine()) {
             b.append(style.row("ID", "Name", "Path", "Persistent", "Sticky", "Unhealthy", "Readonly", "Replicated"));
             for (DbRow r : rows) {
-                b.append(style.row(String.format("0x%08X", r.id()), r.name(), r.path(),
-                        bit(r.has(CtdbWire.DB_FLAGS_PERSISTENT)), bit(r.has(CtdbWire.DB_FLAGS_STICKY)),
-                        bit(r.unhealthy()), bit(r.has(CtdbWire.DB_FLAGS_READONLY)),
+                b.append(style.row(
+                        String.format("0x%08X", r.id()),
+                        r.name(),
+                        r.path(),
+                        bit(r.has(CtdbWire.DB_FLAGS_PERSISTENT)),
+                        bit(r.has(CtdbWire.DB_FLAGS_STICKY)),
+                        bit(r.unhealthy()),
+                        bit(r.has(CtdbWire.DB_FLAGS_READONLY)),
                         bit(r.has(CtdbWire.DB_FLAGS_REPLICATED))));
             }
             return b.toString();

@@ -22,8 +22,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code event run|status|script} and {@code scriptstatus}, in CTDB 4.17's formats. */
 final class EventCommands {
-    private EventCommands() {
-    }
+    private EventCommands() {}
 
     /** Shared by the event commands: the engine, or a CTDB-style refusal while it is not up. */
     abstract static class EventCommand extends DaemonCommand {
@@ -57,7 +56,9 @@ final class EventCommands {
         }
     }
 
-    @Command(name = "event", description = "Run event scripts or show their status.",
+    @Command(
+            name = "event",
+            description = "Run event scripts or show their status.",
             subcommands = {Run.class, Status.class, Script.class})
     static final class EventRoot extends DaemonCommand {
         @Override
@@ -71,10 +72,13 @@ final class EventCommands {
     static final class Run extends EventCommand {
         @Parameters(index = "0", paramLabel = "TIMEOUT")
         long timeout;
+
         @Parameters(index = "1", paramLabel = "COMPONENT")
         String component;
+
         @Parameters(index = "2", paramLabel = "EVENT")
         String eventName;
+
         @Parameters(index = "3..*", paramLabel = "ARGS")
         List<String> args = new ArrayList<>();
 
@@ -86,8 +90,13 @@ final class EventCommands {
                 return 1;
             }
             try {
-                EventReply reply = engine.get().run(new EventRequest(ev.get(), args, timeout * 1000L,
-                        false, api().view().generation()))
+                EventReply reply = engine.get()
+                        .run(new EventRequest(
+                                ev.get(),
+                                args,
+                                timeout * 1000L,
+                                false,
+                                api().view().generation()))
                         .get(timeout + 30, TimeUnit.SECONDS);
                 return print(RunTextFormatter.run(component, reply));
             } catch (ExecutionException | TimeoutException e) {
@@ -101,6 +110,7 @@ final class EventCommands {
     static final class Status extends EventCommand {
         @Parameters(index = "0", paramLabel = "COMPONENT")
         String component;
+
         @Parameters(index = "1", paramLabel = "EVENT")
         String eventName;
 
@@ -112,17 +122,23 @@ final class EventCommands {
                 return 1;
             }
             Optional<EventReply.Completed> last = engine.get().lastStatus(ev.get());
-            return print(style().json() ? StatusJsonFormatter.status(component, ev.get(), last)
-                    : new StatusTextFormatter(ZoneId.systemDefault()).status(component, ev.get(), last));
+            return print(
+                    style().json()
+                            ? StatusJsonFormatter.status(component, ev.get(), last)
+                            : new StatusTextFormatter(ZoneId.systemDefault()).status(component, ev.get(), last));
         }
     }
 
-    @Command(name = "script", description = "List, enable or disable event scripts: event script list|enable|disable legacy [NAME].")
+    @Command(
+            name = "script",
+            description = "List, enable or disable event scripts: event script list|enable|disable legacy [NAME].")
     static final class Script extends EventCommand {
         @Parameters(index = "0", paramLabel = "list|enable|disable")
         String action;
+
         @Parameters(index = "1", paramLabel = "COMPONENT")
         String component;
+
         @Parameters(index = "2", arity = "0..1", paramLabel = "NAME")
         String name;
 
@@ -141,8 +157,10 @@ final class EventCommands {
                         err().println("event script " + action + " needs a script NAME");
                         return 1;
                     }
-                    return print(ScriptListFormatter.command(action.equals("enable")
-                            ? engine.get().enable(component, name) : engine.get().disable(component, name)));
+                    return print(ScriptListFormatter.command(
+                            action.equals("enable")
+                                    ? engine.get().enable(component, name)
+                                    : engine.get().disable(component, name)));
                 default:
                     err().println("Unknown action " + action + " (list, enable or disable)");
                     return 1;
@@ -159,8 +177,10 @@ final class EventCommands {
                 return 1;
             }
             Optional<EventReply.Completed> last = engine.get().lastStatus(Event.MONITOR);
-            return print(style().json() ? StatusJsonFormatter.status("legacy", Event.MONITOR, last)
-                    : new StatusTextFormatter(ZoneId.systemDefault()).scriptStatus(last));
+            return print(
+                    style().json()
+                            ? StatusJsonFormatter.status("legacy", Event.MONITOR, last)
+                            : new StatusTextFormatter(ZoneId.systemDefault()).scriptStatus(last));
         }
     }
 }

@@ -5,8 +5,10 @@ import org.jctdb.health.HealthReport;
 import picocli.CommandLine.Command;
 
 /** {@code jctdb health}: the cluster filesystem probe of this node (JCTDB's own command). */
-@Command(name = "health", description = "Show the cluster filesystem probes of this node: state, time in it, "
-        + "last latency, hung and unkillable probe processes.")
+@Command(
+        name = "health",
+        description = "Show the cluster filesystem probes of this node: state, time in it, "
+                + "last latency, hung and unkillable probe processes.")
 final class HealthCommand extends DaemonCommand {
     @Override
     public Integer call() {

@@ -14,8 +14,7 @@ import org.jctdb.health.PathStatus;
 
 /** `jctdb health` output, and the line `jctdb status` adds when a probe is not OK. */
 public final class HealthFormat {
-    private HealthFormat() {
-    }
+    private HealthFormat() {}
 
     /**
      * The lines `jctdb status` adds after CTDB's: nothing while every node's probe answers
@@ -26,18 +25,32 @@ public final class HealthFormat {
         List<NodeView> reachable = nodes.stream().filter(NodeView::reachable).toList();
         StringBuilder out = new StringBuilder();
         if (reachable.size() > 1 && reachable.stream().allMatch(n -> n.storage().unresponsive())) {
-            long since = reachable.stream().mapToLong(n -> n.storage().sinceEpochMillis()).max().orElse(nowEpochMillis);
-            boolean allHung = reachable.stream().allMatch(n -> n.storage().state().equals("HUNG"));
-            out.append("Cluster filesystem: ").append(allHung ? "unresponsive (HUNG)" : "failing")
+            long since = reachable.stream()
+                    .mapToLong(n -> n.storage().sinceEpochMillis())
+                    .max()
+                    .orElse(nowEpochMillis);
+            boolean allHung =
+                    reachable.stream().allMatch(n -> n.storage().state().equals("HUNG"));
+            out.append("Cluster filesystem: ")
+                    .append(allHung ? "unresponsive (HUNG)" : "failing")
                     .append(" on all nodes since ")
-                    .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(Instant.ofEpochMilli(since).atZone(zone)))
-                    .append(" (").append(Math.max(0, nowEpochMillis - since) / 1000).append("s)\n");
+                    .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                            .format(Instant.ofEpochMilli(since).atZone(zone)))
+                    .append(" (")
+                    .append(Math.max(0, nowEpochMillis - since) / 1000)
+                    .append("s)\n");
         }
         for (NodeView n : reachable) {
             if (!n.storage().ok()) {
-                out.append("Cluster filesystem: ").append(n.storage().state()).append(" for ")
-                        .append(Math.max(0, nowEpochMillis - n.storage().sinceEpochMillis()) / 1000).append("s on ")
-                        .append(n.storage().path()).append(" (node ").append(n.pnn()).append(")\n");
+                out.append("Cluster filesystem: ")
+                        .append(n.storage().state())
+                        .append(" for ")
+                        .append(Math.max(0, nowEpochMillis - n.storage().sinceEpochMillis()) / 1000)
+                        .append("s on ")
+                        .append(n.storage().path())
+                        .append(" (node ")
+                        .append(n.pnn())
+                        .append(")\n");
             }
         }
         return out.toString();
@@ -45,18 +58,29 @@ public final class HealthFormat {
 
     public static String text(HealthReport r, int pnn) {
         StringBuilder out = new StringBuilder();
-        out.append("Storage health of node ").append(pnn).append(": ")
-                .append(r.healthy() ? "HEALTHY" : "UNHEALTHY (" + r.reason() + ")").append('\n');
+        out.append("Storage health of node ")
+                .append(pnn)
+                .append(": ")
+                .append(r.healthy() ? "HEALTHY" : "UNHEALTHY (" + r.reason() + ")")
+                .append('\n');
         if (r.paths().isEmpty()) {
             out.append("No paths are probed (no cluster lock path and no [health] extra paths)\n");
         } else {
-            out.append(String.format("%-7s %8s %9s %8s %4s %10s  %s%n", "State", "For", "Latency", "Failures",
-                    "Hung", "Unkillable", "Path"));
+            out.append(String.format(
+                    "%-7s %8s %9s %8s %4s %10s  %s%n",
+                    "State", "For", "Latency", "Failures", "Hung", "Unkillable", "Path"));
             for (PathReport p : r.paths()) {
                 PathStatus s = p.status();
-                out.append(String.format("%-7s %7ds %9s %8d %4d %10d  %s%s%n", s.state(),
-                        HealthReport.forMillis(r, p) / 1000, latency(s), s.consecutiveFailures(), p.hungProbes(),
-                        p.unkillableProcesses(), s.path(), p.clusterLock() ? " (cluster lock)" : ""));
+                out.append(String.format(
+                        "%-7s %7ds %9s %8d %4d %10d  %s%s%n",
+                        s.state(),
+                        HealthReport.forMillis(r, p) / 1000,
+                        latency(s),
+                        s.consecutiveFailures(),
+                        p.hungProbes(),
+                        p.unkillableProcesses(),
+                        s.path(),
+                        p.clusterLock() ? " (cluster lock)" : ""));
                 if (!s.detail().isEmpty()) {
                     out.append("        ").append(s.detail()).append('\n');
                 }
@@ -65,8 +89,12 @@ public final class HealthFormat {
                 }
             }
         }
-        out.append("Hung storage action: ").append(r.shutdownAfterMillis() < 0 ? "none"
-                : "shutdown after " + r.shutdownAfterMillis() / 1000 + "s hung").append('\n');
+        out.append("Hung storage action: ")
+                .append(
+                        r.shutdownAfterMillis() < 0
+                                ? "none"
+                                : "shutdown after " + r.shutdownAfterMillis() / 1000 + "s hung")
+                .append('\n');
         return out.toString();
     }
 
@@ -75,12 +103,27 @@ public final class HealthFormat {
     }
 
     public static String machine(HealthReport r, OutputStyle style) {
-        StringBuilder out = new StringBuilder(style.row("Path", "ClusterLock", "State", "Seconds", "LatencyMs",
-                "Failures", "HungProbes", "Unkillable", "Healthy"));
+        StringBuilder out = new StringBuilder(style.row(
+                "Path",
+                "ClusterLock",
+                "State",
+                "Seconds",
+                "LatencyMs",
+                "Failures",
+                "HungProbes",
+                "Unkillable",
+                "Healthy"));
         for (PathReport p : r.paths()) {
             PathStatus s = p.status();
-            out.append(style.row(s.path(), p.clusterLock() ? 1 : 0, s.state(), HealthReport.forMillis(r, p) / 1000,
-                    s.lastLatencyMillis(), s.consecutiveFailures(), p.hungProbes(), p.unkillableProcesses(),
+            out.append(style.row(
+                    s.path(),
+                    p.clusterLock() ? 1 : 0,
+                    s.state(),
+                    HealthReport.forMillis(r, p) / 1000,
+                    s.lastLatencyMillis(),
+                    s.consecutiveFailures(),
+                    p.hungProbes(),
+                    p.unkillableProcesses(),
                     s.healthy() ? 1 : 0));
         }
         return out.toString();

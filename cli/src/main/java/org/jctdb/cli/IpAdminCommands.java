@@ -12,8 +12,7 @@ import picocli.CommandLine.Parameters;
 
 /** Commands that change or announce public addresses: ipreallocate, moveip, addip, delip, reloadips, setifacelink, gratarp. */
 final class IpAdminCommands {
-    private IpAdminCommands() {
-    }
+    private IpAdminCommands() {}
 
     @Command(name = "ipreallocate", description = "Ask the leader for a takeover run and wait for it.")
     static final class IpReallocate extends DaemonCommand {
@@ -83,7 +82,9 @@ final class IpAdminCommands {
                 err().println("Node already knows about IP " + a.addressText());
                 return 1;
             }
-            IpCommands.control(this).addAddress(a.addressText(), a.maskBits(), a.interfaces()).get(10, TimeUnit.SECONDS);
+            IpCommands.control(this)
+                    .addAddress(a.addressText(), a.maskBits(), a.interfaces())
+                    .get(10, TimeUnit.SECONDS);
             return 0;
         }
     }

@@ -19,12 +19,10 @@ import picocli.CommandLine.Parameters;
 
 /** Public address commands: ip, ipinfo, ifaces (CTDB 4.17's formats). */
 final class IpCommands {
-    private IpCommands() {
-    }
+    private IpCommands() {}
 
     /** One address as `ip -v` shows it. */
-    record Row(String ip, int pnn, String active, List<String> available, List<String> configured) {
-    }
+    record Row(String ip, int pnn, String active, List<String> available, List<String> configured) {}
 
     static IpControl control(DaemonCommand c) {
         return c.api().ip().orElseThrow(() -> new IllegalStateException("IP failover has not started yet"));
@@ -34,8 +32,11 @@ final class IpCommands {
     static List<Row> rows(IpSnapshot s, boolean all) {
         Map<IpAddress, Row> rows = new TreeMap<>();
         for (IpMessage.Listed l : s.listed()) {
-            String active = s.hosted().stream().filter(h -> h.ip().equals(l.ip())).map(HostedAddress::iface)
-                    .findFirst().orElse("");
+            String active = s.hosted().stream()
+                    .filter(h -> h.ip().equals(l.ip()))
+                    .map(HostedAddress::iface)
+                    .findFirst()
+                    .orElse("");
             List<String> available = new ArrayList<>(l.ifaces());
             available.removeAll(s.downIfaces());
             rows.put(IpAddress.parse(l.ip()), new Row(l.ip(), s.pnnOf(l.ip()), active, available, l.ifaces()));
@@ -79,18 +80,37 @@ final class IpCommands {
                 }
                 printJson(json);
             } else if (style().machine()) {
-                out().print(verbose ? style().row("Public IP", "Node", "ActiveInterfaces", "AvailableInterfaces",
-                        "ConfiguredInterfaces") : style().row("Public IP", "Node"));
+                out().print(
+                                verbose
+                                        ? style().row(
+                                                        "Public IP",
+                                                        "Node",
+                                                        "ActiveInterfaces",
+                                                        "AvailableInterfaces",
+                                                        "ConfiguredInterfaces")
+                                        : style().row("Public IP", "Node"));
                 for (Row r : rows) {
-                    out().print(verbose ? style().row(r.ip(), r.pnn(), r.active(), String.join(",", r.available()),
-                            String.join(",", r.configured())) : style().row(r.ip(), r.pnn()));
+                    out().print(
+                                    verbose
+                                            ? style().row(
+                                                            r.ip(),
+                                                            r.pnn(),
+                                                            r.active(),
+                                                            String.join(",", r.available()),
+                                                            String.join(",", r.configured()))
+                                            : style().row(r.ip(), r.pnn()));
                 }
             } else {
                 out().println(all != null ? "Public IPs on ALL nodes" : "Public IPs on node " + s.pnn());
                 for (Row r : rows) {
                     if (verbose) {
-                        out().printf("%s node[%d] active[%s] available[%s] configured[%s]%n", r.ip(), r.pnn(), r.active(),
-                                String.join(",", r.available()), String.join(",", r.configured()));
+                        out().printf(
+                                        "%s node[%d] active[%s] available[%s] configured[%s]%n",
+                                        r.ip(),
+                                        r.pnn(),
+                                        r.active(),
+                                        String.join(",", r.available()),
+                                        String.join(",", r.configured()));
                     } else {
                         out().printf("%s %d%n", r.ip(), r.pnn());
                     }
@@ -112,28 +132,45 @@ final class IpCommands {
             if (key == null) {
                 return 1;
             }
-            IpMessage.Listed l = s.listed().stream().filter(x -> x.ip().equals(key)).findFirst().orElse(null);
+            IpMessage.Listed l = s.listed().stream()
+                    .filter(x -> x.ip().equals(key))
+                    .findFirst()
+                    .orElse(null);
             if (l == null) {
                 err().println("Node " + s.pnn() + " does not know about IP " + key);
                 return 1;
             }
             Map<String, Integer> refs = references(s);
-            String active = s.hosted().stream().filter(h -> h.ip().equals(key)).map(HostedAddress::iface).findFirst().orElse("");
+            String active = s.hosted().stream()
+                    .filter(h -> h.ip().equals(key))
+                    .map(HostedAddress::iface)
+                    .findFirst()
+                    .orElse("");
             if (style().json()) {
                 List<Object> ifaces = new ArrayList<>();
                 for (String i : l.ifaces()) {
-                    ifaces.add(Map.of("name", i, "link", link(s, i), "references", refs.getOrDefault(i, 0),
-                            "active", i.equals(active)));
+                    ifaces.add(Map.of(
+                            "name",
+                            i,
+                            "link",
+                            link(s, i),
+                            "references",
+                            refs.getOrDefault(i, 0),
+                            "active",
+                            i.equals(active)));
                 }
                 printJson(Map.of("pnn", s.pnn(), "ip", key, "current_node", s.pnnOf(key), "interfaces", ifaces));
                 return 0;
             }
             out().printf("Public IP[%s] info on node %d%n", key, s.pnn());
-            out().printf("IP:%s%nCurrentNode:%d%nNumInterfaces:%d%n", key, s.pnnOf(key), l.ifaces().size());
+            out().printf(
+                            "IP:%s%nCurrentNode:%d%nNumInterfaces:%d%n",
+                            key, s.pnnOf(key), l.ifaces().size());
             int k = 1;
             for (String i : l.ifaces()) {
-                out().printf("Interface[%d]: Name:%s Link:%s References:%d%s%n", k++, i, link(s, i),
-                        refs.getOrDefault(i, 0), i.equals(active) ? " (active)" : "");
+                out().printf(
+                                "Interface[%d]: Name:%s Link:%s References:%d%s%n",
+                                k++, i, link(s, i), refs.getOrDefault(i, 0), i.equals(active) ? " (active)" : "");
             }
             return 0;
         }
@@ -150,7 +187,8 @@ final class IpCommands {
             if (style().json()) {
                 List<Object> json = new ArrayList<>();
                 for (String i : names) {
-                    json.add(Map.of("name", i, "link_up", !s.downIfaces().contains(i), "references", refs.getOrDefault(i, 0)));
+                    json.add(Map.of(
+                            "name", i, "link_up", !s.downIfaces().contains(i), "references", refs.getOrDefault(i, 0)));
                 }
                 printJson(json);
                 return 0;

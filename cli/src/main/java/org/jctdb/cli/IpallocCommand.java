@@ -32,26 +32,36 @@ import picocli.CommandLine.Spec;
  * {@code jctdb ipalloc}: runs IP allocation offline on CTDB's test input, like CTDB's
  * {@code ctdb_takeover_tests ipalloc}, and prints "IP PNN" lines in CTDB's order.
  */
-@Command(name = "ipalloc", mixinStandardHelpOptions = true,
+@Command(
+        name = "ipalloc",
+        mixinStandardHelpOptions = true,
         description = {
             "Compute a public IP allocation offline, as CTDB's ctdb_takeover_tests ipalloc does.",
             "Reads 'IP CURRENT_PNN [ALLOWED_PNN,...]' lines on standard input and prints 'IP PNN'.",
             "Environment: CTDB_IP_ALGORITHM=lcp2|nondet|det, CTDB_SET_IPAllocAlgorithm=0|1|2,",
-            "CTDB_SET_NoIPFailback, CTDB_SET_NoIPTakeover, CTDB_TEST_RUNSTATE=S,S,... (5 = RUNNING)."})
+            "CTDB_SET_NoIPFailback, CTDB_SET_NoIPTakeover, CTDB_TEST_RUNSTATE=S,S,... (5 = RUNNING)."
+        })
 public final class IpallocCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--algorithm", paramLabel = "ALGORITHM",
+    @Option(
+            names = "--algorithm",
+            paramLabel = "ALGORITHM",
             description = "deterministic, nondeterministic or lcp2 (overrides the environment)")
     String algorithm;
 
-    @Parameters(index = "0", paramLabel = "NODESTATES",
+    @Parameters(
+            index = "0",
+            paramLabel = "NODESTATES",
             description = "Comma-separated CTDB node flag values, one per node (e.g. 0,0x2,0)")
     String nodeStates;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "multi",
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "multi",
             description = "'multi': stdin holds one blank-line-separated block per node")
     String multi;
 
@@ -76,8 +86,8 @@ public final class IpallocCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (multi != null && !multi.equals("multi")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "expected 'multi' after NODESTATES, got '" + multi + "'");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "expected 'multi' after NODESTATES, got '" + multi + "'");
         }
         try {
             List<Integer> flags = parseNodeStates(nodeStates);
@@ -87,8 +97,8 @@ public final class IpallocCommand implements Callable<Integer> {
             for (int i = 0; i < numNodes; i++) {
                 nodes.add(new NodeState(flags.get(i), runStates.get(i)));
             }
-            IpAllocTunables tunables = new IpAllocTunables(chooseAlgorithm(),
-                    envFlag("CTDB_SET_NoIPFailback"), envFlag("CTDB_SET_NoIPTakeover"));
+            IpAllocTunables tunables = new IpAllocTunables(
+                    chooseAlgorithm(), envFlag("CTDB_SET_NoIPFailback"), envFlag("CTDB_SET_NoIPTakeover"));
             List<PublicAddress> addresses = KnownIpsReader.read(readStdin(), numNodes, multi != null);
             Allocation result = IpAllocator.allocate(new AllocationInput(nodes, addresses, tunables));
             for (Assignment a : result.assignments()) {
@@ -141,8 +151,8 @@ public final class IpallocCommand implements Callable<Integer> {
         }
         String[] toks = v.split(",", -1);
         if (toks.length != numNodes) {
-            throw new IpallocInputException("Wrong number of values in CTDB_TEST_RUNSTATE: "
-                    + toks.length + " values for " + numNodes + " nodes");
+            throw new IpallocInputException("Wrong number of values in CTDB_TEST_RUNSTATE: " + toks.length
+                    + " values for " + numNodes + " nodes");
         }
         for (String t : toks) {
             states.add(RunState.fromCode(parseCNumber(t.trim(), "CTDB_TEST_RUNSTATE")));
@@ -154,8 +164,9 @@ public final class IpallocCommand implements Callable<Integer> {
         if (algorithm != null) {
             IpAllocAlgorithm a = algorithmByName(algorithm);
             if (a == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown algorithm '"
-                        + algorithm + "' (expected deterministic, nondeterministic or lcp2)");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "unknown algorithm '" + algorithm + "' (expected deterministic, nondeterministic or lcp2)");
             }
             return a;
         }

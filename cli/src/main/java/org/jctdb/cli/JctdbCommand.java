@@ -12,26 +12,59 @@ import picocli.CommandLine.Spec;
  * The `jctdb` command tree as the daemon runs it. Global options may stand before or after
  * the command word, as with ctdb.
  */
-@Command(name = "jctdb", usageHelpAutoWidth = true,
+@Command(
+        name = "jctdb",
+        usageHelpAutoWidth = true,
         description = "Show and control a JCTDB cluster (the ctdb command of JCTDB).",
         subcommands = {
-                StatusCommands.Status.class, StatusCommands.NodeStatus.class, StatusCommands.Pnn.class, StatusCommands.Leader.class, StatusCommands.Recover.class,
-                StatusCommands.ListNodes.class, DaemonCommands.Uptime.class, DaemonCommands.Version.class,
-                DaemonCommands.Ping.class, DaemonCommands.GetPid.class, DaemonCommands.GetReclock.class,
-                DaemonCommands.Shutdown.class, TunableCommands.ListVars.class, TunableCommands.GetVar.class,
-                TunableCommands.SetVar.class, EventCommands.EventRoot.class, EventCommands.ScriptStatus.class,
-                HealthCommand.class,
-                IpCommands.Ip.class, IpCommands.IpInfo.class, IpCommands.Ifaces.class,
-                IpAdminCommands.IpReallocate.class, IpAdminCommands.MoveIp.class, IpAdminCommands.AddIp.class,
-                IpAdminCommands.DelIp.class, IpAdminCommands.ReloadIps.class, IpAdminCommands.SetIfaceLink.class,
-                IpAdminCommands.GratArp.class,
-                NodeAdminCommands.Disable.class, NodeAdminCommands.Enable.class, NodeAdminCommands.Stop.class,
-                NodeAdminCommands.Continue.class, NodeAdminCommands.Ban.class, NodeAdminCommands.Unban.class,
-                NodesCommands.ReloadNodes.class, NodesCommands.NodesFileText.class, NodesCommands.Apply.class,
-                DatabaseCommands.GetDbMap.class, DatabaseCommands.GetDbStatus.class, DatabaseCommands.GetDbSeqnum.class,
-                DatabaseCommands.Attach.class, DatabaseCommands.CatDb.class, DatabaseCommands.CatTdb.class,
-                DatabaseCommands.ReadKey.class, DatabaseCommands.PFetch.class, DatabaseCommands.PStore.class,
-                DatabaseCommands.PDelete.class, DatabaseCommands.WipeDb.class,
+            StatusCommands.Status.class,
+            StatusCommands.NodeStatus.class,
+            StatusCommands.Pnn.class,
+            StatusCommands.Leader.class,
+            StatusCommands.Recover.class,
+            StatusCommands.ListNodes.class,
+            DaemonCommands.Uptime.class,
+            DaemonCommands.Version.class,
+            DaemonCommands.Ping.class,
+            DaemonCommands.GetPid.class,
+            DaemonCommands.GetReclock.class,
+            DaemonCommands.Shutdown.class,
+            TunableCommands.ListVars.class,
+            TunableCommands.GetVar.class,
+            TunableCommands.SetVar.class,
+            EventCommands.EventRoot.class,
+            EventCommands.ScriptStatus.class,
+            HealthCommand.class,
+            IpCommands.Ip.class,
+            IpCommands.IpInfo.class,
+            IpCommands.Ifaces.class,
+            IpAdminCommands.IpReallocate.class,
+            IpAdminCommands.MoveIp.class,
+            IpAdminCommands.AddIp.class,
+            IpAdminCommands.DelIp.class,
+            IpAdminCommands.ReloadIps.class,
+            IpAdminCommands.SetIfaceLink.class,
+            IpAdminCommands.GratArp.class,
+            NodeAdminCommands.Disable.class,
+            NodeAdminCommands.Enable.class,
+            NodeAdminCommands.Stop.class,
+            NodeAdminCommands.Continue.class,
+            NodeAdminCommands.Ban.class,
+            NodeAdminCommands.Unban.class,
+            NodesCommands.ReloadNodes.class,
+            NodesCommands.NodesFileText.class,
+            NodesCommands.Apply.class,
+            DatabaseCommands.GetDbMap.class,
+            DatabaseCommands.GetDbStatus.class,
+            DatabaseCommands.GetDbSeqnum.class,
+            DatabaseCommands.Attach.class,
+            DatabaseCommands.CatDb.class,
+            DatabaseCommands.CatTdb.class,
+            DatabaseCommands.ReadKey.class,
+            DatabaseCommands.PFetch.class,
+            DatabaseCommands.PStore.class,
+            DatabaseCommands.PDelete.class,
+            DatabaseCommands.WipeDb.class,
         })
 public final class JctdbCommand implements Callable<Integer> {
     final DaemonApi api;
@@ -39,7 +72,10 @@ public final class JctdbCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-n", scope = ScopeType.INHERIT, paramLabel = "PNN|all",
+    @Option(
+            names = "-n",
+            scope = ScopeType.INHERIT,
+            paramLabel = "PNN|all",
             description = "Run the command on node PNN (or on all nodes) through the local daemon.")
     String node;
 
@@ -49,22 +85,42 @@ public final class JctdbCommand implements Callable<Integer> {
     @Option(names = "-Y", scope = ScopeType.INHERIT, description = "Machine-readable output, fields separated by ':'.")
     boolean colonSeparated;
 
-    @Option(names = "-x", scope = ScopeType.INHERIT, paramLabel = "SEP", description = "Machine-readable output with separator SEP.")
+    @Option(
+            names = "-x",
+            scope = ScopeType.INHERIT,
+            paramLabel = "SEP",
+            description = "Machine-readable output with separator SEP.")
     String separator;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "JSON output.")
     boolean json;
 
-    @Option(names = "-t", scope = ScopeType.INHERIT, paramLabel = "TIMEOUT", description = "Seconds to wait for a reply (default 10).")
+    @Option(
+            names = "-t",
+            scope = ScopeType.INHERIT,
+            paramLabel = "TIMEOUT",
+            description = "Seconds to wait for a reply (default 10).")
     int timeout = 10;
 
-    @Option(names = "-T", scope = ScopeType.INHERIT, paramLabel = "TIMELIMIT", description = "Maximum run time in seconds (default 120).")
+    @Option(
+            names = "-T",
+            scope = ScopeType.INHERIT,
+            paramLabel = "TIMELIMIT",
+            description = "Maximum run time in seconds (default 120).")
     int timeLimit = 120;
 
-    @Option(names = {"-d", "--debug"}, scope = ScopeType.INHERIT, paramLabel = "LEVEL", description = "Debug level of the command.")
+    @Option(
+            names = {"-d", "--debug"},
+            scope = ScopeType.INHERIT,
+            paramLabel = "LEVEL",
+            description = "Debug level of the command.")
     String debugLevel;
 
-    @Option(names = {"-h", "-?", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
+    @Option(
+            names = {"-h", "-?", "--help"},
+            usageHelp = true,
+            scope = ScopeType.INHERIT,
+            description = "Show this help.")
     boolean help;
 
     public JctdbCommand(DaemonApi api) {

@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private Json() {
-    }
+    private Json() {}
 
     static String pretty(Object tree) {
         try {

@@ -1,6 +1,5 @@
 package org.jctdb.cli;
 
-
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
@@ -10,11 +9,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The commands that run in the `jctdb` process itself, without a daemon. */
-@Command(name = "jctdb", usageHelpAutoWidth = true,
+@Command(
+        name = "jctdb",
+        usageHelpAutoWidth = true,
         description = "Show and control a JCTDB cluster. These commands work without a running daemon.",
-        subcommands = {ConfigCommand.class, IpallocCommand.class, OfflineDatabaseCommands.PTrans.class,
-                OfflineDatabaseCommands.BackupDb.class, OfflineDatabaseCommands.RestoreDb.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            ConfigCommand.class,
+            IpallocCommand.class,
+            OfflineDatabaseCommands.PTrans.class,
+            OfflineDatabaseCommands.BackupDb.class,
+            OfflineDatabaseCommands.RestoreDb.class,
+            CommandLine.HelpCommand.class
+        })
 public final class LocalCommands implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -21,13 +22,12 @@ public final class Main {
      * Commands that run in this process, without a daemon. ptrans, backupdb and restoredb use the
      * daemon's CTDB client socket, but read the caller's standard input or files.
      */
-    static final Set<String> OFFLINE = Set.of("local-cluster", "config", "ipalloc", "lab", "help",
-            "ptrans", "backupdb", "restoredb");
+    static final Set<String> OFFLINE =
+            Set.of("local-cluster", "config", "ipalloc", "lab", "help", "ptrans", "backupdb", "restoredb");
     /** Global options that take a value, so the word after them is not the command. */
     private static final Set<String> VALUED = Set.of("-n", "-x", "-t", "-T", "-d", "--debug");
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -42,7 +42,7 @@ public final class Main {
     }
 
     /** Sends the command to the daemon listening on {@code socket} and prints its reply. */
-    static int runAt(java.nio.file.Path socket, String[] args) {
+    static int runAt(Path socket, String[] args) {
         try {
             ControlReply reply = ControlClient.call(socket, Arrays.asList(args), timeLimitMillis(args));
             // Raw bytes to the file descriptors: no PrintStream or charset encoder to set up.

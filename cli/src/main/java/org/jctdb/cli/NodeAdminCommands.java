@@ -7,8 +7,7 @@ import picocli.CommandLine.Parameters;
 
 /** disable/enable, stop/continue, ban/unban: this node's administrative flags. */
 final class NodeAdminCommands {
-    private NodeAdminCommands() {
-    }
+    private NodeAdminCommands() {}
 
     /** Sets or clears one flag; says so when it is already in that state. */
     abstract static class FlagCommand extends DaemonCommand {

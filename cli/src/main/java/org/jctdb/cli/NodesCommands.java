@@ -2,21 +2,22 @@ package org.jctdb.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jctdb.config.ConfigException;
 import org.jctdb.config.NodeEntry;
 import org.jctdb.config.NodesFile;
 import org.jctdb.config.NodesReload;
-import org.jctdb.control.ControlReply;
 import org.jctdb.control.ClusterView;
+import org.jctdb.control.ControlReply;
 import org.jctdb.control.NodeView;
 import org.jctdb.protocol.NodeFlags;
 import picocli.CommandLine.Command;
 
 /** reloadnodes, and the two internal commands it runs on every connected node. */
 final class NodesCommands {
-    private NodesCommands() {
-    }
+    private NodesCommands() {}
 
     /** The nodes file as compared between nodes: one line per PNN, the address or "#". */
     static String canonical(NodesFile f) {
@@ -27,8 +28,10 @@ final class NodesCommands {
         return b.toString();
     }
 
-    @Command(name = "reloadnodes", description = "Re-read the nodes file on every connected node (add nodes at the end,"
-            + " delete a disconnected node by commenting it out with #).")
+    @Command(
+            name = "reloadnodes",
+            description = "Re-read the nodes file on every connected node (add nodes at the end,"
+                    + " delete a disconnected node by commenting it out with #).")
     static final class ReloadNodes extends DaemonCommand {
         @Override
         public Integer call() throws Exception {
@@ -59,7 +62,8 @@ final class NodesCommands {
                     return 1;
                 }
                 if (!r.stdout().equals(canonical(file))) {
-                    err().println("ERROR: Nodes file on node " + pnn + " differs from current node (" + v.myPnn() + ")");
+                    err().println("ERROR: Nodes file on node " + pnn + " differs from current node (" + v.myPnn()
+                            + ")");
                     return 1;
                 }
             }
@@ -95,13 +99,16 @@ final class NodesCommands {
             }
             try {
                 return api().forward(pnn, List.of(command)).get(root().timeout, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 return ControlReply.error(1, "node " + pnn + ": " + e);
             }
         }
     }
 
-    @Command(name = "nodesfile", hidden = true, description = "Print this node's nodes file as reloadnodes compares it.")
+    @Command(
+            name = "nodesfile",
+            hidden = true,
+            description = "Print this node's nodes file as reloadnodes compares it.")
     static final class NodesFileText extends DaemonCommand {
         @Override
         public Integer call() {

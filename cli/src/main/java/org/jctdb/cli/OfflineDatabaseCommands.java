@@ -26,6 +26,7 @@ import org.jctdb.config.CtdbConf;
 import org.jctdb.config.CtdbConfReader;
 import org.jctdb.config.Layout;
 import org.jctdb.config.NodeConfig;
+import org.jctdb.protocol.ctdb.BadPacketException;
 import org.jctdb.protocol.ctdb.Bytes;
 import org.jctdb.protocol.ctdb.RecData;
 import picocli.CommandLine.Command;
@@ -40,8 +41,7 @@ import picocli.CommandLine.Spec;
  * themselves, as the ctdb tool does.
  */
 final class OfflineDatabaseCommands {
-    private OfflineDatabaseCommands() {
-    }
+    private OfflineDatabaseCommands() {}
 
     /** The node's CTDB client socket from CTDB_BASE and ctdb.conf, as the daemon computes it. */
     static Path socket() throws ConfigException {
@@ -84,8 +84,7 @@ final class OfflineDatabaseCommands {
     }
 
     /** One key and value from a ptrans line. */
-    record KeyValue(Bytes key, Bytes value) {
-    }
+    record KeyValue(Bytes key, Bytes value) {}
 
     /**
      * One line of ptrans input as CTDB 4.17 reads it: a double-quoted key, blanks, a double-quoted
@@ -129,7 +128,10 @@ final class OfflineDatabaseCommands {
         }
     }
 
-    @Command(name = "ptrans", description = "Store \"KEY\" \"VALUE\" lines from FILE or standard input in a persistent database, in one transaction.")
+    @Command(
+            name = "ptrans",
+            description =
+                    "Store \"KEY\" \"VALUE\" lines from FILE or standard input in a persistent database, in one transaction.")
     static final class PTrans extends OfflineDbCommand {
         @Parameters(index = "0", paramLabel = "DB")
         String db;
@@ -149,7 +151,8 @@ final class OfflineDatabaseCommands {
             }
             Reader input;
             try {
-                input = file == null ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
+                input = file == null
+                        ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
                         : Files.newBufferedReader(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 err().println("Failed to open file " + file);
@@ -192,11 +195,16 @@ final class OfflineDatabaseCommands {
             for (CtdbDatabases.Record r : dbs.traverse(d.get().id(), true)) {
                 records.add(RecData.withHeader(0, r.key(), r.header(), r.value()));
             }
-            BackupFile backup = BackupFile.of(Instant.now().getEpochSecond(), d.get().flags(), d.get().name(),
-                    d.get().id(), records);
+            BackupFile backup = BackupFile.of(
+                    Instant.now().getEpochSecond(),
+                    d.get().flags(),
+                    d.get().name(),
+                    d.get().id(),
+                    records);
             try {
                 if (!Files.exists(file)) {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Files.createFile(
+                            file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 }
                 Files.write(file, backup.encode(), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             } catch (IOException | UnsupportedOperationException e) {
@@ -210,7 +218,9 @@ final class OfflineDatabaseCommands {
 
     /** restoredb's time stamp: the backup's time in the local time zone. */
     static String backupTime(long epochSecond, ZoneId zone) {
-        return DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss").withZone(zone).format(Instant.ofEpochSecond(epochSecond));
+        return DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss")
+                .withZone(zone)
+                .format(Instant.ofEpochSecond(epochSecond));
     }
 
     /**
@@ -260,7 +270,7 @@ final class OfflineDatabaseCommands {
                 Bytes value;
                 try {
                     value = r.value();
-                } catch (org.jctdb.protocol.ctdb.BadPacketException e) {
+                } catch (BadPacketException e) {
                     err().println("Failed to read records: " + e.getMessage());
                     return 1;
                 }

@@ -16,8 +16,7 @@ public record OutputStyle(String separator, boolean json) {
 
     /** One machine-readable row: {@code |a|b|c|}. */
     public String row(List<?> fields) {
-        return fields.stream().map(String::valueOf)
-                .collect(Collectors.joining(separator, separator, separator)) + "\n";
+        return fields.stream().map(String::valueOf).collect(Collectors.joining(separator, separator, separator)) + "\n";
     }
 
     public String row(Object... fields) {

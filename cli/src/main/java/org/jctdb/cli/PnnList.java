@@ -7,8 +7,7 @@ import org.jctdb.control.NodeView;
 
 /** CTDB's PNN-LIST: nothing (this node), "all", or PNNs separated by commas. */
 final class PnnList {
-    private PnnList() {
-    }
+    private PnnList() {}
 
     static List<NodeView> select(ClusterView v, String text) {
         if (text == null) {

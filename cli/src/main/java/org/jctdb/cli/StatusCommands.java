@@ -1,16 +1,20 @@
 package org.jctdb.cli;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jctdb.control.ClusterView;
+import org.jctdb.control.ControlReply;
 import org.jctdb.control.NodeView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** Commands that show the node map: status, nodestatus, pnn, listnodes. */
 final class StatusCommands {
-    private StatusCommands() {
-    }
+    private StatusCommands() {}
 
     @Command(name = "status", description = "Show the status of all nodes and of the cluster.")
     static final class Status extends DaemonCommand {
@@ -22,14 +26,15 @@ final class StatusCommands {
             } else if (style().machine()) {
                 out().print(StatusFormat.nodeMapMachine(v.nodes(), v.myPnn(), style()));
             } else {
-                out().print(StatusFormat.nodeMap(v.nodes(), v.myPnn(), true, v.nodes().size()));
+                out().print(StatusFormat.nodeMap(
+                        v.nodes(), v.myPnn(), true, v.nodes().size()));
                 out().print(StatusFormat.clusterState(v));
                 if (v.clusterLock().isEmpty()) {
-                    out().println("Warning: no cluster lock is configured; a partitioned cluster could elect two leaders");
+                    out().println(
+                                    "Warning: no cluster lock is configured; a partitioned cluster could elect two leaders");
                 }
                 // JCTDB's addition after CTDB's lines, only while a node's storage probe is not OK.
-                out().print(HealthFormat.statusLines(v.nodes(), System.currentTimeMillis(),
-                        java.time.ZoneId.systemDefault()));
+                out().print(HealthFormat.statusLines(v.nodes(), System.currentTimeMillis(), ZoneId.systemDefault()));
             }
             return 0;
         }
@@ -55,7 +60,8 @@ final class StatusCommands {
             } else if (style().machine()) {
                 out().print(StatusFormat.nodeMapMachine(nodes, v.myPnn(), style()));
             } else {
-                out().print(StatusFormat.nodeMap(nodes, v.myPnn(), "all".equals(pnnList), v.nodes().size()));
+                out().print(StatusFormat.nodeMap(
+                        nodes, v.myPnn(), "all".equals(pnnList), v.nodes().size()));
             }
             int flags = 0;
             for (NodeView n : nodes) {
@@ -70,7 +76,7 @@ final class StatusCommands {
         @Override
         public Integer call() {
             if (style().json()) {
-                printJson(java.util.Map.of("pnn", api().view().myPnn()));
+                printJson(Map.of("pnn", api().view().myPnn()));
             } else {
                 out().println(api().view().myPnn());
             }
@@ -84,7 +90,7 @@ final class StatusCommands {
         public Integer call() {
             int leader = api().view().leader();
             if (style().json()) {
-                java.util.Map<String, Object> m = new java.util.HashMap<>();
+                Map<String, Object> m = new HashMap<>();
                 m.put("leader", leader < 0 ? null : leader);
                 printJson(m);
             } else if (leader < 0) {
@@ -109,10 +115,10 @@ final class StatusCommands {
             }
             boolean started;
             if (leader == before.myPnn()) {
-                started = api().recover().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                started = api().recover().get(10, TimeUnit.SECONDS);
             } else {
-                org.jctdb.control.ControlReply r = api().forward(leader, java.util.List.of("recover", "--no-wait"))
-                        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                ControlReply r =
+                        api().forward(leader, List.of("recover", "--no-wait")).get(10, TimeUnit.SECONDS);
                 started = r.exitCode() == 0;
                 err().print(r.stderr());
             }
@@ -123,7 +129,7 @@ final class StatusCommands {
             if (noWait) {
                 return 0;
             }
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(root().timeLimit);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(root().timeLimit);
             while (System.nanoTime() < deadline) {
                 ClusterView v = api().view();
                 if (v.generation() != before.generation() && v.recoveryMode() == 0) {
@@ -150,7 +156,7 @@ final class StatusCommands {
                     continue;
                 }
                 if (style().json()) {
-                    json.add(java.util.Map.of("pnn", n.pnn(), "address", n.address()));
+                    json.add(Map.of("pnn", n.pnn(), "address", n.address()));
                 } else if (style().machine()) {
                     out().print(style().row(n.pnn(), n.address()));
                 } else {

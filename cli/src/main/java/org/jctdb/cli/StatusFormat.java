@@ -10,13 +10,14 @@ import org.jctdb.protocol.NodeFlags;
 /** CTDB 4.17's node-map output (status, nodestatus), as text, machine rows or JSON. */
 public final class StatusFormat {
     private static final String[] FLAG_NAMES = {
-            "DISCONNECTED", "UNKNOWN", "DISABLED", "BANNED", "UNHEALTHY", "DELETED", "STOPPED", "INACTIVE"};
+        "DISCONNECTED", "UNKNOWN", "DISABLED", "BANNED", "UNHEALTHY", "DELETED", "STOPPED", "INACTIVE"
+    };
     private static final int[] FLAG_BITS = {
-            NodeFlags.DISCONNECTED, NodeFlags.UNKNOWN, NodeFlags.PERMANENTLY_DISABLED, NodeFlags.BANNED,
-            NodeFlags.UNHEALTHY, NodeFlags.DELETED, NodeFlags.STOPPED, NodeFlags.INACTIVE};
+        NodeFlags.DISCONNECTED, NodeFlags.UNKNOWN, NodeFlags.PERMANENTLY_DISABLED, NodeFlags.BANNED,
+        NodeFlags.UNHEALTHY, NodeFlags.DELETED, NodeFlags.STOPPED, NodeFlags.INACTIVE
+    };
 
-    private StatusFormat() {
-    }
+    private StatusFormat() {}
 
     /** "OK", or the set flags joined by "|" in CTDB's order. */
     public static String flagsText(int flags) {
@@ -43,23 +44,43 @@ public final class StatusFormat {
             if (n.deleted()) {
                 continue;
             }
-            out.append(String.format("pnn:%d %-16s %s%s%n", n.pnn(), n.address(), flagsText(n.flags()),
-                    n.pnn() == myPnn ? " (THIS NODE)" : ""));
+            out.append(String.format(
+                    "pnn:%d %-16s %s%s%n",
+                    n.pnn(), n.address(), flagsText(n.flags()), n.pnn() == myPnn ? " (THIS NODE)" : ""));
         }
         return out.toString();
     }
 
     public static String nodeMapMachine(List<NodeView> nodes, int myPnn, OutputStyle style) {
-        StringBuilder out = new StringBuilder(style.row("Node", "IP", "Disconnected", "Unknown", "Banned",
-                "Disabled", "Unhealthy", "Stopped", "Inactive", "PartiallyOnline", "ThisNode"));
+        StringBuilder out = new StringBuilder(style.row(
+                "Node",
+                "IP",
+                "Disconnected",
+                "Unknown",
+                "Banned",
+                "Disabled",
+                "Unhealthy",
+                "Stopped",
+                "Inactive",
+                "PartiallyOnline",
+                "ThisNode"));
         for (NodeView n : nodes) {
             if (n.deleted()) {
                 continue;
             }
             int f = n.flags();
-            out.append(style.row(n.pnn(), n.address(), bit(f, NodeFlags.DISCONNECTED), bit(f, NodeFlags.UNKNOWN),
-                    bit(f, NodeFlags.BANNED), bit(f, NodeFlags.PERMANENTLY_DISABLED), bit(f, NodeFlags.UNHEALTHY),
-                    bit(f, NodeFlags.STOPPED), bit(f, NodeFlags.INACTIVE), 0, n.pnn() == myPnn ? "Y" : "N"));
+            out.append(style.row(
+                    n.pnn(),
+                    n.address(),
+                    bit(f, NodeFlags.DISCONNECTED),
+                    bit(f, NodeFlags.UNKNOWN),
+                    bit(f, NodeFlags.BANNED),
+                    bit(f, NodeFlags.PERMANENTLY_DISABLED),
+                    bit(f, NodeFlags.UNHEALTHY),
+                    bit(f, NodeFlags.STOPPED),
+                    bit(f, NodeFlags.INACTIVE),
+                    0,
+                    n.pnn() == myPnn ? "Y" : "N"));
         }
         return out.toString();
     }
@@ -71,15 +92,26 @@ public final class StatusFormat {
     /** The part of `status` after the node map: generation, VNN map, recovery mode, leader. */
     public static String clusterState(ClusterView v) {
         StringBuilder out = new StringBuilder();
-        out.append(v.generation() == ClusterView.INVALID_GENERATION ? "Generation:INVALID\n"
-                : "Generation:" + v.generation() + "\n");
+        out.append(
+                v.generation() == ClusterView.INVALID_GENERATION
+                        ? "Generation:INVALID\n"
+                        : "Generation:" + v.generation() + "\n");
         out.append("Size:").append(v.vnnMap().size()).append('\n');
         for (int i = 0; i < v.vnnMap().size(); i++) {
-            out.append("hash:").append(i).append(" lmaster:").append(v.vnnMap().get(i)).append('\n');
+            out.append("hash:")
+                    .append(i)
+                    .append(" lmaster:")
+                    .append(v.vnnMap().get(i))
+                    .append('\n');
         }
-        out.append("Recovery mode:").append(v.recoveryMode() == 0 ? "NORMAL" : "RECOVERY")
-                .append(" (").append(v.recoveryMode()).append(")\n");
-        out.append("Leader:").append(v.leader() < 0 ? "UNKNOWN" : String.valueOf(v.leader())).append('\n');
+        out.append("Recovery mode:")
+                .append(v.recoveryMode() == 0 ? "NORMAL" : "RECOVERY")
+                .append(" (")
+                .append(v.recoveryMode())
+                .append(")\n");
+        out.append("Leader:")
+                .append(v.leader() < 0 ? "UNKNOWN" : String.valueOf(v.leader()))
+                .append('\n');
         return out.toString();
     }
 
@@ -88,7 +120,9 @@ public final class StatusFormat {
         ObjectNode root = f.objectNode();
         ObjectNode status = root.putObject("node_status");
         status.put("node_count", v.nodes().size());
-        status.put("deleted_node_count", v.nodes().stream().filter(NodeView::deleted).count());
+        status.put(
+                "deleted_node_count",
+                v.nodes().stream().filter(NodeView::deleted).count());
         ObjectNode map = status.putObject("nodes");
         for (NodeView n : nodes) {
             if (n.deleted()) {

@@ -3,6 +3,7 @@ package org.jctdb.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,8 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /** listvars, getvar, setvar: the node's tunables, as in CTDB. */
 final class TunableCommands {
-    private TunableCommands() {
-    }
+    private TunableCommands() {}
 
     static String line(String name, long value) {
         return String.format("%-26s = %d%n", name, value);
@@ -82,15 +82,18 @@ final class TunableCommands {
                 v = -1;
             }
             if (v < 0 || v > 0xffffffffL) {
-                err().println("Invalid value " + value + " for tunable " + def.get().name());
+                err().println("Invalid value " + value + " for tunable "
+                        + def.get().name());
                 return 1;
             }
             try {
                 api().setTunable(def.get().name(), v).get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 // The daemon's rule (org.jctdb.config.TunableRules), in the words ctdb.tunables gets at start.
-                Throwable why = e.getCause() instanceof java.util.concurrent.CompletionException && e.getCause().getCause() != null
-                        ? e.getCause().getCause() : e.getCause();
+                Throwable why = e.getCause() instanceof CompletionException
+                                && e.getCause().getCause() != null
+                        ? e.getCause().getCause()
+                        : e.getCause();
                 err().println("Failed to set tunable " + def.get().name() + ": "
                         + (why == null ? e.getMessage() : why.getMessage()));
                 return 1;

@@ -13,8 +13,7 @@ import java.util.List;
 
 /** Sends one command to a daemon over its control socket and waits, bounded, for the reply. */
 public final class ControlClient {
-    private ControlClient() {
-    }
+    private ControlClient() {}
 
     /** Thrown when the daemon cannot be reached at all (not running, wrong socket). */
     public static final class NotRunningException extends IOException {
@@ -83,8 +82,8 @@ public final class ControlClient {
             return ControlFrames.readReply(in);
         } catch (IOException e) {
             if (!watchdog.isAlive()) {
-                throw new IOException("timed out after " + timeoutMillis + " ms waiting for the daemon ("
-                        + socket + ")", e);
+                throw new IOException(
+                        "timed out after " + timeoutMillis + " ms waiting for the daemon (" + socket + ")", e);
             }
             throw new IOException("lost connection to the daemon (" + socket + "): " + e.getMessage(), e);
         } finally {

@@ -33,11 +33,20 @@ class DatabaseFormatTest {
 
     private static List<DatabaseFormat.DbRow> dbmap() {
         return List.of(
-                new DatabaseFormat.DbRow(0x54138A81, "fmt_volatile.tdb", NODE + "/var/volatile/fmt_volatile.tdb.0", 0, false),
-                new DatabaseFormat.DbRow(0xBB5F9D4D, "fmt_persistent.tdb", NODE + "/var/persistent/fmt_persistent.tdb.0",
-                        CtdbWire.DB_FLAGS_PERSISTENT, false),
-                new DatabaseFormat.DbRow(0xE9A7AD28, "fmt_replicated.tdb", NODE + "/var/volatile/fmt_replicated.tdb.0",
-                        CtdbWire.DB_FLAGS_REPLICATED, false),
+                new DatabaseFormat.DbRow(
+                        0x54138A81, "fmt_volatile.tdb", NODE + "/var/volatile/fmt_volatile.tdb.0", 0, false),
+                new DatabaseFormat.DbRow(
+                        0xBB5F9D4D,
+                        "fmt_persistent.tdb",
+                        NODE + "/var/persistent/fmt_persistent.tdb.0",
+                        CtdbWire.DB_FLAGS_PERSISTENT,
+                        false),
+                new DatabaseFormat.DbRow(
+                        0xE9A7AD28,
+                        "fmt_replicated.tdb",
+                        NODE + "/var/volatile/fmt_replicated.tdb.0",
+                        CtdbWire.DB_FLAGS_REPLICATED,
+                        false),
                 new DatabaseFormat.DbRow(0x4D2A432B, "g_lock.tdb", NODE + "/var/volatile/g_lock.tdb.0", 0, false));
     }
 
@@ -45,7 +54,8 @@ class DatabaseFormatTest {
     void getdbmapHumanAndMachineReadable() throws IOException {
         assertThat(DatabaseFormat.dbmap(dbmap(), OutputStyle.HUMAN)).isEqualTo(captured("getdbmap.txt"));
         assertThat(DatabaseFormat.dbmap(dbmap(), new OutputStyle("|", false))).isEqualTo(captured("getdbmap-X.txt"));
-        assertThat(DatabaseFormat.dbmap(dbmap(), new OutputStyle(",", false))).isEqualTo(captured("getdbmap-x-comma.txt"));
+        assertThat(DatabaseFormat.dbmap(dbmap(), new OutputStyle(",", false)))
+                .isEqualTo(captured("getdbmap-x-comma.txt"));
     }
 
     @Test
@@ -63,7 +73,9 @@ class DatabaseFormatTest {
         JctdbCommand root = new JctdbCommand(null);
         assertThat(DatabaseCommands.ctdbStyle(root).machine()).isFalse();
         root.separator = ",";
-        assertThat(DatabaseCommands.ctdbStyle(root).machine()).as("-x alone does not turn it on").isFalse();
+        assertThat(DatabaseCommands.ctdbStyle(root).machine())
+                .as("-x alone does not turn it on")
+                .isFalse();
         root.separator = null;
         root.colonSeparated = true;
         assertThat(DatabaseCommands.ctdbStyle(root).separator()).isEqualTo("|");
@@ -73,11 +85,22 @@ class DatabaseFormatTest {
 
     @Test
     void getdbstatus() throws IOException {
-        assertThat(DatabaseFormat.dbstatus(0xBB5F9D4D, "fmt_persistent.tdb", NODE + "/var/persistent/fmt_persistent.tdb.0",
-                CtdbWire.DB_FLAGS_PERSISTENT, Optional.empty())).isEqualTo(captured("getdbstatus-persistent.txt"));
-        assertThat(DatabaseFormat.dbstatus(0xE9A7AD28, "fmt_replicated.tdb", NODE + "/var/volatile/fmt_replicated.tdb.0",
-                CtdbWire.DB_FLAGS_REPLICATED, Optional.empty())).isEqualTo(captured("getdbstatus-replicated.txt"));
-        assertThat(DatabaseFormat.dbstatus(1, "x", "/p", 0, Optional.of("corrupt"))).endsWith("HEALTH: corrupt\n");
+        assertThat(DatabaseFormat.dbstatus(
+                        0xBB5F9D4D,
+                        "fmt_persistent.tdb",
+                        NODE + "/var/persistent/fmt_persistent.tdb.0",
+                        CtdbWire.DB_FLAGS_PERSISTENT,
+                        Optional.empty()))
+                .isEqualTo(captured("getdbstatus-persistent.txt"));
+        assertThat(DatabaseFormat.dbstatus(
+                        0xE9A7AD28,
+                        "fmt_replicated.tdb",
+                        NODE + "/var/volatile/fmt_replicated.tdb.0",
+                        CtdbWire.DB_FLAGS_REPLICATED,
+                        Optional.empty()))
+                .isEqualTo(captured("getdbstatus-replicated.txt"));
+        assertThat(DatabaseFormat.dbstatus(1, "x", "/p", 0, Optional.of("corrupt")))
+                .endsWith("HEALTH: corrupt\n");
     }
 
     private static final Bytes K2 = Bytes.ofUtf8("k2");
@@ -89,20 +112,23 @@ class DatabaseFormatTest {
         assertThat(DatabaseFormat.record(K2, AUTOMATIC, K2_VALUE) + DatabaseFormat.dumped(1, false))
                 .isEqualTo(captured("catdb-volatile.txt"));
         assertThat(DatabaseFormat.record(K2, AUTOMATIC, K2_VALUE)
-                + DatabaseFormat.record(Bytes.ofUtf8("k1"), AUTOMATIC, Bytes.EMPTY) + DatabaseFormat.dumped(2, true))
+                        + DatabaseFormat.record(Bytes.ofUtf8("k1"), AUTOMATIC, Bytes.EMPTY)
+                        + DatabaseFormat.dumped(2, true))
                 .isEqualTo(captured("cattdb-volatile.txt"));
         Bytes seqKey = Bytes.ofUtf8("__db_sequence_number__\0");
         assertThat(DatabaseFormat.record(Bytes.ofUtf8("pk"), LtdbHeader.of(1, 0, 0), Bytes.ofUtf8("pvalue"))
-                + DatabaseFormat.record(seqKey, LtdbHeader.of(1, 0, 0), Bytes.fromHex("0100000000000000"))
-                + DatabaseFormat.dumped(2, false)).isEqualTo(captured("catdb-persistent.txt"));
+                        + DatabaseFormat.record(seqKey, LtdbHeader.of(1, 0, 0), Bytes.fromHex("0100000000000000"))
+                        + DatabaseFormat.dumped(2, false))
+                .isEqualTo(captured("catdb-persistent.txt"));
     }
 
     @Test
     void everyRecordFlagByName() {
-        assertThat(DatabaseFormat.ltdbHeader(LtdbHeader.of(-1L, -1, 0x0f070003))).isEqualTo(
-                "dmaster: 4294967295\nrsn: 18446744073709551615\nflags: 0x0f070003 MIGRATED_WITH_DATA VACUUM_MIGRATED"
-                        + " AUTOMATIC RO_HAVE_DELEGATIONS RO_HAVE_READONLY RO_REVOKING_READONLY RO_REVOKE_COMPLETE"
-                        + " PERSISTENT PERSISTENT_IN_PROGRESS\n");
+        assertThat(DatabaseFormat.ltdbHeader(LtdbHeader.of(-1L, -1, 0x0f070003)))
+                .isEqualTo(
+                        "dmaster: 4294967295\nrsn: 18446744073709551615\nflags: 0x0f070003 MIGRATED_WITH_DATA VACUUM_MIGRATED"
+                                + " AUTOMATIC RO_HAVE_DELEGATIONS RO_HAVE_READONLY RO_REVOKING_READONLY RO_REVOKE_COMPLETE"
+                                + " PERSISTENT PERSISTENT_IN_PROGRESS\n");
     }
 
     @Test
@@ -144,7 +170,9 @@ class DatabaseFormatTest {
         List<String> m = new ArrayList<>();
         assertThat(OfflineDatabaseCommands.ptransLine("\t \"k\"\t \"\"\n", m))
                 .contains(new OfflineDatabaseCommands.KeyValue(Bytes.ofUtf8("k"), Bytes.EMPTY));
-        assertThat(OfflineDatabaseCommands.ptransLine("\"\" \"v\"\n", m)).as("an empty key is skipped").isEmpty();
+        assertThat(OfflineDatabaseCommands.ptransLine("\"\" \"v\"\n", m))
+                .as("an empty key is skipped")
+                .isEmpty();
         assertThat(OfflineDatabaseCommands.ptransLine("\"0x6b\" \"0x7600\"\n", m))
                 .contains(new OfflineDatabaseCommands.KeyValue(Bytes.ofUtf8("k"), Bytes.fromHex("7600")));
         assertThat(m).isEmpty();
@@ -152,6 +180,7 @@ class DatabaseFormatTest {
 
     @Test
     void restoreTimeStamp() {
-        assertThat(OfflineDatabaseCommands.backupTime(1796580141L, ZoneOffset.UTC)).isEqualTo("2026/12/06 18:02:21");
+        assertThat(OfflineDatabaseCommands.backupTime(1796580141L, ZoneOffset.UTC))
+                .isEqualTo("2026/12/06 18:02:21");
     }
 }

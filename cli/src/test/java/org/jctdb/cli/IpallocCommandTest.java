@@ -12,8 +12,7 @@ import picocli.CommandLine;
 
 class IpallocCommandTest {
 
-    record Run(int rc, String out, String err) {
-    }
+    record Run(int rc, String out, String err) {}
 
     static Run run(Map<String, String> env, String stdin, String... args) {
         IpallocCommand cmd = new IpallocCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env);

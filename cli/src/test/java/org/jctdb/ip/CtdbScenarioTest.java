@@ -33,8 +33,17 @@ class CtdbScenarioTest {
 
     /** Nine results in CTDB order (21.254 first) from nine PNNs. */
     static String nine(int... pnns) {
-        String[] ips = {"192.168.21.254", "192.168.21.253", "192.168.21.252", "192.168.20.254",
-            "192.168.20.253", "192.168.20.252", "192.168.20.251", "192.168.20.250", "192.168.20.249"};
+        String[] ips = {
+            "192.168.21.254",
+            "192.168.21.253",
+            "192.168.21.252",
+            "192.168.20.254",
+            "192.168.20.253",
+            "192.168.20.252",
+            "192.168.20.251",
+            "192.168.20.250",
+            "192.168.20.249"
+        };
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < ips.length; i++) {
             sb.append(ips[i]).append(' ').append(pnns[i]).append('\n');
@@ -43,55 +52,108 @@ class CtdbScenarioTest {
     }
 
     static Stream<Scenario> scenarios() {
-        return Stream.concat(Stream.concat(deterministic(), nondeterministic()),
+        return Stream.concat(
+                Stream.concat(deterministic(), nondeterministic()),
                 Stream.concat(lcp2(), Stream.concat(ipv6(), tunables())));
     }
 
     static Stream<Scenario> deterministic() {
         return Stream.of(
-            Scenario.of("det.001 3 nodes, 1 healthy", "det", "2,2,0", SPREAD, nine(2, 2, 2, 2, 2, 2, 2, 2, 2)),
-            Scenario.of("det.002 3 nodes, 2 healthy", "det", "0,2,0", SPREAD, nine(0, 0, 2, 0, 2, 2, 0, 0, 2)),
-            Scenario.of("det.003 3 nodes, 1 -> all healthy", "det", "0,0,0", ALL_ON_1,
-                    nine(0, 1, 2, 0, 1, 2, 0, 1, 2)),
-            Scenario.of("derived from det.002: node 1 banned", "det", "0,0x8,0", SPREAD,
-                    nine(0, 0, 2, 0, 2, 2, 0, 0, 2)),
-            Scenario.of("derived from det.002: node 1 disconnected", "det", "0,1,0", SPREAD,
-                    nine(0, 0, 2, 0, 2, 2, 0, 0, 2)),
-            Scenario.of("derived from det.002: node 1 deleted", "det", "0,0x10,0", SPREAD,
-                    nine(0, 0, 2, 0, 2, 2, 0, 0, 2)),
-            Scenario.of("derived: det, all unhealthy", "det", "2,2,2", SPREAD, nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)),
-            Scenario.of("derived: det, all disabled", "det", "4,4,4", SPREAD, nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)));
+                Scenario.of("det.001 3 nodes, 1 healthy", "det", "2,2,0", SPREAD, nine(2, 2, 2, 2, 2, 2, 2, 2, 2)),
+                Scenario.of("det.002 3 nodes, 2 healthy", "det", "0,2,0", SPREAD, nine(0, 0, 2, 0, 2, 2, 0, 0, 2)),
+                Scenario.of(
+                        "det.003 3 nodes, 1 -> all healthy", "det", "0,0,0", ALL_ON_1, nine(0, 1, 2, 0, 1, 2, 0, 1, 2)),
+                Scenario.of(
+                        "derived from det.002: node 1 banned",
+                        "det",
+                        "0,0x8,0",
+                        SPREAD,
+                        nine(0, 0, 2, 0, 2, 2, 0, 0, 2)),
+                Scenario.of(
+                        "derived from det.002: node 1 disconnected",
+                        "det",
+                        "0,1,0",
+                        SPREAD,
+                        nine(0, 0, 2, 0, 2, 2, 0, 0, 2)),
+                Scenario.of(
+                        "derived from det.002: node 1 deleted",
+                        "det",
+                        "0,0x10,0",
+                        SPREAD,
+                        nine(0, 0, 2, 0, 2, 2, 0, 0, 2)),
+                Scenario.of(
+                        "derived: det, all unhealthy",
+                        "det",
+                        "2,2,2",
+                        SPREAD,
+                        nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)),
+                Scenario.of(
+                        "derived: det, all disabled",
+                        "det",
+                        "4,4,4",
+                        SPREAD,
+                        nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)));
     }
 
     static Stream<Scenario> nondeterministic() {
         return Stream.of(
-            Scenario.of("nondet.001 3 nodes, 1 healthy", "nondet", "2,2,0", SPREAD, nine(2, 2, 2, 2, 2, 2, 2, 2, 2)),
-            Scenario.of("derived: nondet, 3 nodes, 0 -> all healthy", "nondet", "0,0,0", UNASSIGNED,
-                    nine(0, 1, 2, 0, 1, 2, 0, 1, 2)),
-            Scenario.of("derived: nondet, 3 nodes, 1 -> all healthy (basic failback)", "nondet", "0,0,0",
-                    ALL_ON_1, nine(0, 2, 0, 2, 0, 2, 1, 1, 1)),
-            Scenario.of("derived: nondet, all unhealthy", "nondet", "2,2,2", ALL_ON_2,
-                    nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)));
+                Scenario.of(
+                        "nondet.001 3 nodes, 1 healthy", "nondet", "2,2,0", SPREAD, nine(2, 2, 2, 2, 2, 2, 2, 2, 2)),
+                Scenario.of(
+                        "derived: nondet, 3 nodes, 0 -> all healthy",
+                        "nondet",
+                        "0,0,0",
+                        UNASSIGNED,
+                        nine(0, 1, 2, 0, 1, 2, 0, 1, 2)),
+                Scenario.of(
+                        "derived: nondet, 3 nodes, 1 -> all healthy (basic failback)",
+                        "nondet",
+                        "0,0,0",
+                        ALL_ON_1,
+                        nine(0, 2, 0, 2, 0, 2, 1, 1, 1)),
+                Scenario.of(
+                        "derived: nondet, all unhealthy",
+                        "nondet",
+                        "2,2,2",
+                        ALL_ON_2,
+                        nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)));
     }
 
     static Stream<Scenario> lcp2() {
         return Stream.of(
-            Scenario.of("lcp2.002 3 nodes, 3 -> 2 healthy", "lcp2", "0,2,0", SPREAD, nine(2, 2, 0, 2, 2, 0, 2, 0, 0)),
-            Scenario.of("lcp2.003 3 nodes, 1 -> all healthy", "lcp2", "0,0,0", ALL_ON_1,
-                    nine(2, 0, 1, 2, 0, 1, 2, 0, 1)),
-            Scenario.of("lcp2.007 3 nodes, 0 -> 2 healthy", "lcp2", "2,0,0", UNASSIGNED,
-                    nine(1, 2, 1, 1, 2, 1, 1, 2, 2)),
-            Scenario.of("lcp2.008 3 nodes, 0 -> all healthy", "lcp2", "0,0,0", UNASSIGNED,
-                    nine(0, 1, 2, 0, 1, 2, 0, 1, 2)),
-            Scenario.of("lcp2.010 2 disjoint groups of nodes/addresses, a node becomes healthy", "lcp2",
-                    "0,0,0,0", """
+                Scenario.of(
+                        "lcp2.002 3 nodes, 3 -> 2 healthy", "lcp2", "0,2,0", SPREAD, nine(2, 2, 0, 2, 2, 0, 2, 0, 0)),
+                Scenario.of(
+                        "lcp2.003 3 nodes, 1 -> all healthy",
+                        "lcp2",
+                        "0,0,0",
+                        ALL_ON_1,
+                        nine(2, 0, 1, 2, 0, 1, 2, 0, 1)),
+                Scenario.of(
+                        "lcp2.007 3 nodes, 0 -> 2 healthy",
+                        "lcp2",
+                        "2,0,0",
+                        UNASSIGNED,
+                        nine(1, 2, 1, 1, 2, 1, 1, 2, 2)),
+                Scenario.of(
+                        "lcp2.008 3 nodes, 0 -> all healthy",
+                        "lcp2",
+                        "0,0,0",
+                        UNASSIGNED,
+                        nine(0, 1, 2, 0, 1, 2, 0, 1, 2)),
+                Scenario.of(
+                        "lcp2.010 2 disjoint groups of nodes/addresses, a node becomes healthy",
+                        "lcp2",
+                        "0,0,0,0",
+                        """
                     192.168.140.1\t\t0\t0,1
                     192.168.140.2\t\t0\t0,1
                     192.168.140.3\t\t1\t0,1
                     192.168.140.4\t\t1\t0,1
                     192.168.209.101\t\t2\t2,3
                     192.168.209.102\t\t2\t2,3
-                    """, """
+                    """,
+                        """
                     192.168.209.102 3
                     192.168.209.101 2
                     192.168.140.4 1
@@ -99,17 +161,39 @@ class CtdbScenarioTest {
                     192.168.140.2 0
                     192.168.140.1 0
                     """),
-            Scenario.of("lcp2.016 3 nodes, all IPs assigned, 2->3 unhealthy", "lcp2", "2,2,2", ALL_ON_2,
-                    nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)),
-            Scenario.of("lcp2.024 all healthy, all in STARTUP runstate", "lcp2", "0,0,0", UNASSIGNED,
-                    nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)).withEnv("CTDB_TEST_RUNSTATE", "4,4,4"),
-            Scenario.of("lcp2.025 all healthy, 1 in STARTUP runstate", "lcp2", "0,0,0", UNASSIGNED,
-                    nine(1, 2, 1, 1, 2, 1, 1, 2, 2)).withEnv("CTDB_TEST_RUNSTATE", "4,5,5"),
-            Scenario.of("lcp2.027 4 nodes, all IPs assigned, 3->4 unhealthy", "lcp2", "0,0,2,0", LCP2_027_IN,
-                    LCP2_027_OUT),
-            Scenario.of("lcp2.029 multi: 4 nodes, some IPs unassigned on target nodes", "lcp2", "0,0,0,0",
-                    Lcp2Data.LCP2_029_IN, Lcp2Data.LCP2_029_OUT),
-            Scenario.of("lcp2.034 3 nodes, 1 without IP addresses", "lcp2", "0,0,0", """
+                Scenario.of(
+                        "lcp2.016 3 nodes, all IPs assigned, 2->3 unhealthy",
+                        "lcp2",
+                        "2,2,2",
+                        ALL_ON_2,
+                        nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)),
+                Scenario.of(
+                                "lcp2.024 all healthy, all in STARTUP runstate",
+                                "lcp2",
+                                "0,0,0",
+                                UNASSIGNED,
+                                nine(-1, -1, -1, -1, -1, -1, -1, -1, -1))
+                        .withEnv("CTDB_TEST_RUNSTATE", "4,4,4"),
+                Scenario.of(
+                                "lcp2.025 all healthy, 1 in STARTUP runstate",
+                                "lcp2",
+                                "0,0,0",
+                                UNASSIGNED,
+                                nine(1, 2, 1, 1, 2, 1, 1, 2, 2))
+                        .withEnv("CTDB_TEST_RUNSTATE", "4,5,5"),
+                Scenario.of(
+                        "lcp2.027 4 nodes, all IPs assigned, 3->4 unhealthy",
+                        "lcp2",
+                        "0,0,2,0",
+                        LCP2_027_IN,
+                        LCP2_027_OUT),
+                Scenario.of(
+                        "lcp2.029 multi: 4 nodes, some IPs unassigned on target nodes",
+                        "lcp2",
+                        "0,0,0,0",
+                        Lcp2Data.LCP2_029_IN,
+                        Lcp2Data.LCP2_029_OUT),
+                Scenario.of("lcp2.034 3 nodes, 1 without IP addresses", "lcp2", "0,0,0", """
                     192.168.140.1\t\t-1\t0,1
                     192.168.140.2\t\t-1\t0,1
                     192.168.140.3\t\t-1\t0,1
@@ -120,17 +204,25 @@ class CtdbScenarioTest {
                     192.168.140.2 0
                     192.168.140.1 1
                     """),
-            Scenario.of("derived: lcp2, all administratively disabled", "lcp2", "0x4,0x4,0x4", SPREAD,
-                    nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)),
-            // 10.0.0.1's claim to be on node 1 is dropped (node 1 does not list it), so node 1
-            // hosts nothing, is a failback target, and receives 10.0.0.2.
-            Scenario.of("derived: lcp2, claim by a node that does not list the address is dropped",
-                    "lcp2", "0,0", "10.0.0.1 1 0\n10.0.0.2 0 0,1\n", "10.0.0.2 1\n10.0.0.1 0\n"));
+                Scenario.of(
+                        "derived: lcp2, all administratively disabled",
+                        "lcp2",
+                        "0x4,0x4,0x4",
+                        SPREAD,
+                        nine(-1, -1, -1, -1, -1, -1, -1, -1, -1)),
+                // 10.0.0.1's claim to be on node 1 is dropped (node 1 does not list it), so node 1
+                // hosts nothing, is a failback target, and receives 10.0.0.2.
+                Scenario.of(
+                        "derived: lcp2, claim by a node that does not list the address is dropped",
+                        "lcp2",
+                        "0,0",
+                        "10.0.0.1 1 0\n10.0.0.2 0 0,1\n",
+                        "10.0.0.2 1\n10.0.0.1 0\n"));
     }
 
     static Stream<Scenario> ipv6() {
         return Stream.of(
-            Scenario.of("derived: det, IPv6, 3 nodes, 2 healthy", "det", "0,2,0", """
+                Scenario.of("derived: det, IPv6, 3 nodes, 2 healthy", "det", "0,2,0", """
                     fd00::1
                     fd00::2
                     fd00::3
@@ -145,7 +237,7 @@ class CtdbScenarioTest {
                     fd00::2 2
                     fd00::1 2
                     """),
-            Scenario.of("derived: det, mixed IPv4/IPv6 ordering (IPv6 keys sort higher)", "det", "0,0", """
+                Scenario.of("derived: det, mixed IPv4/IPv6 ordering (IPv6 keys sort higher)", "det", "0,0", """
                     10.0.0.1 -1
                     ::ffff:10.0.0.1 -1
                     fd00::1 -1
@@ -156,9 +248,9 @@ class CtdbScenarioTest {
                     10.0.0.2 0
                     10.0.0.1 1
                     """),
-            // CTDB's distance adds 32 for every equal word after the first difference, so
-            // fd00::1 is "closer" to fd00:0:0:1::1 (127) than to fd00::2 (126).
-            Scenario.of("derived: lcp2, IPv6 distance quirk", "lcp2", "0,0", """
+                // CTDB's distance adds 32 for every equal word after the first difference, so
+                // fd00::1 is "closer" to fd00:0:0:1::1 (127) than to fd00::2 (126).
+                Scenario.of("derived: lcp2, IPv6 distance quirk", "lcp2", "0,0", """
                     fd00::1 -1
                     fd00::2 -1
                     fd00:0:0:1::1 -1
@@ -173,17 +265,42 @@ class CtdbScenarioTest {
 
     static Stream<Scenario> tunables() {
         return Stream.of(
-            Scenario.of("derived from lcp2.003: NoIPFailback keeps everything on node 1", "lcp2", "0,0,0",
-                    ALL_ON_1, nine(1, 1, 1, 1, 1, 1, 1, 1, 1)).withEnv("CTDB_SET_NoIPFailback", "1"),
-            Scenario.of("derived: nondet, NoIPFailback keeps everything on node 1", "nondet", "0,0,0",
-                    ALL_ON_1, nine(1, 1, 1, 1, 1, 1, 1, 1, 1)).withEnv("CTDB_SET_NoIPFailback", "1"),
-            Scenario.of("derived from det.003: deterministic ignores NoIPFailback", "det", "0,0,0",
-                    ALL_ON_1, nine(0, 1, 2, 0, 1, 2, 0, 1, 2)).withEnv("CTDB_SET_NoIPFailback", "1"),
-            Scenario.of("derived from lcp2.002: NoIPTakeover leaves the unhealthy node's IPs unhosted", "lcp2",
-                    "0,2,0", SPREAD, nine(2, -1, 0, 2, -1, 0, 2, -1, 0)).withEnv("CTDB_SET_NoIPTakeover", "1"),
-            Scenario.of("derived from det.003: IPAllocAlgorithm=0 selects deterministic", "lcp2", "0,0,0",
-                    ALL_ON_1, nine(0, 1, 2, 0, 1, 2, 0, 1, 2))
-                    .withEnv("CTDB_IP_ALGORITHM", null).withEnv("CTDB_SET_IPAllocAlgorithm", "0"));
+                Scenario.of(
+                                "derived from lcp2.003: NoIPFailback keeps everything on node 1",
+                                "lcp2",
+                                "0,0,0",
+                                ALL_ON_1,
+                                nine(1, 1, 1, 1, 1, 1, 1, 1, 1))
+                        .withEnv("CTDB_SET_NoIPFailback", "1"),
+                Scenario.of(
+                                "derived: nondet, NoIPFailback keeps everything on node 1",
+                                "nondet",
+                                "0,0,0",
+                                ALL_ON_1,
+                                nine(1, 1, 1, 1, 1, 1, 1, 1, 1))
+                        .withEnv("CTDB_SET_NoIPFailback", "1"),
+                Scenario.of(
+                                "derived from det.003: deterministic ignores NoIPFailback",
+                                "det",
+                                "0,0,0",
+                                ALL_ON_1,
+                                nine(0, 1, 2, 0, 1, 2, 0, 1, 2))
+                        .withEnv("CTDB_SET_NoIPFailback", "1"),
+                Scenario.of(
+                                "derived from lcp2.002: NoIPTakeover leaves the unhealthy node's IPs unhosted",
+                                "lcp2",
+                                "0,2,0",
+                                SPREAD,
+                                nine(2, -1, 0, 2, -1, 0, 2, -1, 0))
+                        .withEnv("CTDB_SET_NoIPTakeover", "1"),
+                Scenario.of(
+                                "derived from det.003: IPAllocAlgorithm=0 selects deterministic",
+                                "lcp2",
+                                "0,0,0",
+                                ALL_ON_1,
+                                nine(0, 1, 2, 0, 1, 2, 0, 1, 2))
+                        .withEnv("CTDB_IP_ALGORITHM", null)
+                        .withEnv("CTDB_SET_IPAllocAlgorithm", "0"));
     }
 
     static final String LCP2_027_IN = """
@@ -239,8 +356,7 @@ class CtdbScenarioTest {
     void lcp2_032_chain(int step) {
         List<String[]> steps = Lcp2Data.LCP2_032;
         String input = step == 0 ? Lcp2Data.LCP2_032_START : steps.get(step - 1)[1];
-        Scenario.Result r = Scenario.run(java.util.Map.of("CTDB_IP_ALGORITHM", "lcp2"), input,
-                steps.get(step)[0]);
+        Scenario.Result r = Scenario.run(java.util.Map.of("CTDB_IP_ALGORITHM", "lcp2"), input, steps.get(step)[0]);
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).isEqualTo(steps.get(step)[1]);
     }

@@ -37,8 +37,7 @@ record Scenario(String ctdbTest, String nodeStates, Map<String, String> env, Str
 
     /** Runs the command; returns exit status, stdout and stderr. */
     static Result run(Map<String, String> env, String stdin, String... args) {
-        IpallocCommand cmd = new IpallocCommand(
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env);
+        IpallocCommand cmd = new IpallocCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(cmd);
@@ -54,6 +53,5 @@ record Scenario(String ctdbTest, String nodeStates, Map<String, String> env, Str
                 : run(env, input, nodeStates);
     }
 
-    record Result(int exitCode, String out, String err) {
-    }
+    record Result(int exitCode, String out, String err) {}
 }

@@ -30,6 +30,7 @@ import java.util.Set;
 public final class ClusterKeys {
     /** Peer authentication switched off ({@code [cluster] authentication = none}). */
     public static final ClusterKeys NONE = new ClusterKeys(List.of());
+
     public static final String FILE_NAME = "cluster.key";
     static final int MIN_KEY_BYTES = 16;
     static final int MAX_KEY_BYTES = 1024;
@@ -72,9 +73,11 @@ public final class ClusterKeys {
         try {
             attrs = Files.readAttributes(file, PosixFileAttributes.class);
         } catch (NoSuchFileException e) {
-            throw ConfigException.forFile(file, "the cluster key does not exist; create it on one node with "
-                    + "`jctdb config genkey` and copy it (mode 0600) to every node, or set "
-                    + "[cluster] authentication = none to run without peer authentication");
+            throw ConfigException.forFile(
+                    file,
+                    "the cluster key does not exist; create it on one node with "
+                            + "`jctdb config genkey` and copy it (mode 0600) to every node, or set "
+                            + "[cluster] authentication = none to run without peer authentication");
         } catch (IOException e) {
             throw ConfigException.forFile(file, "cannot read the cluster key: " + e);
         }
@@ -87,14 +90,17 @@ public final class ClusterKeys {
         Set<PosixFilePermission> perms = attrs.permissions();
         for (PosixFilePermission p : perms) {
             if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) {
-                throw ConfigException.forFile(file, "the cluster key is accessible by group or others (mode "
-                        + PosixFilePermissions.toString(perms) + "); run: chmod 600 " + file);
+                throw ConfigException.forFile(
+                        file,
+                        "the cluster key is accessible by group or others (mode " + PosixFilePermissions.toString(perms)
+                                + "); run: chmod 600 " + file);
             }
         }
         String me = System.getProperty("user.name");
         if (me != null && !attrs.owner().getName().equals(me)) {
-            throw ConfigException.forFile(file, "the cluster key is owned by " + attrs.owner().getName()
-                    + ", not by " + me + " who runs this");
+            throw ConfigException.forFile(
+                    file,
+                    "the cluster key is owned by " + attrs.owner().getName() + ", not by " + me + " who runs this");
         }
         String text;
         try {
@@ -121,8 +127,11 @@ public final class ClusterKeys {
                 throw new ConfigException(name, i + 1, "a cluster key must be one base64 line");
             }
             if (secret.length < MIN_KEY_BYTES || secret.length > MAX_KEY_BYTES) {
-                throw new ConfigException(name, i + 1, "a cluster key must be " + MIN_KEY_BYTES + " to "
-                        + MAX_KEY_BYTES + " bytes, this one is " + secret.length);
+                throw new ConfigException(
+                        name,
+                        i + 1,
+                        "a cluster key must be " + MIN_KEY_BYTES + " to " + MAX_KEY_BYTES + " bytes, this one is "
+                                + secret.length);
             }
             Key k = new Key(secret, keyId(secret));
             if (keys.stream().noneMatch(o -> MessageDigest.isEqual(o.id(), k.id()))) {
@@ -166,7 +175,10 @@ public final class ClusterKeys {
         if (!replace && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(file + " already exists");
         }
-        Path tmp = Files.createTempFile(dir, ".cluster.key.", ".tmp",
+        Path tmp = Files.createTempFile(
+                dir,
+                ".cluster.key.",
+                ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             Files.writeString(tmp, text, StandardCharsets.US_ASCII);

@@ -38,8 +38,22 @@ public record CtdbConf(
 
     /** The configuration of a node whose ctdb.conf is absent: every option at its default. */
     public static CtdbConf defaults(String defaultLogLocation) {
-        return new CtdbConf(defaultLogLocation, LogLevel.NOTICE, Optional.empty(), true, 5,
-                Optional.empty(), DEFAULT_PORT, Optional.empty(), false, false, false,
-                LogLevel.ERROR, List.of(), HealthConf.defaults(), DatabaseConf.defaults(), true);
+        return new CtdbConf(
+                defaultLogLocation,
+                LogLevel.NOTICE,
+                Optional.empty(),
+                true,
+                5,
+                Optional.empty(),
+                DEFAULT_PORT,
+                Optional.empty(),
+                false,
+                false,
+                false,
+                LogLevel.ERROR,
+                List.of(),
+                HealthConf.defaults(),
+                DatabaseConf.defaults(),
+                true);
     }
 }

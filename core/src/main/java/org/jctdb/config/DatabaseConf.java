@@ -12,8 +12,8 @@ import java.util.Optional;
  * @param ctdbdSocket        JCTDB extension {@code [cluster] ctdbd socket}: the CTDB client socket
  *                           (smb.conf's "ctdbd socket" must name the same path)
  */
-public record DatabaseConf(Optional<Path> volatileDir, Optional<Path> persistentDir, Optional<Path> stateDir,
-                           Optional<Path> ctdbdSocket) {
+public record DatabaseConf(
+        Optional<Path> volatileDir, Optional<Path> persistentDir, Optional<Path> stateDir, Optional<Path> ctdbdSocket) {
 
     public static DatabaseConf defaults() {
         return new DatabaseConf(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());

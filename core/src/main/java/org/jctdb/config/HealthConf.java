@@ -15,8 +15,8 @@ import java.util.List;
  * @param hungTimeoutSeconds  {@code hung storage timeout}: how long storage must be hung before
  *                            the action runs
  */
-public record HealthConf(List<String> extraPaths, List<String> probeCommand, boolean shutdownWhenHung,
-                         int hungTimeoutSeconds) {
+public record HealthConf(
+        List<String> extraPaths, List<String> probeCommand, boolean shutdownWhenHung, int hungTimeoutSeconds) {
     public static final int DEFAULT_HUNG_TIMEOUT_SECONDS = 300;
 
     public HealthConf {

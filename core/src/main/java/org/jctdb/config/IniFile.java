@@ -14,8 +14,7 @@ import java.util.Map;
 public record IniFile(String name, Map<String, Map<String, Entry>> sections) {
 
     /** One {@code key = value} line. */
-    public record Entry(String key, String value, int line) {
-    }
+    public record Entry(String key, String value, int line) {}
 
     public static IniFile read(Path file) throws ConfigException {
         return parse(file.toString(), TextLines.read(file));
@@ -53,8 +52,7 @@ public record IniFile(String name, Map<String, Map<String, Entry>> sections) {
             String value = line.substring(eq + 1).strip();
             Entry previous = current.put(key, new Entry(key, value, lineNo));
             if (previous != null) {
-                throw new ConfigException(name, lineNo,
-                        "option \"" + key + "\" repeats line " + previous.line());
+                throw new ConfigException(name, lineNo, "option \"" + key + "\" repeats line " + previous.line());
             }
         }
         return new IniFile(name, sections);

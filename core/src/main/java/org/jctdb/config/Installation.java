@@ -14,11 +14,14 @@ public record Installation(Path home, Path helperDir) {
 
     /** This process's installation, from its system properties (working directory if unset). */
     public static Installation current() {
-        Path home = Path.of(System.getProperty(HOME_PROPERTY, ".")).toAbsolutePath().normalize();
+        Path home =
+                Path.of(System.getProperty(HOME_PROPERTY, ".")).toAbsolutePath().normalize();
         String helpers = System.getProperty(HELPER_DIR_PROPERTY);
-        return new Installation(home, helpers != null && !helpers.isBlank()
-                ? Path.of(helpers).toAbsolutePath().normalize()
-                : buildTreeHelpers(home));
+        return new Installation(
+                home,
+                helpers != null && !helpers.isBlank()
+                        ? Path.of(helpers).toAbsolutePath().normalize()
+                        : buildTreeHelpers(home));
     }
 
     /** The build tree's layout (see dist/pom.xml and native/Makefile). */

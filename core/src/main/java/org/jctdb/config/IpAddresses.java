@@ -14,8 +14,7 @@ public final class IpAddresses {
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
 
-    private IpAddresses() {
-    }
+    private IpAddresses() {}
 
     /** The address, or empty when {@code text} is not an IPv4 or IPv6 literal. */
     public static Optional<InetAddress> parse(String text) {

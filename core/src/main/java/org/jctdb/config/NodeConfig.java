@@ -10,8 +10,15 @@ import java.util.List;
 import java.util.Optional;
 
 /** Everything one node reads at start-up, validated together. */
-public record NodeConfig(Layout layout, CtdbConf conf, NodesFile nodes, PublicAddressesFile publicAddresses,
-                         Tunables tunables, int myPnn, List<String> warnings, ClusterKeys keys) {
+public record NodeConfig(
+        Layout layout,
+        CtdbConf conf,
+        NodesFile nodes,
+        PublicAddressesFile publicAddresses,
+        Tunables tunables,
+        int myPnn,
+        List<String> warnings,
+        ClusterKeys keys) {
 
     /**
      * Loads and checks the configuration under {@code layout}. The node's own PNN comes from
@@ -27,11 +34,17 @@ public record NodeConfig(Layout layout, CtdbConf conf, NodesFile nodes, PublicAd
         int pnn;
         if (conf.nodeAddress().isPresent()) {
             InetAddress address = conf.nodeAddress().get();
-            pnn = nodes.pnnOf(address).orElseThrow(() -> new ConfigException(layout.ctdbConf(), 0,
-                    "node address " + IpAddresses.format(address) + " is not listed in " + layout.nodesFile()));
+            pnn = nodes.pnnOf(address)
+                    .orElseThrow(() -> new ConfigException(
+                            layout.ctdbConf(),
+                            0,
+                            "node address " + IpAddresses.format(address) + " is not listed in " + layout.nodesFile()));
         } else {
-            pnn = firstBindable(nodes, conf.port()).orElseThrow(() -> new ConfigException(layout.nodesFile(), 0,
-                    "none of the listed addresses can be bound on this host; set [cluster] node address"));
+            pnn = firstBindable(nodes, conf.port())
+                    .orElseThrow(() -> new ConfigException(
+                            layout.nodesFile(),
+                            0,
+                            "none of the listed addresses can be bound on this host; set [cluster] node address"));
         }
         if (conf.clusterLock().isEmpty()) {
             warnings.add("no cluster lock is configured: a partitioned cluster could elect two leaders");
@@ -66,9 +79,11 @@ public record NodeConfig(Layout layout, CtdbConf conf, NodesFile nodes, PublicAd
 
     /** {@link #ctdbdSocket()} from ctdb.conf alone, for a command that does not load the whole node configuration. */
     public static Path ctdbdSocket(Layout layout, CtdbConf conf) {
-        return conf.database().ctdbdSocket().orElseGet(() ->
-                layout.base().equals(Path.of(Layout.DEFAULT_BASE))
-                        ? Path.of("/run/ctdb/ctdbd.socket") : layout.runDir().resolve("ctdbd.socket"));
+        return conf.database()
+                .ctdbdSocket()
+                .orElseGet(() -> layout.base().equals(Path.of(Layout.DEFAULT_BASE))
+                        ? Path.of("/run/ctdb/ctdbd.socket")
+                        : layout.runDir().resolve("ctdbd.socket"));
     }
 
     public InetAddress myAddress() {

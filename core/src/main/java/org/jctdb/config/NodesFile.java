@@ -38,16 +38,17 @@ public record NodesFile(List<NodeEntry> nodes) {
                 continue;
             }
             if (line.indexOf(' ') >= 0 || line.indexOf('\t') >= 0) {
-                throw new ConfigException(name, lineNo,
-                        "expected one node address, found \"" + line + "\"");
+                throw new ConfigException(name, lineNo, "expected one node address, found \"" + line + "\"");
             }
             final int at = lineNo;
-            InetAddress address = IpAddresses.parse(line).orElseThrow(() ->
-                    new ConfigException(name, at, "\"" + line + "\" is not an IP address"));
+            InetAddress address = IpAddresses.parse(line)
+                    .orElseThrow(() -> new ConfigException(name, at, "\"" + line + "\" is not an IP address"));
             Integer previous = seenAt.put(address, lineNo);
             if (previous != null) {
-                throw new ConfigException(name, lineNo, "duplicate node address "
-                        + IpAddresses.format(address) + " (also on line " + previous + ")");
+                throw new ConfigException(
+                        name,
+                        lineNo,
+                        "duplicate node address " + IpAddresses.format(address) + " (also on line " + previous + ")");
             }
             nodes.add(new NodeEntry(pnn, Optional.of(address)));
         }
@@ -67,8 +68,10 @@ public record NodesFile(List<NodeEntry> nodes) {
 
     /** The PNN of the live (not deleted) node with this address. */
     public Optional<Integer> pnnOf(InetAddress address) {
-        return nodes.stream().filter(n -> n.address().filter(address::equals).isPresent())
-                .map(NodeEntry::pnn).findFirst();
+        return nodes.stream()
+                .filter(n -> n.address().filter(address::equals).isPresent())
+                .map(NodeEntry::pnn)
+                .findFirst();
     }
 
     /**

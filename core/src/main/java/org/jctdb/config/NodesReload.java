@@ -13,8 +13,7 @@ import java.util.Optional;
 public final class NodesReload {
 
     /** One node of the running node map. */
-    public record Current(int pnn, String address, boolean deleted, boolean disconnected) {
-    }
+    public record Current(int pnn, String address, boolean deleted, boolean disconnected) {}
 
     /**
      * The verdict: lines for stdout ({@code Node 3 is NEW}) and stderr (errors, warnings),
@@ -27,8 +26,7 @@ public final class NodesReload {
         }
     }
 
-    private NodesReload() {
-    }
+    private NodesReload() {}
 
     /** The check `jctdb reloadnodes` makes before asking every connected node to reload. */
     public static Outcome compare(List<Current> current, NodesFile file) {

@@ -37,8 +37,8 @@ public record PublicAddressesFile(List<PublicAddress> addresses) {
             }
             String[] fields = line.split("\\s+");
             if (fields.length != 2) {
-                throw new ConfigException(name, lineNo,
-                        "expected \"IP/MASKBITS IFACE[,IFACE...]\", found \"" + line + "\"");
+                throw new ConfigException(
+                        name, lineNo, "expected \"IP/MASKBITS IFACE[,IFACE...]\", found \"" + line + "\"");
             }
             int slash = fields[0].indexOf('/');
             if (slash < 0) {
@@ -46,8 +46,8 @@ public record PublicAddressesFile(List<PublicAddress> addresses) {
             }
             String ipText = fields[0].substring(0, slash);
             final int at = lineNo;
-            InetAddress ip = IpAddresses.parse(ipText).orElseThrow(() ->
-                    new ConfigException(name, at, "\"" + ipText + "\" is not an IP address"));
+            InetAddress ip = IpAddresses.parse(ipText)
+                    .orElseThrow(() -> new ConfigException(name, at, "\"" + ipText + "\" is not an IP address"));
             int maxBits = ip instanceof Inet4Address ? 32 : 128;
             int bits;
             try {
@@ -56,8 +56,10 @@ public record PublicAddressesFile(List<PublicAddress> addresses) {
                 bits = -1;
             }
             if (bits < 0 || bits > maxBits) {
-                throw new ConfigException(name, lineNo, "mask \"" + fields[0].substring(slash + 1)
-                        + "\" must be a number from 0 to " + maxBits);
+                throw new ConfigException(
+                        name,
+                        lineNo,
+                        "mask \"" + fields[0].substring(slash + 1) + "\" must be a number from 0 to " + maxBits);
             }
             List<String> ifaces = List.of(fields[1].split(",", -1));
             for (String iface : ifaces) {
@@ -67,8 +69,10 @@ public record PublicAddressesFile(List<PublicAddress> addresses) {
             }
             Integer previous = seenAt.put(ip, lineNo);
             if (previous != null) {
-                throw new ConfigException(name, lineNo, "duplicate public address "
-                        + IpAddresses.format(ip) + " (also on line " + previous + ")");
+                throw new ConfigException(
+                        name,
+                        lineNo,
+                        "duplicate public address " + IpAddresses.format(ip) + " (also on line " + previous + ")");
             }
             out.add(new PublicAddress(ip, bits, ifaces));
         }

@@ -108,8 +108,11 @@ public final class Tunables {
                 value = -1;
             }
             if (value < 0 || value > MAX) {
-                throw new ConfigException(name, lineNo, "value \"" + m.group(2) + "\" for tunable \""
-                        + def.get().name() + "\" must be a whole number from 0 to " + MAX);
+                throw new ConfigException(
+                        name,
+                        lineNo,
+                        "value \"" + m.group(2) + "\" for tunable \""
+                                + def.get().name() + "\" must be a whole number from 0 to " + MAX);
             }
             if (def.get().obsolete()) {
                 warnings.add(name + ":" + lineNo + ": tunable \"" + def.get().name() + "\" is obsolete");

@@ -12,9 +12,17 @@ import java.util.Optional;
  * @param recoveryMode 0 NORMAL, 1 RECOVERY, as CTDB numbers them
  * @param leader       the leader's PNN, or -1 when unknown
  */
-public record ClusterView(int myPnn, List<NodeView> nodes, long generation, List<Integer> vnnMap,
-                          int recoveryMode, int leader, long startTimeMillis, long lastRecoveryStartMillis,
-                          long lastRecoveryEndMillis, Optional<String> clusterLock) {
+public record ClusterView(
+        int myPnn,
+        List<NodeView> nodes,
+        long generation,
+        List<Integer> vnnMap,
+        int recoveryMode,
+        int leader,
+        long startTimeMillis,
+        long lastRecoveryStartMillis,
+        long lastRecoveryEndMillis,
+        Optional<String> clusterLock) {
     public static final long INVALID_GENERATION = -1;
 
     public ClusterView {

@@ -20,8 +20,7 @@ public final class ControlFrames {
     static final int MAX_ARG_BYTES = 64 * 1024;
     static final int MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
-    private ControlFrames() {
-    }
+    private ControlFrames() {}
 
     public static void writeRequest(DataOutputStream out, List<String> argv) throws IOException {
         out.writeInt(MAGIC);

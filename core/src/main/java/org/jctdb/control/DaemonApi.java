@@ -1,10 +1,12 @@
 package org.jctdb.control;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.config.Tunables;
-import org.jctdb.control.ControlReply;
+import org.jctdb.event.EventControl;
+import org.jctdb.health.HealthReport;
 
 /** What commands may ask of a running daemon. Queries read snapshots; changes go through the decision thread. */
 public interface DaemonApi {
@@ -20,11 +22,11 @@ public interface DaemonApi {
     CompletableFuture<ControlReply> forward(int pnn, List<String> argv);
 
     /** The event script engine, once the daemon has started it. */
-    java.util.Optional<org.jctdb.event.EventControl> events();
+    Optional<EventControl> events();
 
     /** The cluster filesystem probe's latest report, once the daemon has started it. */
-    default java.util.Optional<org.jctdb.health.HealthReport> health() {
-        return java.util.Optional.empty();
+    default Optional<HealthReport> health() {
+        return Optional.empty();
     }
 
     /** Starts a recovery if this node is the leader; completes with whether it is. */
@@ -38,7 +40,7 @@ public interface DaemonApi {
     String version();
 
     /** Public IP failover, once the daemon has started it. */
-    java.util.Optional<IpControl> ip();
+    Optional<IpControl> ip();
 
     /** Sets and clears bits of this node's own flags (disable, stop and their reversals). */
     CompletableFuture<Void> changeOwnFlags(int set, int clear);

@@ -15,8 +15,13 @@ import org.jctdb.ip.IpMessage;
  * @param downIfaces interfaces marked down with setifacelink
  * @param leading    this node runs the takeovers
  */
-public record IpSnapshot(int pnn, List<IpMessage.Listed> listed, List<HostedAddress> hosted,
-                         Map<String, Integer> assignment, Set<String> downIfaces, boolean leading) {
+public record IpSnapshot(
+        int pnn,
+        List<IpMessage.Listed> listed,
+        List<HostedAddress> hosted,
+        Map<String, Integer> assignment,
+        Set<String> downIfaces,
+        boolean leading) {
     /** The node an address is on: here if hosted here, else the leader's word, else -1. */
     public int pnnOf(String ip) {
         for (HostedAddress a : hosted) {

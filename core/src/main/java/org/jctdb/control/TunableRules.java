@@ -15,12 +15,19 @@ import org.jctdb.ip.FailoverTiming;
  */
 public final class TunableRules {
     /** Timers and counts that must be at least 1: zero would spin, never fire or never fail. */
-    private static final List<String> AT_LEAST_ONE = List.of("KeepaliveInterval", "KeepaliveLimit", "ElectionTimeout",
-            "TakeoverTimeout", "MonitorInterval", "EventScriptTimeout", "RecoverTimeout", "HealthProbeIntervalMs",
-            "HealthProbeTimeoutMs", "HealthProbeFailCount");
+    private static final List<String> AT_LEAST_ONE = List.of(
+            "KeepaliveInterval",
+            "KeepaliveLimit",
+            "ElectionTimeout",
+            "TakeoverTimeout",
+            "MonitorInterval",
+            "EventScriptTimeout",
+            "RecoverTimeout",
+            "HealthProbeIntervalMs",
+            "HealthProbeTimeoutMs",
+            "HealthProbeFailCount");
 
-    private TunableRules() {
-    }
+    private TunableRules() {}
 
     /** What is wrong with {@code t}, one sentence per problem naming the tunable; empty when all is well. */
     public static List<String> violations(Tunables t) {

@@ -13,6 +13,5 @@ public final class DatabaseFlags {
     /** The record that holds a persistent database's sequence number (key includes the NUL). */
     public static final String SEQNUM_KEY = "__db_sequence_number__";
 
-    private DatabaseFlags() {
-    }
+    private DatabaseFlags() {}
 }

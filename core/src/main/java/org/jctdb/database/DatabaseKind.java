@@ -16,9 +16,12 @@ public enum DatabaseKind {
     /** The CTDB_DB_FLAGS_* bits that mark this kind (ctdb/protocol/protocol.h). */
     public int dbFlags() {
         switch (this) {
-            case PERSISTENT: return DatabaseFlags.PERSISTENT;
-            case REPLICATED: return DatabaseFlags.REPLICATED;
-            default: return 0;
+            case PERSISTENT:
+                return DatabaseFlags.PERSISTENT;
+            case REPLICATED:
+                return DatabaseFlags.REPLICATED;
+            default:
+                return 0;
         }
     }
 

@@ -16,6 +16,7 @@ public record LtdbHeader(long rsn, int dmaster, int flags) {
 
     /** Record flags (ctdb/protocol/protocol.h). */
     public static final int FLAG_DEFAULT = 0;
+
     public static final int FLAG_MIGRATED_WITH_DATA = 0x00010000;
     public static final int FLAG_VACUUM_MIGRATED = 0x00020000;
     public static final int FLAG_AUTOMATIC = 0x00040000;
@@ -23,8 +24,8 @@ public record LtdbHeader(long rsn, int dmaster, int flags) {
     public static final int RO_HAVE_READONLY = 0x02000000;
     public static final int RO_REVOKING_READONLY = 0x04000000;
     public static final int RO_REVOKE_COMPLETE = 0x08000000;
-    public static final int RO_FLAGS = RO_HAVE_DELEGATIONS | RO_HAVE_READONLY
-        | RO_REVOKING_READONLY | RO_REVOKE_COMPLETE;
+    public static final int RO_FLAGS =
+            RO_HAVE_DELEGATIONS | RO_HAVE_READONLY | RO_REVOKING_READONLY | RO_REVOKE_COMPLETE;
 
     /** The 24 header bytes followed by {@code data}: what the TDB file stores. */
     public byte[] encode(byte[] data) {
@@ -40,8 +41,7 @@ public record LtdbHeader(long rsn, int dmaster, int flags) {
     /** The header of a stored value. */
     public static LtdbHeader decode(byte[] stored) {
         if (stored.length < SIZE) {
-            throw new IllegalArgumentException(
-                "a CTDB record is at least " + SIZE + " bytes, got " + stored.length);
+            throw new IllegalArgumentException("a CTDB record is at least " + SIZE + " bytes, got " + stored.length);
         }
         ByteBuffer b = ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN);
         long rsn = b.getLong(0);

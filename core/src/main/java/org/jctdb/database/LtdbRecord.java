@@ -17,8 +17,10 @@ public record LtdbRecord(byte[] key, LtdbHeader header, byte[] data) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LtdbRecord r && Arrays.equals(key, r.key) && header.equals(r.header)
-            && Arrays.equals(data, r.data);
+        return o instanceof LtdbRecord r
+                && Arrays.equals(key, r.key)
+                && header.equals(r.header)
+                && Arrays.equals(data, r.data);
     }
 
     @Override

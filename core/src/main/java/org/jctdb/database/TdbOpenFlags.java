@@ -12,6 +12,5 @@ public final class TdbOpenFlags {
     public static final int TDB_INCOMPATIBLE_HASH = 2048;
     public static final int TDB_MUTEX_LOCKING = 4096;
 
-    private TdbOpenFlags() {
-    }
+    private TdbOpenFlags() {}
 }

@@ -23,10 +23,21 @@ import org.slf4j.event.Level;
  * @param scriptLogLevel   level at which script output is logged ([logging] script log level)
  * @param extraEnv         further variables for scripts (e.g. the daemon's socket path)
  */
-public record EngineConfig(Path ctdbBase, Path eventDir, Path ctdbCommand, Path helperBinDir,
-                           Path scriptVarDir, Path varDir, Path runDir, Path debugScript,
-                           long killGraceMillis, long killCheckMillis, long debugTimeoutMillis,
-                           int outputLimitBytes, Level scriptLogLevel, Map<String, String> extraEnv) {
+public record EngineConfig(
+        Path ctdbBase,
+        Path eventDir,
+        Path ctdbCommand,
+        Path helperBinDir,
+        Path scriptVarDir,
+        Path varDir,
+        Path runDir,
+        Path debugScript,
+        long killGraceMillis,
+        long killCheckMillis,
+        long debugTimeoutMillis,
+        int outputLimitBytes,
+        Level scriptLogLevel,
+        Map<String, String> extraEnv) {
 
     public static final long DEFAULT_KILL_GRACE_MILLIS = 2_000;
     public static final long DEFAULT_KILL_CHECK_MILLIS = 1_000;
@@ -53,31 +64,96 @@ public record EngineConfig(Path ctdbBase, Path eventDir, Path ctdbCommand, Path 
      * output under varDir/event-output.
      */
     public static EngineConfig defaults(Path ctdbBase, Path ctdbCommand, Path helperBinDir, Path varDir) {
-        return new EngineConfig(ctdbBase, ctdbBase.resolve("events/legacy"), ctdbCommand, helperBinDir,
-                varDir.resolve("scripts"), varDir, varDir.resolve("event-output"), null,
-                DEFAULT_KILL_GRACE_MILLIS, DEFAULT_KILL_CHECK_MILLIS, DEFAULT_DEBUG_TIMEOUT_MILLIS,
-                DEFAULT_OUTPUT_LIMIT, Level.ERROR, Map.of());
+        return new EngineConfig(
+                ctdbBase,
+                ctdbBase.resolve("events/legacy"),
+                ctdbCommand,
+                helperBinDir,
+                varDir.resolve("scripts"),
+                varDir,
+                varDir.resolve("event-output"),
+                null,
+                DEFAULT_KILL_GRACE_MILLIS,
+                DEFAULT_KILL_CHECK_MILLIS,
+                DEFAULT_DEBUG_TIMEOUT_MILLIS,
+                DEFAULT_OUTPUT_LIMIT,
+                Level.ERROR,
+                Map.of());
     }
 
     /** Same, with the ctdb.conf "[event] debug script" (a bare name relative to ctdbBase, as CTDB does). */
     public EngineConfig withDebugScript(String name) {
-        Path p = name == null || name.isBlank() ? null : ctdbBase.resolve(Path.of(name).getFileName());
-        return new EngineConfig(ctdbBase, eventDir, ctdbCommand, helperBinDir, scriptVarDir, varDir, runDir, p,
-                killGraceMillis, killCheckMillis, debugTimeoutMillis, outputLimitBytes, scriptLogLevel, extraEnv);
+        Path p = name == null || name.isBlank()
+                ? null
+                : ctdbBase.resolve(Path.of(name).getFileName());
+        return new EngineConfig(
+                ctdbBase,
+                eventDir,
+                ctdbCommand,
+                helperBinDir,
+                scriptVarDir,
+                varDir,
+                runDir,
+                p,
+                killGraceMillis,
+                killCheckMillis,
+                debugTimeoutMillis,
+                outputLimitBytes,
+                scriptLogLevel,
+                extraEnv);
     }
 
     public EngineConfig withTimings(long graceMillis, long checkMillis, long debugMillis) {
-        return new EngineConfig(ctdbBase, eventDir, ctdbCommand, helperBinDir, scriptVarDir, varDir, runDir,
-                debugScript, graceMillis, checkMillis, debugMillis, outputLimitBytes, scriptLogLevel, extraEnv);
+        return new EngineConfig(
+                ctdbBase,
+                eventDir,
+                ctdbCommand,
+                helperBinDir,
+                scriptVarDir,
+                varDir,
+                runDir,
+                debugScript,
+                graceMillis,
+                checkMillis,
+                debugMillis,
+                outputLimitBytes,
+                scriptLogLevel,
+                extraEnv);
     }
 
     public EngineConfig withLogging(Level level, int limitBytes) {
-        return new EngineConfig(ctdbBase, eventDir, ctdbCommand, helperBinDir, scriptVarDir, varDir, runDir,
-                debugScript, killGraceMillis, killCheckMillis, debugTimeoutMillis, limitBytes, level, extraEnv);
+        return new EngineConfig(
+                ctdbBase,
+                eventDir,
+                ctdbCommand,
+                helperBinDir,
+                scriptVarDir,
+                varDir,
+                runDir,
+                debugScript,
+                killGraceMillis,
+                killCheckMillis,
+                debugTimeoutMillis,
+                limitBytes,
+                level,
+                extraEnv);
     }
 
     public EngineConfig withExtraEnv(Map<String, String> env) {
-        return new EngineConfig(ctdbBase, eventDir, ctdbCommand, helperBinDir, scriptVarDir, varDir, runDir,
-                debugScript, killGraceMillis, killCheckMillis, debugTimeoutMillis, outputLimitBytes, scriptLogLevel, env);
+        return new EngineConfig(
+                ctdbBase,
+                eventDir,
+                ctdbCommand,
+                helperBinDir,
+                scriptVarDir,
+                varDir,
+                runDir,
+                debugScript,
+                killGraceMillis,
+                killCheckMillis,
+                debugTimeoutMillis,
+                outputLimitBytes,
+                scriptLogLevel,
+                env);
     }
 }

@@ -12,8 +12,7 @@ public final class Errno {
     public static final int ETIMEDOUT = 110;
     public static final int ECANCELED = 125;
 
-    private Errno() {
-    }
+    private Errno() {}
 
     /** strerror(3) text for the values above (glibc wording). */
     public static String describe(int errno) {

@@ -23,8 +23,7 @@ public final class EventPolicy {
     private static final Set<Event> TIMEOUT_IGNORED =
             EnumSet.of(Event.STARTRECOVERY, Event.RECOVERED, Event.TAKEIP, Event.RELEASEIP);
 
-    private EventPolicy() {
-    }
+    private EventPolicy() {}
 
     public static OnFailure onFailure(Event e) {
         return switch (e) {

@@ -15,8 +15,8 @@ public sealed interface EventReply permits EventReply.Completed, EventReply.Canc
      * @param summary 0 when every enabled script succeeded, otherwise the summary of the first
      *                failing script (see {@link ScriptResult#summary()})
      */
-    record Completed(Event event, List<String> args, Instant start, List<ScriptResult> scripts,
-                     int summary) implements EventReply {
+    record Completed(Event event, List<String> args, Instant start, List<ScriptResult> scripts, int summary)
+            implements EventReply {
         public Completed {
             args = List.copyOf(args);
             scripts = List.copyOf(scripts);

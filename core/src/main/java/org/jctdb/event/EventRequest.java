@@ -10,8 +10,7 @@ import java.util.List;
  * @param generation    the cluster generation the daemon decided this event in; exported to
  *                      scripts as CTDB_GENERATION; negative means unknown (variable not set)
  */
-public record EventRequest(Event event, List<String> args, long timeoutMillis, boolean inRecovery,
-                           long generation) {
+public record EventRequest(Event event, List<String> args, long timeoutMillis, boolean inRecovery, long generation) {
     public EventRequest {
         args = List.copyOf(args);
         if (timeoutMillis < 0) {

@@ -1,8 +1,7 @@
 package org.jctdb.event;
 
-import org.jctdb.os.ProcInfo;
-
 import java.util.List;
+import org.jctdb.os.ProcInfo;
 
 /**
  * JCTDB addition to the status of a script: processes of a run that would not go away.
@@ -14,7 +13,10 @@ import java.util.List;
  * @param processes   the surviving processes with state, wait channel and stack where readable
  */
 public record Hang(Kind kind, int pid, long aliveMillis, List<ProcInfo> processes) {
-    public enum Kind { HUNG, UNKILLABLE }
+    public enum Kind {
+        HUNG,
+        UNKILLABLE
+    }
 
     public Hang {
         processes = List.copyOf(processes);

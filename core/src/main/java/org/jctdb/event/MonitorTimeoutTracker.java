@@ -12,14 +12,19 @@ public final class MonitorTimeoutTracker {
     /** JCTDB's default for MonitorTimeoutCount (CTDB: 20). */
     public static final int DEFAULT_MONITOR_TIMEOUT_COUNT = 1;
 
-    public enum Verdict { HEALTHY, UNHEALTHY, UNCHANGED }
+    public enum Verdict {
+        HEALTHY,
+        UNHEALTHY,
+        UNCHANGED
+    }
 
     private int consecutiveTimeouts;
 
     /** @param monitorTimeoutCount current value of the tunable; values below 1 are treated as 1 */
     public Verdict onMonitor(EventReply reply, int monitorTimeoutCount) {
         if (reply.event() != Event.MONITOR) {
-            throw new IllegalArgumentException("not a monitor reply: " + reply.event().wireName());
+            throw new IllegalArgumentException(
+                    "not a monitor reply: " + reply.event().wireName());
         }
         if (reply instanceof EventReply.Cancelled) {
             return Verdict.UNCHANGED;

@@ -1,9 +1,8 @@
 package org.jctdb.event;
 
-import org.jctdb.os.ProcInfo;
-
 import java.time.Instant;
 import java.util.List;
+import org.jctdb.os.ProcInfo;
 
 /**
  * The result of one script within one event run.
@@ -18,9 +17,16 @@ import java.util.List;
  * @param debugOutput    output of the configured debug script, if it ran
  * @param hang           JCTDB addition: HUNG or UNKILLABLE details, or null
  */
-public record ScriptResult(String name, ScriptStatus status, int code, Instant start,
-                           long durationMillis, String output, List<ProcInfo> evidence,
-                           String debugOutput, Hang hang) {
+public record ScriptResult(
+        String name,
+        ScriptStatus status,
+        int code,
+        Instant start,
+        long durationMillis,
+        String output,
+        List<ProcInfo> evidence,
+        String debugOutput,
+        Hang hang) {
 
     public ScriptResult {
         output = output == null ? "" : output;

@@ -6,10 +6,8 @@ import java.nio.file.Path;
 public sealed interface HealthEdge permits HealthEdge.StateChanged, HealthEdge.VerdictChanged {
 
     /** The path's state moved from {@code from} to the state in {@code status}. */
-    record StateChanged(ProbeState from, PathStatus status) implements HealthEdge {
-    }
+    record StateChanged(ProbeState from, PathStatus status) implements HealthEdge {}
 
     /** The path's failures crossed the threshold, one way or the other. */
-    record VerdictChanged(Path path, boolean healthy, PathStatus status) implements HealthEdge {
-    }
+    record VerdictChanged(Path path, boolean healthy, PathStatus status) implements HealthEdge {}
 }

@@ -8,8 +8,8 @@ import java.util.List;
  * @param nowMillis          ticker time the report describes; durations are relative to it
  * @param shutdownAfterMillis the hung storage timeout when the shutdown action is on, else -1
  */
-public record HealthReport(long nowMillis, boolean healthy, String reason, List<PathReport> paths,
-                           long shutdownAfterMillis) {
+public record HealthReport(
+        long nowMillis, boolean healthy, String reason, List<PathReport> paths, long shutdownAfterMillis) {
 
     public HealthReport {
         paths = List.copyOf(paths);
@@ -23,8 +23,8 @@ public record HealthReport(long nowMillis, boolean healthy, String reason, List<
      * @param unkillableProcesses processes of that probe that survived SIGKILL
      * @param unkillable          those processes: pid, name, state and wait channel
      */
-    public record PathReport(PathStatus status, boolean clusterLock, int hungProbes, int unkillableProcesses,
-                             List<String> unkillable) {
+    public record PathReport(
+            PathStatus status, boolean clusterLock, int hungProbes, int unkillableProcesses, List<String> unkillable) {
         public PathReport {
             unkillable = List.copyOf(unkillable);
         }

@@ -21,8 +21,11 @@ public record ProbeSettings(long intervalMs, long timeoutMs, int failCount, long
     }
 
     public static ProbeSettings from(Tunables t) {
-        return new ProbeSettings(t.get("HealthProbeIntervalMs"), t.get("HealthProbeTimeoutMs"),
-                (int) Math.min(Integer.MAX_VALUE, t.get("HealthProbeFailCount")), t.get("RecLockLatencyMs"));
+        return new ProbeSettings(
+                t.get("HealthProbeIntervalMs"),
+                t.get("HealthProbeTimeoutMs"),
+                (int) Math.min(Integer.MAX_VALUE, t.get("HealthProbeFailCount")),
+                t.get("RecLockLatencyMs"));
     }
 
     public static ProbeSettings defaults() {

@@ -15,8 +15,8 @@ final class AllocState {
     private final BitSet[] hostable;
     private final int[] coverage;
 
-    AllocState(IpAddress[] addrs, int[] pnn, BitSet[] hostable, int numNodes,
-               boolean noIpTakeover, boolean noIpFailback) {
+    AllocState(
+            IpAddress[] addrs, int[] pnn, BitSet[] hostable, int numNodes, boolean noIpTakeover, boolean noIpFailback) {
         this.addrs = addrs;
         this.pnn = pnn;
         this.hostable = hostable;

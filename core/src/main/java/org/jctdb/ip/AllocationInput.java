@@ -14,8 +14,11 @@ import java.util.Set;
  * @param forceRebalanceNodes   nodes LCP2 may move addresses onto even though they already
  *                              host some (CTDB does this for nodes that just gained addresses)
  */
-public record AllocationInput(List<NodeState> nodes, List<PublicAddress> addresses,
-                              IpAllocTunables tunables, Set<Integer> forceRebalanceNodes) {
+public record AllocationInput(
+        List<NodeState> nodes,
+        List<PublicAddress> addresses,
+        IpAllocTunables tunables,
+        Set<Integer> forceRebalanceNodes) {
 
     public AllocationInput {
         nodes = List.copyOf(nodes);

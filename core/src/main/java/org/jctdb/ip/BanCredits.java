@@ -3,6 +3,7 @@ package org.jctdb.ip;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The leader's record of which nodes made takeover runs fail, as CTDB's recovery daemon keeps
@@ -14,8 +15,7 @@ import java.util.Optional;
  */
 final class BanCredits {
 
-    private record Charge(int credits, long at) {
-    }
+    private record Charge(int credits, long at) {}
 
     private final Map<Integer, Charge> charges = new HashMap<>();
 
@@ -23,7 +23,7 @@ final class BanCredits {
     static Optional<Integer> culprit(Map<Integer, Integer> failedSteps) {
         int best = -1;
         int most = 0;
-        for (Map.Entry<Integer, Integer> e : new java.util.TreeMap<>(failedSteps).entrySet()) {
+        for (Map.Entry<Integer, Integer> e : new TreeMap<>(failedSteps).entrySet()) {
             if (e.getValue() > most) {
                 best = e.getKey();
                 most = e.getValue();

@@ -6,8 +6,7 @@ package org.jctdb.ip;
  */
 final class BasicAllocation {
 
-    private BasicAllocation() {
-    }
+    private BasicAllocation() {}
 
     /** Deterministic: address i of the list goes to node i mod N, then fill the gaps. */
     static void deterministic(AllocState s) {

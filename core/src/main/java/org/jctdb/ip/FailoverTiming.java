@@ -26,8 +26,12 @@ public record FailoverTiming(long reportMs, long holdMs, long leaseSeconds, long
     public static final long SILENT_FAILOVER_TARGET_MS = 5_000;
 
     public static FailoverTiming fromTunables(Tunables t) {
-        return new FailoverTiming(t.get("JctdbIPReportMs"), t.get("JctdbIPHoldMs"), t.get("JctdbIPLease"),
-                t.get("JctdbIPCrashGraceMs"), t.millis("TakeoverTimeout"));
+        return new FailoverTiming(
+                t.get("JctdbIPReportMs"),
+                t.get("JctdbIPHoldMs"),
+                t.get("JctdbIPLease"),
+                t.get("JctdbIPCrashGraceMs"),
+                t.millis("TakeoverTimeout"));
     }
 
     /**
@@ -65,8 +69,8 @@ public record FailoverTiming(long reportMs, long holdMs, long leaseSeconds, long
                     + " ms, or hosted addresses lapse between refreshes");
         }
         if (crashGraceMs > goneAfterMs()) {
-            out.add("JctdbIPCrashGraceMs=" + crashGraceMs + " exceeds JctdbIPHoldMs + JctdbIPLease + "
-                    + KERNEL_SLACK_MS + " ms (" + goneAfterMs() + " ms); it would only slow failover");
+            out.add("JctdbIPCrashGraceMs=" + crashGraceMs + " exceeds JctdbIPHoldMs + JctdbIPLease + " + KERNEL_SLACK_MS
+                    + " ms (" + goneAfterMs() + " ms); it would only slow failover");
         }
         if (silentFailoverMs() > SILENT_FAILOVER_TARGET_MS) {
             out.add("JctdbIPReportMs + JctdbIPHoldMs + JctdbIPLease + " + KERNEL_SLACK_MS + " ms = "

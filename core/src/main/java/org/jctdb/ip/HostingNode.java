@@ -1,13 +1,17 @@
 package org.jctdb.ip;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jctdb.leader.Generation;
 
 /**
  * One node's side of IP failover, pure: which addresses it hosts, whether it may still host
@@ -22,9 +26,11 @@ public final class HostingNode {
     private final Map<String, HostedAddress> hosted = new LinkedHashMap<>();
     /** Hosted addresses whose hold lapsed: never refreshed again, only released. */
     private final Map<String, HostedAddress> lapsed = new LinkedHashMap<>();
-    private final Set<String> handedOut = new java.util.HashSet<>();
+
+    private final Set<String> handedOut = new HashSet<>();
     /** Being configured by a takeip/updateip script: hosted (the guard knows it), not refreshed yet. */
-    private final Set<String> pending = new java.util.HashSet<>();
+    private final Set<String> pending = new HashSet<>();
+
     private long epoch;
     private final TreeMap<Long, Long> pendingReports = new TreeMap<>(); // seq -> sent at
     private long seq;
@@ -45,8 +51,15 @@ public final class HostingNode {
         while (pendingReports.size() > MAX_PENDING_REPORTS) {
             pendingReports.pollFirstEntry();
         }
-        return new IpMessage.Report(me, seq, hostedList(), listed, canHost, timing.holdMs(), timing.leaseSeconds(),
-                List.copyOf(new java.util.TreeSet<>(downIfaces)));
+        return new IpMessage.Report(
+                me,
+                seq,
+                hostedList(),
+                listed,
+                canHost,
+                timing.holdMs(),
+                timing.leaseSeconds(),
+                List.copyOf(new TreeSet<>(downIfaces)));
     }
 
     /**
@@ -55,7 +68,7 @@ public final class HostingNode {
      */
     public Optional<IpMessage.Refused> fence(IpMessage.FromLeader m, long floor) {
         long seen = Math.max(seenGeneration, floor);
-        if (m.generation() < seen || org.jctdb.leader.Generation.leaderOf(m.generation()) != m.from()) {
+        if (m.generation() < seen || Generation.leaderOf(m.generation()) != m.from()) {
             return Optional.of(new IpMessage.Refused(me, m.generation(), seen));
         }
         seenGeneration = m.generation();
@@ -118,7 +131,7 @@ public final class HostingNode {
         if (!mayHost(now)) {
             return List.of();
         }
-        List<HostedAddress> out = new java.util.ArrayList<>();
+        List<HostedAddress> out = new ArrayList<>();
         for (HostedAddress a : hosted.values()) {
             if (!lapsed.containsKey(a.ip()) && !pending.contains(a.ip())) {
                 out.add(a);
@@ -135,7 +148,7 @@ public final class HostingNode {
         if (!mayHost(now)) {
             lapse();
         }
-        List<HostedAddress> out = new java.util.ArrayList<>();
+        List<HostedAddress> out = new ArrayList<>();
         for (HostedAddress a : lapsed.values()) {
             if (handedOut.add(a.ip())) {
                 out.add(a);
@@ -212,7 +225,7 @@ public final class HostingNode {
         for (HostedAddress a : hosted.values()) {
             refs.merge(a.iface(), 1, Integer::sum);
         }
-        Set<String> up = new java.util.HashSet<>(ifaces);
+        Set<String> up = new HashSet<>(ifaces);
         up.removeAll(down);
         return InterfaceChooser.choose(ifaces, up, refs);
     }
@@ -220,15 +233,12 @@ public final class HostingNode {
     /** What a node does for the leader's request to move a hosted address to another interface. */
     public sealed interface MoveAction {
         /** Already on the wanted interface. */
-        record None() implements MoveAction {
-        }
+        record None() implements MoveAction {}
 
-        record Refuse(String why) implements MoveAction {
-        }
+        record Refuse(String why) implements MoveAction {}
 
         /** Run updateip from {@code from}'s interface to {@code to}'s. */
-        record Update(HostedAddress from, HostedAddress to) implements MoveAction {
-        }
+        record Update(HostedAddress from, HostedAddress to) implements MoveAction {}
     }
 
     /** Checks a move against what is hosted here, the hold, and the link of the new interface. */

@@ -1,5 +1,6 @@
 package org.jctdb.ip;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +14,7 @@ import java.util.Set;
  */
 public final class InterfaceChooser {
 
-    private InterfaceChooser() {
-    }
+    private InterfaceChooser() {}
 
     public static Optional<String> choose(List<String> ifaces, Set<String> up, Map<String, Integer> references) {
         String best = null;
@@ -37,12 +37,12 @@ public final class InterfaceChooser {
      * while it is listed for the address and up (no needless updateip), else the one
      * {@link #choose} picks among the others. Empty when none is up.
      */
-    public static Optional<String> keepOrMove(String current, List<String> ifaces, Set<String> down,
-                                              Map<String, Integer> references) {
+    public static Optional<String> keepOrMove(
+            String current, List<String> ifaces, Set<String> down, Map<String, Integer> references) {
         if (current != null && ifaces.contains(current) && !down.contains(current)) {
             return Optional.of(current);
         }
-        Set<String> up = new java.util.HashSet<>(ifaces);
+        Set<String> up = new HashSet<>(ifaces);
         up.removeAll(down);
         return choose(ifaces, up, references);
     }

@@ -33,11 +33,16 @@ public record IpAddress(int w0, int w1, int w2, int w3, boolean ipv6) implements
     /** The key word {@code i} (0..3), as CTDB's ip_key() lays it out. */
     public int word(int i) {
         switch (i) {
-            case 0: return w0;
-            case 1: return w1;
-            case 2: return w2;
-            case 3: return w3;
-            default: throw new IndexOutOfBoundsException(i);
+            case 0:
+                return w0;
+            case 1:
+                return w1;
+            case 2:
+                return w2;
+            case 3:
+                return w3;
+            default:
+                throw new IndexOutOfBoundsException(i);
         }
     }
 

@@ -7,8 +7,7 @@ package org.jctdb.ip;
  */
 final class IpAddressText {
 
-    private IpAddressText() {
-    }
+    private IpAddressText() {}
 
     static IpAddress parse(String text) {
         if (text == null || text.isEmpty()) {
@@ -16,8 +15,8 @@ final class IpAddressText {
         }
         if (text.indexOf(':') >= 0) {
             int[] g = parseIpv6(text);
-            return new IpAddress((g[0] << 16) | g[1], (g[2] << 16) | g[3],
-                    (g[4] << 16) | g[5], (g[6] << 16) | g[7], true);
+            return new IpAddress(
+                    (g[0] << 16) | g[1], (g[2] << 16) | g[3], (g[4] << 16) | g[5], (g[6] << 16) | g[7], true);
         }
         return IpAddress.ipv4(parseIpv4(text, text));
     }

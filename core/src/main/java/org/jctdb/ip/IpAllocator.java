@@ -10,8 +10,7 @@ import java.util.List;
  */
 public final class IpAllocator {
 
-    private IpAllocator() {
-    }
+    private IpAllocator() {}
 
     public static Allocation allocate(AllocationInput input) {
         List<NodeState> nodes = input.nodes();

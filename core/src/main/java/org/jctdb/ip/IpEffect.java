@@ -4,11 +4,14 @@ package org.jctdb.ip;
 public sealed interface IpEffect {
 
     /** Deliver a message to node {@code to} (possibly this node itself). */
-    record Send(int to, IpMessage message) implements IpEffect {
-    }
+    record Send(int to, IpMessage message) implements IpEffect {}
 
-    record Log(Level level, String text) implements IpEffect {
-    }
+    record Log(Level level, String text) implements IpEffect {}
 
-    enum Level { DEBUG, INFO, WARN, ERROR }
+    enum Level {
+        DEBUG,
+        INFO,
+        WARN,
+        ERROR
+    }
 }

@@ -37,8 +37,16 @@ public sealed interface IpMessage {
      * interfaces whose link is down here (an address none of whose interfaces is up is not
      * available on this node; one on a down interface moves to another with updateip).
      */
-    record Report(int from, long seq, List<HostedAddress> hosted, List<Listed> listed, boolean canHost,
-                  long holdMs, long leaseSeconds, List<String> downIfaces) implements IpMessage {
+    record Report(
+            int from,
+            long seq,
+            List<HostedAddress> hosted,
+            List<Listed> listed,
+            boolean canHost,
+            long holdMs,
+            long leaseSeconds,
+            List<String> downIfaces)
+            implements IpMessage {
         public Report {
             hosted = List.copyOf(hosted);
             listed = List.copyOf(listed);
@@ -82,28 +90,29 @@ public sealed interface IpMessage {
     }
 
     /** An address that stays on its node but moves from interface {@code from} to {@code to}. */
-    record Move(String ip, int maskBits, String fromIface, String toIface) {
-    }
+    record Move(String ip, int maskBits, String fromIface, String toIface) {}
 
     /** Run the ipreallocated event, then answer. */
-    record Reallocated(int from, long generation, long run) implements FromLeader {
-    }
+    record Reallocated(int from, long generation, long run) implements FromLeader {}
 
     /** Ban yourself for {@code seconds}: you failed takeover runs repeatedly. */
-    record Ban(int from, long generation, int seconds) implements FromLeader {
-    }
+    record Ban(int from, long generation, int seconds) implements FromLeader {}
 
     /** A node finished a step of run {@code run}; {@code hosted} is what it hosts now. */
-    record StepDone(int from, long generation, long run, Phase phase, boolean ok, String detail,
-                    List<HostedAddress> hosted) implements IpMessage {
+    record StepDone(
+            int from, long generation, long run, Phase phase, boolean ok, String detail, List<HostedAddress> hosted)
+            implements IpMessage {
         public StepDone {
             hosted = List.copyOf(hosted);
         }
     }
 
     /** The node refused a leader message of an older generation than it has seen. */
-    record Refused(int from, long refusedGeneration, long seenGeneration) implements IpMessage {
-    }
+    record Refused(int from, long refusedGeneration, long seenGeneration) implements IpMessage {}
 
-    enum Phase { RELEASE, TAKE, REALLOCATED }
+    enum Phase {
+        RELEASE,
+        TAKE,
+        REALLOCATED
+    }
 }

@@ -18,8 +18,7 @@ import java.util.TreeSet;
  */
 public final class KnownIpsReader {
 
-    private KnownIpsReader() {
-    }
+    private KnownIpsReader() {}
 
     public static List<PublicAddress> read(List<String> lines, int numNodes, boolean multi)
             throws IpallocInputException {
@@ -49,8 +48,8 @@ public final class KnownIpsReader {
         final Set<Integer> knownOn = new TreeSet<>();
     }
 
-    private static void parseLine(String raw, int lineNo, int numNodes, int multiNode,
-                                  Set<IpAddress> inBlock, Map<IpAddress, Entry> entries)
+    private static void parseLine(
+            String raw, int lineNo, int numNodes, int multiNode, Set<IpAddress> inBlock, Map<IpAddress, Entry> entries)
             throws IpallocInputException {
         int hash = raw.indexOf('#');
         String line = hash >= 0 ? raw.substring(0, hash) : raw;
@@ -74,8 +73,7 @@ public final class KnownIpsReader {
         Entry entry = entries.computeIfAbsent(address, a -> new Entry());
         if (multiNode >= 0) {
             if (tok.length > 2) {
-                throw new IpallocInputException("line " + lineNo
-                        + ": allowed node list not permitted in multi mode");
+                throw new IpallocInputException("line " + lineNo + ": allowed node list not permitted in multi mode");
             }
             entry.knownOn.add(multiNode);
             if (pnn == multiNode) {
@@ -96,8 +94,8 @@ public final class KnownIpsReader {
             }
             int n = parseInt(t, lineNo, "allowed PNN");
             if (n < 0 || n >= numNodes) {
-                throw new IpallocInputException("line " + lineNo + ": allowed PNN " + n
-                        + " out of range (" + numNodes + " nodes)");
+                throw new IpallocInputException(
+                        "line " + lineNo + ": allowed PNN " + n + " out of range (" + numNodes + " nodes)");
             }
             entry.knownOn.add(n);
         }

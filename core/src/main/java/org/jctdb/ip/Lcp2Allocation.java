@@ -166,7 +166,8 @@ final class Lcp2Allocation {
                 }
                 int dstCost = cost[ip * n + dst];
                 int dstImbl = imbalance[dst] + dstCost;
-                if (below(dstImbl, imbalance[src]) && below(dstCost, srcCost)
+                if (below(dstImbl, imbalance[src])
+                        && below(dstCost, srcCost)
                         && (bestDst < 0 || below(srcImbl + dstImbl, bestSrcImbl + bestDstImbl))) {
                     bestIp = ip;
                     bestDst = dst;

@@ -10,8 +10,7 @@ import java.util.List;
  */
 public final class Lcp2Metric {
 
-    private Lcp2Metric() {
-    }
+    private Lcp2Metric() {}
 
     public static int distance(IpAddress a, IpAddress b) {
         int d = 0;

@@ -22,7 +22,6 @@ public record NodeState(int flags, RunState runState) {
     }
 
     public boolean canHostIps() {
-        return runState == RunState.RUNNING
-                && (flags & (NodeFlags.INACTIVE | NodeFlags.DISABLED)) == 0;
+        return runState == RunState.RUNNING && (flags & (NodeFlags.INACTIVE | NodeFlags.DISABLED)) == 0;
     }
 }

@@ -13,9 +13,11 @@ final class PeerRecord {
     long lastReportAt = -1;
     /** When the last report we granted arrived: the node's hold ends by this + its holdMs. */
     long lastGrantedAt = -1;
+
     long closedAt = -1;
     /** Start of its current run of reports; a node back from silence may claim addresses it lost. */
     long aliveSince = -1;
+
     boolean canHost;
     long holdMs;
     long leaseSeconds;

@@ -30,7 +30,8 @@ public final class StorageHold {
      * @param storage every node's storage summary, indexed by PNN
      * @return the flags with UNHEALTHY cleared on the nodes held
      */
-    public List<Integer> flagsForAllocation(List<Integer> flags, List<StorageSummary> storage, long now, long settleMs) {
+    public List<Integer> flagsForAllocation(
+            List<Integer> flags, List<StorageSummary> storage, long now, long settleMs) {
         boolean any = false;
         boolean all = true;
         for (int pnn = 0; pnn < flags.size(); pnn++) {

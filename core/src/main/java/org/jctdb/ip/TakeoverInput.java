@@ -13,8 +13,14 @@ import java.util.List;
  * @param banSeconds   CTDB's RecoveryBanPeriod
  * @param graceSeconds CTDB's RecoveryGracePeriod: older takeover failures of a node are forgiven
  */
-public record TakeoverInput(long generation, boolean inRecovery, List<Integer> flags, IpAllocTunables tunables,
-                            boolean enableBans, int banSeconds, int graceSeconds) {
+public record TakeoverInput(
+        long generation,
+        boolean inRecovery,
+        List<Integer> flags,
+        IpAllocTunables tunables,
+        boolean enableBans,
+        int banSeconds,
+        int graceSeconds) {
     public TakeoverInput {
         flags = List.copyOf(flags);
     }

@@ -42,8 +42,8 @@ public final class TakeoverLeader {
      */
     private final Map<Integer, Map<String, PendingTake>> unansweredTakes = new TreeMap<>();
 
-    private record PendingTake(long run, IpMessage.Listed address) {
-    }
+    private record PendingTake(long run, IpMessage.Listed address) {}
+
     private Map<String, Integer> assignment = Map.of();
 
     public TakeoverLeader(int me, FailoverTiming timing) {
@@ -101,7 +101,10 @@ public final class TakeoverLeader {
         if (pending != null && Generation.leaderOf(d.generation()) == me) {
             pending.values().removeIf(p -> p.run() <= d.run());
         }
-        if (run == null || d.generation() != generation || d.run() != run.id || d.phase() != run.phase
+        if (run == null
+                || d.generation() != generation
+                || d.run() != run.id
+                || d.phase() != run.phase
                 || !run.waiting.remove(d.from())) {
             // A late answer still tells us what the node hosts (also one of an earlier generation of
             // this leader: the take it settles may have configured an address).
@@ -122,8 +125,10 @@ public final class TakeoverLeader {
     }
 
     public List<IpEffect> onRefused(IpMessage.Refused r) {
-        return List.of(new IpEffect.Log(IpEffect.Level.WARN, "node " + r.from() + " refused takeover generation "
-                + r.refusedGeneration() + ": it has seen generation " + r.seenGeneration()));
+        return List.of(new IpEffect.Log(
+                IpEffect.Level.WARN,
+                "node " + r.from() + " refused takeover generation " + r.refusedGeneration()
+                        + ": it has seen generation " + r.seenGeneration()));
     }
 
     public List<IpEffect> tick(long now, TakeoverInput in) {
@@ -148,7 +153,9 @@ public final class TakeoverLeader {
                 }
             }
             if (run != null) {
-                out.add(log(IpEffect.Level.INFO, "takeover run " + run.id + " abandoned: new generation " + in.generation()));
+                out.add(log(
+                        IpEffect.Level.INFO,
+                        "takeover run " + run.id + " abandoned: new generation " + in.generation()));
             }
             generation = in.generation();
             run = null;
@@ -189,7 +196,8 @@ public final class TakeoverLeader {
         }
         for (int pnn = 0; pnn < in.flags().size(); pnn++) {
             PeerRecord rec = peer(pnn);
-            if (!NodeFlags.has(in.flags().get(pnn), NodeFlags.DELETED) && rec.lastReportAt < 0
+            if (!NodeFlags.has(in.flags().get(pnn), NodeFlags.DELETED)
+                    && rec.lastReportAt < 0
                     && !rec.addressesGone(now, timing.crashGraceMs())) {
                 return out; // it may host addresses we do not know of yet
             }
@@ -207,7 +215,9 @@ public final class TakeoverLeader {
                 e.getValue().clear();
             }
             for (PendingTake p : e.getValue().values()) {
-                rec.hosted.putIfAbsent(p.address().ip(), new HostedAddress(p.address().ip(), p.address().maskBits(), null));
+                rec.hosted.putIfAbsent(
+                        p.address().ip(),
+                        new HostedAddress(p.address().ip(), p.address().maskBits(), null));
                 if (!alive) {
                     stillTaking.add(p.address().ip()); // the crash grace is not enough: its script may add it late
                 }
@@ -254,7 +264,11 @@ public final class TakeoverLeader {
         Map<IpAddress, Hosting> before = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> h : holder.entrySet()) {
             if (!pinned.contains(h.getKey())) {
-                before.put(IpAddress.parse(h.getKey()), new Hosting(h.getValue(), peer(h.getValue()).hosted.get(h.getKey()).iface()));
+                before.put(
+                        IpAddress.parse(h.getKey()),
+                        new Hosting(
+                                h.getValue(),
+                                peer(h.getValue()).hosted.get(h.getKey()).iface()));
             }
         }
         for (Map.Entry<String, Set<Integer>> k : knownOn.entrySet()) {
@@ -287,11 +301,15 @@ public final class TakeoverLeader {
         TakeoverRun r = new TakeoverRun(nextRunId++, target);
         for (TakeoverStep.Release s : plan.releases()) {
             String ip = s.address().toString();
-            r.releases.computeIfAbsent(s.pnn(), p -> new ArrayList<>()).add(peer(s.pnn()).hosted.get(ip));
+            r.releases
+                    .computeIfAbsent(s.pnn(), p -> new ArrayList<>())
+                    .add(peer(s.pnn()).hosted.get(ip));
         }
         for (Map.Entry<String, List<Integer>> e : extraHolders.entrySet()) {
             for (int pnn : e.getValue()) {
-                r.releases.computeIfAbsent(pnn, p -> new ArrayList<>()).add(peer(pnn).hosted.get(e.getKey()));
+                r.releases
+                        .computeIfAbsent(pnn, p -> new ArrayList<>())
+                        .add(peer(pnn).hosted.get(e.getKey()));
             }
         }
         for (TakeoverStep.Take s : plan.takes()) {
@@ -301,7 +319,8 @@ public final class TakeoverLeader {
         }
         for (TakeoverStep.UpdateIp u : plan.updates()) {
             HostedAddress h = peer(u.pnn()).hosted.get(u.address().toString());
-            r.moves.computeIfAbsent(u.pnn(), p -> new ArrayList<>())
+            r.moves
+                    .computeIfAbsent(u.pnn(), p -> new ArrayList<>())
                     .add(new IpMessage.Move(h.ip(), h.maskBits(), u.oldIface(), u.newIface()));
         }
         for (int pnn = 0; pnn < in.flags().size(); pnn++) {
@@ -310,9 +329,11 @@ public final class TakeoverLeader {
             }
         }
         run = r;
-        out.add(log(IpEffect.Level.INFO, "takeover run " + r.id + " (generation " + generation + "): "
-                + plan.describe() + (extraHolders.isEmpty() ? "" : ", duplicates " + extraHolders)
-                + (pinned.isEmpty() ? "" : ", waiting for " + pinned + " to be released")));
+        out.add(log(
+                IpEffect.Level.INFO,
+                "takeover run " + r.id + " (generation " + generation + "): "
+                        + plan.describe() + (extraHolders.isEmpty() ? "" : ", duplicates " + extraHolders)
+                        + (pinned.isEmpty() ? "" : ", waiting for " + pinned + " to be released")));
         run.phase = IpMessage.Phase.RELEASE;
         startPhase(now, in, out);
     }
@@ -329,7 +350,8 @@ public final class TakeoverLeader {
                 return current;
             }
             Map<String, Integer> r = refs.computeIfAbsent(pnn, p -> peer(p).interfaceReferences());
-            String to = InterfaceChooser.keepOrMove(current, l.get().ifaces(), peer(pnn).downIfaces, r).orElse(current);
+            String to = InterfaceChooser.keepOrMove(current, l.get().ifaces(), peer(pnn).downIfaces, r)
+                    .orElse(current);
             if (!to.equals(current)) {
                 r.merge(current, -1, Integer::sum);
                 r.merge(to, 1, Integer::sum);
@@ -343,18 +365,27 @@ public final class TakeoverLeader {
             run.deadline = now + timing.takeoverMs();
             run.waiting.clear();
             switch (run.phase) {
-                case RELEASE -> run.releases.forEach((pnn, list) -> {
-                    run.waiting.add(pnn);
-                    out.add(new IpEffect.Send(pnn, new IpMessage.Release(me, generation, run.id, list)));
-                });
+                case RELEASE ->
+                    run.releases.forEach((pnn, list) -> {
+                        run.waiting.add(pnn);
+                        out.add(new IpEffect.Send(pnn, new IpMessage.Release(me, generation, run.id, list)));
+                    });
                 case TAKE -> {
                     for (int pnn : run.takers()) {
                         run.waiting.add(pnn);
                         for (IpMessage.Listed l : run.takes.getOrDefault(pnn, List.of())) {
-                            unansweredTakes.computeIfAbsent(pnn, p -> new TreeMap<>()).put(l.ip(), new PendingTake(run.id, l));
+                            unansweredTakes
+                                    .computeIfAbsent(pnn, p -> new TreeMap<>())
+                                    .put(l.ip(), new PendingTake(run.id, l));
                         }
-                        out.add(new IpEffect.Send(pnn, new IpMessage.Take(me, generation, run.id,
-                                run.takes.getOrDefault(pnn, List.of()), run.moves.getOrDefault(pnn, List.of()))));
+                        out.add(new IpEffect.Send(
+                                pnn,
+                                new IpMessage.Take(
+                                        me,
+                                        generation,
+                                        run.id,
+                                        run.takes.getOrDefault(pnn, List.of()),
+                                        run.moves.getOrDefault(pnn, List.of()))));
                     }
                 }
                 case REALLOCATED -> {
@@ -417,12 +448,16 @@ public final class TakeoverLeader {
         int nodes = in.flags().size();
         int credits = banCredits.charge(pnn, nodes, now, in.graceSeconds() * 1000L);
         if (credits > 0) {
-            out.add(log(IpEffect.Level.WARN, "node " + pnn + " caused takeover run " + run.id + " to fail: "
-                    + credits + " banning credits (banned at " + 2 * nodes + ")"));
+            out.add(log(
+                    IpEffect.Level.WARN,
+                    "node " + pnn + " caused takeover run " + run.id + " to fail: " + credits
+                            + " banning credits (banned at " + 2 * nodes + ")"));
             return;
         }
-        out.add(log(IpEffect.Level.ERROR, "banning node " + pnn + " for " + in.banSeconds() + " s: it reached "
-                + 2 * nodes + " banning credits (failed takeover runs within " + in.graceSeconds() + " s)"));
+        out.add(log(
+                IpEffect.Level.ERROR,
+                "banning node " + pnn + " for " + in.banSeconds() + " s: it reached " + 2 * nodes
+                        + " banning credits (failed takeover runs within " + in.graceSeconds() + " s)"));
         out.add(new IpEffect.Send(pnn, new IpMessage.Ban(me, generation, in.banSeconds())));
     }
 

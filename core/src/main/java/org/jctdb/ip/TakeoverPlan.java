@@ -7,8 +7,8 @@ import java.util.List;
  * The actions that turn one assignment into another. Run every release before any take or
  * update, as CTDB does, so an address is never configured on two nodes at once.
  */
-public record TakeoverPlan(List<TakeoverStep.Release> releases, List<TakeoverStep.Take> takes,
-                           List<TakeoverStep.UpdateIp> updates) {
+public record TakeoverPlan(
+        List<TakeoverStep.Release> releases, List<TakeoverStep.Take> takes, List<TakeoverStep.UpdateIp> updates) {
 
     public TakeoverPlan {
         releases = List.copyOf(releases);
@@ -44,8 +44,8 @@ public record TakeoverPlan(List<TakeoverStep.Release> releases, List<TakeoverSte
         List<String> parts = new ArrayList<>();
         releases.forEach(s -> parts.add("release " + s.address() + " on " + s.pnn()));
         takes.forEach(s -> parts.add("take " + s.address() + " on " + s.pnn()));
-        updates.forEach(s -> parts.add("move " + s.address() + " on " + s.pnn() + " from " + s.oldIface() + " to "
-                + s.newIface()));
+        updates.forEach(s ->
+                parts.add("move " + s.address() + " on " + s.pnn() + " from " + s.oldIface() + " to " + s.newIface()));
         return parts.isEmpty() ? "no moves" : String.join(", ", parts);
     }
 }

@@ -9,8 +9,7 @@ import java.util.TreeSet;
 /** Pure diff of two assignments into a {@link TakeoverPlan}. */
 public final class TakeoverPlanner {
 
-    private TakeoverPlanner() {
-    }
+    private TakeoverPlanner() {}
 
     /**
      * @param before where each address is now (absent: nowhere)
@@ -27,7 +26,9 @@ public final class TakeoverPlanner {
             Hosting old = before.getOrDefault(ip, Hosting.NOWHERE);
             Hosting now = after.getOrDefault(ip, Hosting.NOWHERE);
             if (old.pnn() == now.pnn()) {
-                if (now.hosted() && now.iface() != null && old.iface() != null
+                if (now.hosted()
+                        && now.iface() != null
+                        && old.iface() != null
                         && !now.iface().equals(old.iface())) {
                     updates.add(new TakeoverStep.UpdateIp(ip, now.pnn(), old.iface(), now.iface()));
                 }

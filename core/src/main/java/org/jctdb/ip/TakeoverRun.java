@@ -19,6 +19,7 @@ final class TakeoverRun {
     final Set<Integer> waiting = new HashSet<>();
     /** Failed (or unanswered) steps per node in this run: the culprit is the node with most. */
     final Map<Integer, Integer> failedSteps = new HashMap<>();
+
     IpMessage.Phase phase;
     long deadline;
     boolean failed;

@@ -8,14 +8,11 @@ public sealed interface TakeoverStep permits TakeoverStep.Release, TakeoverStep.
     int pnn();
 
     /** Node pnn must drop the address (releaseip event) from iface (null if unknown). */
-    record Release(IpAddress address, int pnn, String iface) implements TakeoverStep {
-    }
+    record Release(IpAddress address, int pnn, String iface) implements TakeoverStep {}
 
     /** Node pnn must configure the address (takeip event) on iface (null: node chooses). */
-    record Take(IpAddress address, int pnn, String iface) implements TakeoverStep {
-    }
+    record Take(IpAddress address, int pnn, String iface) implements TakeoverStep {}
 
     /** The address stays on node pnn but moves between interfaces (updateip event). */
-    record UpdateIp(IpAddress address, int pnn, String oldIface, String newIface) implements TakeoverStep {
-    }
+    record UpdateIp(IpAddress address, int pnn, String oldIface, String newIface) implements TakeoverStep {}
 }

@@ -6,24 +6,19 @@ import java.util.List;
 public sealed interface Effect {
 
     /** Send a message to one node. */
-    record Send(int to, LeaderMessage message) implements Effect {
-    }
+    record Send(int to, LeaderMessage message) implements Effect {}
 
     /** Send a message to every other connected node. */
-    record Broadcast(LeaderMessage message) implements Effect {
-    }
+    record Broadcast(LeaderMessage message) implements Effect {}
 
     /** Start one attempt to take the cluster lock; answer with a {@link LockResult}. */
-    record TakeLock() implements Effect {
-    }
+    record TakeLock() implements Effect {}
 
     /** Release the cluster lock (or cancel an attempt in flight); idempotent. */
-    record ReleaseLock() implements Effect {
-    }
+    record ReleaseLock() implements Effect {}
 
     /** Run an event on this node; answer with {@code LeaderCore.onEventResult}. */
-    record RunEvent(RecoveryEvent event, long generation) implements Effect {
-    }
+    record RunEvent(RecoveryEvent event, long generation) implements Effect {}
 
     /**
      * The leader's database step of recovery {@code generation}: freeze, collect, merge, push and thaw
@@ -37,8 +32,7 @@ public sealed interface Effect {
     }
 
     /** Set this node's recovery mode (CTDB's NORMAL / ACTIVE). */
-    record SetRecoveryMode(RecoveryMode mode, long generation) implements Effect {
-    }
+    record SetRecoveryMode(RecoveryMode mode, long generation) implements Effect {}
 
     /** Install the map of active nodes of this generation. */
     record SetVnnMap(long generation, List<Integer> vnnMap) implements Effect {
@@ -48,12 +42,15 @@ public sealed interface Effect {
     }
 
     /** Who leads changed, as seen by this node ({@code leader} is -1 when unknown). */
-    record LeaderChanged(int leader, long generation) implements Effect {
-    }
+    record LeaderChanged(int leader, long generation) implements Effect {}
 
     /** A line for the daemon's log. */
-    record Log(Level level, String text) implements Effect {
-    }
+    record Log(Level level, String text) implements Effect {}
 
-    enum Level { DEBUG, INFO, WARN, ERROR }
+    enum Level {
+        DEBUG,
+        INFO,
+        WARN,
+        ERROR
+    }
 }

@@ -6,7 +6,12 @@ package org.jctdb.leader;
  * generation seen before passes only from the same boot of its leader.
  */
 final class Fence {
-    enum Verdict { ACCEPT, STALE, REUSED, FORGED }
+    enum Verdict {
+        ACCEPT,
+        STALE,
+        REUSED,
+        FORGED
+    }
 
     private long seen = Generation.NONE;
     private long seenBoot; // 0 = learnt indirectly, boot unknown

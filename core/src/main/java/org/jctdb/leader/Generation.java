@@ -14,15 +14,16 @@ package org.jctdb.leader;
 public final class Generation {
     /** No generation seen yet. */
     public static final long NONE = 0;
+
     public static final int MAX_NODES = 1024;
     /** Bits of the recovery counter within one holding of a token-granting lock. */
     public static final int COUNTER_BITS = 16;
+
     private static final int TOKEN_SHIFT = COUNTER_BITS + 10;
     /** Largest fencing token that fits (2^37 - 1). */
     public static final long MAX_TOKEN = (1L << (63 - TOKEN_SHIFT)) - 1;
 
-    private Generation() {
-    }
+    private Generation() {}
 
     public static long next(long seen, int pnn) {
         if (pnn < 0 || pnn >= MAX_NODES) {

@@ -69,29 +69,73 @@ public record LeaderConfig(
 
     /** CTDB's defaults: leader timeout 5 s, announce every 1 s, RecoverTimeout 120 s, RerecoveryTimeout 10 s. */
     public static LeaderConfig defaults(int pnn, List<Integer> nodes, boolean leaderCapable, boolean lockConfigured) {
-        return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured,
-                5_000, 1_000, 1_000, 10_000, 60_000, 120_000, 10_000, false);
+        return new LeaderConfig(
+                pnn, nodes, leaderCapable, lockConfigured, 5_000, 1_000, 1_000, 10_000, 60_000, 120_000, 10_000, false);
     }
 
     public LeaderConfig withLeaderTimeoutMs(long ms) {
-        return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured, ms, announceIntervalMs,
-                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs, databaseRecovery);
+        return new LeaderConfig(
+                pnn,
+                nodes,
+                leaderCapable,
+                lockConfigured,
+                ms,
+                announceIntervalMs,
+                lockRetryMs,
+                lockBackoffMaxMs,
+                lockResultDeadlineMs,
+                recoveryTimeoutMs,
+                rerecoveryTimeoutMs,
+                databaseRecovery);
     }
 
     /** The same settings with another list of configured, not-deleted nodes (reloadnodes). */
     public LeaderConfig withNodes(List<Integer> configured) {
-        return new LeaderConfig(pnn, configured, leaderCapable, lockConfigured, leaderTimeoutMs, announceIntervalMs,
-                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs, databaseRecovery);
+        return new LeaderConfig(
+                pnn,
+                configured,
+                leaderCapable,
+                lockConfigured,
+                leaderTimeoutMs,
+                announceIntervalMs,
+                lockRetryMs,
+                lockBackoffMaxMs,
+                lockResultDeadlineMs,
+                recoveryTimeoutMs,
+                rerecoveryTimeoutMs,
+                databaseRecovery);
     }
 
     public LeaderConfig withRecoveryTimeouts(long recoveryMs, long rerecoveryMs) {
-        return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured, leaderTimeoutMs, announceIntervalMs,
-                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryMs, rerecoveryMs, databaseRecovery);
+        return new LeaderConfig(
+                pnn,
+                nodes,
+                leaderCapable,
+                lockConfigured,
+                leaderTimeoutMs,
+                announceIntervalMs,
+                lockRetryMs,
+                lockBackoffMaxMs,
+                lockResultDeadlineMs,
+                recoveryMs,
+                rerecoveryMs,
+                databaseRecovery);
     }
 
     /** With a database step in every recovery (the daemon's database recovery, CTDB's recovery helper). */
     public LeaderConfig withDatabaseRecovery(boolean on) {
-        return new LeaderConfig(pnn, nodes, leaderCapable, lockConfigured, leaderTimeoutMs, announceIntervalMs,
-                lockRetryMs, lockBackoffMaxMs, lockResultDeadlineMs, recoveryTimeoutMs, rerecoveryTimeoutMs, on);
+        return new LeaderConfig(
+                pnn,
+                nodes,
+                leaderCapable,
+                lockConfigured,
+                leaderTimeoutMs,
+                announceIntervalMs,
+                lockRetryMs,
+                lockBackoffMaxMs,
+                lockResultDeadlineMs,
+                recoveryTimeoutMs,
+                rerecoveryTimeoutMs,
+                on);
     }
 }

@@ -64,8 +64,10 @@ public final class LeaderCore {
     public List<Effect> start(long now) {
         List<Effect> out = new ArrayList<>();
         if (!cfg.lockConfigured()) {
-            out.add(log(Level.WARN, "no cluster lock configured: the leader is the lowest connected node that"
-                    + " can lead, and a network partition can elect one leader per side (split brain)"));
+            out.add(log(
+                    Level.WARN,
+                    "no cluster lock configured: the leader is the lowest connected node that"
+                            + " can lead, and a network partition can elect one leader per side (split brain)"));
         }
         out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         return done(out);
@@ -88,8 +90,10 @@ public final class LeaderCore {
             checkFencedOut(now, out);
         } else if (role == Role.CANDIDATE) {
             if (now - lockRequestedAt >= cfg.lockResultDeadlineMs()) {
-                out.add(log(Level.ERROR, "no answer from the cluster lock within "
-                        + cfg.lockResultDeadlineMs() + " ms; abandoning this attempt"));
+                out.add(log(
+                        Level.ERROR,
+                        "no answer from the cluster lock within " + cfg.lockResultDeadlineMs()
+                                + " ms; abandoning this attempt"));
                 out.add(new Effect.ReleaseLock());
                 role = Role.FOLLOWER;
                 backOff(now, out);
@@ -104,8 +108,9 @@ public final class LeaderCore {
         List<Effect> out = new ArrayList<>();
         checkLease(now, out);
         if (msg.from() != fromPeer) {
-            out.add(log(Level.WARN, "dropping " + describe(msg) + ": it names node " + msg.from()
-                    + " but came from node " + fromPeer));
+            out.add(log(
+                    Level.WARN,
+                    "dropping " + describe(msg) + ": it names node " + msg.from() + " but came from node " + fromPeer));
             return done(out);
         }
         peers.heard(fromPeer, now);
@@ -155,8 +160,9 @@ public final class LeaderCore {
             out.add(log(Level.ERROR, "ignoring a node list without this node (" + me + "): " + configured));
         } else if (!configured.equals(cfg.nodes())) {
             cfg = cfg.withNodes(configured);
-            out.add(log(Level.INFO, "configured nodes now " + cfg.nodes() + ": a majority is "
-                    + Quorum.majority(cfg.nodes())));
+            out.add(log(
+                    Level.INFO,
+                    "configured nodes now " + cfg.nodes() + ": a majority is " + Quorum.majority(cfg.nodes())));
         }
         return done(out);
     }
@@ -249,11 +255,14 @@ public final class LeaderCore {
             case UNRESPONSIVE -> {
                 if (lockHeld && !lockUnresponsive) {
                     lockUnresponsive = true;
-                    out.add(log(Level.ERROR, lease != null
-                            ? "cluster lock service is not answering lease renewals; this node leads until its lease"
-                                    + " deadline in " + Math.max(0, lease.actUntilMillis() - now) + " ms unless a renewal answers"
-                            : "cluster lock re-check is not answering (storage hung?);"
-                                    + " no sign of another leader, so this node keeps leading and waits"));
+                    out.add(log(
+                            Level.ERROR,
+                            lease != null
+                                    ? "cluster lock service is not answering lease renewals; this node leads until its lease"
+                                            + " deadline in " + Math.max(0, lease.actUntilMillis() - now)
+                                            + " ms unless a renewal answers"
+                                    : "cluster lock re-check is not answering (storage hung?);"
+                                            + " no sign of another leader, so this node keeps leading and waits"));
                 }
             }
             case RESPONSIVE_AGAIN -> {
@@ -273,7 +282,9 @@ public final class LeaderCore {
     public List<Effect> onLeaseRenewed(LockLease renewed, long now) {
         List<Effect> out = new ArrayList<>();
         checkLease(now, out);
-        if (lockHeld && lease != null && renewed.token() == lease.token()
+        if (lockHeld
+                && lease != null
+                && renewed.token() == lease.token()
                 && renewed.actUntilMillis() > lease.actUntilMillis()) {
             lease = renewed;
         }
@@ -311,9 +322,18 @@ public final class LeaderCore {
     }
 
     public LeaderStatus status() {
-        return new LeaderStatus(me, role, role == Role.LEADER ? recovery.generation() : Generation.NONE, leader,
-                fence.seen(), participant.appliedGeneration(), participant.appliedBoot(),
-                participant.mode(), participant.vnnMap(), lockHeld, lockUnresponsive,
+        return new LeaderStatus(
+                me,
+                role,
+                role == Role.LEADER ? recovery.generation() : Generation.NONE,
+                leader,
+                fence.seen(),
+                participant.appliedGeneration(),
+                participant.appliedBoot(),
+                participant.mode(),
+                participant.vnnMap(),
+                lockHeld,
+                lockUnresponsive,
                 role == Role.LEADER && recovery.inProgress());
     }
 
@@ -324,22 +344,27 @@ public final class LeaderCore {
     }
 
     private boolean electionDue(long now) {
-        return canLead() && now >= electionNotBefore
+        return canLead()
+                && now >= electionNotBefore
                 && (leader < 0 || now - lastLeaderHeardAt >= cfg.leaderTimeoutMs());
     }
 
     private void startElection(long now, List<Effect> out) {
         if (leader >= 0) {
-            out.add(log(Level.WARN, "no announcement from leader node " + leader + " for "
-                    + (now - lastLeaderHeardAt) + " ms; starting an election"));
+            out.add(log(
+                    Level.WARN,
+                    "no announcement from leader node " + leader + " for " + (now - lastLeaderHeardAt)
+                            + " ms; starting an election"));
             forgetLeader(out);
         }
         Set<Integer> reached = reachableForElection(now);
         if (!Quorum.allows(me, cfg.nodes(), reached, cfg.lockConfigured())) {
             if (!noQuorumLogged) {
                 noQuorumLogged = true;
-                out.add(log(Level.WARN, "not standing for leader: this node reaches only " + describeReach(reached)
-                        + "; waiting until it reaches a majority"));
+                out.add(log(
+                        Level.WARN,
+                        "not standing for leader: this node reaches only " + describeReach(reached)
+                                + "; waiting until it reaches a majority"));
             }
             electionNotBefore = now; // look again at the next tick
             return;
@@ -382,8 +407,8 @@ public final class LeaderCore {
             }
         }
         Collections.sort(nodes);
-        return "nodes " + nodes + " of the " + cfg.nodes().size() + " configured " + cfg.nodes()
-                + " (a majority is " + Quorum.majority(cfg.nodes()) + ")";
+        return "nodes " + nodes + " of the " + cfg.nodes().size() + " configured " + cfg.nodes() + " (a majority is "
+                + Quorum.majority(cfg.nodes()) + ")";
     }
 
     /**
@@ -394,8 +419,11 @@ public final class LeaderCore {
     private void checkQuorum(long now, List<Effect> out) {
         Set<Integer> following = peers.following(recovery.announcementsSent(), cfg.quorumAnnouncements());
         if (!Quorum.allows(me, cfg.nodes(), following, cfg.lockConfigured())) {
-            stepDown("no majority: " + describeReach(following) + " answered any of the last "
-                    + cfg.quorumAnnouncements() + " announcements", now, out);
+            stepDown(
+                    "no majority: " + describeReach(following) + " answered any of the last "
+                            + cfg.quorumAnnouncements() + " announcements",
+                    now,
+                    out);
         }
     }
 
@@ -407,8 +435,9 @@ public final class LeaderCore {
         }
         Set<Integer> reached = reachableForElection(now);
         if (!Quorum.allows(me, cfg.nodes(), reached, cfg.lockConfigured())) {
-            out.add(log(Level.WARN, "cluster lock taken, but this node now reaches only " + describeReach(reached)
-                    + "; releasing it"));
+            out.add(log(
+                    Level.WARN,
+                    "cluster lock taken, but this node now reaches only " + describeReach(reached) + "; releasing it"));
             out.add(new Effect.ReleaseLock());
             role = Role.FOLLOWER;
             electionNotBefore = now + cfg.lockRetryMs();
@@ -431,11 +460,17 @@ public final class LeaderCore {
 
     private void becomeLeader(long now, List<Effect> out) {
         role = Role.LEADER;
-        out.add(log(Level.INFO, "this node is now the leader"
-                + (cfg.lockConfigured() ? " (cluster lock taken)" : " (no cluster lock: lowest connected capable node)")));
+        out.add(log(
+                Level.INFO,
+                "this node is now the leader"
+                        + (cfg.lockConfigured()
+                                ? " (cluster lock taken)"
+                                : " (no cluster lock: lowest connected capable node)")));
         leader = me;
         // Peers heard lately count as following until they have left a few announcements unanswered.
-        peers.resetFollowers(peers.reachable(now, cfg.quorumWindowMs(), Long.MIN_VALUE), recovery.announcementsSent(),
+        peers.resetFollowers(
+                peers.reachable(now, cfg.quorumWindowMs(), Long.MIN_VALUE),
+                recovery.announcementsSent(),
                 cfg.quorumAnnouncements());
         recovery.begin(now, lease == null ? 0 : lease.token(), out);
         termStartGeneration = recovery.generation();
@@ -448,14 +483,20 @@ public final class LeaderCore {
      */
     private void checkLease(long now, List<Effect> out) {
         if (role == Role.LEADER && lease != null && now >= lease.actUntilMillis()) {
-            stepDown("cluster lock lease not confirmed for " + (now - lease.actUntilMillis())
-                    + " ms past its safe deadline (the service may have expired it)", now, out);
+            stepDown(
+                    "cluster lock lease not confirmed for " + (now - lease.actUntilMillis())
+                            + " ms past its safe deadline (the service may have expired it)",
+                    now,
+                    out);
         }
     }
 
     private void checkFencedOut(long now, List<Effect> out) {
         if (role == Role.LEADER && recovery.fencedOut()) {
-            stepDown("a later holder of the cluster lock has led (fencing token " + lease.token() + " is stale)", now, out);
+            stepDown(
+                    "a later holder of the cluster lock has led (fencing token " + lease.token() + " is stale)",
+                    now,
+                    out);
         }
     }
 
@@ -532,7 +573,9 @@ public final class LeaderCore {
                 fence.learn(c.seenGeneration()); // a leader elected later must pick above it
             }
         } else if (msg instanceof LeaderMessage.Follow f) {
-            if (role == Role.LEADER && f.boot() == boot && Generation.leaderOf(f.generation()) == me
+            if (role == Role.LEADER
+                    && f.boot() == boot
+                    && Generation.leaderOf(f.generation()) == me
                     && f.generation() >= termStartGeneration) {
                 peers.followed(f.from(), recovery.announcementsSent());
             }
@@ -546,14 +589,18 @@ public final class LeaderCore {
         long gen = m.generation();
         Fence.Verdict v = fence.check(m);
         if (v == Fence.Verdict.FORGED) {
-            out.add(log(Level.WARN, "dropping " + describe(m) + ": generation " + gen
-                    + " does not belong to node " + m.from()));
+            out.add(log(
+                    Level.WARN,
+                    "dropping " + describe(m) + ": generation " + gen + " does not belong to node " + m.from()));
             return false;
         }
         if (v != Fence.Verdict.ACCEPT) {
-            out.add(log(Level.WARN, "refusing " + describe(m) + ": generation " + gen
-                    + (v == Fence.Verdict.REUSED ? " was already used by an earlier start of that node"
-                            : " is older than generation " + fence.seen() + " already seen")));
+            out.add(log(
+                    Level.WARN,
+                    "refusing " + describe(m) + ": generation " + gen
+                            + (v == Fence.Verdict.REUSED
+                                    ? " was already used by an earlier start of that node"
+                                    : " is older than generation " + fence.seen() + " already seen")));
             deliverToLeader(m.from(), new LeaderMessage.Refused(me, gen, fence.seen()), now, out);
             return false;
         }
@@ -575,17 +622,24 @@ public final class LeaderCore {
 
     /** Without a lock, a lower-numbered capable node takes over from the one announcing. */
     private void maybePreempt(LeaderMessage.FromLeader m, long now, List<Effect> out) {
-        if (!cfg.lockConfigured() && role == Role.FOLLOWER && m.from() != me && canLead()
-                && fallbackWinner(now) == me && me < m.from()
+        if (!cfg.lockConfigured()
+                && role == Role.FOLLOWER
+                && m.from() != me
+                && canLead()
+                && fallbackWinner(now) == me
+                && me < m.from()
                 && Quorum.allows(me, cfg.nodes(), peers.reachable(now, cfg.quorumWindowMs(), Long.MIN_VALUE), false)) {
-            out.add(log(Level.INFO, "no cluster lock: node " + me + " ranks before leader " + m.from() + "; taking over"));
+            out.add(log(
+                    Level.INFO, "no cluster lock: node " + me + " ranks before leader " + m.from() + "; taking over"));
             becomeLeader(now, out);
         }
     }
 
     private void onRefused(LeaderMessage.Refused r, long now, List<Effect> out) {
-        out.add(log(Level.WARN, "node " + r.from() + " refused generation " + r.refusedGeneration()
-                + " because it has seen generation " + r.seenGeneration()));
+        out.add(log(
+                Level.WARN,
+                "node " + r.from() + " refused generation " + r.refusedGeneration() + " because it has seen generation "
+                        + r.seenGeneration()));
         if (role != Role.LEADER) {
             fence.learn(r.seenGeneration());
         } else if (r.refusedGeneration() == recovery.generation() && r.seenGeneration() >= recovery.generation()) {

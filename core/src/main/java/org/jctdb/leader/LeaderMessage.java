@@ -35,12 +35,10 @@ public sealed interface LeaderMessage {
     }
 
     /** The leader is alive; sent to every node once per broadcast interval. */
-    record Announce(int from, long generation, long boot) implements FromLeader {
-    }
+    record Announce(int from, long generation, long boot) implements FromLeader {}
 
     /** Enter recovery mode for this generation and run the startrecovery event. */
-    record StartRecovery(int from, long generation, long boot) implements FromLeader {
-    }
+    record StartRecovery(int from, long generation, long boot) implements FromLeader {}
 
     /** Install this map of active nodes, return to NORMAL and run the recovered event. */
     record FinishRecovery(int from, long generation, long boot, List<Integer> vnnMap) implements FromLeader {
@@ -50,36 +48,33 @@ public sealed interface LeaderMessage {
     }
 
     /** The leader steps down (lost capability, stopped, banned, shut down). */
-    record Resign(int from, long generation, long boot) implements FromLeader {
-    }
+    record Resign(int from, long generation, long boot) implements FromLeader {}
 
     /** A recovery step of this generation finished on the sending node. */
-    record RecoveryAck(int from, long generation, Phase phase, boolean ok) implements LeaderMessage {
-    }
+    record RecoveryAck(int from, long generation, Phase phase, boolean ok) implements LeaderMessage {}
 
     /** The sending node is not in the leader's current generation and asks for a recovery. */
-    record RecoveryNeeded(int from, long generation) implements LeaderMessage {
-    }
+    record RecoveryNeeded(int from, long generation) implements LeaderMessage {}
 
     /**
      * The sending node refused a leader message of {@code refusedGeneration} because it has already
      * seen {@code seenGeneration}, which is newer.
      */
-    record Refused(int from, long refusedGeneration, long seenGeneration) implements LeaderMessage {
-    }
+    record Refused(int from, long refusedGeneration, long seenGeneration) implements LeaderMessage {}
 
     /** Whether the sending node can lead (for the no-lock rule) and the newest generation it has seen. */
-    record Candidate(int from, boolean canLead, long seenGeneration) implements LeaderMessage {
-    }
+    record Candidate(int from, boolean canLead, long seenGeneration) implements LeaderMessage {}
 
     /**
      * The answer to an {@link Announce}: the sending node heard the leader's announcement of
      * {@code generation} (and {@code boot}) and follows it. The leader counts these answers to
      * know that a majority still hears it (the quorum rule, docs/design/leader-and-lock.md).
      */
-    record Follow(int from, long generation, long boot) implements LeaderMessage {
-    }
+    record Follow(int from, long generation, long boot) implements LeaderMessage {}
 
     /** The two steps of a recovery. */
-    enum Phase { START, FINISH }
+    enum Phase {
+        START,
+        FINISH
+    }
 }

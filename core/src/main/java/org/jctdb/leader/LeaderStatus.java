@@ -25,5 +25,4 @@ public record LeaderStatus(
         List<Integer> vnnMap,
         boolean lockHeld,
         boolean lockUnresponsive,
-        boolean recoveryInProgress) {
-}
+        boolean recoveryInProgress) {}

@@ -43,8 +43,10 @@ final class Participant {
         }
         if (m instanceof LeaderMessage.FinishRecovery f) {
             if (gen != startedGeneration || !Boolean.TRUE.equals(startOk)) {
-                out.add(new Effect.Log(Effect.Level.WARN, "finish-recovery for generation " + gen
-                        + " but this node did not complete startrecovery for it"));
+                out.add(new Effect.Log(
+                        Effect.Level.WARN,
+                        "finish-recovery for generation " + gen
+                                + " but this node did not complete startrecovery for it"));
                 return new RecoveryAck(me, gen, Phase.FINISH, false);
             }
             if (gen == appliedGeneration) {
@@ -66,8 +68,8 @@ final class Participant {
     /** Returns the ack for the leader, or null if the result is stale. */
     RecoveryAck eventDone(RecoveryEvent event, long gen, boolean ok, List<Effect> out) {
         if (!ok) {
-            out.add(new Effect.Log(Effect.Level.WARN, "event " + event.scriptArgument()
-                    + " failed for generation " + gen));
+            out.add(new Effect.Log(
+                    Effect.Level.WARN, "event " + event.scriptArgument() + " failed for generation " + gen));
         }
         if (event == RecoveryEvent.STARTRECOVERY && gen == startedGeneration && startOk == null) {
             startOk = ok;

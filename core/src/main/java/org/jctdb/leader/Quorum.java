@@ -12,8 +12,7 @@ import java.util.Set;
  * lowest-numbered configured node leads. Pure.
  */
 public final class Quorum {
-    private Quorum() {
-    }
+    private Quorum() {}
 
     /**
      * @param me             this node

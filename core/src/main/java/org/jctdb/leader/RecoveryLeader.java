@@ -80,8 +80,10 @@ final class RecoveryLeader {
 
     void tick(long now, List<Effect> out) {
         if (run != null && now - run.phaseStartedAt >= cfg.recoveryTimeoutMs()) {
-            out.add(new Effect.Log(Level.ERROR, "recovery of generation " + run.generation + " timed out in phase "
-                    + run.phase + " waiting for nodes " + run.pending() + "; starting again"));
+            out.add(new Effect.Log(
+                    Level.ERROR,
+                    "recovery of generation " + run.generation + " timed out in phase " + run.phase
+                            + " waiting for nodes " + run.pending() + "; starting again"));
             restartNow(now);
         }
         if (run == null && needed && now >= notBefore) {
@@ -111,12 +113,17 @@ final class RecoveryLeader {
     }
 
     void onAck(LeaderMessage.RecoveryAck ack, long now, List<Effect> out) {
-        if (run == null || ack.generation() != run.generation || ack.phase() != run.phase || !run.isMember(ack.from())) {
+        if (run == null
+                || ack.generation() != run.generation
+                || ack.phase() != run.phase
+                || !run.isMember(ack.from())) {
             return; // stale or duplicate
         }
         if (!ack.ok()) {
-            out.add(new Effect.Log(Level.WARN, "node " + ack.from() + " failed recovery step " + ack.phase()
-                    + " of generation " + ack.generation() + "; starting again"));
+            out.add(new Effect.Log(
+                    Level.WARN,
+                    "node " + ack.from() + " failed recovery step " + ack.phase() + " of generation " + ack.generation()
+                            + "; starting again"));
             restartNow(now + cfg.announceIntervalMs());
             return;
         }
@@ -131,8 +138,8 @@ final class RecoveryLeader {
             run.beginPhase(Phase.FINISH, now);
             sendPhase(now, out);
         } else {
-            out.add(new Effect.Log(Level.INFO, "recovery complete, generation " + run.generation
-                    + ", vnnmap " + run.members));
+            out.add(new Effect.Log(
+                    Level.INFO, "recovery complete, generation " + run.generation + ", vnnmap " + run.members));
             run = null;
             notBefore = now + cfg.rerecoveryTimeoutMs();
         }
@@ -160,8 +167,10 @@ final class RecoveryLeader {
             fencedOut = true;
             run = null;
             needed = false;
-            out.add(new Effect.Log(Level.ERROR, "generation " + fence.seen() + " already seen belongs to fencing token "
-                    + Generation.tokenOf(fence.seen()) + "; this node's lock token is " + token));
+            out.add(new Effect.Log(
+                    Level.ERROR,
+                    "generation " + fence.seen() + " already seen belongs to fencing token "
+                            + Generation.tokenOf(fence.seen()) + "; this node's lock token is " + token));
             return;
         }
         generation = next;

@@ -1,4 +1,7 @@
 package org.jctdb.leader;
 
 /** CTDB's recovery mode of a node. */
-public enum RecoveryMode { NORMAL, ACTIVE }
+public enum RecoveryMode {
+    NORMAL,
+    ACTIVE
+}

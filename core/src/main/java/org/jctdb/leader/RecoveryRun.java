@@ -1,5 +1,6 @@
 package org.jctdb.leader;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -13,6 +14,7 @@ final class RecoveryRun {
     long phaseStartedAt;
     /** Between START and FINISH: waiting for the database step (no acknowledgements pending). */
     boolean databases;
+
     private final Set<Integer> pending = new TreeSet<>();
 
     RecoveryRun(long generation, List<Integer> members, long now) {
@@ -41,6 +43,6 @@ final class RecoveryRun {
 
     /** In PNN order (Set.copyOf's order changes with every JVM, which made simulator seeds irreproducible). */
     Set<Integer> pending() {
-        return java.util.Collections.unmodifiableSet(new TreeSet<>(pending));
+        return Collections.unmodifiableSet(new TreeSet<>(pending));
     }
 }

@@ -25,6 +25,5 @@ public interface LockListener {
     }
 
     /** A lease-based lock confirmed a renewal of the held lease; the default ignores it. */
-    default void onLeaseRenewed(LockLease lease) {
-    }
+    default void onLeaseRenewed(LockLease lease) {}
 }

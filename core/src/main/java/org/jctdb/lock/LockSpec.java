@@ -107,8 +107,8 @@ public sealed interface LockSpec {
             Parts p = Parts.split("zookeeper", v.substring(10), 2181);
             p.onlyOptions("session");
             if (p.path.endsWith("/") || p.path.contains("//")) {
-                throw new IllegalArgumentException("zookeeper lock path \"" + p.path
-                        + "\" must not end in / or contain an empty element");
+                throw new IllegalArgumentException(
+                        "zookeeper lock path \"" + p.path + "\" must not end in / or contain an empty element");
             }
             return Optional.of(new ZooKeeper(p.endpoints, p.path, p.intOption("session", 10, 2, 120)));
         }
@@ -196,7 +196,8 @@ public sealed interface LockSpec {
             } else {
                 int colon = s.indexOf(':');
                 if (colon >= 0 && s.indexOf(':', colon + 1) >= 0) {
-                    throw new IllegalArgumentException(where + ": write an IPv6 address as [ADDR]:PORT (\"" + s + "\")");
+                    throw new IllegalArgumentException(
+                            where + ": write an IPv6 address as [ADDR]:PORT (\"" + s + "\")");
                 }
                 host = colon >= 0 ? s.substring(0, colon) : s;
                 port = colon >= 0 ? s.substring(colon + 1) : null;
@@ -221,8 +222,8 @@ public sealed interface LockSpec {
         void onlyOptions(String... allowed) {
             for (String k : options.keySet()) {
                 if (!List.of(allowed).contains(k)) {
-                    throw new IllegalArgumentException(kind + " lock: unknown option \"" + k + "\" (known: "
-                            + String.join(", ", allowed) + ")");
+                    throw new IllegalArgumentException(
+                            kind + " lock: unknown option \"" + k + "\" (known: " + String.join(", ", allowed) + ")");
                 }
             }
         }
@@ -236,11 +237,12 @@ public sealed interface LockSpec {
             try {
                 n = Integer.parseInt(s);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(kind + " lock: " + name + "=\"" + s + "\" is not a number of seconds");
+                throw new IllegalArgumentException(
+                        kind + " lock: " + name + "=\"" + s + "\" is not a number of seconds");
             }
             if (n < min || n > max) {
-                throw new IllegalArgumentException(kind + " lock: " + name + "=" + n + " is out of range "
-                        + min + ".." + max + " seconds");
+                throw new IllegalArgumentException(
+                        kind + " lock: " + name + "=" + n + " is out of range " + min + ".." + max + " seconds");
             }
             return n;
         }

@@ -21,8 +21,11 @@ public final class WireCodec {
             .build();
 
     public WireCodec() {
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(64).maxStringLength(MAX_FRAME_BYTES).build());
+        mapper.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(64)
+                        .maxStringLength(MAX_FRAME_BYTES)
+                        .build());
     }
 
     public byte[] encode(WireMessage message) {
@@ -43,7 +46,8 @@ public final class WireCodec {
             return m;
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new BadMessageException("undecodable message: " + why.lines().findFirst().orElse(why));
+            throw new BadMessageException(
+                    "undecodable message: " + why.lines().findFirst().orElse(why));
         }
     }
 

@@ -17,29 +17,27 @@ import org.jctdb.protocol.StorageSummary;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = WireMessage.Hello.class, name = "hello"),
-        @JsonSubTypes.Type(value = WireMessage.Keepalive.class, name = "keepalive"),
-        @JsonSubTypes.Type(value = WireMessage.NodeState.class, name = "node-state"),
-        @JsonSubTypes.Type(value = WireMessage.ControlRequest.class, name = "control-request"),
-        @JsonSubTypes.Type(value = WireMessage.ControlReply.class, name = "control-reply"),
-        @JsonSubTypes.Type(value = WireMessage.Leader.class, name = "leader"),
-        @JsonSubTypes.Type(value = WireMessage.Ip.class, name = "ip"),
-        @JsonSubTypes.Type(value = WireMessage.CtdbRelay.class, name = "ctdb-relay"),
-        @JsonSubTypes.Type(value = WireMessage.Migration.class, name = "migration"),
-        @JsonSubTypes.Type(value = WireMessage.DbRecoveryRequest.class, name = "db-recovery-request"),
-        @JsonSubTypes.Type(value = WireMessage.DbRecoveryReply.class, name = "db-recovery-reply"),
-        @JsonSubTypes.Type(value = WireMessage.RecoveryWanted.class, name = "recovery-wanted"),
-        @JsonSubTypes.Type(value = WireMessage.Fragment.class, name = "fragment"),
+    @JsonSubTypes.Type(value = WireMessage.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = WireMessage.Keepalive.class, name = "keepalive"),
+    @JsonSubTypes.Type(value = WireMessage.NodeState.class, name = "node-state"),
+    @JsonSubTypes.Type(value = WireMessage.ControlRequest.class, name = "control-request"),
+    @JsonSubTypes.Type(value = WireMessage.ControlReply.class, name = "control-reply"),
+    @JsonSubTypes.Type(value = WireMessage.Leader.class, name = "leader"),
+    @JsonSubTypes.Type(value = WireMessage.Ip.class, name = "ip"),
+    @JsonSubTypes.Type(value = WireMessage.CtdbRelay.class, name = "ctdb-relay"),
+    @JsonSubTypes.Type(value = WireMessage.Migration.class, name = "migration"),
+    @JsonSubTypes.Type(value = WireMessage.DbRecoveryRequest.class, name = "db-recovery-request"),
+    @JsonSubTypes.Type(value = WireMessage.DbRecoveryReply.class, name = "db-recovery-reply"),
+    @JsonSubTypes.Type(value = WireMessage.RecoveryWanted.class, name = "recovery-wanted"),
+    @JsonSubTypes.Type(value = WireMessage.Fragment.class, name = "fragment"),
 })
 public sealed interface WireMessage {
 
     /** The first frame on every connection, both ways: who I am and which cluster I belong to. */
-    record Hello(int pnn, String clusterId, String version) implements WireMessage {
-    }
+    record Hello(int pnn, String clusterId, String version) implements WireMessage {}
 
     /** Sent when a node has had nothing else to say for a keepalive interval. */
-    record Keepalive() implements WireMessage {
-    }
+    record Keepalive() implements WireMessage {}
 
     /** A node's own flags and storage probe summary (null from a peer that sends none). */
     record NodeState(int pnn, int flags, long sequence, StorageSummary storage) implements WireMessage {
@@ -55,16 +53,13 @@ public sealed interface WireMessage {
         }
     }
 
-    record ControlReply(long id, int exitCode, String stdout, String stderr) implements WireMessage {
-    }
+    record ControlReply(long id, int exitCode, String stdout, String stderr) implements WireMessage {}
 
     /** Election, leader announcements and recovery (decoded once, here, with the frame). */
-    record Leader(LeaderMessage message) implements WireMessage {
-    }
+    record Leader(LeaderMessage message) implements WireMessage {}
 
     /** Public IP failover: reports, grants, takeover steps. */
-    record Ip(IpMessage message) implements WireMessage {
-    }
+    record Ip(IpMessage message) implements WireMessage {}
 
     /**
      * A CTDB client-protocol packet between daemons (org.jctdb.client): a control addressed to
@@ -72,12 +67,15 @@ public sealed interface WireMessage {
      * receiving node. {@code packet} is the whole encoded CTDB packet.
      */
     record CtdbRelay(Kind kind, long id, byte[] packet) implements WireMessage {
-        public enum Kind { CONTROL, REPLY, MESSAGE }
+        public enum Kind {
+            CONTROL,
+            REPLY,
+            MESSAGE
+        }
     }
 
     /** Record migration between nodes (CTDB's REQ_CALL, REQ_DMASTER, REPLY_DMASTER; decoded once, here). */
-    record Migration(PeerMessage message) implements WireMessage {
-    }
+    record Migration(PeerMessage message) implements WireMessage {}
 
     /**
      * A step of the leader's database recovery. {@code dbNames} (db id in hex to name) lets a member
@@ -97,14 +95,12 @@ public sealed interface WireMessage {
     }
 
     /** A node's databases disagree with another's (migration found it): the leader should recover. */
-    record RecoveryWanted(int from, String reason) implements WireMessage {
-    }
+    record RecoveryWanted(int from, String reason) implements WireMessage {}
 
     /**
      * One piece of a message too large for one frame (a recovery's collected or pushed databases):
      * {@code part} {@code index} of {@code count} of the encoded message {@code id}. The receiver
      * joins the pieces in order and decodes the whole once.
      */
-    record Fragment(long id, int index, int count, byte[] part) implements WireMessage {
-    }
+    record Fragment(long id, int index, int count, byte[] part) implements WireMessage {}
 }

@@ -9,9 +9,9 @@ import java.util.Set;
 import org.jctdb.config.NodeEntry;
 import org.jctdb.config.NodesFile;
 import org.jctdb.control.NodeView;
+import org.jctdb.mesh.WireMessage;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
-import org.jctdb.mesh.WireMessage;
 
 /**
  * What one node knows of itself and its peers, as pure code: its own flags (admin state, monitor
@@ -104,16 +104,19 @@ public final class NodeStateCore {
 
     private void stateReceived(int from, WireMessage.NodeState s, List<NodeEffect> out) {
         if (s.pnn() != from) {
-            out.add(new NodeEffect.Log(NodeEffect.Level.WARN, "node " + from + " sent the state of node " + s.pnn()
-                    + "; ignored"));
+            out.add(new NodeEffect.Log(
+                    NodeEffect.Level.WARN, "node " + from + " sent the state of node " + s.pnn() + "; ignored"));
             return;
         }
         int flags = s.flags() & ~NodeFlags.DISCONNECTED;
         reportedFlags.put(from, flags);
         StorageSummary before = reportedStorage.put(from, s.storage());
         if (before != null && !before.sameAs(s.storage())) {
-            out.add(new NodeEffect.Log(NodeEffect.Level.INFO, "node " + from + " reports its cluster filesystem "
-                    + s.storage().state() + (s.storage().ok() ? "" : " on " + s.storage().path())));
+            out.add(new NodeEffect.Log(
+                    NodeEffect.Level.INFO,
+                    "node " + from + " reports its cluster filesystem "
+                            + s.storage().state()
+                            + (s.storage().ok() ? "" : " on " + s.storage().path())));
         }
         out.add(new NodeEffect.LeaderPeerFlags(from, flags));
         // A state queued behind its sender's disconnect still updates what we last heard.
@@ -130,8 +133,12 @@ public final class NodeStateCore {
         if (flags == ownFlags) {
             return false;
         }
-        out.add(new NodeEffect.Log(NodeEffect.Level.INFO, "node " + myPnn + " is now " + (healthy ? "HEALTHY"
-                : "UNHEALTHY (" + (storageHealthy ? "monitor event failed" : storageReason) + ")")));
+        out.add(new NodeEffect.Log(
+                NodeEffect.Level.INFO,
+                "node " + myPnn + " is now "
+                        + (healthy
+                                ? "HEALTHY"
+                                : "UNHEALTHY (" + (storageHealthy ? "monitor event failed" : storageReason) + ")")));
         setOwnFlags(flags, out);
         return true;
     }

@@ -6,8 +6,16 @@ import java.util.List;
  * One process as seen in /proc: identity, scheduler state (R, S, D, Z, T, ...) and, when
  * captured as evidence, its kernel wait channel and stack.
  */
-public record ProcInfo(int pid, int ppid, int pgrp, int session, char state, String comm,
-                       long startTicks, String wchan, List<String> stack) {
+public record ProcInfo(
+        int pid,
+        int ppid,
+        int pgrp,
+        int session,
+        char state,
+        String comm,
+        long startTicks,
+        String wchan,
+        List<String> stack) {
 
     public ProcInfo {
         comm = comm == null ? "" : comm;
@@ -32,7 +40,12 @@ public record ProcInfo(int pid, int ppid, int pgrp, int session, char state, Str
     /** One-line description for logs and status output. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        sb.append("pid ").append(pid).append(" (").append(comm).append(") state ").append(state);
+        sb.append("pid ")
+                .append(pid)
+                .append(" (")
+                .append(comm)
+                .append(") state ")
+                .append(state);
         if (!wchan.isEmpty() && !"0".equals(wchan)) {
             sb.append(" wchan ").append(wchan);
         }

@@ -2,8 +2,7 @@ package org.jctdb.os;
 
 /** Parses the single line of /proc/PID/stat. Pure, so it can be tested with odd command names. */
 public final class ProcStatParser {
-    private ProcStatParser() {
-    }
+    private ProcStatParser() {}
 
     /**
      * Returns null when the line is not a well-formed stat line. The command name is in
@@ -27,9 +26,16 @@ public final class ProcStatParser {
             if (f.length < 20 || f[0].length() != 1) {
                 return null;
             }
-            return new ProcInfo(pid, Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-                    Integer.parseInt(f[3]), f[0].charAt(0), comm, Long.parseLong(f[19]),
-                    "", null);
+            return new ProcInfo(
+                    pid,
+                    Integer.parseInt(f[1]),
+                    Integer.parseInt(f[2]),
+                    Integer.parseInt(f[3]),
+                    f[0].charAt(0),
+                    comm,
+                    Long.parseLong(f[19]),
+                    "",
+                    null);
         } catch (NumberFormatException e) {
             return null;
         }

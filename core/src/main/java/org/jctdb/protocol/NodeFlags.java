@@ -13,11 +13,11 @@ public final class NodeFlags {
     public static final int STOPPED = 0x20;
     /** Set by CTDB 4.17 for nodes whose state this node does not know yet. */
     public static final int UNKNOWN = 0x40;
+
     public static final int DISABLED = UNHEALTHY | PERMANENTLY_DISABLED;
     public static final int INACTIVE = DELETED | DISCONNECTED | BANNED | STOPPED;
 
-    private NodeFlags() {
-    }
+    private NodeFlags() {}
 
     public static boolean has(int flags, int bit) {
         return (flags & bit) != 0;

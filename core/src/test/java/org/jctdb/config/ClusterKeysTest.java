@@ -19,7 +19,8 @@ class ClusterKeysTest {
         Path f = dir.resolve("cluster.key");
         String line = ClusterKeys.generateLine();
         ClusterKeys.write(f, "# comment\n" + line + "\n", false);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-------");
         ClusterKeys k = ClusterKeys.read(f);
         assertThat(k.enabled()).isTrue();
         assertThat(k.primary().secret()).hasSize(32);
@@ -41,26 +42,34 @@ class ClusterKeysTest {
         Path f = dir.resolve("cluster.key");
         Files.writeString(f, ClusterKeys.generateLine());
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThatThrownBy(() -> ClusterKeys.read(f)).hasMessageContaining("accessible by group or others")
+        assertThatThrownBy(() -> ClusterKeys.read(f))
+                .hasMessageContaining("accessible by group or others")
                 .hasMessageContaining("chmod 600");
     }
 
     @Test
     void missingShortMalformedAndNonRegularAreNamed() throws Exception {
-        assertThatThrownBy(() -> ClusterKeys.read(dir.resolve("none"))).hasMessageContaining("jctdb config genkey")
+        assertThatThrownBy(() -> ClusterKeys.read(dir.resolve("none")))
+                .hasMessageContaining("jctdb config genkey")
                 .hasMessageContaining("authentication = none");
         assertThatThrownBy(() -> ClusterKeys.parse("f", "c2hvcnQ=")).hasMessageContaining("16 to 1024 bytes");
-        assertThatThrownBy(() -> ClusterKeys.parse("f", "not base64!")).hasMessageContaining("f:1: a cluster key must be one base64 line");
+        assertThatThrownBy(() -> ClusterKeys.parse("f", "not base64!"))
+                .hasMessageContaining("f:1: a cluster key must be one base64 line");
         assertThatThrownBy(() -> ClusterKeys.parse("f", "# only a comment\n")).hasMessageContaining("holds no key");
         assertThatThrownBy(() -> ClusterKeys.read(dir)).hasMessageContaining("not a regular file");
     }
 
     @Test
     void authenticationOptionIsKeyOrNone() throws Exception {
-        assertThat(CtdbConfReader.parse(IniFile.parse("c", java.util.List.of("[cluster]", "\tauthentication = none")), "stderr")
-                .peerAuthentication()).isFalse();
-        assertThat(CtdbConfReader.parse(IniFile.parse("c", java.util.List.of()), "stderr").peerAuthentication()).isTrue();
-        assertThatThrownBy(() -> CtdbConfReader.parse(IniFile.parse("c", java.util.List.of("[cluster]", "authentication = maybe")), "stderr"))
+        assertThat(CtdbConfReader.parse(
+                                IniFile.parse("c", java.util.List.of("[cluster]", "\tauthentication = none")), "stderr")
+                        .peerAuthentication())
+                .isFalse();
+        assertThat(CtdbConfReader.parse(IniFile.parse("c", java.util.List.of()), "stderr")
+                        .peerAuthentication())
+                .isTrue();
+        assertThatThrownBy(() -> CtdbConfReader.parse(
+                        IniFile.parse("c", java.util.List.of("[cluster]", "authentication = maybe")), "stderr"))
                 .hasMessageContaining("c:2: \"authentication\" must be key or none");
     }
 }

@@ -20,22 +20,29 @@ class DatabaseConfTest {
 
     @Test
     void ctdbsDirectoriesAndOurExtensions() throws ConfigException {
-        DatabaseConf d = parse(String.join("\n",
-                "[cluster]",
-                "\tctdbd socket = /run/x/ctdbd.socket",
-                "[database]",
-                "\tvolatile database directory = /v",
-                "\tpersistent database directory = /p",
-                "\tstate database directory = /s",
-                "")).database();
-        assertThat(d).isEqualTo(new DatabaseConf(Optional.of(Path.of("/v")), Optional.of(Path.of("/p")),
-                Optional.of(Path.of("/s")), Optional.of(Path.of("/run/x/ctdbd.socket"))));
+        DatabaseConf d = parse(String.join(
+                        "\n",
+                        "[cluster]",
+                        "\tctdbd socket = /run/x/ctdbd.socket",
+                        "[database]",
+                        "\tvolatile database directory = /v",
+                        "\tpersistent database directory = /p",
+                        "\tstate database directory = /s",
+                        ""))
+                .database();
+        assertThat(d)
+                .isEqualTo(new DatabaseConf(
+                        Optional.of(Path.of("/v")),
+                        Optional.of(Path.of("/p")),
+                        Optional.of(Path.of("/s")),
+                        Optional.of(Path.of("/run/x/ctdbd.socket"))));
     }
 
     @Test
     void relativePathsAndBadBooleansNameTheLine() {
         assertThatThrownBy(() -> parse("[database]\n\tvolatile database directory = var/v\n"))
-                .hasMessageContaining("ctdb.conf:2").hasMessageContaining("absolute");
+                .hasMessageContaining("ctdb.conf:2")
+                .hasMessageContaining("absolute");
         assertThatThrownBy(() -> parse("[database]\n\n\tjctdb single node volatile = yes\n"))
                 .hasMessageContaining("ctdb.conf:3"); // removed: volatile databases migrate records between nodes
     }

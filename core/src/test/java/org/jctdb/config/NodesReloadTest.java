@@ -39,10 +39,11 @@ class NodesReloadTest {
         NodesReload.Outcome connected = NodesReload.compare(List.of(live(0, A), live(1, B)), file(A, "#" + B));
         assertThat(connected.allowed()).isFalse();
         assertThat(connected.out()).containsExactly("Node 1 is DELETED");
-        assertThat(connected.err()).containsExactly("ERROR: Node 1 is still connected",
-                "ERROR: Nodes will not be reloaded due to previous error");
-        NodesReload.Outcome gone = NodesReload.compare(List.of(live(0, A), new NodesReload.Current(1, B, false, true)),
-                file(A, "#" + B));
+        assertThat(connected.err())
+                .containsExactly(
+                        "ERROR: Node 1 is still connected", "ERROR: Nodes will not be reloaded due to previous error");
+        NodesReload.Outcome gone =
+                NodesReload.compare(List.of(live(0, A), new NodesReload.Current(1, B, false, true)), file(A, "#" + B));
         assertThat(gone.allowed()).isTrue();
         assertThat(gone.changed()).isTrue();
     }
@@ -59,8 +60,8 @@ class NodesReloadTest {
 
     @Test
     void aDeletedNodeMayComeBack() throws Exception {
-        NodesReload.Outcome o = NodesReload.compare(List.of(live(0, A), new NodesReload.Current(1, "0.0.0.0", true, true)),
-                file(A, B));
+        NodesReload.Outcome o =
+                NodesReload.compare(List.of(live(0, A), new NodesReload.Current(1, "0.0.0.0", true, true)), file(A, B));
         assertThat(o.allowed()).isTrue();
         assertThat(o.out()).containsExactly("Node 1 is UNDELETED");
     }
@@ -70,7 +71,13 @@ class NodesReloadTest {
         assertThat(NodesReload.refusal(file(A, B), file(A, B, C), 0)).isEmpty();
         assertThat(NodesReload.refusal(file(A, B), file(A, "#" + B), 0)).isEmpty();
         assertThat(NodesReload.refusal(file(A, B), file(A), 0)).isPresent();
-        assertThat(NodesReload.refusal(file(A, B), file(A, C), 0)).get().asString().contains("changed IP address");
-        assertThat(NodesReload.refusal(file(A, B), file("#" + A, B), 0)).get().asString().contains("this node");
+        assertThat(NodesReload.refusal(file(A, B), file(A, C), 0))
+                .get()
+                .asString()
+                .contains("changed IP address");
+        assertThat(NodesReload.refusal(file(A, B), file("#" + A, B), 0))
+                .get()
+                .asString()
+                .contains("this node");
     }
 }

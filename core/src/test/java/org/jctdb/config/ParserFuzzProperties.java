@@ -15,8 +15,15 @@ import net.jqwik.api.Provide;
  * the file, never any other exception.
  */
 class ParserFuzzProperties {
-    private static final List<String> GOOD_CONF = List.of("[logging]", "location = file:/x", "log level = NOTICE",
-            "[cluster]", "cluster lock = /cfs/lock", "leader timeout = 5", "node address = 10.0.0.1", "[legacy]",
+    private static final List<String> GOOD_CONF = List.of(
+            "[logging]",
+            "location = file:/x",
+            "log level = NOTICE",
+            "[cluster]",
+            "cluster lock = /cfs/lock",
+            "leader timeout = 5",
+            "node address = 10.0.0.1",
+            "[legacy]",
             "start as stopped = false");
     private static final List<String> GOOD_NODES = List.of("10.0.0.1", "#10.0.0.2", "fd00::3", "");
     private static final List<String> GOOD_PA = List.of("10.0.1.1/24 eth1", "fd00:1::1/64 eth1,eth2", "# c");
@@ -24,12 +31,19 @@ class ParserFuzzProperties {
 
     @Provide
     Arbitrary<List<String>> mutatedLines() {
-        Arbitrary<String> noise = Arbitraries.strings().withChars("[]=#;/:,. \t\u00e9\0abcdefxyz0123456789-!")
+        Arbitrary<String> noise = Arbitraries.strings()
+                .withChars("[]=#;/:,. \t\u00e9\0abcdefxyz0123456789-!")
                 .ofMaxLength(40);
         Arbitrary<List<String>> base = Arbitraries.of(GOOD_CONF, GOOD_NODES, GOOD_PA, GOOD_TUN);
-        return base.flatMap(lines -> Arbitraries.integers().between(0, 6).flatMap(n ->
-                noise.list().ofSize(n).flatMap(inserts -> Arbitraries.integers().between(0, 1000).list().ofSize(n)
-                        .map(positions -> mutate(lines, inserts, positions)))));
+        return base.flatMap(lines -> Arbitraries.integers()
+                .between(0, 6)
+                .flatMap(n -> noise.list()
+                        .ofSize(n)
+                        .flatMap(inserts -> Arbitraries.integers()
+                                .between(0, 1000)
+                                .list()
+                                .ofSize(n)
+                                .map(positions -> mutate(lines, inserts, positions)))));
     }
 
     private static List<String> mutate(List<String> lines, List<String> inserts, List<Integer> positions) {

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 class PublicAddressesAndTunablesTest {
     @Test
     void publicAddressesParse() throws Exception {
-        PublicAddressesFile f = PublicAddressesFile.parse("public_addresses", TextLines.split(
-                "# comment\n10.0.1.1/24 eth1\n\n10.0.2.1/24 eth2,eth3\nfd00:1::5/64 eth1\n"));
+        PublicAddressesFile f = PublicAddressesFile.parse(
+                "public_addresses",
+                TextLines.split("# comment\n10.0.1.1/24 eth1\n\n10.0.2.1/24 eth2,eth3\nfd00:1::5/64 eth1\n"));
         assertThat(f.addresses()).hasSize(3);
         assertThat(f.addresses().get(1).interfaces()).containsExactly("eth2", "eth3");
         assertThat(f.addresses().get(2).maskBits()).isEqualTo(64);
@@ -42,7 +43,8 @@ class PublicAddressesAndTunablesTest {
         assertThat(t.get("RecoveryDropAllIPs")).isEqualTo(120);
         assertThat(t.listed()).first().extracting(java.util.Map.Entry::getKey).isEqualTo("SeqnumInterval");
         // listvars shows CTDB's tunables only, ending with AllowMixedVersions; JCTDB's own are not listed.
-        java.util.List<String> names = t.listed().stream().map(java.util.Map.Entry::getKey).toList();
+        java.util.List<String> names =
+                t.listed().stream().map(java.util.Map.Entry::getKey).toList();
         assertThat(names.get(names.size() - 1)).isEqualTo("AllowMixedVersions");
         assertThat(t.listed()).extracting(java.util.Map.Entry::getKey).doesNotContain("DeterministicIPs");
     }
@@ -50,11 +52,17 @@ class PublicAddressesAndTunablesTest {
     @Test
     void tunablesFileOverridesDefaultsAndRejectsNonsense() throws Exception {
         List<String> warnings = new ArrayList<>();
-        Tunables t = Tunables.parse("ctdb.tunables", List.of("# x", "MonitorInterval=20", " KeepaliveLimit = 3 ",
-                "DeterministicIPs=1"), warnings);
+        Tunables t = Tunables.parse(
+                "ctdb.tunables",
+                List.of("# x", "MonitorInterval=20", " KeepaliveLimit = 3 ", "DeterministicIPs=1"),
+                warnings);
         assertThat(t.get("MonitorInterval")).isEqualTo(20);
         assertThat(t.get("KeepaliveLimit")).isEqualTo(3);
-        assertThat(warnings).singleElement().asString().contains("ctdb.tunables:4").contains("obsolete");
+        assertThat(warnings)
+                .singleElement()
+                .asString()
+                .contains("ctdb.tunables:4")
+                .contains("obsolete");
         assertThatThrownBy(() -> Tunables.parse("t", List.of("MonitorIntervall=20"), warnings))
                 .hasMessage("t:1: unknown tunable \"MonitorIntervall\"");
         assertThatThrownBy(() -> Tunables.parse("t", List.of("MonitorInterval=-1"), warnings))

@@ -16,7 +16,8 @@ class TextLinesTest {
     void aDeviceAFifoAndADirectoryAreRefusedByName() throws Exception {
         Path zero = dir.resolve("ctdb.conf");
         Files.createSymbolicLink(zero, Path.of("/dev/zero"));
-        assertThatThrownBy(() -> IniFile.read(zero)).hasMessage(zero + ": not a regular file (a FIFO, socket or device)");
+        assertThatThrownBy(() -> IniFile.read(zero))
+                .hasMessage(zero + ": not a regular file (a FIFO, socket or device)");
         Path fifo = dir.resolve("public_addresses");
         Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
         p.waitFor();

@@ -15,9 +15,17 @@ class TunableRulesTest {
 
     @Test
     void everyBoundedTunableIsNamedWithItsValue() {
-        for (String name : List.of("KeepaliveInterval", "KeepaliveLimit", "ElectionTimeout", "TakeoverTimeout",
-                "MonitorInterval", "EventScriptTimeout", "RecoverTimeout", "HealthProbeIntervalMs",
-                "HealthProbeTimeoutMs", "HealthProbeFailCount")) {
+        for (String name : List.of(
+                "KeepaliveInterval",
+                "KeepaliveLimit",
+                "ElectionTimeout",
+                "TakeoverTimeout",
+                "MonitorInterval",
+                "EventScriptTimeout",
+                "RecoverTimeout",
+                "HealthProbeIntervalMs",
+                "HealthProbeTimeoutMs",
+                "HealthProbeFailCount")) {
             assertThat(TunableRules.violations(Tunables.defaults().with(name, 0)))
                     .containsExactly(name + "=0 must be at least 1");
         }

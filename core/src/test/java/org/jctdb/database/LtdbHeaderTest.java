@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HexFormat;
-
 import org.junit.jupiter.api.Test;
 
 class LtdbHeaderTest {
@@ -12,8 +11,8 @@ class LtdbHeaderTest {
     @Test
     void layoutIsLittleEndianRsnDmasterReservedFlagsPadding() {
         byte[] b = new LtdbHeader(0x0102030405060708L, 7, LtdbHeader.FLAG_AUTOMATIC).encode(new byte[] {(byte) 0xaa});
-        assertThat(HexFormat.of().formatHex(b)).isEqualTo(
-            "0807060504030201" + "07000000" + "00000000" + "00000400" + "00000000" + "aa");
+        assertThat(HexFormat.of().formatHex(b))
+                .isEqualTo("0807060504030201" + "07000000" + "00000000" + "00000400" + "00000000" + "aa");
     }
 
     @Test

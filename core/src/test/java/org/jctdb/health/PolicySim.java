@@ -19,8 +19,7 @@ final class PolicySim {
         }
     }
 
-    record Sample(long time, boolean alive, ProbePolicy.Decision decision, PathStatus status) {
-    }
+    record Sample(long time, boolean alive, ProbePolicy.Decision decision, PathStatus status) {}
 
     final ProbePolicy policy;
     final ProbeSettings s;

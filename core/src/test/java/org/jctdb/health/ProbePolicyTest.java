@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 class ProbePolicyTest {
     /** Settings with easy numbers for the mechanics; the defaults have their own test below. */
     private static final ProbeSettings S = new ProbeSettings(1000, 2000, 3, 1000);
+
     private static final ProbeSettings DEFAULTS = ProbeSettings.defaults();
     private static final Path P = Path.of("/shared/.ctdb");
 
@@ -64,7 +65,9 @@ class ProbePolicyTest {
         assertThat(d2.startProbe()).isFalse();
         assertThat(d2.edges()).singleElement().isInstanceOf(HealthEdge.StateChanged.class);
         assertThat(p.status().state()).isEqualTo(ProbeState.HUNG);
-        assertThat(p.status().sinceMillis()).as("hung since the unanswered probe started").isZero();
+        assertThat(p.status().sinceMillis())
+                .as("hung since the unanswered probe started")
+                .isZero();
         assertThat(p.status().consecutiveFailures()).isEqualTo(1);
         assertThat(p.currentProbeMissedDeadline()).isTrue();
 
@@ -75,7 +78,9 @@ class ProbePolicyTest {
         assertThat(d4.edges()).containsExactly(new HealthEdge.VerdictChanged(P, false, p.status()));
         for (long t = 5000; t < 60_000; t += 1000) {
             ProbePolicy.Decision d = p.tick(t, S, true);
-            assertThat(d.startProbe()).as("no second probe while the first lives").isFalse();
+            assertThat(d.startProbe())
+                    .as("no second probe while the first lives")
+                    .isFalse();
             assertThat(d.killProbe()).as("killed once").isFalse();
             assertThat(d.edges()).isEmpty();
         }
@@ -126,7 +131,9 @@ class ProbePolicyTest {
         }
         assertThat(p.status().detail()).endsWith("directory 2");
         assertThat(p.status().state()).isEqualTo(ProbeState.FAILED);
-        assertThat(p.tick(3000, S, false).edges()).as("FAILED does not count per tick").isEmpty();
+        assertThat(p.tick(3000, S, false).edges())
+                .as("FAILED does not count per tick")
+                .isEmpty();
         assertThat(p.status().consecutiveFailures()).isEqualTo(3);
         ProbePolicy.Decision looser = p.tick(4000, new ProbeSettings(1000, 2000, 5, 1000), false);
         assertThat(looser.edges()).singleElement().isInstanceOf(HealthEdge.VerdictChanged.class);
@@ -136,10 +143,12 @@ class ProbePolicyTest {
     @Test
     void aHangFromAnyPhaseMakesItUnhealthyWithinSixSecondsWithDefaults() {
         for (long phase = 0; phase < DEFAULTS.intervalMs(); phase += 25) {
-            for (boolean killable : new boolean[]{true, false}) {
+            for (boolean killable : new boolean[] {true, false}) {
                 long unhealthyAt = PolicySim.timeToUnhealthy(DEFAULTS, phase, killable);
-                assertThat(unhealthyAt - phase).as("phase %d killable %s", phase, killable)
-                        .isLessThanOrEqualTo(DEFAULTS.intervalMs() + DEFAULTS.timeoutMs()
+                assertThat(unhealthyAt - phase)
+                        .as("phase %d killable %s", phase, killable)
+                        .isLessThanOrEqualTo(DEFAULTS.intervalMs()
+                                + DEFAULTS.timeoutMs()
                                 + (DEFAULTS.failCount() - 1) * DEFAULTS.intervalMs())
                         .isLessThanOrEqualTo(6_000);
             }

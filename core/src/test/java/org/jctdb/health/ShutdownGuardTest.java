@@ -31,13 +31,21 @@ class ShutdownGuardTest {
         clock.set(29_999);
         assertThat(g.decide(ticker.nowMillis(), List.of(hung(0)), p -> true)).isEmpty();
         clock.set(30_000);
-        assertThat(g.decide(ticker.nowMillis(), List.of(hung(0)), p -> true)).get().asString()
+        assertThat(g.decide(ticker.nowMillis(), List.of(hung(0)), p -> true))
+                .get()
+                .asString()
                 .contains("/shared/.ctdb has been hung for 30 s");
         clock.set(31_000);
-        assertThat(g.decide(ticker.nowMillis(), List.of(hung(0)), p -> true)).as("once").isEmpty();
-        assertThat(g.due(ticker.nowMillis(), List.of(hung(0)), p -> true)).as("but still due").isPresent();
+        assertThat(g.decide(ticker.nowMillis(), List.of(hung(0)), p -> true))
+                .as("once")
+                .isEmpty();
+        assertThat(g.due(ticker.nowMillis(), List.of(hung(0)), p -> true))
+                .as("but still due")
+                .isPresent();
         clock.set(100_000);
-        assertThat(g.decide(ticker.nowMillis(), List.of(hung(60_000)), p -> true)).as("a new episode").isPresent();
+        assertThat(g.decide(ticker.nowMillis(), List.of(hung(60_000)), p -> true))
+                .as("a new episode")
+                .isPresent();
     }
 
     @Test
@@ -48,7 +56,9 @@ class ShutdownGuardTest {
             assertThat(g.decide(t, List.of(ok), p -> false)).isEmpty();
         }
         PathStatus failed = new PathStatus(P, ProbeState.FAILED, 0, 4, 50, false, "EIO");
-        assertThat(g.decide(200_000, List.of(failed), p -> false)).as("FAILED is not hung").isEmpty();
+        assertThat(g.decide(200_000, List.of(failed), p -> false))
+                .as("FAILED is not hung")
+                .isEmpty();
     }
 
     @Test
@@ -56,11 +66,13 @@ class ShutdownGuardTest {
         ShutdownGuard g = new ShutdownGuard(true, 30_000);
         AtomicBoolean stuckProbeAlive = new AtomicBoolean(true);
         clock.set(31_000);
-        assertThat(g.decide(ticker.nowMillis(), List.of(hung(0)), p -> stuckProbeAlive.get())).isPresent();
+        assertThat(g.decide(ticker.nowMillis(), List.of(hung(0)), p -> stuckProbeAlive.get()))
+                .isPresent();
         // Between the decision and the moment it would run, storage answers: the probe ends.
         stuckProbeAlive.set(false);
         clock.set(31_050);
-        assertThat(g.due(ticker.nowMillis(), List.of(hung(0)), p -> stuckProbeAlive.get())).isEmpty();
+        assertThat(g.due(ticker.nowMillis(), List.of(hung(0)), p -> stuckProbeAlive.get()))
+                .isEmpty();
         // ... and once the next probe answered, the state itself says so.
         PathStatus back = new PathStatus(P, ProbeState.OK, 31_100, 2, 0, true, "");
         assertThat(g.due(31_200, List.of(back), p -> true)).isEmpty();

@@ -30,6 +30,8 @@ class BanCreditsTest {
         BanCredits b = new BanCredits();
         b.charge(1, 3, 0, GRACE);
         assertThat(b.charge(1, 3, GRACE + 1, GRACE)).isEqualTo(3);
-        assertThat(b.charge(2, 3, GRACE + 2, GRACE)).as("another node's credits are its own").isEqualTo(3);
+        assertThat(b.charge(2, 3, GRACE + 2, GRACE))
+                .as("another node's credits are its own")
+                .isEqualTo(3);
     }
 }

@@ -18,17 +18,23 @@ class HostingNodeTest {
         long old = Generation.next(0, 1);
         long newer = Generation.next(old, 2);
         org.assertj.core.api.Assertions.assertThat(node.superseded(old, old)).isFalse();
-        org.assertj.core.api.Assertions.assertThat(node.superseded(old, newer)).as("the leader core saw a newer leader").isTrue();
+        org.assertj.core.api.Assertions.assertThat(node.superseded(old, newer))
+                .as("the leader core saw a newer leader")
+                .isTrue();
         node.fence(new IpMessage.Grant(2, newer, 1, Map.of()), 0);
-        org.assertj.core.api.Assertions.assertThat(node.superseded(old, 0)).as("a newer grant arrived").isTrue();
+        org.assertj.core.api.Assertions.assertThat(node.superseded(old, 0))
+                .as("a newer grant arrived")
+                .isTrue();
     }
 
     @Test
     void aLeaderMessageOfAGenerationTheLeaderCoreHasNotAcceptedIsDropped() {
         long g = Generation.next(4096, 1);
         IpMessage.Grant grant = new IpMessage.Grant(1, g, 1, Map.of());
-        org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, 4096)).isTrue();
-        org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, g)).isFalse();
+        org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, 4096))
+                .isTrue();
+        org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, g))
+                .isFalse();
     }
 
     @Test
@@ -91,15 +97,19 @@ class HostingNodeTest {
         long g3 = Generation.next(g2, 0);
         assertThat(node.fence(new IpMessage.Reallocated(0, g3, 1), g3 + 1024)).isPresent();
         // A generation that does not belong to its sender is refused.
-        assertThat(node.fence(new IpMessage.Reallocated(1, Generation.next(g3 + 1024, 0), 1), 0)).isPresent();
+        assertThat(node.fence(new IpMessage.Reallocated(1, Generation.next(g3 + 1024, 0), 1), 0))
+                .isPresent();
     }
 
     @Test
     void anAddressGoesOnTheLeastUsedInterfaceThatIsUp() {
         node.taken(new HostedAddress("198.18.5.101", 24, "eth0"), node.epoch());
-        assertThat(node.chooseInterface(List.of("eth0", "eth1"), java.util.Set.of())).hasValue("eth1");
-        assertThat(node.chooseInterface(List.of("eth0", "eth1"), java.util.Set.of("eth1"))).hasValue("eth0");
-        assertThat(node.chooseInterface(List.of("eth1"), java.util.Set.of("eth1"))).isEmpty();
+        assertThat(node.chooseInterface(List.of("eth0", "eth1"), java.util.Set.of()))
+                .hasValue("eth1");
+        assertThat(node.chooseInterface(List.of("eth0", "eth1"), java.util.Set.of("eth1")))
+                .hasValue("eth0");
+        assertThat(node.chooseInterface(List.of("eth1"), java.util.Set.of("eth1")))
+                .isEmpty();
     }
 
     @Test
@@ -109,11 +119,12 @@ class HostingNodeTest {
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         node.taken(a, node.epoch());
         IpMessage.Move m = new IpMessage.Move(a.ip(), 24, "eth0", "eth1");
-        assertThat(node.move(m, Set.of("eth0"), 10)).isEqualTo(
-                new HostingNode.MoveAction.Update(a, new HostedAddress(a.ip(), 24, "eth1")));
+        assertThat(node.move(m, Set.of("eth0"), 10))
+                .isEqualTo(new HostingNode.MoveAction.Update(a, new HostedAddress(a.ip(), 24, "eth1")));
         assertThat(node.move(m, Set.of("eth1"), 10)).isInstanceOf(HostingNode.MoveAction.Refuse.class);
         assertThat(node.move(new IpMessage.Move(a.ip(), 24, "eth1", "eth0"), Set.of(), 10))
-                .as("already there").isInstanceOf(HostingNode.MoveAction.None.class);
+                .as("already there")
+                .isInstanceOf(HostingNode.MoveAction.None.class);
         assertThat(node.move(new IpMessage.Move("198.18.5.102", 24, "eth0", "eth1"), Set.of(), 10))
                 .isInstanceOf(HostingNode.MoveAction.Refuse.class);
         assertThat(node.move(m, Set.of(), T.holdMs())).as("no hold").isInstanceOf(HostingNode.MoveAction.Refuse.class);
@@ -126,7 +137,9 @@ class HostingNodeTest {
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         node.begin(a, node.epoch());
         assertThat(node.hostedList()).containsExactly(a);
-        assertThat(node.refreshable(10)).as("a refresh would race the script's add").isEmpty();
+        assertThat(node.refreshable(10))
+                .as("a refresh would race the script's add")
+                .isEmpty();
         node.taken(a, node.epoch());
         assertThat(node.refreshable(10)).containsExactly(a);
     }

@@ -11,8 +11,10 @@ class InterfaceChooserTest {
 
     @Test
     void firstUpInterfaceWithoutReferenceCounts() {
-        assertThat(InterfaceChooser.choose(List.of("eth2", "eth1"), Set.of("eth1", "eth2"))).contains("eth2");
-        assertThat(InterfaceChooser.choose(List.of("eth2", "eth1"), Set.of("eth1"))).contains("eth1");
+        assertThat(InterfaceChooser.choose(List.of("eth2", "eth1"), Set.of("eth1", "eth2")))
+                .contains("eth2");
+        assertThat(InterfaceChooser.choose(List.of("eth2", "eth1"), Set.of("eth1")))
+                .contains("eth1");
     }
 
     @Test
@@ -32,7 +34,8 @@ class InterfaceChooserTest {
     @Test
     void anAddressStaysOnItsInterfaceWhileThatIsUpAndListed() {
         Map<String, Integer> refs = Map.of("eth0", 5, "eth1", 0);
-        assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth0", "eth1"), Set.of(), refs)).contains("eth0");
+        assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth0", "eth1"), Set.of(), refs))
+                .contains("eth0");
     }
 
     @Test
@@ -40,7 +43,9 @@ class InterfaceChooserTest {
         Map<String, Integer> refs = Map.of("eth1", 2, "eth2", 1);
         assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth0", "eth1", "eth2"), Set.of("eth0"), refs))
                 .contains("eth2");
-        assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth1"), Set.of(), refs)).contains("eth1");
-        assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth0", "eth1"), Set.of("eth0", "eth1"), refs)).isEmpty();
+        assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth1"), Set.of(), refs))
+                .contains("eth1");
+        assertThat(InterfaceChooser.keepOrMove("eth0", List.of("eth0", "eth1"), Set.of("eth0", "eth1"), refs))
+                .isEmpty();
     }
 }

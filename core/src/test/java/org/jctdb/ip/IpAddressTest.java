@@ -35,9 +35,26 @@ class IpAddressTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.x", "a.b.c.d",
-        "1:2:3:4:5:6:7:8:9", "1::2::3", ":::1", "12345::", "1:2:3:4:5:6:7", "g::1", "1:2:3:4:5:6:7:8::",
-        "::1.2.3", "1.2.3.4::", "host.example"})
+    @ValueSource(
+            strings = {
+                "",
+                "1.2.3",
+                "1.2.3.4.5",
+                "256.1.1.1",
+                "01.2.3.4",
+                "1.2.3.x",
+                "a.b.c.d",
+                "1:2:3:4:5:6:7:8:9",
+                "1::2::3",
+                ":::1",
+                "12345::",
+                "1:2:3:4:5:6:7",
+                "g::1",
+                "1:2:3:4:5:6:7:8::",
+                "::1.2.3",
+                "1.2.3.4::",
+                "host.example"
+            })
     void rejectsBadText(String in) {
         assertThatThrownBy(() -> IpAddress.parse(in)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -49,15 +66,15 @@ class IpAddressTest {
             l.add(IpAddress.parse(s));
         }
         l.sort(IpAddress.CTDB_ORDER);
-        assertThat(l).extracting(IpAddress::toString)
+        assertThat(l)
+                .extracting(IpAddress::toString)
                 .containsExactly("fd00::1", "::ffff:10.0.0.1", "192.168.1.1", "10.0.0.2", "10.0.0.1");
     }
 
     @Test
     void keyWordsFollowCtdbLayout() {
         IpAddress v4 = IpAddress.parse("1.2.3.4");
-        assertThat(new int[] {v4.word(0), v4.word(1), v4.word(2), v4.word(3)})
-                .containsExactly(0, 0, 0, 0x01020304);
+        assertThat(new int[] {v4.word(0), v4.word(1), v4.word(2), v4.word(3)}).containsExactly(0, 0, 0, 0x01020304);
         IpAddress v6 = IpAddress.parse("fd00:1:2:3:4:5:6:7");
         assertThat(new int[] {v6.word(0), v6.word(1), v6.word(2), v6.word(3)})
                 .containsExactly(0xfd000001, 0x00020003, 0x00040005, 0x00060007);

@@ -11,41 +11,56 @@ import java.util.Set;
 import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Assume;
 import org.jctdb.protocol.NodeFlags;
 
 /** Properties that hold for CTDB's allocation algorithms, checked on random clusters. */
 class IpAllocatorProperties {
 
-    private static final int[] FLAG_CHOICES = {0, 0, 0, 0, NodeFlags.UNHEALTHY, NodeFlags.PERMANENTLY_DISABLED,
-        NodeFlags.BANNED, NodeFlags.STOPPED, NodeFlags.DISCONNECTED, NodeFlags.DELETED};
+    private static final int[] FLAG_CHOICES = {
+        0,
+        0,
+        0,
+        0,
+        NodeFlags.UNHEALTHY,
+        NodeFlags.PERMANENTLY_DISABLED,
+        NodeFlags.BANNED,
+        NodeFlags.STOPPED,
+        NodeFlags.DISCONNECTED,
+        NodeFlags.DELETED
+    };
 
     @Provide
     Arbitrary<AllocationInput> clusters() {
         return Arbitraries.integers().between(1, 7).flatMap(numNodes -> {
             Arbitrary<List<NodeState>> nodes = Combinators.combine(
-                    Arbitraries.of(toList(FLAG_CHOICES)),
-                    Arbitraries.integers().between(0, 9))
+                            Arbitraries.of(toList(FLAG_CHOICES)),
+                            Arbitraries.integers().between(0, 9))
                     .as((flags, r) -> new NodeState(flags, r == 0 ? RunState.STARTUP : RunState.RUNNING))
-                    .list().ofSize(numNodes);
+                    .list()
+                    .ofSize(numNodes);
             Arbitrary<PublicAddress> address = Combinators.combine(
-                    addresses(),
-                    Arbitraries.integers().between(-1, numNodes - 1),
-                    Arbitraries.integers().between(0, numNodes - 1).set().ofMinSize(0).ofMaxSize(numNodes),
-                    Arbitraries.integers().between(0, 3))
+                            addresses(),
+                            Arbitraries.integers().between(-1, numNodes - 1),
+                            Arbitraries.integers()
+                                    .between(0, numNodes - 1)
+                                    .set()
+                                    .ofMinSize(0)
+                                    .ofMaxSize(numNodes),
+                            Arbitraries.integers().between(0, 3))
                     .as((ip, cur, known, mode) -> {
                         Set<Integer> k = mode == 0 ? known : allNodes(numNodes);
                         return PublicAddress.of(ip, cur, k);
                     });
-            Arbitrary<List<PublicAddress>> addrs = address.list().ofMaxSize(30)
-                    .uniqueElements(PublicAddress::address);
+            Arbitrary<List<PublicAddress>> addrs = address.list().ofMaxSize(30).uniqueElements(PublicAddress::address);
             Arbitrary<IpAllocTunables> tunables = Combinators.combine(
-                    Arbitraries.of(IpAllocAlgorithm.class), Arbitraries.integers().between(0, 3),
-                    Arbitraries.integers().between(0, 5))
+                            Arbitraries.of(IpAllocAlgorithm.class),
+                            Arbitraries.integers().between(0, 3),
+                            Arbitraries.integers().between(0, 5))
                     .as((alg, f, t) -> new IpAllocTunables(alg, f == 0, t == 0));
             return Combinators.combine(nodes, addrs, tunables).as(AllocationInput::new);
         });
@@ -69,11 +84,13 @@ class IpAllocatorProperties {
 
     /** IPv4 from a few nearby subnets, plus some IPv6. */
     static Arbitrary<IpAddress> addresses() {
-        Arbitrary<IpAddress> v4 = Combinators.combine(Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(1, 254))
+        Arbitrary<IpAddress> v4 = Combinators.combine(
+                        Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(1, 254))
                 .as((net, host) -> IpAddress.ipv4((10 << 24) | (net << 16) | (7 << 8) | host));
-        Arbitrary<IpAddress> v6 = Combinators.combine(Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(1, 0xffff))
+        Arbitrary<IpAddress> v6 = Combinators.combine(
+                        Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(1, 0xffff))
                 .as((net, host) -> new IpAddress(0xfd000000, net, 0, host, true));
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(4, v4), net.jqwik.api.Tuple.of(1, v6));
     }
@@ -95,7 +112,9 @@ class IpAllocatorProperties {
         Map<IpAddress, PublicAddress> m = byAddress(in);
         for (Assignment a : IpAllocator.allocate(in).assignments()) {
             if (a.assigned()) {
-                assertThat(eligible(in, m.get(a.address()), a.pnn())).as(a.toString()).isTrue();
+                assertThat(eligible(in, m.get(a.address()), a.pnn()))
+                        .as(a.toString())
+                        .isTrue();
             }
         }
     }
@@ -122,14 +141,18 @@ class IpAllocatorProperties {
             }
         }
         expected.sort(IpAddress.CTDB_ORDER);
-        assertThat(IpAllocator.allocate(in).assignments()).extracting(Assignment::address)
+        assertThat(IpAllocator.allocate(in).assignments())
+                .extracting(Assignment::address)
                 .containsExactlyElementsOf(expected);
     }
 
     @Property(tries = 300)
     void lcp2MatchesTheNaiveReference(@ForAll("clusters") AllocationInput in) {
-        AllocationInput lcp2 = new AllocationInput(in.nodes(), in.addresses(),
-                in.tunables().withAlgorithm(IpAllocAlgorithm.LCP2), in.forceRebalanceNodes());
+        AllocationInput lcp2 = new AllocationInput(
+                in.nodes(),
+                in.addresses(),
+                in.tunables().withAlgorithm(IpAllocAlgorithm.LCP2),
+                in.forceRebalanceNodes());
         assertThat(IpAllocator.allocate(lcp2).assignments()).isEqualTo(NaiveLcp2.allocate(lcp2));
     }
 
@@ -144,10 +167,9 @@ class IpAllocatorProperties {
 
     /** Deterministic placement ignores where addresses are now. */
     @Property(tries = 200)
-    void deterministicIgnoresCurrentPlacement(@ForAll("clusters") AllocationInput in,
-                                              @ForAll long seed) {
-        AllocationInput det = new AllocationInput(in.nodes(), in.addresses(),
-                in.tunables().withAlgorithm(IpAllocAlgorithm.DETERMINISTIC));
+    void deterministicIgnoresCurrentPlacement(@ForAll("clusters") AllocationInput in, @ForAll long seed) {
+        AllocationInput det = new AllocationInput(
+                in.nodes(), in.addresses(), in.tunables().withAlgorithm(IpAllocAlgorithm.DETERMINISTIC));
         List<PublicAddress> moved = new ArrayList<>();
         java.util.Random r = new java.util.Random(seed);
         for (PublicAddress a : det.addresses()) {
@@ -170,8 +192,8 @@ class IpAllocatorProperties {
                 homogeneous.add(PublicAddress.of(a.address(), a.currentPnn(), allNodes(n)));
             }
         }
-        AllocationInput h = new AllocationInput(in.nodes(), homogeneous,
-                new IpAllocTunables(IpAllocAlgorithm.LCP2, false, false));
+        AllocationInput h =
+                new AllocationInput(in.nodes(), homogeneous, new IpAllocTunables(IpAllocAlgorithm.LCP2, false, false));
         int[] count = new int[n];
         for (Assignment a : IpAllocator.allocate(h).assignments()) {
             if (a.assigned()) {
@@ -181,7 +203,8 @@ class IpAllocatorProperties {
         int max = java.util.Arrays.stream(count).max().orElse(0);
         for (int node = 0; node < n; node++) {
             if (in.nodes().get(node).canHostIps() && max >= 2) {
-                assertThat(count[node]).as("node %d of %s", node, java.util.Arrays.toString(count))
+                assertThat(count[node])
+                        .as("node %d of %s", node, java.util.Arrays.toString(count))
                         .isGreaterThan(0);
             }
         }

@@ -15,8 +15,7 @@ import java.util.TreeSet;
  */
 public final class IpallocBench {
 
-    private IpallocBench() {
-    }
+    private IpallocBench() {}
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;

@@ -12,15 +12,16 @@ class KnownIpsReaderTest {
     @Test
     void addressWithoutAllowedListIsKnownEverywhere() throws Exception {
         List<PublicAddress> l = KnownIpsReader.read(List.of("10.0.0.1 2", "10.0.0.2"), 3, false);
-        assertThat(l).containsExactly(
-                PublicAddress.of(IpAddress.parse("10.0.0.1"), 2, Set.of(0, 1, 2)),
-                PublicAddress.of(IpAddress.parse("10.0.0.2"), -1, Set.of(0, 1, 2)));
+        assertThat(l)
+                .containsExactly(
+                        PublicAddress.of(IpAddress.parse("10.0.0.1"), 2, Set.of(0, 1, 2)),
+                        PublicAddress.of(IpAddress.parse("10.0.0.2"), -1, Set.of(0, 1, 2)));
     }
 
     @Test
     void allowedListTabsAndCommentsAndEndAtEmptyLine() throws Exception {
-        List<PublicAddress> l = KnownIpsReader.read(
-                List.of("10.0.0.1\t\t1\t0,2 # only 0 and 2", "", "10.0.0.9 0"), 3, false);
+        List<PublicAddress> l =
+                KnownIpsReader.read(List.of("10.0.0.1\t\t1\t0,2 # only 0 and 2", "", "10.0.0.9 0"), 3, false);
         assertThat(l).containsExactly(PublicAddress.of(IpAddress.parse("10.0.0.1"), 1, Set.of(0, 2)));
     }
 
@@ -29,16 +30,18 @@ class KnownIpsReaderTest {
         List<String> in = List.of("10.0.0.1 0", "10.0.0.2 1", "", "10.0.0.2 1", "10.0.0.3 0");
         List<PublicAddress> l = KnownIpsReader.read(in, 2, true);
         // Node 0's claim that node 1 hosts 10.0.0.2 is not trusted, node 1's own claim is.
-        assertThat(l).containsExactly(
-                PublicAddress.of(IpAddress.parse("10.0.0.1"), 0, Set.of(0)),
-                PublicAddress.of(IpAddress.parse("10.0.0.2"), 1, Set.of(0, 1)),
-                PublicAddress.of(IpAddress.parse("10.0.0.3"), -1, Set.of(1)));
+        assertThat(l)
+                .containsExactly(
+                        PublicAddress.of(IpAddress.parse("10.0.0.1"), 0, Set.of(0)),
+                        PublicAddress.of(IpAddress.parse("10.0.0.2"), 1, Set.of(0, 1)),
+                        PublicAddress.of(IpAddress.parse("10.0.0.3"), -1, Set.of(1)));
     }
 
     @Test
     void errorsNameTheLine() {
         assertThatThrownBy(() -> KnownIpsReader.read(List.of("10.0.0.1 0", "10.0.0.300 1"), 2, false))
-                .isInstanceOf(IpallocInputException.class).hasMessage("line 2: bad address '10.0.0.300'");
+                .isInstanceOf(IpallocInputException.class)
+                .hasMessage("line 2: bad address '10.0.0.300'");
         assertThatThrownBy(() -> KnownIpsReader.read(List.of("10.0.0.1 x"), 2, false))
                 .hasMessage("line 1: bad current PNN 'x'");
         assertThatThrownBy(() -> KnownIpsReader.read(List.of("10.0.0.1 0 0,5"), 2, false))

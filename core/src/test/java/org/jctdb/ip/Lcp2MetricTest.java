@@ -11,8 +11,17 @@ class Lcp2MetricTest {
 
     private static List<IpAddress> nine() {
         List<IpAddress> l = new ArrayList<>();
-        for (String s : new String[] {"192.168.21.254", "192.168.21.253", "192.168.21.252", "192.168.20.254",
-            "192.168.20.253", "192.168.20.252", "192.168.20.251", "192.168.20.250", "192.168.20.249"}) {
+        for (String s : new String[] {
+            "192.168.21.254",
+            "192.168.21.253",
+            "192.168.21.252",
+            "192.168.20.254",
+            "192.168.20.253",
+            "192.168.20.252",
+            "192.168.20.251",
+            "192.168.20.250",
+            "192.168.20.249"
+        }) {
             l.add(IpAddress.parse(s));
         }
         return l;
@@ -44,12 +53,14 @@ class Lcp2MetricTest {
         // Adjacent IPv4 addresses: 96 bits of zero words plus 31 common bits.
         assertThat(Lcp2Metric.distance(IpAddress.parse("192.168.20.253"), IpAddress.parse("192.168.20.252")))
                 .isEqualTo(127);
-        assertThat(Lcp2Metric.distanceSquared(IpAddress.parse("192.168.20.253"),
-                IpAddress.parse("192.168.21.253"))).isEqualTo(119 * 119);
+        assertThat(Lcp2Metric.distanceSquared(IpAddress.parse("192.168.20.253"), IpAddress.parse("192.168.21.253")))
+                .isEqualTo(119 * 119);
         // Differ in word 1 only: 32 + 31 + 32 + 32, more than a true common prefix.
         assertThat(Lcp2Metric.distance(IpAddress.parse("fd00::1"), IpAddress.parse("fd00:0:0:1::1")))
                 .isEqualTo(127);
-        assertThat(Lcp2Metric.distance(IpAddress.parse("fd00::1"), IpAddress.parse("fd00::2"))).isEqualTo(126);
-        assertThat(Lcp2Metric.distance(IpAddress.parse("::"), IpAddress.parse("8000::"))).isEqualTo(96);
+        assertThat(Lcp2Metric.distance(IpAddress.parse("fd00::1"), IpAddress.parse("fd00::2")))
+                .isEqualTo(126);
+        assertThat(Lcp2Metric.distance(IpAddress.parse("::"), IpAddress.parse("8000::")))
+                .isEqualTo(96);
     }
 }

@@ -33,7 +33,9 @@ class StorageHoldTest {
         at(0, List.of(0, 0, 0), List.of(HUNG, OK, OK));
         at(1_400, List.of(U, 0, 0), List.of(HUNG, HUNG, OK));
         for (long t = 2_000; t < 120_000; t += 250) {
-            assertThat(at(t, List.of(U, U, U), List.of(HUNG, HUNG, HUNG))).as("t=%d", t).containsExactly(0, 0, 0);
+            assertThat(at(t, List.of(U, U, U), List.of(HUNG, HUNG, HUNG)))
+                    .as("t=%d", t)
+                    .containsExactly(0, 0, 0);
             assertThat(hold.clusterWide(t, SETTLE)).isTrue();
         }
         // Node 0 thaws first; the others get the settle time to follow before they count as unhealthy.
@@ -50,6 +52,7 @@ class StorageHoldTest {
                     .containsExactly(0, 0, NodeFlags.DISCONNECTED);
         }
         StorageHold fresh = new StorageHold();
-        assertThat(fresh.flagsForAllocation(List.of(U, 0), List.of(OK, OK), 0, SETTLE)).containsExactly(U, 0);
+        assertThat(fresh.flagsForAllocation(List.of(U, 0), List.of(OK, OK), 0, SETTLE))
+                .containsExactly(U, 0);
     }
 }

@@ -29,7 +29,9 @@ class TakeoverLeaderTest {
     }
 
     List<IpEffect> report(int pnn, List<HostedAddress> hosted) {
-        return leader.onReport(new IpMessage.Report(pnn, ++seq, hosted, List.of(X, Y), true, T.holdMs(), T.leaseSeconds(), List.of()), now);
+        return leader.onReport(
+                new IpMessage.Report(pnn, ++seq, hosted, List.of(X, Y), true, T.holdMs(), T.leaseSeconds(), List.of()),
+                now);
     }
 
     static <M> List<M> sent(List<IpEffect> effects, Class<M> type) {
@@ -52,9 +54,11 @@ class TakeoverLeaderTest {
         return out;
     }
 
-    IpMessage.StepDone done(int pnn, IpMessage.FromLeader m, IpMessage.Phase phase, boolean ok, List<HostedAddress> hosted) {
-        long run = m instanceof IpMessage.Release r ? r.run() : m instanceof IpMessage.Take t ? t.run()
-                : ((IpMessage.Reallocated) m).run();
+    IpMessage.StepDone done(
+            int pnn, IpMessage.FromLeader m, IpMessage.Phase phase, boolean ok, List<HostedAddress> hosted) {
+        long run = m instanceof IpMessage.Release r
+                ? r.run()
+                : m instanceof IpMessage.Take t ? t.run() : ((IpMessage.Reallocated) m).run();
         return new IpMessage.StepDone(pnn, GEN, run, phase, ok, ok ? "" : "script failed", hosted);
     }
 
@@ -66,7 +70,8 @@ class TakeoverLeaderTest {
     private void settle() {
         assertThat(leader.tick(now, input(0, 0))).isEmpty(); // node 1 has not reported: wait
         report(0, List.of());
-        assertThat(sent(report(1, List.of()), IpMessage.Grant.class)).singleElement()
+        assertThat(sent(report(1, List.of()), IpMessage.Grant.class))
+                .singleElement()
                 .satisfies(g -> assertThat(g.generation()).isEqualTo(GEN));
         List<IpEffect> e = leader.tick(now, input(0, 0));
         List<IpMessage.Take> takes = sent(e, IpMessage.Take.class);
@@ -74,19 +79,46 @@ class TakeoverLeaderTest {
         List<Integer> takers = to(e, IpMessage.Take.class);
         List<IpEffect> next = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            next.addAll(leader.onStepDone(done(takers.get(i), takes.get(i), IpMessage.Phase.TAKE, true,
-                    List.of(on(takes.get(i).addresses().get(0)))), now, input(0, 0)));
+            next.addAll(leader.onStepDone(
+                    done(
+                            takers.get(i),
+                            takes.get(i),
+                            IpMessage.Phase.TAKE,
+                            true,
+                            List.of(on(takes.get(i).addresses().get(0)))),
+                    now,
+                    input(0, 0)));
         }
         List<IpMessage.Reallocated> re = sent(next, IpMessage.Reallocated.class);
         assertThat(to(next, IpMessage.Reallocated.class)).containsExactlyInAnyOrder(0, 1);
-        leader.onStepDone(done(0, re.get(0), IpMessage.Phase.REALLOCATED, true, List.of(on(takes.get(takers.indexOf(0)).addresses().get(0)))), now, input(0, 0));
-        leader.onStepDone(done(1, re.get(1), IpMessage.Phase.REALLOCATED, true, List.of(on(takes.get(takers.indexOf(1)).addresses().get(0)))), now, input(0, 0));
+        leader.onStepDone(
+                done(
+                        0,
+                        re.get(0),
+                        IpMessage.Phase.REALLOCATED,
+                        true,
+                        List.of(on(takes.get(takers.indexOf(0)).addresses().get(0)))),
+                now,
+                input(0, 0));
+        leader.onStepDone(
+                done(
+                        1,
+                        re.get(1),
+                        IpMessage.Phase.REALLOCATED,
+                        true,
+                        List.of(on(takes.get(takers.indexOf(1)).addresses().get(0)))),
+                now,
+                input(0, 0));
         assertThat(leader.runInProgress()).isFalse();
         assertThat(leader.assignment().values()).containsExactlyInAnyOrder(0, 1);
     }
 
     private String onNode1() {
-        return leader.assignment().entrySet().stream().filter(e -> e.getValue() == 1).findFirst().orElseThrow().getKey();
+        return leader.assignment().entrySet().stream()
+                .filter(e -> e.getValue() == 1)
+                .findFirst()
+                .orElseThrow()
+                .getKey();
     }
 
     @Test
@@ -116,8 +148,11 @@ class TakeoverLeaderTest {
         now = lastGrant + T.goneAfterMs();
         report(0, List.of(mine));
         List<IpEffect> e = leader.tick(now, input(0, 0));
-        assertThat(sent(e, IpMessage.Take.class)).singleElement()
-                .satisfies(t -> assertThat(t.addresses()).extracting(IpMessage.Listed::ip).containsExactly(ip));
+        assertThat(sent(e, IpMessage.Take.class))
+                .singleElement()
+                .satisfies(t -> assertThat(t.addresses())
+                        .extracting(IpMessage.Listed::ip)
+                        .containsExactly(ip));
         assertThat(to(e, IpMessage.Take.class)).containsExactly(0);
     }
 
@@ -132,13 +167,17 @@ class TakeoverLeaderTest {
         while (now + 50 < closed + T.crashGraceMs()) {
             now += 50;
             report(0, List.of(mine));
-            assertThat(sent(leader.tick(now, input(0, NodeFlags.DISCONNECTED)), IpMessage.Take.class)).isEmpty();
+            assertThat(sent(leader.tick(now, input(0, NodeFlags.DISCONNECTED)), IpMessage.Take.class))
+                    .isEmpty();
         }
         now = closed + T.crashGraceMs();
         report(0, List.of(mine));
         List<IpEffect> e = leader.tick(now, input(0, NodeFlags.DISCONNECTED));
-        assertThat(sent(e, IpMessage.Take.class)).singleElement()
-                .satisfies(t -> assertThat(t.addresses()).extracting(IpMessage.Listed::ip).containsExactly(ip));
+        assertThat(sent(e, IpMessage.Take.class))
+                .singleElement()
+                .satisfies(t -> assertThat(t.addresses())
+                        .extracting(IpMessage.Listed::ip)
+                        .containsExactly(ip));
     }
 
     @Test
@@ -151,8 +190,8 @@ class TakeoverLeaderTest {
         IpMessage.Release r = sent(e, IpMessage.Release.class).get(0);
         assertThat(to(e, IpMessage.Release.class)).containsExactly(1);
         assertThat(r.addresses()).extracting(HostedAddress::ip).containsExactly(ip);
-        List<IpEffect> next = leader.onStepDone(done(1, r, IpMessage.Phase.RELEASE, true, List.of()), now,
-                input(0, NodeFlags.PERMANENTLY_DISABLED));
+        List<IpEffect> next = leader.onStepDone(
+                done(1, r, IpMessage.Phase.RELEASE, true, List.of()), now, input(0, NodeFlags.PERMANENTLY_DISABLED));
         assertThat(to(next, IpMessage.Take.class)).containsExactly(0);
         assertThat(theirs.ip()).isEqualTo(ip);
     }
@@ -164,9 +203,13 @@ class TakeoverLeaderTest {
         report(1, List.of(on(ip.equals(X.ip()) ? X : Y)));
         List<IpEffect> e = leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
         IpMessage.Release r = sent(e, IpMessage.Release.class).get(0);
-        List<IpEffect> after2 = leader.onStepDone(done(1, r, IpMessage.Phase.RELEASE, false,
-                List.of(on(ip.equals(X.ip()) ? X : Y))), now, input(0, NodeFlags.PERMANENTLY_DISABLED));
-        assertThat(sent(after2, IpMessage.Take.class)).as("no take after a failed release").isEmpty();
+        List<IpEffect> after2 = leader.onStepDone(
+                done(1, r, IpMessage.Phase.RELEASE, false, List.of(on(ip.equals(X.ip()) ? X : Y))),
+                now,
+                input(0, NodeFlags.PERMANENTLY_DISABLED));
+        assertThat(sent(after2, IpMessage.Take.class))
+                .as("no take after a failed release")
+                .isEmpty();
         assertThat(to(after2, IpMessage.Ban.class)).allMatch(p -> p == 1);
         return sent(after2, IpMessage.Ban.class);
     }
@@ -176,8 +219,12 @@ class TakeoverLeaderTest {
         settle();
         String ip = onNode1();
         assertThat(failedRelease(ip, 2_000)).isEmpty();
-        assertThat(failedRelease(ip, 2_000)).singleElement().satisfies(b -> assertThat(b.seconds()).isEqualTo(300));
-        assertThat(failedRelease(ip, 2_000)).as("credits start again after a ban").isEmpty();
+        assertThat(failedRelease(ip, 2_000))
+                .singleElement()
+                .satisfies(b -> assertThat(b.seconds()).isEqualTo(300));
+        assertThat(failedRelease(ip, 2_000))
+                .as("credits start again after a ban")
+                .isEmpty();
     }
 
     @Test
@@ -208,17 +255,30 @@ class TakeoverLeaderTest {
             report(0, List.of());
             report(1, List.of());
             for (IpMessage.Take t : sent(later, IpMessage.Take.class)) {
-                assertThat(t.addresses()).extracting(IpMessage.Listed::ip).as("taken elsewhere while node 1 may take it")
+                assertThat(t.addresses())
+                        .extracting(IpMessage.Listed::ip)
+                        .as("taken elsewhere while node 1 may take it")
                         .doesNotContain(ip);
             }
             for (IpMessage.Reallocated r : sent(later, IpMessage.Reallocated.class)) {
-                leader.onStepDone(new IpMessage.StepDone(0, gen2, r.run(), IpMessage.Phase.REALLOCATED, true, "",
-                        List.of()), now, next);
+                leader.onStepDone(
+                        new IpMessage.StepDone(0, gen2, r.run(), IpMessage.Phase.REALLOCATED, true, "", List.of()),
+                        now,
+                        next);
             }
         }
         // Node 1 answers the old take: now the leader knows where the address is.
-        leader.onStepDone(new IpMessage.StepDone(1, GEN, toNode1.run(), IpMessage.Phase.TAKE, true, "",
-                List.of(on(toNode1.addresses().get(0)))), now, next);
+        leader.onStepDone(
+                new IpMessage.StepDone(
+                        1,
+                        GEN,
+                        toNode1.run(),
+                        IpMessage.Phase.TAKE,
+                        true,
+                        "",
+                        List.of(on(toNode1.addresses().get(0)))),
+                now,
+                next);
         report(0, List.of());
         report(1, List.of(on(toNode1.addresses().get(0))));
         now += 250;
@@ -232,8 +292,10 @@ class TakeoverLeaderTest {
         settle();
         List<IpEffect> e = leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
         IpMessage.Release r = sent(e, IpMessage.Release.class).get(0);
-        IpMessage.StepDone stale = new IpMessage.StepDone(1, GEN - 1, r.run(), IpMessage.Phase.RELEASE, true, "", List.of());
-        assertThat(leader.onStepDone(stale, now, input(0, NodeFlags.PERMANENTLY_DISABLED))).isEmpty();
+        IpMessage.StepDone stale =
+                new IpMessage.StepDone(1, GEN - 1, r.run(), IpMessage.Phase.RELEASE, true, "", List.of());
+        assertThat(leader.onStepDone(stale, now, input(0, NodeFlags.PERMANENTLY_DISABLED)))
+                .isEmpty();
         assertThat(leader.runInProgress()).isTrue();
     }
 
@@ -256,8 +318,9 @@ class TakeoverLeaderTest {
     static final IpMessage.Listed Y2 = new IpMessage.Listed(Y.ip(), 24, List.of("eth0", "eth1"));
 
     List<IpEffect> report(int pnn, List<HostedAddress> hosted, List<String> down) {
-        return leader.onReport(new IpMessage.Report(pnn, ++seq, hosted, List.of(X2, Y2), true, T.holdMs(),
-                T.leaseSeconds(), down), now);
+        return leader.onReport(
+                new IpMessage.Report(pnn, ++seq, hosted, List.of(X2, Y2), true, T.holdMs(), T.leaseSeconds(), down),
+                now);
     }
 
     /** X on node 0, Y on node 1, both on eth0; the first run (ipreallocated only) done. */
@@ -280,13 +343,16 @@ class TakeoverLeaderTest {
         report(0, List.of(on(X)), List.of("eth0"));
         report(1, List.of(on(Y)), List.of());
         List<IpEffect> e = leader.tick(now, input(0, 0));
-        assertThat(sent(e, IpMessage.Release.class)).as("no release: the address stays on node 0").isEmpty();
+        assertThat(sent(e, IpMessage.Release.class))
+                .as("no release: the address stays on node 0")
+                .isEmpty();
         assertThat(to(e, IpMessage.Take.class)).containsExactly(0);
         IpMessage.Take t = sent(e, IpMessage.Take.class).get(0);
         assertThat(t.addresses()).isEmpty();
         assertThat(t.moves()).containsExactly(new IpMessage.Move(X.ip(), 24, "eth0", "eth1"));
         HostedAddress moved = new HostedAddress(X.ip(), 24, "eth1");
-        List<IpEffect> next = leader.onStepDone(done(0, t, IpMessage.Phase.TAKE, true, List.of(moved)), now, input(0, 0));
+        List<IpEffect> next =
+                leader.onStepDone(done(0, t, IpMessage.Phase.TAKE, true, List.of(moved)), now, input(0, 0));
         assertThat(to(next, IpMessage.Reallocated.class)).containsExactlyInAnyOrder(0, 1);
         assertThat(leader.assignment()).containsEntry(X.ip(), 0).containsEntry(Y.ip(), 1);
     }
@@ -296,10 +362,13 @@ class TakeoverLeaderTest {
         hostingOnEth0();
         now += 250;
         IpMessage.Listed onlyEth1 = new IpMessage.Listed(X.ip(), 24, List.of("eth1"));
-        leader.onReport(new IpMessage.Report(0, ++seq, List.of(on(X)), List.of(onlyEth1, Y2), true, T.holdMs(),
-                T.leaseSeconds(), List.of()), now);
+        leader.onReport(
+                new IpMessage.Report(
+                        0, ++seq, List.of(on(X)), List.of(onlyEth1, Y2), true, T.holdMs(), T.leaseSeconds(), List.of()),
+                now);
         report(1, List.of(on(Y)), List.of());
-        IpMessage.Take t = sent(leader.tick(now, input(0, 0)), IpMessage.Take.class).get(0);
+        IpMessage.Take t =
+                sent(leader.tick(now, input(0, 0)), IpMessage.Take.class).get(0);
         assertThat(t.moves()).containsExactly(new IpMessage.Move(X.ip(), 24, "eth0", "eth1"));
     }
 
@@ -314,6 +383,8 @@ class TakeoverLeaderTest {
         IpMessage.Release r = sent(e, IpMessage.Release.class).get(0);
         List<IpEffect> next = leader.onStepDone(done(0, r, IpMessage.Phase.RELEASE, true, List.of()), now, input(0, 0));
         assertThat(to(next, IpMessage.Take.class)).containsExactly(1);
-        assertThat(sent(next, IpMessage.Take.class).get(0).addresses()).extracting(IpMessage.Listed::ip).containsExactly(X.ip());
+        assertThat(sent(next, IpMessage.Take.class).get(0).addresses())
+                .extracting(IpMessage.Listed::ip)
+                .containsExactly(X.ip());
     }
 }

@@ -21,20 +21,19 @@ class TakeoverPlannerTest {
         before.put(C, new Hosting(2, "eth0"));
         before.put(D, Hosting.NOWHERE);
         Map<IpAddress, Hosting> after = new LinkedHashMap<>();
-        after.put(A, new Hosting(1, "eth1"));   // moved
-        after.put(B, new Hosting(1, "eth1"));   // same node, new interface
-        after.put(C, Hosting.NOWHERE);          // dropped
-        after.put(D, new Hosting(0, null));     // newly hosted
+        after.put(A, new Hosting(1, "eth1")); // moved
+        after.put(B, new Hosting(1, "eth1")); // same node, new interface
+        after.put(C, Hosting.NOWHERE); // dropped
+        after.put(D, new Hosting(0, null)); // newly hosted
 
         TakeoverPlan p = TakeoverPlanner.plan(before, after);
-        assertThat(p.releases()).containsExactly(
-                new TakeoverStep.Release(C, 2, "eth0"), new TakeoverStep.Release(A, 0, "eth0"));
-        assertThat(p.takes()).containsExactly(
-                new TakeoverStep.Take(D, 0, null), new TakeoverStep.Take(A, 1, "eth1"));
+        assertThat(p.releases())
+                .containsExactly(new TakeoverStep.Release(C, 2, "eth0"), new TakeoverStep.Release(A, 0, "eth0"));
+        assertThat(p.takes()).containsExactly(new TakeoverStep.Take(D, 0, null), new TakeoverStep.Take(A, 1, "eth1"));
         assertThat(p.updates()).containsExactly(new TakeoverStep.UpdateIp(B, 1, "eth0", "eth1"));
         assertThat(p.steps()).hasSize(5).first().isInstanceOf(TakeoverStep.Release.class);
-        assertThat(p.stepsFor(1)).containsExactly(
-                new TakeoverStep.Take(A, 1, "eth1"), new TakeoverStep.UpdateIp(B, 1, "eth0", "eth1"));
+        assertThat(p.stepsFor(1))
+                .containsExactly(new TakeoverStep.Take(A, 1, "eth1"), new TakeoverStep.UpdateIp(B, 1, "eth0", "eth1"));
     }
 
     @Test
@@ -67,7 +66,8 @@ class TakeoverPlannerTest {
         TakeoverPlan p = TakeoverPlanner.plan(before, alloc, (ip, pnn, current) -> "eth1");
         assertThat(p.updates()).containsExactly(new TakeoverStep.UpdateIp(A, 0, "eth0", "eth1"));
         assertThat(p.releases()).containsExactly(new TakeoverStep.Release(B, 1, "eth0"));
-        assertThat(p.takes()).as("a moving address gets no interface: its new node picks").containsExactly(
-                new TakeoverStep.Take(B, 0, null));
+        assertThat(p.takes())
+                .as("a moving address gets no interface: its new node picks")
+                .containsExactly(new TakeoverStep.Take(B, 0, null));
     }
 }

@@ -16,8 +16,10 @@ class DatabaseStepTest {
     }
 
     private LeaderCore leaderOfTwo(long learnt) {
-        LeaderCore c = new LeaderCore(LeaderConfig.defaults(0, List.of(0, 1), true, true).withDatabaseRecovery(true),
-                new SplittableRandom(3), now);
+        LeaderCore c = new LeaderCore(
+                LeaderConfig.defaults(0, List.of(0, 1), true, true).withDatabaseRecovery(true),
+                new SplittableRandom(3),
+                now);
         c.learnGeneration(learnt);
         c.start(now);
         c.onPeerConnected(1, now);
@@ -36,7 +38,8 @@ class DatabaseStepTest {
         long gen = c.status().leadingGeneration();
         c.onEventResult(RecoveryEvent.STARTRECOVERY, gen, true, now);
         List<Effect> fx = c.onMessage(1, new LeaderMessage.RecoveryAck(1, gen, LeaderMessage.Phase.START, true), now);
-        assertThat(of(fx, Effect.RecoverDatabases.class)).containsExactly(new Effect.RecoverDatabases(gen, List.of(0, 1)));
+        assertThat(of(fx, Effect.RecoverDatabases.class))
+                .containsExactly(new Effect.RecoverDatabases(gen, List.of(0, 1)));
         assertThat(of(fx, Effect.Send.class)).isEmpty(); // no FINISH yet
         assertThat(of(fx, Effect.SetVnnMap.class)).isEmpty();
 
@@ -49,14 +52,16 @@ class DatabaseStepTest {
         }
         long next = c.status().leadingGeneration();
         assertThat(next).isGreaterThan(gen);
-        assertThat(of(later, Effect.Send.class)).extracting(Effect.Send::message)
+        assertThat(of(later, Effect.Send.class))
+                .extracting(Effect.Send::message)
                 .anyMatch(m -> m instanceof LeaderMessage.StartRecovery s && s.generation() == next);
 
         c.onEventResult(RecoveryEvent.STARTRECOVERY, next, true, now);
         c.onMessage(1, new LeaderMessage.RecoveryAck(1, next, LeaderMessage.Phase.START, true), now);
         assertThat(c.onDatabasesRecovered(gen, true, now)).isEmpty(); // the old generation's answer
         fx = c.onDatabasesRecovered(next, true, now);
-        assertThat(of(fx, Effect.Send.class)).extracting(Effect.Send::message)
+        assertThat(of(fx, Effect.Send.class))
+                .extracting(Effect.Send::message)
                 .contains(new LeaderMessage.FinishRecovery(0, next, bootOf(c, next), List.of(0, 1)));
         assertThat(of(fx, Effect.SetVnnMap.class)).containsExactly(new Effect.SetVnnMap(next, List.of(0, 1)));
     }

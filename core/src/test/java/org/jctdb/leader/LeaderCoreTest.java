@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.jctdb.protocol.NodeFlags;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,8 @@ class LeaderCoreTest {
     private final Set<Integer> live = new TreeSet<>();
 
     private LeaderCore core(int pnn, boolean capable, boolean lock) {
-        return new LeaderCore(LeaderConfig.defaults(pnn, List.of(0, 1, 2), capable, lock), new SplittableRandom(7), now);
+        return new LeaderCore(
+                LeaderConfig.defaults(pnn, List.of(0, 1, 2), capable, lock), new SplittableRandom(7), now);
     }
 
     private List<Effect> advance(LeaderCore c, long ms) {
@@ -61,7 +62,8 @@ class LeaderCoreTest {
         List<Effect> fx = c.onLockResult(LockResult.TAKEN, now);
         assertThat(c.status().role()).isEqualTo(Role.LEADER);
         long gen = c.status().leadingGeneration();
-        assertThat(of(fx, Effect.Send.class)).extracting(Effect.Send::message)
+        assertThat(of(fx, Effect.Send.class))
+                .extracting(Effect.Send::message)
                 .contains(new LeaderMessage.StartRecovery(0, gen, boot(fx)));
         c.onEventResult(RecoveryEvent.STARTRECOVERY, gen, true, now);
         c.onMessage(1, new LeaderMessage.RecoveryAck(1, gen, LeaderMessage.Phase.START, true), now);
@@ -76,16 +78,20 @@ class LeaderCoreTest {
     }
 
     private static long boot(List<Effect> fx) {
-        return of(fx, Effect.Broadcast.class).stream().map(Effect.Broadcast::message)
-                .filter(LeaderMessage.Announce.class::isInstance).map(m -> ((LeaderMessage.Announce) m).boot())
-                .findFirst().orElseThrow();
+        return of(fx, Effect.Broadcast.class).stream()
+                .map(Effect.Broadcast::message)
+                .filter(LeaderMessage.Announce.class::isInstance)
+                .map(m -> ((LeaderMessage.Announce) m).boot())
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void takesTheLockAfterHearingNoLeaderThenRecoversAndAnnouncesEverySecond() {
         LeaderCore c = leader();
         List<Effect> fx = advance(c, 3_000);
-        assertThat(of(fx, Effect.Broadcast.class)).filteredOn(b -> b.message() instanceof LeaderMessage.Announce)
+        assertThat(of(fx, Effect.Broadcast.class))
+                .filteredOn(b -> b.message() instanceof LeaderMessage.Announce)
                 .hasSize(3);
     }
 
@@ -145,9 +151,11 @@ class LeaderCoreTest {
         LeaderCore c = core(2, true, true);
         c.onMessage(1, new LeaderMessage.StartRecovery(1, 2049, 5), now);
         List<Effect> fx = c.onMessage(0, new LeaderMessage.StartRecovery(0, 1024, 6), now);
-        assertThat(of(fx, Effect.Send.class)).containsExactly(
-                new Effect.Send(0, new LeaderMessage.Refused(2, 1024, 2049)));
-        assertThat(of(fx, Effect.Log.class)).singleElement().matches(l -> l.text().contains("older"));
+        assertThat(of(fx, Effect.Send.class))
+                .containsExactly(new Effect.Send(0, new LeaderMessage.Refused(2, 1024, 2049)));
+        assertThat(of(fx, Effect.Log.class))
+                .singleElement()
+                .matches(l -> l.text().contains("older"));
         assertThat(of(fx, Effect.RunEvent.class)).isEmpty();
         assertThat(c.status().leader()).isEqualTo(1);
     }
@@ -157,8 +165,8 @@ class LeaderCoreTest {
         LeaderCore c = core(2, true, true);
         c.onMessage(1, new LeaderMessage.Announce(1, 1025, 5), now);
         List<Effect> fx = c.onMessage(1, new LeaderMessage.StartRecovery(1, 1025, 77), now);
-        assertThat(of(fx, Effect.Send.class)).containsExactly(
-                new Effect.Send(1, new LeaderMessage.Refused(2, 1025, 1025)));
+        assertThat(of(fx, Effect.Send.class))
+                .containsExactly(new Effect.Send(1, new LeaderMessage.Refused(2, 1025, 1025)));
     }
 
     @Test
@@ -183,11 +191,14 @@ class LeaderCoreTest {
 
     @Test
     void withoutLeaderCapabilityOrWhenStoppedOrBannedNeverTakesTheLock() {
-        assertThat(of(advance(core(0, false, true), 30_000), Effect.TakeLock.class)).isEmpty();
+        assertThat(of(advance(core(0, false, true), 30_000), Effect.TakeLock.class))
+                .isEmpty();
         for (int flag : new int[] {NodeFlags.STOPPED, NodeFlags.BANNED, NodeFlags.DISCONNECTED}) {
             LeaderCore c = core(0, true, true);
             c.onOwnFlagsChanged(flag, now);
-            assertThat(of(advance(c, 30_000), Effect.TakeLock.class)).as("flag %x", flag).isEmpty();
+            assertThat(of(advance(c, 30_000), Effect.TakeLock.class))
+                    .as("flag %x", flag)
+                    .isEmpty();
         }
     }
 
@@ -219,7 +230,8 @@ class LeaderCoreTest {
 
     @Test
     void startingWithoutALockWarnsOfSplitBrain() {
-        assertThat(of(core(0, true, false).start(now), Effect.Log.class)).singleElement()
+        assertThat(of(core(0, true, false).start(now), Effect.Log.class))
+                .singleElement()
                 .matches(l -> l.level() == Effect.Level.WARN && l.text().contains("split brain"));
         assertThat(of(core(0, true, true).start(now), Effect.Log.class)).isEmpty();
     }
@@ -228,7 +240,9 @@ class LeaderCoreTest {
     void aMessageClaimingAnotherSenderIsDropped() {
         LeaderCore c = core(2, true, true);
         List<Effect> fx = c.onMessage(1, new LeaderMessage.Announce(0, 1024, 1), now);
-        assertThat(of(fx, Effect.Log.class)).singleElement().matches(l -> l.text().contains("came from node 1"));
+        assertThat(of(fx, Effect.Log.class))
+                .singleElement()
+                .matches(l -> l.text().contains("came from node 1"));
         assertThat(c.status().leader()).isEqualTo(-1);
     }
 

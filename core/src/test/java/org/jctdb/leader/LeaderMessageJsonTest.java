@@ -19,7 +19,9 @@ class LeaderMessageJsonTest {
         for (int i = 0; i < 200; i++) {
             for (LeaderMessage m : samples(r)) {
                 String text = json.writeValueAsString(m);
-                assertThat(json.readValue(text, LeaderMessage.class)).as("seed " + seed + ": " + text).isEqualTo(m);
+                assertThat(json.readValue(text, LeaderMessage.class))
+                        .as("seed " + seed + ": " + text)
+                        .isEqualTo(m);
             }
         }
     }
@@ -28,11 +30,14 @@ class LeaderMessageJsonTest {
     void goldenForm() throws Exception {
         assertThat(json.writeValueAsString(new LeaderMessage.Announce(2, 3074, 99)))
                 .isEqualTo("{\"type\":\"announce\",\"from\":2,\"generation\":3074,\"boot\":99}");
-        assertThat(json.readValue("{\"type\":\"finish-recovery\",\"from\":1,\"generation\":2049,\"boot\":5,"
-                + "\"vnnMap\":[0,1]}", LeaderMessage.class))
+        assertThat(json.readValue(
+                        "{\"type\":\"finish-recovery\",\"from\":1,\"generation\":2049,\"boot\":5,"
+                                + "\"vnnMap\":[0,1]}",
+                        LeaderMessage.class))
                 .isEqualTo(new LeaderMessage.FinishRecovery(1, 2049, 5, List.of(0, 1)));
         assertThat(json.writeValueAsString(new LeaderMessage.RecoveryAck(0, 1024, LeaderMessage.Phase.START, true)))
-                .isEqualTo("{\"type\":\"recovery-ack\",\"from\":0,\"generation\":1024,\"phase\":\"START\",\"ok\":true}");
+                .isEqualTo(
+                        "{\"type\":\"recovery-ack\",\"from\":0,\"generation\":1024,\"phase\":\"START\",\"ok\":true}");
         assertThat(json.writeValueAsString(new LeaderMessage.Follow(1, 2048, 7)))
                 .isEqualTo("{\"type\":\"follow\",\"from\":1,\"generation\":2048,\"boot\":7}");
     }
@@ -52,8 +57,11 @@ class LeaderMessageJsonTest {
                 new LeaderMessage.StartRecovery(from, gen, boot),
                 new LeaderMessage.FinishRecovery(from, gen, boot, List.of(r.nextInt(8), r.nextInt(8))),
                 new LeaderMessage.Resign(from, gen, boot),
-                new LeaderMessage.RecoveryAck(from, gen, r.nextBoolean() ? LeaderMessage.Phase.START
-                        : LeaderMessage.Phase.FINISH, r.nextBoolean()),
+                new LeaderMessage.RecoveryAck(
+                        from,
+                        gen,
+                        r.nextBoolean() ? LeaderMessage.Phase.START : LeaderMessage.Phase.FINISH,
+                        r.nextBoolean()),
                 new LeaderMessage.RecoveryNeeded(from, gen),
                 new LeaderMessage.Refused(from, gen, r.nextLong(Long.MAX_VALUE)),
                 new LeaderMessage.Candidate(from, r.nextBoolean(), gen),

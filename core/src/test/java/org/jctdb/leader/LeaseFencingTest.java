@@ -94,7 +94,8 @@ class LeaseFencingTest {
         List<Effect> fx = c.onMessage(1, new LeaderMessage.Candidate(1, true, gen), now);
         assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
         assertThat(of(fx, Effect.Send.class)).isEmpty();
-        assertThat(of(fx, Effect.Broadcast.class)).extracting(Effect.Broadcast::message)
+        assertThat(of(fx, Effect.Broadcast.class))
+                .extracting(Effect.Broadcast::message)
                 .allMatch(m -> m instanceof LeaderMessage.Resign || m instanceof LeaderMessage.Candidate);
     }
 
@@ -117,7 +118,8 @@ class LeaseFencingTest {
         List<Effect> fx = advance(old, 300);
         assertThat(old.status().role()).isEqualTo(Role.FOLLOWER);
         assertThat(of(fx, Effect.Log.class)).anyMatch(l -> l.text().contains("fencing token 5 is stale"));
-        assertThat(of(fx, Effect.Send.class)).extracting(Effect.Send::message)
+        assertThat(of(fx, Effect.Send.class))
+                .extracting(Effect.Send::message)
                 .noneMatch(m -> m instanceof LeaderMessage.StartRecovery s && s.generation() > newGen);
     }
 
@@ -128,7 +130,8 @@ class LeaseFencingTest {
         long oldGen = Generation.next(Generation.floor(5), 0) + 50 * Generation.MAX_NODES; // many recoveries
         follower.onMessage(2, new LeaderMessage.Announce(2, newGen, 77), now);
         List<Effect> fx = follower.onMessage(0, new LeaderMessage.StartRecovery(0, oldGen, 55), now);
-        assertThat(of(fx, Effect.Send.class)).extracting(Effect.Send::message)
+        assertThat(of(fx, Effect.Send.class))
+                .extracting(Effect.Send::message)
                 .containsExactly(new LeaderMessage.Refused(1, oldGen, newGen));
     }
 

@@ -20,10 +20,16 @@ class QuorumTest {
         List<Integer> three = List.of(0, 1, 2);
         assertThat(Quorum.allows(0, three, Set.of(1), true)).isTrue();
         assertThat(Quorum.allows(0, three, Set.of(), true)).isFalse();
-        assertThat(Quorum.allows(2, three, Set.of(7, 8), true)).as("unconfigured peers do not count").isFalse();
+        assertThat(Quorum.allows(2, three, Set.of(7, 8), true))
+                .as("unconfigured peers do not count")
+                .isFalse();
         List<Integer> two = List.of(0, 1);
-        assertThat(Quorum.allows(1, two, Set.of(), true)).as("tie, lock decides").isTrue();
-        assertThat(Quorum.allows(1, two, Set.of(), false)).as("tie without lock: node 0's half").isFalse();
+        assertThat(Quorum.allows(1, two, Set.of(), true))
+                .as("tie, lock decides")
+                .isTrue();
+        assertThat(Quorum.allows(1, two, Set.of(), false))
+                .as("tie without lock: node 0's half")
+                .isFalse();
         assertThat(Quorum.allows(0, two, Set.of(), false)).isTrue();
         List<Integer> four = List.of(0, 1, 2, 3);
         assertThat(Quorum.allows(2, four, Set.of(3), false)).isFalse();
@@ -39,7 +45,9 @@ class QuorumTest {
         assertThat(cfg.quorumAnnouncements()).isEqualTo(3);
         assertThat(cfg.quorumWindowMs()).isEqualTo(3_000);
         assertThat(cfg.quorumWindowMs() + cfg.announceIntervalMs()).isLessThan(cfg.leaderTimeoutMs());
-        assertThat(cfg.withLeaderTimeoutMs(3_000).quorumAnnouncements()).as("never below 2").isEqualTo(2);
+        assertThat(cfg.withLeaderTimeoutMs(3_000).quorumAnnouncements())
+                .as("never below 2")
+                .isEqualTo(2);
     }
 
     @Test
@@ -53,12 +61,15 @@ class QuorumTest {
         assertThat(fx).hasAtLeastOneElementOfType(Effect.ReleaseLock.class);
         // K unanswered announcements after the last answered one, stepping down when the next is due.
         LeaderConfig cfg = LeaderConfig.defaults(0, List.of(0, 1, 2), true, true);
-        assertThat(steppedDownAt - cut).isLessThanOrEqualTo((cfg.quorumAnnouncements() + 1) * cfg.announceIntervalMs())
+        assertThat(steppedDownAt - cut)
+                .isLessThanOrEqualTo((cfg.quorumAnnouncements() + 1) * cfg.announceIntervalMs())
                 .isLessThan(cfg.leaderTimeoutMs());
         assertThat(of(fx, Effect.Log.class)).anyMatch(l -> l.text().contains("no majority"));
         List<Effect> later = advance(c, 60_000);
         assertThat(of(later, Effect.TakeLock.class)).isEmpty();
-        assertThat(of(later, Effect.Log.class)).filteredOn(l -> l.text().contains("not standing")).hasSize(1);
+        assertThat(of(later, Effect.Log.class))
+                .filteredOn(l -> l.text().contains("not standing"))
+                .hasSize(1);
         // The link comes back: it stands again.
         live.addAll(List.of(1, 2));
         assertThat(of(advance(c, 2_500), Effect.TakeLock.class)).hasSize(1);
@@ -93,8 +104,8 @@ class QuorumTest {
 
     @Test
     void aMinorityNodeNeverAsksForTheLock() {
-        LeaderCore c = new LeaderCore(LeaderConfig.defaults(2, List.of(0, 1, 2, 3, 4), true, true),
-                new SplittableRandom(1), now);
+        LeaderCore c = new LeaderCore(
+                LeaderConfig.defaults(2, List.of(0, 1, 2, 3, 4), true, true), new SplittableRandom(1), now);
         live.add(3);
         c.onPeerConnected(3, now);
         assertThat(of(advance(c, 30_000), Effect.TakeLock.class)).isEmpty();
@@ -105,16 +116,21 @@ class QuorumTest {
 
     @Test
     void twoNodesWithALockTheSurvivorLeadsWithoutOneNeverLowerFirst() {
-        LeaderCore lone = new LeaderCore(LeaderConfig.defaults(1, List.of(0, 1), true, true), new SplittableRandom(1), now);
+        LeaderCore lone =
+                new LeaderCore(LeaderConfig.defaults(1, List.of(0, 1), true, true), new SplittableRandom(1), now);
         assertThat(of(advance(lone, 3_000), Effect.TakeLock.class)).hasSize(1);
         lone.onLockResult(LockResult.TAKEN, now);
         advance(lone, 20_000);
         assertThat(lone.status().role()).as("a tie: the lock holder leads").isEqualTo(Role.LEADER);
 
-        LeaderCore one = new LeaderCore(LeaderConfig.defaults(1, List.of(0, 1), true, false), new SplittableRandom(1), now);
+        LeaderCore one =
+                new LeaderCore(LeaderConfig.defaults(1, List.of(0, 1), true, false), new SplittableRandom(1), now);
         advance(one, 20_000);
-        assertThat(one.status().role()).as("no lock: only node 0's half may lead a tie").isEqualTo(Role.FOLLOWER);
-        LeaderCore zero = new LeaderCore(LeaderConfig.defaults(0, List.of(0, 1), true, false), new SplittableRandom(1), now);
+        assertThat(one.status().role())
+                .as("no lock: only node 0's half may lead a tie")
+                .isEqualTo(Role.FOLLOWER);
+        LeaderCore zero =
+                new LeaderCore(LeaderConfig.defaults(0, List.of(0, 1), true, false), new SplittableRandom(1), now);
         advance(zero, 20_000);
         assertThat(zero.status().role()).isEqualTo(Role.LEADER);
     }
@@ -123,7 +139,8 @@ class QuorumTest {
     void withoutALockAMinorityLeaderStepsDownAndAMinorityNeverLeads() {
         live.add(1);
         answering.add(1);
-        LeaderCore c = new LeaderCore(LeaderConfig.defaults(0, List.of(0, 1, 2), true, false), new SplittableRandom(1), now);
+        LeaderCore c =
+                new LeaderCore(LeaderConfig.defaults(0, List.of(0, 1, 2), true, false), new SplittableRandom(1), now);
         c.onPeerConnected(1, now);
         advance(c, 3_000);
         assertThat(c.status().role()).isEqualTo(Role.LEADER);
@@ -137,17 +154,20 @@ class QuorumTest {
 
     @Test
     void deletingDeadNodesWithReloadnodesLetsTheSurvivorLead() {
-        LeaderCore c = new LeaderCore(LeaderConfig.defaults(2, List.of(0, 1, 2), true, true), new SplittableRandom(1), now);
+        LeaderCore c =
+                new LeaderCore(LeaderConfig.defaults(2, List.of(0, 1, 2), true, true), new SplittableRandom(1), now);
         assertThat(of(advance(c, 20_000), Effect.TakeLock.class)).isEmpty();
         c.onNodesChanged(List.of(2), now);
         assertThat(of(advance(c, 1_000), Effect.TakeLock.class)).hasSize(1);
-        assertThat(of(c.onNodesChanged(List.of(0, 1), now), Effect.Log.class)).singleElement()
+        assertThat(of(c.onNodesChanged(List.of(0, 1), now), Effect.Log.class))
+                .singleElement()
                 .matches(l -> l.level() == Effect.Level.ERROR);
     }
 
     @Test
     void recoveryMembersAreTheNodesHeardLately() {
-        LeaderCore c = new LeaderCore(LeaderConfig.defaults(0, List.of(0, 1, 2), true, true), new SplittableRandom(1), now);
+        LeaderCore c =
+                new LeaderCore(LeaderConfig.defaults(0, List.of(0, 1, 2), true, true), new SplittableRandom(1), now);
         c.onPeerConnected(1, now);
         c.onPeerConnected(2, now); // connected per the mesh, but silent from now on
         live.add(1);

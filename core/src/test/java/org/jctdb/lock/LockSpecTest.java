@@ -14,28 +14,35 @@ class LockSpecTest {
     void pathsAndHelpersAreNotSpecs() {
         assertThat(LockSpec.parse(null)).isEmpty();
         assertThat(LockSpec.parse("/cfs/.ctdb/reclock")).isEmpty();
-        assertThat(LockSpec.parse("!/usr/libexec/ctdb/ctdb_mutex_fcntl_helper /cfs/x")).isEmpty();
+        assertThat(LockSpec.parse("!/usr/libexec/ctdb/ctdb_mutex_fcntl_helper /cfs/x"))
+                .isEmpty();
     }
 
     @Test
     void etcdWithDefaults() {
-        assertThat(LockSpec.parse(" etcd:10.0.0.1 ")).contains(
-                new LockSpec.Etcd(List.of(new Endpoint("10.0.0.1", 2379)), "/jctdb/cluster-lock", 10));
+        assertThat(LockSpec.parse(" etcd:10.0.0.1 "))
+                .contains(new LockSpec.Etcd(List.of(new Endpoint("10.0.0.1", 2379)), "/jctdb/cluster-lock", 10));
     }
 
     @Test
     void etcdWithEverything() {
         Optional<LockSpec> s = LockSpec.parse("etcd:e1:2379,e2:12379,[fd00::3]:2379/site/a/lock?ttl=6");
-        assertThat(s).contains(new LockSpec.Etcd(List.of(new Endpoint("e1", 2379), new Endpoint("e2", 12379),
-                new Endpoint("fd00::3", 2379)), "/site/a/lock", 6));
-        assertThat(s.get().describe()).isEqualTo("etcd lock /site/a/lock on e1:2379,e2:12379,[fd00::3]:2379 (lease ttl 6 s)");
+        assertThat(s)
+                .contains(new LockSpec.Etcd(
+                        List.of(new Endpoint("e1", 2379), new Endpoint("e2", 12379), new Endpoint("fd00::3", 2379)),
+                        "/site/a/lock",
+                        6));
+        assertThat(s.get().describe())
+                .isEqualTo("etcd lock /site/a/lock on e1:2379,e2:12379,[fd00::3]:2379 (lease ttl 6 s)");
     }
 
     @Test
     void zookeeperWithDefaultsAndOptions() {
-        assertThat(LockSpec.parse("zookeeper:zk1,zk2:2182")).contains(new LockSpec.ZooKeeper(
-                List.of(new Endpoint("zk1", 2181), new Endpoint("zk2", 2182)), "/jctdb/cluster-lock", 10));
-        LockSpec.ZooKeeper z = (LockSpec.ZooKeeper) LockSpec.parse("zookeeper:127.0.0.1:2181/ctdb/lock?session=4").orElseThrow();
+        assertThat(LockSpec.parse("zookeeper:zk1,zk2:2182"))
+                .contains(new LockSpec.ZooKeeper(
+                        List.of(new Endpoint("zk1", 2181), new Endpoint("zk2", 2182)), "/jctdb/cluster-lock", 10));
+        LockSpec.ZooKeeper z = (LockSpec.ZooKeeper)
+                LockSpec.parse("zookeeper:127.0.0.1:2181/ctdb/lock?session=4").orElseThrow();
         assertThat(z.path()).isEqualTo("/ctdb/lock");
         assertThat(z.session()).isEqualTo(4);
         assertThat(z.connectString()).isEqualTo("127.0.0.1:2181");

@@ -23,8 +23,9 @@ class DbWireMessagesTest {
 
     private static DatabaseContent content() {
         TreeMap<RecordKey, LocalRecord> recs = new TreeMap<>();
-        recs.put(new RecordKey(new byte[] {0, 1, (byte) 0xff}), new LocalRecord(new LtdbHeader(7, 2, 0x10000),
-                new byte[] {1, 2, 3}));
+        recs.put(
+                new RecordKey(new byte[] {0, 1, (byte) 0xff}),
+                new LocalRecord(new LtdbHeader(7, 2, 0x10000), new byte[] {1, 2, 3}));
         recs.put(RecordKey.of("k"), new LocalRecord(new LtdbHeader(1, 0, 0), new byte[0]));
         return new DatabaseContent(DbId.of("locking.tdb"), DatabaseKind.VOLATILE, recs);
     }
@@ -46,13 +47,13 @@ class DbWireMessagesTest {
         for (WireMessage m : all) {
             assertThat(codec.decode(codec.encode(m))).isEqualTo(m);
         }
-        WireMessage.Fragment f = (WireMessage.Fragment) codec.decode(codec.encode(
-                new WireMessage.Fragment(3, 0, 2, new byte[] {1, 2})));
+        WireMessage.Fragment f =
+                (WireMessage.Fragment) codec.decode(codec.encode(new WireMessage.Fragment(3, 0, 2, new byte[] {1, 2})));
         assertThat(f.part()).containsExactly(1, 2);
         assertThat(f.count()).isEqualTo(2);
         PeerMessage.ReqDmaster rd = new PeerMessage.ReqDmaster(0, 9, db, key, 2, 4, 11, 0x10000, new byte[] {5}, 3);
-        PeerMessage.ReqDmaster back = (PeerMessage.ReqDmaster) ((WireMessage.Migration) codec.decode(
-                codec.encode(new WireMessage.Migration(rd)))).message();
+        PeerMessage.ReqDmaster back = (PeerMessage.ReqDmaster)
+                ((WireMessage.Migration) codec.decode(codec.encode(new WireMessage.Migration(rd)))).message();
         assertThat(back.key()).isEqualTo(key);
         assertThat(back.data()).containsExactly(5);
         assertThat(back.rsn()).isEqualTo(11);
@@ -60,20 +61,21 @@ class DbWireMessagesTest {
 
     @Test
     void recoveryMessagesRoundTrip() throws Exception {
-        WireMessage push = new WireMessage.DbRecoveryRequest(new RecoveryRequest.Push(0, 2048, List.of(content())),
-                Map.of("7a19d84d", "locking.tdb"));
+        WireMessage push = new WireMessage.DbRecoveryRequest(
+                new RecoveryRequest.Push(0, 2048, List.of(content())), Map.of("7a19d84d", "locking.tdb"));
         WireMessage.DbRecoveryRequest got = (WireMessage.DbRecoveryRequest) codec.decode(codec.encode(push));
         assertThat(got.dbNames()).containsEntry("7a19d84d", "locking.tdb");
-        sameContent(content(), ((RecoveryRequest.Push) got.request()).databases().get(0));
+        sameContent(
+                content(), ((RecoveryRequest.Push) got.request()).databases().get(0));
 
-        WireMessage thaw = new WireMessage.DbRecoveryRequest(new RecoveryRequest.Thaw(0, 2048,
-                new VnnMap(2048, List.of(0, 1))), Map.of());
+        WireMessage thaw = new WireMessage.DbRecoveryRequest(
+                new RecoveryRequest.Thaw(0, 2048, new VnnMap(2048, List.of(0, 1))), Map.of());
         assertThat(codec.decode(codec.encode(thaw))).isEqualTo(thaw);
 
-        WireMessage collected = new WireMessage.DbRecoveryReply(new RecoveryReply.Collected(1, 2048, 1024, 1024,
-                List.of(content())), Map.of());
-        RecoveryReply.Collected c = (RecoveryReply.Collected) ((WireMessage.DbRecoveryReply) codec.decode(
-                codec.encode(collected))).reply();
+        WireMessage collected = new WireMessage.DbRecoveryReply(
+                new RecoveryReply.Collected(1, 2048, 1024, 1024, List.of(content())), Map.of());
+        RecoveryReply.Collected c =
+                (RecoveryReply.Collected) ((WireMessage.DbRecoveryReply) codec.decode(codec.encode(collected))).reply();
         assertThat(c.contentGeneration()).isEqualTo(1024);
         sameContent(content(), c.databases().get(0));
         WireMessage refused = new WireMessage.DbRecoveryReply(new RecoveryReply.Refused(1, 5, 9), Map.of());

@@ -29,7 +29,10 @@ class WireCodecTest {
         List<WireMessage> messages = List.of(
                 new WireMessage.Hello(r.nextInt(32), Long.toHexString(r.nextLong()), "v" + r.nextInt()),
                 new WireMessage.Keepalive(),
-                new WireMessage.NodeState(r.nextInt(32), r.nextInt(64), r.nextLong(),
+                new WireMessage.NodeState(
+                        r.nextInt(32),
+                        r.nextInt(64),
+                        r.nextLong(),
                         new StorageSummary("HUNG", "/cfs/.ctdb" + r.nextInt(), r.nextLong())),
                 new WireMessage.NodeState(r.nextInt(32), r.nextInt(64), r.nextLong(), StorageSummary.OK),
                 new WireMessage.ControlRequest(r.nextLong(), List.of("-X", "status", "\u00e9" + r.nextInt())),
@@ -43,28 +46,39 @@ class WireCodecTest {
 
     @Test
     void aNodeStateWithoutStorageFromAnOlderPeerMeansOk() throws Exception {
-        WireMessage m = codec.decode("{\"type\":\"node-state\",\"pnn\":1,\"flags\":2,\"sequence\":3}"
-                .getBytes(StandardCharsets.UTF_8));
+        WireMessage m = codec.decode(
+                "{\"type\":\"node-state\",\"pnn\":1,\"flags\":2,\"sequence\":3}".getBytes(StandardCharsets.UTF_8));
         assertThat(m).isEqualTo(new WireMessage.NodeState(1, 2, 3, StorageSummary.OK));
     }
 
     /** Leader and IP messages are decoded with their frame: a bad body never reaches a driver. */
     @Test
     void aBadLeaderOrIpBodyIsABadFrame() {
-        for (String bad : List.of("{\"type\":\"leader\",\"message\":{\"type\":\"nope\"}}",
+        for (String bad : List.of(
+                "{\"type\":\"leader\",\"message\":{\"type\":\"nope\"}}",
                 "{\"type\":\"leader\",\"message\":{\"type\":\"announce\",\"from\":\"x\"}}",
-                "{\"type\":\"ip\",\"message\":[1,2]}", "{\"type\":\"subsystem\",\"subsystem\":\"leader\"}")) {
+                "{\"type\":\"ip\",\"message\":[1,2]}",
+                "{\"type\":\"subsystem\",\"subsystem\":\"leader\"}")) {
             assertThatThrownBy(() -> codec.decode(bad.getBytes(StandardCharsets.UTF_8)))
-                    .as(bad).isInstanceOf(BadMessageException.class);
+                    .as(bad)
+                    .isInstanceOf(BadMessageException.class);
         }
     }
 
     @Test
     void garbageIsABadMessageNotACrash() {
-        for (String bad : List.of("", "{", "null", "[]", "{\"type\":\"nope\"}", "{\"type\":\"hello\",\"pnn\":\"x\"}",
-                "{\"type\":\"hello\"} trailing", "\u0000\u0001\u0002")) {
+        for (String bad : List.of(
+                "",
+                "{",
+                "null",
+                "[]",
+                "{\"type\":\"nope\"}",
+                "{\"type\":\"hello\",\"pnn\":\"x\"}",
+                "{\"type\":\"hello\"} trailing",
+                "\u0000\u0001\u0002")) {
             assertThatThrownBy(() -> codec.decode(bad.getBytes(StandardCharsets.UTF_8)))
-                    .as(bad).isInstanceOf(BadMessageException.class);
+                    .as(bad)
+                    .isInstanceOf(BadMessageException.class);
         }
         byte[] random = new byte[256];
         new Random(7).nextBytes(random);

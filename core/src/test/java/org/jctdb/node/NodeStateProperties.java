@@ -11,9 +11,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.jctdb.control.NodeView;
+import org.jctdb.mesh.WireMessage;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
-import org.jctdb.mesh.WireMessage;
 
 /** Random input sequences through the node-state core: the ordering rules hold after every step. */
 class NodeStateProperties {
@@ -28,10 +28,11 @@ class NodeStateProperties {
                 peer.flatMap(p -> Arbitraries.of(DisconnectCause.class)
                         .map(c -> new NodeInput.PeerDisconnected(p, c, c.description()))),
                 peer.flatMap(p -> Arbitraries.of(0, NodeFlags.UNHEALTHY, NodeFlags.STOPPED, NodeFlags.DISCONNECTED)
-                        .map(f -> new NodeInput.StateReceived(p, new WireMessage.NodeState(p, f, 1, StorageSummary.OK)))),
+                        .map(f ->
+                                new NodeInput.StateReceived(p, new WireMessage.NodeState(p, f, 1, StorageSummary.OK)))),
                 Arbitraries.of(true, false).map(NodeInput.MonitorVerdict::new),
-                Arbitraries.of(true, false).map(h -> new NodeInput.StorageVerdict(h, h ? "" : "hung",
-                        h ? StorageSummary.OK : HUNG)),
+                Arbitraries.of(true, false)
+                        .map(h -> new NodeInput.StorageVerdict(h, h ? "" : "hung", h ? StorageSummary.OK : HUNG)),
                 Arbitraries.of(StorageSummary.OK, HUNG).map(NodeInput.StorageSummaryChanged::new),
                 Arbitraries.of(NodeFlags.PERMANENTLY_DISABLED, NodeFlags.STOPPED)
                         .map(bit -> new NodeInput.AdminChange(f -> f ^ bit)));
@@ -60,7 +61,8 @@ class NodeStateProperties {
                 if (e instanceof NodeEffect.Broadcast b) {
                     assertThat(b.state().sequence()).as("sequence grows").isGreaterThan(lastSequence);
                     lastSequence = b.state().sequence();
-                    if ((b.state().flags() & NodeFlags.UNHEALTHY) != 0 && in instanceof NodeInput.StorageVerdict v
+                    if ((b.state().flags() & NodeFlags.UNHEALTHY) != 0
+                            && in instanceof NodeInput.StorageVerdict v
                             && !v.healthy()) {
                         assertThat(b.state().storage()).isEqualTo(v.summary());
                     }
@@ -69,7 +71,9 @@ class NodeStateProperties {
                 } else if (e instanceof NodeEffect.LeaderPeerConnected c) {
                     assertThat(flagsSeen).as("flags before connected").contains(c.pnn());
                     assertThat(connected).contains(c.pnn());
-                    assertThat(countedByLeader.add(c.pnn())).as("counted once per connection").isTrue();
+                    assertThat(countedByLeader.add(c.pnn()))
+                            .as("counted once per connection")
+                            .isTrue();
                 } else if (e instanceof NodeEffect.LeaderPeerDisconnected d) {
                     assertThat(countedByLeader.remove(d.pnn())).isTrue();
                 }
@@ -81,7 +85,9 @@ class NodeStateProperties {
                 if (!connected.contains(p)) {
                     assertThat(flags & NodeFlags.DISCONNECTED).isNotZero();
                 } else if (!heardSinceConnect.contains(p)) {
-                    assertThat(flags).as("node %d connected but silent is UNKNOWN", p).isEqualTo(NodeFlags.UNKNOWN);
+                    assertThat(flags)
+                            .as("node %d connected but silent is UNKNOWN", p)
+                            .isEqualTo(NodeFlags.UNKNOWN);
                 } else {
                     assertThat(flags & NodeFlags.DISCONNECTED).isZero();
                 }

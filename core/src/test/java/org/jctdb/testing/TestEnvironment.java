@@ -1,7 +1,6 @@
 package org.jctdb.testing;
 
 import java.util.Optional;
-
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -10,8 +9,7 @@ import org.junit.jupiter.api.Assumptions;
  * developer machine, but fail when CI=true, where a missing capability is a broken setup.
  */
 public final class TestEnvironment {
-    private TestEnvironment() {
-    }
+    private TestEnvironment() {}
 
     public static boolean isCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));

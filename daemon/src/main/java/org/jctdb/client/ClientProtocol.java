@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.jctdb.config.DatabaseConf;
 import org.jctdb.config.Installation;
+import org.jctdb.config.Layout;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.database.DatabaseDirectories;
 import org.jctdb.database.LocalDatabases;
@@ -31,8 +32,10 @@ public final class ClientProtocol implements AutoCloseable {
     public static DatabaseDirectories directories(NodeConfig config) {
         DatabaseConf c = config.conf().database();
         DatabaseDirectories d = DatabaseDirectories.under(config.layout().varDir());
-        return new DatabaseDirectories(c.volatileDir().orElse(d.volatileDir()),
-                c.persistentDir().orElse(d.persistentDir()), c.stateDir().orElse(d.stateDir()));
+        return new DatabaseDirectories(
+                c.volatileDir().orElse(d.volatileDir()),
+                c.persistentDir().orElse(d.persistentDir()),
+                c.stateDir().orElse(d.stateDir()));
     }
 
     /**
@@ -40,19 +43,27 @@ public final class ClientProtocol implements AutoCloseable {
      * else Samba's compiled-in /run/ctdb/ctdbd.socket.
      */
     public static Path socket(NodeConfig config) {
-        return config.conf().database().ctdbdSocket().orElseGet(() ->
-                config.layout().base().equals(Path.of(org.jctdb.config.Layout.DEFAULT_BASE))
-                        ? Path.of("/run/ctdb/ctdbd.socket") : config.layout().runDir().resolve("ctdbd.socket"));
+        return config.conf()
+                .database()
+                .ctdbdSocket()
+                .orElseGet(() -> config.layout().base().equals(Path.of(Layout.DEFAULT_BASE))
+                        ? Path.of("/run/ctdb/ctdbd.socket")
+                        : config.layout().runDir().resolve("ctdbd.socket"));
     }
 
     public static ClientProtocol start(NodeConfig config, Installation installation, CtdbService.Host host)
             throws IOException {
         TdbFiles files = new TdbFiles(TdbLibrary.load());
-        LocalDatabases databases = new LocalDatabases(files, directories(config), config.myPnn(),
-                (int) config.tunables().get("DatabaseHashSize"));
+        LocalDatabases databases = new LocalDatabases(files, directories(config), config.myPnn(), (int)
+                config.tunables().get("DatabaseHashSize"));
         DatabaseWorker worker = new DatabaseWorker(new LockWaiter(installation.helper("jctdb_lock_wait")));
-        CtdbService service = new CtdbService(new CtdbCodec(), host, databases, worker,
-                new Controls.Settings(config.conf().leaderCapability(), config.conf().port()));
+        CtdbService service = new CtdbService(
+                new CtdbCodec(),
+                host,
+                databases,
+                worker,
+                new Controls.Settings(
+                        config.conf().leaderCapability(), config.conf().port()));
         service.attachKeptPersistent();
         ClientServer server;
         try {

@@ -42,7 +42,9 @@ public final class ClientServer implements AutoCloseable {
         Files.createDirectories(path.toAbsolutePath().getParent());
         Files.deleteIfExists(path);
         AtomicLong numbers = new AtomicLong();
-        ServerBootstrap sb = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+        ServerBootstrap sb = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -52,18 +54,24 @@ public final class ClientServer implements AutoCloseable {
         ChannelFuture bound = sb.bind(new DomainSocketAddress(path.toString())).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IOException("cannot listen on the CTDB client socket " + path + ": "
-                    + bound.cause().getMessage(), bound.cause());
+            throw new IOException(
+                    "cannot listen on the CTDB client socket " + path + ": "
+                            + bound.cause().getMessage(),
+                    bound.cause());
         }
         server = bound.channel();
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        group.scheduleWithFixedDelay(() -> {
-            try {
-                service.tick();
-            } catch (RuntimeException e) {
-                log.warn("client protocol tick failed", e);
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+        group.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        service.tick();
+                    } catch (RuntimeException e) {
+                        log.warn("client protocol tick failed", e);
+                    }
+                },
+                1,
+                1,
+                TimeUnit.SECONDS);
         log.info("CTDB client socket listening on {}", path);
     }
 
@@ -80,8 +88,13 @@ public final class ClientServer implements AutoCloseable {
 
     /** The pipeline of one client connection (also used by tests with an EmbeddedChannel). */
     static void install(Channel ch, CtdbService service, long number, ToIntFunction<Channel> pidOf) {
-        ch.pipeline().addLast("frames", new ClientFrameDecoder(service.codec(),
-                ctx -> String.valueOf(ctx.channel().attr(CONNECTION).get())));
+        ch.pipeline()
+                .addLast(
+                        "frames",
+                        new ClientFrameDecoder(
+                                service.codec(),
+                                ctx -> String.valueOf(
+                                        ctx.channel().attr(CONNECTION).get())));
         ch.pipeline().addLast("service", new SimpleChannelInboundHandler<CtdbCodec.Frame>() {
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
@@ -107,7 +120,10 @@ public final class ClientServer implements AutoCloseable {
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                log.warn("{}: {}; closing its connection", ctx.channel().attr(CONNECTION).get(), cause.toString());
+                log.warn(
+                        "{}: {}; closing its connection",
+                        ctx.channel().attr(CONNECTION).get(),
+                        cause.toString());
                 ctx.close();
             }
         });

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -20,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jctdb.database.Database;
 import org.jctdb.database.DatabaseKind;
 import org.jctdb.database.DbId;
+import org.jctdb.database.LocalDatabases;
 import org.jctdb.database.LtdbHeader;
-import org.jctdb.database.LtdbRecord;
 import org.jctdb.database.TdbException;
 import org.jctdb.database.TdbFile;
 import org.jctdb.database.migration.LocalRecord;
@@ -64,6 +65,7 @@ final class ClusterDatabases {
     static final int HOP_LIMIT = 16;
     /** A step of the leader's database recovery not answered by every member within this aborts it. */
     static final long STEP_TIMEOUT_MILLIS = 30_000;
+
     private static final long STATS_LOG_MILLIS = 10_000;
 
     /** What this shell needs from the daemon. */
@@ -79,7 +81,7 @@ final class ClusterDatabases {
 
     private final Host host;
     private final DatabaseWorker worker;
-    private final org.jctdb.database.LocalDatabases databases;
+    private final LocalDatabases databases;
     private final Path lineageFile;
     private final MigrationCore migration;
     private final RecoveryMember member;
@@ -105,7 +107,7 @@ final class ClusterDatabases {
     private volatile long lastRecoveryMillis = -1;
     private volatile long lastRecoveryRecords;
 
-    ClusterDatabases(Host host, DatabaseWorker worker, org.jctdb.database.LocalDatabases databases) {
+    ClusterDatabases(Host host, DatabaseWorker worker, LocalDatabases databases) {
         this.host = host;
         this.worker = worker;
         this.databases = databases;
@@ -117,13 +119,15 @@ final class ClusterDatabases {
     }
 
     /** Where the persistent databases' lineage generation is kept, beside them (never a `NAME.PNN` file). */
-    static Path lineageFile(org.jctdb.database.LocalDatabases dbs) {
+    static Path lineageFile(LocalDatabases dbs) {
         return dbs.directories().persistentDir().resolve("jctdb_persistent_generation." + dbs.pnn() + ".txt");
     }
 
     static long readLineage(Path file) {
         try {
-            return Files.isRegularFile(file) ? Long.parseLong(Files.readString(file).strip()) : 0;
+            return Files.isRegularFile(file)
+                    ? Long.parseLong(Files.readString(file).strip())
+                    : 0;
         } catch (IOException | NumberFormatException e) {
             log.error("cannot read the persistent lineage generation from {}: {}; using 0", file, e.toString());
             return 0;
@@ -179,7 +183,10 @@ final class ClusterDatabases {
         worker.execute(() -> {
             knownNames.putAll(r.dbNames());
             if (r.request().leader() != from) {
-                log.warn("node {} sent a recovery request naming leader {}; dropped", from, r.request().leader());
+                log.warn(
+                        "node {} sent a recovery request naming leader {}; dropped",
+                        from,
+                        r.request().leader());
                 return;
             }
             member(new MemberInput.Request(r.request()));
@@ -217,7 +224,8 @@ final class ClusterDatabases {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         worker.execute(() -> {
             if (runDone != null && !runDone.isDone()) {
-                log.info("database recovery of generation {} superseded by generation {}", run.generation(), generation);
+                log.info(
+                        "database recovery of generation {} superseded by generation {}", run.generation(), generation);
                 runDone.complete(false);
             }
             run = new DbRecoveryRun(host.pnn(), new VnnMap(generation, members), members, STEP_TIMEOUT_MILLIS);
@@ -234,8 +242,10 @@ final class ClusterDatabases {
     private void deliver(RecordInput in) {
         Optional<Database> found = databases.byId(in.db());
         if (found.isEmpty() || found.get().kind() != DatabaseKind.VOLATILE) {
-            log.warn("{} for database {}, which is not an attached volatile database here; dropped",
-                    in.getClass().getSimpleName(), in.db());
+            log.warn(
+                    "{} for database {}, which is not an attached volatile database here; dropped",
+                    in.getClass().getSimpleName(),
+                    in.db());
             if (in instanceof RecordInput.ClientCall c) {
                 fail(c.callId(), "database " + in.db() + " is not attached as volatile");
             }
@@ -259,7 +269,9 @@ final class ClusterDatabases {
 
     /** Under the chain lock: read the copy, step the core, write what it stores before the lock goes. */
     private List<MigrationEffect> stepLocked(Database db, byte[] key, RecordInput in) throws TdbException {
-        Optional<LocalRecord> local = db.file().fetch(key).filter(v -> v.length >= LtdbHeader.SIZE)
+        Optional<LocalRecord> local = db.file()
+                .fetch(key)
+                .filter(v -> v.length >= LtdbHeader.SIZE)
                 .map(v -> new LocalRecord(LtdbHeader.decode(v), LtdbHeader.dataOf(v)));
         List<MigrationEffect> effects = migration.step(new MigrationInput.Locked(in, local));
         List<MigrationEffect> out = new ArrayList<>(effects.size());
@@ -274,7 +286,10 @@ final class ClusterDatabases {
             } else if (e instanceof MigrationEffect.ReplyToClient r && local.isEmpty() && !stored) {
                 // This node is lmaster and dmaster of a record nobody has: store CTDB's initial header with
                 // the rsn raised (as ctdbd's store does), so the client finds a record it is dmaster of.
-                LtdbHeader h = new LtdbHeader(Math.max(1, r.header().rsn()), r.header().dmaster(), r.header().flags());
+                LtdbHeader h = new LtdbHeader(
+                        Math.max(1, r.header().rsn()),
+                        r.header().dmaster(),
+                        r.header().flags());
                 db.file().store(key, h.encode(r.data()));
                 out.add(new MigrationEffect.ReplyToClient(r.callId(), r.db(), r.key(), h, r.data(), r.hops()));
             } else {
@@ -306,13 +321,15 @@ final class ClusterDatabases {
                 if (db.isEmpty()) {
                     continue;
                 }
-                worker.waiter().waitForChain(db.get().file(), w.input().key().bytes()).whenComplete((v, err) -> {
-                    if (err != null) {
-                        worker.schedule(() -> deliver(w.input()), 20);
-                    } else {
-                        worker.execute(() -> deliver(w.input()));
-                    }
-                });
+                worker.waiter()
+                        .waitForChain(db.get().file(), w.input().key().bytes())
+                        .whenComplete((v, err) -> {
+                            if (err != null) {
+                                worker.schedule(() -> deliver(w.input()), 20);
+                            } else {
+                                worker.execute(() -> deliver(w.input()));
+                            }
+                        });
             } else if (e instanceof MigrationEffect.Resubmit r) {
                 worker.execute(() -> deliver(r.input()));
             } else if (e instanceof MigrationEffect.RequestRecovery r) {
@@ -353,8 +370,11 @@ final class ClusterDatabases {
             } else if (e instanceof MemberEffect.Reply r) {
                 if (r.to() == host.pnn()) {
                     worker.execute(() -> leaderReply(r.reply()));
-                } else if (!host.send(r.to(), new WireMessage.DbRecoveryReply(r.reply(),
-                        r.reply() instanceof RecoveryReply.Collected ? namesOfAttached() : Map.of()))) {
+                } else if (!host.send(
+                        r.to(),
+                        new WireMessage.DbRecoveryReply(
+                                r.reply(),
+                                r.reply() instanceof RecoveryReply.Collected ? namesOfAttached() : Map.of()))) {
                     log.warn("recovery reply to leader {} not sent: not connected", r.to());
                 }
             } else if (e instanceof MemberEffect.Proceed p) {
@@ -384,8 +404,9 @@ final class ClusterDatabases {
             }
             if (!got) {
                 releaseHeld();
-                worker.waiter().waitForAll(d.file()).whenComplete((v, err) ->
-                        worker.schedule(this::lockVolatile, err == null ? 0 : 20));
+                worker.waiter()
+                        .waitForAll(d.file())
+                        .whenComplete((v, err) -> worker.schedule(this::lockVolatile, err == null ? 0 : 20));
                 return;
             }
             held.add(d.file());
@@ -419,8 +440,9 @@ final class ClusterDatabases {
                 if (held.contains(d.file())) {
                     d.file().traverseHeld(visit);
                 } else if (!d.file().tryTraverseRead(visit)) {
-                    worker.waiter().waitForAll(d.file()).whenComplete((v, err) ->
-                            worker.schedule(() -> collect(generation), err == null ? 0 : 20));
+                    worker.waiter()
+                            .waitForAll(d.file())
+                            .whenComplete((v, err) -> worker.schedule(() -> collect(generation), err == null ? 0 : 20));
                     return;
                 }
             } catch (TdbException e) {
@@ -443,8 +465,10 @@ final class ClusterDatabases {
                 return;
             }
             if (d == null) {
-                log.error("push of generation {}: database {} is not attached here and its name is unknown; skipped",
-                        generation, c.db());
+                log.error(
+                        "push of generation {}: database {} is not attached here and its name is unknown; skipped",
+                        generation,
+                        c.db());
                 continue;
             }
             records += c.records().size();
@@ -452,8 +476,10 @@ final class ClusterDatabases {
                 if (c.kind() == DatabaseKind.VOLATILE) {
                     if (!held.contains(d.file())) {
                         if (!d.file().tryLockAll()) {
-                            worker.waiter().waitForAll(d.file()).whenComplete((v, err) ->
-                                    worker.schedule(() -> push(generation, pushed), err == null ? 0 : 20));
+                            worker.waiter()
+                                    .waitForAll(d.file())
+                                    .whenComplete((v, err) ->
+                                            worker.schedule(() -> push(generation, pushed), err == null ? 0 : 20));
                             return;
                         }
                         held.add(d.file());
@@ -462,11 +488,18 @@ final class ClusterDatabases {
                         throw new TdbException(d.path(), "wipe", -1, "busy although this node holds every chain");
                     }
                     for (Map.Entry<RecordKey, LocalRecord> r : c.records().entrySet()) {
-                        d.file().store(r.getKey().bytes(), r.getValue().header().encode(r.getValue().data()));
+                        d.file()
+                                .store(
+                                        r.getKey().bytes(),
+                                        r.getValue()
+                                                .header()
+                                                .encode(r.getValue().data()));
                     }
                 } else if (!replacePersistent(d, c)) {
-                    worker.waiter().waitForAll(d.file()).whenComplete((v, err) ->
-                            worker.schedule(() -> push(generation, pushed), err == null ? 0 : 20));
+                    worker.waiter()
+                            .waitForAll(d.file())
+                            .whenComplete(
+                                    (v, err) -> worker.schedule(() -> push(generation, pushed), err == null ? 0 : 20));
                     return;
                 }
             } catch (TdbException e) {
@@ -489,7 +522,10 @@ final class ClusterDatabases {
         if (name == null) {
             return null;
         }
-        log.info("attaching {} database {} pushed by the recovery", c.kind().name().toLowerCase(), name);
+        log.info(
+                "attaching {} database {} pushed by the recovery",
+                c.kind().name().toLowerCase(),
+                name);
         return databases.attach(name, c.kind());
     }
 
@@ -504,19 +540,22 @@ final class ClusterDatabases {
         })) {
             return false;
         }
-        return d.file().tryTransaction(() -> {
-            for (byte[] k : stale) {
-                d.file().delete(k);
-            }
-            for (Map.Entry<RecordKey, LocalRecord> r : c.records().entrySet()) {
-                byte[] stored = r.getValue().header().encode(r.getValue().data());
-                Optional<byte[]> now = d.file().fetch(r.getKey().bytes());
-                if (now.isEmpty() || !java.util.Arrays.equals(now.get(), stored)) {
-                    d.file().store(r.getKey().bytes(), stored);
-                }
-            }
-            return Boolean.TRUE;
-        }).isPresent();
+        return d.file()
+                .tryTransaction(() -> {
+                    for (byte[] k : stale) {
+                        d.file().delete(k);
+                    }
+                    for (Map.Entry<RecordKey, LocalRecord> r : c.records().entrySet()) {
+                        byte[] stored =
+                                r.getValue().header().encode(r.getValue().data());
+                        Optional<byte[]> now = d.file().fetch(r.getKey().bytes());
+                        if (now.isEmpty() || !Arrays.equals(now.get(), stored)) {
+                            d.file().store(r.getKey().bytes(), stored);
+                        }
+                    }
+                    return Boolean.TRUE;
+                })
+                .isPresent();
     }
 
     private void thaw(VnnMap map) {
@@ -535,7 +574,11 @@ final class ClusterDatabases {
             Files.writeString(tmp, generation + "\n", StandardCharsets.US_ASCII);
             Files.move(tmp, lineageFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            log.error("cannot store the persistent lineage generation {} in {}: {}", generation, lineageFile, e.toString());
+            log.error(
+                    "cannot store the persistent lineage generation {} in {}: {}",
+                    generation,
+                    lineageFile,
+                    e.toString());
         }
     }
 
@@ -571,19 +614,28 @@ final class ClusterDatabases {
                 if (s.to() == host.pnn()) {
                     worker.execute(() -> member(new MemberInput.Request(s.request())));
                 } else {
-                    Map<String, String> names = s.request() instanceof RecoveryRequest.Push ? knownNamesWithLocal() : Map.of();
+                    Map<String, String> names =
+                            s.request() instanceof RecoveryRequest.Push ? knownNamesWithLocal() : Map.of();
                     if (!host.send(s.to(), new WireMessage.DbRecoveryRequest(s.request(), names))) {
                         runEffects(run.onMemberLost(s.to(), System.currentTimeMillis()));
                         return;
                     }
                 }
             } else if (e instanceof RecoveryEffect.Completed c) {
-                long records = c.summary().pushed().stream().mapToLong(d -> d.records().size()).sum();
+                long records = c.summary().pushed().stream()
+                        .mapToLong(d -> d.records().size())
+                        .sum();
                 lastRecoveryMillis = c.summary().tookMs();
-                log.info("database recovery of generation {} done in {} ms: {} databases, {} records pushed to nodes {}"
-                        + " (volatile copies trusted from {}, {} equal-rsn conflicts)", c.summary().generation(),
-                        c.summary().tookMs(), c.summary().pushed().size(), records, c.summary().members(),
-                        c.summary().trustedVolatile(), c.summary().conflicts());
+                log.info(
+                        "database recovery of generation {} done in {} ms: {} databases, {} records pushed to nodes {}"
+                                + " (volatile copies trusted from {}, {} equal-rsn conflicts)",
+                        c.summary().generation(),
+                        c.summary().tookMs(),
+                        c.summary().pushed().size(),
+                        records,
+                        c.summary().members(),
+                        c.summary().trustedVolatile(),
+                        c.summary().conflicts());
                 if (runDone != null) {
                     runDone.complete(true);
                 }
@@ -607,10 +659,19 @@ final class ClusterDatabases {
     /** Hop counts and migrations so far, for the log (and tests). */
     String statsLine() {
         MigrationStats s = migration.stats();
-        return String.format("record migration: %d calls answered (%d here at once), %d records migrated in, %d out,"
+        return String.format(
+                "record migration: %d calls answered (%d here at once), %d records migrated in, %d out,"
                         + " %d redirects, %d busy chains, %d stale messages dropped, hop limit hit %d times,"
-                        + " hops total %d, max hops %d", callsAnswered, s.answeredLocally(), s.migratedIn(),
-                s.migratedOut(), s.redirects(), s.busyWaits(), s.staleDropped(), s.hopLimitHits(), hopsTotal,
+                        + " hops total %d, max hops %d",
+                callsAnswered,
+                s.answeredLocally(),
+                s.migratedIn(),
+                s.migratedOut(),
+                s.redirects(),
+                s.busyWaits(),
+                s.staleDropped(),
+                s.hopLimitHits(),
+                hopsTotal,
                 Math.max(maxHopsSeen, s.maxHops()));
     }
 

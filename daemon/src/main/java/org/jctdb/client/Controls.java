@@ -20,6 +20,7 @@ import org.jctdb.database.DatabaseKind;
 import org.jctdb.database.DbId;
 import org.jctdb.database.LtdbHeader;
 import org.jctdb.database.LtdbRecord;
+import org.jctdb.database.recovery.MemberInput;
 import org.jctdb.ip.HostedAddress;
 import org.jctdb.ip.IpMessage;
 import org.jctdb.protocol.NodeFlags;
@@ -61,11 +62,11 @@ final class Controls {
      * commit made on another node), DB_PULL (a copy of a persistent database for catch-up).
      */
     static final int FLAG_REPLICA = 0x40000000;
+
     static final int RUNSTATE_RUNNING = 5;
 
     /** How the node is configured. */
-    record Settings(boolean leaderCapable, int port) {
-    }
+    record Settings(boolean leaderCapable, int port) {}
 
     private final CtdbService s;
     private final Settings settings;
@@ -134,15 +135,22 @@ final class Controls {
                 return data(new VnnMap((int) v.generation(), v.vnnMap()).encode());
             case GET_CAPABILITIES:
                 return data(ControlData.u32((settings.leaderCapable() ? CtdbWire.CAP_RECMASTER : 0)
-                        | CtdbWire.CAP_LMASTER | CtdbWire.CAP_PARALLEL_RECOVERY | CtdbWire.CAP_FRAGMENTED_CONTROLS));
+                        | CtdbWire.CAP_LMASTER
+                        | CtdbWire.CAP_PARALLEL_RECOVERY
+                        | CtdbWire.CAP_FRAGMENTED_CONTROLS));
             case UPTIME:
-                return data(new Uptime(tv(System.currentTimeMillis()), tv(v.startTimeMillis()),
-                        tv(v.lastRecoveryStartMillis()), tv(v.lastRecoveryEndMillis())).encode());
+                return data(new Uptime(
+                                tv(System.currentTimeMillis()),
+                                tv(v.startTimeMillis()),
+                                tv(v.lastRecoveryStartMillis()),
+                                tv(v.lastRecoveryEndMillis()))
+                        .encode());
             case GET_TUNABLE:
                 return getTunable(ControlData.decodeStringN(in, "GET_TUNABLE request"));
             case LIST_TUNABLES:
                 return data(ControlData.tunableNames(s.host().tunables().listed().stream()
-                        .map(Map.Entry::getKey).toList()));
+                        .map(Map.Entry::getKey)
+                        .toList()));
             case REGISTER_SRVID:
                 if (c == null) {
                     return fail("REGISTER_SRVID from another node");
@@ -160,11 +168,11 @@ final class Controls {
             case DB_ATTACH:
                 return attach(c, rc, ControlData.decodeCString(in, "DB_ATTACH request"), DatabaseKind.VOLATILE);
             case DB_ATTACH_PERSISTENT:
-                return attach(c, rc, ControlData.decodeCString(in, "DB_ATTACH_PERSISTENT request"),
-                        DatabaseKind.PERSISTENT);
+                return attach(
+                        c, rc, ControlData.decodeCString(in, "DB_ATTACH_PERSISTENT request"), DatabaseKind.PERSISTENT);
             case DB_ATTACH_REPLICATED:
-                return attach(c, rc, ControlData.decodeCString(in, "DB_ATTACH_REPLICATED request"),
-                        DatabaseKind.REPLICATED);
+                return attach(
+                        c, rc, ControlData.decodeCString(in, "DB_ATTACH_REPLICATED request"), DatabaseKind.REPLICATED);
             case GET_DBMAP: {
                 List<DbidMap.Dbid> ids = new ArrayList<>();
                 for (Database d : s.databases().list()) {
@@ -181,13 +189,20 @@ final class Controls {
             case DB_GET_HEALTH:
                 return withDb(in, op, d -> data(new byte[0]));
             case SET_DB_READONLY:
-                return withDb(in, op, d -> d.kind() == DatabaseKind.PERSISTENT
-                        ? fail("cannot set read-only on persistent database " + d.name()) : status(0));
+                return withDb(
+                        in,
+                        op,
+                        d -> d.kind() == DatabaseKind.PERSISTENT
+                                ? fail("cannot set read-only on persistent database " + d.name())
+                                : status(0));
             case ENABLE_SEQNUM:
-                return withDb(in, op, d -> s.worker().call("ENABLE_SEQNUM " + d.name(), () -> {
-                    d.enableSeqnum();
-                    return DatabaseWorker.Outcome.done(ReplyControl.ok(0, Bytes.EMPTY));
-                }));
+                return withDb(
+                        in,
+                        op,
+                        d -> s.worker().call("ENABLE_SEQNUM " + d.name(), () -> {
+                            d.enableSeqnum();
+                            return DatabaseWorker.Outcome.done(ReplyControl.ok(0, Bytes.EMPTY));
+                        }));
             case GET_DB_SEQNUM:
                 return withDb(ControlData.u32(ControlData.decodeDbSeqnumRequest(in)), op, this::seqnum);
             case SCHEDULE_FOR_DELETION:
@@ -195,13 +210,13 @@ final class Controls {
                 return status(0);
             case TRAVERSE_START: {
                 TraverseStart t = TraverseStart.decode(in);
-                return withDb(ControlData.u32(t.dbId()), op, d -> c == null ? fail("traverse from another node")
-                        : status(0));
+                return withDb(
+                        ControlData.u32(t.dbId()), op, d -> c == null ? fail("traverse from another node") : status(0));
             }
             case TRAVERSE_START_EXT: {
                 TraverseStartExt t = TraverseStartExt.decode(in);
-                return withDb(ControlData.u32(t.dbId()), op, d -> c == null ? fail("traverse from another node")
-                        : status(0));
+                return withDb(
+                        ControlData.u32(t.dbId()), op, d -> c == null ? fail("traverse from another node") : status(0));
             }
             case TRANS3_COMMIT:
                 return trans3Commit(rc, RecBuffer.decode(in));
@@ -220,7 +235,9 @@ final class Controls {
                 TcpConnection conn = TcpConnection.decode(in);
                 InetAddress dst = conn.dst().address();
                 if (dst != null) {
-                    tcpClients.computeIfAbsent(dst.getHostAddress(), k -> ConcurrentHashMap.newKeySet()).add(conn);
+                    tcpClients
+                            .computeIfAbsent(dst.getHostAddress(), k -> ConcurrentHashMap.newKeySet())
+                            .add(conn);
                 }
                 return status(0);
             }
@@ -239,7 +256,9 @@ final class Controls {
             if (op == ControlOpcode.REGISTER_SRVID && rc.srvid() == CtdbWire.SRVID_LEADER) {
                 int leader = s.host().view().leader();
                 if (leader >= 0) {
-                    c.send(s.codec(), CtdbHeader.of(CtdbHeader.REQ_MESSAGE, s.generation(), s.myPnn(), s.myPnn(), 0),
+                    c.send(
+                            s.codec(),
+                            CtdbHeader.of(CtdbHeader.REQ_MESSAGE, s.generation(), s.myPnn(), s.myPnn(), 0),
                             CtdbService.leaderMessage(leader));
                 }
             } else if (op == ControlOpcode.TRAVERSE_START) {
@@ -285,20 +304,25 @@ final class Controls {
      */
     private CompletableFuture<ReplyControl> attach(ClientConnection c, ReqControl rc, String name, DatabaseKind kind) {
         boolean fromPeer = (rc.flags() & CtdbWire.CTRL_FLAG_ATTACH_RECOVERY) != 0;
-        CompletableFuture<Void> ready = fromPeer ? CompletableFuture.completedFuture(null)
-                : s.cluster().whenServing(org.jctdb.database.recovery.MemberInput.Gated.ATTACH);
+        CompletableFuture<Void> ready =
+                fromPeer ? CompletableFuture.completedFuture(null) : s.cluster().whenServing(MemberInput.Gated.ATTACH);
         ControlOpcode op = switch (kind) {
             case PERSISTENT -> ControlOpcode.DB_ATTACH_PERSISTENT;
             case REPLICATED -> ControlOpcode.DB_ATTACH_REPLICATED;
             default -> ControlOpcode.DB_ATTACH;
         };
-        return ready.thenCompose(x -> s.worker().call("attach " + name,
-                        () -> DatabaseWorker.Outcome.done(s.databases().attach(name, kind))))
+        return ready.thenCompose(x -> s.worker()
+                        .call(
+                                "attach " + name,
+                                () -> DatabaseWorker.Outcome.done(s.databases().attach(name, kind))))
                 .thenApply(d -> {
                     if (!fromPeer) {
                         // Attach it everywhere, as ctdbd does (no reply awaited).
                         for (int pnn : s.activePeers()) {
-                            s.forward(pnn, op.code(), CtdbWire.CTRL_FLAG_NOREPLY | CtdbWire.CTRL_FLAG_ATTACH_RECOVERY,
+                            s.forward(
+                                    pnn,
+                                    op.code(),
+                                    CtdbWire.CTRL_FLAG_NOREPLY | CtdbWire.CTRL_FLAG_ATTACH_RECOVERY,
                                     ControlData.cString(name));
                         }
                     }
@@ -309,7 +333,8 @@ final class Controls {
     private CompletableFuture<ReplyControl> seqnum(Database d) {
         return s.worker().submit("GET_DB_SEQNUM " + d.name(), () -> {
             var n = d.trySequenceNumber();
-            return n.isPresent() ? DatabaseWorker.Outcome.done(ReplyControl.ok(0, Bytes.of(ControlData.u64(n.getAsLong()))))
+            return n.isPresent()
+                    ? DatabaseWorker.Outcome.done(ReplyControl.ok(0, Bytes.of(ControlData.u64(n.getAsLong()))))
                     : DatabaseWorker.Outcome.busyChain(d.file(), Database.seqnumKey());
         });
     }
@@ -323,11 +348,15 @@ final class Controls {
         if (replica && !s.cluster().serving()) {
             return fail("TRANS3_COMMIT replica refused: node " + s.myPnn() + " is frozen for a recovery");
         }
-        CompletableFuture<Void> ready = replica ? CompletableFuture.completedFuture(null)
-                : s.cluster().whenServing(org.jctdb.database.recovery.MemberInput.Gated.TRANS3_COMMIT);
+        CompletableFuture<Void> ready = replica
+                ? CompletableFuture.completedFuture(null)
+                : s.cluster().whenServing(MemberInput.Gated.TRANS3_COMMIT);
         // Looked up on the database thread: an attach relayed just before this commit is queued there.
-        return ready.thenCompose(x -> s.worker().call("TRANS3_COMMIT lookup", () -> DatabaseWorker.Outcome.done(
-                s.databases().byId(new DbId(buffer.dbId())))).thenCompose(found -> {
+        return ready.thenCompose(x -> s.worker()
+                .call(
+                        "TRANS3_COMMIT lookup",
+                        () -> DatabaseWorker.Outcome.done(s.databases().byId(new DbId(buffer.dbId()))))
+                .thenCompose(found -> {
                     try {
                         return trans3Commit(rc, buffer, found);
                     } catch (BadPacketException e) {
@@ -368,19 +397,27 @@ final class Controls {
             for (int pnn : peers) {
                 acks.add(s.forward(pnn, ControlOpcode.TRANS3_COMMIT.code(), FLAG_REPLICA, payload));
             }
-            return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).thenApply(x -> {
-                for (int i = 0; i < peers.size(); i++) {
-                    ReplyControl a = acks.get(i).join();
-                    if (a.status() != 0) {
-                        // As in CTDB, a node that failed a commit makes the cluster recover: the recovery pushes
-                        // the newest copy of the lineage to every node.
-                        log.warn("persistent commit to {} (seqnum {}) failed on node {}: {}; asking for a recovery",
-                                d.name(), seq, peers.get(i), a.errorMessage());
-                        s.host().requestRecovery("persistent commit to " + d.name() + " failed on node " + peers.get(i));
-                    }
-                }
-                return ReplyControl.ok(0, Bytes.EMPTY);
-            });
+            return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0]))
+                    .thenApply(x -> {
+                        for (int i = 0; i < peers.size(); i++) {
+                            ReplyControl a = acks.get(i).join();
+                            if (a.status() != 0) {
+                                // As in CTDB, a node that failed a commit makes the cluster recover: the recovery
+                                // pushes
+                                // the newest copy of the lineage to every node.
+                                log.warn(
+                                        "persistent commit to {} (seqnum {}) failed on node {}: {}; asking for a recovery",
+                                        d.name(),
+                                        seq,
+                                        peers.get(i),
+                                        a.errorMessage());
+                                s.host()
+                                        .requestRecovery(
+                                                "persistent commit to " + d.name() + " failed on node " + peers.get(i));
+                            }
+                        }
+                        return ReplyControl.ok(0, Bytes.EMPTY);
+                    });
         });
     }
 
@@ -392,7 +429,9 @@ final class Controls {
                 all.add(new RecData(0, Bytes.of(r.key()), Bytes.of(r.stored())));
                 return true;
             });
-            return ok ? DatabaseWorker.Outcome.done(ReplyControl.ok(0, Bytes.of(new RecBuffer(d.id().value(), all).encode())))
+            return ok
+                    ? DatabaseWorker.Outcome.done(
+                            ReplyControl.ok(0, Bytes.of(new RecBuffer(d.id().value(), all).encode())))
                     : DatabaseWorker.Outcome.busyAll(d.file());
         });
     }
@@ -405,26 +444,31 @@ final class Controls {
         }
         Database d = found.get();
         boolean keepEmpty = withEmpty || d.kind() == DatabaseKind.PERSISTENT;
-        s.worker().submit("traverse " + d.name(), () -> {
-            List<RecData> out = new ArrayList<>();
-            boolean ok = d.tryTraverse(r -> {
-                if (keepEmpty || r.data().length > 0) {
-                    out.add(new RecData(reqid, Bytes.of(r.key()), Bytes.of(r.stored())));
-                }
-                return true;
-            });
-            return ok ? DatabaseWorker.Outcome.done(out) : DatabaseWorker.Outcome.<List<RecData>>busyAll(d.file());
-        }).whenComplete((records, e) -> {
-            if (e != null) {
-                log.warn("traverse of {} failed: {}", d.name(), CtdbService.message(e));
-                records = List.of();
-            }
-            for (RecData r : records) {
-                s.deliverLocal(s.myPnn(), new ReqMessage(srvid, Bytes.of(r.encode())));
-            }
-            s.deliverLocal(s.myPnn(), new ReqMessage(srvid,
-                    Bytes.of(new RecData(reqid, Bytes.EMPTY, Bytes.EMPTY).encode())));
-        });
+        s.worker()
+                .submit("traverse " + d.name(), () -> {
+                    List<RecData> out = new ArrayList<>();
+                    boolean ok = d.tryTraverse(r -> {
+                        if (keepEmpty || r.data().length > 0) {
+                            out.add(new RecData(reqid, Bytes.of(r.key()), Bytes.of(r.stored())));
+                        }
+                        return true;
+                    });
+                    return ok
+                            ? DatabaseWorker.Outcome.done(out)
+                            : DatabaseWorker.Outcome.<List<RecData>>busyAll(d.file());
+                })
+                .whenComplete((records, e) -> {
+                    if (e != null) {
+                        log.warn("traverse of {} failed: {}", d.name(), CtdbService.message(e));
+                        records = List.of();
+                    }
+                    for (RecData r : records) {
+                        s.deliverLocal(s.myPnn(), new ReqMessage(srvid, Bytes.of(r.encode())));
+                    }
+                    s.deliverLocal(
+                            s.myPnn(),
+                            new ReqMessage(srvid, Bytes.of(new RecData(reqid, Bytes.EMPTY, Bytes.EMPTY).encode())));
+                });
     }
 
     // ---- nodes, tunables ----
@@ -443,7 +487,9 @@ final class Controls {
 
     private static InetAddress parse(String address) {
         try {
-            if (address != null && !address.isEmpty() && (address.indexOf(':') >= 0 || Character.isDigit(address.charAt(0)))) {
+            if (address != null
+                    && !address.isEmpty()
+                    && (address.indexOf(':') >= 0 || Character.isDigit(address.charAt(0)))) {
                 return InetAddress.getByName(address); // a literal: no lookup
             }
             return InetAddress.getByAddress(new byte[4]);
@@ -497,19 +543,26 @@ final class Controls {
                     }
                     ifaces.add(iface(snap.get(), name));
                 }
-                return data(new PublicIpInfo(new PublicIpList.PublicIp(snap.get().pnnOf(l.ip()), SockAddr.of(want, 0)),
-                        active, new IfaceList(ifaces)).encode());
+                return data(new PublicIpInfo(
+                                new PublicIpList.PublicIp(snap.get().pnnOf(l.ip()), SockAddr.of(want, 0)),
+                                active,
+                                new IfaceList(ifaces))
+                        .encode());
             }
         }
         return fail(addr + " is not a public address of node " + s.myPnn());
     }
 
     private static Optional<String> hostedOn(IpSnapshot snap, String ip) {
-        return snap.hosted().stream().filter(h -> h.ip().equals(ip)).map(HostedAddress::iface).findFirst();
+        return snap.hosted().stream()
+                .filter(h -> h.ip().equals(ip))
+                .map(HostedAddress::iface)
+                .findFirst();
     }
 
     private static IfaceList.Iface iface(IpSnapshot snap, String name) {
-        int refs = (int) snap.hosted().stream().filter(h -> h.iface().equals(name)).count();
+        int refs =
+                (int) snap.hosted().stream().filter(h -> h.iface().equals(name)).count();
         return new IfaceList.Iface(name, snap.downIfaces().contains(name) ? 0 : 1, refs);
     }
 

@@ -1,25 +1,33 @@
 package org.jctdb.client;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jctdb.config.Tunables;
 import org.jctdb.control.ClusterView;
+import org.jctdb.control.IpSnapshot;
 import org.jctdb.control.NodeView;
 import org.jctdb.database.Database;
 import org.jctdb.database.DatabaseKind;
+import org.jctdb.database.DbId;
 import org.jctdb.database.LocalDatabases;
 import org.jctdb.database.LtdbHeader;
-import org.jctdb.protocol.NodeFlags;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.mesh.WireMessage.CtdbRelay;
+import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.ctdb.BadPacketException;
 import org.jctdb.protocol.ctdb.Bytes;
 import org.jctdb.protocol.ctdb.ControlData;
+import org.jctdb.protocol.ctdb.ControlOpcode;
 import org.jctdb.protocol.ctdb.CtdbCodec;
 import org.jctdb.protocol.ctdb.CtdbHeader;
 import org.jctdb.protocol.ctdb.CtdbPacket;
@@ -47,9 +55,9 @@ public final class CtdbService implements AutoCloseable {
     public interface Host {
         ClusterView view();
 
-        org.jctdb.config.Tunables tunables();
+        Tunables tunables();
 
-        Optional<org.jctdb.control.IpSnapshot> ips();
+        Optional<IpSnapshot> ips();
 
         /** Sends over the node mesh; false when that node is not connected. */
         boolean send(int pnn, WireMessage message);
@@ -70,32 +78,34 @@ public final class CtdbService implements AutoCloseable {
     private volatile int announcedLeader = -1;
 
     /** A control relayed to another node, waiting for its reply. */
-    record Pending(int pnn, CompletableFuture<ReplyControl> reply) {
-    }
+    record Pending(int pnn, CompletableFuture<ReplyControl> reply) {}
 
-    public CtdbService(CtdbCodec codec, Host host, LocalDatabases databases, DatabaseWorker worker,
-                       Controls.Settings settings) {
+    public CtdbService(
+            CtdbCodec codec, Host host, LocalDatabases databases, DatabaseWorker worker, Controls.Settings settings) {
         this.codec = codec;
         this.host = host;
         this.databases = databases;
         this.worker = worker;
         this.controls = new Controls(this, settings);
-        this.cluster = new ClusterDatabases(new ClusterDatabases.Host() {
-            @Override
-            public int pnn() {
-                return databases.pnn();
-            }
+        this.cluster = new ClusterDatabases(
+                new ClusterDatabases.Host() {
+                    @Override
+                    public int pnn() {
+                        return databases.pnn();
+                    }
 
-            @Override
-            public boolean send(int pnn, WireMessage message) {
-                return host.send(pnn, message);
-            }
+                    @Override
+                    public boolean send(int pnn, WireMessage message) {
+                        return host.send(pnn, message);
+                    }
 
-            @Override
-            public void requestRecovery(String reason) {
-                host.requestRecovery(reason);
-            }
-        }, worker, databases);
+                    @Override
+                    public void requestRecovery(String reason) {
+                        host.requestRecovery(reason);
+                    }
+                },
+                worker,
+                databases);
     }
 
     /** Record migration and database recovery on this node. */
@@ -154,20 +164,21 @@ public final class CtdbService implements AutoCloseable {
         CtdbHeader h = frame.header();
         CtdbPacket p = frame.packet();
         if (p instanceof ReqControl rc) {
-            CompletableFuture<ReplyControl> reply = isRemote(h.destnode())
-                    ? forward(h.destnode(), h, rc) : controls.run(c, h, rc);
+            CompletableFuture<ReplyControl> reply =
+                    isRemote(h.destnode()) ? forward(h.destnode(), h, rc) : controls.run(c, h, rc);
             if ((rc.flags() & CtdbWire.CTRL_FLAG_NOREPLY) != 0) {
                 return;
             }
-            reply.exceptionally(e -> ReplyControl.failed(-1, message(e)))
-                    .thenAccept(r -> {
-                        c.send(codec, replyHeader(CtdbHeader.REPLY_CONTROL, h), r);
-                        controls.afterReply(c, rc, r);
-                    });
+            reply.exceptionally(e -> ReplyControl.failed(-1, message(e))).thenAccept(r -> {
+                c.send(codec, replyHeader(CtdbHeader.REPLY_CONTROL, h), r);
+                controls.afterReply(c, rc, r);
+            });
         } else if (p instanceof ReqCall call) {
-            calls(call).whenComplete((r, e) -> c.send(codec, replyHeader(
-                    e == null ? CtdbHeader.REPLY_CALL : CtdbHeader.REPLY_ERROR, h),
-                    e == null ? r : new ReplyError(-1, Bytes.ofUtf8(message(e)))));
+            calls(call)
+                    .whenComplete((r, e) -> c.send(
+                            codec,
+                            replyHeader(e == null ? CtdbHeader.REPLY_CALL : CtdbHeader.REPLY_ERROR, h),
+                            e == null ? r : new ReplyError(-1, Bytes.ofUtf8(message(e)))));
         } else if (p instanceof ReqMessage m) {
             route(h.destnode(), h.srcnode(), m);
         } else {
@@ -184,7 +195,7 @@ public final class CtdbService implements AutoCloseable {
     }
 
     static String message(Throwable e) {
-        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
@@ -196,20 +207,22 @@ public final class CtdbService implements AutoCloseable {
      * answered from the local copy.
      */
     private CompletableFuture<CtdbPacket> calls(ReqCall call) {
-        Optional<Database> found = databases.byId(new org.jctdb.database.DbId(call.dbId()));
+        Optional<Database> found = databases.byId(new DbId(call.dbId()));
         if (found.isEmpty()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    String.format("unknown database 0x%08x in REQ_CALL", call.dbId())));
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException(String.format("unknown database 0x%08x in REQ_CALL", call.dbId())));
         }
         Database db = found.get();
-        if (call.callId() != CtdbWire.NULL_FUNC && call.callId() != CtdbWire.FETCH_FUNC
+        if (call.callId() != CtdbWire.NULL_FUNC
+                && call.callId() != CtdbWire.FETCH_FUNC
                 && call.callId() != CtdbWire.FETCH_WITH_HEADER_FUNC) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     String.format("call function 0x%08x is not supported", call.callId())));
         }
         byte[] key = call.key().toArray();
         if (db.kind() == DatabaseKind.VOLATILE) {
-            return cluster.call(db, key).thenApply(r -> callReply(call, r.header().encode(r.data())));
+            return cluster.call(db, key)
+                    .thenApply(r -> callReply(call, r.header().encode(r.data())));
         }
         int me = myPnn();
         return worker.submit("REQ_CALL on " + db.name(), () -> {
@@ -250,7 +263,8 @@ public final class CtdbService implements AutoCloseable {
         }
         List<Integer> targets = new ArrayList<>();
         boolean here = false;
-        if (destnode == CtdbWire.BROADCAST_ALL || destnode == CtdbWire.BROADCAST_CONNECTED
+        if (destnode == CtdbWire.BROADCAST_ALL
+                || destnode == CtdbWire.BROADCAST_CONNECTED
                 || destnode == CtdbWire.BROADCAST_ACTIVE) {
             for (NodeView n : host.view().nodes()) {
                 boolean wanted = destnode == CtdbWire.BROADCAST_ACTIVE ? isActive(n) : n.reachable();
@@ -334,12 +348,12 @@ public final class CtdbService implements AutoCloseable {
     CompletableFuture<ReplyControl> forward(int pnn, CtdbHeader request, ReqControl control) {
         ClusterView v = host.view();
         if (pnn < 0 || pnn >= v.nodes().size() || !v.node(pnn).reachable()) {
-            return CompletableFuture.completedFuture(ReplyControl.failed(-1, "node " + Integer.toUnsignedString(pnn)
-                    + " is not connected"));
+            return CompletableFuture.completedFuture(
+                    ReplyControl.failed(-1, "node " + Integer.toUnsignedString(pnn) + " is not connected"));
         }
         long id = nextId.incrementAndGet();
-        byte[] wire = codec.encode(CtdbHeader.of(CtdbHeader.REQ_CONTROL, generation(), pnn, myPnn(),
-                request.reqid()), control);
+        byte[] wire = codec.encode(
+                CtdbHeader.of(CtdbHeader.REQ_CONTROL, generation(), pnn, myPnn(), request.reqid()), control);
         boolean noReply = (control.flags() & CtdbWire.CTRL_FLAG_NOREPLY) != 0;
         CompletableFuture<ReplyControl> f = new CompletableFuture<>();
         if (!noReply) {
@@ -352,15 +366,22 @@ public final class CtdbService implements AutoCloseable {
         if (noReply) {
             return CompletableFuture.completedFuture(ReplyControl.ok(0, Bytes.EMPTY));
         }
-        return f.completeOnTimeout(ReplyControl.failed(-1, "node " + pnn + " did not answer "
-                        + org.jctdb.protocol.ctdb.ControlOpcode.describe(control.opcode()) + " within "
-                        + FORWARD_TIMEOUT_MILLIS / 1000 + " s"), FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+        return f.completeOnTimeout(
+                        ReplyControl.failed(
+                                -1,
+                                "node " + pnn + " did not answer "
+                                        + ControlOpcode.describe(control.opcode()) + " within "
+                                        + FORWARD_TIMEOUT_MILLIS / 1000 + " s"),
+                        FORWARD_TIMEOUT_MILLIS,
+                        TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> pending.remove(id));
     }
 
     /** A control for this node built by the daemon itself (replication, catch-up). */
     CompletableFuture<ReplyControl> forward(int pnn, int opcode, int flags, byte[] data) {
-        return forward(pnn, CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, pnn, myPnn(), 0),
+        return forward(
+                pnn,
+                CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, pnn, myPnn(), 0),
                 new ReqControl(opcode, 0, 0, flags, Bytes.of(data)));
     }
 
@@ -438,8 +459,14 @@ public final class CtdbService implements AutoCloseable {
                     return;
                 }
                 reply.exceptionally(e -> ReplyControl.failed(-1, message(e))).thenAccept(r -> {
-                    byte[] wire = codec.encode(CtdbHeader.of(CtdbHeader.REPLY_CONTROL, generation(), fromPnn, myPnn(),
-                            frame.header().reqid()), r);
+                    byte[] wire = codec.encode(
+                            CtdbHeader.of(
+                                    CtdbHeader.REPLY_CONTROL,
+                                    generation(),
+                                    fromPnn,
+                                    myPnn(),
+                                    frame.header().reqid()),
+                            r);
                     host.send(fromPnn, new CtdbRelay(CtdbRelay.Kind.REPLY, relay.id(), wire));
                 });
             }
@@ -449,22 +476,24 @@ public final class CtdbService implements AutoCloseable {
 
     /** Attaches the persistent databases whose files this node kept (`<name>.<pnn>`), as ctdbd does at start. */
     public void attachKeptPersistent() {
-        java.nio.file.Path dir = databases.directories().persistentDir();
+        Path dir = databases.directories().persistentDir();
         String suffix = "." + databases.pnn();
-        if (!java.nio.file.Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir)) {
             return;
         }
-        try (var files = java.nio.file.Files.list(dir)) {
-            for (java.nio.file.Path f : files.toList()) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
                 String n = f.getFileName().toString();
                 if (n.endsWith(suffix) && n.length() > suffix.length()) {
                     String name = n.substring(0, n.length() - suffix.length());
-                    worker.call("attach " + name, () -> DatabaseWorker.Outcome.done(
-                            databases.attach(name, DatabaseKind.PERSISTENT))).join();
+                    worker.call(
+                                    "attach " + name,
+                                    () -> DatabaseWorker.Outcome.done(databases.attach(name, DatabaseKind.PERSISTENT)))
+                            .join();
                     log.info("attached persistent database {} kept from before", name);
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             log.warn("cannot attach the persistent databases in {}: {}", dir, message(e));
         }
     }

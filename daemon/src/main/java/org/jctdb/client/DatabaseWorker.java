@@ -114,12 +114,12 @@ final class DatabaseWorker implements AutoCloseable {
             return;
         }
         if (System.nanoTime() > deadline) {
-            result.completeExceptionally(new TimeoutException(what + ": " + o.busyFile.path() + " stayed locked for "
-                    + GIVE_UP_MILLIS / 1000 + " s"));
+            result.completeExceptionally(new TimeoutException(
+                    what + ": " + o.busyFile.path() + " stayed locked for " + GIVE_UP_MILLIS / 1000 + " s"));
             return;
         }
-        CompletableFuture<Void> free = o.busyKey == null ? waiter.waitForAll(o.busyFile)
-                : waiter.waitForChain(o.busyFile, o.busyKey);
+        CompletableFuture<Void> free =
+                o.busyKey == null ? waiter.waitForAll(o.busyFile) : waiter.waitForChain(o.busyFile, o.busyKey);
         free.whenComplete((v, e) -> {
             if (e != null) {
                 log.debug("lock wait for {} failed ({}); polling", what, e.getMessage());

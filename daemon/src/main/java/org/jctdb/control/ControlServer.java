@@ -199,8 +199,10 @@ public final class ControlServer implements AutoCloseable {
             workers.execute(() -> serve(p.channel, argv));
         } catch (RejectedExecutionException e) {
             refusal("control socket busy: " + MAX_RUNNING + " commands already running");
-            replyAndClose(p, ControlReply.error(1, "jctdb: the daemon is busy (" + MAX_RUNNING
-                    + " commands running); try again\n"));
+            replyAndClose(
+                    p,
+                    ControlReply.error(
+                            1, "jctdb: the daemon is busy (" + MAX_RUNNING + " commands running); try again\n"));
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jctdb.common.Ticker;
 import org.jctdb.config.Tunables;
@@ -35,12 +36,10 @@ final class AddressEvents {
         void changed();
 
         /** Announces an address just configured here (gratuitous ARP). */
-        default void taken(HostedAddress a) {
-        }
+        default void taken(HostedAddress a) {}
 
         /** An address is about to be released here (CTDB clients are told first). */
-        default void releasing(HostedAddress a) {
-        }
+        default void releasing(HostedAddress a) {}
     }
 
     private final HostingNode node;
@@ -52,14 +51,22 @@ final class AddressEvents {
     private final Set<String> downIfaces;
     private final Supplier<Boolean> stopping;
     private final Listener listener;
-    private final java.util.function.LongSupplier leaderSeen;
+    private final LongSupplier leaderSeen;
     private final ArrayDeque<Runnable> jobs = new ArrayDeque<>();
     private boolean jobRunning;
     private AddressGuard guard;
 
-    AddressEvents(HostingNode node, Executor core, Ticker ticker, FailoverTiming timing,
-                  Supplier<Optional<EventEngine>> events, Supplier<Tunables> tunables, Set<String> downIfaces,
-                  Supplier<Boolean> stopping, java.util.function.LongSupplier leaderSeen, Listener listener) {
+    AddressEvents(
+            HostingNode node,
+            Executor core,
+            Ticker ticker,
+            FailoverTiming timing,
+            Supplier<Optional<EventEngine>> events,
+            Supplier<Tunables> tunables,
+            Set<String> downIfaces,
+            Supplier<Boolean> stopping,
+            LongSupplier leaderSeen,
+            Listener listener) {
         this.node = node;
         this.core = core;
         this.ticker = ticker;
@@ -122,30 +129,35 @@ final class AddressEvents {
         }
         HostedAddress h = mine.get();
         listener.releasing(h);
-        run(Event.RELEASEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits()))).thenAccept(ok -> core.execute(() -> {
-            if (!ok) {
-                failures.add("releaseip " + h.ip() + " failed");
-            }
-            // Whatever the script did, the address must go: delete it directly too, and stop refreshing it.
-            if (guard != null) {
-                guard.delete(h);
-            }
-            node.released(h.ip());
-            hostedChanged();
-            log.info("released {} from {}", h.withMask(), h.iface());
-            releaseNext(todo, failures, done);
-        }));
+        run(Event.RELEASEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits())))
+                .thenAccept(ok -> core.execute(() -> {
+                    if (!ok) {
+                        failures.add("releaseip " + h.ip() + " failed");
+                    }
+                    // Whatever the script did, the address must go: delete it directly too, and stop refreshing it.
+                    if (guard != null) {
+                        guard.delete(h);
+                    }
+                    node.released(h.ip());
+                    hostedChanged();
+                    log.info("released {} from {}", h.withMask(), h.iface());
+                    releaseNext(todo, failures, done);
+                }));
     }
 
     // ---- updateip, then takeip (one TAKE step of a run) ----
 
     void take(IpMessage.Take t, Consumer<String> done) {
-        enqueue(() -> moveNext(t.generation(), new ArrayDeque<>(t.moves()), new ArrayDeque<>(t.addresses()),
-                new ArrayList<>(), done));
+        enqueue(() -> moveNext(
+                t.generation(), new ArrayDeque<>(t.moves()), new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
     }
 
-    private void moveNext(long generation, ArrayDeque<IpMessage.Move> moves, ArrayDeque<IpMessage.Listed> takes,
-                          List<String> failures, Consumer<String> done) {
+    private void moveNext(
+            long generation,
+            ArrayDeque<IpMessage.Move> moves,
+            ArrayDeque<IpMessage.Listed> takes,
+            List<String> failures,
+            Consumer<String> done) {
         IpMessage.Move m = moves.poll();
         if (m == null) {
             takeNext(generation, takes, failures, done);
@@ -154,9 +166,9 @@ final class AddressEvents {
         HostingNode.MoveAction action = stopping.get()
                 ? new HostingNode.MoveAction.Refuse("cannot move " + m.ip() + ": shutting down")
                 : node.superseded(generation, leaderSeen.getAsLong())
-                ? new HostingNode.MoveAction.Refuse("cannot move " + m.ip() + ": generation " + generation
-                        + " has been superseded")
-                : node.move(m, downIfaces, ticker.nowMillis());
+                        ? new HostingNode.MoveAction.Refuse(
+                                "cannot move " + m.ip() + ": generation " + generation + " has been superseded")
+                        : node.move(m, downIfaces, ticker.nowMillis());
         if (action instanceof HostingNode.MoveAction.Refuse r) {
             failures.add(r.why());
         }
@@ -192,8 +204,8 @@ final class AddressEvents {
                 }));
     }
 
-    private void takeNext(long generation, ArrayDeque<IpMessage.Listed> todo, List<String> failures,
-                          Consumer<String> done) {
+    private void takeNext(
+            long generation, ArrayDeque<IpMessage.Listed> todo, List<String> failures, Consumer<String> done) {
         IpMessage.Listed l = todo.poll();
         if (l == null) {
             done.accept(String.join("; ", failures));
@@ -226,22 +238,23 @@ final class AddressEvents {
         long epoch = node.epoch();
         node.begin(h, epoch);
         hostedChanged();
-        run(Event.TAKEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits()))).thenAccept(ok -> core.execute(() -> {
-            if (ok) {
-                node.taken(h, epoch); // lapses at once if the hold lapsed while the script ran
-                log.info("took {} on {}", h.withMask(), h.iface());
-                refreshIfHolding(h);
-                listener.taken(h);
-            } else {
-                failures.add("takeip " + h.ip() + " failed");
-                if (guard != null) {
-                    guard.delete(h);
-                }
-                node.released(h.ip());
-                hostedChanged();
-            }
-            takeNext(generation, todo, failures, done);
-        }));
+        run(Event.TAKEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits())))
+                .thenAccept(ok -> core.execute(() -> {
+                    if (ok) {
+                        node.taken(h, epoch); // lapses at once if the hold lapsed while the script ran
+                        log.info("took {} on {}", h.withMask(), h.iface());
+                        refreshIfHolding(h);
+                        listener.taken(h);
+                    } else {
+                        failures.add("takeip " + h.ip() + " failed");
+                        if (guard != null) {
+                            guard.delete(h);
+                        }
+                        node.released(h.ip());
+                        hostedChanged();
+                    }
+                    takeNext(generation, todo, failures, done);
+                }));
     }
 
     private void refreshIfHolding(HostedAddress h) {
@@ -253,10 +266,11 @@ final class AddressEvents {
     // ---- ipreallocated ----
 
     void reallocated(Consumer<String> done) {
-        enqueue(() -> run(Event.IPREALLOCATED, List.of()).thenAccept(ok -> core.execute(() -> {
-            done.accept(ok ? "" : "ipreallocated event failed");
-            jobDone();
-        })));
+        enqueue(() -> run(Event.IPREALLOCATED, List.of())
+                .thenAccept(ok -> core.execute(() -> {
+                    done.accept(ok ? "" : "ipreallocated event failed");
+                    jobDone();
+                })));
     }
 
     // ---- helpers ----
@@ -277,7 +291,8 @@ final class AddressEvents {
             return CompletableFuture.completedFuture(false);
         }
         long timeout = tunables.get().millis("TakeoverTimeout");
-        return engine.get().run(new EventRequest(event, args, timeout, false, node.seenGeneration()))
+        return engine.get()
+                .run(new EventRequest(event, args, timeout, false, node.seenGeneration()))
                 .thenApply(reply -> {
                     boolean ok = EventPolicy.succeeded(reply);
                     if (!ok) {

@@ -40,7 +40,9 @@ final class AddressGuard implements AutoCloseable {
         String script = "ip -force -batch - >/dev/null 2>&1\n"
                 + "while read -r a i; do [ -n \"$i\" ] && ip addr del \"$a\" dev \"$i\" >/dev/null 2>&1; done < \"$1\"\n";
         Process p = new ProcessBuilder("setsid", "sh", "-c", script, "jctdb-address-guard", hostedFile.toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         return new AddressGuard(hostedFile, p);
     }
 
@@ -49,8 +51,13 @@ final class AddressGuard implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         for (PublicAddress a : addresses) {
             for (String iface : a.interfaces()) {
-                b.append("address del ").append(a.addressText()).append('/').append(a.maskBits())
-                        .append(" dev ").append(iface).append('\n');
+                b.append("address del ")
+                        .append(a.addressText())
+                        .append('/')
+                        .append(a.maskBits())
+                        .append(" dev ")
+                        .append(iface)
+                        .append('\n');
             }
         }
         write(b.toString());
@@ -61,8 +68,15 @@ final class AddressGuard implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         for (HostedAddress a : hosted) {
             if (a.iface() != null) {
-                b.append("address change ").append(a.withMask()).append(" dev ").append(a.iface())
-                        .append(" valid_lft ").append(leaseSeconds).append(" preferred_lft ").append(leaseSeconds).append('\n');
+                b.append("address change ")
+                        .append(a.withMask())
+                        .append(" dev ")
+                        .append(a.iface())
+                        .append(" valid_lft ")
+                        .append(leaseSeconds)
+                        .append(" preferred_lft ")
+                        .append(leaseSeconds)
+                        .append('\n');
             }
         }
         write(b.toString());

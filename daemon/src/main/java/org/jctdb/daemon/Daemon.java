@@ -1,21 +1,12 @@
 package org.jctdb.daemon;
 
-import org.jctdb.control.IpControl;
-
-import org.jctdb.control.NodeView;
-
-import org.jctdb.control.ClusterView;
-
-import org.jctdb.control.DaemonApi;
-
 import java.io.IOException;
 import java.net.InetAddress;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -24,24 +15,39 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jctdb.client.ClientProtocol;
+import org.jctdb.client.CtdbService;
 import org.jctdb.common.Ticker;
+import org.jctdb.config.ClusterKeys;
+import org.jctdb.config.ConfigException;
 import org.jctdb.config.Installation;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.config.NodeEntry;
+import org.jctdb.config.NodesFile;
+import org.jctdb.config.NodesReload;
 import org.jctdb.config.Tunables;
+import org.jctdb.control.ClusterView;
 import org.jctdb.control.ControlReply;
 import org.jctdb.control.ControlServer;
-import java.nio.file.Path;
+import org.jctdb.control.DaemonApi;
+import org.jctdb.control.IpControl;
+import org.jctdb.control.IpSnapshot;
+import org.jctdb.control.NodeView;
+import org.jctdb.control.TunableRules;
+import org.jctdb.event.EventControl;
+import org.jctdb.event.EventEngine;
+import org.jctdb.health.HealthReport;
+import org.jctdb.ip.FailoverTiming;
 import org.jctdb.leader.Generation;
+import org.jctdb.leader.LeaderStatus;
+import org.jctdb.leader.RecoveryMode;
+import org.jctdb.mesh.WireMessage;
 import org.jctdb.node.DisconnectCause;
 import org.jctdb.node.NodeEffect;
 import org.jctdb.node.NodeInput;
 import org.jctdb.node.NodeStateCore;
-import org.jctdb.leader.LeaderStatus;
-import org.jctdb.leader.RecoveryMode;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
-import org.jctdb.mesh.WireMessage;
 import org.jctdb.transport.MeshSettings;
 import org.jctdb.transport.NodeMesh;
 import org.jctdb.transport.PeerListener;
@@ -81,7 +87,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private volatile HealthLifecycle health;
     private LeaderDriver leader;
     private IpTakeoverDriver ip;
-    private volatile org.jctdb.client.ClientProtocol ctdb; // CTDB's client socket and the databases
+    private volatile ClientProtocol ctdb; // CTDB's client socket and the databases
     private final MeshFragments fragments = new MeshFragments();
     private final NodeAdmin admin = new NodeAdmin(core, f -> submit(new NodeInput.AdminChange(f)));
 
@@ -109,8 +115,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     public void start(Function<List<String>, ControlReply> commands, Installation installation) throws IOException {
         this.commands = commands;
         mesh = new NodeMesh(meshSettings(config), this);
-        events = new EventLifecycle(config, () -> tunables, core, this::setHealthy, this::shutdown,
-                () -> view.recoveryMode() != 0);
+        events = new EventLifecycle(
+                config, () -> tunables, core, this::setHealthy, this::shutdown, () -> view.recoveryMode() != 0);
         Path lockHelper = installation.helper("jctdb_mutex_fcntl_helper");
         try {
             leader = new LeaderDriver(config, tunables, core, ticker, lockHelper, new LeaderDriver.Host() {
@@ -131,14 +137,15 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
 
                 @Override
                 public CompletableFuture<Boolean> recoverDatabases(long generation, List<Integer> members) {
-                    org.jctdb.client.ClientProtocol c = ctdb;
-                    return c == null ? CompletableFuture.completedFuture(true)
+                    ClientProtocol c = ctdb;
+                    return c == null
+                            ? CompletableFuture.completedFuture(true)
                             : c.service().recoverDatabases(generation, members);
                 }
 
                 @Override
                 public void leaderLost() {
-                    org.jctdb.client.ClientProtocol c = ctdb;
+                    ClientProtocol c = ctdb;
                     if (c != null) {
                         c.service().leaderLost();
                     }
@@ -146,7 +153,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
 
                 @Override
                 public long storedGeneration() {
-                    org.jctdb.client.ClientProtocol c = ctdb;
+                    ClientProtocol c = ctdb;
                     return c == null ? 0 : c.service().storedGeneration();
                 }
             });
@@ -163,8 +170,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         core.scheduleWithFixedDelay(this::refreshStorage, 1, 1, TimeUnit.SECONDS);
         core.execute(leader::start);
         core.execute(ip::start);
-        log.info("node {} ({}) started; {} nodes in the cluster", config.myPnn(),
-                config.myAddress().getHostAddress(), config.nodes().size());
+        log.info(
+                "node {} ({}) started; {} nodes in the cluster",
+                config.myPnn(),
+                config.myAddress().getHostAddress(),
+                config.nodes().size());
         config.warnings().forEach(w -> log.warn("{}", w));
     }
 
@@ -227,7 +237,10 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             ip.message(pnn, m.message());
         } else if (message instanceof WireMessage.Hello || message instanceof WireMessage.Keepalive) {
             // The transport consumes these; one arriving here is a transport bug worth a line.
-            log.warn("node {} sent {} after the handshake; ignored", pnn, message.getClass().getSimpleName());
+            log.warn(
+                    "node {} sent {} after the handshake; ignored",
+                    pnn,
+                    message.getClass().getSimpleName());
         } else {
             throw new IllegalStateException("unhandled mesh message " + message);
         }
@@ -276,14 +289,14 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private void runForwarded(int pnn, WireMessage.ControlRequest request) {
         CompletableFuture.supplyAsync(() -> commands.apply(request.argv()), forwardedCommands)
                 .exceptionally(e -> ControlReply.error(1, "command failed on node " + config.myPnn() + ": " + e))
-                .thenAccept(r -> mesh.send(pnn, new WireMessage.ControlReply(request.id(), r.exitCode(),
-                        r.stdout(), r.stderr())));
+                .thenAccept(r -> mesh.send(
+                        pnn, new WireMessage.ControlReply(request.id(), r.exitCode(), r.stdout(), r.stderr())));
     }
 
     /** CTDB's client socket (smbd, the ctdb tool); without libtdb the node runs without it. */
     private void startClientProtocol(Installation installation) {
         try {
-            ctdb = org.jctdb.client.ClientProtocol.start(config, installation, new org.jctdb.client.CtdbService.Host() {
+            ctdb = ClientProtocol.start(config, installation, new CtdbService.Host() {
                 @Override
                 public ClusterView view() {
                     return view;
@@ -295,8 +308,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 }
 
                 @Override
-                public java.util.Optional<org.jctdb.control.IpSnapshot> ips() {
-                    return java.util.Optional.ofNullable(ip).map(IpTakeoverDriver::snapshot);
+                public Optional<IpSnapshot> ips() {
+                    return Optional.ofNullable(ip).map(IpTakeoverDriver::snapshot);
                 }
 
                 @Override
@@ -341,15 +354,32 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private void publishView() {
         List<NodeView> nodes = node.nodeViews(config.nodes());
         if (leader == null) {
-            view = new ClusterView(config.myPnn(), nodes, ClusterView.INVALID_GENERATION, List.of(), 1, -1,
-                    startTimeMillis, 0, 0, config.conf().clusterLock());
+            view = new ClusterView(
+                    config.myPnn(),
+                    nodes,
+                    ClusterView.INVALID_GENERATION,
+                    List.of(),
+                    1,
+                    -1,
+                    startTimeMillis,
+                    0,
+                    0,
+                    config.conf().clusterLock());
             return;
         }
         LeaderStatus ls = leader.status();
-        long generation = ls.appliedGeneration() == Generation.NONE ? ClusterView.INVALID_GENERATION : ls.appliedGeneration();
-        view = new ClusterView(config.myPnn(), nodes, generation, ls.vnnMap(),
+        long generation =
+                ls.appliedGeneration() == Generation.NONE ? ClusterView.INVALID_GENERATION : ls.appliedGeneration();
+        view = new ClusterView(
+                config.myPnn(),
+                nodes,
+                generation,
+                ls.vnnMap(),
                 ls.recoveryMode() == RecoveryMode.NORMAL && generation != ClusterView.INVALID_GENERATION ? 0 : 1,
-                ls.leader(), startTimeMillis, leader.lastRecoveryStart(), leader.lastRecoveryEnd(),
+                ls.leader(),
+                startTimeMillis,
+                leader.lastRecoveryStart(),
+                leader.lastRecoveryEnd(),
                 config.conf().clusterLock());
     }
 
@@ -372,15 +402,17 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> setTunable(String name, long value) {
-        return CompletableFuture.runAsync(() -> {
-            Tunables next = tunables.with(name, value);
-            List<String> bad = org.jctdb.control.TunableRules.violations(next);
-            if (!bad.isEmpty()) {
-                throw new IllegalArgumentException(String.join("; ", bad));
-            }
-            tunables = next;
-            log.info("tunable {} set to {}", name, value);
-        }, core);
+        return CompletableFuture.runAsync(
+                () -> {
+                    Tunables next = tunables.with(name, value);
+                    List<String> bad = TunableRules.violations(next);
+                    if (!bad.isEmpty()) {
+                        throw new IllegalArgumentException(String.join("; ", bad));
+                    }
+                    tunables = next;
+                    log.info("tunable {} set to {}", name, value);
+                },
+                core);
     }
 
     @Override
@@ -397,13 +429,13 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     }
 
     @Override
-    public java.util.Optional<org.jctdb.event.EventControl> events() {
-        return java.util.Optional.ofNullable(events).map(EventLifecycle::engine);
+    public Optional<EventControl> events() {
+        return Optional.ofNullable(events).map(EventLifecycle::engine);
     }
 
     @Override
-    public java.util.Optional<org.jctdb.health.HealthReport> health() {
-        return java.util.Optional.ofNullable(health).map(HealthLifecycle::report);
+    public Optional<HealthReport> health() {
+        return Optional.ofNullable(health).map(HealthLifecycle::report);
     }
 
     @Override
@@ -430,7 +462,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     public void shutdown(String why) {
         log.info("shutting down: {}", why);
         // Release public addresses first (bounded); let the reply to the command go out too.
-        CompletableFuture<Void> released = ip == null ? CompletableFuture.completedFuture(null)
+        CompletableFuture<Void> released = ip == null
+                ? CompletableFuture.completedFuture(null)
                 : ip.releaseAll(tunables.millis("TakeoverTimeout"));
         released.thenRun(() -> core.schedule(() -> stopped.complete(why), 100, TimeUnit.MILLISECONDS));
     }
@@ -440,57 +473,69 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         for (NodeEntry n : c.nodes().nodes()) {
             n.address().ifPresent(a -> peers.put(n.pnn(), a));
         }
-        return new MeshSettings(c.myPnn(), peers, c.conf().port(), c.nodes().clusterId(), VERSION,
-                tunables.millis("KeepaliveInterval"), tunables.get("KeepaliveLimit"), c.keys());
+        return new MeshSettings(
+                c.myPnn(),
+                peers,
+                c.conf().port(),
+                c.nodes().clusterId(),
+                VERSION,
+                tunables.millis("KeepaliveInterval"),
+                tunables.get("KeepaliveLimit"),
+                c.keys());
     }
 
     @Override
     public CompletableFuture<String> reloadNodes() {
-        return CompletableFuture.supplyAsync(() -> {
-            org.jctdb.config.NodesFile next;
-            try {
-                next = org.jctdb.config.NodesFile.read(config.layout().nodesFile());
-            } catch (org.jctdb.config.ConfigException e) {
-                return e.getMessage();
-            }
-            java.util.Optional<String> refusal = org.jctdb.config.NodesReload.refusal(config.nodes(), next, config.myPnn());
-            if (refusal.isPresent()) {
-                log.warn("reloadnodes refused: {}", refusal.get());
-                return refusal.get();
-            }
-            config = config.withNodes(next);
-            mesh.updatePeers(meshSettings(config));
-            leader.nodesChanged(config);
-            log.info("nodes file reloaded: {} nodes", next.size());
-            publishView();
-            return "";
-        }, core);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    NodesFile next;
+                    try {
+                        next = NodesFile.read(config.layout().nodesFile());
+                    } catch (ConfigException e) {
+                        return e.getMessage();
+                    }
+                    Optional<String> refusal = NodesReload.refusal(config.nodes(), next, config.myPnn());
+                    if (refusal.isPresent()) {
+                        log.warn("reloadnodes refused: {}", refusal.get());
+                        return refusal.get();
+                    }
+                    config = config.withNodes(next);
+                    mesh.updatePeers(meshSettings(config));
+                    leader.nodesChanged(config);
+                    log.info("nodes file reloaded: {} nodes", next.size());
+                    publishView();
+                    return "";
+                },
+                core);
     }
 
     /** SIGHUP: re-reads the cluster key file (new connections use it); a bad file keeps the old keys. */
     public CompletableFuture<String> reloadClusterKeys() {
-        return CompletableFuture.supplyAsync(() -> {
-            if (!config.keys().enabled()) {
-                return "";
-            }
-            try {
-                org.jctdb.config.ClusterKeys keys = org.jctdb.config.ClusterKeys.read(config.layout().clusterKey());
-                config = config.withKeys(keys);
-                mesh.updateKeys(keys);
-                return "";
-            } catch (org.jctdb.config.ConfigException e) {
-                return e.getMessage();
-            }
-        }, core);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    if (!config.keys().enabled()) {
+                        return "";
+                    }
+                    try {
+                        ClusterKeys keys = ClusterKeys.read(config.layout().clusterKey());
+                        config = config.withKeys(keys);
+                        mesh.updateKeys(keys);
+                        return "";
+                    } catch (ConfigException e) {
+                        return e.getMessage();
+                    }
+                },
+                core);
     }
 
     // ---- IP failover and node administration (see IpTakeoverDriver, NodeAdmin) ----
 
     private IpTakeoverDriver createIpDriver() throws IOException {
-        org.jctdb.ip.FailoverTiming timing = org.jctdb.ip.FailoverTiming.fromTunables(tunables);
+        FailoverTiming timing = FailoverTiming.fromTunables(tunables);
         List<String> bad = timing.violations();
         if (!bad.isEmpty()) {
-            throw new IOException("IP failover timer budget broken (docs/design/ip-failover.md): " + String.join("; ", bad));
+            throw new IOException(
+                    "IP failover timer budget broken (docs/design/ip-failover.md): " + String.join("; ", bad));
         }
         return new IpTakeoverDriver(config, timing, core, ticker, new IpTakeoverDriver.Host() {
             @Override
@@ -514,8 +559,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             }
 
             @Override
-            public java.util.Optional<org.jctdb.event.EventEngine> events() {
-                return java.util.Optional.ofNullable(Daemon.this.events).map(EventLifecycle::engine);
+            public Optional<EventEngine> events() {
+                return Optional.ofNullable(Daemon.this.events).map(EventLifecycle::engine);
             }
 
             @Override
@@ -533,8 +578,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     }
 
     @Override
-    public java.util.Optional<IpControl> ip() {
-        return java.util.Optional.ofNullable(ip);
+    public Optional<IpControl> ip() {
+        return Optional.ofNullable(ip);
     }
 
     @Override

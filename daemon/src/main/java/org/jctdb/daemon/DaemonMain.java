@@ -3,14 +3,17 @@ package org.jctdb.daemon;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jctdb.cli.CommandRunner;
-import org.jctdb.config.Installation;
 import org.jctdb.config.ConfigException;
+import org.jctdb.config.Installation;
 import org.jctdb.config.Layout;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.control.ControlClient;
+import org.jctdb.control.TunableRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,25 +24,29 @@ import org.slf4j.LoggerFactory;
  * foreground and logs to stderr.
  */
 public final class DaemonMain {
-    private DaemonMain() {
-    }
+    private DaemonMain() {}
 
     public static void main(String[] args) {
         boolean interactive = false;
         Path readyFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "-i": case "--interactive": interactive = true; break;
+                case "-i":
+                case "--interactive":
+                    interactive = true;
+                    break;
                 case "--ready-file":
                     if (i + 1 >= args.length) {
                         fail(null, "--ready-file needs a path");
                     }
                     readyFile = Path.of(args[++i]);
                     break;
-                case "-h": case "--help":
+                case "-h":
+                case "--help":
                     System.out.println("usage: jctdbd [--interactive]\n"
                             + "Starts the JCTDB daemon of the node configured in $CTDB_BASE (default "
-                            + Layout.DEFAULT_BASE + ").\n  -i, --interactive  stay in the foreground and log to stderr");
+                            + Layout.DEFAULT_BASE
+                            + ").\n  -i, --interactive  stay in the foreground and log to stderr");
                     System.exit(0);
                     break;
                 default:
@@ -50,11 +57,13 @@ public final class DaemonMain {
         NodeConfig config = null;
         try {
             config = NodeConfig.load(layout);
-            org.jctdb.control.TunableRules.check(config);
+            TunableRules.check(config);
         } catch (ConfigException e) {
             fail(readyFile, "invalid configuration: " + e.getMessage());
         }
-        Logging.configure(interactive ? "stderr" : config.conf().logLocation(), config.conf().logLevel());
+        Logging.configure(
+                interactive ? "stderr" : config.conf().logLocation(),
+                config.conf().logLevel());
         Logger log = LoggerFactory.getLogger("jctdb.daemon");
         if (alreadyRunning(layout.socket())) {
             fail(readyFile, "a daemon is already running for this node (" + layout.socket() + " answers)");
@@ -70,9 +79,12 @@ public final class DaemonMain {
             daemon.close();
             fail(readyFile, "cannot start: " + e.getMessage());
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.stopped().complete("terminated by signal");
-        }, "jctdb-signal"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            daemon.stopped().complete("terminated by signal");
+                        },
+                        "jctdb-signal"));
         installSignalHandlers(daemon, log);
         signalReady(readyFile, "ready " + daemon.pid());
         if (!interactive) {
@@ -107,7 +119,7 @@ public final class DaemonMain {
                     }
                 });
             });
-            java.util.concurrent.atomic.AtomicInteger stops = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger stops = new AtomicInteger();
             sun.misc.SignalHandler stop = s -> {
                 if (stops.getAndIncrement() == 0) {
                     daemon.shutdown("SIG" + s.getName());
@@ -128,9 +140,12 @@ public final class DaemonMain {
             String text = Files.readString(pidFile).strip();
             long pid = Long.parseLong(text);
             boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            log.warn("replacing {} of process {}, {}", pidFile, pid, alive ? "which runs but does not answer on the socket"
-                    : "which no longer runs");
-        } catch (java.nio.file.NoSuchFileException e) {
+            log.warn(
+                    "replacing {} of process {}, {}",
+                    pidFile,
+                    pid,
+                    alive ? "which runs but does not answer on the socket" : "which no longer runs");
+        } catch (NoSuchFileException e) {
             // the usual case
         } catch (IOException | NumberFormatException e) {
             log.warn("replacing unreadable {}: {}", pidFile, e.getMessage());

@@ -5,11 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jctdb.common.Ticker;
@@ -24,6 +28,7 @@ import org.jctdb.event.EventRequest;
 import org.jctdb.event.Hang;
 import org.jctdb.event.MonitorTimeoutTracker;
 import org.jctdb.event.ScriptDirectory;
+import org.jctdb.os.SpawnFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -42,7 +47,7 @@ final class EventLifecycle implements AutoCloseable {
     private final Executor core;
     private final Consumer<Boolean> healthy;
     private final Consumer<String> stopDaemon;
-    private final java.util.function.BooleanSupplier inRecovery;
+    private final BooleanSupplier inRecovery;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jctdb-events");
         t.setDaemon(true);
@@ -52,8 +57,13 @@ final class EventLifecycle implements AutoCloseable {
     private EventEngine engine;
     private volatile boolean closed;
 
-    EventLifecycle(NodeConfig config, Supplier<Tunables> tunables, Executor core, Consumer<Boolean> healthy,
-                   Consumer<String> stopDaemon, java.util.function.BooleanSupplier inRecovery) {
+    EventLifecycle(
+            NodeConfig config,
+            Supplier<Tunables> tunables,
+            Executor core,
+            Consumer<Boolean> healthy,
+            Consumer<String> stopDaemon,
+            BooleanSupplier inRecovery) {
         this.inRecovery = inRecovery;
         this.config = config;
         this.tunables = tunables;
@@ -69,21 +79,36 @@ final class EventLifecycle implements AutoCloseable {
     void start(Path jctdbCommand) throws IOException {
         Path helpers = config.layout().varDir().resolve("helpers");
         writeCtdbConfigHelper(helpers, jctdbCommand);
-        EngineConfig cfg = EngineConfig.defaults(config.layout().base(), jctdbCommand, helpers, config.layout().varDir())
+        EngineConfig cfg = EngineConfig.defaults(
+                        config.layout().base(),
+                        jctdbCommand,
+                        helpers,
+                        config.layout().varDir())
                 .withDebugScript(config.conf().eventDebugScript().orElse(null))
-                .withLogging(Level.valueOf(Logging.map(config.conf().scriptLogLevel()).toString()),
+                .withLogging(
+                        Level.valueOf(
+                                Logging.map(config.conf().scriptLogLevel()).toString()),
                         EngineConfig.DEFAULT_OUTPUT_LIMIT)
-                .withExtraEnv(Map.of("CTDB_SOCKET", config.layout().socket().toString(),
+                .withExtraEnv(Map.of(
+                        "CTDB_SOCKET",
+                        config.layout().socket().toString(),
                         // takeip gives new addresses this kernel lifetime; the daemon refreshes it
-                        "JCTDB_IP_LEASE", String.valueOf(tunables.get().get("JctdbIPLease"))));
-        engine = new EventEngine(cfg, new ScriptDirectory(cfg.eventDir(), null), scheduler, Ticker.SYSTEM,
-                Clock.systemDefaultZone(), new EventEngine.Listener() {
+                        "JCTDB_IP_LEASE",
+                        String.valueOf(tunables.get().get("JctdbIPLease"))));
+        engine = new EventEngine(
+                cfg,
+                new ScriptDirectory(cfg.eventDir(), null),
+                scheduler,
+                Ticker.SYSTEM,
+                Clock.systemDefaultZone(),
+                new EventEngine.Listener() {
                     @Override
                     public void hang(String script, Hang hang) {
                         log.error("event script {} is hung: {}", script, hang);
                     }
                 });
-        runOnce(Event.INIT).thenCompose(ok -> ok ? runOnce(Event.SETUP) : java.util.concurrent.CompletableFuture.completedFuture(false))
+        runOnce(Event.INIT)
+                .thenCompose(ok -> ok ? runOnce(Event.SETUP) : CompletableFuture.completedFuture(false))
                 .thenAccept(ok -> {
                     if (ok) {
                         startup();
@@ -92,7 +117,7 @@ final class EventLifecycle implements AutoCloseable {
     }
 
     /** Runs init or setup; a failure stops the daemon, as in CTDB. */
-    private java.util.concurrent.CompletableFuture<Boolean> runOnce(Event event) {
+    private CompletableFuture<Boolean> runOnce(Event event) {
         return engine.run(request(event)).thenApply(reply -> {
             if (!EventPolicy.succeeded(reply)) {
                 log.error("{} event failed ({}); stopping the daemon", event.wireName(), describe(reply));
@@ -109,7 +134,9 @@ final class EventLifecycle implements AutoCloseable {
         }
         engine.run(request(Event.STARTUP)).thenAccept(reply -> {
             if (EventPolicy.succeeded(reply)) {
-                log.info("startup event OK; monitoring every {} s", tunables.get().get("MonitorInterval"));
+                log.info(
+                        "startup event OK; monitoring every {} s",
+                        tunables.get().get("MonitorInterval"));
                 monitor();
             } else {
                 log.error("startup event failed ({}); retrying in {} s", describe(reply), STARTUP_RETRY_MILLIS / 1000);
@@ -128,15 +155,17 @@ final class EventLifecycle implements AutoCloseable {
             return;
         }
         engine.run(request(Event.MONITOR)).thenAccept(reply -> {
-            if (reply instanceof org.jctdb.event.EventReply.Completed c && c.scripts().stream()
-                    .anyMatch(r -> org.jctdb.os.SpawnFailure.isJdkReplaced(r.output()))) {
+            if (reply instanceof EventReply.Completed c
+                    && c.scripts().stream().anyMatch(r -> SpawnFailure.isJdkReplaced(r.output()))) {
                 // The scripts could not even start, which says nothing about the node: keep the verdict.
-                org.jctdb.os.SpawnFailure.report("monitor event scripts", c.scripts().get(c.scripts().size() - 1).output());
+                SpawnFailure.report(
+                        "monitor event scripts",
+                        c.scripts().get(c.scripts().size() - 1).output());
                 scheduler.schedule(this::monitor, Math.max(1, tunables.get().get("MonitorInterval")), TimeUnit.SECONDS);
                 return;
             }
-            MonitorTimeoutTracker.Verdict v = monitorTracker.onMonitor(reply,
-                    (int) tunables.get().get("MonitorTimeoutCount"));
+            MonitorTimeoutTracker.Verdict v =
+                    monitorTracker.onMonitor(reply, (int) tunables.get().get("MonitorTimeoutCount"));
             if (v != MonitorTimeoutTracker.Verdict.UNCHANGED) {
                 boolean ok = v == MonitorTimeoutTracker.Verdict.HEALTHY;
                 core.execute(() -> healthy.accept(ok));
@@ -147,15 +176,20 @@ final class EventLifecycle implements AutoCloseable {
     }
 
     /** Runs startrecovery or recovered for the leader; a timeout counts as success, as in CTDB. */
-    java.util.concurrent.CompletableFuture<Boolean> runRecoveryEvent(String name, long generation) {
-        java.util.Optional<Event> event = Event.parse(name);
+    CompletableFuture<Boolean> runRecoveryEvent(String name, long generation) {
+        Optional<Event> event = Event.parse(name);
         if (engine == null || event.isEmpty()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture(false);
         }
         // startrecovery runs while the node is in recovery; recovered as the node leaves it.
         boolean inRecoveryMode = event.get() == Event.STARTRECOVERY;
-        return engine.run(new EventRequest(event.get(), java.util.List.of(), tunables.get().millis("EventScriptTimeout"),
-                inRecoveryMode, generation)).thenApply(reply -> {
+        return engine.run(new EventRequest(
+                        event.get(),
+                        List.of(),
+                        tunables.get().millis("EventScriptTimeout"),
+                        inRecoveryMode,
+                        generation))
+                .thenApply(reply -> {
                     boolean ok = EventPolicy.succeeded(reply);
                     if (!ok) {
                         log.error("{} event failed ({})", name, describe(reply));
@@ -165,7 +199,7 @@ final class EventLifecycle implements AutoCloseable {
     }
 
     private EventRequest request(Event event) {
-        return new EventRequest(event, java.util.List.of(), tunables.get().millis("EventScriptTimeout"), false, -1);
+        return new EventRequest(event, List.of(), tunables.get().millis("EventScriptTimeout"), false, -1);
     }
 
     static String describe(EventReply reply) {

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jctdb.config.Installation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ final class GratuitousArp implements AutoCloseable {
 
     /** The helper of this installation. */
     static GratuitousArp installed() {
-        return new GratuitousArp(org.jctdb.config.Installation.current().helper("jctdb_gratarp"));
+        return new GratuitousArp(Installation.current().helper("jctdb_gratarp"));
     }
 
     /** Sends the announcement for an address taken or moved here; logs the outcome. */
@@ -60,8 +61,9 @@ final class GratuitousArp implements AutoCloseable {
 
     /** Runs the helper; completes with "" or what went wrong. Never blocks the caller. */
     CompletableFuture<String> announce(String iface, String ip, int rounds, long intervalMs) {
-        return CompletableFuture.supplyAsync(() -> run(List.of(helper.toString(), iface, ip, String.valueOf(rounds),
-                String.valueOf(intervalMs))), worker);
+        return CompletableFuture.supplyAsync(
+                () -> run(List.of(helper.toString(), iface, ip, String.valueOf(rounds), String.valueOf(intervalMs))),
+                worker);
     }
 
     private String run(List<String> argv) {
@@ -71,10 +73,12 @@ final class GratuitousArp implements AutoCloseable {
         Path errFile = null;
         try {
             errFile = Files.createTempFile("jctdb-gratarp", ".err");
-            Process p = new ProcessBuilder(argv).directory(new File("/"))
+            Process p = new ProcessBuilder(argv)
+                    .directory(new File("/"))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(errFile.toFile()).start();
+                    .redirectError(errFile.toFile())
+                    .start();
             if (!p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)) {
                 p.destroy();
                 if (!p.waitFor(KILL_GRACE_MS, TimeUnit.MILLISECONDS)) {

@@ -17,8 +17,9 @@ import org.jctdb.health.HealthMonitor;
 import org.jctdb.health.HealthReport;
 import org.jctdb.health.ProbeSettings;
 import org.jctdb.health.ProbeState;
-import org.jctdb.protocol.StorageSummary;
 import org.jctdb.health.ShutdownGuard;
+import org.jctdb.lock.ClusterLocks;
+import org.jctdb.protocol.StorageSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +43,24 @@ final class HealthLifecycle implements AutoCloseable {
      * @param healthy  (storage healthy, reason) on the core thread
      * @param shutdown stops the daemon; called on the core thread only if still warranted there
      */
-    HealthLifecycle(NodeConfig config, Supplier<Tunables> tunables, Executor core, BiConsumer<Boolean, String> healthy,
-                    Consumer<String> shutdown) {
+    HealthLifecycle(
+            NodeConfig config,
+            Supplier<Tunables> tunables,
+            Executor core,
+            BiConsumer<Boolean, String> healthy,
+            Consumer<String> shutdown) {
         HealthConf hc = config.conf().health();
-        ShutdownGuard guard = hc.shutdownWhenHung() ? new ShutdownGuard(true, hc.hungTimeoutSeconds() * 1000L)
+        ShutdownGuard guard = hc.shutdownWhenHung()
+                ? new ShutdownGuard(true, hc.hungTimeoutSeconds() * 1000L)
                 : ShutdownGuard.disabled();
-        monitor = new HealthMonitor(watched(config), hc.probeCommand(), () -> ProbeSettings.from(tunables.get()), guard,
-                scheduler, Ticker.SYSTEM, new HealthMonitor.Listener() {
+        monitor = new HealthMonitor(
+                watched(config),
+                hc.probeCommand(),
+                () -> ProbeSettings.from(tunables.get()),
+                guard,
+                scheduler,
+                Ticker.SYSTEM,
+                new HealthMonitor.Listener() {
                     @Override
                     public void healthChanged(boolean ok, String reason) {
                         core.execute(() -> healthy.accept(ok, reason));
@@ -70,7 +82,10 @@ final class HealthLifecycle implements AutoCloseable {
     /** The lock's directory first, then the extra paths, without repeats. */
     static List<HealthMonitor.Watched> watched(NodeConfig config) {
         List<HealthMonitor.Watched> out = new ArrayList<>();
-        config.conf().clusterLock().flatMap(org.jctdb.lock.ClusterLocks::lockFile).map(Path::getParent)
+        config.conf()
+                .clusterLock()
+                .flatMap(ClusterLocks::lockFile)
+                .map(Path::getParent)
                 .ifPresent(dir -> out.add(new HealthMonitor.Watched(dir, true)));
         for (String p : config.conf().health().extraPaths()) {
             Path path = Path.of(p);
@@ -107,7 +122,9 @@ final class HealthLifecycle implements AutoCloseable {
         if (worst == null || worst.status().state().compareTo(ProbeState.OK) <= 0) {
             return StorageSummary.OK;
         }
-        StorageSummary now = new StorageSummary(worst.status().state().name(), worst.status().path().toString(),
+        StorageSummary now = new StorageSummary(
+                worst.status().state().name(),
+                worst.status().path().toString(),
                 nowEpochMillis - HealthReport.forMillis(r, worst));
         return now.sameAs(previous) ? previous : now;
     }

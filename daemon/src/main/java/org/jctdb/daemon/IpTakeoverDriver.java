@@ -1,14 +1,5 @@
 package org.jctdb.daemon;
 
-import org.jctdb.node.DisconnectCause;
-import org.jctdb.control.IpControl;
-
-import org.jctdb.control.IpSnapshot;
-
-import org.jctdb.control.NodeView;
-
-import org.jctdb.control.ClusterView;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +15,10 @@ import org.jctdb.common.Ticker;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.config.PublicAddress;
 import org.jctdb.config.Tunables;
+import org.jctdb.control.ClusterView;
+import org.jctdb.control.IpControl;
+import org.jctdb.control.IpSnapshot;
+import org.jctdb.control.NodeView;
 import org.jctdb.event.EventEngine;
 import org.jctdb.ip.FailoverTiming;
 import org.jctdb.ip.HostedAddress;
@@ -38,8 +33,9 @@ import org.jctdb.ip.TakeoverLeader;
 import org.jctdb.leader.LeaderStatus;
 import org.jctdb.leader.RecoveryMode;
 import org.jctdb.leader.Role;
-import org.jctdb.protocol.StorageSummary;
 import org.jctdb.mesh.WireMessage;
+import org.jctdb.node.DisconnectCause;
+import org.jctdb.protocol.StorageSummary;
 import org.jctdb.transport.NodeMesh;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +64,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         void ban(int seconds, String why);
 
         /** Just before releaseip of {@code ip}: local CTDB clients get the RELEASE_IP message. */
-        default void releasing(String ip) {
-        }
+        default void releasing(String ip) {}
     }
 
     private final NodeConfig config;
@@ -89,8 +84,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private volatile IpSnapshot snapshot;
     private final List<CompletableFuture<Void>> runWaiters = new ArrayList<>();
 
-    IpTakeoverDriver(NodeConfig config, FailoverTiming timing, ScheduledExecutorService core, Ticker ticker,
-                     Host host) {
+    IpTakeoverDriver(
+            NodeConfig config, FailoverTiming timing, ScheduledExecutorService core, Ticker ticker, Host host) {
         this.config = config;
         this.timing = timing;
         this.core = core;
@@ -99,8 +94,17 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         this.me = config.myPnn();
         this.node = new HostingNode(me, timing);
         this.leader = new TakeoverLeader(me, timing);
-        this.events = new AddressEvents(node, core, ticker, timing, host::events, host::tunables, downIfaces,
-                () -> stopping, () -> host.leaderStatus().seenGeneration(), new AddressEvents.Listener() {
+        this.events = new AddressEvents(
+                node,
+                core,
+                ticker,
+                timing,
+                host::events,
+                host::tunables,
+                downIfaces,
+                () -> stopping,
+                () -> host.leaderStatus().seenGeneration(),
+                new AddressEvents.Listener() {
                     @Override
                     public void changed() {
                         publish();
@@ -124,7 +128,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     void start() {
         if (!listed.isEmpty()) {
             try {
-                AddressGuard guard = AddressGuard.start(config.layout().varDir().resolve("ip").resolve("hosted"));
+                AddressGuard guard = AddressGuard.start(
+                        config.layout().varDir().resolve("ip").resolve("hosted"));
                 guard.deleteAll(config.publicAddresses().addresses());
                 events.guard(guard);
             } catch (IOException e) {
@@ -149,7 +154,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             List<HostedAddress> lapsed = node.toRelease(now);
             if (!lapsed.isEmpty()) {
                 log.warn("hold lapsed (no grant from a leader for {} ms): releasing {}", timing.holdMs(), ips(lapsed));
-                events.release(lapsed, failed -> { });
+                events.release(lapsed, failed -> {});
             }
             events.guard().ifPresent(g -> g.refresh(node.refreshable(now), timing.leaseSeconds()));
             LeaderStatus ls = host.leaderStatus();
@@ -179,23 +184,30 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         Tunables t = host.tunables();
         flags = holdForStorage(flags, storage, t);
         long gen = ls.role() == Role.LEADER && !config.conf().failoverDisabled() ? ls.leadingGeneration() : 0;
-        IpAllocTunables at = new IpAllocTunables(IpAllocAlgorithm.fromTunable(t.get("IPAllocAlgorithm")),
-                t.get("NoIPFailback") != 0, t.get("NoIPTakeover") != 0);
-        boolean inRecovery = ls.recoveryInProgress() || ls.recoveryMode() != RecoveryMode.NORMAL
+        IpAllocTunables at = new IpAllocTunables(
+                IpAllocAlgorithm.fromTunable(t.get("IPAllocAlgorithm")),
+                t.get("NoIPFailback") != 0,
+                t.get("NoIPTakeover") != 0);
+        boolean inRecovery = ls.recoveryInProgress()
+                || ls.recoveryMode() != RecoveryMode.NORMAL
                 || ls.appliedGeneration() != ls.leadingGeneration();
-        return new TakeoverInput(gen, inRecovery, flags, at, t.get("EnableBans") != 0, (int) t.get("RecoveryBanPeriod"),
-                (int) t.get("RecoveryGracePeriod"));
+        return new TakeoverInput(
+                gen, inRecovery, flags, at, t.get("EnableBans") != 0, (int) t.get("RecoveryBanPeriod"), (int)
+                        t.get("RecoveryGracePeriod"));
     }
 
     /** See {@link StorageHold}: the settle time is two storage probe intervals. */
     private List<Integer> holdForStorage(List<Integer> flags, List<StorageSummary> storage, Tunables t) {
         Set<Integer> before = storageHold.held();
-        List<Integer> out = storageHold.flagsForAllocation(flags, storage, ticker.nowMillis(),
-                2 * t.get("HealthProbeIntervalMs"));
+        List<Integer> out =
+                storageHold.flagsForAllocation(flags, storage, ticker.nowMillis(), 2 * t.get("HealthProbeIntervalMs"));
         if (!storageHold.held().equals(before)) {
-            log.info("public addresses kept on nodes {} despite their failing cluster filesystem{}", storageHold.held(),
+            log.info(
+                    "public addresses kept on nodes {} despite their failing cluster filesystem{}",
+                    storageHold.held(),
                     storageHold.clusterWide(ticker.nowMillis(), 2 * t.get("HealthProbeIntervalMs"))
-                            ? " (failing on all nodes: moving addresses cannot help)" : " (settling)");
+                            ? " (failing on all nodes: moving addresses cannot help)"
+                            : " (settling)");
         }
         return out;
     }
@@ -228,14 +240,22 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             apply(leader.onRefused(r));
         } else if (m instanceof IpMessage.FromLeader f) {
             if (node.aheadOfLeaderCore(f, host.leaderStatus().seenGeneration())) {
-                log.warn("dropping {} from node {}: generation {} has not been accepted by this node's leader core",
-                        f.getClass().getSimpleName(), f.from(), f.generation());
+                log.warn(
+                        "dropping {} from node {}: generation {} has not been accepted by this node's leader core",
+                        f.getClass().getSimpleName(),
+                        f.from(),
+                        f.generation());
                 return;
             }
-            Optional<IpMessage.Refused> refusal = node.fence(f, host.leaderStatus().seenGeneration());
+            Optional<IpMessage.Refused> refusal =
+                    node.fence(f, host.leaderStatus().seenGeneration());
             if (refusal.isPresent()) {
-                log.warn("refusing {} from node {}: generation {} is older than generation {} already seen",
-                        f.getClass().getSimpleName(), f.from(), f.generation(), refusal.get().seenGeneration());
+                log.warn(
+                        "refusing {} from node {}: generation {} is older than generation {} already seen",
+                        f.getClass().getSimpleName(),
+                        f.from(),
+                        f.generation(),
+                        refusal.get().seenGeneration());
                 deliver(f.from(), refusal.get());
                 return;
             }
@@ -250,7 +270,9 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         if (f instanceof IpMessage.Grant g) {
             node.granted(g, ticker.nowMillis());
         } else if (f instanceof IpMessage.Ban b) {
-            host.ban(b.seconds(), "the leader (node " + b.from() + ") banned this node after repeated takeover failures");
+            host.ban(
+                    b.seconds(),
+                    "the leader (node " + b.from() + ") banned this node after repeated takeover failures");
         } else if (f instanceof IpMessage.Release r) {
             events.release(r.addresses(), done -> deliver(r.from(), stepDone(r, IpMessage.Phase.RELEASE, done)));
         } else if (f instanceof IpMessage.Take t) {
@@ -263,8 +285,9 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     }
 
     private IpMessage.StepDone stepDone(IpMessage.FromLeader m, IpMessage.Phase phase, String failure) {
-        long run = m instanceof IpMessage.Release r ? r.run() : m instanceof IpMessage.Take t ? t.run()
-                : ((IpMessage.Reallocated) m).run();
+        long run = m instanceof IpMessage.Release r
+                ? r.run()
+                : m instanceof IpMessage.Take t ? t.run() : ((IpMessage.Reallocated) m).run();
         return new IpMessage.StepDone(me, m.generation(), run, phase, failure.isEmpty(), failure, node.hostedList());
     }
 
@@ -304,8 +327,13 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
 
     private void publish() {
         Map<String, Integer> assignment = leader.leading() ? leader.assignment() : node.assignment();
-        snapshot = new IpSnapshot(me, List.copyOf(listed.values()), node.hostedList(), Map.copyOf(assignment),
-                Set.copyOf(downIfaces), leader.leading());
+        snapshot = new IpSnapshot(
+                me,
+                List.copyOf(listed.values()),
+                node.hostedList(),
+                Map.copyOf(assignment),
+                Set.copyOf(downIfaces),
+                leader.leading());
     }
 
     @Override
@@ -335,32 +363,38 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> addAddress(String ip, int maskBits, List<String> ifaces) {
-        return CompletableFuture.runAsync(() -> {
-            listed.put(ip, new IpMessage.Listed(ip, maskBits, ifaces));
-            publish();
-        }, core);
+        return CompletableFuture.runAsync(
+                () -> {
+                    listed.put(ip, new IpMessage.Listed(ip, maskBits, ifaces));
+                    publish();
+                },
+                core);
     }
 
     @Override
     public CompletableFuture<Void> deleteAddress(String ip) {
-        return CompletableFuture.runAsync(() -> {
-            listed.remove(ip);
-            node.hostedAddress(ip).ifPresent(a -> events.release(List.of(a), failed -> { }));
-            publish();
-        }, core);
+        return CompletableFuture.runAsync(
+                () -> {
+                    listed.remove(ip);
+                    node.hostedAddress(ip).ifPresent(a -> events.release(List.of(a), failed -> {}));
+                    publish();
+                },
+                core);
     }
 
     @Override
     public CompletableFuture<Void> reload(List<PublicAddress> addresses) {
-        return CompletableFuture.runAsync(() -> {
-            setListed(addresses);
-            for (HostedAddress a : node.hostedList()) {
-                if (!listed.containsKey(a.ip())) {
-                    events.release(List.of(a), failed -> { });
-                }
-            }
-            publish();
-        }, core);
+        return CompletableFuture.runAsync(
+                () -> {
+                    setListed(addresses);
+                    for (HostedAddress a : node.hostedList()) {
+                        if (!listed.containsKey(a.ip())) {
+                            events.release(List.of(a), failed -> {});
+                        }
+                    }
+                    publish();
+                },
+                core);
     }
 
     @Override
@@ -370,14 +404,16 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> setLink(String iface, boolean up) {
-        return CompletableFuture.runAsync(() -> {
-            if (up) {
-                downIfaces.remove(iface);
-            } else {
-                downIfaces.add(iface);
-            }
-            publish();
-        }, core);
+        return CompletableFuture.runAsync(
+                () -> {
+                    if (up) {
+                        downIfaces.remove(iface);
+                    } else {
+                        downIfaces.add(iface);
+                    }
+                    publish();
+                },
+                core);
     }
 
     /**

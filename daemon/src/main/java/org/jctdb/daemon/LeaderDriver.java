@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import org.jctdb.leader.LockLease;
 import org.jctdb.leader.LockResult;
 import org.jctdb.leader.RecoveryEvent;
 import org.jctdb.leader.RecoveryMode;
+import org.jctdb.leader.Role;
 import org.jctdb.lock.ClusterLock;
 import org.jctdb.lock.ClusterLocks;
 import org.jctdb.lock.HelperProcessLock;
@@ -44,7 +46,7 @@ final class LeaderDriver implements AutoCloseable {
         NodeMesh mesh();
 
         /** Runs startrecovery or recovered; completes with whether it counts as a success. */
-        java.util.concurrent.CompletableFuture<Boolean> runEvent(String event, long generation);
+        CompletableFuture<Boolean> runEvent(String event, long generation);
 
         /** The leader, generation, VNN map or recovery mode changed. */
         void leaderStateChanged();
@@ -53,7 +55,7 @@ final class LeaderDriver implements AutoCloseable {
          * The leader's database step of recovery {@code generation} over {@code members}; completes with
          * whether it succeeded (then FINISH and `recovered` follow).
          */
-        java.util.concurrent.CompletableFuture<Boolean> recoverDatabases(long generation, List<Integer> members);
+        CompletableFuture<Boolean> recoverDatabases(long generation, List<Integer> members);
 
         /** This node no longer knows a leader: its databases stop serving until the next recovery. */
         void leaderLost();
@@ -63,8 +65,7 @@ final class LeaderDriver implements AutoCloseable {
     }
 
     /** {@code result} null: a lease renewal; {@code lease} set for lease-based locks. */
-    private record LockOutcome(LockResult result, String detail, LockLease lease) {
-    }
+    private record LockOutcome(LockResult result, String detail, LockLease lease) {}
 
     private final NodeConfig config;
     private final ScheduledExecutorService core;
@@ -76,13 +77,20 @@ final class LeaderDriver implements AutoCloseable {
     private long lastRecoveryStart;
     private long lastRecoveryEnd;
 
-    LeaderDriver(NodeConfig config, Tunables tunables, ScheduledExecutorService core, Ticker ticker,
-                 Path lockHelper, Host host) {
+    LeaderDriver(
+            NodeConfig config,
+            Tunables tunables,
+            ScheduledExecutorService core,
+            Ticker ticker,
+            Path lockHelper,
+            Host host) {
         this.config = config;
         this.core = core;
         this.ticker = ticker;
         this.host = host;
-        this.lock = ClusterLocks.fromConfig(config.conf().clusterLock().orElse(null), lockHelper,
+        this.lock = ClusterLocks.fromConfig(
+                config.conf().clusterLock().orElse(null),
+                lockHelper,
                 new LockListener() {
                     @Override
                     public void onLockResult(LockResult result, String detail) {
@@ -98,8 +106,10 @@ final class LeaderDriver implements AutoCloseable {
                     public void onLeaseRenewed(LockLease lease) {
                         queue(new LockOutcome(null, null, lease));
                     }
-                }, HelperProcessLock.Timing.defaults());
-        LeaderConfig cfg = LeaderConfig.defaults(config.myPnn(), configuredNodes(config), config.conf().leaderCapability(), lock.isPresent())
+                },
+                HelperProcessLock.Timing.defaults());
+        LeaderConfig cfg = LeaderConfig.defaults(
+                        config.myPnn(), configuredNodes(config), config.conf().leaderCapability(), lock.isPresent())
                 .withLeaderTimeoutMs(config.conf().leaderTimeout() * 1000L)
                 .withRecoveryTimeouts(tunables.millis("RecoverTimeout"), tunables.millis("RerecoveryTimeout"))
                 .withDatabaseRecovery(true);
@@ -117,10 +127,14 @@ final class LeaderDriver implements AutoCloseable {
             leader.learnGeneration(stored);
         }
         apply(leader.start(ticker.nowMillis()));
-        core.scheduleAtFixedRate(() -> {
-            drainLockOutcomes();
-            apply(leader.tick(ticker.nowMillis()));
-        }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        core.scheduleAtFixedRate(
+                () -> {
+                    drainLockOutcomes();
+                    apply(leader.tick(ticker.nowMillis()));
+                },
+                TICK_MILLIS,
+                TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     LeaderStatus status() {
@@ -177,7 +191,7 @@ final class LeaderDriver implements AutoCloseable {
     boolean recover() {
         drainLockOutcomes();
         apply(leader.onRecoverRequested(ticker.nowMillis()));
-        return leader.status().role() == org.jctdb.leader.Role.LEADER;
+        return leader.status().role() == Role.LEADER;
     }
 
     void message(int from, LeaderMessage msg) {
@@ -204,7 +218,8 @@ final class LeaderDriver implements AutoCloseable {
                 log.info("cluster lock {}: {}", o.result(), o.detail());
             } else {
                 // A follower retries every second or so while the leader holds (or is paused holding) the lock.
-                lockLines.next("cluster lock " + o.result() + ": " + o.detail(), System.nanoTime())
+                lockLines
+                        .next("cluster lock " + o.result() + ": " + o.detail(), System.nanoTime())
                         .forEach(l -> log.warn("{}", l));
             }
             apply(leader.onLockResult(o.result(), o.lease(), ticker.nowMillis()));
@@ -236,11 +251,13 @@ final class LeaderDriver implements AutoCloseable {
                 }
                 host.leaderStateChanged();
             } else if (e instanceof Effect.RecoverDatabases r) {
-                host.recoverDatabases(r.generation(), r.members()).exceptionally(x -> {
-                    log.error("database recovery of generation {} failed", r.generation(), x);
-                    return false;
-                }).thenAccept(ok -> core.execute(() ->
-                        apply(leader.onDatabasesRecovered(r.generation(), ok, ticker.nowMillis()))));
+                host.recoverDatabases(r.generation(), r.members())
+                        .exceptionally(x -> {
+                            log.error("database recovery of generation {} failed", r.generation(), x);
+                            return false;
+                        })
+                        .thenAccept(ok -> core.execute(
+                                () -> apply(leader.onDatabasesRecovered(r.generation(), ok, ticker.nowMillis()))));
             } else if (e instanceof Effect.LeaderChanged c) {
                 if (c.leader() < 0) {
                     host.leaderLost();
@@ -257,8 +274,9 @@ final class LeaderDriver implements AutoCloseable {
     }
 
     private void runEvent(RecoveryEvent event, long generation) {
-        host.runEvent(event.scriptArgument(), generation).thenAccept(ok -> core.execute(() ->
-                apply(leader.onEventResult(event, generation, ok, ticker.nowMillis()))));
+        host.runEvent(event.scriptArgument(), generation)
+                .thenAccept(ok ->
+                        core.execute(() -> apply(leader.onEventResult(event, generation, ok, ticker.nowMillis()))));
     }
 
     private WireMessage wrap(LeaderMessage m) {
@@ -267,10 +285,17 @@ final class LeaderDriver implements AutoCloseable {
 
     private static void log(Effect.Log l) {
         switch (l.level()) {
-            case ERROR: log.error("{}", l.text()); break;
-            case WARN: log.warn("{}", l.text()); break;
-            case INFO: log.info("{}", l.text()); break;
-            default: log.debug("{}", l.text());
+            case ERROR:
+                log.error("{}", l.text());
+                break;
+            case WARN:
+                log.warn("{}", l.text());
+                break;
+            case INFO:
+                log.info("{}", l.text());
+                break;
+            default:
+                log.debug("{}", l.text());
         }
     }
 

@@ -8,7 +8,14 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.jctdb.config.LogLevel;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,14 +26,13 @@ public final class Logging {
     private static String currentLocation;
     private static Appender<ILoggingEvent> current;
 
-    private Logging() {
-    }
+    private Logging() {}
 
     public static synchronized void configure(String location, LogLevel level) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
         Appender<ILoggingEvent> appender = appender(ctx, location);
-        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(appender);
         root.setLevel(map(level));
         // Netty's own chatter is of no use to an administrator below WARNING.
@@ -49,7 +55,7 @@ public final class Logging {
         if (!next.isStarted()) {
             return "cannot reopen " + currentLocation.substring(5) + "; still writing to the old file";
         }
-        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(next);
         Appender<ILoggingEvent> old = current;
         current = next;
@@ -63,20 +69,23 @@ public final class Logging {
      * goes to the log, line by line: a detached daemon's stderr leads nowhere.
      */
     public static void captureStderr() {
-        org.slf4j.Logger log = LoggerFactory.getLogger("jctdb.stderr");
-        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
-            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        Logger log = LoggerFactory.getLogger("jctdb.stderr");
+        System.setErr(new PrintStream(
+                new OutputStream() {
+                    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-            @Override
-            public synchronized void write(int b) {
-                if (b == '\n') {
-                    log.error("{}", line.toString(java.nio.charset.StandardCharsets.UTF_8));
-                    line.reset();
-                } else if (line.size() < 8192) {
-                    line.write(b);
-                }
-            }
-        }, true, java.nio.charset.StandardCharsets.UTF_8));
+                    @Override
+                    public synchronized void write(int b) {
+                        if (b == '\n') {
+                            log.error("{}", line.toString(StandardCharsets.UTF_8));
+                            line.reset();
+                        } else if (line.size() < 8192) {
+                            line.write(b);
+                        }
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8));
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> log.error("uncaught in thread {}", t.getName(), e));
     }
 
@@ -128,12 +137,12 @@ public final class Logging {
         }
 
         /** The lines to log now for {@code line} (none, one, or the summary of the last and this one). */
-        public synchronized java.util.List<String> next(String line, long nowNanos) {
+        public synchronized List<String> next(String line, long nowNanos) {
             if (line.equals(last) && nowNanos - since < windowNanos) {
                 count++;
-                return java.util.List.of();
+                return List.of();
             }
-            java.util.List<String> out = new java.util.ArrayList<>(2);
+            List<String> out = new ArrayList<>(2);
             if (count > 0) {
                 out.add(last + " (repeated " + count + " times)");
             }
@@ -147,9 +156,8 @@ public final class Logging {
         }
 
         /** The count of the last line if it was repeated; forgets it (the next one is logged again). */
-        public synchronized java.util.List<String> flush() {
-            java.util.List<String> out = count > 0 ? java.util.List.of(last + " (repeated " + count + " times)")
-                    : java.util.List.of();
+        public synchronized List<String> flush() {
+            List<String> out = count > 0 ? List.of(last + " (repeated " + count + " times)") : List.of();
             last = null;
             count = 0;
             return out;
@@ -158,11 +166,16 @@ public final class Logging {
 
     static Level map(LogLevel level) {
         switch (level) {
-            case ERROR: return Level.ERROR;
-            case WARNING: return Level.WARN;
-            case NOTICE: return Level.INFO;
-            case INFO: return Level.DEBUG;
-            default: return Level.TRACE;
+            case ERROR:
+                return Level.ERROR;
+            case WARNING:
+                return Level.WARN;
+            case NOTICE:
+                return Level.INFO;
+            case INFO:
+                return Level.DEBUG;
+            default:
+                return Level.TRACE;
         }
     }
 }

@@ -30,8 +30,7 @@ final class MeshFragments {
     private final AtomicLong nextId = new AtomicLong();
     private final Map<Integer, Partial> partial = new HashMap<>();
 
-    private record Partial(long id, int count, ByteArrayOutputStream bytes, int[] next) {
-    }
+    private record Partial(long id, int count, ByteArrayOutputStream bytes, int[] next) {}
 
     /** Sends {@code m}, in parts when it is a recovery message too large for one frame. */
     boolean send(NodeMesh mesh, int pnn, WireMessage m) {
@@ -60,9 +59,17 @@ final class MeshFragments {
             p = new Partial(f.id(), f.count(), new ByteArrayOutputStream(), new int[] {0});
             partial.put(pnn, p);
         }
-        if (p == null || p.id() != f.id() || p.next()[0] != f.index() || f.count() != p.count()
+        if (p == null
+                || p.id() != f.id()
+                || p.next()[0] != f.index()
+                || f.count() != p.count()
                 || p.bytes().size() + (long) f.part().length > MAX_MESSAGE_BYTES) {
-            log.warn("node {} sent fragment {}/{} of message {} out of order; dropped", pnn, f.index(), f.count(), f.id());
+            log.warn(
+                    "node {} sent fragment {}/{} of message {} out of order; dropped",
+                    pnn,
+                    f.index(),
+                    f.count(),
+                    f.id());
             partial.remove(pnn);
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ package org.jctdb.daemon;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 import org.jctdb.protocol.NodeFlags;
 import org.slf4j.Logger;
@@ -16,10 +17,10 @@ final class NodeAdmin {
     private static final Logger log = LoggerFactory.getLogger("jctdb.daemon");
 
     private final ScheduledExecutorService core;
-    private final java.util.function.Consumer<IntUnaryOperator> update;
+    private final Consumer<IntUnaryOperator> update;
     private long banToken;
 
-    NodeAdmin(ScheduledExecutorService core, java.util.function.Consumer<IntUnaryOperator> update) {
+    NodeAdmin(ScheduledExecutorService core, Consumer<IntUnaryOperator> update) {
         this.core = core;
         this.update = update;
     }
@@ -29,25 +30,32 @@ final class NodeAdmin {
     }
 
     CompletableFuture<Void> ban(int seconds, String why) {
-        return CompletableFuture.runAsync(() -> {
-            long token = ++banToken;
-            log.warn("node banned for {} s: {}", seconds, why);
-            update.accept(f -> f | NodeFlags.BANNED);
-            if (seconds > 0) {
-                core.schedule(() -> {
-                    if (token == banToken) {
-                        log.info("ban period of {} s over; node unbanned", seconds);
-                        update.accept(f -> f & ~NodeFlags.BANNED);
+        return CompletableFuture.runAsync(
+                () -> {
+                    long token = ++banToken;
+                    log.warn("node banned for {} s: {}", seconds, why);
+                    update.accept(f -> f | NodeFlags.BANNED);
+                    if (seconds > 0) {
+                        core.schedule(
+                                () -> {
+                                    if (token == banToken) {
+                                        log.info("ban period of {} s over; node unbanned", seconds);
+                                        update.accept(f -> f & ~NodeFlags.BANNED);
+                                    }
+                                },
+                                seconds,
+                                TimeUnit.SECONDS);
                     }
-                }, seconds, TimeUnit.SECONDS);
-            }
-        }, core);
+                },
+                core);
     }
 
     CompletableFuture<Void> unban() {
-        return CompletableFuture.runAsync(() -> {
-            banToken++;
-            update.accept(f -> f & ~NodeFlags.BANNED);
-        }, core);
+        return CompletableFuture.runAsync(
+                () -> {
+                    banToken++;
+                    update.accept(f -> f & ~NodeFlags.BANNED);
+                },
+                core);
     }
 }

@@ -60,7 +60,11 @@ public final class Database {
     }
 
     /** Outcome of a non-blocking read. */
-    public enum Status { FOUND, MISSING, BUSY }
+    public enum Status {
+        FOUND,
+        MISSING,
+        BUSY
+    }
 
     /** A non-blocking read: the record when {@code status} is FOUND. */
     public record Fetched(Status status, Optional<LtdbRecord> record) {
@@ -73,19 +77,22 @@ public final class Database {
      * the CTDB header counts as missing, as in CTDB.
      */
     public Fetched tryFetch(byte[] key) throws TdbException {
-        Optional<Fetched> got = file.tryChainLock(key, () -> file.fetch(key)
-            .filter(v -> v.length >= LtdbHeader.SIZE)
-            .map(v -> new Fetched(Status.FOUND, Optional.of(LtdbRecord.parse(key, v))))
-            .orElse(Fetched.MISSING));
+        Optional<Fetched> got = file.tryChainLock(
+                key,
+                () -> file.fetch(key)
+                        .filter(v -> v.length >= LtdbHeader.SIZE)
+                        .map(v -> new Fetched(Status.FOUND, Optional.of(LtdbRecord.parse(key, v))))
+                        .orElse(Fetched.MISSING));
         return got.orElse(Fetched.BUSY);
     }
 
     /** Writes a record (header + data) under its chain lock taken without waiting; false when busy. */
     public boolean tryStore(byte[] key, LtdbHeader header, byte[] data) throws TdbException {
         return file.tryChainLock(key, () -> {
-            file.store(key, header.encode(data));
-            return Boolean.TRUE;
-        }).isPresent();
+                    file.store(key, header.encode(data));
+                    return Boolean.TRUE;
+                })
+                .isPresent();
     }
 
     /** Deletes a record under its chain lock taken without waiting; empty when busy, else whether it existed. */
@@ -158,19 +165,24 @@ public final class Database {
                 if (old.isPresent() && old.get().length >= LtdbHeader.SIZE) {
                     LtdbRecord current = LtdbRecord.parse(r.key(), old.get());
                     if (current.header().rsn() >= r.header().rsn() && !Arrays.equals(current.data(), r.data())) {
-                        throw new TdbException(path(), "persistent transaction", -1,
-                            "record " + r + " has RSN " + r.header().rsn() + " but the stored one has "
-                                + current.header().rsn());
+                        throw new TdbException(
+                                path(),
+                                "persistent transaction",
+                                -1,
+                                "record " + r + " has RSN " + r.header().rsn() + " but the stored one has "
+                                        + current.header().rsn());
                     }
                 }
                 file.store(r.key(), r.stored());
                 clientSeqnum |= Arrays.equals(r.key(), seqKey);
             }
             Optional<byte[]> stored = file.fetch(seqKey);
-            LtdbHeader oldHeader = stored.filter(v -> v.length >= LtdbHeader.SIZE).map(LtdbHeader::decode)
-                .orElse(new LtdbHeader(0, pnn, LtdbHeader.FLAG_DEFAULT));
+            LtdbHeader oldHeader = stored.filter(v -> v.length >= LtdbHeader.SIZE)
+                    .map(LtdbHeader::decode)
+                    .orElse(new LtdbHeader(0, pnn, LtdbHeader.FLAG_DEFAULT));
             long seqnum = stored.filter(v -> v.length >= LtdbHeader.SIZE)
-                .map(v -> seqnumValue(LtdbHeader.dataOf(v))).orElse(0L);
+                    .map(v -> seqnumValue(LtdbHeader.dataOf(v)))
+                    .orElse(0L);
             if (!clientSeqnum) {
                 seqnum++;
                 LtdbHeader h = new LtdbHeader(oldHeader.rsn() + 1, pnn, oldHeader.flags());
@@ -181,11 +193,16 @@ public final class Database {
     }
 
     static long seqnumValue(byte[] data) {
-        return data.length == Long.BYTES ? ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getLong() : 0L;
+        return data.length == Long.BYTES
+                ? ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).getLong()
+                : 0L;
     }
 
     static byte[] seqnumData(long seqnum) {
-        return ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(seqnum).array();
+        return ByteBuffer.allocate(Long.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(seqnum)
+                .array();
     }
 
     @Override

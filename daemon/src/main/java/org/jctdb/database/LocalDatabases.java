@@ -49,8 +49,8 @@ public final class LocalDatabases implements Closeable {
         Path path = dirs.directoryFor(kind).resolve(name + "." + pnn);
         if (existing != null) {
             if (existing.kind() != kind) {
-                throw new TdbException(path, "attach", -1,
-                    "database " + name + " is already attached as " + existing.kind());
+                throw new TdbException(
+                        path, "attach", -1, "database " + name + " is already attached as " + existing.kind());
             }
             return existing;
         }
@@ -60,8 +60,8 @@ public final class LocalDatabases implements Closeable {
         DbId id = DbId.of(name);
         for (Database d : byName.values()) {
             if (d.id().equals(id)) {
-                throw new TdbException(path, "attach", -1,
-                    "db id " + id + " of " + name + " collides with " + d.name());
+                throw new TdbException(
+                        path, "attach", -1, "db id " + id + " of " + name + " collides with " + d.name());
             }
         }
         createDirectory(dirs.directoryFor(kind));
@@ -109,7 +109,8 @@ public final class LocalDatabases implements Closeable {
     private static void createDirectory(Path dir) throws TdbException {
         try {
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
         } catch (IOException e) {
             throw new TdbException(dir, "create directory", -1, e.toString());

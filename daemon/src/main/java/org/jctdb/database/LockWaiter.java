@@ -26,8 +26,11 @@ public final class LockWaiter {
 
     /** Completes when the chain of {@code key} in {@code file} has been free. */
     public CompletableFuture<Void> waitForChain(TdbFile file, byte[] key) {
-        return start(List.of("chain", file.path().toString(), Integer.toString(file.openFlags()),
-            HexFormat.of().formatHex(key)));
+        return start(List.of(
+                "chain",
+                file.path().toString(),
+                Integer.toString(file.openFlags()),
+                HexFormat.of().formatHex(key)));
     }
 
     /** Completes when every chain of {@code file} has been free (before a transaction or wipe). */
@@ -42,8 +45,8 @@ public final class LockWaiter {
         Process process;
         try {
             process = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             process.getOutputStream().close();
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
@@ -54,8 +57,7 @@ public final class LockWaiter {
                 result.complete(null);
             } else {
                 result.completeExceptionally(new IOException(
-                    "jctdb_lock_wait " + String.join(" ", args) + " exited " + p.exitValue() + ": "
-                        + stderrOf(p)));
+                        "jctdb_lock_wait " + String.join(" ", args) + " exited " + p.exitValue() + ": " + stderrOf(p)));
             }
         });
         // Cancelling (or a timeout) of the wait must not leave the helper behind.

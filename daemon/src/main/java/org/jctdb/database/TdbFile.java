@@ -1,14 +1,13 @@
 package org.jctdb.database;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import java.io.Closeable;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 
 /**
  * One open TDB file, through libtdb. Every call is serialized on this object: a tdb_context is
@@ -357,8 +356,8 @@ public final class TdbFile implements Closeable {
     private TdbException failure(String operation) {
         int errno = Native.getLastError();
         int err = lib.tdb_error(ctx);
-        return new TdbException(path, operation, err,
-            lib.tdb_errorstr(ctx) + " (tdb error " + err + ", errno " + errno + ")");
+        return new TdbException(
+                path, operation, err, lib.tdb_errorstr(ctx) + " (tdb error " + err + ", errno " + errno + ")");
     }
 
     /** Native copy of a key or value; null for an empty one (libtdb never reads a 0-byte dptr). */

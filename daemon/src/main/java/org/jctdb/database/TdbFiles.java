@@ -1,13 +1,13 @@
 package org.jctdb.database;
 
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
+import java.util.Optional;
 
 /**
  * Owner of every TDB file this JVM has open. fcntl locks belong to the process and closing any
@@ -34,11 +34,11 @@ public final class TdbFiles {
      * @throws TdbException when the file is already open in this JVM, or libtdb fails
      */
     public synchronized TdbFile open(Path path, int hashSize, int tdbFlags, int openFlags, int mode)
-        throws TdbException {
+            throws TdbException {
         Path key = canonical(path);
         if (open.containsKey(key)) {
-            throw new TdbException(key, "open", -1,
-                "already open in this process (a second descriptor would drop its fcntl locks)");
+            throw new TdbException(
+                    key, "open", -1, "already open in this process (a second descriptor would drop its fcntl locks)");
         }
         Pointer ctx = lib.tdb_open(key.toString(), hashSize, tdbFlags, openFlags, mode);
         if (ctx == null) {
@@ -51,11 +51,11 @@ public final class TdbFiles {
     }
 
     /** The open file at {@code path}, if this JVM has it open. */
-    public synchronized java.util.Optional<TdbFile> find(Path path) {
+    public synchronized Optional<TdbFile> find(Path path) {
         try {
-            return java.util.Optional.ofNullable(open.get(canonical(path)));
+            return Optional.ofNullable(open.get(canonical(path)));
         } catch (TdbException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -82,13 +82,20 @@ public final class TdbFiles {
 
     private static String errnoName(int errno) {
         switch (errno) {
-            case 2: return "ENOENT";
-            case 13: return "EACCES";
-            case 22: return "EINVAL";
-            case 28: return "ENOSPC";
-            case 30: return "EROFS";
-            case 38: return "ENOSYS";
-            default: return "see errno(3)";
+            case 2:
+                return "ENOENT";
+            case 13:
+                return "EACCES";
+            case 22:
+                return "EINVAL";
+            case 28:
+                return "ENOSPC";
+            case 30:
+                return "EROFS";
+            case 38:
+                return "ENOSYS";
+            default:
+                return "see errno(3)";
         }
     }
 }

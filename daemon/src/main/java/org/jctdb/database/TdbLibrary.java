@@ -19,11 +19,13 @@ public interface TdbLibrary extends Library {
 
     /** tdb_store modes. */
     int TDB_REPLACE = 1;
+
     int TDB_INSERT = 2;
     int TDB_MODIFY = 3;
 
     /** enum TDB_ERROR, in order. */
     int TDB_SUCCESS = 0;
+
     int TDB_ERR_LOCK = 3;
     int TDB_ERR_NOLOCK = 6;
     int TDB_ERR_NOEXIST = 8;
@@ -48,8 +50,7 @@ public interface TdbLibrary extends Library {
         public SizeT dsize = new SizeT();
 
         /** Passed and returned by value everywhere in tdb.h. */
-        public static class ByValue extends TdbData implements Structure.ByValue {
-        }
+        public static class ByValue extends TdbData implements Structure.ByValue {}
     }
 
     /** tdb_traverse_func: returning non-zero stops the walk. */
@@ -125,9 +126,8 @@ public interface TdbLibrary extends Library {
             try {
                 return Native.load("libtdb.so.1", TdbLibrary.class);
             } catch (UnsatisfiedLinkError second) {
-                UnsatisfiedLinkError e = new UnsatisfiedLinkError(
-                    "libtdb not found (install Debian's libtdb1): " + first.getMessage()
-                        + "; " + second.getMessage());
+                UnsatisfiedLinkError e = new UnsatisfiedLinkError("libtdb not found (install Debian's libtdb1): "
+                        + first.getMessage() + "; " + second.getMessage());
                 e.addSuppressed(second);
                 throw e;
             }

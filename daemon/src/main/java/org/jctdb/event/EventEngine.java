@@ -1,9 +1,5 @@
 package org.jctdb.event;
 
-import org.jctdb.os.ProcFs;
-
-import org.jctdb.os.ProcInfo;
-
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
@@ -22,7 +18,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.jctdb.common.Ticker;
+import org.jctdb.os.ProcFs;
+import org.jctdb.os.ProcInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +36,12 @@ public final class EventEngine implements EventControl, AutoCloseable {
 
     /** Callbacks, invoked on the engine's lane (one at a time); they must not block. */
     public interface Listener {
-        default void scriptFinished(Event event, ScriptResult result) {
-        }
+        default void scriptFinished(Event event, ScriptResult result) {}
 
-        default void eventFinished(EventReply reply) {
-        }
+        default void eventFinished(EventReply reply) {}
 
         /** A script run that would not die: HUNG (found alive at the next run) or UNKILLABLE. */
-        default void hang(String script, Hang hang) {
-        }
+        default void hang(String script, Hang hang) {}
     }
 
     private final EngineConfig cfg;
@@ -78,20 +74,33 @@ public final class EventEngine implements EventControl, AutoCloseable {
      * @param ticker    monotonic clock for deadlines and durations
      * @param clock     wall clock for start times shown in status output
      */
-    public EventEngine(EngineConfig cfg, ScriptDirectory dir, ScheduledExecutorService scheduler,
-                       Ticker ticker, Clock clock, Listener listener) throws IOException {
+    public EventEngine(
+            EngineConfig cfg,
+            ScriptDirectory dir,
+            ScheduledExecutorService scheduler,
+            Ticker ticker,
+            Clock clock,
+            Listener listener)
+            throws IOException {
         this(cfg, dir, scheduler, ticker, clock, listener, ProcFs.system());
     }
 
-    EventEngine(EngineConfig cfg, ScriptDirectory dir, ScheduledExecutorService scheduler, Ticker ticker,
-                Clock clock, Listener listener, ProcFs procFs) throws IOException {
+    EventEngine(
+            EngineConfig cfg,
+            ScriptDirectory dir,
+            ScheduledExecutorService scheduler,
+            Ticker ticker,
+            Clock clock,
+            Listener listener,
+            ProcFs procFs)
+            throws IOException {
         this.cfg = cfg;
         this.dir = dir;
         this.scheduler = scheduler;
         this.lane = new SerialExecutor(scheduler);
         this.ticker = ticker;
         this.clock = clock;
-        this.listener = listener == null ? new Listener() { } : listener;
+        this.listener = listener == null ? new Listener() {} : listener;
         this.procFs = procFs;
         this.launcher = new ScriptLauncher(cfg);
         this.killer = new SessionKiller(procFs, scheduler, ticker, cfg.killGraceMillis(), cfg.killCheckMillis());
@@ -108,7 +117,10 @@ public final class EventEngine implements EventControl, AutoCloseable {
             return f;
         }
         if (req.inRecovery() && !req.event().allowedInRecovery()) {
-            f.complete(new EventReply.Refused(req.event(), req.args(), Errno.EAGAIN,
+            f.complete(new EventReply.Refused(
+                    req.event(),
+                    req.args(),
+                    Errno.EAGAIN,
                     "Refusing to run event " + req.event().wireName() + " while in recovery"));
             return f;
         }
@@ -162,7 +174,8 @@ public final class EventEngine implements EventControl, AutoCloseable {
         lane.execute(() -> {
             closed = true;
             for (EventRun r : queue) {
-                r.future.complete(new EventReply.Refused(r.req.event(), r.req.args(), Errno.ECANCELED, "engine closed"));
+                r.future.complete(
+                        new EventReply.Refused(r.req.event(), r.req.args(), Errno.ECANCELED, "engine closed"));
             }
             queue.clear();
             if (current != null) {
@@ -175,7 +188,8 @@ public final class EventEngine implements EventControl, AutoCloseable {
     private void submit(EventRun placeholder) {
         EventRequest req = placeholder.req;
         if (closed) {
-            placeholder.future.complete(new EventReply.Refused(req.event(), req.args(), Errno.ECANCELED, "engine closed"));
+            placeholder.future.complete(
+                    new EventReply.Refused(req.event(), req.args(), Errno.ECANCELED, "engine closed"));
             return;
         }
         if (current != null) {
@@ -183,8 +197,8 @@ public final class EventEngine implements EventControl, AutoCloseable {
                 current.cancel("cancelled by event " + req.event().wireName());
                 current = null;
             } else if (req.event() == Event.MONITOR) {
-                placeholder.future.complete(new EventReply.Cancelled(req.event(), req.args(),
-                        "event " + current.req.event().wireName() + " is running"));
+                placeholder.future.complete(new EventReply.Cancelled(
+                        req.event(), req.args(), "event " + current.req.event().wireName() + " is running"));
                 return;
             }
         }
@@ -200,12 +214,19 @@ public final class EventEngine implements EventControl, AutoCloseable {
             try {
                 list = dir.scripts();
             } catch (NoSuchFileException e) {
-                complete(queued.future, new EventReply.Refused(req.event(), req.args(), Errno.ENOENT,
-                        "Event dir for legacy does not exist"));
+                complete(
+                        queued.future,
+                        new EventReply.Refused(
+                                req.event(), req.args(), Errno.ENOENT, "Event dir for legacy does not exist"));
                 continue;
             } catch (IOException e) {
-                complete(queued.future, new EventReply.Refused(req.event(), req.args(), Errno.EIO,
-                        "Cannot read " + dir.eventDir() + ": " + e.getMessage()));
+                complete(
+                        queued.future,
+                        new EventReply.Refused(
+                                req.event(),
+                                req.args(),
+                                Errno.EIO,
+                                "Cannot read " + dir.eventDir() + ": " + e.getMessage()));
                 continue;
             }
             current = new EventRun(this, req, queued.future, list, liveSessions());
@@ -269,7 +290,9 @@ public final class EventEngine implements EventControl, AutoCloseable {
     /** The previous run of this script is still alive: report it, do not start another, and end it. */
     ScriptResult hungResult(ScriptSlot slot, Instant now) {
         long age = ticker.nowMillis() - slot.startTick;
-        List<ProcInfo> procs = procFs.aliveInSession(slot.sid).stream().map(procFs::withEvidence).toList();
+        List<ProcInfo> procs = procFs.aliveInSession(slot.sid).stream()
+                .map(procFs::withEvidence)
+                .toList();
         Hang.Kind kind = slot.unkillable ? Hang.Kind.UNKILLABLE : Hang.Kind.HUNG;
         Hang hang = new Hang(kind, slot.sid, age, procs);
         stuck.put(slot.name, hang);
@@ -279,8 +302,16 @@ public final class EventEngine implements EventControl, AutoCloseable {
         if (!slot.unkillable) {
             terminate(slot, null, false);
         }
-        return new ScriptResult(slot.name, ScriptStatus.HUNG, 0, now, 0,
-                "previous run still alive after " + age + " ms; not started", null, null, hang);
+        return new ScriptResult(
+                slot.name,
+                ScriptStatus.HUNG,
+                0,
+                now,
+                0,
+                "previous run still alive after " + age + " ms; not started",
+                null,
+                null,
+                hang);
     }
 
     List<ProcInfo> evidence(ScriptSlot slot) {
@@ -300,25 +331,30 @@ public final class EventEngine implements EventControl, AutoCloseable {
         slot.killDone = done;
         activeKills.incrementAndGet();
         done.whenComplete((v, t) -> activeKills.decrementAndGet());
-        CompletableFuture<String> debugOut = debug && event != null ? runDebug(slot, event)
-                : CompletableFuture.completedFuture("");
-        debugOut.thenComposeAsync(out -> {
-            if (!out.isEmpty()) {
-                out.lines().forEach(l -> LOG.error("event_debug: {}", l));
-                amend(event, slot, r -> r.withDebugOutput(out));
-            }
-            return killer.kill(slot.sid, slot.leader);
-        }, lane).whenCompleteAsync((survivors, err) -> {
-            if (err != null) {
-                LOG.error("{}: killing session {} failed", slot.name, slot.sid, err);
-            } else if (!survivors.isEmpty()) {
-                recordUnkillable(slot, event, survivors);
-            } else {
-                slot.gone = true;
-                stuck.remove(slot.name);
-            }
-            done.complete(null);
-        }, lane);
+        CompletableFuture<String> debugOut =
+                debug && event != null ? runDebug(slot, event) : CompletableFuture.completedFuture("");
+        debugOut.thenComposeAsync(
+                        out -> {
+                            if (!out.isEmpty()) {
+                                out.lines().forEach(l -> LOG.error("event_debug: {}", l));
+                                amend(event, slot, r -> r.withDebugOutput(out));
+                            }
+                            return killer.kill(slot.sid, slot.leader);
+                        },
+                        lane)
+                .whenCompleteAsync(
+                        (survivors, err) -> {
+                            if (err != null) {
+                                LOG.error("{}: killing session {} failed", slot.name, slot.sid, err);
+                            } else if (!survivors.isEmpty()) {
+                                recordUnkillable(slot, event, survivors);
+                            } else {
+                                slot.gone = true;
+                                stuck.remove(slot.name);
+                            }
+                            done.complete(null);
+                        },
+                        lane);
     }
 
     private void recordUnkillable(ScriptSlot slot, Event event, List<ProcInfo> survivors) {
@@ -329,7 +365,11 @@ public final class EventEngine implements EventControl, AutoCloseable {
             if (countedUnkillable.add(p.pid() + ":" + p.startTicks())) {
                 unkillableCount.incrementAndGet();
             }
-            LOG.error("{}: UNKILLABLE {} ({} ms after start); stack: {}", slot.name, p.describe(), age,
+            LOG.error(
+                    "{}: UNKILLABLE {} ({} ms after start); stack: {}",
+                    slot.name,
+                    p.describe(),
+                    age,
                     String.join(" | ", p.stack()));
         }
         stuck.put(slot.name, hang);
@@ -337,13 +377,15 @@ public final class EventEngine implements EventControl, AutoCloseable {
         listener.hang(slot.name, hang);
     }
 
-    private void amend(Event event, ScriptSlot slot, java.util.function.UnaryOperator<ScriptResult> f) {
+    private void amend(Event event, ScriptSlot slot, UnaryOperator<ScriptResult> f) {
         if (event == null) {
             return;
         }
-        lastStatus.computeIfPresent(event, (e, c) -> c.withScripts(c.scripts().stream()
-                .map(r -> r.name().equals(slot.name) && r.start().equals(slot.start) ? f.apply(r) : r)
-                .toList()));
+        lastStatus.computeIfPresent(
+                event,
+                (e, c) -> c.withScripts(c.scripts().stream()
+                        .map(r -> r.name().equals(slot.name) && r.start().equals(slot.start) ? f.apply(r) : r)
+                        .toList()));
     }
 
     /** Runs the [event] debug script with the hung pid, at most one at a time, with its own deadline. */
@@ -360,21 +402,27 @@ public final class EventEngine implements EventControl, AutoCloseable {
         }
         debugRunning = true;
         CompletableFuture<String> out = new CompletableFuture<>();
-        var timer = scheduler.schedule(() -> lane.execute(() -> {
-            if (!out.isDone()) {
-                LOG.error("Debug script {} timed out after {} ms", cfg.debugScript(), cfg.debugTimeoutMillis());
-                killer.kill((int) p.pid(), p.toHandle());
-                debugRunning = false;
-                out.complete(readOutput("debug-script") + "\n[debug script timed out]");
-            }
-        }), cfg.debugTimeoutMillis(), TimeUnit.MILLISECONDS);
-        p.onExit().whenCompleteAsync((x, t) -> {
-            if (!out.isDone()) {
-                timer.cancel(false);
-                debugRunning = false;
-                out.complete(readOutput("debug-script"));
-            }
-        }, lane);
+        var timer = scheduler.schedule(
+                () -> lane.execute(() -> {
+                    if (!out.isDone()) {
+                        LOG.error("Debug script {} timed out after {} ms", cfg.debugScript(), cfg.debugTimeoutMillis());
+                        killer.kill((int) p.pid(), p.toHandle());
+                        debugRunning = false;
+                        out.complete(readOutput("debug-script") + "\n[debug script timed out]");
+                    }
+                }),
+                cfg.debugTimeoutMillis(),
+                TimeUnit.MILLISECONDS);
+        p.onExit()
+                .whenCompleteAsync(
+                        (x, t) -> {
+                            if (!out.isDone()) {
+                                timer.cancel(false);
+                                debugRunning = false;
+                                out.complete(readOutput("debug-script"));
+                            }
+                        },
+                        lane);
         return out;
     }
 
@@ -390,11 +438,20 @@ public final class EventEngine implements EventControl, AutoCloseable {
     }
 
     void logTimeout(EventRequest req, ScriptResult r) {
-        LOG.error("Event script '{} {} {}' timed out after {} ms, pid {}", r.name(), req.event().wireName(),
-                String.join(" ", req.args()), r.durationMillis(), r.evidence().isEmpty() ? "?" : r.evidence().get(0).pid());
+        LOG.error(
+                "Event script '{} {} {}' timed out after {} ms, pid {}",
+                r.name(),
+                req.event().wireName(),
+                String.join(" ", req.args()),
+                r.durationMillis(),
+                r.evidence().isEmpty() ? "?" : r.evidence().get(0).pid());
         logOutput(r);
         for (ProcInfo p : r.evidence()) {
-            LOG.error("{}: {}{}", r.name(), p.describe(), p.stack().isEmpty() ? "" : "; stack: " + String.join(" | ", p.stack()));
+            LOG.error(
+                    "{}: {}{}",
+                    r.name(),
+                    p.describe(),
+                    p.stack().isEmpty() ? "" : "; stack: " + String.join(" | ", p.stack()));
         }
     }
 

@@ -1,7 +1,5 @@
 package org.jctdb.event;
 
-import org.jctdb.os.ProcInfo;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jctdb.os.ProcInfo;
 
 /**
  * One event in progress: runs the enabled scripts in order, stops at the first failure, bounds
@@ -29,11 +28,14 @@ final class EventRun {
     private boolean finished;
 
     /** The script currently executing. */
-    record Running(EventScripts.Script script, Process process, ScriptSlot slot, ScheduledFuture<?> timer) {
-    }
+    record Running(EventScripts.Script script, Process process, ScriptSlot slot, ScheduledFuture<?> timer) {}
 
-    EventRun(EventEngine engine, EventRequest req, CompletableFuture<EventReply> future,
-             List<EventScripts.Script> scripts, Set<Integer> liveSessionsAtStart) {
+    EventRun(
+            EventEngine engine,
+            EventRequest req,
+            CompletableFuture<EventReply> future,
+            List<EventScripts.Script> scripts,
+            Set<Integer> liveSessionsAtStart) {
         this.engine = engine;
         this.req = req;
         this.future = future;
@@ -63,11 +65,13 @@ final class EventRun {
             ScriptSlot slot = engine.slot(s.name());
             if (slot != null && slot.killing()) {
                 // an earlier run is being killed right now: decide once that has finished (bounded)
-                slot.killDone.whenCompleteAsync((v, t) -> {
-                    if (!finished) {
-                        next();
-                    }
-                }, engine.lane());
+                slot.killDone.whenCompleteAsync(
+                        (v, t) -> {
+                            if (!finished) {
+                                next();
+                            }
+                        },
+                        engine.lane());
                 return;
             }
             if (slot != null && !slot.gone && engine.stillAlive(slot, liveSessionsAtStart)) {
@@ -76,8 +80,16 @@ final class EventRun {
             }
             long now = engine.ticker().nowMillis();
             if (now >= deadline) {
-                fail(new ScriptResult(s.name(), ScriptStatus.TIMEDOUT, 0, engine.clock().instant(), 0,
-                        "event deadline passed before the script could start", null, null, null));
+                fail(new ScriptResult(
+                        s.name(),
+                        ScriptStatus.TIMEDOUT,
+                        0,
+                        engine.clock().instant(),
+                        0,
+                        "event deadline passed before the script could start",
+                        null,
+                        null,
+                        null));
                 return;
             }
             launch(s, now);
@@ -92,8 +104,16 @@ final class EventRun {
             p = engine.launcher().startScript(s.path(), s.name(), req.event(), req.args(), req.generation());
         } catch (IOException e) {
             int errno = ScriptLauncher.errnoOf(e);
-            fail(new ScriptResult(s.name(), ScriptStatus.CANNOT_RUN, errno, startedAt, 0,
-                    String.valueOf(e.getMessage()), null, null, null));
+            fail(new ScriptResult(
+                    s.name(),
+                    ScriptStatus.CANNOT_RUN,
+                    errno,
+                    startedAt,
+                    0,
+                    String.valueOf(e.getMessage()),
+                    null,
+                    null,
+                    null));
             return;
         }
         ScriptSlot slot = new ScriptSlot(s.name(), (int) p.pid(), now, startedAt, p.toHandle());
@@ -101,8 +121,11 @@ final class EventRun {
         ScheduledFuture<?> timer = null;
         if (deadline != Long.MAX_VALUE) {
             Running[] holder = new Running[1];
-            timer = engine.scheduler().schedule(() -> engine.lane().execute(() -> onTimeout(holder[0])),
-                    Math.max(0, deadline - now), TimeUnit.MILLISECONDS);
+            timer = engine.scheduler()
+                    .schedule(
+                            () -> engine.lane().execute(() -> onTimeout(holder[0])),
+                            Math.max(0, deadline - now),
+                            TimeUnit.MILLISECONDS);
             running = new Running(s, p, slot, timer);
             holder[0] = running;
         } else {
@@ -124,7 +147,8 @@ final class EventRun {
         int code = r.process().exitValue();
         String output = engine.readOutput(r.script().name());
         ScriptStatus st = code == 0 ? ScriptStatus.OK : ScriptStatus.ERROR;
-        ScriptResult res = new ScriptResult(r.script().name(), st, code, r.slot().start, duration, output, null, null, null);
+        ScriptResult res =
+                new ScriptResult(r.script().name(), st, code, r.slot().start, duration, output, null, null, null);
         engine.logOutput(res);
         if (st == ScriptStatus.OK) {
             results.add(res);
@@ -144,8 +168,8 @@ final class EventRun {
         long duration = engine.ticker().nowMillis() - r.slot().startTick;
         List<ProcInfo> evidence = engine.evidence(r.slot());
         String output = engine.readOutput(r.script().name());
-        ScriptResult res = new ScriptResult(r.script().name(), ScriptStatus.TIMEDOUT, 0, r.slot().start,
-                duration, output, evidence, null, null);
+        ScriptResult res = new ScriptResult(
+                r.script().name(), ScriptStatus.TIMEDOUT, 0, r.slot().start, duration, output, evidence, null, null);
         engine.logTimeout(req, res);
         // start the kill first, so a following event sees the kill in progress and waits for it
         engine.terminate(r.slot(), req.event(), true);

@@ -44,7 +44,9 @@ public final class ScriptDirectory {
         if (!NAME_PREFIX.matcher(name).lookingAt() || name.length() < 4) {
             return false;
         }
-        return name.substring(3).chars().noneMatch(c -> c == '/' || Character.isWhitespace(c) || Character.isISOControl(c));
+        return name.substring(3)
+                .chars()
+                .noneMatch(c -> c == '/' || Character.isWhitespace(c) || Character.isISOControl(c));
     }
 
     static List<EventScripts.Script> list(Path dir) throws IOException {
@@ -120,7 +122,8 @@ public final class ScriptDirectory {
             }
             Path data = dataDir == null ? null : dataDir.resolve(name + SUFFIX);
             if (data == null || !Files.exists(data)) {
-                return new EventScripts.CommandResult(Errno.ENOENT, "Script " + name + " does not exist in " + component);
+                return new EventScripts.CommandResult(
+                        Errno.ENOENT, "Script " + name + " does not exist in " + component);
             }
             Files.createSymbolicLink(etc, data);
             return new EventScripts.CommandResult(0, "");
@@ -152,8 +155,10 @@ public final class ScriptDirectory {
     }
 
     private static EventScripts.CommandResult chmod(Path p, boolean enable) {
-        Set<PosixFilePermission> x = EnumSet.of(PosixFilePermission.OWNER_EXECUTE,
-                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
+        Set<PosixFilePermission> x = EnumSet.of(
+                PosixFilePermission.OWNER_EXECUTE,
+                PosixFilePermission.GROUP_EXECUTE,
+                PosixFilePermission.OTHERS_EXECUTE);
         try {
             Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
             perms.addAll(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));

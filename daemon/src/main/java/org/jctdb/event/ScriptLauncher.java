@@ -52,8 +52,8 @@ final class ScriptLauncher {
 
     /** The debug script gets the pid of the hung script and the event name, as in CTDB. */
     Process startDebug(Path debugScript, int pid, Event event, String outputName) throws IOException {
-        return start(List.of(debugScript.toString(), Integer.toString(pid), event.wireName()),
-                outputFile(outputName), -1);
+        return start(
+                List.of(debugScript.toString(), Integer.toString(pid), event.wireName()), outputFile(outputName), -1);
     }
 
     private Process start(List<String> command, Path out, long generation) throws IOException {
@@ -101,10 +101,12 @@ final class ScriptLauncher {
             }
             boolean truncated = ch.size() > limit;
             buf.flip();
-            String s = StandardCharsets.UTF_8.newDecoder()
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                    .decode(buf).toString();
+                    .decode(buf)
+                    .toString();
             if (s.endsWith("\n")) {
                 s = s.substring(0, s.length() - 1);
             }
@@ -113,5 +115,4 @@ final class ScriptLauncher {
             return "";
         }
     }
-
 }

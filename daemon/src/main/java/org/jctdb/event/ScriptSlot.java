@@ -15,6 +15,7 @@ final class ScriptSlot {
     final ProcessHandle leader;
     /** Completes when a kill sequence ends; null when none was started. */
     CompletableFuture<Void> killDone;
+
     boolean unkillable;
     /** Set once the session was seen empty; no more /proc scans needed. */
     boolean gone;

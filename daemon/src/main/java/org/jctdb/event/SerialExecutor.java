@@ -3,6 +3,7 @@ package org.jctdb.event;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared executor: the engine's state is
@@ -42,7 +43,7 @@ final class SerialExecutor implements Executor {
             try {
                 next.run();
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(SerialExecutor.class).error("event engine task failed", e);
+                LoggerFactory.getLogger(SerialExecutor.class).error("event engine task failed", e);
             }
         }
     }

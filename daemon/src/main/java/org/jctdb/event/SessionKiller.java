@@ -1,11 +1,5 @@
 package org.jctdb.event;
 
-import org.jctdb.os.ProcFs;
-
-import org.jctdb.os.ProcInfo;
-
-import org.jctdb.os.Signals;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.common.Ticker;
+import org.jctdb.os.ProcFs;
+import org.jctdb.os.ProcInfo;
+import org.jctdb.os.Signals;
 
 /**
  * Ends every process of a script's session: SIGTERM, then SIGKILL after a grace period, then
@@ -50,7 +47,8 @@ final class SessionKiller {
         return done;
     }
 
-    private void poll(int sid, ProcessHandle leader, long start, boolean forced, CompletableFuture<List<ProcInfo>> done) {
+    private void poll(
+            int sid, ProcessHandle leader, long start, boolean forced, CompletableFuture<List<ProcInfo>> done) {
         try {
             List<ProcInfo> alive = alive(sid, leader);
             if (alive.isEmpty()) {
@@ -112,7 +110,6 @@ final class SessionKiller {
             }
         }
     }
-
 
     private void schedule(Runnable r) {
         timer.schedule(r, POLL_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,10 +1,9 @@
 package org.jctdb.health;
 
-import org.jctdb.os.Signals;
-
 import java.util.List;
 import org.jctdb.os.ProcFs;
 import org.jctdb.os.ProcInfo;
+import org.jctdb.os.Signals;
 
 /**
  * Sends a signal to every alive process of a probe's process group. Tests replace it to
@@ -23,5 +22,4 @@ public interface GroupSignaller {
             }
         };
     }
-
 }

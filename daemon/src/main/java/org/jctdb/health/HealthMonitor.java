@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.jctdb.common.Ticker;
 import org.jctdb.os.ProcFs;
 import org.jctdb.os.ProcInfo;
+import org.jctdb.os.SpawnFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,19 +25,18 @@ public final class HealthMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.health");
     /** The built-in probe: stat the path; setsid execs it directly, so it forks nothing. */
     public static final List<String> STAT_PROBE = List.of("/usr/bin/stat", "-c", "%i", "--");
+
     static final long KILL_GRACE_MILLIS = ProbePolicy.KILL_GRACE_MILLIS;
     static final long UNKILLABLE_AFTER_MILLIS = 1000;
 
     /** A path to probe; {@code clusterLock} marks the directory of the cluster lock. */
-    public record Watched(Path path, boolean clusterLock) {
-    }
+    public record Watched(Path path, boolean clusterLock) {}
 
     /** What the daemon hears. Called on the monitor's executor; hop to your own thread. */
     public interface Listener {
         void healthChanged(boolean healthy, String reason);
 
-        default void stateChanged(Path path, PathStatus status) {
-        }
+        default void stateChanged(Path path, PathStatus status) {}
 
         void shutdownRequested(String reason);
     }
@@ -67,14 +67,27 @@ public final class HealthMonitor implements AutoCloseable {
     private volatile HealthReport report;
     private volatile boolean closed;
 
-    public HealthMonitor(List<Watched> paths, List<String> probeCommand, Supplier<ProbeSettings> settings,
-                         ShutdownGuard guard, ScheduledExecutorService executor, Ticker ticker, Listener listener) {
+    public HealthMonitor(
+            List<Watched> paths,
+            List<String> probeCommand,
+            Supplier<ProbeSettings> settings,
+            ShutdownGuard guard,
+            ScheduledExecutorService executor,
+            Ticker ticker,
+            Listener listener) {
         this(paths, probeCommand, settings, guard, executor, ticker, listener, ProcFs.system(), null);
     }
 
-    HealthMonitor(List<Watched> paths, List<String> probeCommand, Supplier<ProbeSettings> settings,
-                  ShutdownGuard guard, ScheduledExecutorService executor, Ticker ticker, Listener listener,
-                  ProcFs procFs, GroupSignaller signaller) {
+    HealthMonitor(
+            List<Watched> paths,
+            List<String> probeCommand,
+            Supplier<ProbeSettings> settings,
+            ShutdownGuard guard,
+            ScheduledExecutorService executor,
+            Ticker ticker,
+            Listener listener,
+            ProcFs procFs,
+            GroupSignaller signaller) {
         this.probeCommand = probeCommand.isEmpty() ? STAT_PROBE : List.copyOf(probeCommand);
         this.settings = settings;
         this.guard = guard;
@@ -107,7 +120,8 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public boolean shutdownStillWarranted() {
         HealthReport r = report;
-        List<PathStatus> statuses = r.paths().stream().map(HealthReport.PathReport::status).toList();
+        List<PathStatus> statuses =
+                r.paths().stream().map(HealthReport.PathReport::status).toList();
         return guard.due(ticker.nowMillis(), statuses, this::probeAliveNow).isPresent();
     }
 
@@ -172,9 +186,13 @@ public final class HealthMonitor implements AutoCloseable {
             p.survivors = p.evidence();
             if (!p.survivors.isEmpty()) {
                 slot.unkillableLogged = true;
-                log.error("probe of {} survived SIGKILL for {} ms and will not be restarted until it ends: {}",
-                        slot.watched.path(), now - p.sigkillAt,
-                        String.join("; ", p.survivors.stream().map(ProcInfo::describe).toList()));
+                log.error(
+                        "probe of {} survived SIGKILL for {} ms and will not be restarted until it ends: {}",
+                        slot.watched.path(),
+                        now - p.sigkillAt,
+                        String.join(
+                                "; ",
+                                p.survivors.stream().map(ProcInfo::describe).toList()));
             }
         }
         if (d.startProbe()) {
@@ -186,8 +204,8 @@ public final class HealthMonitor implements AutoCloseable {
         slot.policy.started(now);
         slot.unkillableLogged = false;
         try {
-            ProbeProcess p = ProbeProcess.start(probeCommand, slot.watched.path(), now, procFs,
-                    probeCommand.equals(STAT_PROBE));
+            ProbeProcess p =
+                    ProbeProcess.start(probeCommand, slot.watched.path(), now, procFs, probeCommand.equals(STAT_PROBE));
             slot.current = p;
             p.process.onExit().thenRun(() -> {
                 long end = ticker.nowMillis();
@@ -196,9 +214,9 @@ public final class HealthMonitor implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            if (org.jctdb.os.SpawnFailure.isJdkReplaced(e)) {
+            if (SpawnFailure.isJdkReplaced(e)) {
                 // Not the storage's fault: keep the last verdict, try again at the next interval.
-                org.jctdb.os.SpawnFailure.report("the storage probe", e.getMessage());
+                SpawnFailure.report("the storage probe", e.getMessage());
                 slot.policy.notStarted();
                 return;
             }
@@ -225,12 +243,15 @@ public final class HealthMonitor implements AutoCloseable {
         p.sigtermAt = now;
         p.markSignalled();
         signaller.signal(p.process, p.aliveMembers(), false);
-        executor.schedule(() -> {
-            if (p.alive()) {
-                p.sigkillAt = ticker.nowMillis();
-                signaller.signal(p.process, p.aliveMembers(), true);
-            }
-        }, KILL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        executor.schedule(
+                () -> {
+                    if (p.alive()) {
+                        p.sigkillAt = ticker.nowMillis();
+                        signaller.signal(p.process, p.aliveMembers(), true);
+                    }
+                },
+                KILL_GRACE_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     private void handle(Slot slot, List<HealthEdge> edges, long now) {
@@ -246,7 +267,8 @@ public final class HealthMonitor implements AutoCloseable {
         boolean nowHealthy = slots.stream().allMatch(x -> x.policy.status().healthy());
         if (nowHealthy != healthy) {
             healthy = nowHealthy;
-            NodeVerdict v = NodeVerdict.of(slots.stream().map(x -> x.policy.status()).toList(), now);
+            NodeVerdict v =
+                    NodeVerdict.of(slots.stream().map(x -> x.policy.status()).toList(), now);
             log.warn("storage verdict: {}", healthy ? "HEALTHY" : "UNHEALTHY, " + v.reason());
             listener.healthChanged(healthy, v.reason());
         }
@@ -256,22 +278,33 @@ public final class HealthMonitor implements AutoCloseable {
         Path path = slot.watched.path();
         switch (st.state()) {
             case SLOW:
-                log.warn("High {} latency {}s probing {}{}", slot.watched.clusterLock() ? "cluster lock" : "cluster filesystem",
-                        String.format("%.2f", st.lastLatencyMillis() / 1000.0), path,
+                log.warn(
+                        "High {} latency {}s probing {}{}",
+                        slot.watched.clusterLock() ? "cluster lock" : "cluster filesystem",
+                        String.format("%.2f", st.lastLatencyMillis() / 1000.0),
+                        path,
                         from.answering() ? "" : " (answers again after " + from + ")");
                 break;
             case FAILED:
                 log.error("probe of {} failed: {}", path, st.detail());
                 break;
             case HUNG:
-                log.error("probe of {} is HUNG: {} (started {} ms ago)", path, st.detail(),
+                log.error(
+                        "probe of {} is HUNG: {} (started {} ms ago)",
+                        path,
+                        st.detail(),
                         ticker.nowMillis() - st.sinceMillis());
                 break;
             default:
                 if (from == ProbeState.UNKNOWN) {
                     log.info("probe of {} answers: {} ({} ms)", path, st.state(), st.lastLatencyMillis());
                 } else {
-                    log.warn("probe of {} answers again ({} -> {}, {} ms)", path, from, st.state(), st.lastLatencyMillis());
+                    log.warn(
+                            "probe of {} answers again ({} -> {}, {} ms)",
+                            path,
+                            from,
+                            st.state(),
+                            st.lastLatencyMillis());
                 }
         }
     }
@@ -282,13 +315,14 @@ public final class HealthMonitor implements AutoCloseable {
             ProbeProcess p = slot.current;
             boolean hung = p != null && slot.policy.currentProbeMissedDeadline() && p.process.isAlive();
             List<String> unkillable = p != null && slot.unkillableLogged
-                    ? p.survivors.stream().map(ProcInfo::describe).toList() : List.of();
-            paths.add(new HealthReport.PathReport(slot.policy.status(), slot.watched.clusterLock(), hung ? 1 : 0,
-                    unkillable.size(), unkillable));
+                    ? p.survivors.stream().map(ProcInfo::describe).toList()
+                    : List.of();
+            paths.add(new HealthReport.PathReport(
+                    slot.policy.status(), slot.watched.clusterLock(), hung ? 1 : 0, unkillable.size(), unkillable));
         }
-        NodeVerdict v = NodeVerdict.of(paths.stream().map(HealthReport.PathReport::status).toList(), now);
-        report = new HealthReport(now, v.healthy(), v.reason(), paths,
-                guard.enabled() ? guard.afterMillis() : -1);
+        NodeVerdict v = NodeVerdict.of(
+                paths.stream().map(HealthReport.PathReport::status).toList(), now);
+        report = new HealthReport(now, v.healthy(), v.reason(), paths, guard.enabled() ? guard.afterMillis() : -1);
     }
 
     /** Stops probing; sends SIGKILL to live probes without waiting for them. */

@@ -15,8 +15,7 @@ public final class ClusterLocks {
     /** Seconds a re-check may take before the lock is reported UNRESPONSIVE. */
     public static final int RECHECK_TIMEOUT_SECONDS = 5;
 
-    private ClusterLocks() {
-    }
+    private ClusterLocks() {}
 
     /**
      * @param value        the config value: empty/null for none, {@code !helper args} for a mutex
@@ -26,23 +25,23 @@ public final class ClusterLocks {
      * @return empty when no lock is configured (the caller logs the split-brain warning)
      * @throws IllegalArgumentException naming the problem when the value cannot be used
      */
-    public static Optional<ClusterLock> fromConfig(String value, Path fcntlHelper, LockListener listener,
-            HelperProcessLock.Timing timing) {
+    public static Optional<ClusterLock> fromConfig(
+            String value, Path fcntlHelper, LockListener listener, HelperProcessLock.Timing timing) {
         Optional<LockSpec> spec = LockSpec.parse(value);
         if (spec.isPresent()) {
             if (spec.get() instanceof LockSpec.Etcd e) {
                 return Optional.of(new EtcdLock(e, listener, Ticker.SYSTEM, timing.acquireTimeoutMs()));
             }
-            return Optional.of(new ZooKeeperLock((LockSpec.ZooKeeper) spec.get(), listener, Ticker.SYSTEM,
-                    timing.acquireTimeoutMs()));
+            return Optional.of(new ZooKeeperLock(
+                    (LockSpec.ZooKeeper) spec.get(), listener, Ticker.SYSTEM, timing.acquireTimeoutMs()));
         }
         List<String> argv = commandFor(value, fcntlHelper);
         if (argv.isEmpty()) {
             return Optional.empty();
         }
         String trimmed = value.strip();
-        String what = trimmed.startsWith("!") ? "cluster mutex helper " + String.join(" ", argv)
-                : "fcntl lock on " + trimmed;
+        String what =
+                trimmed.startsWith("!") ? "cluster mutex helper " + String.join(" ", argv) : "fcntl lock on " + trimmed;
         return Optional.of(new HelperProcessLock(what, argv, listener, timing));
     }
 
@@ -68,13 +67,16 @@ public final class ClusterLocks {
         }
         String v = value.strip();
         if (v.startsWith("!")) {
-            List<String> argv = new ArrayList<>(Arrays.asList(v.substring(1).strip().split("[ \\t]+")));
+            List<String> argv =
+                    new ArrayList<>(Arrays.asList(v.substring(1).strip().split("[ \\t]+")));
             argv.removeIf(String::isEmpty);
             if (argv.isEmpty()) {
-                throw new IllegalArgumentException("cluster lock \"" + value + "\": '!' must be followed by a helper path");
+                throw new IllegalArgumentException(
+                        "cluster lock \"" + value + "\": '!' must be followed by a helper path");
             }
             if (!Path.of(argv.get(0)).isAbsolute()) {
-                throw new IllegalArgumentException("cluster lock helper \"" + argv.get(0) + "\" must be an absolute path");
+                throw new IllegalArgumentException(
+                        "cluster lock helper \"" + argv.get(0) + "\" must be an absolute path");
             }
             return List.copyOf(argv);
         }
@@ -84,7 +86,10 @@ public final class ClusterLocks {
         if (!Files.isExecutable(fcntlHelper)) {
             throw new IllegalArgumentException("fcntl lock helper " + fcntlHelper + " is missing or not executable");
         }
-        return List.of(fcntlHelper.toString(), v, Integer.toString(RECHECK_SECONDS),
+        return List.of(
+                fcntlHelper.toString(),
+                v,
+                Integer.toString(RECHECK_SECONDS),
                 Integer.toString(RECHECK_TIMEOUT_SECONDS));
     }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -44,7 +45,11 @@ import org.slf4j.LoggerFactory;
 public final class EtcdLock implements ClusterLock {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
 
-    private enum State { IDLE, ACQUIRING, HELD }
+    private enum State {
+        IDLE,
+        ACQUIRING,
+        HELD
+    }
 
     private final LockSpec.Etcd spec;
     private final LockListener listener;
@@ -109,12 +114,15 @@ public final class EtcdLock implements ClusterLock {
             closed = true;
             Client c = client;
             client = null;
-            exec.schedule(() -> {
-                if (c != null) {
-                    c.close();
-                }
-                exec.shutdown();
-            }, 500, TimeUnit.MILLISECONDS);
+            exec.schedule(
+                    () -> {
+                        if (c != null) {
+                            c.close();
+                        }
+                        exec.shutdown();
+                    },
+                    500,
+                    TimeUnit.MILLISECONDS);
         });
     }
 
@@ -137,14 +145,19 @@ public final class EtcdLock implements ClusterLock {
         long sentAt = clock.nowMillis();
         Client c = client();
         long[] granted = {0};
-        c.getLeaseClient().grant(spec.ttl())
+        c.getLeaseClient()
+                .grant(spec.ttl())
                 .orTimeout(acquireTimeoutMs, TimeUnit.MILLISECONDS)
                 .thenCompose(g -> {
                     granted[0] = g.getID();
                     long left = Math.max(1, acquireTimeoutMs - (clock.nowMillis() - sentAt));
-                    return c.getKVClient().txn()
+                    return c.getKVClient()
+                            .txn()
                             .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                            .Then(Op.put(key, value, PutOption.builder().withLeaseId(g.getID()).build()))
+                            .Then(Op.put(
+                                    key,
+                                    value,
+                                    PutOption.builder().withLeaseId(g.getID()).build()))
                             .Else(Op.get(key, GetOption.DEFAULT))
                             .commit()
                             .orTimeout(left, TimeUnit.MILLISECONDS);
@@ -162,14 +175,17 @@ public final class EtcdLock implements ClusterLock {
             revoke(lease); // the put may have happened after our deadline: do not leave the key behind
             Throwable cause = unwrap(err);
             boolean timeout = cause instanceof TimeoutException;
-            String text = description() + ": " + (timeout ? "no answer within " + acquireTimeoutMs + " ms" : "failed: " + cause);
+            String text = description() + ": "
+                    + (timeout ? "no answer within " + acquireTimeoutMs + " ms" : "failed: " + cause);
             LOG.warn(text);
             listener.onLockResult(timeout ? LockResult.TIMEOUT : LockResult.ERROR, text);
             return;
         }
         if (!txn.isSucceeded()) {
             revoke(lease);
-            String holder = txn.getGetResponses().isEmpty() || txn.getGetResponses().get(0).getKvs().isEmpty() ? "?"
+            String holder = txn.getGetResponses().isEmpty()
+                            || txn.getGetResponses().get(0).getKvs().isEmpty()
+                    ? "?"
                     : txn.getGetResponses().get(0).getKvs().get(0).getValue().toString(StandardCharsets.UTF_8);
             listener.onLockResult(LockResult.CONTENTION, description() + ": held by " + holder);
             return;
@@ -186,10 +202,13 @@ public final class EtcdLock implements ClusterLock {
         confirmedUntil = end;
         unresponsive = false;
         renewing = false;
-        renewTask = exec.scheduleWithFixedDelay(this::renew, renewMs, Math.max(100, renewMs / 4), TimeUnit.MILLISECONDS);
+        renewTask =
+                exec.scheduleWithFixedDelay(this::renew, renewMs, Math.max(100, renewMs / 4), TimeUnit.MILLISECONDS);
         nextRenewAt = sentAt + renewMs;
-        listener.onLockTaken(description() + ": taken, lease " + Long.toHexString(lease) + ", fencing token (create revision) "
-                + token, new LockLease(token, end - marginMs));
+        listener.onLockTaken(
+                description() + ": taken, lease " + Long.toHexString(lease) + ", fencing token (create revision) "
+                        + token,
+                new LockLease(token, end - marginMs));
     }
 
     // ------------------------------------------------------------------ holding
@@ -209,7 +228,8 @@ public final class EtcdLock implements ClusterLock {
         if (renewing) {
             if (!unresponsive && now - renewSentAt >= renewMs) {
                 unresponsive = true;
-                String text = description() + ": lease renewal sent " + (now - renewSentAt) + " ms ago has not answered";
+                String text =
+                        description() + ": lease renewal sent " + (now - renewSentAt) + " ms ago has not answered";
                 LOG.warn(text);
                 listener.onLockResult(LockResult.UNRESPONSIVE, text);
             }
@@ -225,15 +245,17 @@ public final class EtcdLock implements ClusterLock {
         long lease = leaseId;
         long tok = token;
         Client c = client();
-        c.getLeaseClient().keepAliveOnce(lease)
+        c.getLeaseClient()
+                .keepAliveOnce(lease)
                 .orTimeout(leaseMs, TimeUnit.MILLISECONDS)
-                .thenCompose(ka -> c.getKVClient().get(key).orTimeout(leaseMs, TimeUnit.MILLISECONDS)
+                .thenCompose(ka -> c.getKVClient()
+                        .get(key)
+                        .orTimeout(leaseMs, TimeUnit.MILLISECONDS)
                         .thenApply(get -> new Renewal(ka.getTTL(), get)))
                 .whenCompleteAsync((r, err) -> renewDone(lease, tok, sent, r, err), exec);
     }
 
-    private record Renewal(long ttl, GetResponse get) {
-    }
+    private record Renewal(long ttl, GetResponse get) {}
 
     private void renewDone(long lease, long tok, long sentAt, Renewal r, Throwable err) {
         if (state != State.HELD || lease != leaseId || tok != token) {
@@ -309,18 +331,26 @@ public final class EtcdLock implements ClusterLock {
         if (lease == 0 || client == null) {
             return;
         }
-        client.getLeaseClient().revoke(lease).orTimeout(leaseMs, TimeUnit.MILLISECONDS).whenComplete((r, err) -> {
-            if (err != null) {
-                LOG.info("{}: revoking lease {} failed ({}); it expires on its own within {} s",
-                        description(), Long.toHexString(lease), unwrap(err).toString(), spec.ttl());
-            }
-        });
+        client.getLeaseClient()
+                .revoke(lease)
+                .orTimeout(leaseMs, TimeUnit.MILLISECONDS)
+                .whenComplete((r, err) -> {
+                    if (err != null) {
+                        LOG.info(
+                                "{}: revoking lease {} failed ({}); it expires on its own within {} s",
+                                description(),
+                                Long.toHexString(lease),
+                                unwrap(err).toString(),
+                                spec.ttl());
+                    }
+                });
     }
 
     private Client client() {
         if (client == null) {
             String[] urls = spec.endpoints().stream().map(e -> "http://" + e).toArray(String[]::new);
-            client = Client.builder().endpoints(urls)
+            client = Client.builder()
+                    .endpoints(urls)
                     .connectTimeout(Duration.ofMillis(Math.min(acquireTimeoutMs, 3_000)))
                     .keepaliveTime(Duration.ofSeconds(Math.max(1, spec.ttl() / 3)))
                     .keepaliveTimeout(Duration.ofSeconds(Math.max(1, spec.ttl() / 3)))
@@ -331,7 +361,7 @@ public final class EtcdLock implements ClusterLock {
     }
 
     private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
         return t;

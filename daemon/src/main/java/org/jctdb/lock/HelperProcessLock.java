@@ -1,11 +1,12 @@
 package org.jctdb.lock;
 
-import org.jctdb.os.ProcessGroups;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
@@ -13,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.leader.LockResult;
+import org.jctdb.os.ProcessGroups;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,11 @@ public final class HelperProcessLock implements ClusterLock {
         }
     }
 
-    private enum State { WAITING_FOR_OLD, ACQUIRING, HELD }
+    private enum State {
+        WAITING_FOR_OLD,
+        ACQUIRING,
+        HELD
+    }
 
     private final class Attempt {
         final long id;
@@ -84,7 +90,9 @@ public final class HelperProcessLock implements ClusterLock {
 
     /** The pid of the helper currently holding or taking the lock, for status and tests. */
     public synchronized OptionalLong helperPid() {
-        return current == null || current.process == null ? OptionalLong.empty() : OptionalLong.of(current.process.pid());
+        return current == null || current.process == null
+                ? OptionalLong.empty()
+                : OptionalLong.of(current.process.pid());
     }
 
     @Override
@@ -104,8 +112,10 @@ public final class HelperProcessLock implements ClusterLock {
         a.deadline = timer.schedule(() -> deadlinePassed(a), timing.acquireTimeoutMs(), TimeUnit.MILLISECONDS);
         if (lingering != null && lingering.isAlive()) {
             a.state = State.WAITING_FOR_OLD;
-            LOG.warn("{}: previous helper pid {} has not exited yet; waiting for it before starting another",
-                    description, lingering.pid());
+            LOG.warn(
+                    "{}: previous helper pid {} has not exited yet; waiting for it before starting another",
+                    description,
+                    lingering.pid());
             lingering.onExit().thenRun(() -> startWhenCurrent(a));
             return;
         }
@@ -120,14 +130,16 @@ public final class HelperProcessLock implements ClusterLock {
 
     private void start(Attempt a) {
         a.state = State.ACQUIRING;
-        if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(argv.get(0)))) {
+        if (!Files.isExecutable(Path.of(argv.get(0)))) {
             finish(a, LockResult.ERROR, "cannot start helper " + argv.get(0) + ": not an executable file");
             return;
         }
         List<String> cmd = ProcessGroups.inOwnGroup(argv);
         a.ownGroup = ProcessGroups.ownGroup(cmd);
         try {
-            a.process = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            a.process = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
         } catch (IOException e) {
             finish(a, LockResult.ERROR, "cannot start helper " + argv.get(0) + ": " + e.getMessage());
             return;
@@ -175,8 +187,11 @@ public final class HelperProcessLock implements ClusterLock {
             }
             int more;
             while ((more = in.read()) >= 0) {
-                LOG.warn("{}: helper pid {} wrote extra byte 0x{} after taking the lock; ignored",
-                        description, a.process.pid(), Integer.toHexString(more));
+                LOG.warn(
+                        "{}: helper pid {} wrote extra byte 0x{} after taking the lock; ignored",
+                        description,
+                        a.process.pid(),
+                        Integer.toHexString(more));
             }
         } catch (IOException e) {
             LOG.warn("{}: reading helper output failed: {}", description, e.toString());
@@ -200,8 +215,12 @@ public final class HelperProcessLock implements ClusterLock {
             case '2' -> finish(a, LockResult.TIMEOUT, "helper answered 2: timeout");
             case '3' -> finish(a, LockResult.ERROR, "helper answered 3: error" + exitNote);
             case -1 -> finish(a, LockResult.ERROR, "helper exited before answering" + exitNote);
-            default -> finish(a, LockResult.ERROR, "helper wrote unexpected byte 0x" + Integer.toHexString(c)
-                    + printable(c) + " instead of one of 0/1/2/3");
+            default ->
+                finish(
+                        a,
+                        LockResult.ERROR,
+                        "helper wrote unexpected byte 0x" + Integer.toHexString(c) + printable(c)
+                                + " instead of one of 0/1/2/3");
         }
         return false;
     }
@@ -212,8 +231,9 @@ public final class HelperProcessLock implements ClusterLock {
         }
         current = null;
         kill(a); // anything it left behind in its group
-        listener.onLockResult(LockResult.LOST, description + ": helper pid " + a.process.pid()
-                + " ended while holding the lock" + exitNote);
+        listener.onLockResult(
+                LockResult.LOST,
+                description + ": helper pid " + a.process.pid() + " ended while holding the lock" + exitNote);
     }
 
     private void readStderr(Attempt a) {
@@ -241,7 +261,8 @@ public final class HelperProcessLock implements ClusterLock {
 
     private void stderrLine(Attempt a, long pid, String line) {
         LOG.warn("{}: helper pid {}: {}", description, pid, line);
-        LockResult r = line.startsWith(UNRESPONSIVE_PREFIX) ? LockResult.UNRESPONSIVE
+        LockResult r = line.startsWith(UNRESPONSIVE_PREFIX)
+                ? LockResult.UNRESPONSIVE
                 : line.startsWith(RESPONSIVE_PREFIX) ? LockResult.RESPONSIVE_AGAIN : null;
         if (r != null) {
             synchronized (this) {
@@ -258,7 +279,8 @@ public final class HelperProcessLock implements ClusterLock {
         if (current != a || a.state == State.HELD) {
             return;
         }
-        String who = a.process == null ? "the previous helper still had not exited"
+        String who = a.process == null
+                ? "the previous helper still had not exited"
                 : "helper pid " + a.process.pid() + " did not answer";
         finish(a, LockResult.TIMEOUT, who + " within " + timing.acquireTimeoutMs() + " ms; process group killed");
     }

@@ -1,5 +1,6 @@
 package org.jctdb.lock;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,11 +53,15 @@ public final class ZooKeeperLock implements ClusterLock {
 
         @Override
         protected byte[] getLockNodeBytes() {
-            return HOLDER.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return HOLDER.getBytes(StandardCharsets.UTF_8);
         }
     }
 
-    private enum State { IDLE, ACQUIRING, HELD }
+    private enum State {
+        IDLE,
+        ACQUIRING,
+        HELD
+    }
 
     private final LockSpec.ZooKeeper spec;
     private final LockListener listener;
@@ -163,7 +168,10 @@ public final class ZooKeeperLock implements ClusterLock {
                 return;
             }
             try {
-                c.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(spec.path());
+                c.create()
+                        .creatingParentsIfNeeded()
+                        .withMode(CreateMode.PERSISTENT)
+                        .forPath(spec.path());
             } catch (KeeperException.NodeExistsException e) {
                 // normal
             }
@@ -203,10 +211,12 @@ public final class ZooKeeperLock implements ClusterLock {
                 unresponsive = false;
                 nextCheckAt = sentAt + LockSpec.renewMillis(sMs);
                 state = State.HELD;
-                watchTask = timer.scheduleWithFixedDelay(this::watch, 100, Math.max(100, LockSpec.renewMillis(sMs) / 4),
-                        TimeUnit.MILLISECONDS);
-                listener.onLockTaken(description() + ": taken, node " + path + " (fencing token " + seq + "), session 0x"
-                        + Long.toHexString(session) + " of " + sMs + " ms", new LockLease(seq, end - margin()));
+                watchTask = timer.scheduleWithFixedDelay(
+                        this::watch, 100, Math.max(100, LockSpec.renewMillis(sMs) / 4), TimeUnit.MILLISECONDS);
+                listener.onLockTaken(
+                        description() + ": taken, node " + path + " (fencing token " + seq + "), session 0x"
+                                + Long.toHexString(session) + " of " + sMs + " ms",
+                        new LockLease(seq, end - margin()));
             }
         } catch (Exception e) {
             LOG.warn("{}: attempt failed: {}", description(), e.toString());
@@ -235,7 +245,10 @@ public final class ZooKeeperLock implements ClusterLock {
                 m.release();
             }
         } catch (Exception e) {
-            LOG.info("{}: release failed ({}); closing the session so the server drops the node", description(), e.toString());
+            LOG.info(
+                    "{}: release failed ({}); closing the session so the server drops the node",
+                    description(),
+                    e.toString());
             CuratorFramework c;
             synchronized (this) {
                 c = client;
@@ -293,7 +306,8 @@ public final class ZooKeeperLock implements ClusterLock {
             }
             long now = clock.nowMillis();
             if (now >= confirmedUntil) {
-                lose("no re-check answered before the session ran out by this node's clock; the server may have expired it");
+                lose(
+                        "no re-check answered before the session ran out by this node's clock; the server may have expired it");
                 return;
             }
             if (checking) {
@@ -319,7 +333,8 @@ public final class ZooKeeperLock implements ClusterLock {
             return;
         }
         try {
-            c.checkExists().inBackground((cf, event) -> checked(path, sent, event.getResultCode(), event.getStat()), timer)
+            c.checkExists()
+                    .inBackground((cf, event) -> checked(path, sent, event.getResultCode(), event.getStat()), timer)
                     .forPath(path);
         } catch (Exception e) {
             checked(path, sent, KeeperException.Code.SYSTEMERROR.intValue(), null);

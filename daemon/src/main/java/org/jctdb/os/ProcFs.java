@@ -78,8 +78,12 @@ public final class ProcFs {
         Path dir = root.resolve(Integer.toString(p.pid()));
         String wchan = readSmall(dir.resolve("wchan")).trim();
         String stack = readSmall(dir.resolve("stack"));
-        List<String> lines = stack.isBlank() ? List.of()
-                : Arrays.stream(stack.split("\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> lines = stack.isBlank()
+                ? List.of()
+                : Arrays.stream(stack.split("\n"))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
         return p.withDetails(wchan, lines);
     }
 

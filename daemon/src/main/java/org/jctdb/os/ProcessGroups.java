@@ -1,7 +1,9 @@
 package org.jctdb.os;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +16,7 @@ public final class ProcessGroups {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     public static final long KILL_GRACE_MS = 500;
 
-    private ProcessGroups() {
-    }
+    private ProcessGroups() {}
 
     /**
      * Prefixes {@code setsid} when available: the helper then leads a new session and process
@@ -26,7 +27,7 @@ public final class ProcessGroups {
         if (!Files.isExecutable(SETSID)) {
             return argv;
         }
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         out.add(SETSID.toString());
         out.addAll(argv);
         return out;
@@ -49,14 +50,20 @@ public final class ProcessGroups {
         List<ProcessHandle> tree = p.descendants().toList(); // for the case without setsid
         signal(pid, ownGroup, "TERM");
         p.destroy();
-        timer.schedule(() -> {
-            if (p.isAlive() || tree.stream().anyMatch(ProcessGroups::running)) {
-                LOG.warn("cluster lock helper pid {} still running {} ms after SIGTERM; sending SIGKILL", pid, KILL_GRACE_MS);
-                signal(pid, ownGroup, "KILL");
-                p.destroyForcibly();
-                tree.forEach(ProcessHandle::destroyForcibly);
-            }
-        }, KILL_GRACE_MS, TimeUnit.MILLISECONDS);
+        timer.schedule(
+                () -> {
+                    if (p.isAlive() || tree.stream().anyMatch(ProcessGroups::running)) {
+                        LOG.warn(
+                                "cluster lock helper pid {} still running {} ms after SIGTERM; sending SIGKILL",
+                                pid,
+                                KILL_GRACE_MS);
+                        signal(pid, ownGroup, "KILL");
+                        p.destroyForcibly();
+                        tree.forEach(ProcessHandle::destroyForcibly);
+                    }
+                },
+                KILL_GRACE_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -71,7 +78,7 @@ public final class ProcessGroups {
             String stat = Files.readString(Path.of("/proc/" + h.pid() + "/stat"));
             int close = stat.lastIndexOf(')');
             return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false; // gone
         }
     }
@@ -82,11 +89,13 @@ public final class ProcessGroups {
         }
         try {
             Process k = new ProcessBuilder("kill", "-s", sig, "--", "-" + pid)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!k.waitFor(2, TimeUnit.SECONDS)) {
                 k.destroyForcibly();
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("cannot run kill for process group {}: {}", pid, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -18,8 +18,7 @@ public final class SpawnFailure {
     private static volatile long lastLogged = System.nanoTime() - REPEAT_NANOS;
     private static volatile boolean seen;
 
-    private SpawnFailure() {
-    }
+    private SpawnFailure() {}
 
     /** True if {@code text} (an exception message or a script result) is the JDK's spawn-helper failure. */
     public static boolean isJdkReplaced(String text) {
@@ -46,9 +45,12 @@ public final class SpawnFailure {
         long now = System.nanoTime();
         if (now - lastLogged >= REPEAT_NANOS) {
             lastLogged = now;
-            log.error("cannot start {}: the JDK under this daemon was replaced (\"{}\"); keeping the last health"
-                    + " verdicts; restart jctdb on this node (or start it with"
-                    + " -Djdk.lang.Process.launchMechanism=VFORK, as bin/jctdbd does)", what, detail);
+            log.error(
+                    "cannot start {}: the JDK under this daemon was replaced (\"{}\"); keeping the last health"
+                            + " verdicts; restart jctdb on this node (or start it with"
+                            + " -Djdk.lang.Process.launchMechanism=VFORK, as bin/jctdbd does)",
+                    what,
+                    detail);
         }
     }
 }

@@ -15,8 +15,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
 import org.jctdb.config.ClusterKeys;
-import org.jctdb.node.DisconnectCause;
 import org.jctdb.mesh.WireCodec;
+import org.jctdb.node.DisconnectCause;
 
 /**
  * The cluster-key handshake and the integrity of every later frame (docs/design/security.md).
@@ -30,13 +30,19 @@ import org.jctdb.mesh.WireCodec;
 final class AuthHandler extends ChannelDuplexHandler {
     /** The PNN a connection proved, set once authenticated. */
     static final AttributeKey<Integer> AUTHENTICATED_PNN = AttributeKey.valueOf("jctdb.authenticatedPnn");
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Fired down the pipeline once both sides have proved the key. */
-    record Authenticated(int pnn) {
-    }
+    record Authenticated(int pnn) {}
 
-    private enum State { AWAIT_CHALLENGE, AWAIT_RESPONSE, AWAIT_PROOF, OPEN, REFUSED }
+    private enum State {
+        AWAIT_CHALLENGE,
+        AWAIT_RESPONSE,
+        AWAIT_PROOF,
+        OPEN,
+        REFUSED
+    }
 
     private final AuthHost host;
     private final Optional<Integer> outboundTo;
@@ -67,10 +73,14 @@ final class AuthHandler extends ChannelDuplexHandler {
             dialerNonce = nonce();
             byte[] fp = s.clusterId().getBytes(StandardCharsets.UTF_8);
             ByteBuf b = ctx.alloc().buffer();
-            b.writeBytes(PeerAuth.MAGIC).writeByte(PeerAuth.CHALLENGE)
-                    .writeInt(s.myPnn()).writeInt(peerPnn)
-                    .writeShort(fp.length).writeBytes(fp)
-                    .writeBytes(key.id()).writeBytes(dialerNonce);
+            b.writeBytes(PeerAuth.MAGIC)
+                    .writeByte(PeerAuth.CHALLENGE)
+                    .writeInt(s.myPnn())
+                    .writeInt(peerPnn)
+                    .writeShort(fp.length)
+                    .writeBytes(fp)
+                    .writeBytes(key.id())
+                    .writeBytes(dialerNonce);
             ctx.writeAndFlush(b);
         }
         super.channelActive(ctx);
@@ -81,8 +91,10 @@ final class AuthHandler extends ChannelDuplexHandler {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (state == State.AWAIT_RESPONSE && outboundTo.isPresent() && dialerNonce != null) {
             state = State.REFUSED;
-            host.refused(remote(ctx), "node " + outboundTo.get() + " closed the connection before authenticating"
-                    + " (does it have our cluster key, id " + key.idText() + "? its log says why)");
+            host.refused(
+                    remote(ctx),
+                    "node " + outboundTo.get() + " closed the connection before authenticating"
+                            + " (does it have our cluster key, id " + key.idText() + "? its log says why)");
         }
         super.channelInactive(ctx);
     }
@@ -92,11 +104,20 @@ final class AuthHandler extends ChannelDuplexHandler {
         ByteBuf frame = (ByteBuf) msg;
         try {
             switch (state) {
-                case OPEN: openFrame(ctx, frame); return;
-                case AWAIT_CHALLENGE: challenge(ctx, frame); return;
-                case AWAIT_RESPONSE: response(ctx, frame); return;
-                case AWAIT_PROOF: proof(ctx, frame); return;
-                default: return; // refused: the channel is closing, drop what is still in flight
+                case OPEN:
+                    openFrame(ctx, frame);
+                    return;
+                case AWAIT_CHALLENGE:
+                    challenge(ctx, frame);
+                    return;
+                case AWAIT_RESPONSE:
+                    response(ctx, frame);
+                    return;
+                case AWAIT_PROOF:
+                    proof(ctx, frame);
+                    return;
+                default:
+                    return; // refused: the channel is closing, drop what is still in flight
             }
         } catch (IndexOutOfBoundsException e) {
             refuse(ctx, "sent a truncated handshake message");
@@ -133,8 +154,10 @@ final class AuthHandler extends ChannelDuplexHandler {
     private void challenge(ChannelHandlerContext ctx, ByteBuf f) {
         boolean json = f.isReadable() && f.getByte(f.readerIndex()) == '{';
         if (!hasMagic(f, PeerAuth.CHALLENGE)) {
-            refuse(ctx, "sent data before authenticating" + (json
-                    ? " (a plain message: does it run with [cluster] authentication = none?)" : ""));
+            refuse(
+                    ctx,
+                    "sent data before authenticating"
+                            + (json ? " (a plain message: does it run with [cluster] authentication = none?)" : ""));
             return;
         }
         MeshSettings s = host.settings();
@@ -176,8 +199,15 @@ final class AuthHandler extends ChannelDuplexHandler {
         }
         Optional<ClusterKeys.Key> k = s.keys().byId(keyId);
         if (k.isEmpty()) {
-            refuse(ctx, "it uses a cluster key this node does not have (key id " + HexFormat.of().formatHex(keyId)
-                    + ", ours " + String.join(", ", s.keys().all().stream().map(ClusterKeys.Key::idText).toList()) + ")");
+            refuse(
+                    ctx,
+                    "it uses a cluster key this node does not have (key id "
+                            + HexFormat.of().formatHex(keyId) + ", ours "
+                            + String.join(
+                                    ", ",
+                                    s.keys().all().stream()
+                                            .map(ClusterKeys.Key::idText)
+                                            .toList()) + ")");
             return;
         }
         if (!host.firstUseOfNonce(nonce)) {
@@ -189,7 +219,10 @@ final class AuthHandler extends ChannelDuplexHandler {
         byte[] acceptorNonce = nonce();
         transcript = PeerAuth.transcript(dialer, s.myPnn(), s.clusterId(), key.id(), nonce, acceptorNonce);
         ByteBuf b = ctx.alloc().buffer();
-        b.writeBytes(PeerAuth.MAGIC).writeByte(PeerAuth.RESPONSE).writeInt(s.myPnn()).writeBytes(acceptorNonce)
+        b.writeBytes(PeerAuth.MAGIC)
+                .writeByte(PeerAuth.RESPONSE)
+                .writeInt(s.myPnn())
+                .writeBytes(acceptorNonce)
                 .writeBytes(PeerAuth.mac(key.secret(), "acceptor", transcript));
         state = State.AWAIT_PROOF;
         ctx.writeAndFlush(b);
@@ -198,7 +231,9 @@ final class AuthHandler extends ChannelDuplexHandler {
     /** Dialer: the acceptor's answer. */
     private void response(ChannelHandlerContext ctx, ByteBuf f) {
         if (!hasMagic(f, PeerAuth.RESPONSE)) {
-            refuse(ctx, "answered our challenge with something else (does it run with [cluster] authentication = none?)");
+            refuse(
+                    ctx,
+                    "answered our challenge with something else (does it run with [cluster] authentication = none?)");
             return;
         }
         MeshSettings s = host.settings();
@@ -223,7 +258,9 @@ final class AuthHandler extends ChannelDuplexHandler {
             return;
         }
         ByteBuf b = ctx.alloc().buffer();
-        b.writeBytes(PeerAuth.MAGIC).writeByte(PeerAuth.PROOF).writeBytes(PeerAuth.mac(key.secret(), "dialer", transcript));
+        b.writeBytes(PeerAuth.MAGIC)
+                .writeByte(PeerAuth.PROOF)
+                .writeBytes(PeerAuth.mac(key.secret(), "dialer", transcript));
         ctx.writeAndFlush(b);
         open(ctx, "a2d", "d2a");
     }

@@ -13,8 +13,15 @@ import org.jctdb.config.ClusterKeys;
  * @param keepaliveLimit a peer silent for keepaliveMillis x keepaliveLimit is disconnected
  * @param keys           the cluster key(s) every peer must prove; {@link ClusterKeys#NONE} for none
  */
-public record MeshSettings(int myPnn, Map<Integer, InetAddress> peers, int port, String clusterId,
-                           String version, long keepaliveMillis, long keepaliveLimit, ClusterKeys keys) {
+public record MeshSettings(
+        int myPnn,
+        Map<Integer, InetAddress> peers,
+        int port,
+        String clusterId,
+        String version,
+        long keepaliveMillis,
+        long keepaliveLimit,
+        ClusterKeys keys) {
     public MeshSettings {
         peers = Map.copyOf(peers);
     }

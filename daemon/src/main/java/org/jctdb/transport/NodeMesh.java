@@ -18,16 +18,17 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.jctdb.node.DisconnectCause;
+import org.jctdb.config.ClusterKeys;
 import org.jctdb.mesh.WireCodec;
 import org.jctdb.mesh.WireMessage;
+import org.jctdb.node.DisconnectCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +59,12 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
             return size() > 4096; // about 600 KB at most
         }
     };
+
     private volatile boolean closed;
     private Channel server;
 
     /** A handshaken connection to one peer. */
-    record Link(Channel channel) {
-    }
+    record Link(Channel channel) {}
 
     public NodeMesh(MeshSettings settings, PeerListener listener) {
         this.settings = settings;
@@ -74,15 +75,19 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     /** Starts listening and connecting; fails with a clear message if the address cannot be bound. */
     public void start() throws IOException {
         InetSocketAddress local = new InetSocketAddress(settings.myAddress(), settings.port());
-        ServerBootstrap sb = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap sb = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer(Optional.empty()));
         ChannelFuture bound = sb.bind(local).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw new IOException("cannot listen on " + local.getAddress().getHostAddress() + ":"
-                    + settings.port() + ": " + bound.cause().getMessage(), bound.cause());
+            throw new IOException(
+                    "cannot listen on " + local.getAddress().getHostAddress() + ":" + settings.port() + ": "
+                            + bound.cause().getMessage(),
+                    bound.cause());
         }
         server = bound.channel();
         for (int pnn : settings.peers().keySet()) {
@@ -128,7 +133,8 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
             for (int pnn : old.peers().keySet()) {
                 Link link = links.get(pnn);
                 if (!next.peers().containsKey(pnn) && link != null) {
-                    PeerHandler.closeWithReason(link.channel(), DisconnectCause.DELETED, DisconnectCause.DELETED.description());
+                    PeerHandler.closeWithReason(
+                            link.channel(), DisconnectCause.DELETED, DisconnectCause.DELETED.description());
                 }
             }
         });
@@ -149,15 +155,14 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                 FrameDecoder frames = new FrameDecoder(auth ? PeerAuth.MAX_HANDSHAKE_FRAME : WireCodec.MAX_FRAME_BYTES);
                 // Silence past the limit drops the peer; a writer idle for an interval sends a keepalive.
                 ch.pipeline()
-                        .addLast(new IdleStateHandler(s.silenceLimitMillis(), s.keepaliveMillis(), 0,
-                                TimeUnit.MILLISECONDS))
+                        .addLast(new IdleStateHandler(
+                                s.silenceLimitMillis(), s.keepaliveMillis(), 0, TimeUnit.MILLISECONDS))
                         .addLast(frames)
                         .addLast(new LengthFieldPrepender(4));
                 if (auth) {
                     ch.pipeline().addLast(new AuthHandler(NodeMesh.this, outboundTo, frames));
                 }
-                ch.pipeline().addLast(frameCodec)
-                        .addLast(new PeerHandler(NodeMesh.this, outboundTo, auth));
+                ch.pipeline().addLast(frameCodec).addLast(new PeerHandler(NodeMesh.this, outboundTo, auth));
             }
         };
     }
@@ -170,16 +175,20 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
         if (remote == null) {
             return; // deleted by reloadnodes
         }
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+        new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1000, settings.silenceLimitMillis()))
                 .handler(initializer(Optional.of(pnn)))
                 // Bind to our node address so the peer sees the address it has in its nodes file.
-                .connect(new InetSocketAddress(remote, settings.port()),
-                        new InetSocketAddress(settings.myAddress(), 0))
+                .connect(new InetSocketAddress(remote, settings.port()), new InetSocketAddress(settings.myAddress(), 0))
                 .addListener((ChannelFuture f) -> {
                     if (!f.isSuccess()) {
-                        log.debug("connect to node {} ({}) failed: {}", pnn, remote.getHostAddress(),
+                        log.debug(
+                                "connect to node {} ({}) failed: {}",
+                                pnn,
+                                remote.getHostAddress(),
                                 f.cause().getMessage());
                         scheduleReconnect(pnn);
                     }
@@ -198,7 +207,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
      * A re-read cluster key file (SIGHUP): new connections use it, established ones stay as they
      * are (they proved the key they had). Switching authentication on or off needs a restart.
      */
-    public void updateKeys(org.jctdb.config.ClusterKeys keys) {
+    public void updateKeys(ClusterKeys keys) {
         group.execute(() -> settings = settings.withKeys(keys));
     }
 
@@ -224,7 +233,8 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
         backoff.remove(pnn);
         if (old != null) {
             log.info("node {} reconnected; closing its previous connection", pnn);
-            PeerHandler.closeWithReason(old.channel(), DisconnectCause.REPLACED, DisconnectCause.REPLACED.description());
+            PeerHandler.closeWithReason(
+                    old.channel(), DisconnectCause.REPLACED, DisconnectCause.REPLACED.description());
             listener.peerDisconnected(pnn, DisconnectCause.REPLACED, "reconnected");
         }
         connected.add(pnn);

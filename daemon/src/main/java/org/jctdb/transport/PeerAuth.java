@@ -22,14 +22,14 @@ final class PeerAuth {
     static final byte PROOF = 3;
     /** Largest handshake frame a node accepts from a peer that has not authenticated. */
     static final int MAX_HANDSHAKE_FRAME = 512;
+
     private static final String ALGORITHM = "HmacSHA256";
 
-    private PeerAuth() {
-    }
+    private PeerAuth() {}
 
     /** Everything both sides must agree on; each MAC covers all of it. */
-    static byte[] transcript(int dialerPnn, int acceptorPnn, String clusterId, byte[] keyId,
-                             byte[] dialerNonce, byte[] acceptorNonce) {
+    static byte[] transcript(
+            int dialerPnn, int acceptorPnn, String clusterId, byte[] keyId, byte[] dialerNonce, byte[] acceptorNonce) {
         byte[] fp = clusterId.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(16 + 8 + 2 + fp.length + keyId.length + 2 * NONCE_BYTES);
         b.put("jctdb-peer-auth1".getBytes(StandardCharsets.US_ASCII));

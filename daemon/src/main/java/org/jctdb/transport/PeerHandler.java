@@ -3,20 +3,19 @@ package org.jctdb.transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.jctdb.node.DisconnectCause;
 import org.jctdb.mesh.BadMessageException;
 import org.jctdb.mesh.WireMessage;
+import org.jctdb.node.DisconnectCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +28,7 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
     private static final AttributeKey<Closing> CLOSE_REASON = AttributeKey.valueOf("jctdb.closeReason");
 
     /** Why we closed a connection: the typed cause for decisions, the detail for the log. */
-    record Closing(DisconnectCause cause, String detail) {
-    }
+    record Closing(DisconnectCause cause, String detail) {}
 
     private final NodeMesh mesh;
     private final boolean authenticated;
@@ -62,11 +60,17 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
             return;
         }
         long limit = Math.max(1000, s.silenceLimitMillis());
-        handshakeTimer = ctx.executor().schedule(() -> {
-            String why = "no handshake within " + limit + " ms";
-            mesh.refused(remote, why + (outboundTo.isPresent() ? " (dialling node " + outboundTo.get() + ")" : ""));
-            closeWithReason(ctx.channel(), DisconnectCause.HANDSHAKE, why);
-        }, limit, TimeUnit.MILLISECONDS);
+        handshakeTimer = ctx.executor()
+                .schedule(
+                        () -> {
+                            String why = "no handshake within " + limit + " ms";
+                            mesh.refused(
+                                    remote,
+                                    why + (outboundTo.isPresent() ? " (dialling node " + outboundTo.get() + ")" : ""));
+                            closeWithReason(ctx.channel(), DisconnectCause.HANDSHAKE, why);
+                        },
+                        limit,
+                        TimeUnit.MILLISECONDS);
         if (outboundTo.isPresent() && !authenticated) {
             ctx.writeAndFlush(hello(s));
         }
@@ -108,8 +112,8 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
             return Optional.of("its hello claims PNN " + h.pnn() + " but it authenticated as " + proved);
         }
         if (!h.clusterId().equals(s.clusterId())) {
-            return Optional.of("it has a different nodes file (cluster id " + h.clusterId()
-                    + ", ours " + s.clusterId() + ")");
+            return Optional.of(
+                    "it has a different nodes file (cluster id " + h.clusterId() + ", ours " + s.clusterId() + ")");
         }
         InetAddress remote = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
         InetAddress expected = s.peers().get(h.pnn());
@@ -172,11 +176,12 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
             super.userEventTriggered(ctx, evt);
         } else if (idle.state() == IdleState.READER_IDLE) {
             long limit = mesh.settings().silenceLimitMillis();
-            closeWithReason(ctx.channel(), DisconnectCause.SILENT, "sent nothing for " + limit
-                    + " ms (KeepaliveInterval x KeepaliveLimit)");
+            closeWithReason(
+                    ctx.channel(),
+                    DisconnectCause.SILENT,
+                    "sent nothing for " + limit + " ms (KeepaliveInterval x KeepaliveLimit)");
         } else if (idle.state() == IdleState.WRITER_IDLE && pnn >= 0) {
             ctx.writeAndFlush(new WireMessage.Keepalive());
         }
     }
-
 }

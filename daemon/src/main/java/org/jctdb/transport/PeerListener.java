@@ -1,7 +1,7 @@
 package org.jctdb.transport;
 
-import org.jctdb.node.DisconnectCause;
 import org.jctdb.mesh.WireMessage;
+import org.jctdb.node.DisconnectCause;
 
 /**
  * What the mesh tells its owner. Called on the mesh's I/O thread: implementations hand the

@@ -42,8 +42,11 @@ final class RefusalLog {
         long suppressed = entry == null ? 0 : entry[1];
         seen.put(who, new long[] {now, 0});
         if (suppressed > 0) {
-            log.warn("refused connection from {}: {} (and {} more refused from this address since the last such line)",
-                    who, why, suppressed);
+            log.warn(
+                    "refused connection from {}: {} (and {} more refused from this address since the last such line)",
+                    who,
+                    why,
+                    suppressed);
         } else {
             log.warn("refused connection from {}: {}", who, why);
         }

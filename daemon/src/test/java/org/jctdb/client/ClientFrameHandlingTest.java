@@ -56,8 +56,17 @@ class ClientFrameHandlingTest {
 
     @BeforeEach
     void setUp() {
-        ClusterView view = new ClusterView(0, List.of(new NodeView(0, "127.0.0.1", 0), new NodeView(1, "127.0.0.2", 0)),
-                7, List.of(0, 1), 0, 0, System.currentTimeMillis(), 0, 0, Optional.empty());
+        ClusterView view = new ClusterView(
+                0,
+                List.of(new NodeView(0, "127.0.0.1", 0), new NodeView(1, "127.0.0.2", 0)),
+                7,
+                List.of(0, 1),
+                0,
+                0,
+                System.currentTimeMillis(),
+                0,
+                0,
+                Optional.empty());
         CtdbService.Host host = new CtdbService.Host() {
             @Override
             public ClusterView view() {
@@ -81,12 +90,15 @@ class ClientFrameHandlingTest {
             }
 
             @Override
-            public void requestRecovery(String reason) {
-            }
+            public void requestRecovery(String reason) {}
         };
-        LocalDatabases dbs = new LocalDatabases(new TdbFiles(null), DatabaseDirectories.under(Path.of("/nonexistent")), 0,
-                101);
-        service = new CtdbService(codec, host, dbs, new DatabaseWorker(new LockWaiter(Path.of("/nonexistent"))),
+        LocalDatabases dbs =
+                new LocalDatabases(new TdbFiles(null), DatabaseDirectories.under(Path.of("/nonexistent")), 0, 101);
+        service = new CtdbService(
+                codec,
+                host,
+                dbs,
+                new DatabaseWorker(new LockWaiter(Path.of("/nonexistent"))),
                 new Controls.Settings(true, 4379));
         logged = new ListAppender<>();
         logged.start();
@@ -110,7 +122,8 @@ class ClientFrameHandlingTest {
     }
 
     private byte[] control(int opcode, int destnode, int reqid) {
-        return codec.encode(CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, destnode, 0, reqid),
+        return codec.encode(
+                CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, destnode, 0, reqid),
                 new ReqControl(opcode, 0, 0, 0, Bytes.EMPTY));
     }
 
@@ -136,8 +149,10 @@ class ClientFrameHandlingTest {
     private void assertClosedWithLogLine(EmbeddedChannel ch) {
         ch.runPendingTasks();
         assertThat(ch.isOpen()).as("connection closed").isFalse();
-        assertThat(logged.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
-                .contains("(pid " + PID + ")").contains("bad packet"));
+        assertThat(logged.list)
+                .anySatisfy(e -> assertThat(e.getFormattedMessage())
+                        .contains("(pid " + PID + ")")
+                        .contains("bad packet"));
     }
 
     @Test
@@ -232,11 +247,15 @@ class ClientFrameHandlingTest {
         byte[][] seeds = {
             control(ControlOpcode.GET_PNN.code(), CtdbWire.CURRENT_NODE, 1),
             control(ControlOpcode.GET_NODEMAP.code(), CtdbWire.CURRENT_NODE, 2),
-            codec.encode(CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, CtdbWire.CURRENT_NODE, 0, 3),
+            codec.encode(
+                    CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, CtdbWire.CURRENT_NODE, 0, 3),
                     new ReqControl(ControlOpcode.CHECK_PID_SRVID.code(), 0, 0, 0, Bytes.of(new byte[12]))),
-            codec.encode(CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, CtdbWire.CURRENT_NODE, 0, 4),
-                    new ReqControl(ControlOpcode.GET_TUNABLE.code(), 0, 0, 0, Bytes.of(new byte[] {3, 0, 0, 0, 'a', 'b', 0}))),
-            codec.encode(CtdbHeader.of(CtdbHeader.REQ_MESSAGE, 0, CtdbWire.CURRENT_NODE, 0, 5),
+            codec.encode(
+                    CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, CtdbWire.CURRENT_NODE, 0, 4),
+                    new ReqControl(
+                            ControlOpcode.GET_TUNABLE.code(), 0, 0, 0, Bytes.of(new byte[] {3, 0, 0, 0, 'a', 'b', 0}))),
+            codec.encode(
+                    CtdbHeader.of(CtdbHeader.REQ_MESSAGE, 0, CtdbWire.CURRENT_NODE, 0, 5),
                     new CtdbPacket.ReqMessage(42, Bytes.of(new byte[] {1, 2, 3}))),
         };
         for (int i = 0; i < 3000; i++) {
@@ -271,7 +290,8 @@ class ClientFrameHandlingTest {
         ch.close();
         // the answer arrives after the client has gone: dropped quietly
         WireMessage.CtdbRelay asked = (WireMessage.CtdbRelay) sentToPeers.get(0);
-        byte[] answer = codec.encode(CtdbHeader.of(CtdbHeader.REPLY_CONTROL, 7, 0, 1, 11), ReplyControl.ok(1, Bytes.EMPTY));
+        byte[] answer =
+                codec.encode(CtdbHeader.of(CtdbHeader.REPLY_CONTROL, 7, 0, 1, 11), ReplyControl.ok(1, Bytes.EMPTY));
         service.relayReceived(1, new WireMessage.CtdbRelay(WireMessage.CtdbRelay.Kind.REPLY, asked.id(), answer));
         // and a node that goes away fails the waiting control at once
         EmbeddedChannel waiting = client();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -51,7 +50,8 @@ class ControlServerTest {
 
     @Test
     void aClientThatSaysNothingIsClosedAfterTheDeadline() throws Exception {
-        try (ControlServer s = echo(); SocketChannel c = connect()) {
+        try (ControlServer s = echo();
+                SocketChannel c = connect()) {
             long t0 = System.nanoTime();
             int r = c.read(ByteBuffer.allocate(16));
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -69,7 +69,8 @@ class ControlServerTest {
                 more.add(connect());
             }
             assertThat(first.read(ByteBuffer.allocate(4))).isEqualTo(-1); // evicted, long before the deadline
-            assertThat(ControlClient.call(dir.resolve("s"), List.of("ok"), 2000).stdout()).isEqualTo("ok");
+            assertThat(ControlClient.call(dir.resolve("s"), List.of("ok"), 2000).stdout())
+                    .isEqualTo("ok");
             for (SocketChannel c : more) {
                 c.close();
             }
@@ -78,7 +79,8 @@ class ControlServerTest {
 
     @Test
     void anOversizedRequestIsRefusedWithAMessageBeforeItArrives() throws Exception {
-        try (ControlServer s = echo(); SocketChannel c = connect()) {
+        try (ControlServer s = echo();
+                SocketChannel c = connect()) {
             DataOutputStream out = new DataOutputStream(Channels.newOutputStream(c));
             out.writeInt(ControlFrames.MAGIC);
             out.writeInt(700); // 700 x 64 KiB = 42 MiB announced
@@ -97,7 +99,9 @@ class ControlServerTest {
             assertThat(r.stderr()).contains("request larger than " + ControlServer.MAX_REQUEST_BYTES + " bytes");
         }
         try (ControlServer s = echo()) {
-            assertThat(ControlClient.call(dir.resolve("s"), List.of("still", "here"), 2000).stdout()).isEqualTo("still here");
+            assertThat(ControlClient.call(dir.resolve("s"), List.of("still", "here"), 2000)
+                            .stdout())
+                    .isEqualTo("still here");
         }
     }
 
@@ -144,7 +148,8 @@ class ControlServerTest {
         assertThat(ControlServer.parse(b)).isNull();
         b.putInt(1).put((byte) 'x');
         assertThat(ControlServer.parse(b)).containsExactly("pnn", "x");
-        ByteBuffer big = ByteBuffer.allocate(16).putInt(ControlFrames.MAGIC).putInt(1).putInt(Integer.MAX_VALUE);
+        ByteBuffer big =
+                ByteBuffer.allocate(16).putInt(ControlFrames.MAGIC).putInt(1).putInt(Integer.MAX_VALUE);
         assertThatThrownBy(() -> ControlServer.parse(big)).hasMessageContaining("request larger than");
         ByteBuffer bad = ByteBuffer.allocate(8).putInt(0x47455420);
         assertThatThrownBy(() -> ControlServer.parse(bad)).hasMessageContaining("not a jctdb control request");

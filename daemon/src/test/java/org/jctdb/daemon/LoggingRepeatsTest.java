@@ -19,9 +19,11 @@ class LoggingRepeatsTest {
             t += TimeUnit.MILLISECONDS.toNanos(1400);
         }
         logged.addAll(r.flush());
-        assertThat(logged).containsExactly("cluster lock CONTENTION: held elsewhere",
-                "cluster lock CONTENTION: held elsewhere (repeated 42 times)",
-                "cluster lock CONTENTION: held elsewhere (repeated 13 times)");
+        assertThat(logged)
+                .containsExactly(
+                        "cluster lock CONTENTION: held elsewhere",
+                        "cluster lock CONTENTION: held elsewhere (repeated 42 times)",
+                        "cluster lock CONTENTION: held elsewhere (repeated 13 times)");
         assertThat(r.next("other", t)).containsExactly("other");
     }
 }

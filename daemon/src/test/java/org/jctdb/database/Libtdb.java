@@ -2,14 +2,12 @@ package org.jctdb.database;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.jctdb.config.Installation;
 import org.jctdb.testing.TestEnvironment;
 
 /** Test access to libtdb and the helper: skipped with a reason locally, a failure under CI=true. */
 final class Libtdb {
-    private Libtdb() {
-    }
+    private Libtdb() {}
 
     static TdbLibrary require() {
         try {
@@ -22,8 +20,8 @@ final class Libtdb {
 
     static Path lockWaitHelper() {
         Path helper = Installation.current().helper("jctdb_lock_wait");
-        TestEnvironment.require(Files.isExecutable(helper),
-            helper + " is not built (mvn compile builds it with gcc and libtdb-dev)");
+        TestEnvironment.require(
+                Files.isExecutable(helper), helper + " is not built (mvn compile builds it with gcc and libtdb-dev)");
         return helper;
     }
 

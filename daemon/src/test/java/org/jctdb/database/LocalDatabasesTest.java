@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +66,9 @@ class LocalDatabasesTest {
         assertThat(locking.path()).isEqualTo(tmp.toRealPath().resolve("volatile/locking.tdb.0"));
         assertThat(registry.path()).isEqualTo(tmp.toRealPath().resolve("persistent/registry.tdb.0"));
         assertThat(rep.path()).isEqualTo(tmp.toRealPath().resolve("volatile/rep.tdb.0"));
-        assertThat(locking.tdbFlags()).as("fcntl chain locks, never TDB_MUTEX_LOCKING").isEqualTo(3137);
+        assertThat(locking.tdbFlags())
+                .as("fcntl chain locks, never TDB_MUTEX_LOCKING")
+                .isEqualTo(3137);
         assertThat(registry.tdbFlags()).isEqualTo(1024);
         assertThat(rep.tdbFlags()).isEqualTo(3137);
         assertThat(locking.file().hashSize()).isEqualTo(100001);
@@ -78,7 +79,8 @@ class LocalDatabasesTest {
 
         assertThat(dbs.attach("locking.tdb", DatabaseKind.VOLATILE)).isSameAs(locking);
         assertThatThrownBy(() -> dbs.attach("locking.tdb", DatabaseKind.PERSISTENT))
-            .isInstanceOf(TdbException.class).hasMessageContaining("already attached as VOLATILE");
+                .isInstanceOf(TdbException.class)
+                .hasMessageContaining("already attached as VOLATILE");
         assertThat(dbs.list()).containsExactly(locking, registry, rep);
         assertThat(dbs.byId(registry.id())).contains(registry);
     }
@@ -90,15 +92,20 @@ class LocalDatabasesTest {
         LtdbHeader h = new LtdbHeader(5, 0, LtdbHeader.FLAG_MIGRATED_WITH_DATA);
         byte[] key = "key1".getBytes(StandardCharsets.US_ASCII);
         for (Database db : List.of(locking, registry)) {
-            assertThat(db.tryStore(key, h, "value1".getBytes(StandardCharsets.US_ASCII))).isTrue();
+            assertThat(db.tryStore(key, h, "value1".getBytes(StandardCharsets.US_ASCII)))
+                    .isTrue();
             Database.Fetched f = db.tryFetch(key);
             assertThat(f.status()).isEqualTo(Database.Status.FOUND);
-            assertThat(f.record().orElseThrow()).isEqualTo(new LtdbRecord(key, h, "value1".getBytes(StandardCharsets.US_ASCII)));
-            assertThat(db.tryFetch("nope".getBytes(StandardCharsets.US_ASCII)).status()).isEqualTo(Database.Status.MISSING);
+            assertThat(f.record().orElseThrow())
+                    .isEqualTo(new LtdbRecord(key, h, "value1".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(db.tryFetch("nope".getBytes(StandardCharsets.US_ASCII)).status())
+                    .isEqualTo(Database.Status.MISSING);
 
             String dump = run(Libtdb.tool("tdbdump").toString(), db.path().toString());
-            assertThat(dump).contains("key(4) = \"key1\"")
-                .contains("data(30) = \"\\05\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\01\\00\\00\\00\\00\\00value1\"");
+            assertThat(dump)
+                    .contains("key(4) = \"key1\"")
+                    .contains(
+                            "data(30) = \"\\05\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\00\\01\\00\\00\\00\\00\\00value1\"");
         }
         assertThat(locking.tryDelete(key)).contains(true);
         assertThat(locking.tryDelete(key)).contains(false);
@@ -109,7 +116,8 @@ class LocalDatabasesTest {
         Database registry = dbs.attach("registry.tdb", DatabaseKind.PERSISTENT);
         Path other = tmp.resolve("volatile/../persistent/registry.tdb.0");
         assertThatThrownBy(() -> files.open(other, 0, 0, 02, 0600))
-            .isInstanceOf(TdbException.class).hasMessageContaining("already open in this process");
+                .isInstanceOf(TdbException.class)
+                .hasMessageContaining("already open in this process");
         assertThat(files.find(other)).contains(registry.file());
         dbs.close();
         assertThat(files.openCount()).isZero();
@@ -119,7 +127,9 @@ class LocalDatabasesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DatabaseKind.class, names = {"VOLATILE", "PERSISTENT"})
+    @EnumSource(
+            value = DatabaseKind.class,
+            names = {"VOLATILE", "PERSISTENT"})
     void aChainHeldByAnotherProcessIsBusyAndTheHelperSignalsItsRelease(DatabaseKind kind) throws Exception {
         Database db = dbs.attach("g_lock.tdb", kind);
         byte[] key = "held".getBytes(StandardCharsets.US_ASCII);
@@ -131,7 +141,8 @@ class LocalDatabasesTest {
         assertThat(db.tryFetch(key).status()).isEqualTo(Database.Status.BUSY);
         assertThat(db.tryStore(key, new LtdbHeader(2, 0, 0), new byte[] {2})).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-        assertThat(db.tryStore(otherKey, new LtdbHeader(1, 0, 0), new byte[] {3})).isTrue();
+        assertThat(db.tryStore(otherKey, new LtdbHeader(1, 0, 0), new byte[] {3}))
+                .isTrue();
 
         CompletableFuture<Void> released = new LockWaiter(Libtdb.lockWaitHelper()).waitForChain(db.file(), key);
         Thread.sleep(300);
@@ -147,14 +158,16 @@ class LocalDatabasesTest {
         byte[] key = "k".getBytes(StandardCharsets.US_ASCII);
         Process holder = hold(db, key);
         assertThat(db.tryTraverse(r -> true)).isFalse();
-        assertThat(db.tryApplyTransaction(List.of(new LtdbRecord(key, new LtdbHeader(1, 0, 0), new byte[] {1})))).isEmpty();
+        assertThat(db.tryApplyTransaction(List.of(new LtdbRecord(key, new LtdbHeader(1, 0, 0), new byte[] {1}))))
+                .isEmpty();
         assertThat(db.tryWipe()).isFalse();
         CompletableFuture<Void> free = new LockWaiter(Libtdb.lockWaitHelper()).waitForAll(db.file());
         Thread.sleep(300);
         assertThat(free).isNotDone();
         holder.getOutputStream().close();
         free.get(10, TimeUnit.SECONDS);
-        assertThat(db.tryApplyTransaction(List.of(new LtdbRecord(key, new LtdbHeader(1, 0, 0), new byte[] {1})))).contains(1L);
+        assertThat(db.tryApplyTransaction(List.of(new LtdbRecord(key, new LtdbHeader(1, 0, 0), new byte[] {1}))))
+                .contains(1L);
     }
 
     @Test
@@ -165,29 +178,34 @@ class LocalDatabasesTest {
         assertThat(db.trySequenceNumber()).hasValue(0);
 
         assertThat(db.tryApplyTransaction(List.of(
-            new LtdbRecord(a, new LtdbHeader(1, 0, 0), new byte[] {1}),
-            new LtdbRecord(b, new LtdbHeader(1, 0, 0), new byte[] {1})))).contains(1L);
+                        new LtdbRecord(a, new LtdbHeader(1, 0, 0), new byte[] {1}),
+                        new LtdbRecord(b, new LtdbHeader(1, 0, 0), new byte[] {1}))))
+                .contains(1L);
         assertThat(db.trySequenceNumber()).hasValue(1);
 
         // b's RSN does not grow while its data changes: nothing of this transaction lands.
         assertThatThrownBy(() -> db.tryApplyTransaction(List.of(
-            new LtdbRecord(a, new LtdbHeader(2, 0, 0), new byte[] {2}),
-            new LtdbRecord(b, new LtdbHeader(1, 0, 0), new byte[] {2}))))
-            .isInstanceOf(TdbException.class).hasMessageContaining("RSN");
+                        new LtdbRecord(a, new LtdbHeader(2, 0, 0), new byte[] {2}),
+                        new LtdbRecord(b, new LtdbHeader(1, 0, 0), new byte[] {2}))))
+                .isInstanceOf(TdbException.class)
+                .hasMessageContaining("RSN");
         assertThat(db.tryFetch(a).record().orElseThrow().data()).containsExactly(1);
         assertThat(db.tryFetch(b).record().orElseThrow().data()).containsExactly(1);
         assertThat(db.trySequenceNumber()).hasValue(1);
 
         // A client (smbd, ctdb ptrans) writes the sequence number itself: taken as given.
         assertThat(db.tryApplyTransaction(List.of(
-            new LtdbRecord(a, new LtdbHeader(2, 0, 0), new byte[] {2}),
-            new LtdbRecord(Database.seqnumKey(), new LtdbHeader(2, 0, 0), Database.seqnumData(7))))).contains(7L);
+                        new LtdbRecord(a, new LtdbHeader(2, 0, 0), new byte[] {2}),
+                        new LtdbRecord(Database.seqnumKey(), new LtdbHeader(2, 0, 0), Database.seqnumData(7)))))
+                .contains(7L);
         assertThat(db.trySequenceNumber()).hasValue(7);
 
         String dump = run(Libtdb.tool("tdbdump").toString(), db.path().toString());
         assertThat(dump).contains("key(23) = \"__db_sequence_number__\\00\"");
-        assertThatThrownBy(() -> dbs.attach("locking.tdb", DatabaseKind.VOLATILE).tryApplyTransaction(List.of()))
-            .isInstanceOf(TdbException.class).hasMessageContaining("volatile");
+        assertThatThrownBy(
+                        () -> dbs.attach("locking.tdb", DatabaseKind.VOLATILE).tryApplyTransaction(List.of()))
+                .isInstanceOf(TdbException.class)
+                .hasMessageContaining("volatile");
     }
 
     @Test
@@ -204,9 +222,10 @@ class LocalDatabasesTest {
         db.file().store("short".getBytes(StandardCharsets.US_ASCII), new byte[3]);
         Map<String, LtdbRecord> seen = new LinkedHashMap<>();
         assertThat(db.tryTraverse(r -> {
-            seen.put(new String(r.key(), StandardCharsets.US_ASCII), r);
-            return true;
-        })).isTrue();
+                    seen.put(new String(r.key(), StandardCharsets.US_ASCII), r);
+                    return true;
+                }))
+                .isTrue();
         assertThat(seen).isEqualTo(stored);
 
         int[] count = new int[1];
@@ -215,21 +234,24 @@ class LocalDatabasesTest {
 
         assertThat(db.tryWipe()).isTrue();
         assertThat(db.tryTraverse(r -> {
-            throw new AssertionError("wiped database still has " + r);
-        })).isTrue();
+                    throw new AssertionError("wiped database still has " + r);
+                }))
+                .isTrue();
     }
 
     @Test
     void volatileFilesStartEmptyAndPersistentOnesSurviveAReattach() throws Exception {
         byte[] key = "k".getBytes(StandardCharsets.US_ASCII);
         dbs.attach("locking.tdb", DatabaseKind.VOLATILE).tryStore(key, new LtdbHeader(1, 0, 0), new byte[] {1});
-        dbs.attach("registry.tdb", DatabaseKind.PERSISTENT).tryApplyTransaction(
-            List.of(new LtdbRecord(key, new LtdbHeader(1, 0, 0), new byte[] {1})));
+        dbs.attach("registry.tdb", DatabaseKind.PERSISTENT)
+                .tryApplyTransaction(List.of(new LtdbRecord(key, new LtdbHeader(1, 0, 0), new byte[] {1})));
         dbs.close();
 
         dbs = new LocalDatabases(files, DatabaseDirectories.under(tmp), 0, DatabaseFlags.DEFAULT_HASH_SIZE);
-        assertThat(dbs.attach("locking.tdb", DatabaseKind.VOLATILE).tryFetch(key).status())
-            .isEqualTo(Database.Status.MISSING);
+        assertThat(dbs.attach("locking.tdb", DatabaseKind.VOLATILE)
+                        .tryFetch(key)
+                        .status())
+                .isEqualTo(Database.Status.MISSING);
         Database registry = dbs.attach("registry.tdb", DatabaseKind.PERSISTENT);
         assertThat(registry.tryFetch(key).status()).isEqualTo(Database.Status.FOUND);
         assertThat(registry.trySequenceNumber()).hasValue(1);
@@ -239,16 +261,26 @@ class LocalDatabasesTest {
     void ltdbtoolReadsOurFiles() throws Exception {
         Path ltdbtool = Libtdb.tool("ltdbtool");
         Database db = dbs.attach("registry.tdb", DatabaseKind.PERSISTENT);
-        db.tryStore("key1".getBytes(StandardCharsets.US_ASCII), new LtdbHeader(9, 2, 0), "v".getBytes(StandardCharsets.US_ASCII));
+        db.tryStore(
+                "key1".getBytes(StandardCharsets.US_ASCII),
+                new LtdbHeader(9, 2, 0),
+                "v".getBytes(StandardCharsets.US_ASCII));
         assertThat(run(ltdbtool.toString(), "dump", "-p", db.path().toString()))
-            .contains("key(4) = \"key1\"").contains("rsn: 9").contains("dmaster: 2");
+                .contains("key(4) = \"key1\"")
+                .contains("rsn: 9")
+                .contains("dmaster: 2");
     }
 
     /** A second process holding the chain lock of {@code key}, as smbd would, until its stdin closes. */
     private Process hold(Database db, byte[] key) throws IOException {
-        Process p = new ProcessBuilder(Libtdb.lockWaitHelper().toString(), "hold", db.path().toString(),
-            Integer.toString(db.tdbFlags()), HexFormat.of().formatHex(key))
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(
+                        Libtdb.lockWaitHelper().toString(),
+                        "hold",
+                        db.path().toString(),
+                        Integer.toString(db.tdbFlags()),
+                        HexFormat.of().formatHex(key))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         children.add(p);
         InputStream out = p.getInputStream();
         assertThat(new String(out.readNBytes(2), StandardCharsets.US_ASCII)).isEqualTo("0\n");

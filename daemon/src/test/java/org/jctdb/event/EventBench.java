@@ -15,8 +15,7 @@ import org.jctdb.common.Ticker;
  * per-script start cost. Run: java -cp target/classes:target/test-classes:$(deps) org.jctdb.event.EventBench
  */
 public final class EventBench {
-    private EventBench() {
-    }
+    private EventBench() {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -41,9 +40,10 @@ public final class EventBench {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         ScheduledExecutorService ex = Executors.newScheduledThreadPool(2);
-        EngineConfig cfg = EngineConfig.defaults(tmp.resolve("etc"), Path.of("/bin/true"), tmp.resolve("helper"), tmp.resolve("var"));
-        EventEngine engine = new EventEngine(cfg, new ScriptDirectory(events, null), ex, Ticker.SYSTEM,
-                Clock.systemDefaultZone(), null);
+        EngineConfig cfg = EngineConfig.defaults(
+                tmp.resolve("etc"), Path.of("/bin/true"), tmp.resolve("helper"), tmp.resolve("var"));
+        EventEngine engine = new EventEngine(
+                cfg, new ScriptDirectory(events, null), ex, Ticker.SYSTEM, Clock.systemDefaultZone(), null);
         try {
             for (int w = 0; w < 3; w++) {
                 engine.run(EventRequest.of(Event.MONITOR, 30_000)).get(60, TimeUnit.SECONDS);
@@ -51,7 +51,8 @@ public final class EventBench {
             double[] samples = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 long t0 = System.nanoTime();
-                EventReply reply = engine.run(EventRequest.of(Event.MONITOR, 30_000)).get(60, TimeUnit.SECONDS);
+                EventReply reply =
+                        engine.run(EventRequest.of(Event.MONITOR, 30_000)).get(60, TimeUnit.SECONDS);
                 samples[r] = (System.nanoTime() - t0) / 1e6;
                 if (!(reply instanceof EventReply.Completed c) || c.summary() != 0) {
                     throw new IllegalStateException("monitor failed: " + reply);

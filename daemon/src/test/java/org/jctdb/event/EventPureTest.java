@@ -1,9 +1,5 @@
 package org.jctdb.event;
 
-import org.jctdb.os.ProcStatParser;
-
-import org.jctdb.os.ProcInfo;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -18,6 +14,8 @@ import org.jctdb.event.format.RunTextFormatter;
 import org.jctdb.event.format.ScriptListFormatter;
 import org.jctdb.event.format.StatusJsonFormatter;
 import org.jctdb.event.format.StatusTextFormatter;
+import org.jctdb.os.ProcInfo;
+import org.jctdb.os.ProcStatParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,18 +28,32 @@ class EventPureTest {
     }
 
     static EventReply.Completed completed(Event e, List<ScriptResult> rs) {
-        int summary = rs.stream().mapToInt(ScriptResult::summary).filter(s -> s != 0 && s != -Errno.ENOEXEC).findFirst().orElse(0);
+        int summary = rs.stream()
+                .mapToInt(ScriptResult::summary)
+                .filter(s -> s != 0 && s != -Errno.ENOEXEC)
+                .findFirst()
+                .orElse(0);
         return new EventReply.Completed(e, List.of(), T, rs, summary);
     }
 
     @Test
     void statusLinesMatchCtdbLayout() {
-        Rendered r = fmt.status("legacy", Event.MONITOR, Optional.of(completed(Event.MONITOR, List.of(
-                res("00.ctdb", ScriptStatus.OK, 0, 14, ""),
-                res("13.per_ip_routing", ScriptStatus.DISABLED, 0, 0, ""),
-                res("50.samba", ScriptStatus.ERROR, 1, 77, "ERROR: samba tcp port 445 is not responding")))));
-        assertThat(r.text()).isEqualTo(
-                "00.ctdb              OK         0.014 Wed Dec  7 19:39:11 2016\n"
+        Rendered r = fmt.status(
+                "legacy",
+                Event.MONITOR,
+                Optional.of(completed(
+                        Event.MONITOR,
+                        List.of(
+                                res("00.ctdb", ScriptStatus.OK, 0, 14, ""),
+                                res("13.per_ip_routing", ScriptStatus.DISABLED, 0, 0, ""),
+                                res(
+                                        "50.samba",
+                                        ScriptStatus.ERROR,
+                                        1,
+                                        77,
+                                        "ERROR: samba tcp port 445 is not responding")))));
+        assertThat(r.text())
+                .isEqualTo("00.ctdb              OK         0.014 Wed Dec  7 19:39:11 2016\n"
                         + "13.per_ip_routing    DISABLED  \n"
                         + "50.samba             ERROR      0.077 Wed Dec  7 19:39:11 2016\n"
                         + "  OUTPUT: ERROR: samba tcp port 445 is not responding\n");
@@ -54,13 +66,17 @@ class EventPureTest {
         ScriptResult to = res("01.reclock", ScriptStatus.TIMEDOUT, 0, 30_000, "")
                 .withHang(new Hang(Hang.Kind.UNKILLABLE, 4200, 65_000, List.of(d)));
         Rendered r = fmt.status("legacy", Event.MONITOR, Optional.of(completed(Event.MONITOR, List.of(to))));
-        assertThat(r.text()).isEqualTo("01.reclock           TIMEDOUT   Wed Dec  7 19:39:11 2016\n"
-                + "  OUTPUT: \n"
-                + "  UNKILLABLE: pid 4200 alive for 65.0s: pid 4242 (stat) state D wchan fuse_wait_answer\n");
+        assertThat(r.text())
+                .isEqualTo("01.reclock           TIMEDOUT   Wed Dec  7 19:39:11 2016\n"
+                        + "  OUTPUT: \n"
+                        + "  UNKILLABLE: pid 4200 alive for 65.0s: pid 4242 (stat) state D wchan fuse_wait_answer\n");
         assertThat(r.exitCode()).isEqualTo(110);
 
-        Rendered cr = fmt.status("legacy", Event.STARTUP, Optional.of(completed(Event.STARTUP,
-                List.of(res("05.x", ScriptStatus.CANNOT_RUN, Errno.EINTR, 0, "")))));
+        Rendered cr = fmt.status(
+                "legacy",
+                Event.STARTUP,
+                Optional.of(
+                        completed(Event.STARTUP, List.of(res("05.x", ScriptStatus.CANNOT_RUN, Errno.EINTR, 0, "")))));
         assertThat(cr.text()).startsWith("05.x                 CANNOT RUN (Interrupted system call)\n");
         assertThat(cr.exitCode()).isEqualTo(Errno.EINTR);
     }
@@ -71,18 +87,28 @@ class EventPureTest {
                 .isEqualTo(new Rendered("Event monitor in legacy got cancelled\n", 125));
         assertThat(RunTextFormatter.run("legacy", new EventReply.Refused(Event.MONITOR, List.of(), Errno.ENOENT, "x")))
                 .isEqualTo(new Rendered("Event dir for legacy does not exist\n", 2));
-        assertThat(RunTextFormatter.run("legacy", completed(Event.TAKEIP,
-                List.of(res("10.interface", ScriptStatus.TIMEDOUT, 0, 0, "")))).exitCode()).isEqualTo(110);
+        assertThat(RunTextFormatter.run(
+                                "legacy",
+                                completed(Event.TAKEIP, List.of(res("10.interface", ScriptStatus.TIMEDOUT, 0, 0, ""))))
+                        .exitCode())
+                .isEqualTo(110);
     }
 
     @Test
     void jsonCarriesEvidence() {
         ProcInfo p = new ProcInfo(7, 1, 7, 7, 'D', "df", 5, "nfs_wait", List.of("[<0>] nfs_wait+0x1"));
-        ScriptResult r = new ScriptResult("01.reclock", ScriptStatus.TIMEDOUT, 0, T, 30_000, "", List.of(p), "dbg", null);
-        Rendered j = StatusJsonFormatter.status("legacy", Event.MONITOR, Optional.of(completed(Event.MONITOR, List.of(r))));
-        assertThat(j.text()).contains("\"status\" : \"TIMEDOUT\"").contains("\"wchan\" : \"nfs_wait\"")
-                .contains("\"debugOutput\" : \"dbg\"").contains("\"exitCode\" : 110");
-        assertThat(StatusJsonFormatter.status("legacy", Event.INIT, Optional.empty()).exitCode()).isEqualTo(22);
+        ScriptResult r =
+                new ScriptResult("01.reclock", ScriptStatus.TIMEDOUT, 0, T, 30_000, "", List.of(p), "dbg", null);
+        Rendered j =
+                StatusJsonFormatter.status("legacy", Event.MONITOR, Optional.of(completed(Event.MONITOR, List.of(r))));
+        assertThat(j.text())
+                .contains("\"status\" : \"TIMEDOUT\"")
+                .contains("\"wchan\" : \"nfs_wait\"")
+                .contains("\"debugOutput\" : \"dbg\"")
+                .contains("\"exitCode\" : 110");
+        assertThat(StatusJsonFormatter.status("legacy", Event.INIT, Optional.empty())
+                        .exitCode())
+                .isEqualTo(22);
     }
 
     @Test
@@ -107,10 +133,16 @@ class EventPureTest {
         assertThat(Event.TAKEIP.checkArgs(List.of("eth0"))).contains("IFACE IP MASKBITS");
         assertThat(Event.UPDATEIP.checkArgs(List.of("a", "b", "c", "d"))).isNull();
         assertThat(Event.MONITOR.checkArgs(List.of("x"))).contains("no arguments");
-        assertThat(Event.RELEASEIP.checkArgs(List.of("eth0", "10.0.0.1 x", "24"))).contains("whitespace");
+        assertThat(Event.RELEASEIP.checkArgs(List.of("eth0", "10.0.0.1 x", "24")))
+                .contains("whitespace");
         assertThat(List.of(Event.values()).stream().filter(Event::allowedInRecovery))
-                .containsExactlyInAnyOrder(Event.INIT, Event.SETUP, Event.STARTRECOVERY, Event.SHUTDOWN,
-                        Event.RELEASEIP, Event.IPREALLOCATED);
+                .containsExactlyInAnyOrder(
+                        Event.INIT,
+                        Event.SETUP,
+                        Event.STARTRECOVERY,
+                        Event.SHUTDOWN,
+                        Event.RELEASEIP,
+                        Event.IPREALLOCATED);
         assertThat(Event.parse("ipreallocated")).contains(Event.IPREALLOCATED);
         assertThat(Event.parse("stopped")).isEmpty();
     }
@@ -121,11 +153,14 @@ class EventPureTest {
         assertThat(EventPolicy.onFailure(Event.SETUP)).isEqualTo(EventPolicy.OnFailure.STOP_DAEMON);
         assertThat(EventPolicy.onFailure(Event.STARTUP)).isEqualTo(EventPolicy.OnFailure.RETRY);
         assertThat(EventPolicy.onFailure(Event.MONITOR)).isEqualTo(EventPolicy.OnFailure.SET_UNHEALTHY);
-        EventReply.Completed takeTimedOut = completed(Event.TAKEIP, List.of(res("10.interface", ScriptStatus.TIMEDOUT, 0, 0, "")));
-        EventReply.Completed monTimedOut = completed(Event.MONITOR, List.of(res("10.interface", ScriptStatus.TIMEDOUT, 0, 0, "")));
+        EventReply.Completed takeTimedOut =
+                completed(Event.TAKEIP, List.of(res("10.interface", ScriptStatus.TIMEDOUT, 0, 0, "")));
+        EventReply.Completed monTimedOut =
+                completed(Event.MONITOR, List.of(res("10.interface", ScriptStatus.TIMEDOUT, 0, 0, "")));
         assertThat(EventPolicy.succeeded(takeTimedOut)).isTrue();
         assertThat(EventPolicy.succeeded(monTimedOut)).isFalse();
-        assertThat(EventPolicy.succeeded(completed(Event.TAKEIP, List.of(res("a", ScriptStatus.ERROR, 1, 0, ""))))).isFalse();
+        assertThat(EventPolicy.succeeded(completed(Event.TAKEIP, List.of(res("a", ScriptStatus.ERROR, 1, 0, "")))))
+                .isFalse();
     }
 
     @Test
@@ -164,19 +199,23 @@ class EventPureTest {
         assertThat(dir.enable("legacy", "10.interface")).isEqualTo(new EventScripts.CommandResult(0, ""));
         assertThat(dir.enable("legacy", "00.ctdb").exitCode()).isZero();
         assertThat(dir.enable("legacy", "02.local").exitCode()).isZero();
-        assertThat(dir.enable("legacy", "99.nothere")).isEqualTo(
-                new EventScripts.CommandResult(Errno.ENOENT, "Script 99.nothere does not exist in legacy"));
+        assertThat(dir.enable("legacy", "99.nothere"))
+                .isEqualTo(new EventScripts.CommandResult(Errno.ENOENT, "Script 99.nothere does not exist in legacy"));
         assertThat(dir.enable("legacy", "../x").exitCode()).isEqualTo(Errno.EINVAL);
-        assertThat(dir.scripts()).extracting(EventScripts.Script::name).containsExactly("00.ctdb", "02.local", "10.interface");
+        assertThat(dir.scripts())
+                .extracting(EventScripts.Script::name)
+                .containsExactly("00.ctdb", "02.local", "10.interface");
         assertThat(dir.scripts()).allMatch(EventScripts.Script::enabled);
 
-        assertThat(ScriptListFormatter.list(dir.listing()).text()).isEqualTo("* 00.ctdb\n* 10.interface\n  50.samba\n\n* 02.local\n");
+        assertThat(ScriptListFormatter.list(dir.listing()).text())
+                .isEqualTo("* 00.ctdb\n* 10.interface\n  50.samba\n\n* 02.local\n");
 
         assertThat(dir.disable("legacy", "00.ctdb").exitCode()).isZero();
         assertThat(Files.exists(etc.resolve("00.ctdb.script"))).isFalse();
         assertThat(dir.disable("legacy", "02.local").exitCode()).isZero();
         assertThat(dir.disable("legacy", "77.absent").exitCode()).isZero();
         assertThat(dir.scripts()).extracting(EventScripts.Script::enabled).containsExactly(false, true);
-        assertThat(ScriptListFormatter.list(dir.listing()).text()).isEqualTo("  00.ctdb\n* 10.interface\n  50.samba\n\n  02.local\n");
+        assertThat(ScriptListFormatter.list(dir.listing()).text())
+                .isEqualTo("  00.ctdb\n* 10.interface\n  50.samba\n\n  02.local\n");
     }
 }

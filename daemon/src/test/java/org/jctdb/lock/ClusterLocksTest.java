@@ -14,7 +14,8 @@ class ClusterLocksTest {
     void noneConfigured() {
         assertThat(ClusterLocks.commandFor(null, SH)).isEmpty();
         assertThat(ClusterLocks.commandFor("  ", SH)).isEmpty();
-        assertThat(ClusterLocks.fromConfig("", SH, (r, d) -> { }, HelperProcessLock.Timing.defaults())).isEmpty();
+        assertThat(ClusterLocks.fromConfig("", SH, (r, d) -> {}, HelperProcessLock.Timing.defaults()))
+                .isEmpty();
     }
 
     @Test

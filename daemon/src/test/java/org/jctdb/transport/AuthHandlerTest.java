@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /** Every way the cluster-key handshake refuses a peer, and the frame integrity after it, on EmbeddedChannels. */
 class AuthHandlerTest {
     private static final String FP = "0123456789abcdef";
-    private static final Map<Integer, InetAddress> PEERS = Map.of(0, ip("127.0.0.1"), 1, ip("127.0.0.2"), 2, ip("127.0.0.3"));
+    private static final Map<Integer, InetAddress> PEERS =
+            Map.of(0, ip("127.0.0.1"), 1, ip("127.0.0.2"), 2, ip("127.0.0.3"));
     private static final ClusterKeys KEY = keys(ClusterKeys.generateLine());
     private static final ClusterKeys OTHER_KEY = keys(ClusterKeys.generateLine());
 
@@ -69,20 +70,24 @@ class AuthHandlerTest {
             super(DefaultChannelId.newInstance(), false, false);
             this.remote = new InetSocketAddress(ip(remoteIp), 4379);
             FrameDecoder frames = new FrameDecoder(PeerAuth.MAX_HANDSHAKE_FRAME);
-            pipeline().addLast(frames, new LengthFieldPrepender(4), new AuthHandler(host, outboundTo, frames),
-                    new ChannelInboundHandlerAdapter() {
-                        @Override
-                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                            ByteBuf b = (ByteBuf) msg;
-                            received.add(b.toString(StandardCharsets.UTF_8));
-                            b.release();
-                        }
+            pipeline()
+                    .addLast(
+                            frames,
+                            new LengthFieldPrepender(4),
+                            new AuthHandler(host, outboundTo, frames),
+                            new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    ByteBuf b = (ByteBuf) msg;
+                                    received.add(b.toString(StandardCharsets.UTF_8));
+                                    b.release();
+                                }
 
-                        @Override
-                        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                            events.add(evt);
-                        }
-                    });
+                                @Override
+                                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                    events.add(evt);
+                                }
+                            });
             register();
         }
 
@@ -174,7 +179,9 @@ class AuthHandlerTest {
         Chan[] c = pair(OTHER_KEY, KEY, new Host(0, OTHER_KEY, FP), ah);
         assertThat(c[1].authenticated()).isFalse();
         assertThat(c[1].isOpen()).isFalse();
-        assertThat(ah.refusals).singleElement().asString()
+        assertThat(ah.refusals)
+                .singleElement()
+                .asString()
                 .startsWith("127.0.0.1: it uses a cluster key this node does not have");
     }
 
@@ -185,7 +192,10 @@ class AuthHandlerTest {
         acceptor.writeInbound(challenge(0, 1, FP, KEY.primary().id(), new byte[32]));
         assertThat(wire(acceptor).readableBytes()).isEqualTo(4 + 5 + 4 + 64);
         ByteBuf proof = Unpooled.buffer();
-        proof.writeInt(5 + 32).writeBytes(PeerAuth.MAGIC).writeByte(PeerAuth.PROOF).writeBytes(new byte[32]);
+        proof.writeInt(5 + 32)
+                .writeBytes(PeerAuth.MAGIC)
+                .writeByte(PeerAuth.PROOF)
+                .writeBytes(new byte[32]);
         acceptor.writeInbound(proof);
         assertThat(acceptor.authenticated()).isFalse();
         assertThat(acceptor.isOpen()).isFalse();
@@ -207,8 +217,12 @@ class AuthHandlerTest {
         acceptorNonce[0] = 1;
         byte[] t = PeerAuth.transcript(0, 1, FP, KEY.primary().id(), nonce, acceptorNonce);
         ByteBuf answer = Unpooled.buffer();
-        answer.writeInt(5 + 4 + 64).writeBytes(PeerAuth.MAGIC).writeByte(PeerAuth.RESPONSE).writeInt(1)
-                .writeBytes(acceptorNonce).writeBytes(PeerAuth.mac(both.primary().secret(), "acceptor", t));
+        answer.writeInt(5 + 4 + 64)
+                .writeBytes(PeerAuth.MAGIC)
+                .writeByte(PeerAuth.RESPONSE)
+                .writeInt(1)
+                .writeBytes(acceptorNonce)
+                .writeBytes(PeerAuth.mac(both.primary().secret(), "acceptor", t));
         dialer.writeInbound(answer);
         assertThat(dialer.authenticated()).isFalse();
         assertThat(dialer.isOpen()).isFalse();
@@ -237,11 +251,12 @@ class AuthHandlerTest {
         new Chan("127.0.0.1", ah, Optional.empty()).writeInbound(challenge(0, 2, FP, id, nonce(2)));
         new Chan("127.0.0.1", ah, Optional.empty()).writeInbound(challenge(7, 1, FP, id, nonce(3)));
         new Chan("127.0.0.3", ah, Optional.empty()).writeInbound(challenge(2, 1, FP, id, nonce(4)));
-        assertThat(ah.refusals).containsExactly(
-                "127.0.0.1: it claims PNN 2 whose address is 127.0.0.3",
-                "127.0.0.1: it wanted node 2, this is node 1",
-                "127.0.0.1: it claims PNN 7, which is not another live node here",
-                "127.0.0.3: node 2 connected to us, but the lower PNN connects");
+        assertThat(ah.refusals)
+                .containsExactly(
+                        "127.0.0.1: it claims PNN 2 whose address is 127.0.0.3",
+                        "127.0.0.1: it wanted node 2, this is node 1",
+                        "127.0.0.1: it claims PNN 7, which is not another live node here",
+                        "127.0.0.3: node 2 connected to us, but the lower PNN connects");
     }
 
     @Test
@@ -260,8 +275,9 @@ class AuthHandlerTest {
         Host ah = new Host(1, KEY, FP);
         Chan[] c = pair(KEY, KEY, new Host(0, KEY, "fedcba9876543210"), ah);
         assertThat(c[1].isOpen()).isFalse();
-        assertThat(ah.refusals).containsExactly(
-                "127.0.0.1: it has a different nodes file (cluster id fedcba9876543210, ours " + FP + ")");
+        assertThat(ah.refusals)
+                .containsExactly(
+                        "127.0.0.1: it has a different nodes file (cluster id fedcba9876543210, ours " + FP + ")");
     }
 
     @Test
@@ -274,7 +290,9 @@ class AuthHandlerTest {
         acceptor.writeInbound(f);
         assertThat(acceptor.received).isEmpty();
         assertThat(acceptor.isOpen()).isFalse();
-        assertThat(ah.refusals).singleElement().asString()
+        assertThat(ah.refusals)
+                .singleElement()
+                .asString()
                 .startsWith("127.0.0.1: sent data before authenticating (a plain message");
         // Nothing is ever passed on or answered before the key is proved.
         assertThat((Object) acceptor.readOutbound()).isNull();
@@ -295,7 +313,8 @@ class AuthHandlerTest {
         Host ah = new Host(1, KEY, FP);
         Chan acceptor = new Chan("127.0.0.1", ah, Optional.empty());
         ByteBuf f = Unpooled.buffer().writeInt(1024 * 1024).writeBytes(new byte[100]);
-        assertThatThrownBy(() -> acceptor.writeInbound(f)).isInstanceOf(TooLongFrameException.class)
+        assertThatThrownBy(() -> acceptor.writeInbound(f))
+                .isInstanceOf(TooLongFrameException.class)
                 .hasMessageContaining("exceeds the limit of " + PeerAuth.MAX_HANDSHAKE_FRAME);
         assertThat(acceptor.received).isEmpty();
     }
@@ -332,8 +351,14 @@ class AuthHandlerTest {
         byte[] f = fp.getBytes(StandardCharsets.UTF_8);
         ByteBuf b = Unpooled.buffer();
         b.writeInt(5 + 8 + 2 + f.length + keyId.length + nonce.length);
-        b.writeBytes(PeerAuth.MAGIC).writeByte(PeerAuth.CHALLENGE).writeInt(dialer).writeInt(wanted)
-                .writeShort(f.length).writeBytes(f).writeBytes(keyId).writeBytes(nonce);
+        b.writeBytes(PeerAuth.MAGIC)
+                .writeByte(PeerAuth.CHALLENGE)
+                .writeInt(dialer)
+                .writeInt(wanted)
+                .writeShort(f.length)
+                .writeBytes(f)
+                .writeBytes(keyId)
+                .writeBytes(nonce);
         return b;
     }
 

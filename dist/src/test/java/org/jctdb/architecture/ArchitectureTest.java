@@ -21,11 +21,16 @@ class ArchitectureTest {
     private static final ImportOption MAIN_ONLY = new ImportOption.DoNotIncludeTests();
 
     /** Every main class of the product and the lab. */
-    private final JavaClasses all = new ClassFileImporter().withImportOption(MAIN_ONLY).importPackages("org.jctdb");
+    private final JavaClasses all =
+            new ClassFileImporter().withImportOption(MAIN_ONLY).importPackages("org.jctdb");
 
     /** The classes of the core module alone (its jar or classes folder). */
     private static JavaClasses coreModule() throws URISyntaxException {
-        var where = LeaderCore.class.getProtectionDomain().getCodeSource().getLocation().toURI();
+        var where = LeaderCore.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI();
         return new ClassFileImporter().withImportOption(MAIN_ONLY).importLocations(Set.of(Location.of(where)));
     }
 
@@ -36,34 +41,62 @@ class ArchitectureTest {
 
     @Test
     void nothingOutsideTheLabDependsOnIt() {
-        noClasses().that().resideOutsideOfPackage("org.jctdb.lab..")
-                .should().dependOnClassesThat().resideInAPackage("org.jctdb.lab..")
-                .because("the lab and its AWT charts stay off the daemon's class path (" + LabCommand.class.getName() + ")")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("org.jctdb.lab..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.jctdb.lab..")
+                .because("the lab and its AWT charts stay off the daemon's class path (" + LabCommand.class.getName()
+                        + ")")
                 .check(all);
     }
 
     @Test
     void leaderAndIpDecideWithoutNettyFilesOrThreads() {
-        noClasses().that().resideInAnyPackage("org.jctdb.leader..", "org.jctdb.ip..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "java.nio.file..")
-                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
-                .orShould().dependOnClassesThat().areAssignableTo(java.util.concurrent.Executor.class)
+        noClasses()
+                .that()
+                .resideInAnyPackage("org.jctdb.leader..", "org.jctdb.ip..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.netty..", "java.nio.file..")
+                .orShould()
+                .dependOnClassesThat()
+                .areAssignableTo(Thread.class)
+                .orShould()
+                .dependOnClassesThat()
+                .areAssignableTo(java.util.concurrent.Executor.class)
                 .check(all);
     }
 
     @Test
     void theCoreModuleIsPure() throws URISyntaxException {
         JavaClasses core = coreModule();
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.netty..", "com.sun.jna..")
-                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
-                .orShould().dependOnClassesThat().areAssignableTo(ProcessBuilder.class)
-                .orShould().dependOnClassesThat().areAssignableTo(java.util.concurrent.Executor.class)
-                .orShould().dependOnClassesThat().areAssignableTo(java.net.Socket.class)
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.netty..", "com.sun.jna..")
+                .orShould()
+                .dependOnClassesThat()
+                .areAssignableTo(Thread.class)
+                .orShould()
+                .dependOnClassesThat()
+                .areAssignableTo(ProcessBuilder.class)
+                .orShould()
+                .dependOnClassesThat()
+                .areAssignableTo(java.util.concurrent.Executor.class)
+                .orShould()
+                .dependOnClassesThat()
+                .areAssignableTo(java.net.Socket.class)
                 .because("core holds decisions and formats; processes, sockets and threads live in the daemon")
                 .check(core);
         // Reading configuration is the one file access core does.
-        noClasses().that().resideOutsideOfPackage("org.jctdb.config..")
-                .should().dependOnClassesThat().areAssignableTo(java.nio.file.Files.class)
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("org.jctdb.config..")
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(java.nio.file.Files.class)
                 .check(core);
     }
 }

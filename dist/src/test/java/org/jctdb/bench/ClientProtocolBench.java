@@ -63,22 +63,30 @@ public final class ClientProtocolBench {
             ch.connect(UnixDomainSocketAddress.of(socket));
             Client client = new Client(ch);
             byte[] name = ControlData.cString("bench_volatile.tdb");
-            CtdbPacket.ReplyControl attached = (CtdbPacket.ReplyControl) client.call(CtdbHeader.REQ_CONTROL,
+            CtdbPacket.ReplyControl attached = (CtdbPacket.ReplyControl) client.call(
+                    CtdbHeader.REQ_CONTROL,
                     new CtdbPacket.ReqControl(ControlOpcode.DB_ATTACH.code(), 0, 0, 0, Bytes.of(name)));
             int dbId = ControlData.decodeU32(attached.data().toArray(), "db id");
             CtdbPacket getPnn = new CtdbPacket.ReqControl(ControlOpcode.GET_PNN.code(), 0, 0, 0, Bytes.EMPTY);
-            CtdbPacket fetch = new CtdbPacket.ReqCall(0, dbId, CtdbWire.FETCH_FUNC, 0,
-                    Bytes.of("bench-key".getBytes(StandardCharsets.US_ASCII)), Bytes.EMPTY);
+            CtdbPacket fetch = new CtdbPacket.ReqCall(
+                    0,
+                    dbId,
+                    CtdbWire.FETCH_FUNC,
+                    0,
+                    Bytes.of("bench-key".getBytes(StandardCharsets.US_ASCII)),
+                    Bytes.EMPTY);
             long[] pnn = client.time(CtdbHeader.REQ_CONTROL, getPnn, n);
             long[] call = client.time(CtdbHeader.REQ_CALL, fetch, n);
-            return List.of(row("GET_PNN control", system, pnn), row("REQ_CALL FETCH_FUNC (record local)", system, call));
+            return List.of(
+                    row("GET_PNN control", system, pnn), row("REQ_CALL FETCH_FUNC (record local)", system, call));
         }
     }
 
     private static String row(String what, String system, long[] nanos) {
         Arrays.sort(nanos);
-        return String.format("| %s | %s | %.1f | %.1f |", what, system, nanos[nanos.length / 2] / 1000.0,
-                nanos[(int) (nanos.length * 0.99)] / 1000.0);
+        return String.format(
+                "| %s | %s | %.1f | %.1f |",
+                what, system, nanos[nanos.length / 2] / 1000.0, nanos[(int) (nanos.length * 0.99)] / 1000.0);
     }
 
     /** A blocking client: one request, then its reply (messages in between are skipped). */

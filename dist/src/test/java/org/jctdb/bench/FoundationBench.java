@@ -18,11 +18,13 @@ public final class FoundationBench {
         int idleSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         List<String> rows = new ArrayList<>();
-        for (int n : new int[]{3, 8}) {
+        for (int n : new int[] {3, 8}) {
             try (LocalClusterHarness c = LocalClusterHarness.up(n)) {
                 rows.add(row("local-cluster up to all " + n + " nodes connected", after(c, "connected"), "s"));
-                rows.add(row("local-cluster up to all " + n + " nodes OK (first recovery done, monitor passed)",
-                        after(c, "OK"), "s"));
+                rows.add(row(
+                        "local-cluster up to all " + n + " nodes OK (first recovery done, monitor passed)",
+                        after(c, "OK"),
+                        "s"));
                 if (n == 3) {
                     Thread.sleep(30_000); // let the JIT settle: idle means idle, not warm-up
                     idle(c, idleSeconds, rows);
@@ -61,7 +63,10 @@ public final class FoundationBench {
             maxCpu = Math.max(maxCpu, pct);
             maxRss = Math.max(maxRss, rssKb(c.pid(k)));
         }
-        rows.add(row("idle CPU per daemon over " + seconds + " s (max of 3)", String.format("%.2f %% of a core", maxCpu), ""));
+        rows.add(row(
+                "idle CPU per daemon over " + seconds + " s (max of 3)",
+                String.format("%.2f %% of a core", maxCpu),
+                ""));
         rows.add(row("resident memory per daemon (max of 3)", String.format("%.1f MB", maxRss / 1024.0), ""));
     }
 
@@ -80,7 +85,8 @@ public final class FoundationBench {
 
     private static void waitConnected(LocalClusterHarness c) throws Exception {
         long t0 = System.nanoTime();
-        while (!("0".equals(c.flag(0, 2, "Disconnected")) && "0".equals(c.flag(1, 2, "Disconnected"))
+        while (!("0".equals(c.flag(0, 2, "Disconnected"))
+                && "0".equals(c.flag(1, 2, "Disconnected"))
                 && "0".equals(c.flag(2, 0, "Disconnected")))) {
             Thread.sleep(20);
             if (System.nanoTime() - t0 > 60_000_000_000L) {
@@ -118,7 +124,10 @@ public final class FoundationBench {
     private static String stats(String what, List<Double> secs) {
         List<Double> s = new ArrayList<>(secs);
         Collections.sort(s);
-        return row(what, String.format("median %.3f s, max %.3f s (%d runs)", s.get(s.size() / 2), s.get(s.size() - 1),
-                s.size()), "");
+        return row(
+                what,
+                String.format(
+                        "median %.3f s, max %.3f s (%d runs)", s.get(s.size() / 2), s.get(s.size() - 1), s.size()),
+                "");
     }
 }

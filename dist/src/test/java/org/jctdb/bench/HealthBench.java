@@ -24,8 +24,7 @@ import org.jctdb.testing.ProcTree;
  */
 public final class HealthBench {
     /** One freeze: -1 for a time that never came within the limit. */
-    record Run(double toUnhealthy, double toHealthy, int mostStuck) {
-    }
+    record Run(double toUnhealthy, double toHealthy, int mostStuck) {}
 
     /** How a system is observed and frozen; node 1 is the victim, node 0 the observer. */
     interface Subject {
@@ -87,11 +86,22 @@ public final class HealthBench {
         Path dir = Files.createTempDirectory("jctdb-bench-ctdb-");
         Path script = LocalClusterHarness.home().resolve("bench/ctdb/local-ctdb");
         List<Run> out = new ArrayList<>();
-        try (ClusterFs fs = ClusterFs.mount(Files.createDirectories(dir.resolve("cfs-backing")),
-                Files.createDirectories(dir.resolve("cfs")))) {
-            Commands.Result up = Commands.run(java.time.Duration.ofSeconds(150), List.of(script.toString(), "up", "--dir",
-                    dir.resolve("ctdb").toString(), "--stock-scripts", "--shared", dir.resolve("cfs/.ctdb").toString(),
-                    "--base-address", "127.0.51.1", "--timeout", "120"));
+        try (ClusterFs fs = ClusterFs.mount(
+                Files.createDirectories(dir.resolve("cfs-backing")), Files.createDirectories(dir.resolve("cfs")))) {
+            Commands.Result up = Commands.run(
+                    java.time.Duration.ofSeconds(150),
+                    List.of(
+                            script.toString(),
+                            "up",
+                            "--dir",
+                            dir.resolve("ctdb").toString(),
+                            "--stock-scripts",
+                            "--shared",
+                            dir.resolve("cfs/.ctdb").toString(),
+                            "--base-address",
+                            "127.0.51.1",
+                            "--timeout",
+                            "120"));
             if (up.exitCode() != 0) {
                 throw new IllegalStateException("local-ctdb up failed: " + up.output());
             }
@@ -99,17 +109,27 @@ public final class HealthBench {
                 Subject s = new Subject() {
                     @Override
                     public boolean unhealthy(int observer, int of) throws IOException {
-                        Commands.Result r = Commands.run(java.time.Duration.ofSeconds(10), List.of(script.toString(),
-                                "ctdb", "--dir", dir.resolve("ctdb").toString(), String.valueOf(observer), "-X",
-                                "nodestatus", "all"));
+                        Commands.Result r = Commands.run(
+                                java.time.Duration.ofSeconds(10),
+                                List.of(
+                                        script.toString(),
+                                        "ctdb",
+                                        "--dir",
+                                        dir.resolve("ctdb").toString(),
+                                        String.valueOf(observer),
+                                        "-X",
+                                        "nodestatus",
+                                        "all"));
                         List<String> lines = r.output().lines().toList();
                         int col = List.of(lines.get(0).split("\\|", -1)).indexOf("Unhealthy");
-                        return lines.stream().anyMatch(l -> l.startsWith("|" + of + "|") && l.split("\\|", -1)[col].equals("1"));
+                        return lines.stream()
+                                .anyMatch(l -> l.startsWith("|" + of + "|") && l.split("\\|", -1)[col].equals("1"));
                     }
 
                     @Override
                     public long pid(int node) throws IOException {
-                        return Long.parseLong(Files.readString(dir.resolve("ctdb/node." + node + "/run/ctdbd.pid")).strip());
+                        return Long.parseLong(Files.readString(dir.resolve("ctdb/node." + node + "/run/ctdbd.pid"))
+                                .strip());
                     }
 
                     @Override
@@ -128,8 +148,13 @@ public final class HealthBench {
                     System.err.println("ctdb run " + (i + 1) + ": " + out.get(i));
                 }
             } finally {
-                Commands.run(java.time.Duration.ofSeconds(60), List.of(script.toString(), "down", "--dir",
-                        dir.resolve("ctdb").toString()));
+                Commands.run(
+                        java.time.Duration.ofSeconds(60),
+                        List.of(
+                                script.toString(),
+                                "down",
+                                "--dir",
+                                dir.resolve("ctdb").toString()));
             }
         }
         return out;
@@ -144,10 +169,12 @@ public final class HealthBench {
         s.freeze(1);
         double toUnhealthy;
         try {
-            toUnhealthy = waitUntil(() -> {
-                stuck[0] = Math.max(stuck[0], ProcTree.stuckBelow(pid).size());
-                return call(() -> s.unhealthy(0, 1));
-            }, limit);
+            toUnhealthy = waitUntil(
+                    () -> {
+                        stuck[0] = Math.max(stuck[0], ProcTree.stuckBelow(pid).size());
+                        return call(() -> s.unhealthy(0, 1));
+                    },
+                    limit);
             long holdUntil = System.nanoTime() + hold * 1_000_000_000L;
             while (System.nanoTime() < holdUntil) {
                 stuck[0] = Math.max(stuck[0], ProcTree.stuckBelow(pid).size());
@@ -185,9 +212,18 @@ public final class HealthBench {
     }
 
     private static String row(String system, List<Run> runs, int limit) {
-        return "| " + system + " | " + runs.size() + " | " + stat(runs.stream().map(Run::toUnhealthy).toList(), limit)
-                + " | " + (runs.stream().allMatch(r -> r.toUnhealthy() < 0) ? "n/a (never UNHEALTHY)"
-                : stat(runs.stream().filter(r -> r.toUnhealthy() >= 0).map(Run::toHealthy).toList(), 60)) + " | "
+        return "| " + system + " | " + runs.size() + " | "
+                + stat(runs.stream().map(Run::toUnhealthy).toList(), limit)
+                + " | "
+                + (runs.stream().allMatch(r -> r.toUnhealthy() < 0)
+                        ? "n/a (never UNHEALTHY)"
+                        : stat(
+                                runs.stream()
+                                        .filter(r -> r.toUnhealthy() >= 0)
+                                        .map(Run::toHealthy)
+                                        .toList(),
+                                60))
+                + " | "
                 + runs.stream().mapToInt(Run::mostStuck).max().orElse(0) + " |";
     }
 

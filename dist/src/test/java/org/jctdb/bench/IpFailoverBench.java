@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jctdb.lab.AddressWatch;
-import org.jctdb.testing.FailoverScenario;
-import org.jctdb.testing.FailoverScenario.Fault;
 import org.jctdb.lab.NetnsCluster;
 import org.jctdb.lab.ReachProbe;
+import org.jctdb.testing.FailoverScenario;
+import org.jctdb.testing.FailoverScenario.Fault;
 
 /**
  * Public IP failover of JCTDB on 3 nodes in network namespaces (root): for kill -9, SIGSTOP and
@@ -18,8 +18,7 @@ import org.jctdb.lab.ReachProbe;
  *     bench/run IpFailoverBench [runs]
  */
 public final class IpFailoverBench {
-    private IpFailoverBench() {
-    }
+    private IpFailoverBench() {}
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -28,7 +27,7 @@ public final class IpFailoverBench {
             System.exit(2);
         });
         try (NetnsCluster c = NetnsCluster.create(3, 3, Map.of());
-             AddressWatch watch = AddressWatch.start(c.nodeNamespaces(), Set.copyOf(c.publicIps()))) {
+                AddressWatch watch = AddressWatch.start(c.nodeNamespaces(), Set.copyOf(c.publicIps()))) {
             long begin = System.nanoTime();
             System.err.println("begin at " + java.time.LocalTime.now());
             c.startAll();
@@ -45,7 +44,8 @@ public final class IpFailoverBench {
                     for (int i = 0; i < runs; i++) {
                         long at = (System.nanoTime() - begin) / 1_000_000;
                         FailoverScenario.Outcome o = s.run(f, 10_000);
-                        System.err.printf("+%d ms: %s of node %d %s: %d ms%n", at, f, o.victim(), o.ips(), o.failoverMillis());
+                        System.err.printf(
+                                "+%d ms: %s of node %d %s: %d ms%n", at, f, o.victim(), o.ips(), o.failoverMillis());
                         if (o.failoverMillis() < 0) {
                             missed++;
                         } else {
@@ -56,22 +56,30 @@ public final class IpFailoverBench {
                         }
                     }
                     times.sort(null);
-                    System.out.printf("| %s | %d | %.2f | %.2f | %d |%n", label(f), runs,
+                    System.out.printf(
+                            "| %s | %d | %.2f | %.2f | %d |%n",
+                            label(f),
+                            runs,
                             times.isEmpty() ? -1 : times.get(times.size() / 2) / 1000.0,
-                            times.isEmpty() ? -1 : times.get(times.size() - 1) / 1000.0, missed);
+                            times.isEmpty() ? -1 : times.get(times.size() - 1) / 1000.0,
+                            missed);
                 }
                 List<String> overlaps = watch.overlaps(begin, 100);
-                System.out.printf("longest time an address was on two nodes: %d ms; samples (100 ms) with one: %d%n",
+                System.out.printf(
+                        "longest time an address was on two nodes: %d ms; samples (100 ms) with one: %d%n",
                         watch.longestOverlapMillis(begin), overlaps.size());
                 overlaps.forEach(System.err::println);
                 if (!overlaps.isEmpty()) {
                     for (AddressWatch.Change ch : watch.snapshot()) {
-                        System.err.printf("  +%d ms %s %s %s%n", (ch.nanos() - begin) / 1_000_000, ch.ns(), ch.ip(),
-                                ch.present() ? "added" : "deleted");
+                        System.err.printf(
+                                "  +%d ms %s %s %s%n",
+                                (ch.nanos() - begin) / 1_000_000, ch.ns(), ch.ip(), ch.present() ? "added" : "deleted");
                     }
                     for (int k = 0; k < c.nodes; k++) {
                         System.err.println("---- node " + k + " (" + c.nodeNs(k) + ")");
-                        c.log(k).lines().filter(l -> l.contains(" ip: ") || l.contains("takeover") || l.contains("leader:"))
+                        c.log(k)
+                                .lines()
+                                .filter(l -> l.contains(" ip: ") || l.contains("takeover") || l.contains("leader:"))
                                 .forEach(System.err::println);
                     }
                 }

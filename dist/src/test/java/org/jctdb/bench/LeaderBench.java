@@ -35,8 +35,10 @@ public final class LeaderBench {
         Collections.sort(secs);
         System.out.println("| measurement | value |");
         System.out.println("|---|---|");
-        System.out.printf("| leader failover after kill -9 of the leader (new leader holds the lock) | median %.3f s, "
-                + "max %.3f s (%d runs) |%n", secs.get(secs.size() / 2), secs.get(secs.size() - 1), secs.size());
+        System.out.printf(
+                "| leader failover after kill -9 of the leader (new leader holds the lock) | median %.3f s, "
+                        + "max %.3f s (%d runs) |%n",
+                secs.get(secs.size() / 2), secs.get(secs.size() - 1), secs.size());
     }
 
     /** Waits until the nodes in {@code alive} agree on a leader other than {@code not} that holds the lock. */

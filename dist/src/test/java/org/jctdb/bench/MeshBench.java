@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jctdb.config.ClusterKeys;
-import org.jctdb.node.DisconnectCause;
 import org.jctdb.mesh.WireMessage;
+import org.jctdb.node.DisconnectCause;
 import org.jctdb.transport.MeshSettings;
 import org.jctdb.transport.NodeMesh;
 import org.jctdb.transport.PeerListener;
@@ -29,13 +29,16 @@ public final class MeshBench {
         System.out.println("|---|---|---|");
         double[] connectNone = connect(ClusterKeys.NONE, connects);
         double[] connectKey = connect(key, connects);
-        System.out.printf("| connect incl. handshake, median / max (%d runs) | %.2f / %.2f ms | %.2f / %.2f ms |%n",
+        System.out.printf(
+                "| connect incl. handshake, median / max (%d runs) | %.2f / %.2f ms | %.2f / %.2f ms |%n",
                 connects, connectNone[0], connectNone[1], connectKey[0], connectKey[1]);
         String small = "x".repeat(64);
         String large = "x".repeat(64 * 1024);
-        System.out.printf("| small messages (NodeState-sized) per second | %,.0f | %,.0f |%n",
+        System.out.printf(
+                "| small messages (NodeState-sized) per second | %,.0f | %,.0f |%n",
                 throughput(ClusterKeys.NONE, small, messages), throughput(key, small, messages));
-        System.out.printf("| 64 KiB messages, MB/s | %,.0f | %,.0f |%n",
+        System.out.printf(
+                "| 64 KiB messages, MB/s | %,.0f | %,.0f |%n",
                 throughput(ClusterKeys.NONE, large, messages / 100) * 64 / 1024,
                 throughput(key, large, messages / 100) * 64 / 1024);
     }
@@ -50,8 +53,7 @@ public final class MeshBench {
         }
 
         @Override
-        public void peerDisconnected(int pnn, DisconnectCause cause, String detail) {
-        }
+        public void peerDisconnected(int pnn, DisconnectCause cause, String detail) {}
 
         @Override
         public void messageReceived(int pnn, WireMessage message) {
@@ -102,7 +104,7 @@ public final class MeshBench {
         Counter a = new Counter();
         Counter d = new Counter();
         try (NodeMesh acceptor = new NodeMesh(settings(1, peers, port, keys), a);
-             NodeMesh dialer = new NodeMesh(settings(0, peers, port, keys), d)) {
+                NodeMesh dialer = new NodeMesh(settings(0, peers, port, keys), d)) {
             acceptor.start();
             dialer.start();
             while (a.connected.get() == 0 || d.connected.get() == 0) {

@@ -52,10 +52,16 @@ public final class MigrationBench {
         List<String> rows = new ArrayList<>();
         Path home = LocalClusterHarness.home();
         try (LocalClusterHarness c = LocalClusterHarness.up(2)) {
-            Path[] sockets = {c.nodeDir(0).resolve("run/ctdbd.socket"), c.nodeDir(1).resolve("run/ctdbd.socket")};
+            Path[] sockets = {
+                c.nodeDir(0).resolve("run/ctdbd.socket"), c.nodeDir(1).resolve("run/ctdbd.socket")
+            };
             rows.addAll(ring("JCTDB", sockets, calls));
-            rows.add(recovery("JCTDB", sockets[0], recoveries,
-                    List.of(home.resolve("bin/jctdb").toString(), "recover"), c.nodeDir(0)));
+            rows.add(recovery(
+                    "JCTDB",
+                    sockets[0],
+                    recoveries,
+                    List.of(home.resolve("bin/jctdb").toString(), "recover"),
+                    c.nodeDir(0)));
         }
         Path dir = Files.createTempDirectory("bench-ctdb-");
         String localCtdb = home.resolve("bench/ctdb/local-ctdb").toString();
@@ -63,8 +69,12 @@ public final class MigrationBench {
             run(null, localCtdb, "up", "--dir", dir.toString(), "--nodes", "2");
             Path[] sockets = {dir.resolve("node.0/run/ctdbd.socket"), dir.resolve("node.1/run/ctdbd.socket")};
             rows.addAll(ring("CTDB 4.17", sockets, calls));
-            rows.add(recovery("CTDB 4.17", sockets[0], recoveries, List.of(localCtdb, "ctdb", "--dir", dir.toString(),
-                    "0", "recover"), null));
+            rows.add(recovery(
+                    "CTDB 4.17",
+                    sockets[0],
+                    recoveries,
+                    List.of(localCtdb, "ctdb", "--dir", dir.toString(), "0", "recover"),
+                    null));
         } finally {
             run(null, localCtdb, "down", "--dir", dir.toString());
         }
@@ -86,13 +96,18 @@ public final class MigrationBench {
     }
 
     private static List<String> ring(String system, Path[] sockets, int calls) throws Exception {
-        try (Client a = new Client(sockets[0]); Client b = new Client(sockets[1])) {
+        try (Client a = new Client(sockets[0]);
+                Client b = new Client(sockets[1])) {
             int db = a.attach("bench_ring.tdb");
             b.attach("bench_ring.tdb");
             int pnnA = a.pnn();
             int pnnB = b.pnn();
-            CtdbPacket fetch = new CtdbPacket.ReqCall(CtdbWire.CALL_IMMEDIATE_MIGRATION, db,
-                    CtdbWire.FETCH_WITH_HEADER_FUNC, 0, Bytes.of("ring-key".getBytes(StandardCharsets.US_ASCII)),
+            CtdbPacket fetch = new CtdbPacket.ReqCall(
+                    CtdbWire.CALL_IMMEDIATE_MIGRATION,
+                    db,
+                    CtdbWire.FETCH_WITH_HEADER_FUNC,
+                    0,
+                    Bytes.of("ring-key".getBytes(StandardCharsets.US_ASCII)),
                     Bytes.EMPTY);
             for (int i = 0; i < calls / 10; i++) { // warm-up
                 migrate(i % 2 == 0 ? a : b, fetch, i % 2 == 0 ? pnnA : pnnB);
@@ -106,7 +121,8 @@ public final class MigrationBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Arrays.sort(t);
-            return List.of(String.format("| migration ring, 2 nodes (%d calls) | %s | %.0f µs | %.0f µs | %.0f records/s |",
+            return List.of(String.format(
+                    "| migration ring, 2 nodes (%d calls) | %s | %.0f µs | %.0f µs | %.0f records/s |",
                     calls, system, t[calls / 2] / 1000.0, t[(int) (calls * 0.99)] / 1000.0, calls / seconds));
         }
     }
@@ -126,17 +142,36 @@ public final class MigrationBench {
             TdbFiles files = new TdbFiles(TdbLibrary.load());
             for (int d = 0; d < DATABASES; d++) {
                 int id = c.attach("bench_rec_" + d + ".tdb");
-                String path = ControlData.decodeCString(((CtdbPacket.ReplyControl) c.call(CtdbHeader.REQ_CONTROL,
-                        new CtdbPacket.ReqControl(ControlOpcode.GETDBPATH.code(), 0, 0, 0,
-                                Bytes.of(ControlData.u32(id))))).data().toArray(), "path");
-                int flags = ControlData.decodeU32(((CtdbPacket.ReplyControl) c.call(CtdbHeader.REQ_CONTROL,
-                        new CtdbPacket.ReqControl(ControlOpcode.DB_OPEN_FLAGS.code(), 0, 0, 0,
-                                Bytes.of(ControlData.u32(id))))).data().toArray(), "flags");
+                String path = ControlData.decodeCString(
+                        ((CtdbPacket.ReplyControl) c.call(
+                                        CtdbHeader.REQ_CONTROL,
+                                        new CtdbPacket.ReqControl(
+                                                ControlOpcode.GETDBPATH.code(),
+                                                0,
+                                                0,
+                                                0,
+                                                Bytes.of(ControlData.u32(id)))))
+                                .data()
+                                .toArray(),
+                        "path");
+                int flags = ControlData.decodeU32(
+                        ((CtdbPacket.ReplyControl) c.call(
+                                        CtdbHeader.REQ_CONTROL,
+                                        new CtdbPacket.ReqControl(
+                                                ControlOpcode.DB_OPEN_FLAGS.code(),
+                                                0,
+                                                0,
+                                                0,
+                                                Bytes.of(ControlData.u32(id)))))
+                                .data()
+                                .toArray(),
+                        "flags");
                 TdbFile f = files.open(Path.of(path), 0, flags, 02, 0600);
                 try {
                     for (int k = 0; k < RECORDS / DATABASES; k++) {
                         byte[] key = ("rec-" + d + "-" + k).getBytes(StandardCharsets.US_ASCII);
-                        byte[] data = ("value of record " + k + " in database " + d).getBytes(StandardCharsets.US_ASCII);
+                        byte[] data =
+                                ("value of record " + k + " in database " + d).getBytes(StandardCharsets.US_ASCII);
                         f.store(key, new LtdbHeader(1, pnn, LtdbHeader.FLAG_MIGRATED_WITH_DATA).encode(data));
                     }
                 } finally {
@@ -147,7 +182,8 @@ public final class MigrationBench {
             for (int i = 0; i < n; i++) {
                 long before = c.generation();
                 long t0 = System.nanoTime();
-                ProcessBuilder pb = new ProcessBuilder(trigger).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                ProcessBuilder pb = new ProcessBuilder(trigger)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD);
                 if (jctdbBase != null) {
                     pb.environment().put("CTDB_BASE", jctdbBase.toString());
@@ -164,7 +200,8 @@ public final class MigrationBench {
                 Thread.sleep(500);
             }
             Arrays.sort(t);
-            return String.format("| recovery, %d records in %d databases, 2 nodes (%d runs) | %s | %.0f ms | %.0f ms | |",
+            return String.format(
+                    "| recovery, %d records in %d databases, 2 nodes (%d runs) | %s | %.0f ms | %.0f ms | |",
                     RECORDS, DATABASES, n, system, t[n / 2] / 1e6, t[Math.min(n - 1, (int) (n * 0.99))] / 1e6);
         }
     }
@@ -195,13 +232,14 @@ public final class MigrationBench {
         }
 
         long generation() throws Exception {
-            return Integer.toUnsignedLong(VnnMap.decode(control(ControlOpcode.GETVNNMAP, new byte[0]).data().toArray())
+            return Integer.toUnsignedLong(VnnMap.decode(
+                            control(ControlOpcode.GETVNNMAP, new byte[0]).data().toArray())
                     .generation());
         }
 
         private CtdbPacket.ReplyControl control(ControlOpcode op, byte[] data) throws Exception {
-            CtdbPacket.ReplyControl r = (CtdbPacket.ReplyControl) call(CtdbHeader.REQ_CONTROL,
-                    new CtdbPacket.ReqControl(op.code(), 0, 0, 0, Bytes.of(data)));
+            CtdbPacket.ReplyControl r = (CtdbPacket.ReplyControl)
+                    call(CtdbHeader.REQ_CONTROL, new CtdbPacket.ReqControl(op.code(), 0, 0, 0, Bytes.of(data)));
             if (r.status() < 0) {
                 throw new IOException(op + " failed: " + r.errorMessage());
             }

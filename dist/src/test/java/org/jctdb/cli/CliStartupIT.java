@@ -57,19 +57,27 @@ class CliStartupIT {
         assertThat(request.get()).containsExactly("-X", "pnn");
         List<String> loaded = Files.readAllLines(classLog);
         assertThat(loaded).as("class-load log").isNotEmpty();
-        List<String> ours = loaded.stream().filter(l -> l.contains(" org.jctdb.")).toList();
-        assertThat(ours).as("our classes")
+        List<String> ours =
+                loaded.stream().filter(l -> l.contains(" org.jctdb.")).toList();
+        assertThat(ours)
+                .as("our classes")
                 .anyMatch(l -> l.contains("org.jctdb.cli.Main "))
                 .anyMatch(l -> l.contains("org.jctdb.control.ControlClient "))
                 .allMatch(l -> l.contains("source: shared objects file"));
         List<String> notShared = loaded.stream()
-                .filter(l -> !l.contains("source: shared objects file")).toList();
+                .filter(l -> !l.contains("source: shared objects file"))
+                .toList();
         // What the archive cannot hold: JFR event classes and classes spun at run time.
-        assertThat(notShared).as("classes not from the archive")
+        assertThat(notShared)
+                .as("classes not from the archive")
                 .allMatch(l -> l.contains("jdk.internal.event.") || l.contains("__JVM_LookupDefineClass__"));
-        assertThat(loaded).as("no framework on the fast path")
-                .noneMatch(l -> l.contains(" picocli.") || l.contains(" com.fasterxml.")
-                        || l.contains(" ch.qos.logback.") || l.contains(" io.netty.") || l.contains(" org.slf4j."));
+        assertThat(loaded)
+                .as("no framework on the fast path")
+                .noneMatch(l -> l.contains(" picocli.")
+                        || l.contains(" com.fasterxml.")
+                        || l.contains(" ch.qos.logback.")
+                        || l.contains(" io.netty.")
+                        || l.contains(" org.slf4j."));
     }
 
     @Test
@@ -84,8 +92,10 @@ class CliStartupIT {
             Process p = jctdb(dir, "", true, "-n", "1", "-X", "pnn", "\u00e9t\u00e9");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("jctdb finished").isTrue();
             assertThat(p.exitValue()).isEqualTo(3);
-            assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("|PNN|\n|2|\n");
-            assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("warning\n");
+            assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("|PNN|\n|2|\n");
+            assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("warning\n");
             daemon.join(10_000);
         }
         assertThat(request.get()).containsExactly("-n", "1", "-X", "pnn", "\u00e9t\u00e9");
@@ -93,12 +103,13 @@ class CliStartupIT {
 
     @Test
     void withoutADaemonItSaysSoAndExitsOne() throws Exception {
-        for (boolean fast : new boolean[]{false, true}) {
+        for (boolean fast : new boolean[] {false, true}) {
             Process p = jctdb(dir, "-Xshare:on", fast, "pnn");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as("fast client %s", fast).isEqualTo(1);
-            assertThat(err).as("fast client %s", fast)
+            assertThat(err)
+                    .as("fast client %s", fast)
                     .isEqualTo("Failed to connect to JCTDB daemon (" + dir.resolve("run/jctdbd.socket") + ")\n");
         }
     }
@@ -108,7 +119,8 @@ class CliStartupIT {
         Process p = jctdb(dir, "", true, "config", "get", "cluster", "leader timeout");
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
-        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).isEqualTo("5");
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
+                .isEqualTo("5");
     }
 
     /** Runs bin/jctdb; {@code fast} lets it use the C client, otherwise it must take the JVM path. */

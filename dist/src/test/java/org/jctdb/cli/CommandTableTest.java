@@ -37,7 +37,9 @@ class CommandTableTest {
         Set<String> shell = new TreeSet<>();
         Matcher arm = Pattern.compile("(?m)^\\s+([a-z][a-z|\\\\?-]*)\\)").matcher(launcher);
         while (arm.find()) {
-            Arrays.stream(arm.group(1).split("\\|")).filter(w -> w.matches("[a-z][a-z-]*")).forEach(shell::add);
+            Arrays.stream(arm.group(1).split("\\|"))
+                    .filter(w -> w.matches("[a-z][a-z-]*"))
+                    .forEach(shell::add);
         }
 
         assertThat(fast).as("fast client vs Main.OFFLINE").isEqualTo(java);

@@ -43,7 +43,8 @@ class DatabaseCommandsIT {
     }
 
     static Optional<String> missingCtdb() {
-        return Files.isExecutable(Path.of("/usr/bin/ctdb")) ? Optional.empty()
+        return Files.isExecutable(Path.of("/usr/bin/ctdb"))
+                ? Optional.empty()
                 : Optional.of("Debian's ctdb tool is not installed (apt-get install ctdb)");
     }
 
@@ -56,7 +57,8 @@ class DatabaseCommandsIT {
 
     /** bin/jctdb with CTDB_BASE = the node (its own control socket, found from CTDB_BASE). */
     static Result jctdb(Path nodeDir, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(LocalClusterHarness.home().resolve("bin/jctdb").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(LocalClusterHarness.home().resolve("bin/jctdb").toString()));
         cmd.addAll(List.of(args));
         return exec(cmd, nodeDir, null, stdin);
     }
@@ -85,7 +87,9 @@ class DatabaseCommandsIT {
             p.destroyForcibly();
             throw new IOException(cmd + " did not finish within 60 s");
         }
-        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Result r = new Result(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
         Files.deleteIfExists(out);
         Files.deleteIfExists(err);
@@ -104,10 +108,12 @@ class DatabaseCommandsIT {
         Result c = ctdb(node, stdin, args);
         Result j = jctdb(node, stdin, args);
         String what = String.join(" ", args);
-        assertThat(j.stdout()).as("stdout of %s (ctdb stderr: %s; jctdb stderr: %s)", what, c.stderr(), j.stderr())
+        assertThat(j.stdout())
+                .as("stdout of %s (ctdb stderr: %s; jctdb stderr: %s)", what, c.stderr(), j.stderr())
                 .isEqualTo(c.stdout());
-        assertThat(j.exitCode()).as("exit code of %s (ctdb stderr: %s; jctdb stderr: %s)", what, c.stderr(),
-                j.stderr()).isEqualTo(c.exitCode());
+        assertThat(j.exitCode())
+                .as("exit code of %s (ctdb stderr: %s; jctdb stderr: %s)", what, c.stderr(), j.stderr())
+                .isEqualTo(c.exitCode());
         return j;
     }
 
@@ -137,9 +143,16 @@ class DatabaseCommandsIT {
             same("cattdb", db);
         }
         assertThat(same("catdb", "rd_volatile.tdb").stdout()).contains("data(5) = \"\\00\\FFA\\22\\5C\"");
-        assertThat(same("cattdb", "rd_volatile.tdb").stdout()).contains("key(2) = \"k1\"").contains("record(s)");
-        String id = same("-X", "getdbmap").stdout().lines().filter(l -> l.contains("|rd_persistent.tdb|"))
-                .findFirst().orElseThrow().split("\\|")[1];
+        assertThat(same("cattdb", "rd_volatile.tdb").stdout())
+                .contains("key(2) = \"k1\"")
+                .contains("record(s)");
+        String id = same("-X", "getdbmap")
+                .stdout()
+                .lines()
+                .filter(l -> l.contains("|rd_persistent.tdb|"))
+                .findFirst()
+                .orElseThrow()
+                .split("\\|")[1];
         same("getdbstatus", "0x" + id.substring(2).toLowerCase());
         same("readkey", "rd_volatile.tdb", "0x6b32");
         same("readkey", "rd_volatile.tdb", "k1");
@@ -174,13 +187,18 @@ class DatabaseCommandsIT {
         j.set(1, jctdbDb);
         Result rc = ctdb(node, stdin, c.toArray(new String[0]));
         Result rj = jctdb(node, stdin, j.toArray(new String[0]));
-        assertThat(rj.stdout()).as("stdout of %s (%s / %s)", j, rc.stderr(), rj.stderr()).isEqualTo(rc.stdout());
+        assertThat(rj.stdout())
+                .as("stdout of %s (%s / %s)", j, rc.stderr(), rj.stderr())
+                .isEqualTo(rc.stdout());
         assertThat(rj.stderr()).as("stderr of %s", j).isEqualTo(rc.stderr());
-        assertThat(rj.exitCode()).as("exit code of %s (%s / %s)", j, rc.stderr(), rj.stderr()).isEqualTo(rc.exitCode());
+        assertThat(rj.exitCode())
+                .as("exit code of %s (%s / %s)", j, rc.stderr(), rj.stderr())
+                .isEqualTo(rc.exitCode());
         assertThat(ok(jctdb(node, null, "catdb", jctdbDb), "catdb").stdout())
                 .isEqualTo(ok(ctdb(node, null, "catdb", ctdbDb), "catdb").stdout());
         assertThat(ok(jctdb(node, null, "getdbseqnum", jctdbDb), "getdbseqnum").stdout())
-                .isEqualTo(ok(ctdb(node, null, "getdbseqnum", ctdbDb), "getdbseqnum").stdout());
+                .isEqualTo(ok(ctdb(node, null, "getdbseqnum", ctdbDb), "getdbseqnum")
+                        .stdout());
     }
 
     @Test
@@ -194,9 +212,12 @@ class DatabaseCommandsIT {
         twin("wc_persistent.tdb", "wj_persistent.tdb", null, "pstore", "DB", "k3", "/etc/hostname");
         twin("wc_persistent.tdb", "wj_persistent.tdb", null, "pdelete", "DB", "k1");
         twin("wc_persistent.tdb", "wj_persistent.tdb", null, "pdelete", "DB", "never-there");
-        twin("wc_persistent.tdb", "wj_persistent.tdb",
+        twin(
+                "wc_persistent.tdb",
+                "wj_persistent.tdb",
                 "\"a\" \"1\"\n\"b\" \"2\"\nbad line\n\"k3\" \"\"\n\"d\"\n\"0x6565\" \"x\"\n\"f\n\t \"g\"\t\"h\"\n",
-                "ptrans", "DB");
+                "ptrans",
+                "DB");
         twin("wc_persistent.tdb", "wj_persistent.tdb", "", "ptrans", "DB");
         same("pfetch", "wc_persistent.tdb", "k3");
         assertThat(same("pfetch", "wc_persistent.tdb", "a").stdout()).isEqualTo("1\n");
@@ -216,21 +237,31 @@ class DatabaseCommandsIT {
         Result j = ok(jctdb(node, null, "backupdb", "bk_persistent.tdb", ours.toString()), "jctdb backupdb");
         assertThat(j.stdout()).isEqualTo(c.stdout().replace(theirs.toString(), ours.toString()));
         // ctdb reads our file as its own: the same records, the same header but for the time stamp.
-        String dumpTheirs = ok(ctdb(node, null, "dumpdbbackup", theirs.toString()), "dumpdbbackup").stdout();
-        String dumpOurs = ok(ctdb(node, null, "dumpdbbackup", ours.toString()), "dumpdbbackup").stdout();
-        assertThat(withoutFirstLine(dumpOurs)).isEqualTo(withoutFirstLine(dumpTheirs)).contains("Dumped 4 record(s)");
-        assertThat(dumpOurs.lines().findFirst().orElseThrow()).startsWith("Dumping database bk_persistent.tdb from backup @ ");
+        String dumpTheirs = ok(ctdb(node, null, "dumpdbbackup", theirs.toString()), "dumpdbbackup")
+                .stdout();
+        String dumpOurs = ok(ctdb(node, null, "dumpdbbackup", ours.toString()), "dumpdbbackup")
+                .stdout();
+        assertThat(withoutFirstLine(dumpOurs))
+                .isEqualTo(withoutFirstLine(dumpTheirs))
+                .contains("Dumped 4 record(s)");
+        assertThat(dumpOurs.lines().findFirst().orElseThrow())
+                .startsWith("Dumping database bk_persistent.tdb from backup @ ");
 
-        String before = ok(ctdb(node, null, "catdb", "bk_persistent.tdb"), "catdb").stdout();
+        String before =
+                ok(ctdb(node, null, "catdb", "bk_persistent.tdb"), "catdb").stdout();
         Result wipe = ok(jctdb(node, null, "wipedb", "bk_persistent.tdb"), "wipedb");
         assertThat(wipe.stdout()).isEmpty();
         assertThat(ok(ctdb(node, null, "catdb", "bk_persistent.tdb"), "catdb").stdout())
-                .doesNotContain("key(1) = \"b\"").contains("Dumped 1 records");
+                .doesNotContain("key(1) = \"b\"")
+                .contains("Dumped 1 records");
         // ctdb's own backup file restored by jctdb, into the same and into a new database.
         Result restored = ok(jctdb(node, null, "restoredb", theirs.toString()), "restoredb");
-        assertThat(restored.stdout()).startsWith("Restoring database bk_persistent.tdb from backup @ ")
+        assertThat(restored.stdout())
+                .startsWith("Restoring database bk_persistent.tdb from backup @ ")
                 .endsWith("Database bk_persistent.tdb restored\n");
-        assertThat(values(ok(ctdb(node, null, "catdb", "bk_persistent.tdb"), "catdb").stdout())).isEqualTo(values(before));
+        assertThat(values(ok(ctdb(node, null, "catdb", "bk_persistent.tdb"), "catdb")
+                        .stdout()))
+                .isEqualTo(values(before));
         ok(jctdb(node, null, "restoredb", ours.toString(), "bk_copy.tdb"), "restoredb into a new database");
         assertThat(same("getdbstatus", "bk_copy.tdb").stdout()).contains("PERSISTENT: yes");
         assertThat(same("pfetch", "bk_copy.tdb", "b").stdout()).isEqualTo("2\n");
@@ -255,7 +286,8 @@ class DatabaseCommandsIT {
             ok(jctdb(n0, "\"t1\" \"v1\"\n\"from2\" \"\"\n", "ptrans", "tn_persistent.tdb"), "jctdb ptrans on node 0");
             for (Path n : List.of(n0, n1, n2)) {
                 // ctdb's pfetch also starts a transaction (g_lock.tdb): compared on one node only, above.
-                for (String[] args : List.of(new String[] {"getdbseqnum", "tn_persistent.tdb"},
+                for (String[] args : List.of(
+                        new String[] {"getdbseqnum", "tn_persistent.tdb"},
                         new String[] {"catdb", "tn_persistent.tdb"},
                         new String[] {"getdbstatus", "tn_persistent.tdb"})) {
                     Result c = ctdb(n, null, args);
@@ -263,10 +295,18 @@ class DatabaseCommandsIT {
                     assertThat(j.stdout()).as("%s on %s", List.of(args), n).isEqualTo(c.stdout());
                     assertThat(j.exitCode()).isEqualTo(c.exitCode());
                 }
-                assertThat(ok(jctdb(n, null, "pfetch", "tn_persistent.tdb", "from1"), "pfetch").stdout()).isEqualTo("jctdb\n");
-                assertThat(ok(jctdb(n, null, "pfetch", "tn_persistent.tdb", "from2"), "pfetch").stdout()).isEqualTo("\n");
-                assertThat(ok(jctdb(n, null, "pfetch", "tn_persistent.tdb", "t1"), "pfetch").stdout()).isEqualTo("v1\n");
-                assertThat(ok(jctdb(n, null, "getdbseqnum", "tn_persistent.tdb"), "seqnum").stdout()).isEqualTo("0x3\n");
+                assertThat(ok(jctdb(n, null, "pfetch", "tn_persistent.tdb", "from1"), "pfetch")
+                                .stdout())
+                        .isEqualTo("jctdb\n");
+                assertThat(ok(jctdb(n, null, "pfetch", "tn_persistent.tdb", "from2"), "pfetch")
+                                .stdout())
+                        .isEqualTo("\n");
+                assertThat(ok(jctdb(n, null, "pfetch", "tn_persistent.tdb", "t1"), "pfetch")
+                                .stdout())
+                        .isEqualTo("v1\n");
+                assertThat(ok(jctdb(n, null, "getdbseqnum", "tn_persistent.tdb"), "seqnum")
+                                .stdout())
+                        .isEqualTo("0x3\n");
             }
         }
     }
@@ -280,7 +320,9 @@ class DatabaseCommandsIT {
         List<String> out = new ArrayList<>();
         for (String block : catdb.split("\n\n")) {
             if (!block.contains("__db_sequence_number__")) {
-                block.lines().filter(l -> l.startsWith("key(") || l.startsWith("data(")).forEach(out::add);
+                block.lines()
+                        .filter(l -> l.startsWith("key(") || l.startsWith("data("))
+                        .forEach(out::add);
             }
         }
         return out;

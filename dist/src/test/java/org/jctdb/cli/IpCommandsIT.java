@@ -37,21 +37,30 @@ class IpCommandsIT {
 
             await().atMost(WAIT).until(() -> {
                 Map<String, Integer> w = where(c, 0);
-                return w.size() == 2 && w.get(X) >= 0 && w.get(Y) >= 0 && !w.get(X).equals(w.get(Y));
+                return w.size() == 2
+                        && w.get(X) >= 0
+                        && w.get(Y) >= 0
+                        && !w.get(X).equals(w.get(Y));
             });
             int xNode = where(c, 0).get(X);
 
             Result ip = c.jctdb(xNode, "ip");
-            assertThat(ip.stdout()).startsWith("Public IPs on node " + xNode + "\n").contains(X + " " + xNode + "\n");
-            assertThat(c.jctdb(xNode, "-X", "ip").stdout()).startsWith("|Public IP|Node|\n").contains("|" + X + "|" + xNode + "|\n");
+            assertThat(ip.stdout())
+                    .startsWith("Public IPs on node " + xNode + "\n")
+                    .contains(X + " " + xNode + "\n");
+            assertThat(c.jctdb(xNode, "-X", "ip").stdout())
+                    .startsWith("|Public IP|Node|\n")
+                    .contains("|" + X + "|" + xNode + "|\n");
             assertThat(c.jctdb(xNode, "ip", "-v").stdout())
                     .contains(X + " node[" + xNode + "] active[lo] available[lo] configured[lo]\n");
-            assertThat(c.jctdb(xNode, "-X", "ip", "-v").stdout()).startsWith(
-                    "|Public IP|Node|ActiveInterfaces|AvailableInterfaces|ConfiguredInterfaces|\n")
+            assertThat(c.jctdb(xNode, "-X", "ip", "-v").stdout())
+                    .startsWith("|Public IP|Node|ActiveInterfaces|AvailableInterfaces|ConfiguredInterfaces|\n")
                     .contains("|" + X + "|" + xNode + "|lo|lo|lo|\n");
-            assertThat(c.jctdb(xNode, "ipinfo", X).stdout()).isEqualTo("Public IP[" + X + "] info on node " + xNode
-                    + "\nIP:" + X + "\nCurrentNode:" + xNode + "\nNumInterfaces:1\nInterface[1]: Name:lo Link:up References:1 (active)\n");
-            assertThat(c.jctdb(xNode, "ifaces").stdout()).isEqualTo("Interfaces on node " + xNode + "\nname:lo link:up references:1\n");
+            assertThat(c.jctdb(xNode, "ipinfo", X).stdout())
+                    .isEqualTo("Public IP[" + X + "] info on node " + xNode + "\nIP:" + X + "\nCurrentNode:" + xNode
+                            + "\nNumInterfaces:1\nInterface[1]: Name:lo Link:up References:1 (active)\n");
+            assertThat(c.jctdb(xNode, "ifaces").stdout())
+                    .isEqualTo("Interfaces on node " + xNode + "\nname:lo link:up references:1\n");
             assertThat(c.jctdb(xNode, "-X", "ifaces").stdout()).isEqualTo("|Name|LinkStatus|References|\n|lo|1|1|\n");
             assertThat(c.jctdb(xNode, "--json", "ip").stdout()).contains("\"ip\" : \"" + X + "\"");
             Result unknown = c.jctdb(0, "ipinfo", "198.18.77.99");
@@ -60,19 +69,26 @@ class IpCommandsIT {
             // disable moves the address away; enable lets it back in
             assertThat(c.jctdb(xNode, "disable").exitCode()).isZero();
             assertThat(c.jctdb(xNode, "disable").stderr()).contains("Node " + xNode + " is already disabled");
-            await().atMost(WAIT).until(() -> { int at = where(c, 0).getOrDefault(X, -1); return at != xNode && at >= 0; });
+            await().atMost(WAIT).until(() -> {
+                int at = where(c, 0).getOrDefault(X, -1);
+                return at != xNode && at >= 0;
+            });
             assertThat(c.flag(0, xNode, "Disabled")).isEqualTo("1");
             assertThat(c.jctdb(xNode, "enable").exitCode()).isZero();
 
             // moveip puts it on the node asked for
             int target = (xNode + 1) % 3;
-            await().atMost(WAIT).until(() -> c.jctdb(0, "moveip", X, String.valueOf(target)).exitCode() == 0);
+            await().atMost(WAIT)
+                    .until(() -> c.jctdb(0, "moveip", X, String.valueOf(target)).exitCode() == 0);
             assertThat(where(c, 0).get(X)).isEqualTo(target);
             assertThat(c.jctdb(0, "ipreallocate").exitCode()).isZero();
 
             // ban: no addresses while banned
             assertThat(c.jctdb(target, "ban", "60").exitCode()).isZero();
-            await().atMost(WAIT).until(() -> { int at = where(c, 0).getOrDefault(X, -1); return at != target && at >= 0; });
+            await().atMost(WAIT).until(() -> {
+                int at = where(c, 0).getOrDefault(X, -1);
+                return at != target && at >= 0;
+            });
             assertThat(c.flag(0, target, "Banned")).isEqualTo("1");
             assertThat(c.jctdb(target, "unban").exitCode()).isZero();
             await().atMost(WAIT).until(() -> "0".equals(c.flag(0, target, "Banned")));

@@ -40,8 +40,9 @@ class ReloadNodesIT {
             writeNodes(c, a0 + "\n" + a1 + "\n" + c.address(7) + "\n", 0, 1, 2);
             Result moved = c.jctdb(0, "reloadnodes");
             assertThat(moved.exitCode()).isEqualTo(1);
-            assertThat(moved.stderr()).isEqualTo("Node 2 has changed IP address (was " + a2 + ", now " + c.address(7)
-                    + ")\nERROR: Nodes will not be reloaded due to previous error\n");
+            assertThat(moved.stderr())
+                    .isEqualTo("Node 2 has changed IP address (was " + a2 + ", now " + c.address(7)
+                            + ")\nERROR: Nodes will not be reloaded due to previous error\n");
 
             writeNodes(c, original, 0, 2);
             writeNodes(c, original + a3 + "\n", 1);
@@ -57,7 +58,8 @@ class ReloadNodesIT {
             assertThat(connected.stderr()).contains("ERROR: Node 2 is still connected\n");
 
             assertThat(c.jctdb(2, "shutdown").exitCode()).isZero();
-            await().atMost(WAIT).until(() -> "1".equals(c.flag(0, 2, "Disconnected")) && "1".equals(c.flag(1, 2, "Disconnected")));
+            await().atMost(WAIT)
+                    .until(() -> "1".equals(c.flag(0, 2, "Disconnected")) && "1".equals(c.flag(1, 2, "Disconnected")));
             Result delete = c.jctdb(0, "reloadnodes");
             assertThat(delete.exitCode()).as("%s", delete).isZero();
             assertThat(delete.stdout()).isEqualTo("Node 2 is DELETED\n");
@@ -71,14 +73,19 @@ class ReloadNodesIT {
             writeNodes(c, added, 0, 1);
             Path n3 = c.nodeDir(3);
             Files.createDirectories(n3.resolve("events/legacy"));
-            Files.writeString(n3.resolve("ctdb.conf"), Files.readString(c.nodeDir(0).resolve("ctdb.conf"))
-                    .replace(c.nodeDir(0).toString(), n3.toString()).replace("node address = " + a0, "node address = " + a3));
+            Files.writeString(
+                    n3.resolve("ctdb.conf"),
+                    Files.readString(c.nodeDir(0).resolve("ctdb.conf"))
+                            .replace(c.nodeDir(0).toString(), n3.toString())
+                            .replace("node address = " + a0, "node address = " + a3));
             Files.writeString(n3.resolve("nodes"), added);
             for (String f : new String[] {"ctdb.tunables", "public_addresses"}) {
                 Files.copy(c.nodeDir(0).resolve(f), n3.resolve(f));
             }
             // The cluster key, private as on every node.
-            Files.copy(c.nodeDir(0).resolve("cluster.key"), n3.resolve("cluster.key"),
+            Files.copy(
+                    c.nodeDir(0).resolve("cluster.key"),
+                    n3.resolve("cluster.key"),
                     java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             Result add = c.jctdb(0, "reloadnodes");
             assertThat(add.exitCode()).as("%s", add).isZero();
@@ -86,10 +93,14 @@ class ReloadNodesIT {
             assertThat(c.flag(1, 3, "Disconnected")).isEqualTo("1");
             try {
                 assertThat(c.startNode(3).exitCode()).isZero();
-                await().atMost(WAIT).until(() -> "0".equals(c.flag(0, 3, "Disconnected"))
-                        && "0".equals(c.flag(1, 3, "Disconnected")) && "0".equals(c.flag(3, 0, "Disconnected")));
+                await().atMost(WAIT)
+                        .until(() -> "0".equals(c.flag(0, 3, "Disconnected"))
+                                && "0".equals(c.flag(1, 3, "Disconnected"))
+                                && "0".equals(c.flag(3, 0, "Disconnected")));
                 assertThat(c.jctdb(3, "listnodes").stdout()).isEqualTo(a0 + "\n" + a1 + "\n" + a3 + "\n");
-                assertThat(c.flag(0, 1, "Disconnected")).as("the reload kept the existing connection").isEqualTo("0");
+                assertThat(c.flag(0, 1, "Disconnected"))
+                        .as("the reload kept the existing connection")
+                        .isEqualTo("0");
             } finally {
                 c.jctdb(3, "shutdown");
             }

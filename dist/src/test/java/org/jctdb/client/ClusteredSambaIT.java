@@ -42,40 +42,53 @@ class ClusteredSambaIT {
         }
         port = ThreadLocalRandom.current().nextInt(20000, 40000);
         conf = samba.resolve("smb.conf");
-        Files.writeString(conf, String.join("\n",
-                "[global]",
-                "\tclustering = yes",
-                "\tctdbd socket = " + CtdbTool.socket(cluster.nodeDir(0)),
-                "\tnetbios name = jctdbit",
-                "\tworkgroup = WORKGROUP",
-                "\tserver role = standalone server",
-                "\tprivate dir = " + samba.resolve("private"),
-                "\tlock directory = " + samba.resolve("lock"),
-                "\tstate directory = " + samba.resolve("state"),
-                "\tcache directory = " + samba.resolve("cache"),
-                "\tpid directory = " + samba.resolve("pid"),
-                "\tncalrpc dir = " + samba.resolve("ncalrpc"),
-                "\tlog file = " + samba.resolve("log") + "/log.%m",
-                "\tinterfaces = lo",
-                "\tbind interfaces only = yes",
-                "\tsmb ports = " + port,
-                "\tmap to guest = Bad User",
-                "\tload printers = no",
-                "\tprinting = bsd",
-                "\tprintcap name = /dev/null",
-                "\tdisable spoolss = yes",
-                "[share]",
-                "\tpath = " + samba.resolve("share"),
-                "\tguest ok = yes",
-                "\tread only = no",
-                "\tforce user = root",
-                ""));
-        smbd = new ProcessBuilder(CtdbTool.find("smbd").orElseThrow().toString(), "-s", conf.toString(), "-F",
-                "--debug-stdout", "-d", "1")
-                .redirectErrorStream(true).redirectOutput(samba.resolve("smbd.out").toFile()).start();
+        Files.writeString(
+                conf,
+                String.join(
+                        "\n",
+                        "[global]",
+                        "\tclustering = yes",
+                        "\tctdbd socket = " + CtdbTool.socket(cluster.nodeDir(0)),
+                        "\tnetbios name = jctdbit",
+                        "\tworkgroup = WORKGROUP",
+                        "\tserver role = standalone server",
+                        "\tprivate dir = " + samba.resolve("private"),
+                        "\tlock directory = " + samba.resolve("lock"),
+                        "\tstate directory = " + samba.resolve("state"),
+                        "\tcache directory = " + samba.resolve("cache"),
+                        "\tpid directory = " + samba.resolve("pid"),
+                        "\tncalrpc dir = " + samba.resolve("ncalrpc"),
+                        "\tlog file = " + samba.resolve("log") + "/log.%m",
+                        "\tinterfaces = lo",
+                        "\tbind interfaces only = yes",
+                        "\tsmb ports = " + port,
+                        "\tmap to guest = Bad User",
+                        "\tload printers = no",
+                        "\tprinting = bsd",
+                        "\tprintcap name = /dev/null",
+                        "\tdisable spoolss = yes",
+                        "[share]",
+                        "\tpath = " + samba.resolve("share"),
+                        "\tguest ok = yes",
+                        "\tread only = no",
+                        "\tforce user = root",
+                        ""));
+        smbd = new ProcessBuilder(
+                        CtdbTool.find("smbd").orElseThrow().toString(),
+                        "-s",
+                        conf.toString(),
+                        "-F",
+                        "--debug-stdout",
+                        "-d",
+                        "1")
+                .redirectErrorStream(true)
+                .redirectOutput(samba.resolve("smbd.out").toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!listening(port)) {
-            assertThat(smbd.isAlive()).as("smbd exited:\n%s", Files.readString(samba.resolve("smbd.out"))).isTrue();
+            assertThat(smbd.isAlive())
+                    .as("smbd exited:\n%s", Files.readString(samba.resolve("smbd.out")))
+                    .isTrue();
             assertThat(System.nanoTime()).as("smbd did not listen within 60 s").isLessThan(deadline);
             Thread.sleep(200);
         }
@@ -105,8 +118,18 @@ class ClusteredSambaIT {
     }
 
     private static Result smbclient(String commands) throws Exception {
-        return CtdbTool.run(List.of(CtdbTool.find("smbclient").orElseThrow().toString(), "-p", String.valueOf(port), "-N",
-                "//127.0.0.1/share", "-c", commands), Map.of(), null, 60);
+        return CtdbTool.run(
+                List.of(
+                        CtdbTool.find("smbclient").orElseThrow().toString(),
+                        "-p",
+                        String.valueOf(port),
+                        "-N",
+                        "//127.0.0.1/share",
+                        "-c",
+                        commands),
+                Map.of(),
+                null,
+                60);
     }
 
     @Test
@@ -125,15 +148,25 @@ class ClusteredSambaIT {
     @Test
     void smbstatusListsAConnectedSession() throws Exception {
         // A client that stays connected while smbstatus traverses the session database.
-        ProcessBuilder pb = new ProcessBuilder(CtdbTool.find("smbclient").orElseThrow().toString(), "-p",
-                String.valueOf(port), "-N", "//127.0.0.1/share");
-        Process client = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(
+                CtdbTool.find("smbclient").orElseThrow().toString(),
+                "-p",
+                String.valueOf(port),
+                "-N",
+                "//127.0.0.1/share");
+        Process client = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(true)
+                .start();
         try {
             String status = "";
             for (int i = 0; i < 50 && !status.contains("127.0.0.1 (ipv4:127.0.0.1:"); i++) {
                 Thread.sleep(200);
-                status = CtdbTool.run(List.of(CtdbTool.find("smbstatus").orElseThrow().toString(), "-s", conf.toString()),
-                        Map.of(), null, 30).stdout();
+                status = CtdbTool.run(
+                                List.of(CtdbTool.find("smbstatus").orElseThrow().toString(), "-s", conf.toString()),
+                                Map.of(),
+                                null,
+                                30)
+                        .stdout();
             }
             assertThat(status).contains("127.0.0.1 (ipv4:127.0.0.1:").contains("SMB3_11");
             assertThat(status).containsPattern("share\\s+\\d+:\\d+\\s+127\\.0\\.0\\.1");
@@ -153,15 +186,22 @@ class ClusteredSambaIT {
     void netConfWritesTheRegistryThroughAPersistentTransaction() throws Exception {
         String net = CtdbTool.find("net").orElseThrow().toString();
         long before = seqnum();
-        Result set = CtdbTool.run(List.of(net, "-s", conf.toString(), "conf", "setparm", "share", "comment", "on jctdb"),
-                Map.of(), null, 60);
-        assertThat(set.exitCode()).as("net conf setparm: %s %s", set.stdout(), set.stderr()).isZero();
-        Result get = CtdbTool.run(List.of(net, "-s", conf.toString(), "conf", "getparm", "share", "comment"),
-                Map.of(), null, 60);
+        Result set = CtdbTool.run(
+                List.of(net, "-s", conf.toString(), "conf", "setparm", "share", "comment", "on jctdb"),
+                Map.of(),
+                null,
+                60);
+        assertThat(set.exitCode())
+                .as("net conf setparm: %s %s", set.stdout(), set.stderr())
+                .isZero();
+        Result get = CtdbTool.run(
+                List.of(net, "-s", conf.toString(), "conf", "getparm", "share", "comment"), Map.of(), null, 60);
         assertThat(get.stdout().strip()).isEqualTo("on jctdb");
         // The registry is persistent: the write went through TRANS3_COMMIT and moved its sequence number.
         assertThat(seqnum()).isGreaterThan(before);
         assertThat(CtdbTool.ctdb(cluster.nodeDir(0), "getdbmap").stdout())
-                .contains("name:registry.tdb").contains("name:locking.tdb").contains("name:smbXsrv_session_global.tdb");
+                .contains("name:registry.tdb")
+                .contains("name:locking.tdb")
+                .contains("name:smbXsrv_session_global.tdb");
     }
 }

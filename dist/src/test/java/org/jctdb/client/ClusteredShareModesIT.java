@@ -40,7 +40,8 @@ class ClusteredShareModesIT {
     static void up() throws Exception {
         TestEnvironment.require(SambaNodes.missing());
         cluster = LocalClusterHarness.up(3);
-        samba = new SambaNodes(cluster.dir.resolve("samba"), ThreadLocalRandom.current().nextInt(20000, 40000));
+        samba = new SambaNodes(
+                cluster.dir.resolve("samba"), ThreadLocalRandom.current().nextInt(20000, 40000));
         samba.start(0, smbAddress(0), CtdbTool.socket(cluster.nodeDir(0)));
         samba.start(1, smbAddress(1), CtdbTool.socket(cluster.nodeDir(1)));
     }
@@ -58,7 +59,9 @@ class ClusteredShareModesIT {
     private static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited %d s for %s", seconds, what).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("waited %d s for %s", seconds, what)
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
     }
@@ -94,7 +97,9 @@ class ClusteredShareModesIT {
 
     private static String catdbWithoutRsn(int pnn, String db) throws Exception {
         Result r = CtdbTool.ctdb(cluster.nodeDir(pnn), "catdb", db);
-        assertThat(r.exitCode()).as("catdb %s on node %d: %s", db, pnn, r.stderr()).isZero();
+        assertThat(r.exitCode())
+                .as("catdb %s on node %d: %s", db, pnn, r.stderr())
+                .isZero();
         // The recovery leader stores its own pushed copies with rsn + 1 (as CTDB's store does); the rest is equal.
         return r.stdout().replaceAll("(?m)^rsn: \\d+$", "rsn: -");
     }
@@ -103,8 +108,18 @@ class ClusteredShareModesIT {
     static Result smbtorture(Path dir, int port, List<String> uncs, String test, int timeoutSeconds) throws Exception {
         Path unclist = dir.resolve("unclist");
         Files.writeString(unclist, String.join("\n", uncs) + "\n");
-        return CtdbTool.run(List.of(CtdbTool.find("smbtorture").orElseThrow().toString(), uncs.get(0), test,
-                "-U%", "-p", String.valueOf(port), "--unclist=" + unclist), java.util.Map.of(), null, timeoutSeconds);
+        return CtdbTool.run(
+                List.of(
+                        CtdbTool.find("smbtorture").orElseThrow().toString(),
+                        uncs.get(0),
+                        test,
+                        "-U%",
+                        "-p",
+                        String.valueOf(port),
+                        "--unclist=" + unclist),
+                java.util.Map.of(),
+                null,
+                timeoutSeconds);
     }
 
     @Test
@@ -118,7 +133,9 @@ class ClusteredShareModesIT {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             Files.writeString(cluster.dir.resolve(test + ".out"), r.stdout() + r.stderr());
             System.out.printf("smbtorture %s on JCTDB: exit %d in %d ms%n", test, r.exitCode(), ms);
-            assertThat(r.exitCode()).as("smbtorture %s:%n%s%n%s", test, r.stdout(), r.stderr()).isZero();
+            assertThat(r.exitCode())
+                    .as("smbtorture %s:%n%s%n%s", test, r.stdout(), r.stderr())
+                    .isZero();
         }
     }
 

@@ -13,8 +13,7 @@ import org.jctdb.testing.LocalClusterHarness.Result;
 
 /** Runs Debian's programs (the ctdb tool, tdbdump, Samba's) against a node of a test cluster. */
 final class CtdbTool {
-    private CtdbTool() {
-    }
+    private CtdbTool() {}
 
     /** A reason to skip when one of {@code programs} is not installed. */
     static Optional<String> missing(String... programs) {
@@ -24,8 +23,10 @@ final class CtdbTool {
                 absent.add(p);
             }
         }
-        return absent.isEmpty() ? Optional.empty()
-                : Optional.of("not installed: " + String.join(", ", absent) + " (Debian: ctdb tdb-tools samba smbclient)");
+        return absent.isEmpty()
+                ? Optional.empty()
+                : Optional.of(
+                        "not installed: " + String.join(", ", absent) + " (Debian: ctdb tdb-tools samba smbclient)");
     }
 
     static Optional<Path> find(String program) {
@@ -52,7 +53,15 @@ final class CtdbTool {
         List<String> cmd = new ArrayList<>();
         cmd.add(find("ctdb").orElseThrow().toString());
         cmd.addAll(List.of(args));
-        return run(cmd, Map.of("CTDB_BASE", nodeDir.toString(), "CTDB_SOCKET", socket(nodeDir).toString()), stdin, 60);
+        return run(
+                cmd,
+                Map.of(
+                        "CTDB_BASE",
+                        nodeDir.toString(),
+                        "CTDB_SOCKET",
+                        socket(nodeDir).toString()),
+                stdin,
+                60);
     }
 
     static Result run(List<String> cmd, Map<String, String> env, String stdin, int timeoutSeconds)

@@ -36,14 +36,15 @@ class CtdbToolIT {
 
     private static Result ok(String... args) throws Exception {
         Result r = CtdbTool.ctdb(node, args);
-        assertThat(r.exitCode()).as("ctdb %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.stdout(), r.stderr())
+        assertThat(r.exitCode())
+                .as("ctdb %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.stdout(), r.stderr())
                 .isZero();
         return r;
     }
 
     private static String tdbdump(Path file) throws Exception {
-        Result r = CtdbTool.run(List.of(CtdbTool.find("tdbdump").orElseThrow().toString(), file.toString()), Map.of(),
-                null, 30);
+        Result r = CtdbTool.run(
+                List.of(CtdbTool.find("tdbdump").orElseThrow().toString(), file.toString()), Map.of(), null, 30);
         assertThat(r.exitCode()).as("tdbdump %s: %s", file, r.stderr()).isZero();
         return r.stdout();
     }
@@ -52,19 +53,26 @@ class CtdbToolIT {
     void statusPnnAndListnodes() throws Exception {
         assertThat(ok("pnn").stdout().strip()).isEqualTo("0");
         String status = ok("status").stdout();
-        assertThat(status).contains("Number of nodes:1").contains("OK (THIS NODE)")
-                .contains("Recovery mode:NORMAL (0)").contains("Leader:0");
+        assertThat(status)
+                .contains("Number of nodes:1")
+                .contains("OK (THIS NODE)")
+                .contains("Recovery mode:NORMAL (0)")
+                .contains("Leader:0");
         assertThat(ok("listnodes").stdout().strip()).isEqualTo(cluster.address(0));
     }
 
     @Test
     void volatileDatabaseWriteReadCatdbAndTdbdump() throws Exception {
         ok("attach", "it_volatile.tdb");
-        assertThat(ok("getdbmap").stdout()).contains("name:it_volatile.tdb path:" + node.resolve("var/volatile/it_volatile.tdb.0"));
+        assertThat(ok("getdbmap").stdout())
+                .contains("name:it_volatile.tdb path:" + node.resolve("var/volatile/it_volatile.tdb.0"));
         ok("writekey", "it_volatile.tdb", "vkey", "vvalue");
         assertThat(ok("readkey", "it_volatile.tdb", "vkey").stdout()).contains("Data: size:6 ptr:[vvalue]");
         String catdb = ok("catdb", "it_volatile.tdb").stdout();
-        assertThat(catdb).contains("key(4) = \"vkey\"").contains("dmaster: 0").contains("data(6) = \"vvalue\"")
+        assertThat(catdb)
+                .contains("key(4) = \"vkey\"")
+                .contains("dmaster: 0")
+                .contains("data(6) = \"vvalue\"")
                 .contains("Dumped 1 records");
         String dump = tdbdump(node.resolve("var/volatile/it_volatile.tdb.0"));
         assertThat(dump).contains("key(4) = \"vkey\"").contains("vvalue");
@@ -76,16 +84,25 @@ class CtdbToolIT {
         assertThat(ok("getdbmap").stdout()).contains("name:it_persistent.tdb").contains("PERSISTENT");
         ok("pstore", "it_persistent.tdb", "pkey", "pvalue");
         assertThat(ok("pfetch", "it_persistent.tdb", "pkey").stdout().strip()).isEqualTo("pvalue");
-        Result t = CtdbTool.ctdbWithInput(node, "\"tkey1\" \"tvalue1\"\n\"tkey2\" \"tvalue2\"\n", "ptrans", "it_persistent.tdb");
+        Result t = CtdbTool.ctdbWithInput(
+                node, "\"tkey1\" \"tvalue1\"\n\"tkey2\" \"tvalue2\"\n", "ptrans", "it_persistent.tdb");
         assertThat(t.exitCode()).as("ptrans: %s %s", t.stdout(), t.stderr()).isZero();
         assertThat(ok("pfetch", "it_persistent.tdb", "tkey2").stdout().strip()).isEqualTo("tvalue2");
         assertThat(ok("getdbseqnum", "it_persistent.tdb").stdout().strip()).isEqualTo("0x2");
         String catdb = ok("catdb", "it_persistent.tdb").stdout();
-        assertThat(catdb).contains("key(23) = \"__db_sequence_number__\\00\"").contains("data(6) = \"pvalue\"")
-                .contains("data(7) = \"tvalue1\"").contains("Dumped 4 records");
+        assertThat(catdb)
+                .contains("key(23) = \"__db_sequence_number__\\00\"")
+                .contains("data(6) = \"pvalue\"")
+                .contains("data(7) = \"tvalue1\"")
+                .contains("Dumped 4 records");
         String dump = tdbdump(node.resolve("var/persistent/it_persistent.tdb.0"));
-        assertThat(dump).contains("key(4) = \"pkey\"").contains("pvalue").contains("key(5) = \"tkey1\"")
-                .contains("tvalue1").contains("tvalue2").contains("__db_sequence_number__");
+        assertThat(dump)
+                .contains("key(4) = \"pkey\"")
+                .contains("pvalue")
+                .contains("key(5) = \"tkey1\"")
+                .contains("tvalue1")
+                .contains("tvalue2")
+                .contains("__db_sequence_number__");
     }
 
     @Test

@@ -22,15 +22,18 @@ class PersistentReplicationIT {
 
     private static Result ok(Path node, String... args) throws Exception {
         Result r = CtdbTool.ctdb(node, args);
-        assertThat(r.exitCode()).as("ctdb %s on %s\nstdout: %s\nstderr: %s", String.join(" ", args), node, r.stdout(),
-                r.stderr()).isZero();
+        assertThat(r.exitCode())
+                .as("ctdb %s on %s\nstdout: %s\nstderr: %s", String.join(" ", args), node, r.stdout(), r.stderr())
+                .isZero();
         return r;
     }
 
     private static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited %d s for %s", seconds, what).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("waited %d s for %s", seconds, what)
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
     }
@@ -57,7 +60,10 @@ class PersistentReplicationIT {
             assertThat(t.exitCode()).as("ptrans: %s %s", t.stdout(), t.stderr()).isZero();
             for (Path n : List.of(n1, n2)) {
                 String dump = catdb(n, "it_repl.tdb");
-                assertThat(dump).as("catdb on %s", n).contains("data(6) = \"value1\"").contains("data(6) = \"value2\"");
+                assertThat(dump)
+                        .as("catdb on %s", n)
+                        .contains("data(6) = \"value1\"")
+                        .contains("data(6) = \"value2\"");
                 assertThat(ok(n, "getdbseqnum", "it_repl.tdb").stdout().strip()).isEqualTo("0x2");
             }
 
@@ -72,12 +78,24 @@ class PersistentReplicationIT {
             assertThat(cluster.startNode(2).exitCode()).isZero();
             await("node 2 to catch up", 60, () -> catdb(n2, "it_repl.tdb").contains("data(6) = \"value4\""));
             assertThat(ok(n2, "getdbseqnum", "it_repl.tdb").stdout().strip()).isEqualTo("0x4");
-            Result dump = CtdbTool.run(List.of(CtdbTool.find("tdbdump").orElseThrow().toString(),
-                    n2.resolve("var/persistent/it_repl.tdb.2").toString()), Map.of(), null, 30);
-            assertThat(dump.stdout()).contains("value1").contains("value2").contains("value3").contains("value4");
-            assertThat(cluster.log(2)).contains("databases thawed in generation")
+            Result dump = CtdbTool.run(
+                    List.of(
+                            CtdbTool.find("tdbdump").orElseThrow().toString(),
+                            n2.resolve("var/persistent/it_repl.tdb.2").toString()),
+                    Map.of(),
+                    null,
+                    30);
+            assertThat(dump.stdout())
+                    .contains("value1")
+                    .contains("value2")
+                    .contains("value3")
+                    .contains("value4");
+            assertThat(cluster.log(2))
+                    .contains("databases thawed in generation")
                     .contains("persistent databases carry lineage generation"); // kept across the kill -9
-            assertThat(catdb(n2, "it_repl.tdb")).isEqualTo(catdb(n0, "it_repl.tdb")).isEqualTo(catdb(n1, "it_repl.tdb"));
+            assertThat(catdb(n2, "it_repl.tdb"))
+                    .isEqualTo(catdb(n0, "it_repl.tdb"))
+                    .isEqualTo(catdb(n1, "it_repl.tdb"));
         }
     }
 }

@@ -105,15 +105,26 @@ final class SambaNodes implements AutoCloseable {
             lines.add(2, "\tctdbd socket = " + ctdbSocket);
         }
         Files.writeString(conf, String.join("\n", lines));
-        Process smbd = new ProcessBuilder(CtdbTool.find("smbd").orElseThrow().toString(), "-s", conf.toString(), "-F",
-                "--debug-stdout", "-d", "1")
-                .redirectErrorStream(true).redirectOutput(own.resolve("smbd.out").toFile()).start();
+        Process smbd = new ProcessBuilder(
+                        CtdbTool.find("smbd").orElseThrow().toString(),
+                        "-s",
+                        conf.toString(),
+                        "-F",
+                        "--debug-stdout",
+                        "-d",
+                        "1")
+                .redirectErrorStream(true)
+                .redirectOutput(own.resolve("smbd.out").toFile())
+                .start();
         smbds.add(smbd);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!listening(address, port)) {
-            assertThat(smbd.isAlive()).as("smbd %d exited:\n%s", index, Files.readString(own.resolve("smbd.out")))
+            assertThat(smbd.isAlive())
+                    .as("smbd %d exited:\n%s", index, Files.readString(own.resolve("smbd.out")))
                     .isTrue();
-            assertThat(System.nanoTime()).as("smbd %d did not listen within 60 s", index).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("smbd %d did not listen within 60 s", index)
+                    .isLessThan(deadline);
             Thread.sleep(200);
         }
     }
@@ -144,20 +155,28 @@ final class SambaNodes implements AutoCloseable {
 
     /** A client holding {@code file} open on {@code address} for reading with deny-write, until {@link Holder#close}. */
     Holder hold(String address, String file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(PYTHON, script().toString(), "hold", address, String.valueOf(port), "share", file)
-                .redirectError(dir.resolve("hold.err").toFile()).start();
+        Process p = new ProcessBuilder(
+                        PYTHON, script().toString(), "hold", address, String.valueOf(port), "share", file)
+                .redirectError(dir.resolve("hold.err").toFile())
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
-        assertThat(line).as("hold %s on %s: %s", file, address, Files.readString(dir.resolve("hold.err")))
+        assertThat(line)
+                .as("hold %s on %s: %s", file, address, Files.readString(dir.resolve("hold.err")))
                 .isEqualTo("OPEN");
         return new Holder(p, out);
     }
 
     /** Opens {@code file} on {@code address} for writing: OK or SHARING_VIOLATION. */
     String tryWrite(String address, String file) throws IOException, InterruptedException {
-        Result r = CtdbTool.run(List.of(PYTHON, script().toString(), "try", address, String.valueOf(port), "share", file),
-                Map.of(), null, 90);
-        assertThat(r.exitCode()).as("try %s on %s: %s %s", file, address, r.stdout(), r.stderr()).isZero();
+        Result r = CtdbTool.run(
+                List.of(PYTHON, script().toString(), "try", address, String.valueOf(port), "share", file),
+                Map.of(),
+                null,
+                90);
+        assertThat(r.exitCode())
+                .as("try %s on %s: %s %s", file, address, r.stdout(), r.stderr())
+                .isZero();
         return r.stdout().strip();
     }
 

@@ -18,9 +18,11 @@ class EventScriptsIT {
         try (LocalClusterHarness c = LocalClusterHarness.up(2, "MonitorInterval=1")) {
             Path flag = c.dir.resolve("fail-monitor");
             Path script = c.nodeDir(1).resolve("events/legacy/50.probe.script");
-            Files.writeString(script, "#!/bin/sh\n# the generation and the command reach scripts\n"
-                    + "echo \"pnn=$($CTDB pnn) event=$1\"\n"
-                    + "if [ -e " + flag + " ]; then echo 'service is down'; exit 1; fi\nexit 0\n");
+            Files.writeString(
+                    script,
+                    "#!/bin/sh\n# the generation and the command reach scripts\n"
+                            + "echo \"pnn=$($CTDB pnn) event=$1\"\n"
+                            + "if [ -e " + flag + " ]; then echo 'service is down'; exit 1; fi\nexit 0\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
             Result list = c.jctdb(1, "event", "script", "list", "legacy");
             assertThat(list.stdout()).contains("* 50.probe");
@@ -31,8 +33,10 @@ class EventScriptsIT {
             assertThat(nodestatus.exitCode()).isEqualTo(2);
             assertThat(nodestatus.stdout()).contains("UNHEALTHY (THIS NODE)");
             Result scriptstatus = c.jctdb(1, "scriptstatus");
-            assertThat(scriptstatus.stdout()).containsPattern("50\\.probe\\s+ERROR\\s+\\d+\\.\\d{3} ")
-                    .contains("  OUTPUT: pnn=1 event=monitor").contains("service is down");
+            assertThat(scriptstatus.stdout())
+                    .containsPattern("50\\.probe\\s+ERROR\\s+\\d+\\.\\d{3} ")
+                    .contains("  OUTPUT: pnn=1 event=monitor")
+                    .contains("service is down");
 
             Files.delete(flag);
             await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(c.flag(0, 1, "Unhealthy")));

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.common.Ticker;
+import org.jctdb.lab.ClusterFs;
 import org.jctdb.os.ProcFs;
 import org.jctdb.os.ProcInfo;
-import org.jctdb.lab.ClusterFs;
-import org.jctdb.testing.TestEnvironment;
 import org.jctdb.testing.LocalClusterHarness;
 import org.jctdb.testing.LocalClusterHarness.Result;
+import org.jctdb.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,13 +31,17 @@ class HealthFuseIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> "0".equals(c.flag(0, 1, "Unhealthy")));
             long t0 = Ticker.SYSTEM.nowMillis();
             Result freeze = c.jctdb(1, "local-cluster", "freeze", "1", "--dir", c.dir.toString());
-            assertThat(freeze.exitCode()).as("%s%s", freeze.stdout(), freeze.stderr()).isZero();
+            assertThat(freeze.exitCode())
+                    .as("%s%s", freeze.stdout(), freeze.stderr())
+                    .isZero();
             try {
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> "1".equals(c.flag(0, 1, "Unhealthy")));
                 assertThat(Ticker.SYSTEM.nowMillis() - t0).isLessThan(10_000);
                 assertThat(c.jctdb(1, "status").stdout())
-                        .containsPattern("Cluster filesystem: HUNG for \\d+s on " + c.dir.resolve("cfs/.ctdb") + " \\(node 1\\)");
+                        .containsPattern("Cluster filesystem: HUNG for \\d+s on " + c.dir.resolve("cfs/.ctdb")
+                                + " \\(node 1\\)");
                 Set<Integer> seen = new HashSet<>();
                 for (int i = 0; i < 30; i++) { // three probe intervals
                     List<ProcInfo> stats = probes(pid);
@@ -46,17 +50,22 @@ class HealthFuseIT {
                     TimeUnit.MILLISECONDS.sleep(100);
                 }
                 assertThat(seen).as("the one stuck probe, never replaced").hasSize(1);
-                await().atMost(Duration.ofSeconds(5)).until(() -> c.jctdb(1, "health").stdout().contains("unkillable:"));
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> c.jctdb(1, "health").stdout().contains("unkillable:"));
                 String health = c.jctdb(1, "health").stdout();
-                assertThat(health).contains("UNHEALTHY").containsPattern("HUNG .* 1 +1  " + c.dir.resolve("cfs/.ctdb"))
+                assertThat(health)
+                        .contains("UNHEALTHY")
+                        .containsPattern("HUNG .* 1 +1  " + c.dir.resolve("cfs/.ctdb"))
                         .containsPattern("unkillable: pid " + seen.iterator().next() + " \\(stat\\) state D");
-                assertThat(c.flag(0, 0, "Unhealthy")).as("node 0's storage is not frozen").isEqualTo("0");
+                assertThat(c.flag(0, 0, "Unhealthy"))
+                        .as("node 0's storage is not frozen")
+                        .isEqualTo("0");
             } finally {
                 c.jctdb(1, "local-cluster", "thaw", "1", "--dir", c.dir.toString());
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(c.flag(0, 1, "Unhealthy")));
-            await().atMost(Duration.ofSeconds(5)).until(() -> probes(pid).isEmpty()
-                    || probes(pid).stream().noneMatch(p -> p.state() == 'D'));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> probes(pid).isEmpty() || probes(pid).stream().noneMatch(p -> p.state() == 'D'));
             assertThat(c.jctdb(1, "status").stdout()).doesNotContain("Cluster filesystem: HUNG");
         }
     }
@@ -64,6 +73,7 @@ class HealthFuseIT {
     /** The daemon's stat children: the probes (setsid execs stat, so the daemon is the parent). */
     private static List<ProcInfo> probes(long daemonPid) {
         return ProcFs.system().all().stream()
-                .filter(p -> p.alive() && p.ppid() == daemonPid && p.comm().equals("stat")).toList();
+                .filter(p -> p.alive() && p.ppid() == daemonPid && p.comm().equals("stat"))
+                .toList();
     }
 }

@@ -33,44 +33,58 @@ class HealthIT {
         try (LocalClusterHarness c = LocalClusterHarness.up(2)) {
             Path flag = c.dir.resolve("hang");
             Path script = c.dir.resolve(PROBE);
-            Files.writeString(script, "#!/bin/sh\ntrap '' TERM\nwhile [ -e " + flag + " ]; do sleep 0.1; done\n"
-                    + "exec /usr/bin/stat -c %i -- \"$1\" >/dev/null\n");
+            Files.writeString(
+                    script,
+                    "#!/bin/sh\ntrap '' TERM\nwhile [ -e " + flag + " ]; do sleep 0.1; done\n"
+                            + "exec /usr/bin/stat -c %i -- \"$1\" >/dev/null\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.writeString(c.nodeDir(1).resolve("ctdb.conf"), "[health]\n\tprobe command = " + script
-                    + "\n\thung storage action = shutdown\n\thung storage timeout = " + HUNG_TIMEOUT_S + "\n",
+            Files.writeString(
+                    c.nodeDir(1).resolve("ctdb.conf"),
+                    "[health]\n\tprobe command = " + script
+                            + "\n\thung storage action = shutdown\n\thung storage timeout = " + HUNG_TIMEOUT_S + "\n",
                     StandardOpenOption.APPEND);
             long oldPid = c.pid(1);
             assertThat(c.jctdb(1, "shutdown").exitCode()).isZero();
-            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(oldPid).isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ProcessHandle.of(oldPid).isEmpty());
             Result start = c.startNode(1);
-            assertThat(start.exitCode()).as("%s%s", start.stdout(), start.stderr()).isZero();
+            assertThat(start.exitCode())
+                    .as("%s%s", start.stdout(), start.stderr())
+                    .isZero();
             long pid = c.pid(1);
             // Healthy as node 0 sees it and as node 1 sees itself (its first recovery done): only then
             // does a hang below turn a healthy node UNHEALTHY. Unknown too: a reconnected node is
             // UNKNOWN until it reports its flags.
-            await().atMost(Duration.ofSeconds(30)).until(() -> "0".equals(c.flag(0, 1, "Unhealthy"))
-                    && "0".equals(c.flag(0, 1, "Disconnected")) && "0".equals(c.flag(0, 1, "Unknown"))
-                    && "0".equals(c.flag(1, 1, "Unhealthy"))
-                    && c.query(1, "status").stdout().contains("Recovery mode:NORMAL (0)"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "0".equals(c.flag(0, 1, "Unhealthy"))
+                            && "0".equals(c.flag(0, 1, "Disconnected"))
+                            && "0".equals(c.flag(0, 1, "Unknown"))
+                            && "0".equals(c.flag(1, 1, "Unhealthy"))
+                            && c.query(1, "status").stdout().contains("Recovery mode:NORMAL (0)"));
             Result health = c.jctdb(1, "health");
-            assertThat(health.stdout()).contains("Storage health of node 1: HEALTHY")
+            assertThat(health.stdout())
+                    .contains("Storage health of node 1: HEALTHY")
                     .containsPattern("OK .*" + c.dir.resolve("shared/.ctdb") + " \\(cluster lock\\)");
             // A probe may be SLOW on a loaded machine (a fork and exec over RecLockLatencyMs); never HUNG here.
-            assertThat(c.jctdb(1, "status").stdout()).doesNotContain("Cluster filesystem: HUNG", "Cluster filesystem: FAILED");
+            assertThat(c.jctdb(1, "status").stdout())
+                    .doesNotContain("Cluster filesystem: HUNG", "Cluster filesystem: FAILED");
 
             // A hang, ended before the hung storage timeout: UNHEALTHY within 10 s, healthy after, no shutdown.
             long t0 = Ticker.SYSTEM.nowMillis();
             Files.writeString(flag, "");
             try {
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> "1".equals(c.flag(0, 1, "Unhealthy")));
                 long unhealthyAfter = Ticker.SYSTEM.nowMillis() - t0;
                 assertThat(unhealthyAfter).isLessThan(10_000);
                 Result status = c.jctdb(1, "status");
-                assertThat(status.stdout()).contains("UNHEALTHY (THIS NODE)")
+                assertThat(status.stdout())
+                        .contains("UNHEALTHY (THIS NODE)")
                         .containsPattern("\nCluster filesystem: HUNG for \\d+s on " + c.dir.resolve("shared/.ctdb")
                                 + " \\(node 1\\)\n");
-                assertThat(status.stdout().indexOf("Leader:")).isLessThan(status.stdout().indexOf("Cluster filesystem"));
+                assertThat(status.stdout().indexOf("Leader:"))
+                        .isLessThan(status.stdout().indexOf("Cluster filesystem"));
                 // Through the control socket from this JVM: the same command, without a JVM start each.
                 assertThat(c.query(1, "health", "-X").stdout()).containsPattern("\\|1\\|HUNG\\|\\d+\\|");
                 assertThat(c.query(1, "health", "--json").stdout()).contains("\"state\" : \"HUNG\"");
@@ -82,7 +96,8 @@ class HealthIT {
                     TimeUnit.MILLISECONDS.sleep(100);
                 }
                 assertThat(seen).isNotEmpty();
-                assertThat(Ticker.SYSTEM.nowMillis() - t0).as("released before the hung storage timeout")
+                assertThat(Ticker.SYSTEM.nowMillis() - t0)
+                        .as("released before the hung storage timeout")
                         .isLessThan(HUNG_TIMEOUT_S * 1000 - 1000);
             } finally {
                 Files.deleteIfExists(flag);
@@ -94,27 +109,35 @@ class HealthIT {
             if (quiet > 0) {
                 TimeUnit.MILLISECONDS.sleep(quiet); // past when a stale action would have run
             }
-            assertThat(ProcessHandle.of(pid)).as("storage came back in time: no shutdown").isPresent();
+            assertThat(ProcessHandle.of(pid))
+                    .as("storage came back in time: no shutdown")
+                    .isPresent();
 
             // A hang that lasts: the node shuts itself down within the timeout plus 5 s.
             long t1 = Ticker.SYSTEM.nowMillis();
             Files.writeString(flag, "");
             try {
-                await().atMost(Duration.ofSeconds(HUNG_TIMEOUT_S + 5)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(HUNG_TIMEOUT_S + 5))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> ProcessHandle.of(pid).isEmpty());
                 long after = Ticker.SYSTEM.nowMillis() - t1;
                 assertThat(after).isBetween(HUNG_TIMEOUT_S * 1000, (HUNG_TIMEOUT_S + 5) * 1000);
-                assertThat(c.log(1)).contains("hung storage action: shutdown, because cluster filesystem "
-                        + c.dir.resolve("shared/.ctdb") + " has been hung for");
+                assertThat(c.log(1))
+                        .contains("hung storage action: shutdown, because cluster filesystem "
+                                + c.dir.resolve("shared/.ctdb") + " has been hung for");
                 assertThat(c.log(1)).contains("is now UNHEALTHY (cluster filesystem");
             } finally {
                 Files.deleteIfExists(flag);
             }
-            assertThat(c.flag(0, 0, "Unhealthy")).as("node 0 probes its own storage and is fine").isEqualTo("0");
+            assertThat(c.flag(0, 0, "Unhealthy"))
+                    .as("node 0 probes its own storage and is fine")
+                    .isEqualTo("0");
         }
     }
 
     private static List<ProcInfo> probes() {
-        return ProcFs.system().all().stream().filter(p -> p.alive() && p.comm().equals(PROBE)).toList();
+        return ProcFs.system().all().stream()
+                .filter(p -> p.alive() && p.comm().equals(PROBE))
+                .toList();
     }
 }

@@ -13,13 +13,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.common.Ticker;
-import org.jctdb.os.ProcInfo;
-import org.jctdb.lock.ProcLocks;
 import org.jctdb.lab.ClusterFs;
+import org.jctdb.lock.ProcLocks;
+import org.jctdb.os.ProcInfo;
 import org.jctdb.testing.LocalClusterHarness;
+import org.jctdb.testing.LocalClusterHarness.Result;
 import org.jctdb.testing.ProcTree;
 import org.jctdb.testing.TestEnvironment;
-import org.jctdb.testing.LocalClusterHarness.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,17 +70,20 @@ class HealthOutcomesIT {
 
     /** Every node OK in everyone's view, one leader, every address hosted, on every node. */
     private static void awaitWhole() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            for (int seenBy = 0; seenBy < NODES; seenBy++) {
-                for (int of = 0; of < NODES; of++) {
-                    if (!"0".equals(c.flag(seenBy, of, "Unhealthy")) || !"0".equals(c.flag(seenBy, of, "Disconnected"))) {
-                        return false;
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    for (int seenBy = 0; seenBy < NODES; seenBy++) {
+                        for (int of = 0; of < NODES; of++) {
+                            if (!"0".equals(c.flag(seenBy, of, "Unhealthy"))
+                                    || !"0".equals(c.flag(seenBy, of, "Disconnected"))) {
+                                return false;
+                            }
+                        }
                     }
-                }
-            }
-            Map<String, Integer> ips = c.publicIps(leader(0));
-            return ips.size() == 6 && new HashSet<>(ips.values()).equals(Set.of(0, 1, 2));
-        });
+                    Map<String, Integer> ips = c.publicIps(leader(0));
+                    return ips.size() == 6 && new HashSet<>(ips.values()).equals(Set.of(0, 1, 2));
+                });
     }
 
     private static int leader(int seenBy) throws Exception {
@@ -118,19 +121,28 @@ class HealthOutcomesIT {
         long t0 = Ticker.SYSTEM.nowMillis();
         freeze(String.valueOf(victim));
         try {
-            await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(() -> "1".equals(c.flag(leader, victim, "Unhealthy")));
+            await().atMost(BOUND)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> "1".equals(c.flag(leader, victim, "Unhealthy")));
             long unhealthyAfter = Ticker.SYSTEM.nowMillis() - t0;
             assertThat(unhealthyAfter).isLessThan(10_000);
-            await().atMost(BOUND).until(() -> !c.publicIps(leader).containsValue(victim)
-                    && !c.publicIps(leader).containsValue(-1));
+            await().atMost(BOUND)
+                    .until(() -> !c.publicIps(leader).containsValue(victim)
+                            && !c.publicIps(leader).containsValue(-1));
             int mostStuck = 0;
             while (Ticker.SYSTEM.nowMillis() - t0 < 120_000) {
                 List<ProcInfo> stuck = stuckBelow(pids.get(victim));
                 mostStuck = Math.max(mostStuck, stuck.size());
-                assertThat(stuck).as("processes of node %d stuck in the frozen filesystem", victim).hasSizeLessThanOrEqualTo(1);
+                assertThat(stuck)
+                        .as("processes of node %d stuck in the frozen filesystem", victim)
+                        .hasSizeLessThanOrEqualTo(1);
                 assertThat(leader(leader)).as("the leader").isEqualTo(leader);
-                assertThat(c.flag(leader, leader, "Unhealthy")).as("the leader's health").isEqualTo("0");
-                assertThat(c.publicIps(leader)).as("addresses while node %d hangs", victim).doesNotContainValue(victim)
+                assertThat(c.flag(leader, leader, "Unhealthy"))
+                        .as("the leader's health")
+                        .isEqualTo("0");
+                assertThat(c.publicIps(leader))
+                        .as("addresses while node %d hangs", victim)
+                        .doesNotContainValue(victim)
                         .doesNotContainValue(-1);
                 TimeUnit.MILLISECONDS.sleep(500);
             }
@@ -141,7 +153,9 @@ class HealthOutcomesIT {
             thaw(String.valueOf(victim));
         }
         long thawed = Ticker.SYSTEM.nowMillis();
-        await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(() -> "0".equals(c.flag(leader, victim, "Unhealthy")));
+        await().atMost(BOUND)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> "0".equals(c.flag(leader, victim, "Unhealthy")));
         assertThat(Ticker.SYSTEM.nowMillis() - thawed).isLessThan(10_000);
         await().atMost(Duration.ofSeconds(20)).until(() -> c.publicIps(leader).containsValue(victim));
         assertThat(pids()).as("no daemon restarted").isEqualTo(pids);
@@ -167,19 +181,27 @@ class HealthOutcomesIT {
         long t0 = Ticker.SYSTEM.nowMillis();
         freeze(String.valueOf(leader));
         try {
-            await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(() -> "1".equals(c.flag(witness, leader, "Unhealthy")));
+            await().atMost(BOUND)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> "1".equals(c.flag(witness, leader, "Unhealthy")));
             assertThat(Ticker.SYSTEM.nowMillis() - t0).isLessThan(10_000);
-            await().atMost(BOUND).until(() -> !c.publicIps(witness).containsValue(leader)
-                    && !c.publicIps(witness).containsValue(-1));
+            await().atMost(BOUND)
+                    .until(() -> !c.publicIps(witness).containsValue(leader)
+                            && !c.publicIps(witness).containsValue(-1));
             while (Ticker.SYSTEM.nowMillis() - t0 < 30_000) {
                 for (int k = 0; k < NODES; k++) {
                     assertThat(leader(k)).as("leader as node %d sees it", k).isEqualTo(leader);
                 }
-                assertThat(ProcLocks.writeLockHolders(lockInode)).as("lock holders").isEqualTo(holders);
+                assertThat(ProcLocks.writeLockHolders(lockInode))
+                        .as("lock holders")
+                        .isEqualTo(holders);
                 for (int k : others) {
-                    assertThat(c.flag(witness, k, "Unhealthy")).as("node %d serving", k).isEqualTo("0");
+                    assertThat(c.flag(witness, k, "Unhealthy"))
+                            .as("node %d serving", k)
+                            .isEqualTo("0");
                 }
-                assertThat(new HashSet<>(c.publicIps(witness).values())).as("addresses on the healthy nodes")
+                assertThat(new HashSet<>(c.publicIps(witness).values()))
+                        .as("addresses on the healthy nodes")
                         .isEqualTo(new HashSet<>(others));
                 // One stuck probe per resource: the health probe, and the lock helper's own check.
                 assertThat(stuckBelow(pids.get(leader))).hasSizeLessThanOrEqualTo(2);
@@ -188,7 +210,9 @@ class HealthOutcomesIT {
         } finally {
             thaw(String.valueOf(leader));
         }
-        await().atMost(BOUND).pollInterval(Duration.ofMillis(100)).until(() -> "0".equals(c.flag(witness, leader, "Unhealthy")));
+        await().atMost(BOUND)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> "0".equals(c.flag(witness, leader, "Unhealthy")));
         assertThat(pids()).isEqualTo(pids);
         awaitWhole();
         assertThat(leader(0)).isEqualTo(leader);
@@ -216,7 +240,9 @@ class HealthOutcomesIT {
             assertThat(Ticker.SYSTEM.nowMillis() - t0).isLessThan(10_000);
             while (Ticker.SYSTEM.nowMillis() - t0 < 30_000) {
                 for (int k = 0; k < NODES; k++) {
-                    assertThat(c.publicIps(k)).as("addresses as node %d sees them", k).isEqualTo(before);
+                    assertThat(c.publicIps(k))
+                            .as("addresses as node %d sees them", k)
+                            .isEqualTo(before);
                     assertThat(leader(k)).isEqualTo(leader);
                     assertThat(c.flag(leader, k, "Banned")).isEqualTo("0");
                 }
@@ -224,7 +250,8 @@ class HealthOutcomesIT {
                 TimeUnit.MILLISECONDS.sleep(500);
             }
             for (int k = 0; k < NODES; k++) {
-                assertThat(c.jctdb(k, "status").stdout()).as("status on node %d", k)
+                assertThat(c.jctdb(k, "status").stdout())
+                        .as("status on node %d", k)
                         .containsPattern("Cluster filesystem: unresponsive \\(HUNG\\) on all nodes since "
                                 + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(\\d+s\\)");
             }
@@ -258,8 +285,10 @@ class HealthOutcomesIT {
     void theShutdownActionFiresOnlyForAHangThatOutlastsItsThreshold() throws Exception {
         int victim = (leader(0) + 2) % NODES;
         int threshold = 15;
-        Files.writeString(c.nodeDir(victim).resolve("ctdb.conf"), "[health]\n\thung storage action = shutdown\n"
-                + "\thung storage timeout = " + threshold + "\n", StandardOpenOption.APPEND);
+        Files.writeString(
+                c.nodeDir(victim).resolve("ctdb.conf"),
+                "[health]\n\thung storage action = shutdown\n" + "\thung storage timeout = " + threshold + "\n",
+                StandardOpenOption.APPEND);
         long old = c.pid(victim);
         assertThat(c.jctdb(victim, "shutdown").exitCode()).isZero();
         await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(old).isEmpty());
@@ -277,7 +306,9 @@ class HealthOutcomesIT {
             thaw(String.valueOf(victim));
         }
         TimeUnit.MILLISECONDS.sleep(Math.max(0, t0 + (threshold + 8) * 1000L - Ticker.SYSTEM.nowMillis()));
-        assertThat(ProcessHandle.of(pid)).as("storage came back before the threshold: no shutdown, ever").isPresent();
+        assertThat(ProcessHandle.of(pid))
+                .as("storage came back before the threshold: no shutdown, ever")
+                .isPresent();
         assertThat(c.log(victim)).doesNotContain("hung storage action: shutdown");
 
         awaitWhole();
@@ -286,13 +317,17 @@ class HealthOutcomesIT {
         // Frozen for sure from here (the freeze command itself takes a few seconds under load).
         long frozen = Ticker.SYSTEM.nowMillis();
         try {
-            await().atMost(Duration.ofSeconds(threshold + 10)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(threshold + 10))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> ProcessHandle.of(pid).isEmpty());
             long now = Ticker.SYSTEM.nowMillis();
             assertThat(now - before).as("not before the threshold").isGreaterThanOrEqualTo(threshold * 1000L);
             // The threshold counts from the first unanswered probe, which starts within one probe interval.
-            assertThat(now - frozen).as("gone within the threshold + 5 s").isLessThanOrEqualTo((threshold + 5) * 1000L + 1500);
-            assertThat(c.jctdb(leader(0 == victim ? 1 : 0), "status").stdout()).as("the others carry on")
+            assertThat(now - frozen)
+                    .as("gone within the threshold + 5 s")
+                    .isLessThanOrEqualTo((threshold + 5) * 1000L + 1500);
+            assertThat(c.jctdb(leader(0 == victim ? 1 : 0), "status").stdout())
+                    .as("the others carry on")
                     .contains("Recovery mode:NORMAL (0)");
         } finally {
             thaw(String.valueOf(victim));
@@ -304,6 +339,11 @@ class HealthOutcomesIT {
     }
 
     private static String generation(int k) throws Exception {
-        return c.query(k, "status").stdout().lines().filter(l -> l.startsWith("Generation:")).findFirst().orElse("");
+        return c.query(k, "status")
+                .stdout()
+                .lines()
+                .filter(l -> l.startsWith("Generation:"))
+                .findFirst()
+                .orElse("");
     }
 }

@@ -35,10 +35,12 @@ class JdkUpgradeIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> n.stamps() >= before + 3);
             // Probes still start: their answers still count, both ways.
             Files.delete(n.probed);
-            await().atMost(Duration.ofSeconds(20)).until(() -> n.jctdb("health").stdout().contains("FAILED"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> n.jctdb("health").stdout().contains("FAILED"));
             Files.createDirectory(n.probed);
-            await().atMost(Duration.ofSeconds(20)).until(() -> n.status().contains("OK (THIS NODE)")
-                    && !n.jctdb("health").stdout().contains("FAILED"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> n.status().contains("OK (THIS NODE)")
+                            && !n.jctdb("health").stdout().contains("FAILED"));
             Result run = n.jctdb("event", "run", "10", "legacy", "monitor");
             assertThat(run.exitCode()).as("%s", run).isZero();
             assertThat(n.log()).doesNotContain("spawn helper");
@@ -49,7 +51,8 @@ class JdkUpgradeIT {
     void withTheDefaultLaunchMechanismTheNodeKeepsItsVerdictAndSaysWhy() throws Exception {
         try (Node n = Node.start(tmp, "POSIX_SPAWN")) {
             n.breakSpawnHelper();
-            await().atMost(Duration.ofSeconds(20)).until(() -> n.log().contains("the JDK under this daemon was replaced"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> n.log().contains("the JDK under this daemon was replaced"));
             Thread.sleep(6000); // longer than HealthProbeFailCount x HealthProbeIntervalMs and two monitor intervals
             assertThat(n.status()).contains("OK (THIS NODE)").doesNotContain("UNHEALTHY");
             assertThat(n.log()).contains("restart jctdb on this node");
@@ -87,22 +90,37 @@ class JdkUpgradeIT {
             Files.createDirectories(script.getParent());
             Files.writeString(script, "#!/bin/sh\n[ \"$1\" = monitor ] && date +%s >> \"$CTDB_BASE/stamps\"\nexit 0\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Result up = n.run(null, "local-cluster", "up", "--dir", n.dir.toString(), "--nodes", "1",
-                    "--base-address", base, "--port", String.valueOf(r.nextInt(20000, 40000)),
-                    "--tunable", "MonitorInterval=1");
+            Result up = n.run(
+                    null,
+                    "local-cluster",
+                    "up",
+                    "--dir",
+                    n.dir.toString(),
+                    "--nodes",
+                    "1",
+                    "--base-address",
+                    base,
+                    "--port",
+                    String.valueOf(r.nextInt(20000, 40000)),
+                    "--tunable",
+                    "MonitorInterval=1");
             assertThat(up.exitCode()).as("%s", up).isZero();
             // Again with a storage path of the test's own to probe ([health] extra paths).
             long first = n.pid();
             n.jctdb("shutdown");
-            await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(first).isEmpty());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> ProcessHandle.of(first).isEmpty());
             Files.createDirectories(n.probed);
             Path conf = n.dir.resolve("node.0/ctdb.conf");
             Files.writeString(conf, Files.readString(conf) + "[health]\n\textra paths = " + n.probed + "\n");
-            Result start = n.runProgram(n.dir.resolve("node.0"), LocalClusterHarness.home().resolve("bin/jctdbd").toString());
+            Result start = n.runProgram(
+                    n.dir.resolve("node.0"),
+                    LocalClusterHarness.home().resolve("bin/jctdbd").toString());
             assertThat(start.exitCode()).as("%s", start).isZero();
             await().atMost(Duration.ofSeconds(30)).until(() -> n.status().contains("OK (THIS NODE)"));
             long pid = n.pid();
-            assertThat(Path.of("/proc/" + pid + "/exe").toRealPath().startsWith(jdk)).isTrue();
+            assertThat(Path.of("/proc/" + pid + "/exe").toRealPath().startsWith(jdk))
+                    .isTrue();
             return n;
         }
 
@@ -120,7 +138,8 @@ class JdkUpgradeIT {
         }
 
         long pid() throws IOException {
-            return Long.parseLong(Files.readString(dir.resolve("node.0/run/jctdbd.pid")).strip());
+            return Long.parseLong(
+                    Files.readString(dir.resolve("node.0/run/jctdbd.pid")).strip());
         }
 
         String status() throws IOException, InterruptedException {
@@ -133,11 +152,15 @@ class JdkUpgradeIT {
         }
 
         Result jctdb(String... args) throws IOException, InterruptedException {
-            return runProgram(dir.resolve("node.0"), LocalClusterHarness.home().resolve("bin/jctdb").toString(), args);
+            return runProgram(
+                    dir.resolve("node.0"),
+                    LocalClusterHarness.home().resolve("bin/jctdb").toString(),
+                    args);
         }
 
         Result run(Path base, String... args) throws IOException, InterruptedException {
-            return runProgram(base, LocalClusterHarness.home().resolve("bin/jctdb").toString(), args);
+            return runProgram(
+                    base, LocalClusterHarness.home().resolve("bin/jctdb").toString(), args);
         }
 
         Result runProgram(Path base, String program, String... args) throws IOException, InterruptedException {
@@ -150,7 +173,8 @@ class JdkUpgradeIT {
             cmd.addAll(env);
             cmd.add(program);
             cmd.addAll(List.of(args));
-            return LocalClusterHarness.exec(null, cmd.get(0), cmd.subList(1, cmd.size()).toArray(new String[0]));
+            return LocalClusterHarness.exec(
+                    null, cmd.get(0), cmd.subList(1, cmd.size()).toArray(new String[0]));
         }
 
         @Override
@@ -164,7 +188,10 @@ class JdkUpgradeIT {
         }
 
         private static int sh(String... cmd) throws IOException, InterruptedException {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             p.waitFor(60, TimeUnit.SECONDS);
             return p.exitValue();
         }

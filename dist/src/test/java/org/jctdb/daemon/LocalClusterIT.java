@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.DataOutputStream;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -44,18 +43,21 @@ class LocalClusterIT {
     void statusLooksLikeCtdbs() throws Exception {
         Result status = cluster.jctdb(1, "status");
         assertThat(status.exitCode()).isZero();
-        assertThat(status.stdout()).startsWith("Number of nodes:3\npnn:0 " + String.format("%-16s", cluster.address(0)) + " OK\n")
+        assertThat(status.stdout())
+                .startsWith("Number of nodes:3\npnn:0 " + String.format("%-16s", cluster.address(0)) + " OK\n")
                 .contains("pnn:1 " + String.format("%-16s", cluster.address(1)) + " OK (THIS NODE)\n");
         Result x = cluster.jctdb(0, "-X", "status");
-        assertThat(x.stdout()).isEqualTo(
-                "|Node|IP|Disconnected|Unknown|Banned|Disabled|Unhealthy|Stopped|Inactive|PartiallyOnline|ThisNode|\n"
-                        + "|0|" + cluster.address(0) + "|0|0|0|0|0|0|0|0|Y|\n"
-                        + "|1|" + cluster.address(1) + "|0|0|0|0|0|0|0|0|N|\n"
-                        + "|2|" + cluster.address(2) + "|0|0|0|0|0|0|0|0|N|\n");
+        assertThat(x.stdout())
+                .isEqualTo(
+                        "|Node|IP|Disconnected|Unknown|Banned|Disabled|Unhealthy|Stopped|Inactive|PartiallyOnline|ThisNode|\n"
+                                + "|0|" + cluster.address(0) + "|0|0|0|0|0|0|0|0|Y|\n"
+                                + "|1|" + cluster.address(1) + "|0|0|0|0|0|0|0|0|N|\n"
+                                + "|2|" + cluster.address(2) + "|0|0|0|0|0|0|0|0|N|\n");
         assertThat(cluster.jctdb(2, "pnn").stdout()).isEqualTo("2\n");
         assertThat(cluster.jctdb(0, "-n", "2", "pnn").stdout()).isEqualTo("2\n");
         assertThat(cluster.jctdb(0, "-n", "all", "pnn").stdout()).isEqualTo("0\n1\n2\n");
-        assertThat(cluster.jctdb(0, "getvar", "KeepaliveInterval").stdout()).isEqualTo("KeepaliveInterval          = 1\n");
+        assertThat(cluster.jctdb(0, "getvar", "KeepaliveInterval").stdout())
+                .isEqualTo("KeepaliveInterval          = 1\n");
         assertThat(cluster.jctdb(0, "listnodes").stdout())
                 .isEqualTo(cluster.address(0) + "\n" + cluster.address(1) + "\n" + cluster.address(2) + "\n");
         assertThat(cluster.jctdb(0, "getreclock").stdout().strip()).endsWith("shared/.ctdb/cluster.lock");
@@ -71,8 +73,10 @@ class LocalClusterIT {
         long pid = cluster.pid(2);
         long start = System.nanoTime();
         LocalClusterHarness.signal(pid, "KILL");
-        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
-                .until(() -> "1".equals(cluster.flag(0, 2, "Disconnected")) && "1".equals(cluster.flag(1, 2, "Disconnected")));
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> "1".equals(cluster.flag(0, 2, "Disconnected"))
+                        && "1".equals(cluster.flag(1, 2, "Disconnected")));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(ms).isLessThan(1000);
         Result nodestatus = cluster.jctdb(0, "nodestatus", "2");
@@ -80,8 +84,10 @@ class LocalClusterIT {
         assertThat(nodestatus.stdout()).contains("DISCONNECTED|INACTIVE");
         Result restart = cluster.startNode(2);
         assertThat(restart.exitCode()).as(restart.stderr()).isZero();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> "0".equals(cluster.flag(0, 2, "Disconnected")) && "0".equals(cluster.flag(2, 0, "Disconnected")));
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> "0".equals(cluster.flag(0, 2, "Disconnected"))
+                        && "0".equals(cluster.flag(2, 0, "Disconnected")));
     }
 
     @Test
@@ -92,15 +98,19 @@ class LocalClusterIT {
         LocalClusterHarness.signal(pid, "STOP");
         try {
             // KeepaliveInterval x (KeepaliveLimit + 1) = 3 s.
-            await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> "1".equals(cluster.flag(0, 1, "Disconnected")) && "1".equals(cluster.flag(2, 1, "Disconnected")));
+            await().atMost(Duration.ofSeconds(3))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> "1".equals(cluster.flag(0, 1, "Disconnected"))
+                            && "1".equals(cluster.flag(2, 1, "Disconnected")));
             // Silence is counted from the last frame heard, which was at most one interval before the pause.
             assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(900);
         } finally {
             LocalClusterHarness.signal(pid, "CONT");
         }
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> "0".equals(cluster.flag(0, 1, "Disconnected")) && "0".equals(cluster.flag(2, 1, "Disconnected")));
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> "0".equals(cluster.flag(0, 1, "Disconnected"))
+                        && "0".equals(cluster.flag(2, 1, "Disconnected")));
     }
 
     @Test
@@ -129,11 +139,12 @@ class LocalClusterIT {
             s.connect(new InetSocketAddress(node0, cluster.port), 2000);
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cluster.log(0))
-                // Before the cluster key is proved nothing is decoded: garbage is "data before authenticating".
-                .contains("refused connection from " + cluster.address(2) + ": sent data before authenticating")
-                .contains("refused connection from " + cluster.address(1) + ": sent an oversized frame")
-                .contains("refused connection from " + cluster.address(9)));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(cluster.log(0))
+                        // Before the cluster key is proved nothing is decoded: garbage is "data before authenticating".
+                        .contains("refused connection from " + cluster.address(2) + ": sent data before authenticating")
+                        .contains("refused connection from " + cluster.address(1) + ": sent an oversized frame")
+                        .contains("refused connection from " + cluster.address(9)));
         for (int k = 0; k < 3; k++) {
             assertThat(cluster.jctdb(k, "-X", "status").stdout()).doesNotContain("|1|0|0|0|0|0|1|");
         }
@@ -145,10 +156,12 @@ class LocalClusterIT {
         Path empty = Files.createTempDirectory("jctdb-none");
         Result none = LocalClusterHarness.run(empty, "status");
         assertThat(none.exitCode()).isEqualTo(1);
-        assertThat(none.stderr()).isEqualTo("Failed to connect to JCTDB daemon (" + empty.resolve("run/jctdbd.socket") + ")\n");
+        assertThat(none.stderr())
+                .isEqualTo("Failed to connect to JCTDB daemon (" + empty.resolve("run/jctdbd.socket") + ")\n");
         Files.writeString(empty.resolve("nodes"), "127.0.0.1\n");
         Files.writeString(empty.resolve("ctdb.conf"), "[cluster]\n\tleader timeout = never\n");
-        Result bad = LocalClusterHarness.exec(empty, LocalClusterHarness.home().resolve("bin/jctdbd").toString());
+        Result bad = LocalClusterHarness.exec(
+                empty, LocalClusterHarness.home().resolve("bin/jctdbd").toString());
         assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.stderr()).contains(empty.resolve("ctdb.conf") + ":2: \"leader timeout\" must be a whole number");
         Result validate = LocalClusterHarness.run(empty, "config", "validate");

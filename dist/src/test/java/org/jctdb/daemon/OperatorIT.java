@@ -30,7 +30,8 @@ class OperatorIT {
             // create: mv, then HUP; new lines go to a new file of the old name.
             Files.move(log, c.nodeDir(0).resolve("log.jctdb.1"));
             LocalClusterHarness.signal(pid, "HUP");
-            await().atMost(WAIT).until(() -> Files.exists(log) && Files.readString(log).contains("SIGHUP: reopened"));
+            await().atMost(WAIT)
+                    .until(() -> Files.exists(log) && Files.readString(log).contains("SIGHUP: reopened"));
             assertThat(c.jctdb(0, "setvar", "MonitorInterval", "16").exitCode()).isZero();
             await().atMost(WAIT).until(() -> Files.readString(log).contains("tunable MonitorInterval set to 16"));
             assertThat(Files.readString(c.nodeDir(0).resolve("log.jctdb.1"))).doesNotContain("SIGHUP");
@@ -109,10 +110,12 @@ class OperatorIT {
     @Test
     void setvarConfigValidateAndStartUpRefuseTheSameTunablesInTheSameWords() throws Exception {
         try (LocalClusterHarness c = LocalClusterHarness.up(1)) {
-            for (String[] t : new String[][] {{"KeepaliveInterval", "0"}, {"EventScriptTimeout", "0"}, {"JctdbIPLease", "0"}}) {
+            for (String[] t :
+                    new String[][] {{"KeepaliveInterval", "0"}, {"EventScriptTimeout", "0"}, {"JctdbIPLease", "0"}}) {
                 Result set = c.jctdb(0, "setvar", t[0], t[1]);
                 assertThat(set.exitCode()).as("%s", set).isEqualTo(1);
-                String rule = set.stderr().substring(set.stderr().indexOf(": ") + 2).strip();
+                String rule =
+                        set.stderr().substring(set.stderr().indexOf(": ") + 2).strip();
                 assertThat(rule).startsWith(t[0] + "=" + t[1] + " must be");
                 assertThat(c.jctdb(0, "getvar", t[0]).stdout()).doesNotContain("= 0\n");
                 Path file = c.nodeDir(0).resolve("ctdb.tunables");
@@ -127,7 +130,10 @@ class OperatorIT {
     }
 
     private static long rssKb(long pid) throws Exception {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-                .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -27,13 +27,22 @@ final class EngineFixture implements AutoCloseable {
     }
 
     EngineConfig config() {
-        return EngineConfig.defaults(base, Path.of("/bin/echo"), base.resolve("helper"), base.getParent().resolve("var"))
+        return EngineConfig.defaults(
+                        base,
+                        Path.of("/bin/echo"),
+                        base.resolve("helper"),
+                        base.getParent().resolve("var"))
                 .withTimings(300, 1000, 3000);
     }
 
     EventEngine start(EngineConfig cfg) throws IOException {
-        engine = new EventEngine(cfg, new ScriptDirectory(events, null), executor, Ticker.SYSTEM,
-                Clock.systemDefaultZone(), new EventEngine.Listener() {
+        engine = new EventEngine(
+                cfg,
+                new ScriptDirectory(events, null),
+                executor,
+                Ticker.SYSTEM,
+                Clock.systemDefaultZone(),
+                new EventEngine.Listener() {
                     @Override
                     public void hang(String script, Hang hang) {
                         hangs.add(hang);
@@ -68,7 +77,8 @@ final class EngineFixture implements AutoCloseable {
         if (engine != null) {
             engine.close();
             // let kill sequences finish so no test leaves processes behind
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(15))
                     .until(() -> engine.killsInProgress() == 0);
         }
         executor.shutdown();

@@ -1,9 +1,5 @@
 package org.jctdb.event;
 
-import org.jctdb.os.ProcFs;
-
-import org.jctdb.os.ProcInfo;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.jctdb.event.format.Rendered;
 import org.jctdb.event.format.RunTextFormatter;
 import org.jctdb.event.format.StatusTextFormatter;
+import org.jctdb.os.ProcFs;
+import org.jctdb.os.ProcInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EventEngineIT {
     @TempDir
     Path tmp;
+
     EngineFixture fx;
     final ProcFs proc = ProcFs.system();
     final StatusTextFormatter text = new StatusTextFormatter(ZoneId.systemDefault());
@@ -41,7 +40,8 @@ class EventEngineIT {
     }
 
     private void awaitSessionGone(int sid) {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> proc.aliveInSession(sid).isEmpty());
     }
 
@@ -59,7 +59,8 @@ class EventEngineIT {
         assertThat(r).isInstanceOf(EventReply.Completed.class);
         EventReply.Completed c = (EventReply.Completed) r;
         assertThat(c.scripts()).extracting(ScriptResult::name).containsExactly("01.first", "02.off", "10.bad");
-        assertThat(c.scripts()).extracting(ScriptResult::status)
+        assertThat(c.scripts())
+                .extracting(ScriptResult::status)
                 .containsExactly(ScriptStatus.OK, ScriptStatus.DISABLED, ScriptStatus.ERROR);
         assertThat(c.summary()).isEqualTo(3);
         assertThat(c.scripts().get(2).output()).isEqualTo("bad monitor");
@@ -68,7 +69,8 @@ class EventEngineIT {
         Rendered st = text.status("legacy", Event.MONITOR, fx.engine.lastStatus(Event.MONITOR));
         List<String> lines = st.text().lines().toList();
         assertThat(lines).hasSize(4);
-        assertThat(lines.get(0)).matches("01\\.first {13}OK {9}\\d+\\.\\d{3} \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}");
+        assertThat(lines.get(0))
+                .matches("01\\.first {13}OK {9}\\d+\\.\\d{3} \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}");
         assertThat(lines.get(1)).isEqualTo("02.off" + " ".repeat(15) + "DISABLED  ");
         assertThat(lines.get(2)).matches("10\\.bad {15}ERROR {6}\\d+\\.\\d{3} .*\\d{4}");
         assertThat(lines.get(3)).isEqualTo("  OUTPUT: bad monitor");
@@ -108,7 +110,8 @@ class EventEngineIT {
         assertThat(s.evidence()).extracting(ProcInfo::comm).contains("sleep");
         awaitSessionGone(sid);
 
-        assertThat(RunTextFormatter.run("legacy", r)).isEqualTo(new Rendered("Event monitor in legacy timed out\n", 110));
+        assertThat(RunTextFormatter.run("legacy", r))
+                .isEqualTo(new Rendered("Event monitor in legacy timed out\n", 110));
         Rendered st = text.status("legacy", Event.MONITOR, fx.engine.lastStatus(Event.MONITOR));
         assertThat(st.exitCode()).isEqualTo(110);
         assertThat(st.text()).matches("(?s)01\\.hang {14}TIMEDOUT {3}\\w{3} .*\\n  OUTPUT: \\n");
@@ -124,11 +127,18 @@ class EventEngineIT {
 
         assertThat(c.scripts().get(0).status()).isEqualTo(ScriptStatus.TIMEDOUT);
         int grandchild = Integer.parseInt(Files.readString(pidFile).trim());
-        ProcInfo before = c.scripts().get(0).evidence().stream().filter(p -> p.pid() == grandchild).findFirst().orElseThrow();
-        assertThat(before.ppid()).as("reparented away from the script").isNotEqualTo(c.scripts().get(0).evidence().get(0).pid());
+        ProcInfo before = c.scripts().get(0).evidence().stream()
+                .filter(p -> p.pid() == grandchild)
+                .findFirst()
+                .orElseThrow();
+        assertThat(before.ppid())
+                .as("reparented away from the script")
+                .isNotEqualTo(c.scripts().get(0).evidence().get(0).pid());
         awaitSessionGone(before.session());
-        assertThat(proc.stat(grandchild) == null || !proc.stat(grandchild).alive()
-                || proc.stat(grandchild).startTicks() != before.startTicks()).isTrue();
+        assertThat(proc.stat(grandchild) == null
+                        || !proc.stat(grandchild).alive()
+                        || proc.stat(grandchild).startTicks() != before.startTicks())
+                .isTrue();
     }
 
     @Test
@@ -155,8 +165,12 @@ class EventEngineIT {
         fx.script("03.c", "sleep 0.7");
         fx.start();
         EventReply.Completed c = (EventReply.Completed) fx.run(Event.RECOVERED, 1_100);
-        assertThat(c.scripts()).extracting(ScriptResult::status).containsExactly(ScriptStatus.OK, ScriptStatus.TIMEDOUT);
-        assertThat(EventPolicy.succeeded(c)).as("CTDB ignores a timed out 'recovered'").isTrue();
+        assertThat(c.scripts())
+                .extracting(ScriptResult::status)
+                .containsExactly(ScriptStatus.OK, ScriptStatus.TIMEDOUT);
+        assertThat(EventPolicy.succeeded(c))
+                .as("CTDB ignores a timed out 'recovered'")
+                .isTrue();
     }
 
     @Test
@@ -170,7 +184,8 @@ class EventEngineIT {
         EventReply startup = fx.run(Event.STARTUP, 10_000);
 
         assertThat(monitor.get(10, TimeUnit.SECONDS)).isInstanceOf(EventReply.Cancelled.class);
-        assertThat(RunTextFormatter.run("legacy", monitor.get())).isEqualTo(new Rendered("Event monitor in legacy got cancelled\n", 125));
+        assertThat(RunTextFormatter.run("legacy", monitor.get()))
+                .isEqualTo(new Rendered("Event monitor in legacy got cancelled\n", 125));
         assertThat(((EventReply.Completed) startup).summary()).isZero();
         assertThat(fx.engine.lastStatus(Event.MONITOR)).isEmpty();
     }
@@ -204,7 +219,9 @@ class EventEngineIT {
         assertThat(hung.hang().processes()).extracting(ProcInfo::comm).contains("sleep");
         assertThat(second.summary()).isEqualTo(-Errno.EBUSY);
         Rendered st = text.status("legacy", Event.MONITOR, fx.engine.lastStatus(Event.MONITOR));
-        assertThat(st.text()).contains("01.reclock" + " ".repeat(11) + "HUNG" + " ".repeat(7)).contains("  HUNG: pid " + hung.hang().pid() + " alive for ");
+        assertThat(st.text())
+                .contains("01.reclock" + " ".repeat(11) + "HUNG" + " ".repeat(7))
+                .contains("  HUNG: pid " + hung.hang().pid() + " alive for ");
         assertThat(st.exitCode()).isEqualTo(Errno.EBUSY);
 
         // the leftover is killed, so the run after that starts normally
@@ -228,9 +245,20 @@ class EventEngineIT {
         EventReply.Completed c = (EventReply.Completed) fx.run(Event.MONITOR, 500);
         int sid = c.scripts().get(0).evidence().get(0).session();
 
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                fx.engine.lastStatus(Event.MONITOR).orElseThrow().scripts().get(0).debugOutput().contains("still-alive"));
-        assertThat(fx.engine.lastStatus(Event.MONITOR).orElseThrow().scripts().get(0).debugOutput())
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> fx.engine
+                        .lastStatus(Event.MONITOR)
+                        .orElseThrow()
+                        .scripts()
+                        .get(0)
+                        .debugOutput()
+                        .contains("still-alive"));
+        assertThat(fx.engine
+                        .lastStatus(Event.MONITOR)
+                        .orElseThrow()
+                        .scripts()
+                        .get(0)
+                        .debugOutput())
                 .contains("DEBUG pid=" + sid + " event=monitor");
         awaitSessionGone(sid);
     }
@@ -240,12 +268,13 @@ class EventEngineIT {
         Path out = tmp.resolve("env");
         fx.script("01.env", "echo \"$CTDB_BASE|$CTDB|$CTDB_SCRIPT_VARDIR|$CTDB_GENERATION|$1 $2 $3 $4\" > " + out);
         fx.start();
-        EventReply r = fx.engine.run(new EventRequest(Event.TAKEIP, List.of("eth0", "10.0.0.5", "24"), 5_000, false, 42))
+        EventReply r = fx.engine
+                .run(new EventRequest(Event.TAKEIP, List.of("eth0", "10.0.0.5", "24"), 5_000, false, 42))
                 .get(10, TimeUnit.SECONDS);
         assertThat(((EventReply.Completed) r).summary()).isZero();
         EngineConfig cfg = fx.config();
-        assertThat(Files.readString(out).trim()).isEqualTo(cfg.ctdbBase() + "|/bin/echo|" + cfg.scriptVarDir()
-                + "|42|takeip eth0 10.0.0.5 24");
+        assertThat(Files.readString(out).trim())
+                .isEqualTo(cfg.ctdbBase() + "|/bin/echo|" + cfg.scriptVarDir() + "|42|takeip eth0 10.0.0.5 24");
     }
 
     @Test
@@ -254,9 +283,12 @@ class EventEngineIT {
         fx.start();
         EventReply bad = fx.run(Event.TAKEIP, 1_000, "eth0");
         assertThat(bad).isInstanceOf(EventReply.Refused.class);
-        EventReply inRecovery = fx.engine.run(new EventRequest(Event.MONITOR, List.of(), 1_000, true, 1)).get(5, TimeUnit.SECONDS);
+        EventReply inRecovery = fx.engine
+                .run(new EventRequest(Event.MONITOR, List.of(), 1_000, true, 1))
+                .get(5, TimeUnit.SECONDS);
         assertThat(inRecovery).isInstanceOf(EventReply.Refused.class);
-        EventReply allowed = fx.engine.run(new EventRequest(Event.RELEASEIP, List.of("eth0", "10.0.0.5", "24"), 1_000, true, 1))
+        EventReply allowed = fx.engine
+                .run(new EventRequest(Event.RELEASEIP, List.of("eth0", "10.0.0.5", "24"), 1_000, true, 1))
                 .get(5, TimeUnit.SECONDS);
         assertThat(allowed).isInstanceOf(EventReply.Completed.class);
     }
@@ -267,15 +299,19 @@ class EventEngineIT {
         try (var in = EventEngine.class.getResourceAsStream("functions")) {
             Files.copy(in, lib);
         }
-        fx.script("01.probe", ". \"$CTDB_BASE/functions\"\nctdb_setup_state_dir service probe\n"
-                + "failcount_incr probe 2 \"storage not answering\" || exit 1\nexit 0");
+        fx.script(
+                "01.probe",
+                ". \"$CTDB_BASE/functions\"\nctdb_setup_state_dir service probe\n"
+                        + "failcount_incr probe 2 \"storage not answering\" || exit 1\nexit 0");
         fx.start();
         EventReply.Completed one = (EventReply.Completed) fx.run(Event.MONITOR, 5_000);
         EventReply.Completed two = (EventReply.Completed) fx.run(Event.MONITOR, 5_000);
         assertThat(one.summary()).isZero();
         assertThat(two.summary()).isEqualTo(1);
-        assertThat(two.scripts().get(0).output()).isEqualTo("ERROR: probe: 2 consecutive failure(s) (threshold 2): storage not answering");
-        assertThat(Files.size(fx.config().scriptVarDir().resolve("service/probe/probe.failcount"))).isEqualTo(2);
+        assertThat(two.scripts().get(0).output())
+                .isEqualTo("ERROR: probe: 2 consecutive failure(s) (threshold 2): storage not answering");
+        assertThat(Files.size(fx.config().scriptVarDir().resolve("service/probe/probe.failcount")))
+                .isEqualTo(2);
     }
 
     // TODO(fuse fixture): a script stuck in state D on a frozen FUSE mount must be reported

@@ -9,8 +9,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.jctdb.lab.ClusterFs;
-import org.jctdb.testing.TestEnvironment;
 import org.jctdb.testing.LocalClusterHarness;
+import org.jctdb.testing.TestEnvironment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,19 +27,25 @@ class EventFuseIT {
 
     @Test
     void aScriptStuckOnFrozenStorageIsReportedAndNeverDuplicated() throws Exception {
-        try (LocalClusterHarness c = LocalClusterHarness.up(2, List.of("--cluster-fs"), "MonitorInterval=1",
-                "EventScriptTimeout=3")) {
+        try (LocalClusterHarness c =
+                LocalClusterHarness.up(2, List.of("--cluster-fs"), "MonitorInterval=1", "EventScriptTimeout=3")) {
             Path script = c.nodeDir(1).resolve("events/legacy/60.cfs.script");
-            Files.writeString(script, "#!/bin/sh\n# reads the cluster filesystem, as the seed's 01.reclock did\n"
-                    + "stat " + c.dir.resolve("cfs/.ctdb") + " >/dev/null\n");
+            Files.writeString(
+                    script,
+                    "#!/bin/sh\n# reads the cluster filesystem, as the seed's 01.reclock did\n" + "stat "
+                            + c.dir.resolve("cfs/.ctdb") + " >/dev/null\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-            await().atMost(Duration.ofSeconds(15)).until(() -> c.jctdb(1, "scriptstatus").stdout().matches("(?s).*60\\.cfs\\s+OK.*"));
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> c.jctdb(1, "scriptstatus").stdout().matches("(?s).*60\\.cfs\\s+OK.*"));
 
-            assertThat(c.jctdb(0, "local-cluster", "freeze", "1", "--dir", c.dir.toString()).exitCode()).isZero();
+            assertThat(c.jctdb(0, "local-cluster", "freeze", "1", "--dir", c.dir.toString())
+                            .exitCode())
+                    .isZero();
             try {
                 await().atMost(Duration.ofSeconds(15)).until(() -> "1".equals(c.flag(0, 1, "Unhealthy")));
-                await().atMost(Duration.ofSeconds(15)).until(() ->
-                        c.jctdb(1, "scriptstatus").stdout().matches("(?s).*60\\.cfs\\s+(TIMEDOUT|HUNG).*"));
+                await().atMost(Duration.ofSeconds(15))
+                        .until(() ->
+                                c.jctdb(1, "scriptstatus").stdout().matches("(?s).*60\\.cfs\\s+(TIMEDOUT|HUNG).*"));
                 long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 long most = 0;
                 while (System.nanoTime() < end) {
@@ -52,8 +58,9 @@ class EventFuseIT {
                 c.jctdb(0, "local-cluster", "thaw", "1", "--dir", c.dir.toString());
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> "0".equals(c.flag(0, 1, "Unhealthy")));
-            await().atMost(Duration.ofSeconds(10)).until(() -> instances(c.pid(1)) == 0
-                    || c.jctdb(1, "scriptstatus").stdout().matches("(?s).*60\\.cfs\\s+OK.*"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> instances(c.pid(1)) == 0
+                            || c.jctdb(1, "scriptstatus").stdout().matches("(?s).*60\\.cfs\\s+OK.*"));
         }
     }
 
@@ -65,7 +72,8 @@ class EventFuseIT {
     private static long instances(long daemonPid) throws java.io.IOException {
         long n = 0;
         try (var dirs = Files.list(Path.of("/proc"))) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path d :
+                    dirs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 String cl;
                 try {
                     cl = new String(Files.readAllBytes(d.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8)

@@ -20,7 +20,8 @@ class StockScriptsIT {
 
     @Test
     void ctdbsStockScriptsRunUnchangedAndShowOk() throws Exception {
-        TestEnvironment.require(Files.isDirectory(STOCK) && Files.exists(Path.of("/etc/ctdb/functions")),
+        TestEnvironment.require(
+                Files.isDirectory(STOCK) && Files.exists(Path.of("/etc/ctdb/functions")),
                 "Debian's ctdb package is not installed (apt-get install ctdb)");
         try (LocalClusterHarness c = LocalClusterHarness.up(1, "MonitorInterval=3600")) {
             Path node = c.nodeDir(0);
@@ -32,12 +33,15 @@ class StockScriptsIT {
             Files.writeString(node.resolve("public_addresses"), "198.18.250.1/32 lo\n198.18.250.2/32 lo\n");
             for (String event : List.of("init", "setup", "startup", "monitor")) {
                 Result r = c.jctdb(0, "event", "run", "30", "legacy", event);
-                assertThat(r.exitCode()).as("event %s: %s%s", event, r.stdout(), r.stderr()).isZero();
+                assertThat(r.exitCode())
+                        .as("event %s: %s%s", event, r.stdout(), r.stderr())
+                        .isZero();
             }
             Result status = c.jctdb(0, "scriptstatus");
             assertThat(status.exitCode()).as(status.stdout()).isZero();
             for (String s : SCRIPTS) {
-                assertThat(status.stdout()).containsPattern("(?m)^" + s.replace(".", "\\.") + "\\s+OK\\s+\\d+\\.\\d{3} ");
+                assertThat(status.stdout())
+                        .containsPattern("(?m)^" + s.replace(".", "\\.") + "\\s+OK\\s+\\d+\\.\\d{3} ");
             }
         }
     }

@@ -36,8 +36,10 @@ class HealthMonitorIT {
     private final AtomicLong shutdownAt = new AtomicLong(-1);
     private ScheduledExecutorService executor;
     private HealthMonitor monitor;
+
     @TempDir
     Path dir;
+
     private Path flag;
     private Path script;
 
@@ -46,8 +48,10 @@ class HealthMonitorIT {
         executor = Executors.newSingleThreadScheduledExecutor();
         flag = dir.resolve("hang");
         script = dir.resolve("hp" + ProcessHandle.current().pid() % 100000 + ".sh");
-        Files.writeString(script, "#!/bin/sh\ntrap '' TERM\nwhile [ -e " + flag + " ]; do sleep 0.05; done\n"
-                + "exec /usr/bin/stat -c %i -- \"$1\" >/dev/null\n");
+        Files.writeString(
+                script,
+                "#!/bin/sh\ntrap '' TERM\nwhile [ -e " + flag + " ]; do sleep 0.05; done\n"
+                        + "exec /usr/bin/stat -c %i -- \"$1\" >/dev/null\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     }
 
@@ -62,19 +66,30 @@ class HealthMonitorIT {
     }
 
     private HealthMonitor monitor(List<String> command, ShutdownGuard guard, GroupSignaller signaller, Path... paths) {
-        List<HealthMonitor.Watched> w = java.util.Arrays.stream(paths).map(p -> new HealthMonitor.Watched(p, true)).toList();
-        monitor = new HealthMonitor(w, command, () -> FAST, guard, executor, Ticker.SYSTEM, new HealthMonitor.Listener() {
-            @Override
-            public void healthChanged(boolean healthy, String reason) {
-                events.add((healthy ? "healthy" : "unhealthy") + " " + reason);
-            }
+        List<HealthMonitor.Watched> w = java.util.Arrays.stream(paths)
+                .map(p -> new HealthMonitor.Watched(p, true))
+                .toList();
+        monitor = new HealthMonitor(
+                w,
+                command,
+                () -> FAST,
+                guard,
+                executor,
+                Ticker.SYSTEM,
+                new HealthMonitor.Listener() {
+                    @Override
+                    public void healthChanged(boolean healthy, String reason) {
+                        events.add((healthy ? "healthy" : "unhealthy") + " " + reason);
+                    }
 
-            @Override
-            public void shutdownRequested(String reason) {
-                shutdownAt.compareAndSet(-1, Ticker.SYSTEM.nowMillis());
-                events.add("shutdown " + reason);
-            }
-        }, procFs, signaller);
+                    @Override
+                    public void shutdownRequested(String reason) {
+                        shutdownAt.compareAndSet(-1, Ticker.SYSTEM.nowMillis());
+                        events.add("shutdown " + reason);
+                    }
+                },
+                procFs,
+                signaller);
         monitor.start();
         return monitor;
     }
@@ -82,7 +97,9 @@ class HealthMonitorIT {
     /** Live processes of our probe script, by command name: how many probes exist right now. */
     private List<ProcInfo> probes() {
         String comm = script.getFileName().toString();
-        return procFs.all().stream().filter(p -> p.alive() && p.comm().equals(comm)).toList();
+        return procFs.all().stream()
+                .filter(p -> p.alive() && p.comm().equals(comm))
+                .toList();
     }
 
     private HealthReport.PathReport path(int i) {
@@ -98,16 +115,20 @@ class HealthMonitorIT {
         assertThat(path(1).status().state()).isEqualTo(ProbeState.FAILED);
         assertThat(path(1).status().detail()).contains("No such file or directory");
         assertThat(path(1).status().consecutiveFailures()).isGreaterThanOrEqualTo(3);
-        assertThat(events).singleElement().asString().startsWith("unhealthy cluster filesystem " + dir.resolve("missing"));
+        assertThat(events)
+                .singleElement()
+                .asString()
+                .startsWith("unhealthy cluster filesystem " + dir.resolve("missing"));
     }
 
     @Test
     void anUnkillableHungProbeIsNeverDuplicatedAndIsReportedWithItsState() throws Exception {
         Files.writeString(flag, "");
-        monitor(List.of(script.toString()), ShutdownGuard.disabled(), (leader, members, force) -> { }, dir);
+        monitor(List.of(script.toString()), ShutdownGuard.disabled(), (leader, members, force) -> {}, dir);
         long t0 = Ticker.SYSTEM.nowMillis();
         await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.snapshot().healthy());
-        assertThat(Ticker.SYSTEM.nowMillis() - t0).isLessThan(FAST.intervalMs() + FAST.timeoutMs() + 3 * FAST.intervalMs() + 1000);
+        assertThat(Ticker.SYSTEM.nowMillis() - t0)
+                .isLessThan(FAST.intervalMs() + FAST.timeoutMs() + 3 * FAST.intervalMs() + 1000);
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 20; i++) { // ten probe intervals
             List<ProcInfo> now = probes();
@@ -120,8 +141,10 @@ class HealthMonitorIT {
         HealthReport.PathReport p = path(0);
         assertThat(p.status().state()).isEqualTo(ProbeState.HUNG);
         assertThat(p.hungProbes()).isEqualTo(1);
-        assertThat(p.unkillable()).anySatisfy(s -> assertThat(s).startsWith("pid " + seen.iterator().next())
-                .contains(" state "));
+        assertThat(p.unkillable())
+                .anySatisfy(s -> assertThat(s)
+                        .startsWith("pid " + seen.iterator().next())
+                        .contains(" state "));
         assertThat(p.status().consecutiveFailures()).isGreaterThan(10);
 
         Files.delete(flag); // storage is back: the stuck probe ends by itself, the next one answers
@@ -155,25 +178,29 @@ class HealthMonitorIT {
         long timeout = 1500;
         Files.writeString(flag, "");
         long t0 = Ticker.SYSTEM.nowMillis();
-        monitor(List.of(script.toString()), new ShutdownGuard(true, timeout), (leader, members, force) -> { }, dir);
+        monitor(List.of(script.toString()), new ShutdownGuard(true, timeout), (leader, members, force) -> {}, dir);
         await().atMost(Duration.ofMillis(FAST.intervalMs() + timeout + 5000)).until(() -> shutdownAt.get() >= 0);
         long since = path(0).status().sinceMillis();
         assertThat(shutdownAt.get() - since).isBetween(timeout, timeout + 5000);
         assertThat(shutdownAt.get() - t0).isLessThan(FAST.intervalMs() + timeout + 5000);
-        assertThat(monitor.shutdownStillWarranted()).as("re-check while still hung").isTrue();
+        assertThat(monitor.shutdownStillWarranted())
+                .as("re-check while still hung")
+                .isTrue();
         assertThat(monitor.snapshot().shutdownAfterMillis()).isEqualTo(timeout);
         // Storage returns before the daemon acts on it: the re-check now says no.
         Files.delete(flag);
         await().atMost(Duration.ofSeconds(3)).until(() -> probes().isEmpty() || !monitor.shutdownStillWarranted());
         await().atMost(Duration.ofSeconds(3)).until(() -> !monitor.shutdownStillWarranted());
-        assertThat(events.stream().filter(e -> e.startsWith("shutdown")).count()).as("once per episode").isEqualTo(1);
+        assertThat(events.stream().filter(e -> e.startsWith("shutdown")).count())
+                .as("once per episode")
+                .isEqualTo(1);
     }
 
     @Test
     void shutdownNeverFiresIfStorageCameBackBeforeTheTimeout() throws Exception {
         long timeout = 1500;
         Files.writeString(flag, "");
-        monitor(List.of(script.toString()), new ShutdownGuard(true, timeout), (leader, members, force) -> { }, dir);
+        monitor(List.of(script.toString()), new ShutdownGuard(true, timeout), (leader, members, force) -> {}, dir);
         await().atMost(Duration.ofSeconds(3)).until(() -> path(0).status().state() == ProbeState.HUNG);
         Files.delete(flag);
         await().atMost(Duration.ofSeconds(3)).until(() -> monitor.snapshot().healthy());

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.jctdb.lab.AddressWatch;
-import org.jctdb.testing.FailoverScenario;
-import org.jctdb.testing.FailoverScenario.Fault;
 import org.jctdb.lab.NetnsCluster;
 import org.jctdb.lab.ReachProbe;
+import org.jctdb.testing.FailoverScenario;
+import org.jctdb.testing.FailoverScenario.Fault;
 import org.jctdb.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +29,16 @@ class IpFailoverIT {
                 c.startAll();
                 try (ReachProbe probe = ReachProbe.start(c.clientNs(), c.publicIps())) {
                     FailoverScenario s = new FailoverScenario(c, watch, probe);
-                    assertThat(s.waitSettled(60_000)).as("all addresses hosted once after start: %s\n%s",
-                            watch.now(), c.log(0)).isTrue();
+                    assertThat(s.waitSettled(60_000))
+                            .as("all addresses hosted once after start: %s\n%s", watch.now(), c.log(0))
+                            .isTrue();
                     check(s, Fault.KILL, 2_000, c, watch);
                     check(s, Fault.PAUSE, 5_000, c, watch);
                     check(s, Fault.LINK, 5_000, c, watch);
                     List<String> overlaps = watch.overlaps(begin, 100);
-                    assertThat(overlaps).as("samples with an address on two nodes").isEmpty();
+                    assertThat(overlaps)
+                            .as("samples with an address on two nodes")
+                            .isEmpty();
                     assertThat(watch.longestOverlapMillis(begin)).isZero();
                 }
             }
@@ -46,15 +49,22 @@ class IpFailoverIT {
             throws Exception {
         FailoverScenario.Outcome o = s.run(fault, limit);
         System.out.printf("%s of node %d (%s): failover %d ms%n", fault, o.victim(), o.ips(), o.failoverMillis());
-        assertThat(o.failoverMillis()).as("%s of node %d: failover of %s; now %s\n%s", fault, o.victim(),
-                o.ips(), watch.now(), logs(c)).isBetween(0L, limit);
-        assertThat(s.heal(o, 40_000)).as("after healing %s every address is hosted once: %s", fault, watch.now()).isTrue();
+        assertThat(o.failoverMillis())
+                .as("%s of node %d: failover of %s; now %s\n%s", fault, o.victim(), o.ips(), watch.now(), logs(c))
+                .isBetween(0L, limit);
+        assertThat(s.heal(o, 40_000))
+                .as("after healing %s every address is hosted once: %s", fault, watch.now())
+                .isTrue();
     }
 
     private static String logs(NetnsCluster c) {
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < c.nodes; k++) {
-            b.append("---- log of node ").append(k).append(":\n").append(tail(c.log(k))).append('\n');
+            b.append("---- log of node ")
+                    .append(k)
+                    .append(":\n")
+                    .append(tail(c.log(k)))
+                    .append('\n');
         }
         return b.toString();
     }

@@ -1,6 +1,5 @@
 package org.jctdb.lab;
 
-import org.jctdb.config.Installation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jctdb.config.Installation;
 import org.jctdb.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +44,9 @@ class LabIT {
         Path out = tmp.resolve("run");
         Run r = lab(Duration.ofMinutes(5), "run", "--minutes", "2", "--seed", "42", "--out", out.toString());
         assertThat(r.exit()).as("exit of lab run; output:\n%s", r.output()).isZero();
-        assertThat(Files.readAllLines(out.resolve("violations.jsonl"))).as(r.output()).isEmpty();
+        assertThat(Files.readAllLines(out.resolve("violations.jsonl")))
+                .as(r.output())
+                .isEmpty();
 
         JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
         assertThat(run.get("system").asText()).isEqualTo("jctdb");
@@ -62,7 +64,8 @@ class LabIT {
         Map<Integer, List<String>> phases = new HashMap<>();
         Set<String> kinds = new HashSet<>();
         for (JsonNode f : faults) {
-            phases.computeIfAbsent(f.get("id").asInt(), k -> new ArrayList<>()).add(f.get("phase").asText());
+            phases.computeIfAbsent(f.get("id").asInt(), k -> new ArrayList<>())
+                    .add(f.get("phase").asText());
             kinds.add(f.get("kind").asText());
             assertThat(f.get("detail").asText()).as("fault %s", f).doesNotStartWith("failed");
             assertThat(f.get("nodes").isArray()).isTrue();
@@ -90,27 +93,47 @@ class LabIT {
         requireLab();
         TestEnvironment.require(CtdbSystem.unavailableReason());
         Path out = tmp.resolve("ctdb");
-        Run r = lab(Duration.ofMinutes(4), "run", "--system", "ctdb", "--minutes", "1", "--seed", "42", "--out", out.toString());
-        assertThat(r.exit()).as("exit of lab run (3 = CTDB broke an invariant, a finding); output:\n%s", r.output())
+        Run r = lab(
+                Duration.ofMinutes(4),
+                "run",
+                "--system",
+                "ctdb",
+                "--minutes",
+                "1",
+                "--seed",
+                "42",
+                "--out",
+                out.toString());
+        assertThat(r.exit())
+                .as("exit of lab run (3 = CTDB broke an invariant, a finding); output:\n%s", r.output())
                 .isIn(0, LabRun.EXIT_VIOLATIONS);
-        assertThat(JSON.readTree(out.resolve("run.json").toFile()).get("system").asText()).isEqualTo("ctdb");
+        assertThat(JSON.readTree(out.resolve("run.json").toFile()).get("system").asText())
+                .isEqualTo("ctdb");
         assertThat(jsonl(out.resolve("faults.jsonl"))).isNotEmpty();
         List<JsonNode> samples = jsonl(out.resolve("samples.jsonl"));
         assertThat(samples.size()).isGreaterThan(450);
         // The driver reads CTDB's answers (CTDB's own state, even all nodes banned, is a finding).
-        assertThat(samples).anyMatch(s -> s.get("nodes").get(0).get("reachable").asBoolean()
-                && s.get("nodes").get(0).get("status").asText().matches("OK|UNHEALTHY|BANNED|DISABLED|STOPPED|INACTIVE"));
+        assertThat(samples)
+                .anyMatch(s -> s.get("nodes").get(0).get("reachable").asBoolean()
+                        && s.get("nodes")
+                                .get(0)
+                                .get("status")
+                                .asText()
+                                .matches("OK|UNHEALTHY|BANNED|DISABLED|STOPPED|INACTIVE"));
         assertNothingLeft(r.pid());
     }
 
-    private record Run(int exit, String output, long pid) {
-    }
+    private record Run(int exit, String output, long pid) {}
 
     private Run lab(Duration limit, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Installation.current().home().resolve("bin/jctdb").toString(), "lab"));
+        List<String> cmd = new ArrayList<>(
+                List.of(Installation.current().home().resolve("bin/jctdb").toString(), "lab"));
         cmd.addAll(List.of(args));
         Path log = tmp.resolve("lab-" + System.nanoTime() + ".out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroy();
             p.waitFor(60, TimeUnit.SECONDS);
@@ -130,19 +153,28 @@ class LabIT {
     /** No namespace, mount, directory or process of the lab run with this pid remains. */
     private static void assertNothingLeft(long pid) throws IOException {
         String tag = "-" + pid + "-";
-        String namespaces = Commands.run(Duration.ofSeconds(10), "ip", "netns", "list").output();
-        assertThat(namespaces.lines().filter(l -> l.startsWith(LabRun.PREFIX) && l.contains(tag)).toList()).isEmpty();
+        String namespaces =
+                Commands.run(Duration.ofSeconds(10), "ip", "netns", "list").output();
+        assertThat(namespaces
+                        .lines()
+                        .filter(l -> l.startsWith(LabRun.PREFIX) && l.contains(tag))
+                        .toList())
+                .isEmpty();
         String base = "/tmp/" + LabRun.PREFIX + tag;
         assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).noneMatch(l -> l.contains(base));
         try (var dirs = Files.list(Path.of("/tmp"))) {
-            assertThat(dirs.map(Path::toString).filter(d -> d.startsWith(base)).toList()).isEmpty();
+            assertThat(dirs.map(Path::toString).filter(d -> d.startsWith(base)).toList())
+                    .isEmpty();
         }
         List<Long> left = new ArrayList<>();
-        try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+        try (var procs = Files.newDirectoryStream(
+                Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path proc : procs) {
                 try {
-                    String env = new String(Files.readAllBytes(proc.resolve("environ")), java.nio.charset.StandardCharsets.UTF_8);
-                    String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
+                    String env = new String(
+                            Files.readAllBytes(proc.resolve("environ")), java.nio.charset.StandardCharsets.UTF_8);
+                    String cmdline = new String(
+                            Files.readAllBytes(proc.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8);
                     if (env.contains(base) || cmdline.contains(base)) {
                         left.add(Long.parseLong(proc.getFileName().toString()));
                     }

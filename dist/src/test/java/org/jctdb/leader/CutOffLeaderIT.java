@@ -31,19 +31,21 @@ import org.junit.jupiter.api.Test;
 class CutOffLeaderIT {
     /** docs/design/leader-and-lock.md: quorum loss + election + the new leader's wait + one takeover run. */
     static final long BOUND_MS = 10_000;
+
     static final long CUT_MS = 60_000;
 
     @Test
     void theMajorityServesEveryAddressWhileTheLeaderIsCutOff() throws Exception {
         TestEnvironment.require(NetnsCluster.unavailableReason());
         try (NetnsCluster c = NetnsCluster.create(3, 3, Map.of());
-             AddressWatch watch = AddressWatch.start(c.nodeNamespaces(), Set.copyOf(c.publicIps()))) {
+                AddressWatch watch = AddressWatch.start(c.nodeNamespaces(), Set.copyOf(c.publicIps()))) {
             long begin = System.nanoTime();
             c.startAll();
             try (ReachProbe probe = ReachProbe.start(c.clientNs(), c.publicIps())) {
                 FailoverScenario s = new FailoverScenario(c, watch, probe);
-                assertThat(s.waitSettled(60_000)).as("all addresses hosted once after start: %s\n%s",
-                        watch.now(), logs(c)).isTrue();
+                assertThat(s.waitSettled(60_000))
+                        .as("all addresses hosted once after start: %s\n%s", watch.now(), logs(c))
+                        .isTrue();
                 int old = agreedLeader(c, List.of(0, 1, 2));
                 assertThat(old).as("one leader after start").isNotNegative();
                 String oldNs = c.nodeNs(old);
@@ -54,10 +56,14 @@ class CutOffLeaderIT {
                 List<Integer> majority = new ArrayList<>(List.of(0, 1, 2));
                 majority.remove(Integer.valueOf(old));
                 int next = agreedLeader(c, majority);
-                System.out.printf("cut-off leader %d: every address served by nodes %s after %d ms; new leader %d%n",
+                System.out.printf(
+                        "cut-off leader %d: every address served by nodes %s after %d ms; new leader %d%n",
                         old, majority, served, next);
-                assertThat(served).as("every address served by the majority after the cut of leader %d; now %s\n%s",
-                        old, watch.now(), logs(c)).isBetween(0L, BOUND_MS);
+                assertThat(served)
+                        .as(
+                                "every address served by the majority after the cut of leader %d; now %s\n%s",
+                                old, watch.now(), logs(c))
+                        .isBetween(0L, BOUND_MS);
                 assertThat(majority).as("the majority's leader").contains(next);
                 System.out.println(milestones(c, old, next));
 
@@ -73,19 +79,31 @@ class CutOffLeaderIT {
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
                 }
-                assertThat(gaps).as("samples during the cut with an address not on exactly one majority node").isZero();
-                assertThat(agreedLeader(c, majority)).as("still the same leader at the end of the cut").isEqualTo(next);
+                assertThat(gaps)
+                        .as("samples during the cut with an address not on exactly one majority node")
+                        .isZero();
+                assertThat(agreedLeader(c, majority))
+                        .as("still the same leader at the end of the cut")
+                        .isEqualTo(next);
 
                 long heal = System.nanoTime();
                 c.link(old, true);
-                assertThat(s.waitSettled(60_000)).as("every address hosted once after the link returned: %s\n%s",
-                        watch.now(), logs(c)).isTrue();
+                assertThat(s.waitSettled(60_000))
+                        .as("every address hosted once after the link returned: %s\n%s", watch.now(), logs(c))
+                        .isTrue();
                 int after = waitAgreedLeader(c, 30_000);
-                System.out.printf("link back: settled after %d ms, leader %d, lock holders %d%n",
+                System.out.printf(
+                        "link back: settled after %d ms, leader %d, lock holders %d%n",
                         (System.nanoTime() - heal) / 1_000_000, after, lockHolders(c.lockFile()));
-                assertThat(after).as("one leader all three agree on after the link returned\n%s", logs(c)).isNotNegative();
-                assertThat(lockHolders(c.lockFile())).as("processes holding the cluster lock").isEqualTo(1);
-                assertThat(watch.overlaps(begin, 100)).as("samples with an address on two nodes").isEmpty();
+                assertThat(after)
+                        .as("one leader all three agree on after the link returned\n%s", logs(c))
+                        .isNotNegative();
+                assertThat(lockHolders(c.lockFile()))
+                        .as("processes holding the cluster lock")
+                        .isEqualTo(1);
+                assertThat(watch.overlaps(begin, 100))
+                        .as("samples with an address on two nodes")
+                        .isEmpty();
                 assertThat(watch.longestOverlapMillis(begin)).isZero();
             }
         }
@@ -95,8 +113,8 @@ class CutOffLeaderIT {
      * Milliseconds from {@code t0} to the first probe round in which every address answered the
      * client while configured on a node other than {@code notNs}; -1 if not within {@code limitMs}.
      */
-    private static long servedWithout(AddressWatch watch, ReachProbe probe, List<String> ips, String notNs, long t0,
-                                      long limitMs) {
+    private static long servedWithout(
+            AddressWatch watch, ReachProbe probe, List<String> ips, String notNs, long t0, long limitMs) {
         long until = t0 + TimeUnit.MILLISECONDS.toNanos(limitMs);
         while (System.nanoTime() < until) {
             for (ReachProbe.Round r : probe.rounds()) {
@@ -155,8 +173,11 @@ class CutOffLeaderIT {
         StringBuilder b = new StringBuilder();
         for (int k : List.of(old, next)) {
             for (String line : c.log(k).split("\n")) {
-                if (line.contains("no majority") || line.contains("hold lapsed") || line.contains("now the leader")
-                        || line.contains("starting an election") || line.contains("recovery complete")
+                if (line.contains("no majority")
+                        || line.contains("hold lapsed")
+                        || line.contains("now the leader")
+                        || line.contains("starting an election")
+                        || line.contains("recovery complete")
                         || line.contains("takeover run")) {
                     b.append("node ").append(k).append(": ").append(line).append('\n');
                 }
@@ -169,9 +190,12 @@ class CutOffLeaderIT {
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < c.nodes; k++) {
             String[] lines = c.log(k).split("\n");
-            b.append("---- log of node ").append(k).append(":\n")
-                    .append(String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 60),
-                            lines.length))).append('\n');
+            b.append("---- log of node ")
+                    .append(k)
+                    .append(":\n")
+                    .append(String.join(
+                            "\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 60), lines.length)))
+                    .append('\n');
         }
         return b.toString();
     }

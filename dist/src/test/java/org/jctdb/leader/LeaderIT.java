@@ -29,8 +29,7 @@ public class LeaderIT {
         List<Long> holders = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
             String[] f = line.trim().split("\\s+");
-            if (f.length >= 6 && f[1].equals("POSIX") && f[3].equals("WRITE")
-                    && f[5].endsWith(":" + inode)) {
+            if (f.length >= 6 && f[1].equals("POSIX") && f[3].equals("WRITE") && f[5].endsWith(":" + inode)) {
                 holders.add(Long.parseLong(f[4]));
             }
         }
@@ -67,7 +66,9 @@ public class LeaderIT {
                 return -1;
             }
         }
-        return seen.size() == 1 && seen.iterator().next().matches("\\d+") ? Integer.parseInt(seen.iterator().next()) : -1;
+        return seen.size() == 1 && seen.iterator().next().matches("\\d+")
+                ? Integer.parseInt(seen.iterator().next())
+                : -1;
     }
 
     public static int leaderHoldingLock(LocalClusterHarness c, Path lockFile, Set<Integer> alive) throws IOException {
@@ -86,14 +87,19 @@ public class LeaderIT {
             Set<Integer> alive = new TreeSet<>(Set.of(0, 1, 2));
             await().atMost(Duration.ofSeconds(20)).until(() -> leaderHoldingLock(c, lock, alive) >= 0);
             int first = leaderHoldingLock(c, lock, alive);
-            assertThat(c.jctdb((first + 1) % 3, "status").stdout()).contains("Recovery mode:NORMAL (0)\nLeader:" + first + "\n");
+            assertThat(c.jctdb((first + 1) % 3, "status").stdout())
+                    .contains("Recovery mode:NORMAL (0)\nLeader:" + first + "\n");
 
             LocalClusterHarness.signal(c.pid(first), "KILL");
             long t0 = System.nanoTime();
             alive.remove(first);
             // leader timeout (5 s) + 2 s
-            await().atMost(Duration.ofSeconds(7)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> { int l = leaderHoldingLock(c, lock, alive); return l >= 0 && l != first; });
+            await().atMost(Duration.ofSeconds(7))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        int l = leaderHoldingLock(c, lock, alive);
+                        return l >= 0 && l != first;
+                    });
             System.out.printf("leader failover after kill -9: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         }
     }
@@ -107,10 +113,11 @@ public class LeaderIT {
             int first = leaderHoldingLock(c, lock, alive);
             long generation = generation(c, first);
             Files.delete(lock);
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                    assertThat(c.log(first)).contains("cluster lock LOST"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> leaderHoldingLock(c, lock, alive) >= 0
-                    && generation(c, agreedLeader(c, alive)) > generation);
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(c.log(first)).contains("cluster lock LOST"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> leaderHoldingLock(c, lock, alive) >= 0
+                            && generation(c, agreedLeader(c, alive)) > generation);
         }
     }
 
@@ -119,7 +126,8 @@ public class LeaderIT {
         TestEnvironment.require(Files.isExecutable(CTDB_HELPER), CTDB_HELPER + " is missing: apt-get install ctdb");
         Path shared = Files.createTempDirectory("jctdb-bang");
         Path lock = shared.resolve("cluster.lock");
-        try (LocalClusterHarness c = LocalClusterHarness.up(2, List.of("--cluster-lock", "!" + CTDB_HELPER + " " + lock))) {
+        try (LocalClusterHarness c =
+                LocalClusterHarness.up(2, List.of("--cluster-lock", "!" + CTDB_HELPER + " " + lock))) {
             Set<Integer> alive = Set.of(0, 1);
             await().atMost(Duration.ofSeconds(20)).until(() -> leaderHoldingLock(c, lock, alive) >= 0);
             long holder = lockHolders(lock).get(0);

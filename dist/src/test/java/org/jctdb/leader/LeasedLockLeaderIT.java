@@ -1,6 +1,5 @@
 package org.jctdb.leader;
 
-import org.jctdb.lab.LocalLockServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
-
+import org.jctdb.lab.LocalLockServer;
 import org.jctdb.lock.LockSpec;
 import org.jctdb.testing.LocalClusterHarness;
 import org.jctdb.testing.TestEnvironment;
@@ -52,10 +51,12 @@ public class LeasedLockLeaderIT {
             spec = LockSpec.parse(m.group(1)).orElseThrow();
             dir = c.dir.resolve(kind.word);
             if (spec instanceof LockSpec.Etcd e) {
-                etcd = Client.builder().endpoints("http://" + e.endpoints().get(0)).build();
+                etcd = Client.builder()
+                        .endpoints("http://" + e.endpoints().get(0))
+                        .build();
             } else {
-                zk = CuratorFrameworkFactory.newClient(((LockSpec.ZooKeeper) spec).connectString(), 10_000, 3_000,
-                        new RetryNTimes(1, 100));
+                zk = CuratorFrameworkFactory.newClient(
+                        ((LockSpec.ZooKeeper) spec).connectString(), 10_000, 3_000, new RetryNTimes(1, 100));
                 zk.start();
             }
         }
@@ -69,7 +70,8 @@ public class LeasedLockLeaderIT {
             try {
                 String data;
                 if (etcd != null) {
-                    GetResponse r = etcd.getKVClient().get(ByteSequence.from(((LockSpec.Etcd) spec).key(), StandardCharsets.UTF_8))
+                    GetResponse r = etcd.getKVClient()
+                            .get(ByteSequence.from(((LockSpec.Etcd) spec).key(), StandardCharsets.UTF_8))
                             .get(2, TimeUnit.SECONDS);
                     if (r.getKvs().isEmpty()) {
                         return 0;
@@ -84,7 +86,9 @@ public class LeasedLockLeaderIT {
                     if (kids.isEmpty()) {
                         return 0;
                     }
-                    String first = kids.stream().min(Comparator.comparing(k -> k.substring(k.length() - 10))).orElseThrow();
+                    String first = kids.stream()
+                            .min(Comparator.comparing(k -> k.substring(k.length() - 10)))
+                            .orElseThrow();
                     data = new String(zk.getData().forPath(path + "/" + first), StandardCharsets.UTF_8);
                 }
                 Matcher m = HOLDER.matcher(data);
@@ -135,12 +139,15 @@ public class LeasedLockLeaderIT {
     @ParameterizedTest
     @EnumSource(LocalLockServer.Kind.class)
     void oneHolderAtATimeAndAKilledLeaderIsReplacedWithinLeasePlusElection(LocalLockServer.Kind kind) throws Exception {
-        try (LocalClusterHarness c = up(kind); Service s = new Service(c, kind)) {
+        try (LocalClusterHarness c = up(kind);
+                Service s = new Service(c, kind)) {
             Set<Integer> alive = new TreeSet<>(Set.of(0, 1, 2));
             await().atMost(Duration.ofSeconds(30)).until(() -> s.leaderHoldingLock(alive) >= 0);
             int first = s.leaderHoldingLock(alive);
             long gen = generation(c, first);
-            assertThat(Generation.tokenOf(gen)).as("generation %d carries the fencing token", gen).isPositive();
+            assertThat(Generation.tokenOf(gen))
+                    .as("generation %d carries the fencing token", gen)
+                    .isPositive();
             // one holder at a time: for 3 s, no node but the holder believes it leads
             for (int i = 0; i < 30; i++) {
                 assertThat(s.leaderHoldingLock(alive)).isEqualTo(first);
@@ -150,9 +157,14 @@ public class LeasedLockLeaderIT {
             long t0 = System.nanoTime();
             alive.remove(first);
             // lease (5 s) + election (contention retries every 1-1.5 s) + 3 s of slack for this shared machine
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> { int l = s.leaderHoldingLock(alive); return l >= 0 && l != first; });
-            System.out.printf("%s: leader failover after kill -9: %d ms%n", kind.word, (System.nanoTime() - t0) / 1_000_000);
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        int l = s.leaderHoldingLock(alive);
+                        return l >= 0 && l != first;
+                    });
+            System.out.printf(
+                    "%s: leader failover after kill -9: %d ms%n", kind.word, (System.nanoTime() - t0) / 1_000_000);
             int second = s.leaderHoldingLock(alive);
             assertThat(Generation.tokenOf(generation(c, second))).isGreaterThan(Generation.tokenOf(gen));
         }
@@ -162,7 +174,8 @@ public class LeasedLockLeaderIT {
     @EnumSource(LocalLockServer.Kind.class)
     void aLeaderPausedPastItsLeaseIsReplacedAndOnResumeStepsDownAndIsRefusedByEveryNode(LocalLockServer.Kind kind)
             throws Exception {
-        try (LocalClusterHarness c = up(kind); Service s = new Service(c, kind)) {
+        try (LocalClusterHarness c = up(kind);
+                Service s = new Service(c, kind)) {
             Set<Integer> all = Set.of(0, 1, 2);
             await().atMost(Duration.ofSeconds(30)).until(() -> s.leaderHoldingLock(all) >= 0);
             int old = s.leaderHoldingLock(all);
@@ -171,21 +184,27 @@ public class LeasedLockLeaderIT {
             others.remove(old);
             LocalClusterHarness.signal(c.pid(old), "STOP");
             try {
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> { int l = s.leaderHoldingLock(others); return l >= 0 && l != old; });
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> {
+                            int l = s.leaderHoldingLock(others);
+                            return l >= 0 && l != old;
+                        });
                 Thread.sleep(1_000);
             } finally {
                 LocalClusterHarness.signal(c.pid(old), "CONT");
             }
             int now = s.leaderHoldingLock(others);
             // its recovery completes once the resumed node answers (it was still connected)
-            await().atMost(Duration.ofSeconds(15)).until(() ->
-                    Generation.tokenOf(generation(c, now)) > Generation.tokenOf(oldGen));
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(c.log(old)).contains("cluster lock lease not confirmed"));
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> Generation.tokenOf(generation(c, now)) > Generation.tokenOf(oldGen));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(c.log(old)).contains("cluster lock lease not confirmed"));
             for (int k : others) {
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(c.log(k))
-                        .containsPattern("refusing \\w+ from node " + old + ": generation " + oldGen + " is older than"));
+                await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> assertThat(c.log(k))
+                                .containsPattern("refusing \\w+ from node " + old + ": generation " + oldGen
+                                        + " is older than"));
             }
             // and the cluster stays with the new leader, the old one following it
             for (int i = 0; i < 20; i++) {
@@ -200,7 +219,8 @@ public class LeasedLockLeaderIT {
     @EnumSource(LocalLockServer.Kind.class)
     void thePausedServiceMakesTheLeaderStepDownWithinTheLeaseAndALeaderReturnsAfterTheResume(LocalLockServer.Kind kind)
             throws Exception {
-        try (LocalClusterHarness c = up(kind); Service s = new Service(c, kind)) {
+        try (LocalClusterHarness c = up(kind);
+                Service s = new Service(c, kind)) {
             Set<Integer> all = Set.of(0, 1, 2);
             await().atMost(Duration.ofSeconds(30)).until(() -> s.leaderHoldingLock(all) >= 0);
             int old = s.leaderHoldingLock(all);
@@ -208,23 +228,28 @@ public class LeasedLockLeaderIT {
             LocalLockServer.signal(server, "STOP");
             long t0 = System.nanoTime();
             try {
-                await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                        assertThat(c.log(old)).containsPattern("stepping down as leader"));
-                System.out.printf("%s: leader stepped down %d ms after the service was paused%n", kind.word,
-                        (System.nanoTime() - t0) / 1_000_000);
+                await().atMost(Duration.ofSeconds(6))
+                        .pollInterval(Duration.ofMillis(100))
+                        .untilAsserted(() -> assertThat(c.log(old)).containsPattern("stepping down as leader"));
+                System.out.printf(
+                        "%s: leader stepped down %d ms after the service was paused%n",
+                        kind.word, (System.nanoTime() - t0) / 1_000_000);
                 Thread.sleep(3_000);
                 for (int k : all) {
-                    assertThat(c.query(k, "leader").stdout().strip()).as("node %d: nobody leads without the service", k)
+                    assertThat(c.query(k, "leader").stdout().strip())
+                            .as("node %d: nobody leads without the service", k)
                             .isNotEqualTo(String.valueOf(k));
                 }
             } finally {
                 LocalLockServer.signal(server, "CONT");
             }
             long t1 = System.nanoTime();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> s.leaderHoldingLock(all) >= 0);
-            System.out.printf("%s: a leader again %d ms after the service resumed%n", kind.word,
-                    (System.nanoTime() - t1) / 1_000_000);
+            System.out.printf(
+                    "%s: a leader again %d ms after the service resumed%n",
+                    kind.word, (System.nanoTime() - t1) / 1_000_000);
         }
     }
 }

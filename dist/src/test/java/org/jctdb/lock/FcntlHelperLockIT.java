@@ -1,6 +1,5 @@
 package org.jctdb.lock;
 
-import org.jctdb.os.ProcessGroups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jctdb.config.Installation;
 import org.jctdb.leader.LockResult;
+import org.jctdb.os.ProcessGroups;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +22,7 @@ class FcntlHelperLockIT {
 
     @TempDir
     Path dir;
+
     private final List<ClusterLock> locks = new ArrayList<>();
 
     static Path helper() {
@@ -32,8 +33,11 @@ class FcntlHelperLockIT {
     }
 
     private HelperProcessLock lock(Path file, LockEvents events) {
-        HelperProcessLock l = new HelperProcessLock("fcntl lock on " + file,
-                List.of(helper().toString(), file.toString(), "1", "1"), events, new HelperProcessLock.Timing(5_000));
+        HelperProcessLock l = new HelperProcessLock(
+                "fcntl lock on " + file,
+                List.of(helper().toString(), file.toString(), "1", "1"),
+                events,
+                new HelperProcessLock.Timing(5_000));
         locks.add(l);
         return l;
     }
@@ -91,7 +95,8 @@ class FcntlHelperLockIT {
         events.expect(LockResult.LOST, WAIT);
         l.acquire();
         events.expect(LockResult.TAKEN, WAIT);
-        assertThat(ProcLocks.writeLockHolders(file)).containsExactly(l.helperPid().orElseThrow());
+        assertThat(ProcLocks.writeLockHolders(file))
+                .containsExactly(l.helperPid().orElseThrow());
     }
 
     @Test
@@ -114,16 +119,25 @@ class FcntlHelperLockIT {
     void theHelperExitsWhenItsParentDies() throws Exception {
         Path file = dir.resolve("reclock");
         // A shell parent that starts the helper in the background and is then killed.
-        Process parent = new ProcessBuilder("/bin/sh", "-c",
-                "\"$0\" \"$1\" 1 1 > \"$1.out\" & echo $! > \"$1.pid\"; wait", helper().toString(), file.toString()).start();
+        Process parent = new ProcessBuilder(
+                        "/bin/sh",
+                        "-c",
+                        "\"$0\" \"$1\" 1 1 > \"$1.out\" & echo $! > \"$1.pid\"; wait",
+                        helper().toString(),
+                        file.toString())
+                .start();
         Path pidFile = Path.of(file + ".pid");
-        await().atMost(WAIT).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank()
-                && !ProcLocks.writeLockHolders(file).isEmpty());
+        await().atMost(WAIT)
+                .until(() -> Files.exists(pidFile)
+                        && !Files.readString(pidFile).isBlank()
+                        && !ProcLocks.writeLockHolders(file).isEmpty());
         long helperPid = Long.parseLong(Files.readString(pidFile).trim());
         assertThat(ProcLocks.writeLockHolders(file)).containsExactly(helperPid);
         parent.destroyForcibly();
         await().atMost(WAIT).until(() -> ProcLocks.writeLockHolders(file).isEmpty());
-        await().atMost(WAIT).until(() -> ProcessHandle.of(helperPid).map(ProcessGroups::running).orElse(false) == false);
+        await().atMost(WAIT)
+                .until(() ->
+                        ProcessHandle.of(helperPid).map(ProcessGroups::running).orElse(false) == false);
     }
 
     @Test

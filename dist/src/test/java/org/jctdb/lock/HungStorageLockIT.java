@@ -1,6 +1,5 @@
 package org.jctdb.lock;
 
-import org.jctdb.os.ProcessGroups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.config.Installation;
 import org.jctdb.leader.LockResult;
+import org.jctdb.os.ProcessGroups;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +26,7 @@ class HungStorageLockIT {
 
     @TempDir
     Path dir;
+
     private Path mnt;
     private Process fuse;
     private HelperProcessLock lock;
@@ -36,7 +37,10 @@ class HungStorageLockIT {
         String why = null;
         if (!Files.isReadable(Path.of("/dev/fuse")) || !"root".equals(System.getProperty("user.name"))) {
             why = "needs root and /dev/fuse";
-        } else if (new ProcessBuilder("/usr/bin/python3", "-c", "import fusepy").start().waitFor() != 0) {
+        } else if (new ProcessBuilder("/usr/bin/python3", "-c", "import fusepy")
+                        .start()
+                        .waitFor()
+                != 0) {
             why = "needs python3-fusepy (apt-get install python3-fusepy)";
         }
         if (why != null) {
@@ -47,11 +51,13 @@ class HungStorageLockIT {
         }
         Path backing = Files.createDirectory(dir.resolve("backing"));
         mnt = Files.createDirectory(dir.resolve("mnt"));
-        Path script = Installation.current().home().resolve("dist").resolve(
-                "src/test/resources/fuse/passthrough.py");
+        Path script = Installation.current().home().resolve("dist").resolve("src/test/resources/fuse/passthrough.py");
         fuse = new ProcessBuilder("/usr/bin/python3", script.toString(), backing.toString(), mnt.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("fuse.log").toFile()).start();
-        await().atMost(WAIT).until(() -> Files.readString(Path.of("/proc/mounts")).contains(" " + mnt + " "));
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("fuse.log").toFile())
+                .start();
+        await().atMost(WAIT)
+                .until(() -> Files.readString(Path.of("/proc/mounts")).contains(" " + mnt + " "));
     }
 
     @AfterEach
@@ -74,8 +80,10 @@ class HungStorageLockIT {
     void hungRecheckIsUnresponsiveNotLostAndRecovers() throws Exception {
         Path file = mnt.resolve("reclock");
         LockEvents events = new LockEvents();
-        lock = new HelperProcessLock("fcntl lock on " + file,
-                List.of(FcntlHelperLockIT.helper().toString(), file.toString(), "1", "2"), events,
+        lock = new HelperProcessLock(
+                "fcntl lock on " + file,
+                List.of(FcntlHelperLockIT.helper().toString(), file.toString(), "1", "2"),
+                events,
                 new HelperProcessLock.Timing(5_000));
         lock.acquire();
         events.expect(LockResult.TAKEN, WAIT);
@@ -84,10 +92,18 @@ class HungStorageLockIT {
         signal("STOP", fuse.pid());
         events.expect(LockResult.UNRESPONSIVE, WAIT);
         // Exactly one re-check in flight however long the hang lasts; the lock stays held.
-        long probes = ProcessHandle.of(helper).orElseThrow().children().filter(ProcessGroups::running).count();
+        long probes = ProcessHandle.of(helper)
+                .orElseThrow()
+                .children()
+                .filter(ProcessGroups::running)
+                .count();
         assertThat(probes).isEqualTo(1);
         events.expectNothing(Duration.ofSeconds(3));
-        assertThat(ProcessHandle.of(helper).orElseThrow().children().filter(ProcessGroups::running).count())
+        assertThat(ProcessHandle.of(helper)
+                        .orElseThrow()
+                        .children()
+                        .filter(ProcessGroups::running)
+                        .count())
                 .isEqualTo(1);
 
         signal("CONT", fuse.pid());

@@ -1,6 +1,5 @@
 package org.jctdb.lock;
 
-import org.jctdb.lab.LocalLockServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.common.Ticker;
+import org.jctdb.lab.LocalLockServer;
 import org.jctdb.leader.LockLease;
 import org.jctdb.leader.LockResult;
 import org.jctdb.testing.TestEnvironment;
@@ -24,8 +24,7 @@ class LeasedLockIT {
 
     /** Results, leases and renewals as they come. */
     static final class Recorder implements LockListener {
-        record Event(LockResult result, String detail, LockLease lease) {
-        }
+        record Event(LockResult result, String detail, LockLease lease) {}
 
         final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
@@ -53,15 +52,18 @@ class LeasedLockIT {
                     return e;
                 }
                 if (r != LockResult.LOST || e.result() != LockResult.UNRESPONSIVE) {
-                    assertThat(e.result()).as("lock result (detail: %s)", e.detail()).isEqualTo(r);
+                    assertThat(e.result())
+                            .as("lock result (detail: %s)", e.detail())
+                            .isEqualTo(r);
                 }
             }
         }
     }
 
     private static ClusterLock lock(LocalLockServer s, int seconds, LockListener l) {
-        return ClusterLocks.fromConfig(s.clusterLock(seconds), Path.of("/nonexistent"), l,
-                new HelperProcessLock.Timing(5_000)).orElseThrow();
+        return ClusterLocks.fromConfig(
+                        s.clusterLock(seconds), Path.of("/nonexistent"), l, new HelperProcessLock.Timing(5_000))
+                .orElseThrow();
     }
 
     @ParameterizedTest
@@ -72,9 +74,11 @@ class LeasedLockIT {
         LocalLockServer s = LocalLockServer.start(kind, dir, 30_000);
         Recorder ra = new Recorder();
         Recorder rb = new Recorder();
-        try (ClusterLock a = lock(s, 4, ra); ClusterLock b = lock(s, 4, rb)) {
+        try (ClusterLock a = lock(s, 4, ra);
+                ClusterLock b = lock(s, 4, rb)) {
             a.acquire();
-            LockLease first = ra.expect(LockResult.TAKEN, Duration.ofSeconds(15)).lease();
+            LockLease first =
+                    ra.expect(LockResult.TAKEN, Duration.ofSeconds(15)).lease();
             assertThat(first.token()).isPositive();
             b.acquire();
             rb.expect(LockResult.CONTENTION, Duration.ofSeconds(15));
@@ -96,8 +100,9 @@ class LeasedLockIT {
             }
             assertThat(second).as("b takes the lock after a released it").isNotNull();
             assertThat(second.token()).isGreaterThan(first.token());
-            System.out.printf("%s: released lock taken by another client after %d ms%n", kind,
-                    (System.nanoTime() - t0) / 1_000_000);
+            System.out.printf(
+                    "%s: released lock taken by another client after %d ms%n",
+                    kind, (System.nanoTime() - t0) / 1_000_000);
         } finally {
             LocalLockServer.stop(dir);
         }
@@ -112,15 +117,18 @@ class LeasedLockIT {
         LocalLockServer s = LocalLockServer.start(kind, dir, 30_000);
         Recorder ra = new Recorder();
         Recorder rb = new Recorder();
-        try (ClusterLock a = lock(s, 4, ra); ClusterLock b = lock(s, 4, rb)) {
+        try (ClusterLock a = lock(s, 4, ra);
+                ClusterLock b = lock(s, 4, rb)) {
             a.acquire();
-            LockLease lease = ra.expect(LockResult.TAKEN, Duration.ofSeconds(15)).lease();
+            LockLease lease =
+                    ra.expect(LockResult.TAKEN, Duration.ofSeconds(15)).lease();
             LocalLockServer.signal(s.pid(), "STOP");
             long stoppedAt = Ticker.SYSTEM.nowMillis();
             Recorder.Event lost = ra.expect(LockResult.LOST, Duration.ofSeconds(10));
             long lostAfter = Ticker.SYSTEM.nowMillis() - stoppedAt;
-            System.out.printf("%s: holder reported LOST %d ms after the server was paused (%s)%n", kind, lostAfter,
-                    lost.detail());
+            System.out.printf(
+                    "%s: holder reported LOST %d ms after the server was paused (%s)%n",
+                    kind, lostAfter, lost.detail());
             // LOST comes when the lease has run out by our clock (4 s after the last confirmed
             // renewal, plus one watch interval); the leader itself stops at the lease minus the margin.
             assertThat(lostAfter).isLessThanOrEqualTo(4_000 + 500);
@@ -137,11 +145,12 @@ class LeasedLockIT {
                     Thread.sleep(200);
                 }
             }
-            assertThat(taken).as("another client takes the lock after the resume").isTrue();
+            assertThat(taken)
+                    .as("another client takes the lock after the resume")
+                    .isTrue();
         } finally {
             LocalLockServer.signal(s.pid(), "CONT");
             LocalLockServer.stop(dir);
         }
     }
-
 }

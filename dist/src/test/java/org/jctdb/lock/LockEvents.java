@@ -10,8 +10,7 @@ import org.jctdb.leader.LockResult;
 
 /** A listener that queues results, with bounded waits for tests. */
 final class LockEvents implements LockListener {
-    record Event(LockResult result, String detail) {
-    }
+    record Event(LockResult result, String detail) {}
 
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
 

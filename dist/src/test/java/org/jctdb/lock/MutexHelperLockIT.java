@@ -1,6 +1,5 @@
 package org.jctdb.lock;
 
-import org.jctdb.os.ProcessGroups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jctdb.leader.LockResult;
+import org.jctdb.os.ProcessGroups;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -23,11 +23,13 @@ class MutexHelperLockIT {
 
     @TempDir
     Path dir;
+
     private final List<ClusterLock> locks = new ArrayList<>();
 
     private ClusterLock fromConfig(String value, LockEvents events, long acquireTimeoutMs) {
-        ClusterLock l = ClusterLocks.fromConfig(value, FcntlHelperLockIT.helper(), events,
-                new HelperProcessLock.Timing(acquireTimeoutMs)).orElseThrow();
+        ClusterLock l = ClusterLocks.fromConfig(
+                        value, FcntlHelperLockIT.helper(), events, new HelperProcessLock.Timing(acquireTimeoutMs))
+                .orElseThrow();
         locks.add(l);
         return l;
     }
@@ -58,7 +60,8 @@ class MutexHelperLockIT {
         HelperProcessLock viaBang = (HelperProcessLock) fromConfig("!" + CTDB_HELPER + " " + file, ctdb, 5_000);
         viaBang.acquire();
         ctdb.expect(LockResult.TAKEN, WAIT);
-        assertThat(ProcLocks.writeLockHolders(file)).containsExactly(viaBang.helperPid().orElseThrow());
+        assertThat(ProcLocks.writeLockHolders(file))
+                .containsExactly(viaBang.helperPid().orElseThrow());
 
         LockEvents ours = new LockEvents();
         ClusterLock plain = fromConfig(file.toString(), ours, 5_000);
@@ -76,8 +79,9 @@ class MutexHelperLockIT {
     @Test
     void shellScriptHelperWithArgumentsSplitOnBlanks() throws Exception {
         Path seen = dir.resolve("args");
-        Path helper = script("helper.sh", "printf '%s|' \"$@\" > " + seen + "\necho 'helper says hello' >&2\n"
-                + "printf 0\nexec sleep 1000");
+        Path helper = script(
+                "helper.sh",
+                "printf '%s|' \"$@\" > " + seen + "\necho 'helper says hello' >&2\n" + "printf 0\nexec sleep 1000");
         LockEvents events = new LockEvents();
         ClusterLock l = fromConfig("!" + helper + "  alpha\tbeta   gamma", events, 5_000);
         l.acquire();
@@ -112,7 +116,8 @@ class MutexHelperLockIT {
         LockEvents events = new LockEvents();
         ClusterLock l = fromConfig("!/bin/false", events, 5_000);
         l.acquire();
-        assertThat(events.expect(LockResult.ERROR, WAIT).detail()).contains("exited before answering")
+        assertThat(events.expect(LockResult.ERROR, WAIT).detail())
+                .contains("exited before answering")
                 .contains("exit status 1");
     }
 
@@ -142,8 +147,10 @@ class MutexHelperLockIT {
 
     @Test
     void statusLinesOnStderrReportUnresponsiveAndResponsive() throws Exception {
-        Path helper = script("slow.sh", "printf 0\nsleep 0.2\necho 'jctdb-status: unresponsive probe hung 5s' >&2\n"
-                + "sleep 0.2\necho 'jctdb-status: responsive probe answered' >&2\nexec sleep 1000");
+        Path helper = script(
+                "slow.sh",
+                "printf 0\nsleep 0.2\necho 'jctdb-status: unresponsive probe hung 5s' >&2\n"
+                        + "sleep 0.2\necho 'jctdb-status: responsive probe answered' >&2\nexec sleep 1000");
         LockEvents events = new LockEvents();
         fromConfig("!" + helper, events, 5_000).acquire();
         events.expect(LockResult.TAKEN, WAIT);
@@ -154,7 +161,10 @@ class MutexHelperLockIT {
     private static long sleepers(String marker) {
         return ProcessHandle.allProcesses()
                 .filter(ProcessGroups::running)
-                .filter(p -> p.info().arguments().map(a -> a.length > 0 && a[a.length - 1].equals(marker)).orElse(false))
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> a.length > 0 && a[a.length - 1].equals(marker))
+                        .orElse(false))
                 .count();
     }
 }

@@ -9,8 +9,7 @@ import java.util.Set;
 
 /** Reads /proc/locks: the kernel's own word on who holds a POSIX lock on a file. */
 public final class ProcLocks {
-    private ProcLocks() {
-    }
+    private ProcLocks() {}
 
     /** Pids holding a POSIX write lock on this file's inode. */
     static Set<Long> writeLockHolders(Path file) throws IOException {
@@ -23,7 +22,10 @@ public final class ProcLocks {
         for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
             // "1: POSIX  ADVISORY  WRITE 5605 fe:00:2146351 0 0" (blocked waiters have a "->")
             List<String> f = List.of(line.trim().split("\\s+"));
-            if (f.size() < 6 || f.get(1).equals("->") || !f.get(1).equals("POSIX") || !f.get(3).equals("WRITE")) {
+            if (f.size() < 6
+                    || f.get(1).equals("->")
+                    || !f.get(1).equals("POSIX")
+                    || !f.get(3).equals("WRITE")) {
                 continue;
             }
             String[] dev = f.get(5).split(":");

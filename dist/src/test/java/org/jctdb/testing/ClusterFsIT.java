@@ -21,16 +21,15 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
+import org.jctdb.lab.ClusterFs;
+import org.jctdb.lab.Commands;
+import org.jctdb.lab.NetworkNamespace;
 import org.jctdb.testing.NodeShell.Job;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.jctdb.lab.ClusterFs;
-import org.jctdb.lab.Commands;
-import org.jctdb.lab.NetworkNamespace;
 
 /** The cluster filesystem fixture with real processes, real fcntl locks and real FUSE waits. */
 class ClusterFsIT {
@@ -88,7 +87,9 @@ class ClusterFsIT {
 
         assertThat(tryLock(nodeB)).as("node B").isEqualTo(busy);
         assertThat(holder.command("try")).as("second process of node A").isEqualTo("child-try " + busy);
-        assertThat(holder.command("touch")).as("fork+exec child closing the file").isEqualTo("child-touch rc=0 touched");
+        assertThat(holder.command("touch"))
+                .as("fork+exec child closing the file")
+                .isEqualTo("child-touch rc=0 touched");
         assertThat(tryLock(nodeB)).as("after the child's close").isEqualTo(busy);
         assertThat(holder.command("exec")).as("holder re-execs itself").isEqualTo("re-executed pid=" + holder.pid());
         assertThat(tryLock(nodeB)).as("after the holder's exec").isEqualTo(busy);
@@ -118,11 +119,13 @@ class ClusterFsIT {
 
         // Like a hung cluster filesystem client, a frozen caller outlives even SIGKILL.
         Commands.run(WAIT, "kill", "-KILL", Long.toString(victim.pid())).requireOk();
-        await().during(Duration.ofMillis(500)).atMost(WAIT)
+        await().during(Duration.ofMillis(500))
+                .atMost(WAIT)
                 .until(() -> Procs.stateAndWchan(victim.pid()).orElse("").equals("D " + Procs.FUSE_WAIT));
 
         fs.thaw("A");
-        await().atMost(WAIT).until(() -> stuck.exitCode().isPresent() && victim.exitCode().isPresent());
+        await().atMost(WAIT)
+                .until(() -> stuck.exitCode().isPresent() && victim.exitCode().isPresent());
         assertThat(stuck.exitCode()).contains(0);
         assertThat(stuck.output().strip()).isEqualTo("1");
         assertThat(victim.exitCode()).contains(137);
@@ -140,7 +143,9 @@ class ClusterFsIT {
         assertThat(other.output()).isEqualTo("x");
 
         long cpuBefore = cpuTicks(fs.daemonPid());
-        await("daemon CPU while a frozen request waits").during(Duration.ofSeconds(1)).atMost(WAIT)
+        await("daemon CPU while a frozen request waits")
+                .during(Duration.ofSeconds(1))
+                .atMost(WAIT)
                 .until(() -> cpuTicks(fs.daemonPid()) - cpuBefore <= 2);
         assertThat(stuck.exitCode()).isEmpty();
 
@@ -175,8 +180,10 @@ class ClusterFsIT {
         Job a = n.a.run("stat " + file);
         Job b = n.b.run("stat " + file);
         Process outsider = new ProcessBuilder("stat", file.toString()).start();
-        await().atMost(WAIT).until(() -> Procs.blockedInFuse(a.pid()) && Procs.blockedInFuse(b.pid())
-                && Procs.blockedInFuse(outsider.pid()));
+        await().atMost(WAIT)
+                .until(() -> Procs.blockedInFuse(a.pid())
+                        && Procs.blockedInFuse(b.pid())
+                        && Procs.blockedInFuse(outsider.pid()));
 
         fs.thawAll();
         assertThat(outsider.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -210,7 +217,8 @@ class ClusterFsIT {
 
         assertThat(ClusterFs.isMounted(fs.mountPoint())).isFalse();
         assertThat(fs.daemonAlive()).isFalse();
-        await().atMost(WAIT).until(() -> a.exitCode().isPresent() && b.exitCode().isPresent());
+        await().atMost(WAIT)
+                .until(() -> a.exitCode().isPresent() && b.exitCode().isPresent());
         assertThat(Procs.blockedInFuse(holder.pid())).isFalse();
         assertThatThrownBy(() -> fs.freeze("A")).isInstanceOf(IllegalStateException.class);
     }
@@ -221,7 +229,7 @@ class ClusterFsIT {
         Path mnt = Files.createDirectories(tmp.resolve("mnt2"));
         Process owner = new ProcessBuilder("sleep", "600").start();
         try (ClusterFs other = ClusterFs.mount(backing, mnt, owner.pid());
-             NodeShell a = NodeShell.start(tmp.resolve("nodeA2"))) {
+                NodeShell a = NodeShell.start(tmp.resolve("nodeA2"))) {
             other.registerNode("A", a.pid());
             other.freeze("A");
             Job stuck = a.run("stat " + mnt);
@@ -242,13 +250,27 @@ class ClusterFsIT {
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.output()).contains("usage:").contains("a COMMAND is required");
 
-        Commands.Result missing = Commands.run(WAIT, ClusterFs.PYTHON, script, "mount", "--run-dir",
-                tmp.resolve("run").toString(), tmp.resolve("nope").toString(), tmp.toString());
+        Commands.Result missing = Commands.run(
+                WAIT,
+                ClusterFs.PYTHON,
+                script,
+                "mount",
+                "--run-dir",
+                tmp.resolve("run").toString(),
+                tmp.resolve("nope").toString(),
+                tmp.toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.output()).contains("backing directory").contains("is not an existing directory");
 
-        Commands.Result twice = Commands.run(WAIT, ClusterFs.PYTHON, script, "mount", "--run-dir",
-                tmp.resolve("run").toString(), fs.backingDir().toString(), fs.mountPoint().toString());
+        Commands.Result twice = Commands.run(
+                WAIT,
+                ClusterFs.PYTHON,
+                script,
+                "mount",
+                "--run-dir",
+                tmp.resolve("run").toString(),
+                fs.backingDir().toString(),
+                fs.mountPoint().toString());
         assertThat(twice.exitCode()).isEqualTo(2);
         assertThat(twice.output()).contains("already a mount point");
 
@@ -260,8 +282,7 @@ class ClusterFsIT {
 
     // ------------------------------------------------------------------ helpers
 
-    private record Nodes(NodeShell a, NodeShell b) {
-    }
+    private record Nodes(NodeShell a, NodeShell b) {}
 
     /** Node A: a shell attributed by ancestry. Node B: a shell in its own network namespace. */
     private Nodes twoNodes() throws IOException {
@@ -310,8 +331,10 @@ class ClusterFsIT {
         }
 
         static LockHolder start(Path probe, Path file) throws IOException {
-            return new LockHolder(new ProcessBuilder(List.of(ClusterFs.PYTHON, probe.toString(), "hold",
-                    file.toString())).redirectErrorStream(true).start());
+            return new LockHolder(
+                    new ProcessBuilder(List.of(ClusterFs.PYTHON, probe.toString(), "hold", file.toString()))
+                            .redirectErrorStream(true)
+                            .start());
         }
 
         long pid() {
@@ -341,8 +364,8 @@ class ClusterFsIT {
         }
 
         private void pump() {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     lines.add(line);
                 }

@@ -15,11 +15,14 @@ import org.jctdb.lab.ReachProbe;
  * on another node and answers the client is measured. Used by IpFailoverIT and the bench.
  */
 public final class FailoverScenario {
-    public enum Fault { KILL, PAUSE, LINK }
+    public enum Fault {
+        KILL,
+        PAUSE,
+        LINK
+    }
 
     /** Result: failover time (ms, -1 when it did not happen within the limit) and the victim. */
-    public record Outcome(Fault fault, int victim, List<String> ips, long failoverMillis) {
-    }
+    public record Outcome(Fault fault, int victim, List<String> ips, long failoverMillis) {}
 
     private final NetnsCluster cluster;
     private final AddressWatch watch;
@@ -45,7 +48,9 @@ public final class FailoverScenario {
             now.values().forEach(hosts::addAll);
             ok &= hosts.size() == Math.min(cluster.nodes, now.size());
             if (ok && probe != null) {
-                ok = r != null && r.answered().values().stream().allMatch(b -> b) && r.answered().size() == now.size();
+                ok = r != null
+                        && r.answered().values().stream().allMatch(b -> b)
+                        && r.answered().size() == now.size();
             }
             if (ok) {
                 return true;

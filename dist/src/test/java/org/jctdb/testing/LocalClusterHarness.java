@@ -29,8 +29,7 @@ public final class LocalClusterHarness implements AutoCloseable {
     public String upOutput = "";
 
     /** What one command printed and how it exited. */
-    public record Result(int exitCode, String stdout, String stderr) {
-    }
+    public record Result(int exitCode, String stdout, String stderr) {}
 
     private LocalClusterHarness(Path dir, int nodes, String baseAddress, int port) {
         this.dir = dir;
@@ -55,15 +54,26 @@ public final class LocalClusterHarness implements AutoCloseable {
         int port = r.nextInt(20000, 40000);
         Path dir = Files.createTempDirectory("jctdb-it-");
         LocalClusterHarness h = new LocalClusterHarness(dir, nodes, base, port);
-        List<String> args = new ArrayList<>(List.of("local-cluster", "up", "--dir", dir.toString(),
-                "--nodes", String.valueOf(nodes), "--base-address", base, "--port", String.valueOf(port)));
+        List<String> args = new ArrayList<>(List.of(
+                "local-cluster",
+                "up",
+                "--dir",
+                dir.toString(),
+                "--nodes",
+                String.valueOf(nodes),
+                "--base-address",
+                base,
+                "--port",
+                String.valueOf(port)));
         for (String t : tunables) {
             args.add("--tunable");
             args.add(t);
         }
         args.addAll(options);
         Result up = run(null, args.toArray(new String[0]));
-        assertThat(up.exitCode()).as("local-cluster up:\n%s\n%s", up.stdout(), up.stderr()).isZero();
+        assertThat(up.exitCode())
+                .as("local-cluster up:\n%s\n%s", up.stdout(), up.stderr())
+                .isZero();
         h.upOutput = up.stdout();
         return h;
     }
@@ -96,7 +106,9 @@ public final class LocalClusterHarness implements AutoCloseable {
             p.destroyForcibly();
             throw new IOException(cmd + " did not finish within 120 s");
         }
-        Result res = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Result res = new Result(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
         Files.deleteIfExists(out);
         Files.deleteIfExists(err);
@@ -130,7 +142,8 @@ public final class LocalClusterHarness implements AutoCloseable {
     /** Public address to hosting PNN (-1: nowhere) as node {@code seenBy}'s `-X ip all` says. */
     public Map<String, Integer> publicIps(int seenBy) throws IOException {
         Map<String, Integer> m = new java.util.TreeMap<>();
-        for (String line : query(seenBy, "-X", "ip", "all").stdout().lines().skip(1).toList()) {
+        for (String line :
+                query(seenBy, "-X", "ip", "all").stdout().lines().skip(1).toList()) {
             String[] f = line.split("\\|");
             m.put(f[1], Integer.parseInt(f[2]));
         }
@@ -142,7 +155,8 @@ public final class LocalClusterHarness implements AutoCloseable {
     }
 
     public long pid(int pnn) throws IOException {
-        return Long.parseLong(Files.readString(nodeDir(pnn).resolve("run/jctdbd.pid")).strip());
+        return Long.parseLong(
+                Files.readString(nodeDir(pnn).resolve("run/jctdbd.pid")).strip());
     }
 
     public String log(int pnn) throws IOException {
@@ -161,7 +175,9 @@ public final class LocalClusterHarness implements AutoCloseable {
     }
 
     public static void signal(long pid, String signal) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+        Process p = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid))
+                .inheritIO()
+                .start();
         p.waitFor(10, TimeUnit.SECONDS);
     }
 

@@ -44,8 +44,10 @@ public final class NodeShell implements AutoCloseable {
         Files.createDirectories(workDir);
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of("/bin/sh", "-s"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("shell.out").toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("shell.out").toFile())
+                .start();
         return new NodeShell(p, workDir);
     }
 
@@ -59,9 +61,11 @@ public final class NodeShell implements AutoCloseable {
         int id = ++jobs;
         Path script = dir.resolve("job-" + id + ".sh");
         // The job records its pid, then execs: the pid is that of the command itself.
-        Files.writeString(script, "echo $$ > " + q(dir.resolve("job-" + id + ".pid.tmp")) + " && mv "
-                + q(dir.resolve("job-" + id + ".pid.tmp")) + " " + q(dir.resolve("job-" + id + ".pid"))
-                + "\nexec " + command + "\n");
+        Files.writeString(
+                script,
+                "echo $$ > " + q(dir.resolve("job-" + id + ".pid.tmp")) + " && mv "
+                        + q(dir.resolve("job-" + id + ".pid.tmp")) + " " + q(dir.resolve("job-" + id + ".pid"))
+                        + "\nexec " + command + "\n");
         Path rcTmp = dir.resolve("job-" + id + ".rc.tmp");
         String line = "( /bin/sh " + q(script) + " > " + q(dir.resolve("job-" + id + ".out")) + " 2>&1; echo $? > "
                 + q(rcTmp) + "; mv " + q(rcTmp) + " " + q(dir.resolve("job-" + id + ".rc")) + " ) &\n";
@@ -101,7 +105,8 @@ public final class NodeShell implements AutoCloseable {
 
         public Optional<Integer> exitCode() {
             try {
-                return Optional.of(Integer.parseInt(Files.readString(dir.resolve("job-" + id + ".rc")).strip()));
+                return Optional.of(Integer.parseInt(
+                        Files.readString(dir.resolve("job-" + id + ".rc")).strip()));
             } catch (IOException | NumberFormatException e) {
                 return Optional.empty();
             }

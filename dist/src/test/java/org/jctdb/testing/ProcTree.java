@@ -6,14 +6,13 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jctdb.lab.ProcScan;
 import org.jctdb.os.ProcFs;
 import org.jctdb.os.ProcInfo;
-import org.jctdb.lab.ProcScan;
 
 /** A daemon's process tree from /proc: what tests and benches count while storage hangs. */
 public final class ProcTree {
-    private ProcTree() {
-    }
+    private ProcTree() {}
 
     /** The live descendants of {@code root} (not root itself). */
     public static List<ProcInfo> below(long root) {
@@ -28,7 +27,9 @@ public final class ProcTree {
                 }
             }
         }
-        return all.stream().filter(p -> p.alive() && p.pid() != root && tree.contains(p.pid())).toList();
+        return all.stream()
+                .filter(p -> p.alive() && p.pid() != root && tree.contains(p.pid()))
+                .toList();
     }
 
     /**
@@ -36,7 +37,9 @@ public final class ProcTree {
      * answer (a frozen FUSE caller sleeps interruptibly, state S, until it gets a signal).
      */
     public static List<ProcInfo> stuckBelow(long root) {
-        return below(root).stream().filter(p -> p.state() == 'D' || waitsOnFuse(p.pid())).toList();
+        return below(root).stream()
+                .filter(p -> p.state() == 'D' || waitsOnFuse(p.pid()))
+                .toList();
     }
 
     private static boolean waitsOnFuse(int pid) {

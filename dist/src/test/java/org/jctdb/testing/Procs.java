@@ -10,8 +10,7 @@ public final class Procs {
     /** The wait channel of a caller blocked on a FUSE request. */
     public static final String FUSE_WAIT = "request_wait_answer";
 
-    private Procs() {
-    }
+    private Procs() {}
 
     /** "S request_wait_answer" style: state letter, space, wchan; empty if gone or a zombie. */
     public static Optional<String> stateAndWchan(long pid) {
@@ -21,7 +20,8 @@ public final class Procs {
             if (state.equals("Z") || state.equals("X")) {
                 return Optional.empty();
             }
-            String wchan = Files.readString(Path.of("/proc", Long.toString(pid), "wchan")).strip();
+            String wchan = Files.readString(Path.of("/proc", Long.toString(pid), "wchan"))
+                    .strip();
             return Optional.of(state + " " + wchan);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();

@@ -59,7 +59,9 @@ class PeerAuthIT {
         try (LocalClusterHarness c = LocalClusterHarness.up(3)) {
             String generation = generation(c);
             String cid = NodesFile.read(c.nodeDir(1).resolve("nodes")).clusterId();
-            String keyId = ClusterKeys.read(c.nodeDir(1).resolve("cluster.key")).primary().idText();
+            String keyId = ClusterKeys.read(c.nodeDir(1).resolve("cluster.key"))
+                    .primary()
+                    .idText();
             // 20 connections in a few seconds each way, as in the issue (which pushed the generation 4x).
             Result plain = attack(c, c.address(0), c.address(1), 0, 1, cid, "plain", 20, keyId);
             assertThat(plain.exitCode()).as("%s", plain).isZero();
@@ -68,18 +70,25 @@ class PeerAuthIT {
             assertThat(guess.exitCode()).as("%s", guess).isZero();
             // Refusals from one address are logged once per 10 s, with the count of those left out.
             Thread.sleep(10_500);
-            assertThat(attack(c, c.address(0), c.address(1), 0, 1, cid, "guess", 1, keyId).exitCode()).isZero();
+            assertThat(attack(c, c.address(0), c.address(1), 0, 1, cid, "guess", 1, keyId)
+                            .exitCode())
+                    .isZero();
             Thread.sleep(500);
             assertThat(c.flag(1, 1, "Disabled")).isEqualTo("0");
             assertThat(c.flag(0, 1, "Disconnected")).isEqualTo("0");
             assertThat(generation(c)).isEqualTo(generation);
             String log = c.log(1);
-            assertThat(log).contains("refused connection from " + c.address(0) + ": sent data before authenticating")
-                    .contains("refused connection from " + c.address(0) + ": it failed to prove it holds the cluster key")
+            assertThat(log)
+                    .contains("refused connection from " + c.address(0) + ": sent data before authenticating")
+                    .contains(
+                            "refused connection from " + c.address(0) + ": it failed to prove it holds the cluster key")
                     .doesNotContain("node 0 (" + c.address(0) + ") disconnected")
                     .doesNotContain("reconnected");
             assertThat(log).contains("(and 39 more refused from this address since the last such line)");
-            assertThat(log.lines().filter(l -> l.contains("refused connection from")).count()).isEqualTo(2);
+            assertThat(log.lines()
+                            .filter(l -> l.contains("refused connection from"))
+                            .count())
+                    .isEqualTo(2);
         }
     }
 
@@ -93,32 +102,46 @@ class PeerAuthIT {
                 Files.delete(c.nodeDir(2).resolve("cluster.key"));
                 assertThat(c.jctdb(2, "config", "genkey").exitCode()).isZero();
             });
-            await().atMost(WAIT).until(() -> c.log(2).contains("refused connection from " + c.address(0)
-                    + ": it uses a cluster key this node does not have")
-                    && c.log(0).contains("refused connection from " + c.address(2) + ": node 2 closed the connection before authenticating"));
+            await().atMost(WAIT)
+                    .until(() -> c.log(2)
+                                    .contains("refused connection from " + c.address(0)
+                                            + ": it uses a cluster key this node does not have")
+                            && c.log(0)
+                                    .contains("refused connection from " + c.address(2)
+                                            + ": node 2 closed the connection before authenticating"));
             assertThat(c.flag(0, 2, "Disconnected")).isEqualTo("1");
             // The cluster's key again: it joins.
-            restart(c, 2, () -> Files.copy(saved, c.nodeDir(2).resolve("cluster.key"),
-                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES));
+            restart(
+                    c,
+                    2,
+                    () -> Files.copy(
+                            saved,
+                            c.nodeDir(2).resolve("cluster.key"),
+                            StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES));
             await().atMost(WAIT).until(() -> allConnected(c));
 
             // Rotation, as docs/design/security.md says: 1. add the new key (second line) everywhere, HUP.
             Path key0 = c.nodeDir(0).resolve("cluster.key");
-            assertThat(c.jctdb(0, "config", "genkey", "--add", key0.toString()).exitCode()).isZero();
-            List<String> lines = new ArrayList<>(Files.readAllLines(key0).stream().filter(l -> !l.startsWith("#")).toList());
+            assertThat(c.jctdb(0, "config", "genkey", "--add", key0.toString()).exitCode())
+                    .isZero();
+            List<String> lines = new ArrayList<>(Files.readAllLines(key0).stream()
+                    .filter(l -> !l.startsWith("#"))
+                    .toList());
             assertThat(lines).hasSize(2);
             writeKeyEverywhere(c, lines.get(0) + "\n" + lines.get(1) + "\n");
             // 2. offer the new key (first line) everywhere, HUP; new connections use it.
             writeKeyEverywhere(c, lines.get(1) + "\n" + lines.get(0) + "\n");
-            restart(c, 2, () -> { });
+            restart(c, 2, () -> {});
             await().atMost(WAIT).until(() -> allConnected(c));
             // 3. drop the old key everywhere, HUP: a node still offering only it is refused.
             writeKeyEverywhere(c, lines.get(1) + "\n");
-            restart(c, 1, () -> { });
+            restart(c, 1, () -> {});
             await().atMost(WAIT).until(() -> allConnected(c));
             int before = c.log(2).length();
             restart(c, 2, () -> ClusterKeys.write(c.nodeDir(2).resolve("cluster.key"), lines.get(0) + "\n", true));
-            await().atMost(WAIT).until(() -> c.log(2).substring(before).contains("it uses a cluster key this node does not have"));
+            await().atMost(WAIT)
+                    .until(() -> c.log(2).substring(before).contains("it uses a cluster key this node does not have"));
             assertThat(c.flag(0, 2, "Disconnected")).isEqualTo("1");
         }
     }
@@ -143,8 +166,12 @@ class PeerAuthIT {
         }
         for (int k = 0; k < c.nodes; k++) {
             int n = k;
-            await().atMost(WAIT).until(() -> c.log(n).lines().filter(l -> l.contains("SIGHUP: cluster key re-read")).count()
-                    >= hups(c, n));
+            await().atMost(WAIT)
+                    .until(() -> c.log(n)
+                                    .lines()
+                                    .filter(l -> l.contains("SIGHUP: cluster key re-read"))
+                                    .count()
+                            >= hups(c, n));
         }
     }
 
@@ -166,17 +193,43 @@ class PeerAuthIT {
     }
 
     private static String generation(LocalClusterHarness c) throws Exception {
-        return c.jctdb(1, "status").stdout().lines().filter(l -> l.startsWith("Generation:")).findFirst().orElseThrow();
+        return c.jctdb(1, "status")
+                .stdout()
+                .lines()
+                .filter(l -> l.startsWith("Generation:"))
+                .findFirst()
+                .orElseThrow();
     }
 
-    private static Result attack(LocalClusterHarness c, String bind, String target, int claimed, int wanted, String cid,
-                                 String mode, int count, String keyId) throws Exception {
+    private static Result attack(
+            LocalClusterHarness c,
+            String bind,
+            String target,
+            int claimed,
+            int wanted,
+            String cid,
+            String mode,
+            int count,
+            String keyId)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
             cmd.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
         }
-        cmd.addAll(List.of("/usr/bin/python3", "-c", ATTACKER, bind, target, String.valueOf(c.port),
-                String.valueOf(claimed), String.valueOf(wanted), cid, mode, String.valueOf(count), keyId));
-        return LocalClusterHarness.exec(null, cmd.get(0), cmd.subList(1, cmd.size()).toArray(new String[0]));
+        cmd.addAll(List.of(
+                "/usr/bin/python3",
+                "-c",
+                ATTACKER,
+                bind,
+                target,
+                String.valueOf(c.port),
+                String.valueOf(claimed),
+                String.valueOf(wanted),
+                cid,
+                mode,
+                String.valueOf(count),
+                keyId));
+        return LocalClusterHarness.exec(
+                null, cmd.get(0), cmd.subList(1, cmd.size()).toArray(new String[0]));
     }
 }

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,8 +25,7 @@ public final class AddressWatch implements AutoCloseable {
     private static final Pattern ADDR = Pattern.compile("^(Deleted )?\\d+: \\S+\\s+inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/");
 
     /** One change: at {@code nanos}, {@code ns} gained ({@code present}) or lost {@code ip}. */
-    public record Change(long nanos, String ns, String ip, boolean present) {
-    }
+    public record Change(long nanos, String ns, String ip, boolean present) {}
 
     private final Set<String> watched;
     private final List<Process> monitors = new ArrayList<>();
@@ -41,7 +41,8 @@ public final class AddressWatch implements AutoCloseable {
         AddressWatch w = new AddressWatch(namespaces, watched);
         for (String ns : namespaces) {
             Process p = new ProcessBuilder("ip", "netns", "exec", ns, "ip", "-o", "-4", "monitor", "address")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             w.monitors.add(p);
             Thread t = new Thread(() -> w.read(ns, p), "addr-watch-" + ns);
             t.setDaemon(true);
@@ -51,8 +52,9 @@ public final class AddressWatch implements AutoCloseable {
         Commands.parkBriefly();
         Commands.parkBriefly();
         for (String ns : namespaces) {
-            String out = Commands.run(java.time.Duration.ofSeconds(10), "ip", "netns", "exec", ns, "ip", "-o", "-4", "addr")
-                    .requireOk().output();
+            String out = Commands.run(Duration.ofSeconds(10), "ip", "netns", "exec", ns, "ip", "-o", "-4", "addr")
+                    .requireOk()
+                    .output();
             long now = System.nanoTime();
             for (String line : out.split("\n")) {
                 w.line(ns, line, now, true);
@@ -138,7 +140,8 @@ public final class AddressWatch implements AutoCloseable {
         Map<String, Map<String, Boolean>> state = new HashMap<>();
         for (Change c : all) {
             state.computeIfAbsent(c.ip(), k -> new HashMap<>()).put(c.ns(), c.present());
-            boolean two = state.values().stream().anyMatch(m -> m.values().stream().filter(b -> b).count() > 1);
+            boolean two = state.values().stream()
+                    .anyMatch(m -> m.values().stream().filter(b -> b).count() > 1);
             if (two && start < 0) {
                 start = Math.max(c.nanos(), fromNanos);
             } else if (!two && start >= 0) {

@@ -1,6 +1,6 @@
 package org.jctdb.lab;
 
-import org.jctdb.config.Installation;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import org.jctdb.config.Installation;
 
 /**
  * A shared cluster filesystem for tests and the fault lab: {@code tools/clusterfs/jctdb-clusterfs} mounts a
@@ -62,11 +61,21 @@ public final class ClusterFs implements AutoCloseable {
         // Short and outside the mount: a Unix socket path is limited to 107 bytes.
         Path runDir = Files.createTempDirectory(Path.of("/tmp"), "jctdb-cfs-");
         Path log = runDir.resolve("clusterfs.log");
-        List<String> cmd = List.of(PYTHON, script().toString(), "mount", "--run-dir", runDir.toString(),
-                "--watch-pid", Long.toString(watchPid), backing.toString(), mnt.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        List<String> cmd = List.of(
+                PYTHON,
+                script().toString(),
+                "mount",
+                "--run-dir",
+                runDir.toString(),
+                "--watch-pid",
+                Long.toString(watchPid),
+                backing.toString(),
+                mnt.toString());
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         ClusterFs fs = new ClusterFs(backing, mnt, runDir, p);
         Runtime.getRuntime().addShutdownHook(fs.shutdownHook);
         try {
@@ -83,8 +92,8 @@ public final class ClusterFs implements AutoCloseable {
         IOException last = null;
         while (System.nanoTime() < until) {
             if (!daemon.isAlive()) {
-                throw new IOException("jctdb-clusterfs exited with " + daemon.exitValue()
-                        + " while mounting " + mountPoint + "; log:\n" + log());
+                throw new IOException("jctdb-clusterfs exited with " + daemon.exitValue() + " while mounting "
+                        + mountPoint + "; log:\n" + log());
             }
             if (Files.exists(control.socket())) {
                 try {
@@ -167,7 +176,8 @@ public final class ClusterFs implements AutoCloseable {
 
     private void signal(String sig) throws IOException {
         requireOpen();
-        Commands.run(COMMAND_TIMEOUT, "kill", "-" + sig, Long.toString(daemon.pid())).requireOk();
+        Commands.run(COMMAND_TIMEOUT, "kill", "-" + sig, Long.toString(daemon.pid()))
+                .requireOk();
     }
 
     private void requireOpen() {
@@ -288,8 +298,8 @@ public final class ClusterFs implements AutoCloseable {
             return;
         }
         String mnt = mountPoint.toString();
-        for (List<String> cmd : List.of(List.of("fusermount3", "-uz", mnt), List.of("fusermount", "-uz", mnt),
-                List.of("umount", "-l", mnt))) {
+        for (List<String> cmd : List.of(
+                List.of("fusermount3", "-uz", mnt), List.of("fusermount", "-uz", mnt), List.of("umount", "-l", mnt))) {
             try {
                 if (Commands.run(CLEANUP_STEP, cmd).ok() && !isMounted(mountPoint)) {
                     return;

@@ -2,6 +2,8 @@ package org.jctdb.lab;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,17 +19,20 @@ import picocli.CommandLine.Spec;
  * filesystem hang, as a hung cluster filesystem client does, through tools/clusterfs.
  */
 final class ClusterFsCommands {
-    private ClusterFsCommands() {
-    }
+    private ClusterFsCommands() {}
 
-    record Result(int code, String output) {
-    }
+    record Result(int code, String output) {}
 
     /** Runs tools/clusterfs/jctdb-clusterfs with this cluster's run directory, bounded to 30 s. */
     static Result tool(LocalCluster lc, String command, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3",
-                LocalClusterCommand.home().resolve("tools/clusterfs/jctdb-clusterfs").toString(), command,
-                "--run-dir", lc.clusterFsRunDir().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "/usr/bin/python3",
+                LocalClusterCommand.home()
+                        .resolve("tools/clusterfs/jctdb-clusterfs")
+                        .toString(),
+                command,
+                "--run-dir",
+                lc.clusterFsRunDir().toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
@@ -46,8 +51,10 @@ final class ClusterFsCommands {
     abstract static class Switch implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Mixin
         LocalClusterCommand.Where where;
+
         @Parameters(paramLabel = "K|all", description = "A node number, or all")
         String node;
 
@@ -58,9 +65,11 @@ final class ClusterFsCommands {
         @Override
         public Integer call() throws IOException {
             LocalCluster lc = new LocalCluster(where.dir(), 0, null, 0);
-            if (!java.nio.file.Files.isDirectory(lc.clusterFsRunDir())) {
-                spec.commandLine().getErr().println("No cluster filesystem at " + lc.dir()
-                        + ": start the cluster with `local-cluster up --cluster-fs`");
+            if (!Files.isDirectory(lc.clusterFsRunDir())) {
+                spec.commandLine()
+                        .getErr()
+                        .println("No cluster filesystem at " + lc.dir()
+                                + ": start the cluster with `local-cluster up --cluster-fs`");
                 return 1;
             }
             if (!node.equals("all") && !node.matches("\\d{1,3}")) {
@@ -71,8 +80,8 @@ final class ClusterFsCommands {
                 registerCurrentDaemon(lc, Integer.parseInt(node));
             }
             Result r = node.equals("all") ? tool(lc, every()) : tool(lc, one(), "node" + node);
-            (r.code() == 0 ? spec.commandLine().getOut() : spec.commandLine().getErr()).println(
-                    r.code() == 0 ? one() + " " + node + ": done" : r.output());
+            (r.code() == 0 ? spec.commandLine().getOut() : spec.commandLine().getErr())
+                    .println(r.code() == 0 ? one() + " " + node + ": done" : r.output());
             return r.code() == 0 ? 0 : 1;
         }
     }
@@ -80,11 +89,12 @@ final class ClusterFsCommands {
     /** A node restarted since `up` has a new process tree: attribute it to the node too. */
     private static void registerCurrentDaemon(LocalCluster lc, int k) {
         try {
-            String pid = java.nio.file.Files.readString(lc.nodeDir(k).resolve("run").resolve("jctdbd.pid")).strip();
-            if (pid.matches("\\d+") && java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc", pid))) {
+            String pid = Files.readString(lc.nodeDir(k).resolve("run").resolve("jctdbd.pid"))
+                    .strip();
+            if (pid.matches("\\d+") && Files.isDirectory(Path.of("/proc", pid))) {
                 tool(lc, "register", "node" + k, "--pid", pid);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // Not running: its callers, if any, are still attributed by the registration made at start.
         }
     }

@@ -1,5 +1,7 @@
 package org.jctdb.lab;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -11,9 +13,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Client of the jctdb-clusterfs control socket: one command line out, one reply line back
@@ -41,7 +40,7 @@ final class ClusterFsControl {
         }
         long until = System.nanoTime() + timeout.toNanos();
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-             Selector selector = Selector.open()) {
+                Selector selector = Selector.open()) {
             ch.configureBlocking(false);
             if (!ch.connect(UnixDomainSocketAddress.of(socket))) {
                 await(ch, selector, SelectionKey.OP_CONNECT, until, line);
@@ -57,8 +56,7 @@ final class ClusterFsControl {
         }
     }
 
-    private static String readLine(SocketChannel ch, Selector selector, long until, String line)
-            throws IOException {
+    private static String readLine(SocketChannel ch, Selector selector, long until, String line) throws IOException {
         ByteArrayOutputStream reply = new ByteArrayOutputStream();
         ByteBuffer buf = ByteBuffer.allocate(8192);
         while (true) {
@@ -83,8 +81,7 @@ final class ClusterFsControl {
         }
     }
 
-    private static void await(SocketChannel ch, Selector selector, int op, long until, String line)
-            throws IOException {
+    private static void await(SocketChannel ch, Selector selector, int op, long until, String line) throws IOException {
         long left = until - System.nanoTime();
         if (left <= 0) {
             throw new IOException("clusterfs control: no answer to '" + line + "' in time (daemon stopped or frozen?)");

@@ -2,6 +2,7 @@ package org.jctdb.lab;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -56,7 +57,7 @@ public interface ClusterUnderTest {
         Path events = Files.createDirectories(nodeDir.resolve("events").resolve("legacy"));
         Path script = events.resolve("99.labhang.script");
         try (InputStream in = ClusterUnderTest.class.getResourceAsStream("/org/jctdb/lab/99.labhang.script")) {
-            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Files.writeString(script, text.replace("@FLAG@", hangFlag(nodeDir).toString()));
         }
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));

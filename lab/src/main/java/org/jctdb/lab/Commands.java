@@ -1,19 +1,21 @@
 package org.jctdb.lab;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /** Runs a short external command with a deadline; on timeout its whole tree is killed. */
 public final class Commands {
     private static final Duration KILL_GRACE = Duration.ofMillis(500);
 
-    private Commands() {
-    }
+    private Commands() {}
 
     /** Exit status and merged stdout+stderr of a finished command; exit -1 means timed out. */
     public record Result(List<String> command, int exitCode, String output) {
@@ -35,8 +37,10 @@ public final class Commands {
     }
 
     public static Result run(Duration deadline, List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread reader = new Thread(() -> copy(p.getInputStream(), out), "cmd-output");
         reader.setDaemon(true);
@@ -59,7 +63,7 @@ public final class Commands {
     }
 
     public static void killTree(ProcessHandle h) {
-        List<ProcessHandle> all = new java.util.ArrayList<>(h.descendants().toList());
+        List<ProcessHandle> all = new ArrayList<>(h.descendants().toList());
         all.add(h);
         all.forEach(ProcessHandle::destroy);
         long until = System.nanoTime() + KILL_GRACE.toNanos();
@@ -96,7 +100,7 @@ public final class Commands {
     }
 
     public static void parkBriefly() {
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
 
     private static void copy(InputStream in, ByteArrayOutputStream out) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,13 +51,16 @@ public final class CtdbSystem implements ClusterUnderTest {
             for (String d : List.of("run", "var/scripts", "db/volatile", "db/persistent", "db/state")) {
                 Files.createDirectories(nd.resolve(d));
             }
-            Files.writeString(nd.resolve("ctdb.conf"), "# Written by jctdb lab run: node " + k + " (CTDB 4.17)\n"
-                    + "[logging]\n\tlocation = file:" + nd.resolve("log.ctdb") + "\n\tlog level = NOTICE\n"
-                    + "[cluster]\n\trecovery lock = " + cluster.lockFile() + "\n\tnode address = " + cluster.nodeAddress(k) + "\n"
-                    + "[database]\n\tvolatile database directory = " + nd.resolve("db/volatile")
-                    + "\n\tpersistent database directory = " + nd.resolve("db/persistent")
-                    + "\n\tstate database directory = " + nd.resolve("db/state") + "\n"
-                    + "[legacy]\n\trealtime scheduling = false\n");
+            Files.writeString(
+                    nd.resolve("ctdb.conf"),
+                    "# Written by jctdb lab run: node " + k + " (CTDB 4.17)\n"
+                            + "[logging]\n\tlocation = file:" + nd.resolve("log.ctdb") + "\n\tlog level = NOTICE\n"
+                            + "[cluster]\n\trecovery lock = " + cluster.lockFile() + "\n\tnode address = "
+                            + cluster.nodeAddress(k) + "\n"
+                            + "[database]\n\tvolatile database directory = " + nd.resolve("db/volatile")
+                            + "\n\tpersistent database directory = " + nd.resolve("db/persistent")
+                            + "\n\tstate database directory = " + nd.resolve("db/state") + "\n"
+                            + "[legacy]\n\trealtime scheduling = false\n");
             Path events = nd.resolve("events/legacy");
             Files.deleteIfExists(events.resolve("10.interface.script"));
             for (String s : STOCK_SCRIPTS) {
@@ -82,8 +86,19 @@ public final class CtdbSystem implements ClusterUnderTest {
         String mounts = "mkdir -p /run/ctdb /var/lib/ctdb && mount --bind \"$2\" /etc/ctdb"
                 + " && mount --bind \"$2/run\" /run/ctdb && mount --bind \"$2/var\" /var/lib/ctdb"
                 + " && exec setsid \"$0\" </dev/null >>\"$1\" 2>&1";
-        Commands.run(START, "ip", "netns", "exec", cluster.nodeNs(k), "sh", "-c", mounts, CTDBD.toString(),
-                nd.resolve("ctdbd.stderr").toString(), nd.toString()).requireOk();
+        Commands.run(
+                        START,
+                        "ip",
+                        "netns",
+                        "exec",
+                        cluster.nodeNs(k),
+                        "sh",
+                        "-c",
+                        mounts,
+                        CTDBD.toString(),
+                        nd.resolve("ctdbd.stderr").toString(),
+                        nd.toString())
+                .requireOk();
         long until = System.nanoTime() + START.toNanos();
         while (System.nanoTime() < until) {
             if (daemonPid(k).isPresent()) {
@@ -97,7 +112,8 @@ public final class CtdbSystem implements ClusterUnderTest {
     @Override
     public Optional<Long> daemonPid(int k) {
         try {
-            long pid = Long.parseLong(Files.readString(cluster.nodeDir(k).resolve("run/ctdbd.pid")).strip());
+            long pid = Long.parseLong(Files.readString(cluster.nodeDir(k).resolve("run/ctdbd.pid"))
+                    .strip());
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
@@ -112,7 +128,8 @@ public final class CtdbSystem implements ClusterUnderTest {
             if (self.isEmpty()) {
                 return Poll.NONE;
             }
-            Map<String, Integer> ips = StatusText.ipTable(ctdb(k, deadlineMs / 2, "-X", "ip").output());
+            Map<String, Integer> ips =
+                    StatusText.ipTable(ctdb(k, deadlineMs / 2, "-X", "ip").output());
             return new Poll(true, self.get().status(), self.get().leader(), 0, ips);
         } catch (IOException e) {
             return Poll.NONE;
@@ -122,8 +139,14 @@ public final class CtdbSystem implements ClusterUnderTest {
     private Commands.Result ctdb(int k, long deadlineMs, String... args) throws IOException {
         long pid = daemonPid(k).orElseThrow(() -> new IOException("node " + k + ": ctdbd is not running"));
         // The tool finds the socket and the nodes file at CTDB's fixed paths: ask from the daemon's mount namespace.
-        List<String> cmd = new java.util.ArrayList<>(List.of("nsenter", "-t", String.valueOf(pid), "-m",
-                CTDB.toString(), "-t", String.valueOf(Math.max(1, deadlineMs / 1000))));
+        List<String> cmd = new ArrayList<>(List.of(
+                "nsenter",
+                "-t",
+                String.valueOf(pid),
+                "-m",
+                CTDB.toString(),
+                "-t",
+                String.valueOf(Math.max(1, deadlineMs / 1000))));
         cmd.addAll(List.of(args));
         return Commands.run(Duration.ofMillis(deadlineMs + 500), cmd);
     }

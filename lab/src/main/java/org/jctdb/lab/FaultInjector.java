@@ -29,8 +29,14 @@ final class FaultInjector implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
 
-    FaultInjector(NetnsCluster cluster, ClusterFs fs, ClusterUnderTest system, Path lockInBacking, LongSupplier clock,
-                  Consumer<FaultEvent> sink, Consumer<String> log) {
+    FaultInjector(
+            NetnsCluster cluster,
+            ClusterFs fs,
+            ClusterUnderTest system,
+            Path lockInBacking,
+            LongSupplier clock,
+            Consumer<FaultEvent> sink,
+            Consumer<String> log) {
         this.cluster = cluster;
         this.fs = fs;
         this.system = system;
@@ -98,7 +104,8 @@ final class FaultInjector implements AutoCloseable {
                 return "kill -9 of node " + k + "'s daemon (pid " + pid + ")";
             }
             case PAUSE -> {
-                ProcessHandle h = ProcessHandle.of(pid(k)).orElseThrow(() -> new IOException("node " + k + "'s daemon is gone"));
+                ProcessHandle h =
+                        ProcessHandle.of(pid(k)).orElseThrow(() -> new IOException("node " + k + "'s daemon is gone"));
                 paused.add(h.pid());
                 h.descendants().forEach(d -> paused.add(d.pid()));
                 signal("STOP", paused);
@@ -144,13 +151,15 @@ final class FaultInjector implements AutoCloseable {
                 // (CTDB's old ctdb-eventd would make the new ctdbd exit at once).
                 int killed = killLeftovers(paused);
                 system.start(k);
-                return "node " + k + "'s daemon restarted (pid " + system.daemonPid(k).map(String::valueOf).orElse("?")
+                return "node " + k + "'s daemon restarted (pid "
+                        + system.daemonPid(k).map(String::valueOf).orElse("?")
                         + (killed > 0 ? "; " + killed + " leftover processes of the old one killed" : "") + ")";
             }
             case PAUSE -> {
                 // Children started just before the stop may have been missed: continue the whole tree.
-                system.daemonPid(k).flatMap(ProcessHandle::of).ifPresent(h -> h.descendants()
-                        .forEach(d -> paused.add(d.pid())));
+                system.daemonPid(k)
+                        .flatMap(ProcessHandle::of)
+                        .ifPresent(h -> h.descendants().forEach(d -> paused.add(d.pid())));
                 signal("CONT", paused);
                 return "SIGCONT to node " + k + "'s daemon and its children";
             }

@@ -54,6 +54,10 @@ public enum FaultKind {
     }
 
     public static List<FaultKind> parseList(String csv) {
-        return Arrays.stream(csv.split(",")).filter(s -> !s.isBlank()).map(FaultKind::parse).distinct().toList();
+        return Arrays.stream(csv.split(","))
+                .filter(s -> !s.isBlank())
+                .map(FaultKind::parse)
+                .distinct()
+                .toList();
     }
 }

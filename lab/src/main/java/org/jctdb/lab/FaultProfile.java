@@ -45,7 +45,9 @@ public enum FaultProfile {
     }
 
     public static FaultProfile parse(String s) {
-        return Arrays.stream(values()).filter(p -> p.wire().equals(s.strip().toLowerCase(Locale.ROOT))).findFirst()
+        return Arrays.stream(values())
+                .filter(p -> p.wire().equals(s.strip().toLowerCase(Locale.ROOT)))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--profile must be short, long or mixed, not " + s));
     }
 }

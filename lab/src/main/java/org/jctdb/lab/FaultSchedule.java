@@ -1,6 +1,7 @@
 package org.jctdb.lab;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -21,14 +22,22 @@ public final class FaultSchedule {
     static final int START_WINDOW_MS = 6_000;
     /** Bounds of the short profile, the default. */
     static final int MIN_DURATION_MS = FaultProfile.SHORT.minMs();
+
     static final int MAX_DURATION_MS = FaultProfile.SHORT.maxMs();
     /** Extra quiet time after the heal bound: a restart's own duration delays a fault's end. */
     static final long SLACK_MS = 5_000;
+
     private static final int ATTEMPTS = 20;
 
     /** What a schedule is generated from. */
-    public record Params(long seed, long campaignMs, int nodes, List<FaultKind> kinds, int maxConcurrent,
-                         long healMs, FaultProfile profile) {
+    public record Params(
+            long seed,
+            long campaignMs,
+            int nodes,
+            List<FaultKind> kinds,
+            int maxConcurrent,
+            long healMs,
+            FaultProfile profile) {
         public Params {
             kinds = List.copyOf(kinds);
             if (nodes < 1 || maxConcurrent < 1 || kinds.isEmpty() || campaignMs < 0 || healMs < 0 || profile == null) {
@@ -42,8 +51,7 @@ public final class FaultSchedule {
         }
     }
 
-    private FaultSchedule() {
-    }
+    private FaultSchedule() {}
 
     /** The quiet time after the last fault of an episode ends. */
     public static long gapMs(long healMs) {
@@ -52,7 +60,9 @@ public final class FaultSchedule {
 
     public static List<Fault> generate(Params p) {
         Random r = new Random(p.seed());
-        List<FaultKind> usable = p.kinds().stream().filter(k -> k != FaultKind.PARTITION || p.nodes() >= 2).toList();
+        List<FaultKind> usable = p.kinds().stream()
+                .filter(k -> k != FaultKind.PARTITION || p.nodes() >= 2)
+                .toList();
         List<Fault> all = new ArrayList<>();
         long t = FIRST_MS;
         while (!usable.isEmpty()) {
@@ -99,7 +109,7 @@ public final class FaultSchedule {
             case FREEZEALL -> all;
             case LOCKDELETE -> List.of();
             case PARTITION -> {
-                java.util.Collections.shuffle(all, r);
+                Collections.shuffle(all, r);
                 List<Integer> minority = new ArrayList<>(all.subList(0, 1 + r.nextInt(n / 2)));
                 minority.sort(null);
                 yield minority;

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -20,6 +21,7 @@ public final class InvariantChecker {
     private final Set<Integer> active = new HashSet<>();
     /** Keys of conditions seen in the previous sample, so each is reported once per stretch. */
     private Set<String> ongoing = new HashSet<>();
+
     private long healSince = -1;
     private Sample last;
 
@@ -56,19 +58,34 @@ public final class InvariantChecker {
     public List<Violation> onSample(Sample s) {
         List<Violation> out = new ArrayList<>();
         Set<String> now = new HashSet<>();
-        for (Map.Entry<String, List<Integer>> e : new java.util.TreeMap<>(s.addrs()).entrySet()) {
+        for (Map.Entry<String, List<Integer>> e : new TreeMap<>(s.addrs()).entrySet()) {
             if (e.getValue().size() > 1) {
-                report(out, now, s.t(), Violation.ADDRESS_IN_TWO_PLACES, e.getKey(),
+                report(
+                        out,
+                        now,
+                        s.t(),
+                        Violation.ADDRESS_IN_TWO_PLACES,
+                        e.getKey(),
                         e.getKey() + " on nodes " + joinNodes(e.getValue()));
             }
         }
         if (s.lockHolders() > 1) {
-            report(out, now, s.t(), Violation.TWO_LOCK_HOLDERS, "",
+            report(
+                    out,
+                    now,
+                    s.t(),
+                    Violation.TWO_LOCK_HOLDERS,
+                    "",
                     s.lockHolders() + " processes hold locks on the cluster filesystem");
         }
         for (NodeSample n : s.nodes()) {
             if (n.hungProbes() > 1) {
-                report(out, now, s.t(), Violation.DUPLICATE_HUNG_PROBE, String.valueOf(n.pnn()),
+                report(
+                        out,
+                        now,
+                        s.t(),
+                        Violation.DUPLICATE_HUNG_PROBE,
+                        String.valueOf(n.pnn()),
                         "node " + n.pnn() + " has " + n.hungProbes() + " hung storage probes");
             }
         }
@@ -106,7 +123,8 @@ public final class InvariantChecker {
     /** Every node OK in its own view and every public address on exactly one node. */
     public boolean healthy(Sample s) {
         return s.nodes().stream().allMatch(NodeSample::ok)
-                && publicIps.stream().allMatch(ip -> s.addrs().getOrDefault(ip, List.of()).size() == 1);
+                && publicIps.stream()
+                        .allMatch(ip -> s.addrs().getOrDefault(ip, List.of()).size() == 1);
     }
 
     private Violation notHealed(long t) {
@@ -124,8 +142,11 @@ public final class InvariantChecker {
                 }
             }
         }
-        return new Violation(t, Violation.NOT_HEALED_IN_BOUND, "not healed " + healMs / 1000
-                + " s after the last fault ended (at +" + healSince + " ms): " + String.join(", ", why));
+        return new Violation(
+                t,
+                Violation.NOT_HEALED_IN_BOUND,
+                "not healed " + healMs / 1000 + " s after the last fault ended (at +" + healSince + " ms): "
+                        + String.join(", ", why));
     }
 
     static String joinNodes(List<Integer> nodes) {

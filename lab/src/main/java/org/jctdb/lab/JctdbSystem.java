@@ -49,8 +49,10 @@ public final class JctdbSystem implements ClusterUnderTest {
             if (self.isEmpty()) {
                 return Poll.NONE;
             }
-            Map<String, Integer> ips = StatusText.ipTable(ControlClient.call(socket, List.of("-X", "ip"), left(until)).stdout());
-            int hung = StatusText.hungProbes(ControlClient.call(socket, List.of("health"), left(until)).stdout());
+            Map<String, Integer> ips = StatusText.ipTable(
+                    ControlClient.call(socket, List.of("-X", "ip"), left(until)).stdout());
+            int hung = StatusText.hungProbes(
+                    ControlClient.call(socket, List.of("health"), left(until)).stdout());
             return new Poll(true, self.get().status(), self.get().leader(), hung, ips);
         } catch (IOException e) {
             return Poll.NONE;

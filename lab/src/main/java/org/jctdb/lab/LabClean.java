@@ -21,17 +21,18 @@ public final class LabClean {
     private static final Pattern NS = Pattern.compile("^" + LabRun.PREFIX + "-[a-z0-9]+-(\\d+)-\\d+$");
     private static final Pattern DIR = Pattern.compile("^" + LabRun.PREFIX + "-(\\d+)-.*$");
 
-    private LabClean() {
-    }
+    private LabClean() {}
 
     /** Cleans up; returns one line per thing removed (or that could not be). */
     public static List<String> clean(boolean force) throws IOException {
         List<String> done = new ArrayList<>();
-        for (String line : Commands.run(CMD, "ip", "netns", "list").requireOk().output().split("\n")) {
+        for (String line :
+                Commands.run(CMD, "ip", "netns", "list").requireOk().output().split("\n")) {
             String name = line.strip().split("\\s+")[0];
             Matcher m = NS.matcher(name);
             if (m.matches() && (force || !alive(m.group(1)))) {
-                for (String pid : Commands.run(CMD, "ip", "netns", "pids", name).output().split("\\s+")) {
+                for (String pid :
+                        Commands.run(CMD, "ip", "netns", "pids", name).output().split("\\s+")) {
                     if (pid.matches("\\d+")) {
                         Commands.run(CMD, "kill", "-CONT", pid);
                         Commands.run(CMD, "kill", "-KILL", pid);
@@ -41,7 +42,8 @@ public final class LabClean {
                 done.add((r.ok() ? "removed network namespace " : "could not remove network namespace ") + name);
             }
         }
-        try (var dirs = Files.newDirectoryStream(Path.of("/tmp"), p -> DIR.matcher(p.getFileName().toString()).matches())) {
+        try (var dirs = Files.newDirectoryStream(
+                Path.of("/tmp"), p -> DIR.matcher(p.getFileName().toString()).matches())) {
             for (Path d : dirs) {
                 Matcher m = DIR.matcher(d.getFileName().toString());
                 if (m.matches() && (force || !alive(m.group(1)))) {

@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code jctdb lab clean}: removes namespaces, mounts and directories left by killed lab runs. */
-@Command(name = "clean", description = "Remove what killed `lab run`s left behind (jlab-* namespaces, /tmp/jlab-* mounts and directories).")
+@Command(
+        name = "clean",
+        description =
+                "Remove what killed `lab run`s left behind (jlab-* namespaces, /tmp/jlab-* mounts and directories).")
 public final class LabCleanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

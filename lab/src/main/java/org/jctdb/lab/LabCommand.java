@@ -6,7 +6,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code jctdb lab run|report|clean}: the fault lab (docs/design/lab.md). */
-@Command(name = "lab", description = "Fault campaigns against a cluster in network namespaces (needs root).",
+@Command(
+        name = "lab",
+        description = "Fault campaigns against a cluster in network namespaces (needs root).",
         subcommands = {LabRunCommand.class, LabReportCommand.class, LabCleanCommand.class})
 public final class LabCommand implements Callable<Integer> {
     @Spec

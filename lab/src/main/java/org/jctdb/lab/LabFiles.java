@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -82,7 +83,9 @@ final class LabFiles implements AutoCloseable {
             j.put("dstate", n.dstate());
             j.put("hungProbes", n.hungProbes());
             ObjectNode view = j.putObject("ipView");
-            publicIps.stream().filter(n.ipView()::containsKey).forEach(ip -> view.put(ip, n.ipView().get(ip)));
+            publicIps.stream()
+                    .filter(n.ipView()::containsKey)
+                    .forEach(ip -> view.put(ip, n.ipView().get(ip)));
         }
         ObjectNode addrs = o.putObject("addrs");
         for (String ip : publicIps) {
@@ -103,8 +106,7 @@ final class LabFiles implements AutoCloseable {
     synchronized void writeRun(ObjectNode run) throws IOException {
         Path tmp = dir.resolve("run.json.tmp");
         Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(run) + "\n");
-        Files.move(tmp, dir.resolve("run.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve("run.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void write(BufferedWriter w, String line, boolean flush) {

@@ -4,8 +4,18 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** What `jctdb lab run` was asked to do. */
-public record LabOptions(String system, double minutes, long seed, int nodes, int ips, Path out,
-                         List<FaultKind> kinds, int maxConcurrent, long healMs, FaultProfile profile, String commandLine) {
+public record LabOptions(
+        String system,
+        double minutes,
+        long seed,
+        int nodes,
+        int ips,
+        Path out,
+        List<FaultKind> kinds,
+        int maxConcurrent,
+        long healMs,
+        FaultProfile profile,
+        String commandLine) {
     public static final long SAMPLE_INTERVAL_MS = 100;
     /** How long the cluster may take to become healthy before the campaign starts. */
     public static final long SETTLE_MS = 120_000;

@@ -17,10 +17,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jctdb lab report}: one Markdown page with charts from the run directories of a campaign. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write report.md and PNG charts (time lines, failover times, overlaps, outages, "
-                + "invariant violations) from the run directories `jctdb lab run` made.",
-            "Runs of both systems (JCTDB and CTDB) are shown side by side."})
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write report.md and PNG charts (time lines, failover times, overlaps, outages, "
+                    + "invariant violations) from the run directories `jctdb lab run` made.",
+            "Runs of both systems (JCTDB and CTDB) are shown side by side."
+        })
 public final class LabReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,7 +32,9 @@ public final class LabReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUNDIR", description = "Run directories (each holds run.json).")
     List<Path> runDirs;
 
-    @Option(names = "--out", paramLabel = "DIR",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
             description = "Where to write report.md and the charts "
                     + "(default: a directory 'report' next to the first RUNDIR).")
     Path out;
@@ -46,8 +52,9 @@ public final class LabReportCommand implements Callable<Integer> {
             }
             Path target = out != null ? out : defaultOut(runDirs.get(0));
             Path report = new ReportWriter(runs).write(target);
-            spec.commandLine().getOut().println("Wrote " + report + " (" + runs.size()
-                    + (runs.size() == 1 ? " run)" : " runs)"));
+            spec.commandLine()
+                    .getOut()
+                    .println("Wrote " + report + " (" + runs.size() + (runs.size() == 1 ? " run)" : " runs)"));
             return 0;
         } catch (LabFormatException e) {
             err.println("jctdb lab report: " + e.getMessage());

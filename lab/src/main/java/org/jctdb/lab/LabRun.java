@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,17 +74,25 @@ public final class LabRun {
         if (Files.exists(o.out().resolve("run.json"))) {
             throw new IOException(o.out() + " already holds a run (run.json); choose another --out");
         }
-        base = Files.createTempDirectory(Path.of("/tmp"), PREFIX + "-" + ProcessHandle.current().pid() + "-");
+        base = Files.createTempDirectory(
+                Path.of("/tmp"), PREFIX + "-" + ProcessHandle.current().pid() + "-");
         Path backing = Files.createDirectories(base.resolve("backing"));
         Path mount = Files.createDirectories(base.resolve("cfs"));
         Files.createDirectories(backing.resolve(".ctdb"));
         ClusterFs fs = track(ClusterFs.mount(backing, mount));
-        cluster = track(NetnsCluster.create(PREFIX, base.resolve("cluster"),
-                mount.resolve(".ctdb").resolve("cluster.lock"), o.nodes(), o.ips(), Map.of()));
+        cluster = track(NetnsCluster.create(
+                PREFIX,
+                base.resolve("cluster"),
+                mount.resolve(".ctdb").resolve("cluster.lock"),
+                o.nodes(),
+                o.ips(),
+                Map.of()));
         files = new LabFiles(o.out(), cluster.publicIps());
         long setupStart = System.nanoTime();
-        files.event(0, "lab " + base + ": " + o.nodes() + " nodes, public addresses " + cluster.publicIps()
-                + ", cluster lock " + cluster.lockFile() + " on jctdb-clusterfs (pid " + fs.daemonPid() + ")");
+        files.event(
+                0,
+                "lab " + base + ": " + o.nodes() + " nodes, public addresses " + cluster.publicIps() + ", cluster lock "
+                        + cluster.lockFile() + " on jctdb-clusterfs (pid " + fs.daemonPid() + ")");
         ClusterUnderTest system = o.system().equals("ctdb") ? new CtdbSystem(cluster) : new JctdbSystem(cluster);
         system.configure();
         Map<Long, Integer> nodeByNetns = new HashMap<>();
@@ -104,20 +113,35 @@ public final class LabRun {
         }
         String device = ProcLocks.device(mount).orElseThrow(() -> new IOException("no mount at " + mount));
         checker = new InvariantChecker(o.healMs(), cluster.publicIps());
-        Sampler sampler = track(new Sampler(pollers, system.reportsHungProbes(),
-                new ProcScan(nodeByNetns, system.notProbes()), watch, nodeOfNs, probe, device, cluster.publicIps()));
+        Sampler sampler = track(new Sampler(
+                pollers,
+                system.reportsHungProbes(),
+                new ProcScan(nodeByNetns, system.notProbes()),
+                watch,
+                nodeOfNs,
+                probe,
+                device,
+                cluster.publicIps()));
         boolean settled = awaitHealthy(sampler, setupStart);
         sampler.restartClock();
         List<Fault> schedule = FaultSchedule.generate(o.scheduleParams());
         ObjectNode run = runJson(cluster.publicIps(), schedule);
         run.put("settled", settled);
         files.writeRun(run);
-        files.event(0, "campaign starts: " + schedule.size() + " faults planned over " + o.minutes() + " min (seed "
-                + o.seed() + ")");
+        files.event(
+                0,
+                "campaign starts: " + schedule.size() + " faults planned over " + o.minutes() + " min (seed " + o.seed()
+                        + ")");
         Sampler s = sampler;
         s.start(LabOptions.SAMPLE_INTERVAL_MS, this::onSample);
-        FaultInjector injector = track(new FaultInjector(cluster, fs, system, backing.resolve(".ctdb").resolve("cluster.lock"),
-                s::now, this::onFault, text -> files.event(s.now(), text)));
+        FaultInjector injector = track(new FaultInjector(
+                cluster,
+                fs,
+                system,
+                backing.resolve(".ctdb").resolve("cluster.lock"),
+                s::now,
+                this::onFault,
+                text -> files.event(s.now(), text)));
         injector.start(schedule);
         try {
             stop.await(o.campaignMs(), TimeUnit.MILLISECONDS);
@@ -163,8 +187,10 @@ public final class LabRun {
             long now = System.nanoTime();
             healthySince = checker.healthy(last) ? (healthySince < 0 ? now : healthySince) : -1;
             if (healthySince >= 0 && now - healthySince >= TimeUnit.MILLISECONDS.toNanos(LabOptions.STABLE_MS)) {
-                files.event(0, o.system() + " cluster healthy for " + LabOptions.STABLE_MS / 1000 + " s, "
-                        + (now - setupStart) / 1_000_000 + " ms after the lab was built");
+                files.event(
+                        0,
+                        o.system() + " cluster healthy for " + LabOptions.STABLE_MS / 1000 + " s, "
+                                + (now - setupStart) / 1_000_000 + " ms after the lab was built");
                 return true;
             }
             try {
@@ -177,8 +203,11 @@ public final class LabRun {
             throw new IOException("the " + o.system() + " cluster never answered within " + LabOptions.SETTLE_MS / 1000
                     + " s (or the run was interrupted); last sample: " + last);
         }
-        files.event(0, "WARNING: the " + o.system() + " cluster was not healthy for " + LabOptions.STABLE_MS / 1000
-                + " s in a row within " + LabOptions.SETTLE_MS / 1000 + " s; the campaign starts anyway (run.json settled=false)");
+        files.event(
+                0,
+                "WARNING: the " + o.system() + " cluster was not healthy for " + LabOptions.STABLE_MS / 1000
+                        + " s in a row within " + LabOptions.SETTLE_MS / 1000
+                        + " s; the campaign starts anyway (run.json settled=false)");
         return false;
     }
 
@@ -191,7 +220,9 @@ public final class LabRun {
 
     private void onFault(FaultEvent e) {
         files.fault(e);
-        files.event(e.t(), "fault " + e.id() + " " + e.kind().wire() + " " + e.phase() + " " + e.nodes() + ": " + e.detail());
+        files.event(
+                e.t(),
+                "fault " + e.id() + " " + e.kind().wire() + " " + e.phase() + " " + e.nodes() + ": " + e.detail());
         synchronized (checker) {
             checker.onFault(e).forEach(this::report);
         }
@@ -233,7 +264,7 @@ public final class LabRun {
                 if (Files.isRegularFile(log)) {
                     try {
                         Path logs = Files.createDirectories(o.out().resolve("logs"));
-                        Files.copy(log, logs.resolve("node-" + k + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        Files.copy(log, logs.resolve("node-" + k + ".log"), StandardCopyOption.REPLACE_EXISTING);
                     } catch (IOException e) {
                         System.err.println("lab: could not keep " + log + ": " + e.getMessage());
                     }

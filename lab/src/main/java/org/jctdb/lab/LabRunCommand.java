@@ -14,9 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code jctdb lab run}: one fault campaign against JCTDB or CTDB 4.17; writes one run directory. */
-@Command(name = "run", description = {
-        "Build a cluster in network namespaces on a shared FUSE cluster filesystem, inject a seeded schedule",
-        "of faults, sample every 100 ms and check the invariants. Exit 0: no violations; 3: violations; 1: error."})
+@Command(
+        name = "run",
+        description = {
+            "Build a cluster in network namespaces on a shared FUSE cluster filesystem, inject a seeded schedule",
+            "of faults, sample every 100 ms and check the invariants. Exit 0: no violations; 3: violations; 1: error."
+        })
 public final class LabRunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,19 +42,32 @@ public final class LabRunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default lab-runs/SYSTEM-seedS-TIME).")
     Path out;
 
-    @Option(names = "--faults", paramLabel = "KIND,...", description = "Fault kinds (default all): "
-            + "crash,pause,linkcut,partition,freeze,freezeall,hungmonitor,lockdelete.")
+    @Option(
+            names = "--faults",
+            paramLabel = "KIND,...",
+            description = "Fault kinds (default all): "
+                    + "crash,pause,linkcut,partition,freeze,freezeall,hungmonitor,lockdelete.")
     String faults;
 
-    @Option(names = "--max-concurrent", defaultValue = "2", description = "Most faults active at once (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-concurrent",
+            defaultValue = "2",
+            description = "Most faults active at once (default ${DEFAULT-VALUE}).")
     int maxConcurrent;
 
-    @Option(names = "--profile", defaultValue = "short", paramLabel = "short|long|mixed",
-            description = "How long lasting faults last: short 2-10 s (default), long 30-180 s, mixed: each one or the other.")
+    @Option(
+            names = "--profile",
+            defaultValue = "short",
+            paramLabel = "short|long|mixed",
+            description =
+                    "How long lasting faults last: short 2-10 s (default), long 30-180 s, mixed: each one or the other.")
     String profile;
 
-    @Option(names = "--heal-seconds", defaultValue = "30",
-            description = "After the last fault of an episode ends, every node must be OK and every address hosted once within this (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--heal-seconds",
+            defaultValue = "30",
+            description =
+                    "After the last fault of an episode ends, every node must be OK and every address hosted once within this (default ${DEFAULT-VALUE}).")
     int healSeconds;
 
     @Override
@@ -62,10 +78,24 @@ public final class LabRunCommand implements Callable<Integer> {
             return 1;
         }
         List<FaultKind> kinds = faults == null ? Arrays.asList(FaultKind.values()) : FaultKind.parseList(faults);
-        Path dir = out != null ? out : Path.of("lab-runs", system + "-seed" + seed + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        LabOptions o = new LabOptions(system, minutes, seed, nodes, ips, dir.toAbsolutePath().normalize(), kinds,
-                maxConcurrent, healSeconds * 1000L, FaultProfile.parse(profile), commandLine());
+        Path dir = out != null
+                ? out
+                : Path.of(
+                        "lab-runs",
+                        system + "-seed" + seed + "-"
+                                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        LabOptions o = new LabOptions(
+                system,
+                minutes,
+                seed,
+                nodes,
+                ips,
+                dir.toAbsolutePath().normalize(),
+                kinds,
+                maxConcurrent,
+                healSeconds * 1000L,
+                FaultProfile.parse(profile),
+                commandLine());
         return new LabRun(o).run();
     }
 
@@ -81,8 +111,9 @@ public final class LabRunCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        return "jctdb " + spec.commandLine().getParseResult().originalArgs().stream()
-                .map(a -> a.matches("[A-Za-z0-9_./:=,-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
-                .collect(Collectors.joining(" "));
+        return "jctdb "
+                + spec.commandLine().getParseResult().originalArgs().stream()
+                        .map(a -> a.matches("[A-Za-z0-9_./:=,-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+                        .collect(Collectors.joining(" "));
     }
 }

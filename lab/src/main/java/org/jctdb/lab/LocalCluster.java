@@ -24,7 +24,7 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
 
     /** The cluster lock: on the freezable cluster filesystem when one is mounted, else in a plain directory. */
     Path lockFile() {
-        Path shared = java.nio.file.Files.isDirectory(clusterFsRunDir()) ? clusterFsMount() : dir.resolve("shared");
+        Path shared = Files.isDirectory(clusterFsRunDir()) ? clusterFsMount() : dir.resolve("shared");
         return shared.resolve(".ctdb").resolve("cluster.lock");
     }
 
@@ -57,7 +57,8 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
         byte[] b = baseAddress.getAddress();
         int v = ((b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff)) + pnn;
         try {
-            return InetAddress.getByAddress(new byte[]{(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+            return InetAddress.getByAddress(
+                    new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -66,7 +67,8 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
     static InetAddress parseBase(String text) {
         Optional<InetAddress> a = IpAddresses.parse(text);
         if (a.isEmpty() || !(a.get() instanceof Inet4Address) || !a.get().isLoopbackAddress()) {
-            throw new IllegalArgumentException("--base-address must be an IPv4 loopback address such as 127.0.0.1, not " + text);
+            throw new IllegalArgumentException(
+                    "--base-address must be an IPv4 loopback address such as 127.0.0.1, not " + text);
         }
         return a.get();
     }
@@ -85,8 +87,10 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
         }
         // One cluster key for all nodes (peer authentication); kept if the cluster was up before.
         Path firstKey = nodeDir(0).resolve(ClusterKeys.FILE_NAME);
-        String keyText = Files.exists(firstKey) ? Files.readString(firstKey)
-                : "# Written by `jctdb local-cluster up`: the local cluster's key.\n" + ClusterKeys.generateLine() + "\n";
+        String keyText = Files.exists(firstKey)
+                ? Files.readString(firstKey)
+                : "# Written by `jctdb local-cluster up`: the local cluster's key.\n" + ClusterKeys.generateLine()
+                        + "\n";
         for (int k = 0; k < nodes; k++) {
             Path nd = nodeDir(k);
             Files.createDirectories(nd.resolve("events").resolve("legacy"));
@@ -94,18 +98,28 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
                 ClusterKeys.write(nd.resolve(ClusterKeys.FILE_NAME), keyText, true);
             }
             StringBuilder conf = new StringBuilder()
-                    .append("# Written by `jctdb local-cluster up`: node ").append(k).append(" of a local test cluster.\n")
-                    .append("[logging]\n\tlocation = file:").append(logFile(k)).append("\n\tlog level = NOTICE\n")
+                    .append("# Written by `jctdb local-cluster up`: node ")
+                    .append(k)
+                    .append(" of a local test cluster.\n")
+                    .append("[logging]\n\tlocation = file:")
+                    .append(logFile(k))
+                    .append("\n\tlog level = NOTICE\n")
                     .append("[cluster]\n");
-            clusterLock.ifPresent(l -> conf.append("\tcluster lock = ").append(l).append('\n'));
+            clusterLock.ifPresent(
+                    l -> conf.append("\tcluster lock = ").append(l).append('\n'));
             if (!withKey) {
                 conf.append("\tauthentication = none\n");
             }
-            conf.append("\tnode address = ").append(IpAddresses.format(address(k))).append('\n')
-                    .append("\tport = ").append(port).append('\n');
+            conf.append("\tnode address = ")
+                    .append(IpAddresses.format(address(k)))
+                    .append('\n')
+                    .append("\tport = ")
+                    .append(port)
+                    .append('\n');
             Files.writeString(nd.resolve("ctdb.conf"), conf);
             Files.writeString(nd.resolve("nodes"), nodesFile);
-            Files.writeString(nd.resolve("ctdb.tunables"), String.join("\n", tunables) + (tunables.isEmpty() ? "" : "\n"));
+            Files.writeString(
+                    nd.resolve("ctdb.tunables"), String.join("\n", tunables) + (tunables.isEmpty() ? "" : "\n"));
             if (!Files.exists(nd.resolve("public_addresses"))) {
                 Files.writeString(nd.resolve("public_addresses"), "");
             }

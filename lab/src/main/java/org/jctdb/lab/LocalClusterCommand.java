@@ -7,11 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.jctdb.config.Installation;
 import org.jctdb.control.ControlClient;
 import org.jctdb.control.ControlReply;
@@ -22,9 +23,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code jctdb local-cluster up|down|status}: a cluster of daemons on this machine, for trying and testing. */
-@Command(name = "local-cluster", description = "Run a cluster of JCTDB daemons on this machine (127.0.0.x).",
-        subcommands = {LocalClusterCommand.Up.class, LocalClusterCommand.Down.class, LocalClusterCommand.Status.class,
-                ClusterFsCommands.Freeze.class, ClusterFsCommands.Thaw.class})
+@Command(
+        name = "local-cluster",
+        description = "Run a cluster of JCTDB daemons on this machine (127.0.0.x).",
+        subcommands = {
+            LocalClusterCommand.Up.class,
+            LocalClusterCommand.Down.class,
+            LocalClusterCommand.Status.class,
+            ClusterFsCommands.Freeze.class,
+            ClusterFsCommands.Thaw.class
+        })
 final class LocalClusterCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -37,7 +45,10 @@ final class LocalClusterCommand implements Callable<Integer> {
 
     /** Options every subcommand shares. */
     static final class Where {
-        @Option(names = "--dir", paramLabel = "DIR", description = "Directory of the cluster (default: ./local-cluster).")
+        @Option(
+                names = "--dir",
+                paramLabel = "DIR",
+                description = "Directory of the cluster (default: ./local-cluster).")
         Path dir = Path.of("local-cluster");
 
         Path dir() {
@@ -61,32 +72,49 @@ final class LocalClusterCommand implements Callable<Integer> {
     static final class Up implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Mixin
         Where where;
+
         @Option(names = "--nodes", description = "Number of nodes (default 3).")
         int nodes = 3;
+
         @Option(names = "--base-address", paramLabel = "IP", description = "Address of node 0 (default 127.0.0.1).")
         String base = "127.0.0.1";
+
         @Option(names = "--port", description = "TCP port between nodes (default 4379).")
         int port = 4379;
+
         @Option(names = "--tunable", paramLabel = "NAME=VALUE", description = "A tunable for every node (repeatable).")
         List<String> tunables = new ArrayList<>();
+
         @Option(names = "--no-lock", description = "Run without a cluster lock.")
         boolean noLock;
-        @Option(names = "--no-key", description = "Run without peer authentication ([cluster] authentication = none), "
-                + "as CTDB does; by default every node gets the same new cluster.key.")
+
+        @Option(
+                names = "--no-key",
+                description = "Run without peer authentication ([cluster] authentication = none), "
+                        + "as CTDB does; by default every node gets the same new cluster.key.")
         boolean noKey;
-        @Option(names = "--cluster-lock", paramLabel = "LOCK",
-                description = "The [cluster] cluster lock for every node, e.g. '!/usr/libexec/ctdb/ctdb_mutex_fcntl_helper PATH' "
-                        + "(default: a lock file under DIR/shared, or on the cluster filesystem). `etcd` or `zookeeper` "
-                        + "starts a single-member server of that kind (Debian's etcd-server / zookeeper) in DIR/etcd or "
-                        + "DIR/zookeeper, with a 5 s lease; `down` stops it.")
+
+        @Option(
+                names = "--cluster-lock",
+                paramLabel = "LOCK",
+                description =
+                        "The [cluster] cluster lock for every node, e.g. '!/usr/libexec/ctdb/ctdb_mutex_fcntl_helper PATH' "
+                                + "(default: a lock file under DIR/shared, or on the cluster filesystem). `etcd` or `zookeeper` "
+                                + "starts a single-member server of that kind (Debian's etcd-server / zookeeper) in DIR/etcd or "
+                                + "DIR/zookeeper, with a 5 s lease; `down` stops it.")
         String clusterLock;
+
         @Option(names = "--timeout", description = "Seconds to wait for all nodes to connect (default 30).")
         int timeout = 30;
-        @Option(names = "--cluster-fs", description = "Put the cluster lock on a freezable FUSE cluster filesystem "
-                + "(tools/clusterfs; needs root and python3-fusepy); freeze a node's storage with "
-                + "`jctdb local-cluster freeze K`.")
+
+        @Option(
+                names = "--cluster-fs",
+                description = "Put the cluster lock on a freezable FUSE cluster filesystem "
+                        + "(tools/clusterfs; needs root and python3-fusepy); freeze a node's storage with "
+                        + "`jctdb local-cluster freeze K`.")
         boolean clusterFs;
         /** Lease of the local etcd / ZooKeeper lock: failover after kill -9 within it plus the election. */
         static final int LOCAL_LEASE_SECONDS = 5;
@@ -117,16 +145,20 @@ final class LocalClusterCommand implements Callable<Integer> {
             if (clusterFs) {
                 Files.createDirectories(lc.clusterFsBacking().resolve(".ctdb"));
                 Files.createDirectories(lc.clusterFsMount());
-                ClusterFsCommands.Result r = ClusterFsCommands.tool(lc, "mount", "--background",
-                        lc.clusterFsBacking().toString(), lc.clusterFsMount().toString());
+                ClusterFsCommands.Result r = ClusterFsCommands.tool(
+                        lc,
+                        "mount",
+                        "--background",
+                        lc.clusterFsBacking().toString(),
+                        lc.clusterFsMount().toString());
                 if (r.code() != 0) {
                     err.println("Cannot mount the cluster filesystem: " + r.output());
                     return 1;
                 }
                 out.println("Cluster filesystem mounted at " + lc.clusterFsMount());
             }
-            Optional<LocalLockServer.Kind> kind = clusterLock == null || noLock ? Optional.empty()
-                    : LocalLockServer.Kind.of(clusterLock);
+            Optional<LocalLockServer.Kind> kind =
+                    clusterLock == null || noLock ? Optional.empty() : LocalLockServer.Kind.of(clusterLock);
             if (kind.isPresent()) {
                 Optional<String> missing = LocalLockServer.missing(kind.get());
                 if (missing.isPresent()) {
@@ -141,11 +173,19 @@ final class LocalClusterCommand implements Callable<Integer> {
                     return 1;
                 }
                 clusterLock = server.clusterLock(LOCAL_LEASE_SECONDS);
-                out.printf("Started %s (pid %d) on 127.0.0.1:%d; cluster lock = %s%n", kind.get().word, server.pid(),
-                        server.port(), clusterLock);
+                out.printf(
+                        "Started %s (pid %d) on 127.0.0.1:%d; cluster lock = %s%n",
+                        kind.get().word, server.pid(), server.port(), clusterLock);
             }
-            lc.write(tunables, noLock ? Optional.empty()
-                    : Optional.of(clusterLock != null ? clusterLock : lc.lockFile().toString()), !noKey);
+            lc.write(
+                    tunables,
+                    noLock
+                            ? Optional.empty()
+                            : Optional.of(
+                                    clusterLock != null
+                                            ? clusterLock
+                                            : lc.lockFile().toString()),
+                    !noKey);
             Path jctdbd = home().resolve("bin").resolve("jctdbd");
             long started = System.nanoTime();
             // Start every daemon at once; each launcher returns when its daemon is ready (or failed).
@@ -164,12 +204,14 @@ final class LocalClusterCommand implements Callable<Integer> {
                 Process p = launchers.get(k);
                 String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    err.printf("Node %d failed to start:%n%s%nLast lines of %s:%n%s%n", k, said.strip(),
-                            lc.logFile(k), lc.logTail(k, 20));
+                    err.printf(
+                            "Node %d failed to start:%n%s%nLast lines of %s:%n%s%n",
+                            k, said.strip(), lc.logFile(k), lc.logTail(k, 20));
                     failed = true;
                     continue;
                 }
-                String pid = Files.readString(lc.nodeDir(k).resolve("run").resolve("jctdbd.pid")).strip();
+                String pid = Files.readString(lc.nodeDir(k).resolve("run").resolve("jctdbd.pid"))
+                        .strip();
                 pids.add(k + " " + pid);
                 if (clusterFs) {
                     ClusterFsCommands.tool(lc, "register", "node" + k, "--pid", pid);
@@ -196,7 +238,8 @@ final class LocalClusterCommand implements Callable<Integer> {
                 }
                 int seen = count(statuses, HEALTHY);
                 if (seen != lastShown) {
-                    out.printf("Waiting for nodes to connect: %d of %d nodes see all others connected and healthy%n",
+                    out.printf(
+                            "Waiting for nodes to connect: %d of %d nodes see all others connected and healthy%n",
                             seen, nodes);
                     out.flush();
                     lastShown = seen;
@@ -215,10 +258,10 @@ final class LocalClusterCommand implements Callable<Integer> {
         }
 
         /** A -X status row whose Disconnected column is 0. */
-        private static final java.util.regex.Pattern CONNECTED = java.util.regex.Pattern.compile("\\|\\d+\\|[^|]+\\|0\\|.*");
+        private static final Pattern CONNECTED = Pattern.compile("\\|\\d+\\|[^|]+\\|0\\|.*");
         /** A -X status row with every flag column 0. */
-        private static final java.util.regex.Pattern HEALTHY =
-                java.util.regex.Pattern.compile("\\|\\d+\\|[^|]+\\|0\\|0\\|0\\|0\\|0\\|0\\|0\\|0\\|[YN]\\|");
+        private static final Pattern HEALTHY =
+                Pattern.compile("\\|\\d+\\|[^|]+\\|0\\|0\\|0\\|0\\|0\\|0\\|0\\|0\\|[YN]\\|");
 
         /** Each node's -X status (null where it does not answer). */
         private List<String> statuses(LocalCluster lc) {
@@ -231,7 +274,7 @@ final class LocalClusterCommand implements Callable<Integer> {
         }
 
         /** How many nodes report every row matching {@code row}. */
-        private static int count(List<String> statuses, java.util.regex.Pattern row) {
+        private static int count(List<String> statuses, Pattern row) {
             int ok = 0;
             for (String s : statuses) {
                 if (s != null && s.lines().skip(1).allMatch(l -> row.matcher(l).matches())) {
@@ -244,7 +287,8 @@ final class LocalClusterCommand implements Callable<Integer> {
         private int printStatus(LocalCluster lc, PrintWriter out) {
             out.printf("Status from node 0 (CTDB_BASE=%s):%n", lc.nodeDir(0));
             query(lc.socket(0), "status").ifPresent(r -> out.print(r.stdout()));
-            out.printf("Try: CTDB_BASE=%s bin/jctdb status%nStop: bin/jctdb local-cluster down --dir %s%n",
+            out.printf(
+                    "Try: CTDB_BASE=%s bin/jctdb status%nStop: bin/jctdb local-cluster down --dir %s%n",
                     lc.nodeDir(0), lc.dir());
             return 0;
         }
@@ -254,6 +298,7 @@ final class LocalClusterCommand implements Callable<Integer> {
     static final class Down implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Mixin
         Where where;
 
@@ -262,7 +307,10 @@ final class LocalClusterCommand implements Callable<Integer> {
             LocalCluster lc = new LocalCluster(where.dir(), 0, null, 0);
             List<ProcessHandle> running = new ArrayList<>();
             for (long pid : lc.readPids()) {
-                ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(Down::isOurs).ifPresent(running::add);
+                ProcessHandle.of(pid)
+                        .filter(ProcessHandle::isAlive)
+                        .filter(Down::isOurs)
+                        .ifPresent(running::add);
             }
             running.forEach(ProcessHandle::destroy);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -287,9 +335,14 @@ final class LocalClusterCommand implements Callable<Integer> {
                 }
             }
             if (Files.isDirectory(lc.clusterFsRunDir())) {
-                ClusterFsCommands.Result r = ClusterFsCommands.tool(lc, "unmount", lc.clusterFsMount().toString());
-                spec.commandLine().getOut().println(r.code() == 0 ? "Cluster filesystem unmounted"
-                        : "Cluster filesystem unmount failed: " + r.output());
+                ClusterFsCommands.Result r = ClusterFsCommands.tool(
+                        lc, "unmount", lc.clusterFsMount().toString());
+                spec.commandLine()
+                        .getOut()
+                        .println(
+                                r.code() == 0
+                                        ? "Cluster filesystem unmounted"
+                                        : "Cluster filesystem unmount failed: " + r.output());
                 if (r.code() == 0) {
                     deleteTree(lc.clusterFsRunDir());
                 }
@@ -299,7 +352,7 @@ final class LocalClusterCommand implements Callable<Integer> {
 
         private static void deleteTree(Path p) throws IOException {
             try (var walk = Files.walk(p)) {
-                for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(q);
                 }
             }
@@ -307,7 +360,10 @@ final class LocalClusterCommand implements Callable<Integer> {
 
         /** Only ever signal a JCTDB daemon, even if a PID has been reused. */
         private static boolean isOurs(ProcessHandle h) {
-            return h.info().commandLine().map(c -> c.contains("org.jctdb.daemon.DaemonMain")).orElse(false);
+            return h.info()
+                    .commandLine()
+                    .map(c -> c.contains("org.jctdb.daemon.DaemonMain"))
+                    .orElse(false);
         }
     }
 
@@ -315,6 +371,7 @@ final class LocalClusterCommand implements Callable<Integer> {
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Mixin
         Where where;
 
@@ -330,7 +387,9 @@ final class LocalClusterCommand implements Callable<Integer> {
             int alive = 0;
             for (String line : lines) {
                 String[] f = line.strip().split("\\s+");
-                boolean up = ProcessHandle.of(Long.parseLong(f[1])).map(ProcessHandle::isAlive).orElse(false);
+                boolean up = ProcessHandle.of(Long.parseLong(f[1]))
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false);
                 alive += up ? 1 : 0;
                 out.printf("node %s: pid %s %s%n", f[0], f[1], up ? "running" : "NOT RUNNING");
             }

@@ -3,6 +3,7 @@ package org.jctdb.lab;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,7 +27,8 @@ public final class LocalLockServer {
     private static final String PID_FILE = "server.pid";
 
     public enum Kind {
-        ETCD("etcd"), ZOOKEEPER("zookeeper");
+        ETCD("etcd"),
+        ZOOKEEPER("zookeeper");
 
         public final String word;
 
@@ -59,15 +61,20 @@ public final class LocalLockServer {
     /** Why this machine cannot run {@code kind}, or empty. */
     public static Optional<String> missing(Kind kind) {
         return switch (kind) {
-            case ETCD -> Files.isExecutable(ETCD) ? Optional.empty()
-                    : Optional.of(ETCD + " is missing: apt-get install etcd-server");
-            case ZOOKEEPER -> Files.isReadable(ZOOKEEPER_JAR) ? Optional.empty()
-                    : Optional.of(ZOOKEEPER_JAR + " is missing: apt-get install zookeeper");
+            case ETCD ->
+                Files.isExecutable(ETCD)
+                        ? Optional.empty()
+                        : Optional.of(ETCD + " is missing: apt-get install etcd-server");
+            case ZOOKEEPER ->
+                Files.isReadable(ZOOKEEPER_JAR)
+                        ? Optional.empty()
+                        : Optional.of(ZOOKEEPER_JAR + " is missing: apt-get install zookeeper");
         };
     }
 
     /** Starts a server in {@code dir} (created) on a free port and waits until it answers. */
-    public static LocalLockServer start(Kind kind, Path dir, long readyTimeoutMs) throws IOException, InterruptedException {
+    public static LocalLockServer start(Kind kind, Path dir, long readyTimeoutMs)
+            throws IOException, InterruptedException {
         missing(kind).ifPresent(m -> {
             throw new IllegalStateException(m);
         });
@@ -78,26 +85,55 @@ public final class LocalLockServer {
             int peer = freePort();
             String client = "http://127.0.0.1:" + port;
             String peers = "http://127.0.0.1:" + peer;
-            cmd.addAll(List.of(ETCD.toString(), "--name", "jctdb", "--data-dir", dir.resolve("data").toString(),
-                    "--listen-client-urls", client, "--advertise-client-urls", client,
-                    "--listen-peer-urls", peers, "--initial-advertise-peer-urls", peers,
-                    "--initial-cluster", "jctdb=" + peers, "--initial-cluster-state", "new",
-                    "--heartbeat-interval", "100", "--election-timeout", "1000"));
+            cmd.addAll(List.of(
+                    ETCD.toString(),
+                    "--name",
+                    "jctdb",
+                    "--data-dir",
+                    dir.resolve("data").toString(),
+                    "--listen-client-urls",
+                    client,
+                    "--advertise-client-urls",
+                    client,
+                    "--listen-peer-urls",
+                    peers,
+                    "--initial-advertise-peer-urls",
+                    peers,
+                    "--initial-cluster",
+                    "jctdb=" + peers,
+                    "--initial-cluster-state",
+                    "new",
+                    "--heartbeat-interval",
+                    "100",
+                    "--election-timeout",
+                    "1000"));
         } else {
             Path cfg = dir.resolve("zoo.cfg");
-            Files.writeString(cfg, "tickTime=500\n" // sessions from 1 s (2 ticks) to 10 s (20 ticks)
-                    + "dataDir=" + dir.resolve("data") + "\n"
-                    + "clientPort=" + port + "\n"
-                    + "clientPortAddress=127.0.0.1\n"
-                    + "admin.enableServer=false\n"
-                    + "4lw.commands.whitelist=srvr,ruok\n");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            cmd.addAll(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-cp", ZOOKEEPER_JAR.toString(),
-                    "org.apache.zookeeper.server.ZooKeeperServerMain", cfg.toString()));
+            Files.writeString(
+                    cfg,
+                    "tickTime=500\n" // sessions from 1 s (2 ticks) to 10 s (20 ticks)
+                            + "dataDir=" + dir.resolve("data") + "\n"
+                            + "clientPort=" + port + "\n"
+                            + "clientPortAddress=127.0.0.1\n"
+                            + "admin.enableServer=false\n"
+                            + "4lw.commands.whitelist=srvr,ruok\n");
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            cmd.addAll(List.of(
+                    java,
+                    "-Xmx128m",
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    ZOOKEEPER_JAR.toString(),
+                    "org.apache.zookeeper.server.ZooKeeperServerMain",
+                    cfg.toString()));
         }
         Path log = dir.resolve("server.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
         Files.writeString(dir.resolve(PID_FILE), p.pid() + "\n");
         LocalLockServer s = new LocalLockServer(kind, dir, port, p.pid());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readyTimeoutMs);
@@ -131,7 +167,8 @@ public final class LocalLockServer {
 
     /** The {@code [cluster] cluster lock} value for this server with a lease of {@code seconds}. */
     public String clusterLock(int seconds) {
-        return kind == Kind.ETCD ? "etcd:127.0.0.1:" + port + "/jctdb/cluster-lock?ttl=" + seconds
+        return kind == Kind.ETCD
+                ? "etcd:127.0.0.1:" + port + "/jctdb/cluster-lock?ttl=" + seconds
                 : "zookeeper:127.0.0.1:" + port + "/jctdb/cluster-lock?session=" + seconds;
     }
 
@@ -162,9 +199,12 @@ public final class LocalLockServer {
             return false;
         }
         long pid = Long.parseLong(Files.readString(pidFile).strip());
-        Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().map(c -> c.contains(ETCD.toString())
-                        || c.contains("ZooKeeperServerMain")).orElse(false));
+        Optional<ProcessHandle> h = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(c -> c.contains(ETCD.toString()) || c.contains("ZooKeeperServerMain"))
+                        .orElse(false));
         if (h.isPresent()) {
             ProcessHandle p = h.get();
             signal(pid, "CONT"); // a paused server would not act on SIGTERM until resumed
@@ -182,15 +222,18 @@ public final class LocalLockServer {
     /** Sends {@code sig} (e.g. STOP, CONT, KILL) to the process {@code pid}. */
     public static void signal(long pid, String sig) throws IOException {
         try {
-            new ProcessBuilder("kill", "-s", sig, String.valueOf(pid)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-s", sig, String.valueOf(pid))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

@@ -1,6 +1,5 @@
 package org.jctdb.lab;
 
-import org.jctdb.config.Installation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,10 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jctdb.config.ClusterKeys;
+import org.jctdb.config.Installation;
 import org.jctdb.control.ControlClient;
 import org.jctdb.control.ControlReply;
 
@@ -70,9 +72,10 @@ public final class NetnsCluster implements AutoCloseable {
      * the node directories in {@code dir} (removed on close) and the cluster lock at
      * {@code lockFile} (null: dir/shared/cluster.lock), e.g. on a {@link ClusterFs} mount.
      */
-    public static NetnsCluster create(String prefix, Path dir, Path lockFile, int nodes, int ips,
-                                      Map<String, Long> tunables) throws IOException {
-        NetnsCluster c = new NetnsCluster(dir, nodes, ThreadLocalRandom.current().nextInt(1, 250), prefix, lockFile);
+    public static NetnsCluster create(
+            String prefix, Path dir, Path lockFile, int nodes, int ips, Map<String, Long> tunables) throws IOException {
+        NetnsCluster c =
+                new NetnsCluster(dir, nodes, ThreadLocalRandom.current().nextInt(1, 250), prefix, lockFile);
         Runtime.getRuntime().addShutdownHook(c.hook);
         try {
             c.network();
@@ -169,18 +172,20 @@ public final class NetnsCluster implements AutoCloseable {
         try (InputStream in = NetnsCluster.class.getResourceAsStream("/org/jctdb/event/scripts/10.interface.script")) {
             script = in.readAllBytes();
         }
-        String key = "# the lab cluster's key (peer authentication)\n" + org.jctdb.config.ClusterKeys.generateLine() + "\n";
+        String key = "# the lab cluster's key (peer authentication)\n" + ClusterKeys.generateLine() + "\n";
         for (int k = 0; k < nodes; k++) {
             Path nd = nodeDir(k);
             Path events = nd.resolve("events").resolve("legacy");
             Files.createDirectories(events);
-            org.jctdb.config.ClusterKeys.write(nd.resolve(org.jctdb.config.ClusterKeys.FILE_NAME), key, true);
+            ClusterKeys.write(nd.resolve(ClusterKeys.FILE_NAME), key, true);
             Path s = events.resolve("10.interface.script");
             Files.write(s, script);
             Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.writeString(nd.resolve("ctdb.conf"), "[logging]\n\tlocation = file:" + nd.resolve("log.jctdb")
-                    + "\n\tlog level = INFO\n[cluster]\n\tcluster lock = " + lock + "\n\tnode address = "
-                    + nodeAddress(k) + "\n");
+            Files.writeString(
+                    nd.resolve("ctdb.conf"),
+                    "[logging]\n\tlocation = file:" + nd.resolve("log.jctdb")
+                            + "\n\tlog level = INFO\n[cluster]\n\tcluster lock = " + lock + "\n\tnode address = "
+                            + nodeAddress(k) + "\n");
             Files.writeString(nd.resolve("nodes"), nodesFile);
             Files.writeString(nd.resolve("public_addresses"), publicFile);
             Files.writeString(nd.resolve("ctdb.tunables"), tun);
@@ -189,8 +194,16 @@ public final class NetnsCluster implements AutoCloseable {
 
     /** Starts node {@code k}'s daemon in its namespace with bin/jctdbd, which returns once it listens. */
     public void start(int k) throws IOException {
-        Commands.run(Duration.ofSeconds(70), "ip", "netns", "exec", nodeNs(k), "env", "CTDB_BASE=" + nodeDir(k),
-                Installation.current().home().resolve("bin/jctdbd").toString()).requireOk();
+        Commands.run(
+                        Duration.ofSeconds(70),
+                        "ip",
+                        "netns",
+                        "exec",
+                        nodeNs(k),
+                        "env",
+                        "CTDB_BASE=" + nodeDir(k),
+                        Installation.current().home().resolve("bin/jctdbd").toString())
+                .requireOk();
     }
 
     public void startAll() throws IOException {
@@ -201,7 +214,13 @@ public final class NetnsCluster implements AutoCloseable {
 
     /** Runs bin/jctdb inside node {@code k}'s namespace. */
     public Commands.Result jctdb(int k, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", nodeNs(k), "env", "CTDB_BASE=" + nodeDir(k),
+        List<String> cmd = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                nodeNs(k),
+                "env",
+                "CTDB_BASE=" + nodeDir(k),
                 Installation.current().home().resolve("bin/jctdb").toString()));
         cmd.addAll(List.of(args));
         return Commands.run(CMD, cmd);
@@ -214,7 +233,8 @@ public final class NetnsCluster implements AutoCloseable {
 
     public Optional<Long> pid(int k) {
         try {
-            return Optional.of(Long.parseLong(Files.readString(nodeDir(k).resolve("run/jctdbd.pid")).strip()));
+            return Optional.of(Long.parseLong(
+                    Files.readString(nodeDir(k).resolve("run/jctdbd.pid")).strip()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -279,16 +299,20 @@ public final class NetnsCluster implements AutoCloseable {
         // Whatever still runs in a namespace (guards, scripts) goes with it.
         for (NetworkNamespace ns : namespaces) {
             try {
-                Commands.run(CMD, "ip", "netns", "pids", ns.name()).output().lines().map(String::strip)
-                        .filter(l -> l.matches("\\d+")).map(Long::parseLong).forEach(p ->
-                                ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+                Commands.run(CMD, "ip", "netns", "pids", ns.name())
+                        .output()
+                        .lines()
+                        .map(String::strip)
+                        .filter(l -> l.matches("\\d+"))
+                        .map(Long::parseLong)
+                        .forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
             } catch (IOException e) {
                 // namespace already gone
             }
             ns.close();
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             System.err.println("could not remove " + dir + ": " + e.getMessage());
         }

@@ -2,6 +2,7 @@ package org.jctdb.lab;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A named network namespace ({@code ip netns add}) removed again on close. */
@@ -23,13 +24,13 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     /** Why namespaces cannot be made here, if so (tests skip, or fail under CI=true). */
-    public static java.util.Optional<String> unavailableReason() {
+    public static Optional<String> unavailableReason() {
         try {
             NetworkNamespace probe = create("jctdb-probe");
             probe.close();
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (IOException e) {
-            return java.util.Optional.of("cannot create a network namespace: " + e.getMessage());
+            return Optional.of("cannot create a network namespace: " + e.getMessage());
         }
     }
 

@@ -8,8 +8,14 @@ import java.util.Map;
  * its hung storage probes, and which node it says hosts each public address ({@code ipView},
  * from its {@code ip} command; empty when it did not answer).
  */
-public record NodeSample(int pnn, boolean reachable, String status, int leader, int dstate, int hungProbes,
-                         Map<String, Integer> ipView) {
+public record NodeSample(
+        int pnn,
+        boolean reachable,
+        String status,
+        int leader,
+        int dstate,
+        int hungProbes,
+        Map<String, Integer> ipView) {
     public NodeSample {
         ipView = Map.copyOf(ipView);
     }

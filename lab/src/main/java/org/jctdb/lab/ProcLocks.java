@@ -15,12 +15,13 @@ import java.util.Set;
  * of its replacement.
  */
 public final class ProcLocks {
-    private ProcLocks() {
-    }
+    private ProcLocks() {}
 
     /** The mount's device as /proc/locks prints it ("00:2f"), from /proc/self/mountinfo. */
     public static Optional<String> device(Path mountPoint) throws IOException {
-        return device(Files.readAllLines(Path.of("/proc/self/mountinfo")), mountPoint.toAbsolutePath().normalize().toString());
+        return device(
+                Files.readAllLines(Path.of("/proc/self/mountinfo")),
+                mountPoint.toAbsolutePath().normalize().toString());
     }
 
     static Optional<String> device(List<String> mountinfo, String mountPoint) {

@@ -18,8 +18,7 @@ public final class ProcScan {
     public static final String FUSE_WAIT = "request_wait_answer";
 
     /** Per node: processes in state D, and processes blocked on the cluster filesystem. */
-    public record Counts(int dstate, int fuseBlocked) {
-    }
+    public record Counts(int dstate, int fuseBlocked) {}
 
     private final Map<Long, Integer> nodeByNetns;
     private final Set<String> notProbes;
@@ -37,7 +36,8 @@ public final class ProcScan {
 
     public Map<Integer, Counts> scan() {
         Map<Integer, int[]> acc = new HashMap<>();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isPid(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(
+                Path.of("/proc"), p -> isPid(p.getFileName().toString()))) {
             for (Path proc : procs) {
                 Integer pnn = nodeOf(proc);
                 if (pnn == null) {
@@ -52,7 +52,8 @@ public final class ProcScan {
                     if (state == 'D') {
                         c[0]++;
                     }
-                    if (!notProbes.contains(comm) && (state == 'D' || state == 'S')
+                    if (!notProbes.contains(comm)
+                            && (state == 'D' || state == 'S')
                             && Files.readString(proc.resolve("wchan")).strip().equals(FUSE_WAIT)) {
                         c[1]++;
                     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,8 +30,7 @@ public final class ReachProbe implements AutoCloseable {
     private static final long WAIT_MS = 250;
 
     /** One probe round: when it was read, and which addresses answered. */
-    public record Round(long nanos, Map<String, Boolean> answered) {
-    }
+    public record Round(long nanos, Map<String, Boolean> answered) {}
 
     private final Process process;
     private final List<Round> rounds = new ArrayList<>();
@@ -40,12 +40,22 @@ public final class ReachProbe implements AutoCloseable {
     }
 
     public static ReachProbe start(String clientNs, List<String> ips) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", clientNs,
+        List<String> cmd = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                clientNs,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx24m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), ReachProbe.class.getName()));
+                "-Xmx24m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ReachProbe.class.getName()));
         cmd.addAll(ips);
-        ReachProbe p = new ReachProbe(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+        ReachProbe p = new ReachProbe(new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start());
         Thread t = new Thread(p::read, "reach-probe");
         t.setDaemon(true);
         t.start();
@@ -53,7 +63,8 @@ public final class ReachProbe implements AutoCloseable {
     }
 
     private void read() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 Map<String, Boolean> m = new HashMap<>();
                 for (String f : line.split(" ")) {
@@ -93,8 +104,11 @@ public final class ReachProbe implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         while (true) {
             long start = System.nanoTime();
-            new ProcessBuilder("ip", "neigh", "flush", "dev", "eth0").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(1, TimeUnit.SECONDS);
+            new ProcessBuilder("ip", "neigh", "flush", "dev", "eth0")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(1, TimeUnit.SECONDS);
             StringBuilder line = new StringBuilder();
             for (Map.Entry<String, Boolean> e : round(args).entrySet()) {
                 line.append(e.getKey()).append('=').append(e.getValue() ? 1 : 0).append(' ');
@@ -109,7 +123,7 @@ public final class ReachProbe implements AutoCloseable {
     }
 
     private static Map<String, Boolean> round(String[] ips) throws IOException {
-        Map<String, Boolean> answered = new java.util.TreeMap<>();
+        Map<String, Boolean> answered = new TreeMap<>();
         try (Selector sel = Selector.open()) {
             for (String ip : ips) {
                 answered.put(ip, false);
@@ -136,7 +150,9 @@ public final class ReachProbe implements AutoCloseable {
                         answered.put((String) k.attachment(), true);
                     } catch (ConnectException e) {
                         // "Connection refused" is an answer; unreachable or no route is not
-                        answered.put((String) k.attachment(), String.valueOf(e.getMessage()).contains("refused"));
+                        answered.put(
+                                (String) k.attachment(),
+                                String.valueOf(e.getMessage()).contains("refused"));
                     } catch (IOException e) {
                         // no answer
                     }

@@ -28,8 +28,15 @@ final class Sampler implements AutoCloseable {
     private volatile long t0 = System.nanoTime();
     private ScheduledExecutorService timer;
 
-    Sampler(List<NodePoller> pollers, boolean daemonReportsHung, ProcScan scan, AddressWatch watch,
-            Map<String, Integer> nodeOfNs, ReachProbe probe, String lockDevice, List<String> publicIps) {
+    Sampler(
+            List<NodePoller> pollers,
+            boolean daemonReportsHung,
+            ProcScan scan,
+            AddressWatch watch,
+            Map<String, Integer> nodeOfNs,
+            ReachProbe probe,
+            String lockDevice,
+            List<String> publicIps) {
         this.pollers = List.copyOf(pollers);
         this.daemonReportsHung = daemonReportsHung;
         this.scan = scan;
@@ -56,8 +63,14 @@ final class Sampler implements AutoCloseable {
         for (int k = 0; k < pollers.size(); k++) {
             ClusterUnderTest.Poll p = pollers.get(k).current();
             ProcScan.Counts c = counts.getOrDefault(k, new ProcScan.Counts(0, 0));
-            nodes.add(new NodeSample(k, p.answered(), p.status(), p.leader(), c.dstate(),
-                    daemonReportsHung ? p.hungProbes() : c.fuseBlocked(), p.ipView()));
+            nodes.add(new NodeSample(
+                    k,
+                    p.answered(),
+                    p.status(),
+                    p.leader(),
+                    c.dstate(),
+                    daemonReportsHung ? p.hungProbes() : c.fuseBlocked(),
+                    p.ipView()));
         }
         Map<String, List<Integer>> addrs = new LinkedHashMap<>();
         Map<String, Set<String>> where = watch.now();
@@ -86,13 +99,17 @@ final class Sampler implements AutoCloseable {
             th.setDaemon(true);
             return th;
         });
-        timer.scheduleAtFixedRate(() -> {
-            try {
-                sink.accept(take());
-            } catch (RuntimeException e) {
-                System.err.println("lab: sample failed: " + e);
-            }
-        }, 0, intervalMs, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        sink.accept(take());
+                    } catch (RuntimeException e) {
+                        System.err.println("lab: sample failed: " + e);
+                    }
+                },
+                0,
+                intervalMs,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -12,15 +12,13 @@ import java.util.Optional;
  */
 public final class StatusText {
     /** Flags in the order they win when several are set; OK when none. */
-    private static final List<String> ORDER = List.of("DISCONNECTED", "BANNED", "STOPPED", "DISABLED",
-            "UNHEALTHY", "INACTIVE", "UNKNOWN");
+    private static final List<String> ORDER =
+            List.of("DISCONNECTED", "BANNED", "STOPPED", "DISABLED", "UNHEALTHY", "INACTIVE", "UNKNOWN");
 
     /** A node's own flags (one word) and the leader it names (-1 when unknown). */
-    public record Self(String status, int leader) {
-    }
+    public record Self(String status, int leader) {}
 
-    private StatusText() {
-    }
+    private StatusText() {}
 
     public static Optional<Self> status(String text) {
         String status = null;

@@ -22,7 +22,8 @@ class FaultScheduleTest {
 
     @Property(tries = 300)
     void sameSeedSameSchedule(@ForAll long seed) {
-        assertThat(FaultSchedule.generate(params(seed, 10, 3, 2))).isEqualTo(FaultSchedule.generate(params(seed, 10, 3, 2)));
+        assertThat(FaultSchedule.generate(params(seed, 10, 3, 2)))
+                .isEqualTo(FaultSchedule.generate(params(seed, 10, 3, 2)));
     }
 
     @Property(tries = 200)
@@ -35,7 +36,8 @@ class FaultScheduleTest {
     @Property(tries = 200)
     void longAndMixedProfilesDrawTheirDurations(@ForAll long seed) {
         for (FaultProfile profile : List.of(FaultProfile.LONG, FaultProfile.MIXED)) {
-            List<Fault> s = FaultSchedule.generate(new FaultSchedule.Params(seed, 60 * 60_000L, 3, ALL, 2, 30_000, profile));
+            List<Fault> s =
+                    FaultSchedule.generate(new FaultSchedule.Params(seed, 60 * 60_000L, 3, ALL, 2, 30_000, profile));
             assertThat(FaultSchedule.maxActive(s)).isLessThanOrEqualTo(2);
             for (Fault f : s) {
                 long d = f.endMs() - f.startMs();
@@ -44,7 +46,8 @@ class FaultScheduleTest {
                 } else if (profile == FaultProfile.LONG) {
                     assertThat(d).isBetween(30_000L, 180_000L);
                 } else {
-                    assertThat(d).matches(x -> x >= 2_000 && x <= 10_000 || x >= 30_000 && x <= 180_000, "short or long");
+                    assertThat(d)
+                            .matches(x -> x >= 2_000 && x <= 10_000 || x >= 30_000 && x <= 180_000, "short or long");
                 }
             }
         }
@@ -52,8 +55,10 @@ class FaultScheduleTest {
 
     @Test
     void aMixedHourHasShortAndLongFaults() {
-        List<Fault> s = FaultSchedule.generate(new FaultSchedule.Params(7, 60 * 60_000L, 3, ALL, 2, 30_000, FaultProfile.MIXED));
-        assertThat(s).anyMatch(f -> f.kind().lasting() && f.endMs() - f.startMs() <= 10_000)
+        List<Fault> s = FaultSchedule.generate(
+                new FaultSchedule.Params(7, 60 * 60_000L, 3, ALL, 2, 30_000, FaultProfile.MIXED));
+        assertThat(s)
+                .anyMatch(f -> f.kind().lasting() && f.endMs() - f.startMs() <= 10_000)
                 .anyMatch(f -> f.endMs() - f.startMs() >= 30_000);
         assertThatThrownBy(() -> FaultProfile.parse("medium")).hasMessageContaining("short, long or mixed");
         assertThat(FaultProfile.parse("Long")).isEqualTo(FaultProfile.LONG);
@@ -61,12 +66,15 @@ class FaultScheduleTest {
 
     @Test
     void differentSeedsGiveDifferentSchedules() {
-        assertThat(FaultSchedule.generate(params(1, 10, 3, 2))).isNotEqualTo(FaultSchedule.generate(params(2, 10, 3, 2)));
+        assertThat(FaultSchedule.generate(params(1, 10, 3, 2)))
+                .isNotEqualTo(FaultSchedule.generate(params(2, 10, 3, 2)));
     }
 
     @Property(tries = 300)
     void boundedNeverTwoOnOneNodeAtMostMaxAtOnceAndAHealPeriodAfterEachEpisode(
-            @ForAll long seed, @ForAll @IntRange(min = 2, max = 7) int nodes, @ForAll @IntRange(min = 1, max = 3) int max,
+            @ForAll long seed,
+            @ForAll @IntRange(min = 2, max = 7) int nodes,
+            @ForAll @IntRange(min = 1, max = 3) int max,
             @ForAll @LongRange(min = 1, max = 30) long minutes) {
         FaultSchedule.Params p = new FaultSchedule.Params(seed, minutes * 60_000, nodes, ALL, max, 30_000);
         List<Fault> s = FaultSchedule.generate(p);
@@ -90,20 +98,27 @@ class FaultScheduleTest {
                 episodeNodes.clear();
             } else {
                 // Not after a full heal period: then it belongs to the running episode.
-                assertThat(f.startMs()).as("fault %d without a heal period before it", f.id())
+                assertThat(f.startMs())
+                        .as("fault %d without a heal period before it", f.id())
                         .isLessThan(episodeStart + FaultSchedule.START_WINDOW_MS);
                 episodeEnd = Math.max(episodeEnd, f.endMs());
             }
             if (f.kind().clusterWide()) {
-                assertThat(episodeNodes.add(-1)).as("two cluster-wide faults in one episode: %s", s).isTrue();
+                assertThat(episodeNodes.add(-1))
+                        .as("two cluster-wide faults in one episode: %s", s)
+                        .isTrue();
             }
             for (int k : f.nodes()) {
-                assertThat(episodeNodes.add(k)).as("node %d twice in one episode: %s", k, s).isTrue();
+                assertThat(episodeNodes.add(k))
+                        .as("node %d twice in one episode: %s", k, s)
+                        .isTrue();
             }
             assertThat(f.endMs() + FaultSchedule.gapMs(30_000)).isLessThanOrEqualTo(p.campaignMs());
             for (Fault g : s.subList(0, i)) {
                 if (g.overlaps(f)) {
-                    assertThat(g.kind().clusterWide() || f.kind().clusterWide()).as("%s overlaps %s", g, f).isFalse();
+                    assertThat(g.kind().clusterWide() || f.kind().clusterWide())
+                            .as("%s overlaps %s", g, f)
+                            .isFalse();
                     Set<Integer> both = new HashSet<>(g.nodes());
                     both.retainAll(f.nodes());
                     assertThat(both).as("%s and %s share a node", g, f).isEmpty();
@@ -131,10 +146,12 @@ class FaultScheduleTest {
 
     @Test
     void aPartitionNeedsTwoNodesAndKindsMustBeKnown() {
-        List<Fault> s = FaultSchedule.generate(new FaultSchedule.Params(3, 600_000, 1, List.of(FaultKind.PARTITION), 2, 30_000));
+        List<Fault> s = FaultSchedule.generate(
+                new FaultSchedule.Params(3, 600_000, 1, List.of(FaultKind.PARTITION), 2, 30_000));
         assertThat(s).isEmpty();
         assertThatThrownBy(() -> FaultKind.parseList("crash,explode")).hasMessageContaining("explode");
         assertThat(FaultKind.parseList("crash, pause,crash")).containsExactly(FaultKind.CRASH, FaultKind.PAUSE);
-        assertThatThrownBy(() -> new FaultSchedule.Params(1, 1000, 0, ALL, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FaultSchedule.Params(1, 1000, 0, ALL, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

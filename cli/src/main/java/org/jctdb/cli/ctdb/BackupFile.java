@@ -70,7 +70,10 @@ public record BackupFile(long timestamp, int flags, String name, List<RecBuffer>
             total += 16 + all.length - 8;
         }
         ByteBuffer out = ByteBuffer.allocate(total).order(CtdbWire.ORDER);
-        out.putLong(VERSION).putLong(timestamp).putLong(flags & 0xffL).putLong(buffers.size())
+        out.putLong(VERSION)
+                .putLong(timestamp)
+                .putLong(flags & 0xffL)
+                .putLong(buffers.size())
                 .putLong(records().size());
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         out.put(Arrays.copyOf(n, MAX_NAME - 1)).put((byte) 0);
@@ -97,8 +100,8 @@ public record BackupFile(long timestamp, int flags, String name, List<RecBuffer>
         }
         long version = in.getLong();
         if (version != VERSION) {
-            throw new BadBackupException("Wrong version of backup file, expected " + VERSION + ", got "
-                    + Long.toUnsignedString(version));
+            throw new BadBackupException(
+                    "Wrong version of backup file, expected " + VERSION + ", got " + Long.toUnsignedString(version));
         }
         long timestamp = in.getLong();
         int flags = (int) (in.getLong() & 0xff);

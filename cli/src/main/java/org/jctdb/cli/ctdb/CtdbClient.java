@@ -80,7 +80,8 @@ public final class CtdbClient implements Closeable {
             sel = Selector.open();
             ch.register(sel, SelectionKey.OP_READ);
             CtdbClient c = new CtdbClient(socket, ch, sel, timeoutMillis);
-            c.pnn = c.control(CtdbWire.CURRENT_NODE, ControlOpcode.GET_PNN, 0, 0, new byte[0]).status();
+            c.pnn = c.control(CtdbWire.CURRENT_NODE, ControlOpcode.GET_PNN, 0, 0, new byte[0])
+                    .status();
             return c;
         } catch (IOException | RuntimeException e) {
             if (sel != null) {
@@ -103,8 +104,8 @@ public final class CtdbClient implements Closeable {
     /** Sends one control and waits for its reply (whatever its status). */
     public ReplyControl control(int destnode, ControlOpcode opcode, long srvid, int flags, byte[] data)
             throws IOException {
-        int reqid = send(CtdbHeader.REQ_CONTROL, destnode,
-                new ReqControl(opcode.code(), srvid, 0, flags, Bytes.of(data)));
+        int reqid =
+                send(CtdbHeader.REQ_CONTROL, destnode, new ReqControl(opcode.code(), srvid, 0, flags, Bytes.of(data)));
         CtdbPacket p = awaitReply(reqid, opcode.name());
         if (p instanceof ReplyControl r) {
             return r;
@@ -115,7 +116,9 @@ public final class CtdbClient implements Closeable {
     /** Sends a control that gets no reply (CTDB's NOREPLY flag is set). */
     public void controlNoReply(int destnode, ControlOpcode opcode, long srvid, int flags, byte[] data)
             throws IOException {
-        send(CtdbHeader.REQ_CONTROL, destnode,
+        send(
+                CtdbHeader.REQ_CONTROL,
+                destnode,
                 new ReqControl(opcode.code(), srvid, 0, flags | CtdbWire.CTRL_FLAG_NOREPLY, Bytes.of(data)));
     }
 

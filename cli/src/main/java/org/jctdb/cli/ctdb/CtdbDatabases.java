@@ -1,6 +1,7 @@
 package org.jctdb.cli.ctdb;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,8 +60,7 @@ public final class CtdbDatabases {
     }
 
     /** A record as a traverse delivers it: key, CTDB header, value. */
-    public record Record(Bytes key, LtdbHeader header, Bytes value) {
-    }
+    public record Record(Bytes key, LtdbHeader header, Bytes value) {}
 
     private final CtdbClient client;
     private final Map<Integer, String> names = new HashMap<>();
@@ -82,14 +82,18 @@ public final class CtdbDatabases {
     }
 
     public DbidMap dbmap() throws IOException {
-        return decode(() -> DbidMap.decode(ok(ControlOpcode.GET_DBMAP, 0, new byte[0]).data().toArray()));
+        return decode(() -> DbidMap.decode(
+                ok(ControlOpcode.GET_DBMAP, 0, new byte[0]).data().toArray()));
     }
 
     public String name(int dbId) throws IOException {
         String n = names.get(dbId);
         if (n == null) {
             n = decode(() -> ControlData.decodeCString(
-                    ok(ControlOpcode.GET_DBNAME, 0, ControlData.u32(dbId)).data().toArray(), "GET_DBNAME reply"));
+                    ok(ControlOpcode.GET_DBNAME, 0, ControlData.u32(dbId))
+                            .data()
+                            .toArray(),
+                    "GET_DBNAME reply"));
             names.put(dbId, n);
         }
         return n;
@@ -102,7 +106,8 @@ public final class CtdbDatabases {
 
     /** Empty when healthy, else the reason (DB_GET_HEALTH). */
     public Optional<String> health(int dbId) throws IOException {
-        byte[] d = ok(ControlOpcode.DB_GET_HEALTH, 0, ControlData.u32(dbId)).data().toArray();
+        byte[] d =
+                ok(ControlOpcode.DB_GET_HEALTH, 0, ControlData.u32(dbId)).data().toArray();
         if (d.length == 0) {
             return Optional.empty();
         }
@@ -111,7 +116,9 @@ public final class CtdbDatabases {
 
     public long seqnum(int dbId) throws IOException {
         return decode(() -> ControlData.decodeU64(
-                ok(ControlOpcode.GET_DB_SEQNUM, 0, ControlData.dbSeqnumRequest(dbId)).data().toArray(),
+                ok(ControlOpcode.GET_DB_SEQNUM, 0, ControlData.dbSeqnumRequest(dbId))
+                        .data()
+                        .toArray(),
                 "GET_DB_SEQNUM reply"));
     }
 
@@ -145,11 +152,13 @@ public final class CtdbDatabases {
 
     /** Attaches (creates if need be) a database with CTDB_DB_FLAGS_PERSISTENT or _REPLICATED or 0; its id. */
     public int attach(String name, int flags) throws IOException {
-        ControlOpcode op = (flags & CtdbWire.DB_FLAGS_PERSISTENT) != 0 ? ControlOpcode.DB_ATTACH_PERSISTENT
-                : (flags & CtdbWire.DB_FLAGS_REPLICATED) != 0 ? ControlOpcode.DB_ATTACH_REPLICATED
-                : ControlOpcode.DB_ATTACH;
-        int id = decode(() -> ControlData.decodeU32(ok(op, 0, ControlData.cString(name)).data().toArray(),
-                op.name() + " reply"));
+        ControlOpcode op = (flags & CtdbWire.DB_FLAGS_PERSISTENT) != 0
+                ? ControlOpcode.DB_ATTACH_PERSISTENT
+                : (flags & CtdbWire.DB_FLAGS_REPLICATED) != 0
+                        ? ControlOpcode.DB_ATTACH_REPLICATED
+                        : ControlOpcode.DB_ATTACH;
+        int id = decode(() -> ControlData.decodeU32(
+                ok(op, 0, ControlData.cString(name)).data().toArray(), op.name() + " reply"));
         names.put(id, name);
         if ((flags & CtdbWire.DB_FLAGS_READONLY) != 0) {
             ok(ControlOpcode.SET_DB_READONLY, 0, ControlData.u32(id));
@@ -196,14 +205,16 @@ public final class CtdbDatabases {
      * record is not here) and returns its value.
      */
     public Bytes fetch(int dbId, Bytes key) throws IOException {
-        return client.call(new ReqCall(CtdbWire.CALL_IMMEDIATE_MIGRATION, dbId, CtdbWire.FETCH_FUNC, 0, key,
-                Bytes.EMPTY)).data();
+        return client.call(
+                        new ReqCall(CtdbWire.CALL_IMMEDIATE_MIGRATION, dbId, CtdbWire.FETCH_FUNC, 0, key, Bytes.EMPTY))
+                .data();
     }
 
     /** Makes the record local and returns its stored bytes, header first. */
     public Bytes fetchWithHeader(int dbId, Bytes key) throws IOException {
-        return client.call(new ReqCall(CtdbWire.CALL_IMMEDIATE_MIGRATION, dbId, CtdbWire.FETCH_WITH_HEADER_FUNC, 0,
-                key, Bytes.EMPTY)).data();
+        return client.call(new ReqCall(
+                        CtdbWire.CALL_IMMEDIATE_MIGRATION, dbId, CtdbWire.FETCH_WITH_HEADER_FUNC, 0, key, Bytes.EMPTY))
+                .data();
     }
 
     /** The u32 tdb_open flags the daemon wants clients to open the file with. */
@@ -216,7 +227,7 @@ public final class CtdbDatabases {
     public void scheduleForDeletion(int dbId, LtdbHeader header, Bytes key) throws IOException {
         byte[] h = header.encode();
         byte[] k = key.toArray();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + h.length + 4 + k.length).order(CtdbWire.ORDER);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 4 + k.length).order(CtdbWire.ORDER);
         b.putInt(dbId).putInt(0).put(h).putInt(k.length).put(k);
         ok(ControlOpcode.SCHEDULE_FOR_DELETION, 0, b.array());
     }

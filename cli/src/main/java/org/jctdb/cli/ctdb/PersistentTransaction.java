@@ -26,7 +26,8 @@ import org.jctdb.protocol.ctdb.RecData;
  * whose rsn does not rise above the stored one, so the later of two racing commits fails.
  */
 public final class PersistentTransaction {
-    private static final Bytes SEQNUM_KEY = Bytes.of(CtdbWire.DB_SEQNUM_KEY.concat("\0").getBytes(StandardCharsets.US_ASCII));
+    private static final Bytes SEQNUM_KEY =
+            Bytes.of(CtdbWire.DB_SEQNUM_KEY.concat("\0").getBytes(StandardCharsets.US_ASCII));
 
     private final CtdbDatabases dbs;
     private final int dbId;
@@ -54,8 +55,12 @@ public final class PersistentTransaction {
         if (oldValue.equals(value)) {
             return;
         }
-        LtdbHeader h = old == null ? LtdbHeader.of(1, dbs.client().pnn(), 0)
-                : new LtdbHeader(old.header().rsn() + 1, dbs.client().pnn(), old.header().reserved1(),
+        LtdbHeader h = old == null
+                ? LtdbHeader.of(1, dbs.client().pnn(), 0)
+                : new LtdbHeader(
+                        old.header().rsn() + 1,
+                        dbs.client().pnn(),
+                        old.header().reserved1(),
                         old.header().flags());
         changes.add(RecData.withHeader(0, key, h, value));
         current.put(key, new CtdbDatabases.Record(key, h, value));
@@ -90,8 +95,14 @@ public final class PersistentTransaction {
         }
         Bytes old = fetch(SEQNUM_KEY);
         long seqnum = old.length() == Long.BYTES
-                ? ByteBuffer.wrap(old.toArray()).order(CtdbWire.ORDER).getLong() : 0;
-        store(SEQNUM_KEY, Bytes.of(ByteBuffer.allocate(Long.BYTES).order(CtdbWire.ORDER).putLong(seqnum + 1).array()));
+                ? ByteBuffer.wrap(old.toArray()).order(CtdbWire.ORDER).getLong()
+                : 0;
+        store(
+                SEQNUM_KEY,
+                Bytes.of(ByteBuffer.allocate(Long.BYTES)
+                        .order(CtdbWire.ORDER)
+                        .putLong(seqnum + 1)
+                        .array()));
         dbs.commit(new RecBuffer(dbId, changes));
     }
 

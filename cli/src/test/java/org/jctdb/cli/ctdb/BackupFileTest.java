@@ -32,7 +32,8 @@ class BackupFileTest {
         assertThat(b.timestamp()).isPositive();
         assertThat(b.buffers()).hasSize(1);
         List<RecData> records = b.records();
-        assertThat(records).extracting(r -> r.key().toUtf8())
+        assertThat(records)
+                .extracting(r -> r.key().toUtf8())
                 .containsExactly("pk", "ee", "__db_sequence_number__\0", "a", "b");
         assertThat(records.get(0).value()).isEqualTo(Bytes.EMPTY);
         assertThat(records.get(0).header().rsn()).isEqualTo(4);

@@ -44,6 +44,7 @@ public record LocalRecord(LtdbHeader header, byte[] data) {
     @Override
     public String toString() {
         return "LocalRecord[rsn=" + header.rsn() + ", dmaster=" + header.dmaster() + ", flags=0x"
-                + Integer.toHexString(header.flags()) + ", data=" + HexFormat.of().formatHex(data) + "]";
+                + Integer.toHexString(header.flags()) + ", data="
+                + HexFormat.of().formatHex(data) + "]";
     }
 }

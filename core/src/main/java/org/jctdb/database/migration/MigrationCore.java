@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jctdb.database.DbId;
 import org.jctdb.database.LtdbHeader;
 import org.jctdb.database.migration.MigrationEffect.ReplyToClient;
 import org.jctdb.database.migration.MigrationEffect.RequestRecovery;
@@ -77,8 +78,8 @@ public final class MigrationCore {
     }
 
     public MigrationStats stats() {
-        return new MigrationStats(answeredLocally, migratedIn, migratedOut, redirects, busyWaits, staleDropped,
-                hopLimitHits, maxHops);
+        return new MigrationStats(
+                answeredLocally, migratedIn, migratedOut, redirects, busyWaits, staleDropped, hopLimitHits, maxHops);
     }
 
     public List<MigrationEffect> step(MigrationInput input) {
@@ -187,11 +188,11 @@ public final class MigrationCore {
         if (c.hops() > hopLimit) {
             hopLimitHits++;
             if (c.origin() != pnn) {
-                out.add(new SendToNode(c.origin(), new ReplyError(pnn, map.generation(), c.reqId(),
-                        PeerMessage.Reason.HOP_LIMIT)));
+                out.add(new SendToNode(
+                        c.origin(), new ReplyError(pnn, map.generation(), c.reqId(), PeerMessage.Reason.HOP_LIMIT)));
             }
-            out.add(new RequestRecovery("call for record " + c.key() + " of db " + c.db() + " from node "
-                    + c.origin() + " forwarded " + c.hops() + " times"));
+            out.add(new RequestRecovery("call for record " + c.key() + " of db " + c.db() + " from node " + c.origin()
+                    + " forwarded " + c.hops() + " times"));
             return;
         }
         int lmaster = map.lmaster(c.key());
@@ -212,8 +213,8 @@ public final class MigrationCore {
             return;
         }
         redirects++;
-        out.add(new SendToNode(next, new ReqCall(pnn, c.generation(), c.db(), c.key(), c.origin(), c.reqId(),
-                c.hops() + 1)));
+        out.add(new SendToNode(
+                next, new ReqCall(pnn, c.generation(), c.db(), c.key(), c.origin(), c.reqId(), c.hops() + 1)));
     }
 
     /** This node is dmaster and gives the record to {@code c.origin()}, telling the lmaster on the way. */
@@ -229,25 +230,26 @@ public final class MigrationCore {
         out.add(new StoreRecord(c.db(), c.key(), new LtdbHeader(rsn, c.origin(), flags), data));
         long gen = map.generation();
         if (lmaster == pnn) {
-            out.add(new SendToNode(c.origin(), new ReplyDmaster(pnn, gen, c.db(), c.key(), c.reqId(), rsn, flags,
-                    data, c.hops())));
+            out.add(new SendToNode(
+                    c.origin(), new ReplyDmaster(pnn, gen, c.db(), c.key(), c.reqId(), rsn, flags, data, c.hops())));
         } else {
-            out.add(new SendToNode(lmaster, new ReqDmaster(pnn, gen, c.db(), c.key(), c.origin(), c.reqId(), rsn,
-                    flags, data, c.hops())));
+            out.add(new SendToNode(
+                    lmaster,
+                    new ReqDmaster(pnn, gen, c.db(), c.key(), c.origin(), c.reqId(), rsn, flags, data, c.hops())));
         }
     }
 
     private void reqDmaster(ReqDmaster m, Optional<LocalRecord> local, List<MigrationEffect> out) {
         if (map.lmaster(m.key()) != pnn) {
-            out.add(new RequestRecovery("REQ_DMASTER for record " + m.key() + " reached node " + pnn
-                    + ", which is not its lmaster"));
+            out.add(new RequestRecovery(
+                    "REQ_DMASTER for record " + m.key() + " reached node " + pnn + ", which is not its lmaster"));
             return;
         }
         LocalRecord rec = local.orElseGet(() -> LocalRecord.initial(pnn));
         if (rec.header().dmaster() != m.from()) {
             // The sender is not the dmaster we know: refuse; its copy keeps the data for the recovery.
-            out.add(new RequestRecovery("REQ_DMASTER for record " + m.key() + " from node " + m.from()
-                    + " but lmaster " + pnn + " knows node " + rec.header().dmaster() + " as dmaster"));
+            out.add(new RequestRecovery("REQ_DMASTER for record " + m.key() + " from node " + m.from() + " but lmaster "
+                    + pnn + " knows node " + rec.header().dmaster() + " as dmaster"));
             return;
         }
         if (m.newDmaster() == pnn) {
@@ -255,12 +257,14 @@ public final class MigrationCore {
             return;
         }
         out.add(new StoreRecord(m.db(), m.key(), new LtdbHeader(m.rsn(), m.newDmaster(), m.flags()), m.data()));
-        out.add(new SendToNode(m.newDmaster(), new ReplyDmaster(pnn, m.generation(), m.db(), m.key(), m.reqId(),
-                m.rsn(), m.flags(), m.data(), m.hops())));
+        out.add(new SendToNode(
+                m.newDmaster(),
+                new ReplyDmaster(
+                        pnn, m.generation(), m.db(), m.key(), m.reqId(), m.rsn(), m.flags(), m.data(), m.hops())));
     }
 
-    private void becomeDmaster(org.jctdb.database.DbId db, RecordKey key, long rsn, int flags, byte[] data,
-            long reqId, int hops, List<MigrationEffect> out) {
+    private void becomeDmaster(
+            DbId db, RecordKey key, long rsn, int flags, byte[] data, long reqId, int hops, List<MigrationEffect> out) {
         migratedIn++;
         // rsn + 1: the new dmaster's copy is newer than every copy left behind (CTDB's store does the same).
         LtdbHeader header = new LtdbHeader(rsn + 1, pnn, flags);
@@ -268,8 +272,8 @@ public final class MigrationCore {
         complete(reqId, db, key, header, data, hops, out);
     }
 
-    private void complete(long reqId, org.jctdb.database.DbId db, RecordKey key, LtdbHeader header, byte[] data,
-            int hops, List<MigrationEffect> out) {
+    private void complete(
+            long reqId, DbId db, RecordKey key, LtdbHeader header, byte[] data, int hops, List<MigrationEffect> out) {
         ClientCall c = pending.remove(reqId);
         if (c != null) {
             out.add(new ReplyToClient(c.callId(), db, key, header, data, hops));

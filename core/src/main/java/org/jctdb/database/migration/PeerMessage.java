@@ -27,22 +27,31 @@ public sealed interface PeerMessage
 
     /** Node {@code origin} wants the record; forwarded towards its data master, {@code hops} so far. */
     record ReqCall(int from, long generation, DbId db, RecordKey key, int origin, long reqId, int hops)
-            implements PeerMessage, RecordInput {
-    }
+            implements PeerMessage, RecordInput {}
 
     /** To the lmaster, from the data master giving the record up: make {@code newDmaster} the data master. */
-    record ReqDmaster(int from, long generation, DbId db, RecordKey key, int newDmaster, long reqId,
-            long rsn, int flags, byte[] data, int hops) implements PeerMessage, RecordInput {
-    }
+    record ReqDmaster(
+            int from,
+            long generation,
+            DbId db,
+            RecordKey key,
+            int newDmaster,
+            long reqId,
+            long rsn,
+            int flags,
+            byte[] data,
+            int hops)
+            implements PeerMessage, RecordInput {}
 
     /** From the lmaster to the new data master: here is the record, you are its data master now. */
-    record ReplyDmaster(int from, long generation, DbId db, RecordKey key, long reqId, long rsn, int flags,
-            byte[] data, int hops) implements PeerMessage, RecordInput {
-    }
+    record ReplyDmaster(
+            int from, long generation, DbId db, RecordKey key, long reqId, long rsn, int flags, byte[] data, int hops)
+            implements PeerMessage, RecordInput {}
 
     /** The call {@code reqId} of the receiving node could not be served (the hop limit was reached). */
-    record ReplyError(int from, long generation, long reqId, Reason reason) implements PeerMessage, MigrationInput {
-    }
+    record ReplyError(int from, long generation, long reqId, Reason reason) implements PeerMessage, MigrationInput {}
 
-    enum Reason { HOP_LIMIT }
+    enum Reason {
+        HOP_LIMIT
+    }
 }

@@ -15,6 +15,5 @@ public sealed interface RecordInput
     RecordKey key();
 
     /** A client of this node wants the record here (CTDB's fetch-lock call, REQ_CALL from a client). */
-    record ClientCall(long callId, DbId db, RecordKey key) implements RecordInput {
-    }
+    record ClientCall(long callId, DbId db, RecordKey key) implements RecordInput {}
 }

@@ -3,6 +3,7 @@ package org.jctdb.database.migration;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.jctdb.database.JenkinsHash;
@@ -19,7 +20,7 @@ public record RecordKey(byte[] bytes) implements Comparable<RecordKey> {
     }
 
     public static RecordKey of(String s) {
-        return new RecordKey(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new RecordKey(s.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

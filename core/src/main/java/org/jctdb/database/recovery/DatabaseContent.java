@@ -1,5 +1,6 @@
 package org.jctdb.database.recovery;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -12,7 +13,7 @@ import org.jctdb.database.migration.RecordKey;
 public record DatabaseContent(DbId db, DatabaseKind kind, SortedMap<RecordKey, LocalRecord> records) {
 
     public DatabaseContent {
-        records = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(records));
+        records = Collections.unmodifiableSortedMap(new TreeMap<>(records));
     }
 
     public static DatabaseContent of(DbId db, DatabaseKind kind, Map<RecordKey, LocalRecord> records) {

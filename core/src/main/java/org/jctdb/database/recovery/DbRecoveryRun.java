@@ -1,12 +1,16 @@
 package org.jctdb.database.recovery;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import org.jctdb.database.DatabaseKind;
 import org.jctdb.database.DbId;
 import org.jctdb.database.migration.LocalRecord;
@@ -31,7 +35,14 @@ import org.jctdb.database.recovery.RecoveryEffect.SendToMember;
  * but abandoned history would overwrite commits acknowledged since).
  */
 public final class DbRecoveryRun {
-    public enum Phase { FREEZE, COLLECT, PUSH, THAW, DONE, ABORTED }
+    public enum Phase {
+        FREEZE,
+        COLLECT,
+        PUSH,
+        THAW,
+        DONE,
+        ABORTED
+    }
 
     private final int leader;
     private final VnnMap map;
@@ -107,8 +118,8 @@ public final class DbRecoveryRun {
             begin(Phase.THAW, now, m -> new RecoveryRequest.Thaw(leader, generation(), map), out);
         } else if (phase == Phase.THAW) {
             phase = Phase.DONE;
-            out.add(new RecoveryEffect.Completed(new RecoverySummary(generation(), members, trusted, persistentFrom,
-                    pushed, conflicts, now - started)));
+            out.add(new RecoveryEffect.Completed(new RecoverySummary(
+                    generation(), members, trusted, persistentFrom, pushed, conflicts, now - started)));
         } else {
             throw new IllegalStateException("phase " + phase);
         }
@@ -134,16 +145,20 @@ public final class DbRecoveryRun {
 
     private boolean answers(RecoveryReply r) {
         switch (phase) {
-            case FREEZE: return r instanceof RecoveryReply.Frozen;
-            case COLLECT: return r instanceof RecoveryReply.Collected;
-            case PUSH: return r instanceof RecoveryReply.Pushed;
-            case THAW: return r instanceof RecoveryReply.Thawed;
-            default: return false;
+            case FREEZE:
+                return r instanceof RecoveryReply.Frozen;
+            case COLLECT:
+                return r instanceof RecoveryReply.Collected;
+            case PUSH:
+                return r instanceof RecoveryReply.Pushed;
+            case THAW:
+                return r instanceof RecoveryReply.Thawed;
+            default:
+                return false;
         }
     }
 
-    private void begin(Phase next, long now, java.util.function.IntFunction<RecoveryRequest> request,
-            List<RecoveryEffect> out) {
+    private void begin(Phase next, long now, IntFunction<RecoveryRequest> request, List<RecoveryEffect> out) {
         phase = next;
         phaseStartedAt = now;
         waiting.clear();
@@ -165,9 +180,9 @@ public final class DbRecoveryRun {
             newestContent = Math.max(newestContent, c.contentGeneration());
             newestPersistent = Math.max(newestPersistent, c.persistentGeneration());
         }
-        java.util.Set<Integer> persistentLine = new java.util.HashSet<>();
+        Set<Integer> persistentLine = new HashSet<>();
         List<Integer> trustedNodes = new ArrayList<>();
-        Map<DbId, DatabaseKind> kinds = new TreeMap<>(java.util.Comparator.comparingLong(DbId::unsigned));
+        Map<DbId, DatabaseKind> kinds = new TreeMap<>(Comparator.comparingLong(DbId::unsigned));
         Map<DbId, TreeMap<Integer, DatabaseContent>> byDb = new HashMap<>();
         for (RecoveryReply.Collected c : collected.values()) {
             if (c.contentGeneration() == newestContent) {
@@ -198,7 +213,8 @@ public final class DbRecoveryRun {
                 }
                 RecordMerge.Merged m = RecordMerge.mergeVolatile(usable);
                 conflicts += m.conflicts();
-                result.add(new DatabaseContent(e.getKey(), e.getValue(), RecordMerge.volatilePush(m.records(), leader)));
+                result.add(
+                        new DatabaseContent(e.getKey(), e.getValue(), RecordMerge.volatilePush(m.records(), leader)));
             } else {
                 TreeMap<Integer, DatabaseContent> line = new TreeMap<>(copies);
                 line.keySet().retainAll(persistentLine);

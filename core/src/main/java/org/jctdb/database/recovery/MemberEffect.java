@@ -10,12 +10,10 @@ public sealed interface MemberEffect {
      * Stop record migration (MigrationCore Freeze) and take every database's locks without blocking;
      * answer {@link MemberInput.FreezeDone}. Clients keep their chain locks until they release them.
      */
-    record FreezeDatabases() implements MemberEffect {
-    }
+    record FreezeDatabases() implements MemberEffect {}
 
     /** Read every database (under the held locks); answer {@link MemberInput.LocalCollected}. */
-    record CollectDatabases(long generation) implements MemberEffect {
-    }
+    record CollectDatabases(long generation) implements MemberEffect {}
 
     /** Replace every database by these contents, exactly as given; answer {@link MemberInput.PushApplied}. */
     record ReplaceDatabases(long generation, List<DatabaseContent> databases) implements MemberEffect {
@@ -25,13 +23,10 @@ public sealed interface MemberEffect {
     }
 
     /** Release the locks and serve in the new generation (MigrationCore GenerationChanged). */
-    record ThawDatabases(VnnMap map) implements MemberEffect {
-    }
+    record ThawDatabases(VnnMap map) implements MemberEffect {}
 
-    record Reply(int to, RecoveryReply reply) implements MemberEffect {
-    }
+    record Reply(int to, RecoveryReply reply) implements MemberEffect {}
 
     /** A request held during the recovery may run now. */
-    record Proceed(long requestId, MemberInput.Gated kind) implements MemberEffect {
-    }
+    record Proceed(long requestId, MemberInput.Gated kind) implements MemberEffect {}
 }

@@ -14,8 +14,7 @@ import org.jctdb.database.migration.RecordKey;
 
 /** The pure decisions of a database recovery: which copy of each record survives, and how it is pushed. */
 public final class RecordMerge {
-    private RecordMerge() {
-    }
+    private RecordMerge() {}
 
     /** The persistent sequence number record's key: {@code __db_sequence_number__} with its NUL. */
     public static final RecordKey SEQNUM_KEY;
@@ -26,8 +25,7 @@ public final class RecordMerge {
     }
 
     /** Result of merging volatile copies; {@code conflicts} counts equal-rsn copies whose data differ. */
-    public record Merged(SortedMap<RecordKey, LocalRecord> records, int conflicts) {
-    }
+    public record Merged(SortedMap<RecordKey, LocalRecord> records, int conflicts) {}
 
     public static long seqnum(Map<RecordKey, LocalRecord> records) {
         LocalRecord r = records.get(SEQNUM_KEY);
@@ -38,7 +36,10 @@ public final class RecordMerge {
     }
 
     public static byte[] seqnumData(long seqnum) {
-        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(seqnum).array();
+        return ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(seqnum)
+                .array();
     }
 
     /**
@@ -57,7 +58,8 @@ public final class RecordMerge {
                 LocalRecord cand = e.getValue();
                 LocalRecord prev = best.get(e.getKey());
                 if (prev == null || wins(cand, pnn, prev, bestFrom.get(e.getKey()))) {
-                    if (prev != null && prev.header().rsn() == cand.header().rsn()
+                    if (prev != null
+                            && prev.header().rsn() == cand.header().rsn()
                             && !Arrays.equals(prev.data(), cand.data())) {
                         conflicts++;
                     }
@@ -95,7 +97,8 @@ public final class RecordMerge {
             if (r.isEmpty()) {
                 continue;
             }
-            int flags = (r.header().flags() | LtdbHeader.FLAG_MIGRATED_WITH_DATA) & ~LtdbHeader.RO_FLAGS
+            int flags = (r.header().flags() | LtdbHeader.FLAG_MIGRATED_WITH_DATA)
+                    & ~LtdbHeader.RO_FLAGS
                     & ~LtdbHeader.FLAG_AUTOMATIC;
             out.put(e.getKey(), r.withHeader(new LtdbHeader(r.header().rsn(), leader, flags)));
         }

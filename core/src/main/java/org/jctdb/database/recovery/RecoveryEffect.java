@@ -4,14 +4,11 @@ package org.jctdb.database.recovery;
 public sealed interface RecoveryEffect {
 
     /** Send a request to a member; to the leader itself, hand it to its own {@link RecoveryMember}. */
-    record SendToMember(int to, RecoveryRequest request) implements RecoveryEffect {
-    }
+    record SendToMember(int to, RecoveryRequest request) implements RecoveryEffect {}
 
     /** Every member serves the new generation with the merged databases. */
-    record Completed(RecoverySummary summary) implements RecoveryEffect {
-    }
+    record Completed(RecoverySummary summary) implements RecoveryEffect {}
 
     /** The run cannot finish; the leader starts again with a new generation (members stay frozen). */
-    record Aborted(long generation, String reason) implements RecoveryEffect {
-    }
+    record Aborted(long generation, String reason) implements RecoveryEffect {}
 }

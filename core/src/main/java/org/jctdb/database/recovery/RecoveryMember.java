@@ -75,8 +75,9 @@ public final class RecoveryMember {
             }
         } else if (in instanceof MemberInput.LocalCollected c) {
             if (c.generation() == frozenFor && locksHeld) {
-                out.add(new Reply(frozenLeader, new RecoveryReply.Collected(pnn, c.generation(), content, persistent,
-                        c.databases())));
+                out.add(new Reply(
+                        frozenLeader,
+                        new RecoveryReply.Collected(pnn, c.generation(), content, persistent, c.databases())));
             }
         } else if (in instanceof MemberInput.PushApplied p) {
             if (p.generation() == frozenFor && locksHeld) {

@@ -19,15 +19,18 @@ public sealed interface RecoveryReply {
 
     long generation();
 
-    record Frozen(int from, long generation) implements RecoveryReply {
-    }
+    record Frozen(int from, long generation) implements RecoveryReply {}
 
     /**
      * {@code contentGeneration}: the generation whose push this member's volatile databases descend from,
      * thawed or not (0: none since it started, its volatile databases began empty).
      * {@code persistentGeneration}: the same for its persistent databases, kept across restarts.
      */
-    record Collected(int from, long generation, long contentGeneration, long persistentGeneration,
+    record Collected(
+            int from,
+            long generation,
+            long contentGeneration,
+            long persistentGeneration,
             List<DatabaseContent> databases)
             implements RecoveryReply {
         public Collected {
@@ -35,13 +38,10 @@ public sealed interface RecoveryReply {
         }
     }
 
-    record Pushed(int from, long generation) implements RecoveryReply {
-    }
+    record Pushed(int from, long generation) implements RecoveryReply {}
 
-    record Thawed(int from, long generation) implements RecoveryReply {
-    }
+    record Thawed(int from, long generation) implements RecoveryReply {}
 
     /** The member has seen generation {@code seen}, newer than the request's. */
-    record Refused(int from, long generation, long seen) implements RecoveryReply {
-    }
+    record Refused(int from, long generation, long seen) implements RecoveryReply {}
 }

@@ -20,12 +20,10 @@ public sealed interface RecoveryRequest {
     long generation();
 
     /** Stop serving every database and take all their locks (CTDB: recovery mode ACTIVE, DB_FREEZE). */
-    record Freeze(int leader, long generation) implements RecoveryRequest {
-    }
+    record Freeze(int leader, long generation) implements RecoveryRequest {}
 
     /** Send every database's records (CTDB: PULL_DB / DB_PULL, GET_DB_SEQNUM). */
-    record Collect(int leader, long generation) implements RecoveryRequest {
-    }
+    record Collect(int leader, long generation) implements RecoveryRequest {}
 
     /** Replace every database with these contents in one transaction each (CTDB: WIPE_DATABASE, DB_PUSH). */
     record Push(int leader, long generation, List<DatabaseContent> databases) implements RecoveryRequest {
@@ -35,6 +33,5 @@ public sealed interface RecoveryRequest {
     }
 
     /** Serve again in the new generation with this map (CTDB: SETVNNMAP, DB_THAW, recovery mode NORMAL). */
-    record Thaw(int leader, long generation, VnnMap map) implements RecoveryRequest {
-    }
+    record Thaw(int leader, long generation, VnnMap map) implements RecoveryRequest {}
 }

@@ -8,8 +8,14 @@ import org.jctdb.database.DbId;
  * The outcome of one completed recovery: what was pushed per database, which members' volatile
  * copies were trusted, which node each persistent database came from, and equal-rsn conflicts seen.
  */
-public record RecoverySummary(long generation, List<Integer> members, List<Integer> trustedVolatile,
-        Map<DbId, Integer> persistentFrom, List<DatabaseContent> pushed, int conflicts, long tookMs) {
+public record RecoverySummary(
+        long generation,
+        List<Integer> members,
+        List<Integer> trustedVolatile,
+        Map<DbId, Integer> persistentFrom,
+        List<DatabaseContent> pushed,
+        int conflicts,
+        long tookMs) {
 
     public RecoverySummary {
         members = List.copyOf(members);

@@ -5,8 +5,7 @@ import org.jctdb.event.EventReply;
 
 /** `jctdb event run TIMEOUT COMPONENT EVENT [ARGS]`: CTDB 4.17's messages and exit codes. */
 public final class RunTextFormatter {
-    private RunTextFormatter() {
-    }
+    private RunTextFormatter() {}
 
     public static Rendered run(String component, EventReply reply) {
         String ev = reply.event().wireName();
@@ -26,7 +25,8 @@ public final class RunTextFormatter {
         if (r.errno() == Errno.ENOENT) {
             return new Rendered("Event dir for " + component + " does not exist\n", Errno.ENOENT);
         }
-        return new Rendered("Failed to run event " + ev + " in " + component + ", result=" + r.errno()
-                + " (" + r.reason() + ")\n", r.errno());
+        return new Rendered(
+                "Failed to run event " + ev + " in " + component + ", result=" + r.errno() + " (" + r.reason() + ")\n",
+                r.errno());
     }
 }

@@ -7,8 +7,7 @@ import org.jctdb.event.EventScripts;
  * blank line) scripts that exist only locally.
  */
 public final class ScriptListFormatter {
-    private ScriptListFormatter() {
-    }
+    private ScriptListFormatter() {}
 
     public static Rendered list(EventScripts.Listing l) {
         StringBuilder sb = new StringBuilder();

@@ -1,5 +1,6 @@
 package org.jctdb.event.format;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,15 +9,14 @@ import java.util.Optional;
 import org.jctdb.event.Event;
 import org.jctdb.event.EventReply;
 import org.jctdb.event.Hang;
-import org.jctdb.os.ProcInfo;
 import org.jctdb.event.ScriptResult;
+import org.jctdb.os.ProcInfo;
 
 /** Event status as JSON, with everything the text hides (evidence, debug output, stacks). */
 public final class StatusJsonFormatter {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private StatusJsonFormatter() {
-    }
+    private StatusJsonFormatter() {}
 
     public static Rendered status(String component, Event event, Optional<EventReply.Completed> last) {
         ObjectNode root = MAPPER.createObjectNode();
@@ -40,7 +40,7 @@ public final class StatusJsonFormatter {
         root.put("exitCode", exit);
         try {
             return new Rendered(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n", exit);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -7,8 +7,8 @@ import org.jctdb.event.Errno;
 import org.jctdb.event.Event;
 import org.jctdb.event.EventReply;
 import org.jctdb.event.Hang;
-import org.jctdb.os.ProcInfo;
 import org.jctdb.event.ScriptResult;
+import org.jctdb.os.ProcInfo;
 
 /**
  * `jctdb event status COMPONENT EVENT` and `jctdb scriptstatus` in CTDB 4.17's layout: one line
@@ -39,13 +39,20 @@ public final class StatusTextFormatter {
     }
 
     void appendScript(StringBuilder sb, ScriptResult r) {
-        String name = String.format(Locale.ROOT, "%-20s %-10s", r.name(), r.status().label());
+        String name =
+                String.format(Locale.ROOT, "%-20s %-10s", r.name(), r.status().label());
         switch (r.status()) {
-            case OK, ERROR -> sb.append(String.format(Locale.ROOT, "%s %.3f %s\n", name,
-                    r.durationMillis() / 1000.0, Ctime.format(r.start(), zone)));
-            case TIMEDOUT, HUNG -> sb.append(name).append(' ').append(Ctime.format(r.start(), zone)).append('\n');
+            case OK, ERROR ->
+                sb.append(String.format(
+                        Locale.ROOT, "%s %.3f %s\n", name, r.durationMillis() / 1000.0, Ctime.format(r.start(), zone)));
+            case TIMEDOUT, HUNG ->
+                sb.append(name)
+                        .append(' ')
+                        .append(Ctime.format(r.start(), zone))
+                        .append('\n');
             case DISABLED -> sb.append(name).append('\n');
-            case CANNOT_RUN -> sb.append(name).append(" (").append(Errno.describe(r.code())).append(")\n");
+            case CANNOT_RUN ->
+                sb.append(name).append(" (").append(Errno.describe(r.code())).append(")\n");
             default -> throw new IllegalStateException(r.status().toString());
         }
         if (r.status().isFailure()) {
@@ -58,8 +65,12 @@ public final class StatusTextFormatter {
 
     static String hangLine(Hang h) {
         StringBuilder sb = new StringBuilder();
-        sb.append(h.kind().name()).append(": pid ").append(h.pid()).append(" alive for ")
-                .append(String.format(Locale.ROOT, "%.1f", h.aliveMillis() / 1000.0)).append("s");
+        sb.append(h.kind().name())
+                .append(": pid ")
+                .append(h.pid())
+                .append(" alive for ")
+                .append(String.format(Locale.ROOT, "%.1f", h.aliveMillis() / 1000.0))
+                .append("s");
         if (h.kind() == Hang.Kind.HUNG) {
             sb.append(", not started again");
         }

@@ -19,8 +19,7 @@ import java.util.List;
  * Controls like GET_PNN, GET_RECMODE and PROCESS_EXISTS answer in the reply's status, not its data.
  */
 public final class ControlData {
-    private ControlData() {
-    }
+    private ControlData() {}
 
     public static byte[] u32(int v) {
         return new WireWriter(4).u32(v).toByteArray();

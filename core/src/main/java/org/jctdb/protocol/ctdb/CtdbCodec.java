@@ -30,8 +30,7 @@ public final class CtdbCodec {
     private final int maxPacketLength;
 
     /** A decoded packet: its header (with the declared length) and body. */
-    public record Frame(CtdbHeader header, CtdbPacket packet) {
-    }
+    public record Frame(CtdbHeader header, CtdbPacket packet) {}
 
     public CtdbCodec() {
         this(CtdbWire.DEFAULT_MAX_PACKET);
@@ -56,15 +55,16 @@ public final class CtdbCodec {
         if (in.remaining() < 4) {
             return -1;
         }
-        long length = Integer.toUnsignedLong(in.duplicate().order(CtdbWire.ORDER).getInt());
+        long length =
+                Integer.toUnsignedLong(in.duplicate().order(CtdbWire.ORDER).getInt());
         checkDeclaredLength(length);
         return length;
     }
 
     private void checkDeclaredLength(long length) throws BadPacketException {
         if (length < CtdbWire.HEADER_SIZE) {
-            throw new BadPacketException("declared length " + length + " is shorter than the "
-                    + CtdbWire.HEADER_SIZE + "-byte header");
+            throw new BadPacketException(
+                    "declared length " + length + " is shorter than the " + CtdbWire.HEADER_SIZE + "-byte header");
         }
         if (length > maxPacketLength) {
             throw new BadPacketException("declared length " + length + " exceeds the maximum of " + maxPacketLength);
@@ -74,8 +74,8 @@ public final class CtdbCodec {
     /** Decodes one whole packet; the array must hold exactly the declared length. */
     public Frame decode(byte[] wire) throws BadPacketException {
         if (wire.length < CtdbWire.HEADER_SIZE) {
-            throw new BadPacketException("packet of " + wire.length + " bytes is shorter than the "
-                    + CtdbWire.HEADER_SIZE + "-byte header");
+            throw new BadPacketException(
+                    "packet of " + wire.length + " bytes is shorter than the " + CtdbWire.HEADER_SIZE + "-byte header");
         }
         WireReader r = new WireReader(wire, "header");
         long length = Integer.toUnsignedLong(r.u32("length"));
@@ -92,14 +92,21 @@ public final class CtdbCodec {
             throw new BadPacketException("unsupported protocol version " + Integer.toUnsignedString(version)
                     + " (expected " + CtdbWire.VERSION + ")");
         }
-        CtdbHeader h = new CtdbHeader((int) length, magic, version, r.u32("generation"), r.u32("operation"),
-                r.u32("destnode"), r.u32("srcnode"), r.u32("reqid"));
+        CtdbHeader h = new CtdbHeader(
+                (int) length,
+                magic,
+                version,
+                r.u32("generation"),
+                r.u32("operation"),
+                r.u32("destnode"),
+                r.u32("srcnode"),
+                r.u32("reqid"));
         String name = CtdbHeader.operationName(h.operation());
         WireReader b = new WireReader(wire, CtdbWire.HEADER_SIZE, wire.length - CtdbWire.HEADER_SIZE, name);
         CtdbPacket p = decodeBody(h.operation(), b);
         if (b.remaining() > MAX_SLACK) {
-            throw new BadPacketException(name + ": " + b.remaining() + " bytes after the body (at most "
-                    + MAX_SLACK + " bytes of padding are allowed)");
+            throw new BadPacketException(name + ": " + b.remaining() + " bytes after the body (at most " + MAX_SLACK
+                    + " bytes of padding are allowed)");
         }
         return new Frame(h, p);
     }
@@ -206,25 +213,51 @@ public final class CtdbCodec {
 
     private static void writeBody(CtdbPacket packet, WireWriter w) {
         if (packet instanceof ReqCall p) {
-            w.u32(p.flags()).u32(p.dbId()).u32(p.callId()).u32(p.hopcount())
-                    .u32(p.key().length()).u32(p.callData().length()).bytes(p.key()).bytes(p.callData());
+            w.u32(p.flags())
+                    .u32(p.dbId())
+                    .u32(p.callId())
+                    .u32(p.hopcount())
+                    .u32(p.key().length())
+                    .u32(p.callData().length())
+                    .bytes(p.key())
+                    .bytes(p.callData());
         } else if (packet instanceof ReplyCall p) {
             w.u32(p.status()).u32(p.data().length()).bytes(p.data());
         } else if (packet instanceof ReqDmaster p) {
-            w.u32(p.dbId()).zeros(4).u64(p.rsn()).u32(p.dmaster())
-                    .u32(p.key().length()).u32(p.data().length()).bytes(p.key()).bytes(p.data());
+            w.u32(p.dbId())
+                    .zeros(4)
+                    .u64(p.rsn())
+                    .u32(p.dmaster())
+                    .u32(p.key().length())
+                    .u32(p.data().length())
+                    .bytes(p.key())
+                    .bytes(p.data());
         } else if (packet instanceof ReplyDmaster p) {
-            w.u32(p.dbId()).zeros(4).u64(p.rsn())
-                    .u32(p.key().length()).u32(p.data().length()).bytes(p.key()).bytes(p.data());
+            w.u32(p.dbId())
+                    .zeros(4)
+                    .u64(p.rsn())
+                    .u32(p.key().length())
+                    .u32(p.data().length())
+                    .bytes(p.key())
+                    .bytes(p.data());
         } else if (packet instanceof ReplyError p) {
             w.u32(p.status()).u32(p.msg().length()).bytes(p.msg());
         } else if (packet instanceof ReqMessage p) {
             w.u64(p.srvid()).u32(p.data().length()).bytes(p.data());
         } else if (packet instanceof ReqControl p) {
-            w.u32(p.opcode()).zeros(4).u64(p.srvid()).u32(p.clientId()).u32(p.flags())
-                    .u32(p.data().length()).bytes(p.data());
+            w.u32(p.opcode())
+                    .zeros(4)
+                    .u64(p.srvid())
+                    .u32(p.clientId())
+                    .u32(p.flags())
+                    .u32(p.data().length())
+                    .bytes(p.data());
         } else if (packet instanceof ReplyControl p) {
-            w.u32(p.status()).u32(p.data().length()).u32(p.error().length()).bytes(p.data()).bytes(p.error());
+            w.u32(p.status())
+                    .u32(p.data().length())
+                    .u32(p.error().length())
+                    .bytes(p.data())
+                    .bytes(p.error());
         } else if (packet instanceof ReqKeepalive p) {
             w.u32(p.version()).u32(p.uptime());
         } else if (packet instanceof ReqTunnel p) {

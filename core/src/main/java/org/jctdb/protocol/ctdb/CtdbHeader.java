@@ -4,8 +4,8 @@ package org.jctdb.protocol.ctdb;
  * The 32-byte header in front of every packet: eight host-order u32.
  * {@code length} counts the whole packet, header and padding included.
  */
-public record CtdbHeader(int length, int magic, int version, int generation, int operation,
-                         int destnode, int srcnode, int reqid) {
+public record CtdbHeader(
+        int length, int magic, int version, int generation, int operation, int destnode, int srcnode, int reqid) {
 
     public static final int REQ_CALL = 0;
     public static final int REPLY_CALL = 1;
@@ -45,7 +45,13 @@ public record CtdbHeader(int length, int magic, int version, int generation, int
     }
 
     void writeTo(WireWriter w, int wireLength) {
-        w.u32(wireLength).u32(magic).u32(version).u32(generation).u32(operation)
-                .u32(destnode).u32(srcnode).u32(reqid);
+        w.u32(wireLength)
+                .u32(magic)
+                .u32(version)
+                .u32(generation)
+                .u32(operation)
+                .u32(destnode)
+                .u32(srcnode)
+                .u32(reqid);
     }
 }

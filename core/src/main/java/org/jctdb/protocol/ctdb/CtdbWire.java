@@ -4,8 +4,7 @@ import java.nio.ByteOrder;
 
 /** Constants of CTDB 4.17's wire protocol (protocol version 1). */
 public final class CtdbWire {
-    private CtdbWire() {
-    }
+    private CtdbWire() {}
 
     /**
      * Every integer is in the host's byte order: the client protocol never leaves the machine
@@ -15,6 +14,7 @@ public final class CtdbWire {
 
     /** "CTDB" read as a host-order u32. */
     public static final int MAGIC = 0x43544442;
+
     public static final int VERSION = 1;
     public static final int HEADER_SIZE = 32;
     /** ctdbd rounds every packet it sends up to a multiple of this, and says so in the length field. */
@@ -25,6 +25,7 @@ public final class CtdbWire {
     // destnode values
     /** What clients put in destnode for "the daemon I am talking to". */
     public static final int CURRENT_NODE = 0xF0000001;
+
     public static final int BROADCAST_ALL = 0xF0000002;
     public static final int BROADCAST_ACTIVE = 0xF0000003;
     public static final int BROADCAST_CONNECTED = 0xF0000004;
@@ -43,6 +44,7 @@ public final class CtdbWire {
     public static final int CTRL_FLAG_NOREPLY = 0x1;
     /** GET_PUBLIC_IPS: only addresses this node can host. */
     public static final int PUBLIC_IP_FLAGS_ONLY_AVAILABLE = 0x10000;
+
     public static final int CTRL_FLAG_ATTACH_RECOVERY = 0x20000;
 
     // well-known message srvids

@@ -21,8 +21,8 @@ public record RecData(int reqid, Bytes key, Bytes data) {
     /** The CTDB header at the start of data. */
     public LtdbHeader header() throws BadPacketException {
         if (data.length() < LtdbHeader.SIZE) {
-            throw new BadPacketException("ctdb_rec_data: " + data.length() + " bytes of data hold no "
-                    + LtdbHeader.SIZE + "-byte record header");
+            throw new BadPacketException("ctdb_rec_data: " + data.length() + " bytes of data hold no " + LtdbHeader.SIZE
+                    + "-byte record header");
         }
         return LtdbHeader.read(new WireReader(data.array(), 0, LtdbHeader.SIZE, "ctdb_ltdb_header"));
     }
@@ -43,15 +43,20 @@ public record RecData(int reqid, Bytes key, Bytes data) {
         long keylen = Integer.toUnsignedLong(r.u32("keylen"));
         long datalen = Integer.toUnsignedLong(r.u32("datalen"));
         if (length != FIXED + keylen + datalen) {
-            throw new BadPacketException("ctdb_rec_data: length " + length + " does not match 16 + keylen "
-                    + keylen + " + datalen " + datalen);
+            throw new BadPacketException("ctdb_rec_data: length " + length + " does not match 16 + keylen " + keylen
+                    + " + datalen " + datalen);
         }
         Bytes key = Bytes.wrap(r.bytes(keylen, "key"));
         return new RecData(reqid, key, Bytes.wrap(r.bytes(datalen, "data")));
     }
 
     void write(WireWriter w) {
-        w.u32(wireSize()).u32(reqid).u32(key.length()).u32(data.length()).bytes(key).bytes(data);
+        w.u32(wireSize())
+                .u32(reqid)
+                .u32(key.length())
+                .u32(data.length())
+                .bytes(key)
+                .bytes(data);
     }
 
     /** A traverse message's payload, or TRAVERSE_DATA's: exactly one record. */

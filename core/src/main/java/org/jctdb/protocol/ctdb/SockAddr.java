@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * ctdb_sock_addr: CTDB copies the C union of sockaddr, sockaddr_in and sockaddr_in6 onto the
@@ -70,10 +71,10 @@ public record SockAddr(Bytes raw) {
         byte[] b = raw.array();
         try {
             if (family() == AF_INET) {
-                return InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 4, 8));
+                return InetAddress.getByAddress(Arrays.copyOfRange(b, 4, 8));
             }
             if (family() == AF_INET6) {
-                return InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 8, 24));
+                return InetAddress.getByAddress(Arrays.copyOfRange(b, 8, 24));
             }
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // only thrown for a wrong array length

@@ -22,7 +22,12 @@ public record TraverseStartExt(int dbId, int reqid, long srvid, boolean withEmpt
     }
 
     public byte[] encode() {
-        return new WireWriter(SIZE).u32(dbId).u32(reqid).u64(srvid).u8(withEmptyRecords ? 1 : 0).zeros(7)
+        return new WireWriter(SIZE)
+                .u32(dbId)
+                .u32(reqid)
+                .u64(srvid)
+                .u8(withEmptyRecords ? 1 : 0)
+                .zeros(7)
                 .toByteArray();
     }
 }

@@ -4,12 +4,11 @@ package org.jctdb.protocol.ctdb;
  * UPTIME reply: four struct timeval (on 64-bit Linux each is i64 seconds, i64 microseconds):
  * the node's current time, when ctdbd started, when the last recovery started and finished.
  */
-public record Uptime(Timeval currentTime, Timeval ctdbdStartTime, Timeval lastRecoveryStarted,
-                     Timeval lastRecoveryFinished) {
+public record Uptime(
+        Timeval currentTime, Timeval ctdbdStartTime, Timeval lastRecoveryStarted, Timeval lastRecoveryFinished) {
     public static final int SIZE = 64;
 
-    public record Timeval(long seconds, long micros) {
-    }
+    public record Timeval(long seconds, long micros) {}
 
     private static Timeval tv(WireReader r, String field) throws BadPacketException {
         return new Timeval(r.u64(field + ".tv_sec"), r.u64(field + ".tv_usec"));
@@ -17,7 +16,10 @@ public record Uptime(Timeval currentTime, Timeval ctdbdStartTime, Timeval lastRe
 
     public static Uptime decode(byte[] data) throws BadPacketException {
         WireReader r = new WireReader(data, "ctdb_uptime");
-        Uptime u = new Uptime(tv(r, "current_time"), tv(r, "ctdbd_start_time"), tv(r, "last_recovery_started"),
+        Uptime u = new Uptime(
+                tv(r, "current_time"),
+                tv(r, "ctdbd_start_time"),
+                tv(r, "last_recovery_started"),
                 tv(r, "last_recovery_finished"));
         r.end();
         return u;

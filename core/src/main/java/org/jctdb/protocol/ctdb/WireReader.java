@@ -29,8 +29,8 @@ final class WireReader {
 
     private void need(long n, String field) throws BadPacketException {
         if (n < 0 || n > buf.remaining()) {
-            throw new BadPacketException(what + ": " + field + " needs " + n + " bytes but only "
-                    + buf.remaining() + " remain");
+            throw new BadPacketException(
+                    what + ": " + field + " needs " + n + " bytes but only " + buf.remaining() + " remain");
         }
     }
 
@@ -58,8 +58,9 @@ final class WireReader {
     int count(String field, int unitSize) throws BadPacketException {
         long n = Integer.toUnsignedLong(u32(field));
         if (n * unitSize > buf.remaining()) {
-            throw new BadPacketException(what + ": " + field + " of " + n + (unitSize == 1 ? " bytes" : " entries of "
-                    + unitSize + " bytes") + " exceeds the " + buf.remaining() + " bytes that remain");
+            throw new BadPacketException(
+                    what + ": " + field + " of " + n + (unitSize == 1 ? " bytes" : " entries of " + unitSize + " bytes")
+                            + " exceeds the " + buf.remaining() + " bytes that remain");
         }
         return (int) n;
     }

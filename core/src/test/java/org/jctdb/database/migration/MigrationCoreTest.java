@@ -21,7 +21,7 @@ class MigrationCoreTest {
 
     /** A key whose lmaster in MAP is {@code lmaster}. */
     static RecordKey keyWithLmaster(int lmaster) {
-        for (int i = 0;; i++) {
+        for (int i = 0; ; i++) {
             RecordKey k = RecordKey.of("key" + i);
             if (MAP.lmaster(k) == lmaster) {
                 return k;
@@ -42,8 +42,8 @@ class MigrationCoreTest {
     @Test
     void dmasterAnswersItsOwnClientLocally() {
         RecordKey k = keyWithLmaster(1);
-        List<MigrationEffect> out = thawed(0).step(new MigrationInput.Locked(
-                new RecordInput.ClientCall(7, DB, k), Optional.of(rec(3, 0, "x"))));
+        List<MigrationEffect> out = thawed(0)
+                .step(new MigrationInput.Locked(new RecordInput.ClientCall(7, DB, k), Optional.of(rec(3, 0, "x"))));
         assertThat(out).singleElement().isInstanceOfSatisfying(ReplyToClient.class, r -> {
             assertThat(r.callId()).isEqualTo(7);
             assertThat(r.hops()).isZero();
@@ -53,8 +53,8 @@ class MigrationCoreTest {
     @Test
     void anAbsentRecordBelongsToItsLmaster() {
         RecordKey k = keyWithLmaster(2);
-        List<MigrationEffect> out = thawed(0).step(new MigrationInput.Locked(
-                new RecordInput.ClientCall(1, DB, k), Optional.empty()));
+        List<MigrationEffect> out =
+                thawed(0).step(new MigrationInput.Locked(new RecordInput.ClientCall(1, DB, k), Optional.empty()));
         assertThat(out).singleElement().isInstanceOfSatisfying(SendToNode.class, s -> {
             assertThat(s.to()).isEqualTo(2);
             assertThat(s.message()).isInstanceOf(ReqCall.class);
@@ -77,15 +77,18 @@ class MigrationCoreTest {
         RecordKey k = keyWithLmaster(2);
         ReqCall c = new ReqCall(0, GEN, DB, k, 0, 5, 1);
         List<MigrationEffect> out = thawed(2).step(new MigrationInput.Locked(c, Optional.of(rec(4, 1, ""))));
-        assertThat(out).singleElement().isInstanceOfSatisfying(SendToNode.class, s -> assertThat(s.to()).isEqualTo(1));
+        assertThat(out)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        SendToNode.class, s -> assertThat(s.to()).isEqualTo(1));
     }
 
     @Test
     void handOverGoesThroughTheLmasterAndRaisesTheRsnAtTheNewDmaster() {
         RecordKey k = keyWithLmaster(2);
         // node 1 is dmaster, node 0 asks
-        List<MigrationEffect> atOld = thawed(1).step(new MigrationInput.Locked(new ReqCall(2, GEN, DB, k, 0, 9, 1),
-                Optional.of(rec(4, 1, "data"))));
+        List<MigrationEffect> atOld = thawed(1)
+                .step(new MigrationInput.Locked(new ReqCall(2, GEN, DB, k, 0, 9, 1), Optional.of(rec(4, 1, "data"))));
         assertThat(atOld.get(0)).isInstanceOfSatisfying(StoreRecord.class, st -> {
             assertThat(st.header().dmaster()).isZero();
             assertThat(st.header().rsn()).isEqualTo(4);
@@ -94,8 +97,8 @@ class MigrationCoreTest {
         ReqDmaster toLmaster = (ReqDmaster) ((SendToNode) atOld.get(1)).message();
         assertThat(((SendToNode) atOld.get(1)).to()).isEqualTo(2);
 
-        List<MigrationEffect> atLmaster = thawed(2).step(new MigrationInput.Locked(toLmaster,
-                Optional.of(rec(3, 1, "older"))));
+        List<MigrationEffect> atLmaster =
+                thawed(2).step(new MigrationInput.Locked(toLmaster, Optional.of(rec(3, 1, "older"))));
         assertThat(((StoreRecord) atLmaster.get(0)).header().dmaster()).isZero();
         ReplyDmaster reply = (ReplyDmaster) ((SendToNode) atLmaster.get(1)).message();
 
@@ -136,14 +139,15 @@ class MigrationCoreTest {
         MigrationCore c = new MigrationCore(0, 8);
         RecordInput.ClientCall call = new RecordInput.ClientCall(3, DB, keyWithLmaster(1));
         assertThat(c.step(new MigrationInput.Locked(call, Optional.empty()))).isEmpty();
-        assertThat(c.step(new MigrationInput.GenerationChanged(MAP))).containsExactly(new MigrationEffect.Resubmit(call));
+        assertThat(c.step(new MigrationInput.GenerationChanged(MAP)))
+                .containsExactly(new MigrationEffect.Resubmit(call));
     }
 
     @Test
     void aCallForwardedTooOftenFailsBackToItsOriginAndAsksForARecovery() {
         RecordKey k = keyWithLmaster(2);
-        List<MigrationEffect> out = thawed(1).step(new MigrationInput.Locked(new ReqCall(2, GEN, DB, k, 0, 4, 9),
-                Optional.of(rec(1, 2, ""))));
+        List<MigrationEffect> out = thawed(1)
+                .step(new MigrationInput.Locked(new ReqCall(2, GEN, DB, k, 0, 4, 9), Optional.of(rec(1, 2, ""))));
         assertThat(out).hasSize(2);
         assertThat(((SendToNode) out.get(0)).message()).isInstanceOf(PeerMessage.ReplyError.class);
         assertThat(out.get(1)).isInstanceOf(MigrationEffect.RequestRecovery.class);

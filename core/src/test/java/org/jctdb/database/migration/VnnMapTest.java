@@ -34,14 +34,16 @@ class VnnMapTest {
     }
 
     @Property
-    void everyNodeOfAGenerationComputesTheSameLmaster(@ForAll @Size(max = 40) byte[] key,
-            @ForAll @IntRange(min = 1, max = 8) int size) {
+    void everyNodeOfAGenerationComputesTheSameLmaster(
+            @ForAll @Size(max = 40) byte[] key, @ForAll @IntRange(min = 1, max = 8) int size) {
         List<Integer> nodes = new java.util.ArrayList<>();
         for (int i = 0; i < size; i++) {
             nodes.add(i * 3);
         }
         VnnMap a = new VnnMap(5, nodes);
         VnnMap b = new VnnMap(5, List.copyOf(nodes));
-        assertThat(a.lmaster(new RecordKey(key))).isEqualTo(b.lmaster(new RecordKey(key))).isIn(nodes);
+        assertThat(a.lmaster(new RecordKey(key)))
+                .isEqualTo(b.lmaster(new RecordKey(key)))
+                .isIn(nodes);
     }
 }

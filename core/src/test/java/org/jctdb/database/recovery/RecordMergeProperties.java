@@ -2,7 +2,6 @@ package org.jctdb.database.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,9 @@ class RecordMergeProperties {
             List<Integer> perKey = rsns.get(node);
             for (int k = 0; k < perKey.size(); k++) {
                 int rsn = perKey.get(k);
-                recs.put(RecordKey.of("k" + k), new LocalRecord(new LtdbHeader(rsn, (node + k) % 3, 0),
-                        ("r" + rsn).getBytes()));
+                recs.put(
+                        RecordKey.of("k" + k),
+                        new LocalRecord(new LtdbHeader(rsn, (node + k) % 3, 0), ("r" + rsn).getBytes()));
             }
             out.put(node, recs);
         }
@@ -34,17 +34,20 @@ class RecordMergeProperties {
     }
 
     @Property
-    void mergeKeepsTheHighestRsnOfEveryKey(@ForAll @Size(min = 1, max = 5) List<@Size(max = 4) List<@IntRange(max = 5) Integer>> rsns) {
+    void mergeKeepsTheHighestRsnOfEveryKey(
+            @ForAll @Size(min = 1, max = 5) List<@Size(max = 4) List<@IntRange(max = 5) Integer>> rsns) {
         var in = copies(rsns);
         RecordMerge.Merged m = RecordMerge.mergeVolatile(in);
         for (Map<RecordKey, LocalRecord> node : in.values()) {
-            node.forEach((k, r) -> assertThat(m.records().get(k).header().rsn()).isGreaterThanOrEqualTo(r.header().rsn()));
+            node.forEach((k, r) -> assertThat(m.records().get(k).header().rsn())
+                    .isGreaterThanOrEqualTo(r.header().rsn()));
         }
         assertThat(m.conflicts()).isZero(); // equal rsn, equal data here
     }
 
     @Property
-    void pushedRecordsHaveDataAndTheLeaderAsDmaster(@ForAll @Size(min = 1, max = 5) List<@Size(max = 4) List<@IntRange(max = 5) Integer>> rsns,
+    void pushedRecordsHaveDataAndTheLeaderAsDmaster(
+            @ForAll @Size(min = 1, max = 5) List<@Size(max = 4) List<@IntRange(max = 5) Integer>> rsns,
             @ForAll @IntRange(max = 4) int leader) {
         var in = copies(rsns);
         in.get(0).put(RecordKey.of("empty"), new LocalRecord(new LtdbHeader(9, 0, 0), new byte[0]));
@@ -53,18 +56,25 @@ class RecordMergeProperties {
         pushed.values().forEach(r -> {
             assertThat(r.header().dmaster()).isEqualTo(leader);
             assertThat(r.header().has(LtdbHeader.FLAG_MIGRATED_WITH_DATA)).isTrue();
-            assertThat(RecordMerge.storedAt(r, leader).header().rsn()).isEqualTo(r.header().rsn() + 1);
+            assertThat(RecordMerge.storedAt(r, leader).header().rsn())
+                    .isEqualTo(r.header().rsn() + 1);
             assertThat(RecordMerge.storedAt(r, leader + 1)).isEqualTo(r);
         });
     }
 
     @Property
-    void persistentCopyWithTheHighestSeqnumWinsLowestNodeOnTies(@ForAll @Size(min = 1, max = 5) List<@IntRange(max = 3) Integer> seqnums) {
+    void persistentCopyWithTheHighestSeqnumWinsLowestNodeOnTies(
+            @ForAll @Size(min = 1, max = 5) List<@IntRange(max = 3) Integer> seqnums) {
         TreeMap<Integer, DatabaseContent> copies = new TreeMap<>();
         for (int i = 0; i < seqnums.size(); i++) {
-            copies.put(i, DatabaseContent.of(org.jctdb.database.DbId.of("p.tdb"), org.jctdb.database.DatabaseKind.PERSISTENT,
-                    Map.of(RecordMerge.SEQNUM_KEY, new LocalRecord(new LtdbHeader(1, 0, 0),
-                            RecordMerge.seqnumData(seqnums.get(i))))));
+            copies.put(
+                    i,
+                    DatabaseContent.of(
+                            org.jctdb.database.DbId.of("p.tdb"),
+                            org.jctdb.database.DatabaseKind.PERSISTENT,
+                            Map.of(
+                                    RecordMerge.SEQNUM_KEY,
+                                    new LocalRecord(new LtdbHeader(1, 0, 0), RecordMerge.seqnumData(seqnums.get(i))))));
         }
         int max = Collections.max(seqnums);
         assertThat(RecordMerge.highestSeqnum(copies)).isEqualTo(seqnums.indexOf(max));

@@ -53,12 +53,10 @@ final class DbSimulation {
     static final RecordKey[] VKEYS = keys("v", 4);
     static final RecordKey[] PKEYS = keys("p", 3);
 
-    private record Ev(long at, long seq, Runnable action) {
-    }
+    private record Ev(long at, long seq, Runnable action) {}
 
     /** A persistent commit every member of its generation applied, and so acknowledged to its client. */
-    record Acked(long id, long seqnum, Set<RecordKey> keys, Set<Integer> holders) {
-    }
+    record Acked(long id, long seqnum, Set<RecordKey> keys, Set<Integer> holders) {}
 
     private final class Commit {
         final long id;
@@ -71,7 +69,12 @@ final class DbSimulation {
         final Set<Integer> applied = new TreeSet<>();
         boolean done;
 
-        Commit(long id, SimDbNode origin, long generation, long seqnum, Map<RecordKey, byte[]> writes,
+        Commit(
+                long id,
+                SimDbNode origin,
+                long generation,
+                long seqnum,
+                Map<RecordKey, byte[]> writes,
                 List<Integer> members) {
             this.id = id;
             this.origin = origin;
@@ -83,8 +86,7 @@ final class DbSimulation {
         }
     }
 
-    private record Call(long id, int node, int inc, RecordKey key, boolean write) {
-    }
+    private record Call(long id, int node, int inc, RecordKey key, boolean write) {}
 
     final long seed;
     final SplittableRandom rnd;
@@ -92,8 +94,8 @@ final class DbSimulation {
     final SimDbNode[] nodes;
     private final boolean traced;
     private final ArrayDeque<String> trace = new ArrayDeque<>();
-    private final PriorityQueue<Ev> queue = new PriorityQueue<>(
-            (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    private final PriorityQueue<Ev> queue =
+            new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private long seq;
     long now;
     private final long[][] linkLast;
@@ -207,11 +209,21 @@ final class DbSimulation {
         for (Map.Entry<Long, Long> e : outstanding.entrySet()) {
             Call c = calls.get(e.getKey());
             SimDbNode nd = nodes[opNode.get(e.getKey())];
-            b.append("\n  op ").append(e.getKey()).append(" on n").append(nd.pnn).append(" since ").append(e.getValue())
+            b.append("\n  op ")
+                    .append(e.getKey())
+                    .append(" on n")
+                    .append(nd.pnn)
+                    .append(" since ")
+                    .append(e.getValue())
                     .append(c != null ? " call " + c.key() + " local " + nd.vol.get(c.key()) : " commit/attach")
-                    .append(" commit ").append(commits.get(e.getKey()) != null).append(", node waiting calls ")
-                    .append(nd.migration.waitingCalls()).append(", gate ").append(nd.member.waiting())
-                    .append(", chain waiters ").append(nd.chainWaiters);
+                    .append(" commit ")
+                    .append(commits.get(e.getKey()) != null)
+                    .append(", node waiting calls ")
+                    .append(nd.migration.waitingCalls())
+                    .append(", gate ")
+                    .append(nd.member.waiting())
+                    .append(", chain waiters ")
+                    .append(nd.chainWaiters);
         }
         return b.toString();
     }
@@ -252,8 +264,10 @@ final class DbSimulation {
         long t = from == to ? now : Math.max(now + 1 + rnd.nextLong(maxDelay), linkLast[from][to]);
         linkLast[from][to] = t;
         at(t, () -> {
-            if (nodes[from].incarnation == incFrom && nodes[to].incarnation == incTo
-                    && linkEpoch[from][to] == epoch && connected(from, to)) {
+            if (nodes[from].incarnation == incFrom
+                    && nodes[to].incarnation == incTo
+                    && linkEpoch[from][to] == epoch
+                    && connected(from, to)) {
                 r.run();
             }
         });
@@ -348,7 +362,8 @@ final class DbSimulation {
         log(-1, what);
         for (int a = 0; a < n; a++) {
             for (int b = 0; b < n; b++) {
-                if (nodes[a].group != nodes[b].group && g[a] == g[b] || nodes[a].group == nodes[b].group && g[a] != g[b]) {
+                if (nodes[a].group != nodes[b].group && g[a] == g[b]
+                        || nodes[a].group == nodes[b].group && g[a] != g[b]) {
                     linkEpoch[a][b]++;
                 }
             }
@@ -475,13 +490,16 @@ final class DbSimulation {
                 int to = s.to();
                 net(leader, to, () -> memberStep(nodes[to], new MemberInput.Request(s.request())));
             } else if (e instanceof RecoveryEffect.Completed c) {
-                log(leader, "RECOVERY complete gen " + c.summary().generation() + " in " + c.summary().tookMs()
-                        + " ms, pushed " + c.summary().pushed().get(0).records().size() + " volatile records");
+                log(
+                        leader,
+                        "RECOVERY complete gen " + c.summary().generation() + " in "
+                                + c.summary().tookMs() + " ms, pushed "
+                                + c.summary().pushed().get(0).records().size() + " volatile records");
                 recoveries++;
                 maxRecoveryMs = Math.max(maxRecoveryMs, c.summary().tookMs());
                 if (c.summary().conflicts() != 0) {
-                    fail("recovery " + c.summary().generation() + " met " + c.summary().conflicts()
-                            + " equal-rsn copies with different data");
+                    fail("recovery " + c.summary().generation() + " met "
+                            + c.summary().conflicts() + " equal-rsn copies with different data");
                 }
                 lastCompletedMembers = c.summary().members();
                 lastCompletedGeneration = c.summary().generation();
@@ -522,7 +540,8 @@ final class DbSimulation {
                 applyMig(nd, nd.migration.step(new MigrationInput.Freeze(nd.member.seenGeneration())));
                 checkFreeze(nd);
             } else if (e instanceof MemberEffect.CollectDatabases c) {
-                List<DatabaseContent> dbs = List.of(DatabaseContent.of(VOL, DatabaseKind.VOLATILE, nd.vol),
+                List<DatabaseContent> dbs = List.of(
+                        DatabaseContent.of(VOL, DatabaseKind.VOLATILE, nd.vol),
                         DatabaseContent.of(PERS, DatabaseKind.PERSISTENT, nd.pers));
                 later(nd, 1, () -> memberStep(nd, new MemberInput.LocalCollected(c.generation(), dbs)));
             } else if (e instanceof MemberEffect.ReplaceDatabases r) {
@@ -540,7 +559,9 @@ final class DbSimulation {
                 later(nd, 1, () -> memberStep(nd, new MemberInput.PushApplied(r.generation())));
             } else if (e instanceof MemberEffect.ThawDatabases t) {
                 nd.locksHeld = false;
-                log(nd.pnn, "THAW gen " + t.map().generation() + " map " + t.map().nodes());
+                log(
+                        nd.pnn,
+                        "THAW gen " + t.map().generation() + " map " + t.map().nodes());
                 applyMig(nd, nd.migration.step(new MigrationInput.GenerationChanged(t.map())));
             } else if (e instanceof MemberEffect.Reply r) {
                 int to = r.to();
@@ -615,7 +636,9 @@ final class DbSimulation {
                 log(nd.pnn, "call " + r.callId() + " answered after " + r.hops() + " hops");
                 clientHasRecord(nd, r.callId());
             } else if (e instanceof MigrationEffect.WaitForChain w) {
-                nd.chainWaiters.computeIfAbsent(w.input().key(), k -> new ArrayList<>()).add(w.input());
+                nd.chainWaiters
+                        .computeIfAbsent(w.input().key(), k -> new ArrayList<>())
+                        .add(w.input());
             } else if (e instanceof MigrationEffect.Resubmit r) {
                 later(nd, 0, () -> deliverRecord(nd, r.input()));
             } else if (e instanceof MigrationEffect.RequestRecovery r) {
@@ -698,7 +721,9 @@ final class DbSimulation {
             return false;
         }
         LocalRecord r = nd.vol.get(key);
-        return r != null ? r.header().dmaster() == nd.pnn : nd.migration.map().get().lmaster(key) == nd.pnn;
+        return r != null
+                ? r.header().dmaster() == nd.pnn
+                : nd.migration.map().get().lmaster(key) == nd.pnn;
     }
 
     // ------------------------------------------------------------------ persistent commits (TRANS3_COMMIT)
@@ -708,8 +733,10 @@ final class DbSimulation {
             return;
         }
         if (gLock != null || !nd.member.thawed()) {
-            later(nd, 5 + rnd.nextLong(20), () -> memberStep(nd,
-                    new MemberInput.ClientWaits(id, MemberInput.Gated.TRANS3_COMMIT)));
+            later(
+                    nd,
+                    5 + rnd.nextLong(20),
+                    () -> memberStep(nd, new MemberInput.ClientWaits(id, MemberInput.Gated.TRANS3_COMMIT)));
             return;
         }
         long s = RecordMerge.seqnum(nd.pers) + 1;
@@ -734,7 +761,10 @@ final class DbSimulation {
 
     /** A member applies a commit only while serving the commit's generation, refusing a seqnum not newer. */
     private boolean applyUpdate(SimDbNode nd, Commit c) {
-        if (!nd.member.thawed() || nd.member.servedGeneration() != c.generation || nd.freezing || nd.locksHeld
+        if (!nd.member.thawed()
+                || nd.member.servedGeneration() != c.generation
+                || nd.freezing
+                || nd.locksHeld
                 || RecordMerge.seqnum(nd.pers) >= c.seqnum) {
             return false;
         }
@@ -814,8 +844,14 @@ final class DbSimulation {
     /** The copy of the one trusted node that served a record as dmaster survives; equal rsn means equal data. */
     private void checkMerge(RecoveryRequest.Push p) {
         TreeMap<Integer, RecoveryReply.Collected> got = collected.get(p.generation());
-        long newest = got.values().stream().mapToLong(RecoveryReply.Collected::contentGeneration).max().orElse(0);
-        DatabaseContent pushedVol = p.databases().stream().filter(d -> d.db().equals(VOL)).findFirst().orElseThrow();
+        long newest = got.values().stream()
+                .mapToLong(RecoveryReply.Collected::contentGeneration)
+                .max()
+                .orElse(0);
+        DatabaseContent pushedVol = p.databases().stream()
+                .filter(d -> d.db().equals(VOL))
+                .findFirst()
+                .orElseThrow();
         for (RecordKey key : VKEYS) {
             Integer owner = null;
             LocalRecord own = null;
@@ -823,7 +859,10 @@ final class DbSimulation {
                 if (c.contentGeneration() != newest) {
                     continue;
                 }
-                DatabaseContent vol = c.databases().stream().filter(d -> d.db().equals(VOL)).findFirst().orElseThrow();
+                DatabaseContent vol = c.databases().stream()
+                        .filter(d -> d.db().equals(VOL))
+                        .findFirst()
+                        .orElseThrow();
                 LocalRecord r = vol.records().get(key);
                 if (r != null && r.header().dmaster() == c.from()) {
                     if (owner != null) {
@@ -850,10 +889,13 @@ final class DbSimulation {
      */
     private void checkCommits(RecoveryRequest.Push p) {
         List<Integer> members = run.members();
-        DatabaseContent pers = p.databases().stream().filter(d -> d.db().equals(PERS)).findFirst().orElseThrow();
+        DatabaseContent pers = p.databases().stream()
+                .filter(d -> d.db().equals(PERS))
+                .findFirst()
+                .orElseThrow();
         List<Acked> contained = new ArrayList<>();
         inPush.put(p.generation(), contained);
-        for (java.util.Iterator<Acked> it = acked.iterator(); it.hasNext();) {
+        for (java.util.Iterator<Acked> it = acked.iterator(); it.hasNext(); ) {
             Acked a = it.next();
             if (a.holders().stream().noneMatch(members::contains)) {
                 it.remove(); // none of the nodes holding it is here: no recovery can keep it
@@ -866,8 +908,10 @@ final class DbSimulation {
             }
             for (RecordKey k : a.keys()) {
                 LocalRecord r = pers.records().get(k);
-                long writtenBy = r == null ? -1 : commitSeq.getOrDefault(
-                        Long.parseLong(new String(r.data(), StandardCharsets.US_ASCII).substring(1)), -1L);
+                long writtenBy = r == null
+                        ? -1
+                        : commitSeq.getOrDefault(
+                                Long.parseLong(new String(r.data(), StandardCharsets.US_ASCII).substring(1)), -1L);
                 if (writtenBy < a.seqnum()) {
                     fail("acknowledged commit c" + a.id() + " lost key " + k + " in recovery " + p.generation());
                 }
@@ -885,8 +929,8 @@ final class DbSimulation {
             SimDbNode nd = nodes[m];
             for (Map.Entry<RecordKey, LocalRecord> e : nd.vol.entrySet()) {
                 if (e.getValue().header().dmaster() != t.leader()) {
-                    fail("after the push of " + t.generation() + " node " + m + " holds " + e.getKey() + " with dmaster "
-                            + e.getValue().header().dmaster() + ", not the leader " + t.leader());
+                    fail("after the push of " + t.generation() + " node " + m + " holds " + e.getKey()
+                            + " with dmaster " + e.getValue().header().dmaster() + ", not the leader " + t.leader());
                 }
             }
             if (!nd.vol.keySet().equals(nodes[t.leader()].vol.keySet())) {

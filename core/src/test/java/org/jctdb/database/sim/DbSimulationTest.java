@@ -44,9 +44,21 @@ class DbSimulationTest {
             maxSettle = Math.max(maxSettle, sim.finishedAt - sim.healAt);
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf("database simulation: %d schedules in %.1f s = %.0f schedules/s; %d recoveries (%d aborted),"
-                + " %d client operations, %d volatile writes, %d acknowledged commits (%d gone with every node holding them); max hops %d, slowest recovery"
-                + " %d ms (virtual), quiet %d ms after the faults stopped at the latest%n", schedules, secs,
-                schedules / secs, recoveries, aborted, ops, writes, commits, lostAbsent, maxHops, maxRecovery, maxSettle);
+        System.out.printf(
+                "database simulation: %d schedules in %.1f s = %.0f schedules/s; %d recoveries (%d aborted),"
+                        + " %d client operations, %d volatile writes, %d acknowledged commits (%d gone with every node holding them); max hops %d, slowest recovery"
+                        + " %d ms (virtual), quiet %d ms after the faults stopped at the latest%n",
+                schedules,
+                secs,
+                schedules / secs,
+                recoveries,
+                aborted,
+                ops,
+                writes,
+                commits,
+                lostAbsent,
+                maxHops,
+                maxRecovery,
+                maxSettle);
     }
 }

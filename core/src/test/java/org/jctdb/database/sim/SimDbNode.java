@@ -27,6 +27,7 @@ final class SimDbNode {
     final Map<RecordKey, Long> chainHeld = new HashMap<>();
     /** Inputs waiting for a chain lock (the shell's lock-wait helpers). */
     final Map<RecordKey, List<RecordInput>> chainWaiters = new HashMap<>();
+
     boolean locksHeld; // the daemon holds every lock: frozen for a recovery
     boolean freezing; // asked to take every lock, waiting for clients to release theirs
     long lastLeaderContact;

@@ -38,12 +38,13 @@ final class FaultInjector {
                     sim.at(at, () -> sim.partition(groups));
                     sim.at(end, () -> sim.partition(new int[sim.n]));
                 }
-                case 3 -> sim.at(at, () -> {
-                    if (!sim.lock.hung()) { // a hung file system cannot be changed either
-                        sim.trace.add(sim.now, -1, "LOCK FILE REPLACED");
-                        sim.lock.replaceFile();
-                    }
-                });
+                case 3 ->
+                    sim.at(at, () -> {
+                        if (!sim.lock.hung()) { // a hung file system cannot be changed either
+                            sim.trace.add(sim.now, -1, "LOCK FILE REPLACED");
+                            sim.lock.replaceFile();
+                        }
+                    });
                 case 4 -> {
                     sim.at(at, () -> {
                         sim.trace.add(sim.now, -1, "STORAGE HUNG");

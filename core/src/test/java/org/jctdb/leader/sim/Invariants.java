@@ -6,15 +6,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jctdb.leader.Generation;
 import org.jctdb.leader.LeaderConfig;
-import org.jctdb.leader.Quorum;
 import org.jctdb.leader.LeaderStatus;
+import org.jctdb.leader.Quorum;
 import org.jctdb.leader.RecoveryMode;
 import org.jctdb.leader.Role;
 
 /** The properties every step of every schedule must keep, and what "converged" means. */
 final class Invariants {
-    private Invariants() {
-    }
+    private Invariants() {}
 
     /**
      * How long a node on a side without quorum may act as leader after the partition: it may have
@@ -36,8 +35,8 @@ final class Invariants {
             LeaderStatus s = nd.core.status();
             // Generations only grow (within one incarnation; a restarted node starts from nothing).
             if (s.seenGeneration() < nd.lastSeen || s.appliedGeneration() < nd.lastApplied) {
-                sim.fail("node " + nd.pnn + " generation went back: seen " + nd.lastSeen + " -> "
-                        + s.seenGeneration() + ", applied " + nd.lastApplied + " -> " + s.appliedGeneration());
+                sim.fail("node " + nd.pnn + " generation went back: seen " + nd.lastSeen + " -> " + s.seenGeneration()
+                        + ", applied " + nd.lastApplied + " -> " + s.appliedGeneration());
             }
             nd.lastSeen = s.seenGeneration();
             // One generation, one outcome: every node that completed it installed the same vnnmap.
@@ -47,8 +46,8 @@ final class Invariants {
                 String key = s.appliedGeneration() + "/" + s.appliedBoot();
                 java.util.List<Integer> first = sim.generationMap().putIfAbsent(key, s.vnnMap());
                 if (first != null && !first.equals(s.vnnMap())) {
-                    sim.fail("generation " + s.appliedGeneration() + " installed as " + first + " and as "
-                            + s.vnnMap() + " (node " + nd.pnn + ")");
+                    sim.fail("generation " + s.appliedGeneration() + " installed as " + first + " and as " + s.vnnMap()
+                            + " (node " + nd.pnn + ")");
                 }
             }
             nd.lastApplied = s.appliedGeneration();
@@ -169,7 +168,8 @@ final class Invariants {
         }
         for (int pnn : g) {
             LeaderStatus s = sim.nodes[pnn].core.status();
-            if (s.leader() != leader.pnn() || s.appliedGeneration() != leader.leadingGeneration()
+            if (s.leader() != leader.pnn()
+                    || s.appliedGeneration() != leader.leadingGeneration()
                     || s.recoveryMode() != RecoveryMode.NORMAL) {
                 return false;
             }
@@ -228,8 +228,10 @@ final class Invariants {
         }
         for (SimNode nd : sim.nodes) {
             LeaderStatus s = nd.core.status();
-            if (s.leader() != leader.pnn() || s.appliedGeneration() != leader.leadingGeneration()
-                    || s.recoveryMode() != RecoveryMode.NORMAL || s.vnnMap().size() != sim.n) {
+            if (s.leader() != leader.pnn()
+                    || s.appliedGeneration() != leader.leadingGeneration()
+                    || s.recoveryMode() != RecoveryMode.NORMAL
+                    || s.vnnMap().size() != sim.n) {
                 return false;
             }
         }

@@ -33,6 +33,7 @@ import org.jctdb.protocol.NodeFlags;
 final class IpSim {
     /** The defaults of docs/design/ip-failover.md: R 250 ms, D 1.5 s, L 1 s, G 0.5 s, step deadline 9 s. */
     static final FailoverTiming TIMING = new FailoverTiming(250, 1_500, 1, 500, 9_000);
+
     static final long KERNEL_LATE_MS = 250;
     private static final String IFACE = "eth0";
 
@@ -54,9 +55,11 @@ final class IpSim {
     private final List<IpMessage.Listed> listed = new ArrayList<>();
     /** Per machine: address -> when the kernel deletes it (Long.MAX_VALUE: no lifetime). Survives the daemon. */
     private final List<Map<String, Long>> kernel = new ArrayList<>();
+
     final Daemon[] daemons;
     /** Overlaps seen where no promise is made (counted, reported, not failed): without a lock; two leaders on a replaced lock file. */
     boolean overlapWithoutLock;
+
     boolean overlapWithStaleLock;
 
     IpSim(Simulation sim) {
@@ -114,7 +117,7 @@ final class IpSim {
         long now = sim.now;
         List<HostedAddress> lapsed = d.hosting.toRelease(now);
         if (!lapsed.isEmpty()) {
-            release(nd, d, lapsed, failed -> { });
+            release(nd, d, lapsed, failed -> {});
         }
         refresh(nd, d.hosting.refreshable(now));
         LeaderStatus ls = nd.core.status();
@@ -130,7 +133,8 @@ final class IpSim {
             flags.add(p == nd.pnn ? nd.flags : nd.view[p] < 0 ? NodeFlags.DISCONNECTED : sim.nodes[p].flags);
         }
         long gen = ls.role() == Role.LEADER ? ls.leadingGeneration() : 0;
-        boolean inRecovery = ls.recoveryInProgress() || ls.recoveryMode() != RecoveryMode.NORMAL
+        boolean inRecovery = ls.recoveryInProgress()
+                || ls.recoveryMode() != RecoveryMode.NORMAL
                 || ls.appliedGeneration() != ls.leadingGeneration();
         return new TakeoverInput(gen, inRecovery, flags, IpAllocTunables.defaults(), false, 300, 120);
     }
@@ -168,7 +172,8 @@ final class IpSim {
             if (d.hosting.aheadOfLeaderCore(f, nd.core.status().seenGeneration())) {
                 return;
             }
-            Optional<IpMessage.Refused> refusal = d.hosting.fence(f, nd.core.status().seenGeneration());
+            Optional<IpMessage.Refused> refusal =
+                    d.hosting.fence(f, nd.core.status().seenGeneration());
             if (refusal.isPresent()) {
                 deliver(nd, f.from(), refusal.get());
                 return;
@@ -185,25 +190,39 @@ final class IpSim {
         } else if (f instanceof IpMessage.Ban) {
             // bans are off in the simulation (EnableBans=0)
         } else if (f instanceof IpMessage.Release r) {
-            release(nd, d, r.addresses(), done -> deliver(nd, r.from(), stepDone(nd, d, r.generation(), r.run(),
-                    IpMessage.Phase.RELEASE, done)));
+            release(
+                    nd,
+                    d,
+                    r.addresses(),
+                    done -> deliver(
+                            nd, r.from(), stepDone(nd, d, r.generation(), r.run(), IpMessage.Phase.RELEASE, done)));
         } else if (f instanceof IpMessage.Take t) {
-            take(nd, d, t, done -> deliver(nd, t.from(), stepDone(nd, d, t.generation(), t.run(),
-                    IpMessage.Phase.TAKE, done)));
+            take(
+                    nd,
+                    d,
+                    t,
+                    done -> deliver(
+                            nd, t.from(), stepDone(nd, d, t.generation(), t.run(), IpMessage.Phase.TAKE, done)));
         } else if (f instanceof IpMessage.Reallocated r) {
-            enqueue(nd, d, () -> script(nd, d, 5 + sim.ipRnd.nextLong(100), () -> {
-                deliver(nd, r.from(), stepDone(nd, d, r.generation(), r.run(), IpMessage.Phase.REALLOCATED, ""));
-                jobDone(nd, d);
-            }));
+            enqueue(
+                    nd,
+                    d,
+                    () -> script(nd, d, 5 + sim.ipRnd.nextLong(100), () -> {
+                        deliver(
+                                nd,
+                                r.from(),
+                                stepDone(nd, d, r.generation(), r.run(), IpMessage.Phase.REALLOCATED, ""));
+                        jobDone(nd, d);
+                    }));
         } else {
             throw new IllegalStateException("unhandled message from the leader " + f);
         }
     }
 
-    private IpMessage.StepDone stepDone(SimNode nd, Daemon d, long generation, long run, IpMessage.Phase phase,
-                                        String failure) {
-        return new IpMessage.StepDone(nd.pnn, generation, run, phase, failure.isEmpty(), failure,
-                d.hosting.hostedList());
+    private IpMessage.StepDone stepDone(
+            SimNode nd, Daemon d, long generation, long run, IpMessage.Phase phase, String failure) {
+        return new IpMessage.StepDone(
+                nd.pnn, generation, run, phase, failure.isEmpty(), failure, d.hosting.hostedList());
     }
 
     private void apply(SimNode nd, List<IpEffect> effects) {
@@ -244,11 +263,13 @@ final class IpSim {
     /** A script of this incarnation that takes {@code ms}; its outcome is a daemon input (queued while paused). */
     private void script(SimNode nd, Daemon d, long ms, Runnable outcome) {
         int inc = nd.incarnation;
-        sim.after(ms, () -> sim.inputAction(nd, inc, () -> {
-            if (daemons[nd.pnn] == d) {
-                outcome.run();
-            }
-        }));
+        sim.after(
+                ms,
+                () -> sim.inputAction(nd, inc, () -> {
+                    if (daemons[nd.pnn] == d) {
+                        outcome.run();
+                    }
+                }));
     }
 
     private void release(SimNode nd, Daemon d, List<HostedAddress> list, Consumer<String> done) {
@@ -281,8 +302,13 @@ final class IpSim {
         enqueue(nd, d, () -> takeNext(nd, d, t.generation(), new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
     }
 
-    private void takeNext(SimNode nd, Daemon d, long generation, ArrayDeque<IpMessage.Listed> todo,
-                          List<String> failures, Consumer<String> done) {
+    private void takeNext(
+            SimNode nd,
+            Daemon d,
+            long generation,
+            ArrayDeque<IpMessage.Listed> todo,
+            List<String> failures,
+            Consumer<String> done) {
         IpMessage.Listed l = todo.poll();
         if (l == null) {
             done.accept(String.join("; ", failures));
@@ -363,8 +389,9 @@ final class IpSim {
         boolean promised = true;
         if (!sim.lockMode) {
             promised = false; // without a lock two leaders can overlap for seconds (documented): no such promise
-        } else if (sim.staleLeaderAt >= 0 && sim.now - sim.staleLeaderAt
-                < TIMING.holdMs() + TIMING.leaseSeconds() * 1_000 + KERNEL_LATE_MS + TIMING.reportMs()) {
+        } else if (sim.staleLeaderAt >= 0
+                && sim.now - sim.staleLeaderAt
+                        < TIMING.holdMs() + TIMING.leaseSeconds() * 1_000 + KERNEL_LATE_MS + TIMING.reportMs()) {
             promised = false;
         }
         if (!promised) {

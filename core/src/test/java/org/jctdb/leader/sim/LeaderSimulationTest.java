@@ -64,25 +64,35 @@ class LeaderSimulationTest {
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf("leader simulation: %d schedules (%d with a cluster lock) in %.1f s = %.0f schedules/s;"
-                + " slowest convergence after faults stopped %d ms; longest lead on a replaced lock file %d ms%n",
+        System.out.printf(
+                "leader simulation: %d schedules (%d with a cluster lock) in %.1f s = %.0f schedules/s;"
+                        + " slowest convergence after faults stopped %d ms; longest lead on a replaced lock file %d ms%n",
                 schedules, lockSchedules, secs, schedules / secs, maxConverge, maxStale);
         java.util.Collections.sort(majorityLed);
         java.util.Collections.sort(majorityServed);
-        System.out.printf("leader simulation: %d schedules ended in a settled partition: side with quorum led after"
-                + " median %d ms, 99th percentile %d ms, at most %d ms (bound %d); a leader without quorum acted at most"
-                + " %d ms into it (bound %d)%n",
-                settledSchedules, percentile(majorityLed, 50), percentile(majorityLed, 99), maxMajorityLed,
-                Simulation.MAJORITY_BOUND_MS, maxMinorityActed, Invariants.minorityStepDownBoundMs());
-        System.out.printf("leader simulation: with IP takeover (no address on two nodes, checked at every step): the side"
-                + " with quorum served every address after median %d ms, 99th percentile %d ms, at most %d ms (bound %d)%n",
-                percentile(majorityServed, 50), percentile(majorityServed, 99),
+        System.out.printf(
+                "leader simulation: %d schedules ended in a settled partition: side with quorum led after"
+                        + " median %d ms, 99th percentile %d ms, at most %d ms (bound %d); a leader without quorum acted at most"
+                        + " %d ms into it (bound %d)%n",
+                settledSchedules,
+                percentile(majorityLed, 50),
+                percentile(majorityLed, 99),
+                maxMajorityLed,
+                Simulation.MAJORITY_BOUND_MS,
+                maxMinorityActed,
+                Invariants.minorityStepDownBoundMs());
+        System.out.printf(
+                "leader simulation: with IP takeover (no address on two nodes, checked at every step): the side"
+                        + " with quorum served every address after median %d ms, 99th percentile %d ms, at most %d ms (bound %d)%n",
+                percentile(majorityServed, 50),
+                percentile(majorityServed, 99),
                 majorityServed.isEmpty() ? 0 : majorityServed.get(majorityServed.size() - 1),
                 Simulation.MAJORITY_SERVES_BOUND_MS);
-        System.out.printf("leader simulation: not promised, counted: an address on two nodes in %d of %d schedules"
-                + " without a lock, and in %d of %d lock schedules while a leader on a replaced lock file still acted"
-                + " (the documented overlap)%n", overlapNoLock, schedules - lockSchedules, overlapStaleLock,
-                staleLockSchedules);
+        System.out.printf(
+                "leader simulation: not promised, counted: an address on two nodes in %d of %d schedules"
+                        + " without a lock, and in %d of %d lock schedules while a leader on a replaced lock file still acted"
+                        + " (the documented overlap)%n",
+                overlapNoLock, schedules - lockSchedules, overlapStaleLock, staleLockSchedules);
         assertThat(maxConverge).isLessThanOrEqualTo(Simulation.LIVENESS_BOUND_MS);
     }
 

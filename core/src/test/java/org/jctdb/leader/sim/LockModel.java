@@ -10,8 +10,7 @@ import java.util.Map;
  * file gives later openers a new inode, so an old holder keeps a lock nobody else contends for.
  */
 final class LockModel {
-    record Holder(int node, int incarnation) {
-    }
+    record Holder(int node, int incarnation) {}
 
     private int currentInode = 1;
     private final Map<Integer, Holder> holders = new HashMap<>();

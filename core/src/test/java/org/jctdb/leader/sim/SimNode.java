@@ -1,14 +1,18 @@
 package org.jctdb.leader.sim;
 
 import java.util.ArrayDeque;
-import java.util.function.Function;
 import java.util.List;
+import java.util.function.Function;
 import org.jctdb.leader.Effect;
 import org.jctdb.leader.LeaderCore;
 
 /** One simulated node: its core, its process state and its lock helper process. */
 final class SimNode {
-    enum Helper { NONE, ACQUIRING, HELD }
+    enum Helper {
+        NONE,
+        ACQUIRING,
+        HELD
+    }
 
     final int pnn;
     boolean capable = true;
@@ -19,6 +23,7 @@ final class SimNode {
     LeaderCore core;
     /** Inputs that arrived while paused; lock results first on resume, like the daemon must. */
     final ArrayDeque<Function<LeaderCore, List<Effect>>> backlog = new ArrayDeque<>();
+
     final ArrayDeque<Function<LeaderCore, List<Effect>>> lockBacklog = new ArrayDeque<>();
     final long[] flagsDeliveredAt;
     int[] view; // per peer: the incarnation the core was told is connected, or -1

@@ -36,8 +36,7 @@ final class Simulation {
     /** ... and serves every public address from that side within this (leader, then D + L + F, then a run). */
     static final long MAJORITY_SERVES_BOUND_MS = 36_000;
 
-    private record Ev(long at, long seq, Runnable action) {
-    }
+    private record Ev(long at, long seq, Runnable action) {}
 
     final long seed;
     final SplittableRandom rnd;
@@ -46,8 +45,8 @@ final class Simulation {
     final SimNode[] nodes;
     final LockModel lock = new LockModel();
     final Trace trace;
-    private final PriorityQueue<Ev> queue = new PriorityQueue<>(
-            (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    private final PriorityQueue<Ev> queue =
+            new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     final boolean[][] blocked; // blocked[a][b]: messages from a to b are dropped
     private final long[][] linkEpoch;
     private final boolean[][] linkState;
@@ -64,6 +63,7 @@ final class Simulation {
     long maxStaleMs;
     /** Settled partition after the faults (null: none): node -> group; the final heal comes SETTLE_MS later. */
     int[] settled;
+
     long settledAt = -1;
     long majorityLedAt = -1;
     long minorityActedUntil = -1; // latest time a node without quorum acted as leader during the settled partition
@@ -134,8 +134,8 @@ final class Simulation {
     }
 
     void fail(String why) {
-        throw new AssertionError("seed " + seed + " (n=" + n + ", lock=" + lockMode + ", t=" + now + "): " + why
-                + trace.dump());
+        throw new AssertionError(
+                "seed " + seed + " (n=" + n + ", lock=" + lockMode + ", t=" + now + "): " + why + trace.dump());
     }
 
     List<LeaderStatus> statuses() {
@@ -195,8 +195,8 @@ final class Simulation {
         for (int i = 0; i < n; i++) {
             ids.add(i);
         }
-        LeaderConfig cfg = LeaderConfig.defaults(nd.pnn, ids, nd.capable, lockMode)
-                .withRecoveryTimeouts(20_000, 10_000);
+        LeaderConfig cfg =
+                LeaderConfig.defaults(nd.pnn, ids, nd.capable, lockMode).withRecoveryTimeouts(20_000, 10_000);
         nd.core = new LeaderCore(cfg, new SplittableRandom(rnd.nextLong()), now);
         nd.resetMemory();
         int inc = nd.incarnation;
@@ -413,8 +413,7 @@ final class Simulation {
                 silentCheckPending[nd.pnn][peer] = true;
                 after(1_000 + rnd.nextLong(KEEPALIVE_DETECT_MS - 1_000), () -> {
                     silentCheckPending[nd.pnn][peer] = false;
-                    if (nd.alive && nd.incarnation == inc && !connectable(nd.pnn, peer)
-                            && nd.view[peer] >= 0) {
+                    if (nd.alive && nd.incarnation == inc && !connectable(nd.pnn, peer) && nd.view[peer] >= 0) {
                         trace.add(now, nd.pnn, "keepalive gave up on peer " + peer);
                         input(nd, inc, false, c -> c.onPeerDisconnected(peer, now));
                         nd.view[peer] = -1;
@@ -495,8 +494,9 @@ final class Simulation {
             } else if (e instanceof Effect.RunEvent r) {
                 int inc = nd.incarnation;
                 boolean ok = !faultsActive || rnd.nextInt(40) != 0;
-                after(5 + rnd.nextLong(300), () -> input(nd, inc, false,
-                        c -> c.onEventResult(r.event(), r.generation(), ok, now)));
+                after(
+                        5 + rnd.nextLong(300),
+                        () -> input(nd, inc, false, c -> c.onEventResult(r.event(), r.generation(), ok, now)));
             }
         }
     }

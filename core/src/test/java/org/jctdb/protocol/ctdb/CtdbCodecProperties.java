@@ -51,8 +51,13 @@ class CtdbCodecProperties {
     }
 
     @Property(tries = 500)
-    void encodeThenDecodeIsTheIdentity(@ForAll("packets") CtdbPacket p, @ForAll int generation, @ForAll int dest,
-                                       @ForAll int src, @ForAll int reqid) throws BadPacketException {
+    void encodeThenDecodeIsTheIdentity(
+            @ForAll("packets") CtdbPacket p,
+            @ForAll int generation,
+            @ForAll int dest,
+            @ForAll int src,
+            @ForAll int reqid)
+            throws BadPacketException {
         CtdbHeader h = CtdbHeader.of(p.operation(), generation, dest, src, reqid);
         byte[] wire = codec.encode(h, p);
         assertThat(wire.length % 8).isZero();
@@ -63,9 +68,8 @@ class CtdbCodecProperties {
     }
 
     @Property(tries = 300)
-    void unpaddedPacketsRoundTripWithTheirLength(@ForAll("packets") CtdbPacket p,
-                                                 @ForAll @IntRange(min = 0, max = 15) int slack)
-            throws BadPacketException {
+    void unpaddedPacketsRoundTripWithTheirLength(
+            @ForAll("packets") CtdbPacket p, @ForAll @IntRange(min = 0, max = 15) int slack) throws BadPacketException {
         int natural = codec.encode(CtdbHeader.of(p.operation(), 0, 0, 0, 0), p).length;
         // the natural size is the padded size minus up to 7; find it by trying lengths downwards
         CtdbHeader h = CtdbHeader.of(p.operation(), 0, 0, 0, 0);
@@ -90,8 +94,8 @@ class CtdbCodecProperties {
 
     /** Arbitrary bodies behind a valid header: reach the body decoders, not just the magic check. */
     @Property(tries = 2000)
-    void arbitraryBodiesOnlyEverFailWithBadPacketException(@ForAll @IntRange(min = 0, max = 11) int operation,
-                                                           @ForAll @Size(max = 90) byte[] body) {
+    void arbitraryBodiesOnlyEverFailWithBadPacketException(
+            @ForAll @IntRange(min = 0, max = 11) int operation, @ForAll @Size(max = 90) byte[] body) {
         WireWriter w = new WireWriter();
         CtdbHeader.of(operation, 0, 0, 0, 0).writeTo(w, CtdbWire.HEADER_SIZE + body.length);
         w.bytes(body);
@@ -104,9 +108,12 @@ class CtdbCodecProperties {
         for (String name : Transcript.all()) {
             Transcript.load(name).packets().forEach(p -> golden.add(p.bytes()));
         }
-        return Arbitraries.of(golden).flatMap(g -> Arbitraries.integers().between(0, 3).flatMap(kind ->
-                Arbitraries.integers().between(0, g.length - 1).flatMap(pos ->
-                        Arbitraries.bytes().map(v -> mutate(g, kind, pos, v)))));
+        return Arbitraries.of(golden)
+                .flatMap(g -> Arbitraries.integers()
+                        .between(0, 3)
+                        .flatMap(kind -> Arbitraries.integers()
+                                .between(0, g.length - 1)
+                                .flatMap(pos -> Arbitraries.bytes().map(v -> mutate(g, kind, pos, v)))));
     }
 
     private static byte[] mutate(byte[] g, int kind, int pos, byte v) {
@@ -138,8 +145,8 @@ class CtdbCodecProperties {
     @Property(tries = 1000)
     void payloadDecodersOnlyEverFailWithBadPacketException(@ForAll @Size(max = 200) byte[] data) {
         for (ControlOpcode op : ControlOpcode.values()) {
-            for (PayloadRoundTrip.Codec c : new PayloadRoundTrip.Codec[] {PayloadRoundTrip.request(op),
-                    PayloadRoundTrip.reply(op)}) {
+            for (PayloadRoundTrip.Codec c :
+                    new PayloadRoundTrip.Codec[] {PayloadRoundTrip.request(op), PayloadRoundTrip.reply(op)}) {
                 if (c != null) {
                     try {
                         c.roundTrip(data);

@@ -14,8 +14,10 @@ class CtdbCodecTest {
     private final CtdbCodec codec = new CtdbCodec();
 
     private static byte[] getPnn() {
-        return new CtdbCodec().encode(CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, CtdbWire.CURRENT_NODE, 0, 7),
-                new ReqControl(ControlOpcode.GET_PNN.code(), 0, 0, 0, Bytes.EMPTY));
+        return new CtdbCodec()
+                .encode(
+                        CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, CtdbWire.CURRENT_NODE, 0, 7),
+                        new ReqControl(ControlOpcode.GET_PNN.code(), 0, 0, 0, Bytes.EMPTY));
     }
 
     private static void putU32(byte[] b, int offset, int v) {
@@ -38,7 +40,8 @@ class CtdbCodecTest {
     void wrongMagic() {
         byte[] wire = getPnn();
         putU32(wire, 4, 0x12345678);
-        assertThatThrownBy(() -> codec.decode(wire)).isInstanceOf(BadPacketException.class)
+        assertThatThrownBy(() -> codec.decode(wire))
+                .isInstanceOf(BadPacketException.class)
                 .hasMessage("bad magic 0x12345678 (expected 0x43544442)");
     }
 
@@ -55,7 +58,8 @@ class CtdbCodecTest {
                 .hasMessage("packet of 31 bytes is shorter than the 32-byte header");
         byte[] wire = getPnn();
         putU32(wire, 0, 16);
-        assertThatThrownBy(() -> codec.decode(wire)).hasMessage("declared length 16 is shorter than the 32-byte header");
+        assertThatThrownBy(() -> codec.decode(wire))
+                .hasMessage("declared length 16 is shorter than the 32-byte header");
         assertThatThrownBy(() -> codec.peekLength(ByteBuffer.wrap(wire))).isInstanceOf(BadPacketException.class);
     }
 
@@ -65,7 +69,8 @@ class CtdbCodecTest {
         putU32(wire, 0, 72);
         assertThatThrownBy(() -> codec.decode(wire)).hasMessage("declared length 72 but the packet has 64 bytes");
         putU32(wire, 0, 0xFFFFFFF0);
-        assertThatThrownBy(() -> codec.decode(wire)).hasMessage("declared length 4294967280 exceeds the maximum of 67108864");
+        assertThatThrownBy(() -> codec.decode(wire))
+                .hasMessage("declared length 4294967280 exceeds the maximum of 67108864");
         CtdbCodec small = new CtdbCodec(48);
         assertThatThrownBy(() -> small.decode(getPnn())).hasMessage("declared length 64 exceeds the maximum of 48");
     }
@@ -81,12 +86,13 @@ class CtdbCodecTest {
     void aLengthFieldPastTheEndOfThePacket() {
         byte[] wire = getPnn();
         putU32(wire, 32 + 24, 100); // datalen
-        assertThatThrownBy(() -> codec.decode(wire))
-                .hasMessage("REQ_CONTROL: data needs 100 bytes but only 4 remain");
-        byte[] call = codec.encode(CtdbHeader.of(CtdbHeader.REQ_CALL, 0, 0, 0, 1),
+        assertThatThrownBy(() -> codec.decode(wire)).hasMessage("REQ_CONTROL: data needs 100 bytes but only 4 remain");
+        byte[] call = codec.encode(
+                CtdbHeader.of(CtdbHeader.REQ_CALL, 0, 0, 0, 1),
                 new ReqCall(1, 2, CtdbWire.FETCH_FUNC, 0, Bytes.ofUtf8("key"), Bytes.EMPTY));
         putU32(call, 32 + 16, -1); // keylen 4 GiB
-        assertThatThrownBy(() -> codec.decode(call)).hasMessage("REQ_CALL: key needs 4294967295 bytes but only 8 remain");
+        assertThatThrownBy(() -> codec.decode(call))
+                .hasMessage("REQ_CALL: key needs 4294967295 bytes but only 8 remain");
     }
 
     @Test
@@ -110,8 +116,9 @@ class CtdbCodecTest {
 
     @Test
     void headerAndBodyMustAgree() {
-        assertThatThrownBy(() -> codec.encode(CtdbHeader.of(CtdbHeader.REQ_CALL, 0, 0, 0, 1),
-                ReplyControl.ok(0, Bytes.EMPTY))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        codec.encode(CtdbHeader.of(CtdbHeader.REQ_CALL, 0, 0, 0, 1), ReplyControl.ok(0, Bytes.EMPTY)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -119,7 +126,8 @@ class CtdbCodecTest {
         ReplyControl r = ReplyControl.failed(-1, "no such database");
         assertThat(r.error().length()).isEqualTo(16);
         assertThat(r.errorMessage()).isEqualTo("no such database");
-        assertThat(new ReplyControl(-1, Bytes.EMPTY, Bytes.of("oops\0".getBytes())).errorMessage()).isEqualTo("oops");
+        assertThat(new ReplyControl(-1, Bytes.EMPTY, Bytes.of("oops\0".getBytes())).errorMessage())
+                .isEqualTo("oops");
         byte[] wire = codec.encode(CtdbHeader.of(CtdbHeader.REPLY_CONTROL, 1, 0, 0, 3), r);
         assertThat(codec.decode(wire).packet()).isEqualTo(r);
     }

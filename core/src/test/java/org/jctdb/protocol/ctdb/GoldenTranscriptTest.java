@@ -34,8 +34,9 @@ class GoldenTranscriptTest {
 
     @Test
     void allTranscriptsArePresent() {
-        assertThat(Transcript.all()).contains("pnn", "status", "getdbmap", "ptrans", "catdb-volatile",
-                "smbd-put-get", "unknown-opcode-raw").hasSizeGreaterThanOrEqualTo(25);
+        assertThat(Transcript.all())
+                .contains("pnn", "status", "getdbmap", "ptrans", "catdb-volatile", "smbd-put-get", "unknown-opcode-raw")
+                .hasSizeGreaterThanOrEqualTo(25);
     }
 
     @ParameterizedTest
@@ -45,10 +46,13 @@ class GoldenTranscriptTest {
         assertThat(t.packets()).isNotEmpty();
         for (Transcript.Decoded d : t.decodeAll()) {
             byte[] wire = d.raw().bytes();
-            assertThat(codec.reencode(d.frame())).as("%s line %d", name, d.raw().line()).isEqualTo(wire);
+            assertThat(codec.reencode(d.frame()))
+                    .as("%s line %d", name, d.raw().line())
+                    .isEqualTo(wire);
             if (codec.encode(d.header(), d.packet()).length == wire.length) {
                 // mostly: ctdbd and the ctdb tool pad to 8 and put the padded size in the length field
-                assertThat(codec.encode(d.header(), d.packet())).as("%s line %d padded", name, d.raw().line())
+                assertThat(codec.encode(d.header(), d.packet()))
+                        .as("%s line %d padded", name, d.raw().line())
                         .isEqualTo(wire);
             }
         }
@@ -59,7 +63,9 @@ class GoldenTranscriptTest {
     void everyDaemonPacketIsPaddedToEightBytes(String name) throws BadPacketException {
         for (Transcript.Decoded d : Transcript.load(name).decodeAll()) {
             if (!d.raw().fromClient()) {
-                assertThat(d.header().length() % 8).as("%s line %d", name, d.raw().line()).isZero();
+                assertThat(d.header().length() % 8)
+                        .as("%s line %d", name, d.raw().line())
+                        .isZero();
             }
         }
     }
@@ -76,23 +82,35 @@ class GoldenTranscriptTest {
                 ControlOpcode op = c.knownOpcode();
                 PayloadRoundTrip.Codec pc = op == null ? null : PayloadRoundTrip.request(op);
                 if (pc != null) {
-                    assertThat(pc.roundTrip(c.data().toArray())).as("%s line %d %s request", name, d.raw().line(), op)
+                    assertThat(pc.roundTrip(c.data().toArray()))
+                            .as("%s line %d %s request", name, d.raw().line(), op)
                             .isEqualTo(c.data().toArray());
                 } else {
-                    assertThat(c.data().length()).as("%s line %d: %s request carries an untyped payload", name,
-                            d.raw().line(), ControlOpcode.describe(c.opcode())).isZero();
+                    assertThat(c.data().length())
+                            .as(
+                                    "%s line %d: %s request carries an untyped payload",
+                                    name, d.raw().line(), ControlOpcode.describe(c.opcode()))
+                            .isZero();
                 }
             } else if (d.packet() instanceof ReplyControl r) {
                 Integer opcode = pending.remove(key);
-                assertThat(opcode).as("%s line %d: reply to an unseen request", name, d.raw().line()).isNotNull();
+                assertThat(opcode)
+                        .as(
+                                "%s line %d: reply to an unseen request",
+                                name, d.raw().line())
+                        .isNotNull();
                 ControlOpcode op = ControlOpcode.fromCode(opcode);
                 PayloadRoundTrip.Codec pc = op == null ? null : PayloadRoundTrip.reply(op);
                 if (r.status() == 0 && pc != null && r.data().length() > 0) {
-                    assertThat(pc.roundTrip(r.data().toArray())).as("%s line %d %s reply", name, d.raw().line(), op)
+                    assertThat(pc.roundTrip(r.data().toArray()))
+                            .as("%s line %d %s reply", name, d.raw().line(), op)
                             .isEqualTo(r.data().toArray());
                 } else if (op != ControlOpcode.DB_GET_HEALTH) {
-                    assertThat(r.data().length()).as("%s line %d: %s reply carries an untyped payload", name,
-                            d.raw().line(), ControlOpcode.describe(opcode)).isZero();
+                    assertThat(r.data().length())
+                            .as(
+                                    "%s line %d: %s reply carries an untyped payload",
+                                    name, d.raw().line(), ControlOpcode.describe(opcode))
+                            .isZero();
                 }
             }
         }
@@ -108,14 +126,39 @@ class GoldenTranscriptTest {
                 }
             }
         }
-        assertThat(seen).contains("GET_PNN(35)", "REGISTER_SRVID(23)", "DEREGISTER_SRVID(24)", "GET_NODEMAP(91)",
-                "GETVNNMAP(5)", "GET_RECMODE(15)", "GET_RUNSTATE(138)", "GET_IFACES(124)", "GET_DBMAP(9)",
-                "GET_DBNAME(25)", "GETDBPATH(4)", "DB_ATTACH(18)", "DB_ATTACH_PERSISTENT(61)", "DB_GET_HEALTH(122)",
-                "DB_OPEN_FLAGS(149)", "ENABLE_SEQNUM(26)", "GET_DB_SEQNUM(120)", "TRAVERSE_START(20)",
-                "TRAVERSE_START_EXT(131)", "TRANS3_COMMIT(119)", "SCHEDULE_FOR_DELETION(128)",
-                "GET_PUBLIC_IPS(90)", "GET_PUBLIC_IP_INFO(123)", "TCP_CLIENT(44)", "GET_CAPABILITIES(80)",
-                "PROCESS_EXISTS(0)", "CHECK_PID_SRVID(151)", "LIST_TUNABLES(50)", "GET_TUNABLE(49)", "UPTIME(69)",
-                "unknown opcode 9999");
+        assertThat(seen)
+                .contains(
+                        "GET_PNN(35)",
+                        "REGISTER_SRVID(23)",
+                        "DEREGISTER_SRVID(24)",
+                        "GET_NODEMAP(91)",
+                        "GETVNNMAP(5)",
+                        "GET_RECMODE(15)",
+                        "GET_RUNSTATE(138)",
+                        "GET_IFACES(124)",
+                        "GET_DBMAP(9)",
+                        "GET_DBNAME(25)",
+                        "GETDBPATH(4)",
+                        "DB_ATTACH(18)",
+                        "DB_ATTACH_PERSISTENT(61)",
+                        "DB_GET_HEALTH(122)",
+                        "DB_OPEN_FLAGS(149)",
+                        "ENABLE_SEQNUM(26)",
+                        "GET_DB_SEQNUM(120)",
+                        "TRAVERSE_START(20)",
+                        "TRAVERSE_START_EXT(131)",
+                        "TRANS3_COMMIT(119)",
+                        "SCHEDULE_FOR_DELETION(128)",
+                        "GET_PUBLIC_IPS(90)",
+                        "GET_PUBLIC_IP_INFO(123)",
+                        "TCP_CLIENT(44)",
+                        "GET_CAPABILITIES(80)",
+                        "PROCESS_EXISTS(0)",
+                        "CHECK_PID_SRVID(151)",
+                        "LIST_TUNABLES(50)",
+                        "GET_TUNABLE(49)",
+                        "UPTIME(69)",
+                        "unknown opcode 9999");
     }
 
     static List<Transcript.Decoded> decoded(String name) throws BadPacketException {

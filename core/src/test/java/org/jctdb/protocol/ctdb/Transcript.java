@@ -15,8 +15,7 @@ import java.util.stream.Stream;
 record Transcript(String name, List<Transcript.Packet> packets) {
     static final String DIR = "/org/jctdb/protocol/ctdb/transcripts/";
 
-    record Packet(int conn, boolean fromClient, byte[] bytes, int line) {
-    }
+    record Packet(int conn, boolean fromClient, byte[] bytes, int line) {}
 
     static Transcript load(String name) {
         try {
@@ -35,7 +34,11 @@ record Transcript(String name, List<Transcript.Packet> packets) {
                 if (f.length != 3 || !(f[1].equals("c2s") || f[1].equals("s2c"))) {
                     throw new IllegalStateException(name + ":" + lineNo + ": not a transcript line");
                 }
-                packets.add(new Packet(Integer.parseInt(f[0]), f[1].equals("c2s"), HexFormat.of().parseHex(f[2]), lineNo));
+                packets.add(new Packet(
+                        Integer.parseInt(f[0]),
+                        f[1].equals("c2s"),
+                        HexFormat.of().parseHex(f[2]),
+                        lineNo));
             }
             return new Transcript(name, packets);
         } catch (IOException e) {

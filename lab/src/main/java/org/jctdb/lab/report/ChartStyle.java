@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.Paint;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.TexturePaint;
@@ -27,27 +28,55 @@ final class ChartStyle {
     static final Color GRID = new Color(225, 225, 225);
     static final Color TEXT = new Color(30, 30, 30);
 
-    static final Map<String, Color> STATE_COLOURS = Map.of("OK", new Color(76, 175, 80),
-            "OTHER", new Color(200, 200, 120), "DISABLED", new Color(144, 164, 174),
-            "INACTIVE", new Color(189, 189, 189),
-            "STOPPED", new Color(63, 81, 181), "UNHEALTHY", new Color(255, 152, 0), "BANNED", new Color(156, 39, 176),
-            "DISCONNECTED", new Color(97, 97, 97), "UNKNOWN", new Color(229, 57, 53));
+    static final Map<String, Color> STATE_COLOURS = Map.of(
+            "OK",
+            new Color(76, 175, 80),
+            "OTHER",
+            new Color(200, 200, 120),
+            "DISABLED",
+            new Color(144, 164, 174),
+            "INACTIVE",
+            new Color(189, 189, 189),
+            "STOPPED",
+            new Color(63, 81, 181),
+            "UNHEALTHY",
+            new Color(255, 152, 0),
+            "BANNED",
+            new Color(156, 39, 176),
+            "DISCONNECTED",
+            new Color(97, 97, 97),
+            "UNKNOWN",
+            new Color(229, 57, 53));
     /** Fault kinds in the order the legend lists them. */
-    static final List<String> KINDS = List.of("crash", "pause", "linkcut", "partition", "freeze", "freezeall",
-            "hungmonitor", "lockdelete");
-    private static final Color[] KIND_COLOURS = {new Color(214, 39, 40), new Color(255, 127, 14),
-        new Color(148, 103, 189), new Color(140, 86, 75), new Color(31, 119, 180), new Color(23, 190, 207),
-        new Color(188, 189, 34), new Color(227, 119, 194)};
-    private static final Color[] NODE_COLOURS = {new Color(31, 119, 180), new Color(255, 187, 120),
-        new Color(44, 160, 44), new Color(148, 103, 189), new Color(140, 86, 75), new Color(23, 190, 207),
-        new Color(188, 189, 34), new Color(127, 127, 127)};
+    static final List<String> KINDS =
+            List.of("crash", "pause", "linkcut", "partition", "freeze", "freezeall", "hungmonitor", "lockdelete");
+
+    private static final Color[] KIND_COLOURS = {
+        new Color(214, 39, 40),
+        new Color(255, 127, 14),
+        new Color(148, 103, 189),
+        new Color(140, 86, 75),
+        new Color(31, 119, 180),
+        new Color(23, 190, 207),
+        new Color(188, 189, 34),
+        new Color(227, 119, 194)
+    };
+    private static final Color[] NODE_COLOURS = {
+        new Color(31, 119, 180),
+        new Color(255, 187, 120),
+        new Color(44, 160, 44),
+        new Color(148, 103, 189),
+        new Color(140, 86, 75),
+        new Color(23, 190, 207),
+        new Color(188, 189, 34),
+        new Color(127, 127, 127)
+    };
     static final Color OVERLAP = new Color(220, 0, 0);
     static final Color UNREACHABLE = Color.BLACK;
     static final Color LOCK_HELD = new Color(0, 128, 128);
     static final Color LOCK_FREE = new Color(215, 215, 215);
 
-    private ChartStyle() {
-    }
+    private ChartStyle() {}
 
     static Color kind(String kind) {
         int i = KINDS.indexOf(kind);
@@ -125,7 +154,7 @@ final class ChartStyle {
     }
 
     /** A coloured square and its label; returns the x after it. */
-    static int swatch(Graphics2D g, int x, int y, java.awt.Paint paint, String label) {
+    static int swatch(Graphics2D g, int x, int y, Paint paint, String label) {
         g.setPaint(paint);
         g.fillRect(x, y - 10, 12, 12);
         g.setColor(Color.DARK_GRAY);

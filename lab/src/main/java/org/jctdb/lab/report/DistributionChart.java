@@ -22,8 +22,7 @@ public final class DistributionChart {
     private static final int SLOT = 84;
     private static final int GAP = 40;
 
-    private DistributionChart() {
-    }
+    private DistributionChart() {}
 
     /** {@code systems} in the order to draw them; {@code stats} holds every system's per-kind statistics. */
     public static BufferedImage draw(List<String> systems, List<KindStats> stats) {
@@ -40,8 +39,11 @@ public final class DistributionChart {
             x = ChartStyle.swatch(g, x, 48, ChartStyle.system(s), ChartStyle.systemName(s));
         }
         g.setFont(ChartStyle.SMALL);
-        g.drawString("dot: one fault   line: min to max   box: median to p90   bold bar: median   "
-                + "n: faults that failed over", LEFT, TOP + PLOT_H + 74);
+        g.drawString(
+                "dot: one fault   line: min to max   box: median to p90   bold bar: median   "
+                        + "n: faults that failed over",
+                LEFT,
+                TOP + PLOT_H + 74);
 
         long max = stats.stream().mapToLong(KindStats::max).max().orElse(-1);
         double top = Math.max(1, max / 1000.0 * 1.08);
@@ -80,7 +82,9 @@ public final class DistributionChart {
     }
 
     private static Optional<KindStats> find(List<KindStats> stats, String system, String kind) {
-        return stats.stream().filter(s -> s.system().equals(system) && s.kind().equals(kind)).findFirst();
+        return stats.stream()
+                .filter(s -> s.system().equals(system) && s.kind().equals(kind))
+                .findFirst();
     }
 
     private static int y(double seconds, double top) {

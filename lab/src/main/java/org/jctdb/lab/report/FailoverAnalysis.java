@@ -13,8 +13,8 @@ import org.jctdb.lab.report.RunData.Sample;
  */
 public final class FailoverAnalysis {
     /** Kinds whose start makes the faulted nodes unable to serve. */
-    public static final Set<String> SERVING_KINDS = Set.of("crash", "pause", "linkcut", "partition", "freeze",
-            "hungmonitor");
+    public static final Set<String> SERVING_KINDS =
+            Set.of("crash", "pause", "linkcut", "partition", "freeze", "hungmonitor");
 
     public enum Outcome {
         /** The addresses moved; {@code millis} says when. */
@@ -32,8 +32,7 @@ public final class FailoverAnalysis {
         }
     }
 
-    private FailoverAnalysis() {
-    }
+    private FailoverAnalysis() {}
 
     /** One result per fault of a serving kind, in fault start order. */
     public static List<Result> analyse(RunData run) {

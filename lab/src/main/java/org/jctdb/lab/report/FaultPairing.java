@@ -11,8 +11,7 @@ import org.jctdb.lab.report.RunData.Fault;
 
 /** Joins the start and end lines of faults.jsonl into fault intervals. */
 final class FaultPairing {
-    private record Start(long t, String kind, List<Integer> nodes, String detail) {
-    }
+    private record Start(long t, String kind, List<Integer> nodes, String detail) {}
 
     private final Map<Integer, Start> open = new LinkedHashMap<>();
     private final List<Fault> done = new ArrayList<>();
@@ -52,8 +51,8 @@ final class FaultPairing {
     /** All faults by start time; one never healed lasts until {@code runEnd}. */
     List<Fault> faults(long runEnd) {
         List<Fault> all = new ArrayList<>(done);
-        open.forEach((id, s) -> all.add(new Fault(id, s.kind(), s.nodes(), s.t(), Math.max(runEnd, s.t()), false,
-                s.detail())));
+        open.forEach((id, s) ->
+                all.add(new Fault(id, s.kind(), s.nodes(), s.t(), Math.max(runEnd, s.t()), false, s.detail())));
         all.sort(Comparator.comparingLong(Fault::startT).thenComparingInt(Fault::id));
         return all;
     }

@@ -31,9 +31,14 @@ public record KindStats(String system, String kind, long[] millis, int noFailove
     }
 
     static KindStats of(String system, String kind, List<Result> rs) {
-        long[] ms = rs.stream().filter(r -> r.outcome() == Outcome.FAILED_OVER).mapToLong(Result::millis).toArray();
-        int none = (int) rs.stream().filter(r -> r.outcome() == Outcome.NO_FAILOVER).count();
-        int nothing = (int) rs.stream().filter(r -> r.outcome() == Outcome.NOTHING_HOSTED).count();
+        long[] ms = rs.stream()
+                .filter(r -> r.outcome() == Outcome.FAILED_OVER)
+                .mapToLong(Result::millis)
+                .toArray();
+        int none = (int)
+                rs.stream().filter(r -> r.outcome() == Outcome.NO_FAILOVER).count();
+        int nothing = (int)
+                rs.stream().filter(r -> r.outcome() == Outcome.NOTHING_HOSTED).count();
         return new KindStats(system, kind, ms, none, nothing);
     }
 
@@ -70,8 +75,12 @@ public record KindStats(String system, String kind, long[] millis, int noFailove
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KindStats k && k.system.equals(system) && k.kind.equals(kind)
-                && Arrays.equals(k.millis, millis) && k.noFailover == noFailover && k.nothingHosted == nothingHosted;
+        return o instanceof KindStats k
+                && k.system.equals(system)
+                && k.kind.equals(kind)
+                && Arrays.equals(k.millis, millis)
+                && k.noFailover == noFailover
+                && k.nothingHosted == nothingHosted;
     }
 
     @Override
@@ -81,7 +90,7 @@ public record KindStats(String system, String kind, long[] millis, int noFailove
 
     @Override
     public String toString() {
-        return system + "/" + kind + " " + Arrays.toString(millis) + " none=" + noFailover
-                + " nothing=" + nothingHosted;
+        return system + "/" + kind + " " + Arrays.toString(millis) + " none=" + noFailover + " nothing="
+                + nothingHosted;
     }
 }

@@ -9,25 +9,37 @@ import org.jctdb.lab.report.RunData.Violation;
 
 /** The report's sections on overlaps, outages and invariant violations, and its definitions. */
 final class ReportSections {
-    private ReportSections() {
-    }
+    private ReportSections() {}
 
-    static void overlapsAndOutages(StringBuilder b, List<String> systems, List<RunData> runs,
-            Map<RunData, String> names) {
+    static void overlapsAndOutages(
+            StringBuilder b, List<String> systems, List<RunData> runs, Map<RunData, String> names) {
         b.append("## Address overlaps and client outages\n\n");
-        MarkdownTable t = new MarkdownTable("system", "longest overlap (s)", "where", "samples with an overlap",
-                "longest client outage (s)", "where", "samples with an outage");
+        MarkdownTable t = new MarkdownTable(
+                "system",
+                "longest overlap (s)",
+                "where",
+                "samples with an overlap",
+                "longest client outage (s)",
+                "where",
+                "samples with an outage");
         for (String s : systems) {
             Worst overlap = new Worst();
             Worst outage = new Worst();
             for (RunData r : runs) {
                 if (r.system().equals(s)) {
-                    overlap.add(SampleRuns.overlap(r), names.get(r), r.addresses().size());
+                    overlap.add(
+                            SampleRuns.overlap(r), names.get(r), r.addresses().size());
                     outage.add(SampleRuns.outage(r), names.get(r), r.addresses().size());
                 }
             }
-            t.row(ChartStyle.systemName(s), MarkdownTable.seconds(overlap.longest.millis()), overlap.where(),
-                    overlap.total, MarkdownTable.seconds(outage.longest.millis()), outage.where(), outage.total);
+            t.row(
+                    ChartStyle.systemName(s),
+                    MarkdownTable.seconds(overlap.longest.millis()),
+                    overlap.where(),
+                    overlap.total,
+                    MarkdownTable.seconds(outage.longest.millis()),
+                    outage.where(),
+                    outage.total);
         }
         b.append(t).append('\n');
     }
@@ -53,14 +65,15 @@ final class ReportSections {
                 return "none";
             }
             String which = longest.addresses().size() == runAddresses && runAddresses > 1
-                    ? "all " + runAddresses + " addresses" : String.join(" ", new TreeSet<>(longest.addresses()));
-            return run + " from " + MarkdownTable.seconds(longest.startT()) + " s, " + longest.samples()
-                    + " samples, " + which;
+                    ? "all " + runAddresses + " addresses"
+                    : String.join(" ", new TreeSet<>(longest.addresses()));
+            return run + " from " + MarkdownTable.seconds(longest.startT()) + " s, " + longest.samples() + " samples, "
+                    + which;
         }
     }
 
-    static void violations(StringBuilder b, List<String> systems, List<RunData> runs, Map<RunData, String> names,
-            int listed) {
+    static void violations(
+            StringBuilder b, List<String> systems, List<RunData> runs, Map<RunData, String> names, int listed) {
         b.append("## Invariant violations\n\n");
         Map<String, Map<String, Integer>> counts = new TreeMap<>();
         for (RunData r : runs) {
@@ -101,10 +114,15 @@ final class ReportSections {
                 }
             }
             if (total > 0) {
-                b.append("### ").append(ChartStyle.systemName(s)).append(": ").append(total)
+                b.append("### ")
+                        .append(ChartStyle.systemName(s))
+                        .append(": ")
+                        .append(total)
                         .append(total == 1 ? " violation" : " violations")
-                        .append(total > listed ? " (the first " + listed + " listed)" : "").append("\n\n")
-                        .append(list).append('\n');
+                        .append(total > listed ? " (the first " + listed + " listed)" : "")
+                        .append("\n\n")
+                        .append(list)
+                        .append('\n');
             }
         }
     }

@@ -76,7 +76,9 @@ public final class ReportWriter {
 
     String markdown() {
         StringBuilder b = new StringBuilder("# Fault campaign report\n\n");
-        b.append("Made by `jctdb lab report` from ").append(runs.size()).append(runs.size() == 1 ? " run" : " runs")
+        b.append("Made by `jctdb lab report` from ")
+                .append(runs.size())
+                .append(runs.size() == 1 ? " run" : " runs")
                 .append(". Times are seconds since the start of each run.\n\n");
         runsSection(b);
         failoverSection(b);
@@ -89,8 +91,17 @@ public final class ReportWriter {
 
     private void runsSection(StringBuilder b) {
         b.append("## Runs\n\n");
-        MarkdownTable t = new MarkdownTable("run", "system", "seed", "nodes", "addresses", "length (min)", "samples",
-                "faults", "violations", "notes");
+        MarkdownTable t = new MarkdownTable(
+                "run",
+                "system",
+                "seed",
+                "nodes",
+                "addresses",
+                "length (min)",
+                "samples",
+                "faults",
+                "violations",
+                "notes");
         for (RunData r : runs) {
             RunInfo i = r.info();
             List<String> notes = new ArrayList<>();
@@ -101,45 +112,95 @@ public final class ReportWriter {
                 notes.add("no samples");
             }
             notes.addAll(r.warnings());
-            t.row(names.get(r), ChartStyle.systemName(r.system()), i.seed(), r.nodeCount(), r.addresses().size(),
-                    String.format(Locale.ROOT, "%.1f", r.endT() / 60_000.0), r.samples().size(), r.faults().size(),
-                    r.violations().size(), String.join("; ", notes));
+            t.row(
+                    names.get(r),
+                    ChartStyle.systemName(r.system()),
+                    i.seed(),
+                    r.nodeCount(),
+                    r.addresses().size(),
+                    String.format(Locale.ROOT, "%.1f", r.endT() / 60_000.0),
+                    r.samples().size(),
+                    r.faults().size(),
+                    r.violations().size(),
+                    String.join("; ", notes));
         }
         b.append(t).append("\nThe commands that made them:\n\n```\n");
         for (RunData r : runs) {
-            String started = r.info().startedAt().isEmpty() ? "" : " (started " + r.info().startedAt() + ")";
-            b.append("# ").append(names.get(r)).append(started).append('\n')
-                    .append(r.info().command().isEmpty() ? "(no command recorded)" : r.info().command()).append('\n');
+            String started = r.info().startedAt().isEmpty()
+                    ? ""
+                    : " (started " + r.info().startedAt() + ")";
+            b.append("# ")
+                    .append(names.get(r))
+                    .append(started)
+                    .append('\n')
+                    .append(
+                            r.info().command().isEmpty()
+                                    ? "(no command recorded)"
+                                    : r.info().command())
+                    .append('\n');
         }
         b.append("```\n\n");
     }
 
     private void failoverSection(StringBuilder b) {
         b.append("## Failover time per fault kind\n\n![Failover time per fault kind](failover.png)\n\n");
-        MarkdownTable t = new MarkdownTable("system", "fault kind", "failed over", "median (s)", "p90 (s)",
-                "max (s)", "no failover", "nothing hosted");
+        MarkdownTable t = new MarkdownTable(
+                "system",
+                "fault kind",
+                "failed over",
+                "median (s)",
+                "p90 (s)",
+                "max (s)",
+                "no failover",
+                "nothing hosted");
         for (KindStats k : stats()) {
-            t.row(ChartStyle.systemName(k.system()), k.kind(), k.count(), MarkdownTable.seconds(k.median()),
-                    MarkdownTable.seconds(k.p90()), MarkdownTable.seconds(k.max()), k.noFailover(), k.nothingHosted());
+            t.row(
+                    ChartStyle.systemName(k.system()),
+                    k.kind(),
+                    k.count(),
+                    MarkdownTable.seconds(k.median()),
+                    MarkdownTable.seconds(k.p90()),
+                    MarkdownTable.seconds(k.max()),
+                    k.noFailover(),
+                    k.nothingHosted());
         }
-        b.append(t.isEmpty() ? "No fault of a kind that stops a node serving (crash, pause, linkcut, partition, "
-                + "freeze, hungmonitor).\n\n" : t + "\n");
+        b.append(
+                t.isEmpty()
+                        ? "No fault of a kind that stops a node serving (crash, pause, linkcut, partition, "
+                                + "freeze, hungmonitor).\n\n"
+                        : t + "\n");
         MarkdownTable none = new MarkdownTable("run", "fault", "kind", "nodes", "from (s)", "to (s)", "addresses");
-        failovers.forEach((r, rs) -> rs.stream().filter(x -> x.outcome() == Outcome.NO_FAILOVER).forEach(x ->
-                none.row(names.get(r), x.fault().id(), x.fault().kind(), x.fault().nodes(),
-                        MarkdownTable.seconds(x.fault().startT()), MarkdownTable.seconds(x.fault().endT()),
+        failovers.forEach((r, rs) -> rs.stream()
+                .filter(x -> x.outcome() == Outcome.NO_FAILOVER)
+                .forEach(x -> none.row(
+                        names.get(r),
+                        x.fault().id(),
+                        x.fault().kind(),
+                        x.fault().nodes(),
+                        MarkdownTable.seconds(x.fault().startT()),
+                        MarkdownTable.seconds(x.fault().endT()),
                         String.join(" ", x.addresses()))));
         if (!none.isEmpty()) {
-            b.append("Faults whose addresses did not all move before the fault ended:\n\n").append(none).append('\n');
+            b.append("Faults whose addresses did not all move before the fault ended:\n\n")
+                    .append(none)
+                    .append('\n');
         }
     }
 
     private void timelines(StringBuilder b) {
         b.append("## Time lines\n\n");
         for (RunData r : runs) {
-            b.append("### ").append(names.get(r)).append(" (").append(ChartStyle.systemName(r.system()))
-                    .append(", seed ").append(r.info().seed()).append(")\n\n")
-                    .append("![Time line of ").append(names.get(r)).append("](").append(timelineFile(r))
+            b.append("### ")
+                    .append(names.get(r))
+                    .append(" (")
+                    .append(ChartStyle.systemName(r.system()))
+                    .append(", seed ")
+                    .append(r.info().seed())
+                    .append(")\n\n")
+                    .append("![Time line of ")
+                    .append(names.get(r))
+                    .append("](")
+                    .append(timelineFile(r))
                     .append(")\n\n");
         }
     }

@@ -8,7 +8,12 @@ import java.util.Map;
 import java.util.Set;
 
 /** One run directory as read (see /docs lab format): its settings, faults, samples and violations. */
-public record RunData(Path dir, RunInfo info, List<Fault> faults, List<Sample> samples, List<Violation> violations,
+public record RunData(
+        Path dir,
+        RunInfo info,
+        List<Fault> faults,
+        List<Sample> samples,
+        List<Violation> violations,
         List<String> warnings) {
 
     public RunData {
@@ -19,27 +24,40 @@ public record RunData(Path dir, RunInfo info, List<Fault> faults, List<Sample> s
     }
 
     /** run.json. */
-    public record RunInfo(String system, long seed, double minutes, int nodes, List<String> publicIps, String command,
-            String startedAt, String endedAt, long sampleIntervalMs, long healBoundMs, boolean interrupted) {
+    public record RunInfo(
+            String system,
+            long seed,
+            double minutes,
+            int nodes,
+            List<String> publicIps,
+            String command,
+            String startedAt,
+            String endedAt,
+            long sampleIntervalMs,
+            long healBoundMs,
+            boolean interrupted) {
         public RunInfo {
             publicIps = List.copyOf(publicIps);
         }
     }
 
     /** A fault from its start to its end; {@code endT} is the run's end when the fault never healed. */
-    public record Fault(int id, String kind, List<Integer> nodes, long startT, long endT, boolean healed,
-            String detail) {
+    public record Fault(
+            int id, String kind, List<Integer> nodes, long startT, long endT, boolean healed, String detail) {
         public Fault {
             nodes = List.copyOf(nodes);
         }
     }
 
     /** One node as a sample saw it. */
-    public record NodeSample(int pnn, boolean reachable, String status, int leader, int dstate, int hungProbes) {
-    }
+    public record NodeSample(int pnn, boolean reachable, String status, int leader, int dstate, int hungProbes) {}
 
     /** One sample: node states, which nodes host each address, lock holders, client reachability. */
-    public record Sample(long t, List<NodeSample> nodes, Map<String, List<Integer>> addrs, int lockHolders,
+    public record Sample(
+            long t,
+            List<NodeSample> nodes,
+            Map<String, List<Integer>> addrs,
+            int lockHolders,
             Map<String, Boolean> client) {
         /** Nodes hosting {@code ip} (empty when nowhere or not sampled). */
         public List<Integer> hosts(String ip) {
@@ -53,8 +71,7 @@ public record RunData(Path dir, RunInfo info, List<Fault> faults, List<Sample> s
     }
 
     /** One line of violations.jsonl. */
-    public record Violation(long t, String invariant, String detail) {
-    }
+    public record Violation(long t, String invariant, String detail) {}
 
     public String system() {
         return info.system();

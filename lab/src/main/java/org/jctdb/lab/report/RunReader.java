@@ -26,8 +26,7 @@ import org.jctdb.lab.report.RunData.Violation;
 public final class RunReader {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private RunReader() {
-    }
+    private RunReader() {}
 
     /** A visitor of the JSON lines of one file. */
     private interface LineHandler {
@@ -58,8 +57,11 @@ public final class RunReader {
         FaultPairing pairing = new FaultPairing();
         eachLine(dir.resolve("faults.jsonl"), warnings, pairing::add);
         List<Violation> violations = new ArrayList<>();
-        eachLine(dir.resolve("violations.jsonl"), warnings, l -> violations.add(new Violation(
-                l.longField("t"), l.textOf(l.node(), "invariant", true), l.textOf(l.node(), "detail", false))));
+        eachLine(
+                dir.resolve("violations.jsonl"),
+                warnings,
+                l -> violations.add(new Violation(
+                        l.longField("t"), l.textOf(l.node(), "invariant", true), l.textOf(l.node(), "detail", false))));
         violations.sort(Comparator.comparingLong(Violation::t));
         return new RunData(dir, info, pairing.faults(runEnd), samples, violations, warnings);
     }
@@ -77,9 +79,17 @@ public final class RunReader {
             throw l.error("sampleIntervalMs must be positive, not " + interval);
         }
         JsonNode bounds = l.objectOf(n, "bounds", false);
-        return new RunInfo(system, l.longOf(n, "seed", false, 0), l.doubleOf(n, "minutes", 0),
-                l.intOf(n, "nodes", true, 0), ips, l.textOf(n, "command", false), l.textOf(n, "startedAt", false),
-                l.textOf(n, "endedAt", false), interval, l.longOf(bounds, "healMs", false, 0),
+        return new RunInfo(
+                system,
+                l.longOf(n, "seed", false, 0),
+                l.doubleOf(n, "minutes", 0),
+                l.intOf(n, "nodes", true, 0),
+                ips,
+                l.textOf(n, "command", false),
+                l.textOf(n, "startedAt", false),
+                l.textOf(n, "endedAt", false),
+                interval,
+                l.longOf(bounds, "healMs", false, 0),
                 l.boolOf(n, "interrupted", false));
     }
 
@@ -88,8 +98,11 @@ public final class RunReader {
      * repeat the last, and a 30-minute run then takes a few MB instead of 25.
      */
     private static Sample sharing(Sample s, Sample prev) {
-        return new Sample(s.t(), s.nodes().equals(prev.nodes()) ? prev.nodes() : s.nodes(),
-                s.addrs().equals(prev.addrs()) ? prev.addrs() : s.addrs(), s.lockHolders(),
+        return new Sample(
+                s.t(),
+                s.nodes().equals(prev.nodes()) ? prev.nodes() : s.nodes(),
+                s.addrs().equals(prev.addrs()) ? prev.addrs() : s.addrs(),
+                s.lockHolders(),
                 s.client().equals(prev.client()) ? prev.client() : s.client());
     }
 
@@ -105,8 +118,11 @@ public final class RunReader {
             if (pnn < 0 || pnn > JsonLine.MAX_PNN) {
                 throw l.error("pnn must be a node number from 0 to " + JsonLine.MAX_PNN + ", not " + pnn);
             }
-            nodes.add(new NodeSample(pnn, l.boolOf(ns, "reachable", true),
-                    canonical.computeIfAbsent(l.textOf(ns, "status", true), x -> x), l.intOf(ns, "leader", false, -1),
+            nodes.add(new NodeSample(
+                    pnn,
+                    l.boolOf(ns, "reachable", true),
+                    canonical.computeIfAbsent(l.textOf(ns, "status", true), x -> x),
+                    l.intOf(ns, "leader", false, -1),
                     l.intOf(ns, "dstate", false, 0),
                     l.intOf(ns, "hungProbes", false, 0)));
         }
@@ -123,7 +139,8 @@ public final class RunReader {
             if (!e.getValue().isBoolean()) {
                 throw l.error("client result for " + e.getKey() + " must be true or false, not " + e.getValue());
             }
-            client.put(canonical.computeIfAbsent(e.getKey(), x -> x), e.getValue().booleanValue());
+            client.put(
+                    canonical.computeIfAbsent(e.getKey(), x -> x), e.getValue().booleanValue());
         }
         return new Sample(l.longField("t"), List.copyOf(nodes), addrs, l.intOf(n, "lockHolders", false, 0), client);
     }

@@ -3,6 +3,7 @@ package org.jctdb.lab.report;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.jctdb.lab.report.RunData.Sample;
 
 /** Longest runs of consecutive samples with an address in two places, or unreachable by the client. */
@@ -28,8 +29,7 @@ public final class SampleRuns {
         Set<String> in(Sample s, List<String> addresses);
     }
 
-    private SampleRuns() {
-    }
+    private SampleRuns() {}
 
     /** Longest run of samples in which some address was configured on two or more nodes. */
     public static Longest overlap(RunData run) {
@@ -41,7 +41,7 @@ public final class SampleRuns {
         return longest(run, (s, ips) -> matching(ips, ip -> !s.reached(ip)));
     }
 
-    private static Set<String> matching(List<String> ips, java.util.function.Predicate<String> p) {
+    private static Set<String> matching(List<String> ips, Predicate<String> p) {
         Set<String> out = new TreeSet<>();
         for (String ip : ips) {
             if (p.test(ip)) {

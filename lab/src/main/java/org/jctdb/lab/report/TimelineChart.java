@@ -25,8 +25,7 @@ public final class TimelineChart {
     private static final int LANE = 17;
     private static final int ROW = 20;
 
-    private TimelineChart() {
-    }
+    private TimelineChart() {}
 
     public static BufferedImage draw(RunData run) {
         List<String> ips = run.addresses();
@@ -130,15 +129,23 @@ public final class TimelineChart {
 
     private static String title(RunData run) {
         RunData.RunInfo i = run.info();
-        return String.format(Locale.ROOT, "%s  %s  (seed %d, %d nodes, %.1f min%s)",
-                ChartStyle.systemName(run.system()), run.name(), i.seed(), run.nodeCount(), run.endT() / 60000.0,
+        return String.format(
+                Locale.ROOT,
+                "%s  %s  (seed %d, %d nodes, %.1f min%s)",
+                ChartStyle.systemName(run.system()),
+                run.name(),
+                i.seed(),
+                run.nodeCount(),
+                run.endT() / 60000.0,
                 i.interrupted() ? ", interrupted" : "");
     }
 
     /** One lane per fault kind present, in the legend's order: a kind's faults rarely overlap. */
     static List<List<Fault>> lanes(List<Fault> faults) {
         Set<String> kinds = new LinkedHashSet<>();
-        ChartStyle.KINDS.stream().filter(k -> faults.stream().anyMatch(f -> f.kind().equals(k))).forEach(kinds::add);
+        ChartStyle.KINDS.stream()
+                .filter(k -> faults.stream().anyMatch(f -> f.kind().equals(k)))
+                .forEach(kinds::add);
         faults.forEach(f -> kinds.add(f.kind()));
         List<List<Fault>> lanes = new ArrayList<>();
         for (String k : kinds) {
@@ -220,8 +227,8 @@ public final class TimelineChart {
         g.drawString("time since the run started (s)", LEFT + plotW / 2 - 80, y + 32);
     }
 
-    private static void legend(Graphics2D g, TimelineColumns cols, List<List<Fault>> lanes, int nodes, int y,
-            TexturePaint hatch) {
+    private static void legend(
+            Graphics2D g, TimelineColumns cols, List<List<Fault>> lanes, int nodes, int y, TexturePaint hatch) {
         g.setFont(ChartStyle.LABEL);
         g.setColor(ChartStyle.TEXT);
         g.drawString("node state", 10, y);
@@ -242,7 +249,8 @@ public final class TimelineChart {
         g.drawString("faults", 10, y);
         x = LEFT;
         for (List<Fault> lane : lanes) {
-            x = ChartStyle.swatch(g, x, y, ChartStyle.kind(lane.get(0).kind()), lane.get(0).kind());
+            x = ChartStyle.swatch(
+                    g, x, y, ChartStyle.kind(lane.get(0).kind()), lane.get(0).kind());
         }
         if (lanes.isEmpty()) {
             x = ChartStyle.swatch(g, x, y, Color.WHITE, "none");

@@ -13,11 +13,13 @@ import org.jctdb.lab.report.RunData.Sample;
  */
 final class TimelineColumns {
     /** Node states from best to worst; a status not listed ranks just above OK. */
-    static final List<String> STATES = List.of("OK", "OTHER", "DISABLED", "INACTIVE", "STOPPED", "UNHEALTHY", "BANNED",
-            "DISCONNECTED", "UNKNOWN");
+    static final List<String> STATES =
+            List.of("OK", "OTHER", "DISABLED", "INACTIVE", "STOPPED", "UNHEALTHY", "BANNED", "DISCONNECTED", "UNKNOWN");
+
     static final int NO_DATA = -1;
     /** Address codes besides a node number. */
     static final int NOWHERE = -2;
+
     static final int OVERLAP = -3;
 
     /** [node][column]: index into STATES, or NO_DATA. */
@@ -50,7 +52,9 @@ final class TimelineColumns {
         long maxCover = 5 * run.info().sampleIntervalMs();
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
-            long until = i + 1 < samples.size() ? samples.get(i + 1).t() : s.t() + run.info().sampleIntervalMs();
+            long until = i + 1 < samples.size()
+                    ? samples.get(i + 1).t()
+                    : s.t() + run.info().sampleIntervalMs();
             until = Math.min(until, s.t() + maxCover);
             int from = column(s.t(), columns, spanMs);
             int to = Math.max(from, column(until, columns, spanMs) - 1);

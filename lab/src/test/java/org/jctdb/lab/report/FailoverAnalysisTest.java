@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class FailoverAnalysisTest {
     @Test
     void failoverTimeIsTheFirstSampleWithEveryAddressOnOneUnaffectedNodeAndReached() {
-        RunData r = run(List.of(fault(1, "crash", 1_050, 9_000, 1)),
+        RunData r = run(
+                List.of(fault(1, "crash", 1_050, 9_000, 1)),
                 at(1_000, "A:1", "B:1", "C:0"),
                 at(1_100, "A:1x", "B:1x", "C:0"),
                 at(1_200, "A:-", "B:1x", "C:0"),
@@ -29,8 +30,13 @@ class FailoverAnalysisTest {
 
     @Test
     void noFailoverWhenTheAddressesHaveNotMovedBeforeTheFaultEnds() {
-        RunData r = run(List.of(fault(1, "pause", 150, 400, 1)),
-                at(100, "A:1"), at(200, "A:1x"), at(300, "A:1x"), at(400, "A:1x"), at(500, "A:2"));
+        RunData r = run(
+                List.of(fault(1, "pause", 150, 400, 1)),
+                at(100, "A:1"),
+                at(200, "A:1x"),
+                at(300, "A:1x"),
+                at(400, "A:1x"),
+                at(500, "A:2"));
         Result res = FailoverAnalysis.analyse(r).get(0);
         assertThat(res.outcome()).isEqualTo(Outcome.NO_FAILOVER);
         assertThat(res.millis()).isEqualTo(-1);
@@ -44,7 +50,8 @@ class FailoverAnalysisTest {
 
     @Test
     void anAddressOnTwoNodesOrOnAnotherAffectedNodeHasNotFailedOver() {
-        RunData r = run(List.of(fault(1, "partition", 1_000, 5_000, 0, 1)),
+        RunData r = run(
+                List.of(fault(1, "partition", 1_000, 5_000, 0, 1)),
                 at(900, "A:0"),
                 at(1_100, "A:1"), // still inside the minority
                 at(1_200, "A:1+2x"), // on both sides
@@ -54,8 +61,11 @@ class FailoverAnalysisTest {
 
     @Test
     void theLastSampleStrictlyBeforeTheStartDecidesWhichAddressesMove() {
-        RunData r = run(List.of(fault(1, "linkcut", 1_000, 5_000, 1)),
-                at(900, "A:1", "B:2"), at(1_000, "A:2", "B:1"), at(1_100, "A:2", "B:1"));
+        RunData r = run(
+                List.of(fault(1, "linkcut", 1_000, 5_000, 1)),
+                at(900, "A:1", "B:2"),
+                at(1_000, "A:2", "B:1"),
+                at(1_100, "A:2", "B:1"));
         Result res = FailoverAnalysis.analyse(r).get(0);
         assertThat(res.addresses()).containsExactly("A");
         assertThat(res.millis()).isEqualTo(100); // the sample at the start time itself is not after it
@@ -77,7 +87,8 @@ class FailoverAnalysisTest {
 
     @Test
     void overlappingFaultsAreMeasuredEachAgainstItsOwnNodes() {
-        RunData r = run(List.of(fault(1, "crash", 1_000, 9_000, 0), fault(2, "hungmonitor", 1_150, 1_500, 1)),
+        RunData r = run(
+                List.of(fault(1, "crash", 1_000, 9_000, 0), fault(2, "hungmonitor", 1_150, 1_500, 1)),
                 at(900, "A:0", "B:1"),
                 at(1_100, "A:-", "B:1"),
                 at(1_200, "A:1x", "B:1x"), // A onto node 1, which the second fault hits: the client fails
@@ -90,8 +101,10 @@ class FailoverAnalysisTest {
 
     @Test
     void storageWideAndLockFaultsAreNotFailovers() {
-        RunData r = run(List.of(fault(1, "freezeall", 1_000, 2_000, 0, 1, 2), fault(2, "lockdelete", 1_500, 1_500)),
-                at(900, "A:0"), at(1_100, "A:0"));
+        RunData r = run(
+                List.of(fault(1, "freezeall", 1_000, 2_000, 0, 1, 2), fault(2, "lockdelete", 1_500, 1_500)),
+                at(900, "A:0"),
+                at(1_100, "A:0"));
         assertThat(FailoverAnalysis.analyse(r)).isEmpty();
     }
 
@@ -99,6 +112,7 @@ class FailoverAnalysisTest {
     void anEmptyRunHasNoResultsAndFaultsWithoutSamplesHaveNothingHosted() {
         assertThat(FailoverAnalysis.analyse(run(List.of()))).isEmpty();
         assertThat(FailoverAnalysis.analyse(run(List.of(fault(1, "crash", 10, 20, 0)))))
-                .extracting(Result::outcome).containsExactly(Outcome.NOTHING_HOSTED);
+                .extracting(Result::outcome)
+                .containsExactly(Outcome.NOTHING_HOSTED);
     }
 }

@@ -32,9 +32,14 @@ class KindStatsTest {
 
     @Test
     void groupsByKindAndCountsFaultsThatNeverFailedOver() {
-        List<KindStats> ks = KindStats.byKind("jctdb", List.of(r("pause", Outcome.FAILED_OVER, 2_000),
-                r("crash", Outcome.FAILED_OVER, 300), r("crash", Outcome.NO_FAILOVER, -1),
-                r("crash", Outcome.NOTHING_HOSTED, -1), r("crash", Outcome.FAILED_OVER, 500)));
+        List<KindStats> ks = KindStats.byKind(
+                "jctdb",
+                List.of(
+                        r("pause", Outcome.FAILED_OVER, 2_000),
+                        r("crash", Outcome.FAILED_OVER, 300),
+                        r("crash", Outcome.NO_FAILOVER, -1),
+                        r("crash", Outcome.NOTHING_HOSTED, -1),
+                        r("crash", Outcome.FAILED_OVER, 500)));
         assertThat(ks).extracting(KindStats::kind).containsExactly("crash", "pause");
         KindStats crash = ks.get(0);
         assertThat(crash.count()).isEqualTo(2);
@@ -46,7 +51,8 @@ class KindStatsTest {
 
     @Test
     void noMeasurementsGiveMinusOne() {
-        KindStats none = KindStats.byKind("ctdb", List.of(r("freeze", Outcome.NO_FAILOVER, -1))).get(0);
+        KindStats none = KindStats.byKind("ctdb", List.of(r("freeze", Outcome.NO_FAILOVER, -1)))
+                .get(0);
         assertThat(none.count()).isZero();
         assertThat(none.median()).isEqualTo(-1);
         assertThat(none.p90()).isEqualTo(-1);

@@ -20,10 +20,12 @@ class RunReaderTest {
 
     @BeforeEach
     void runJson() throws Exception {
-        Files.writeString(dir.resolve("run.json"), "{\"system\":\"ctdb\",\"seed\":123,\"minutes\":10.0,\"nodes\":3,"
-                + "\"publicIps\":[\"198.18.7.101\",\"198.18.7.102\"],\"command\":\"jctdb lab run --seed 123\","
-                + "\"startedAt\":\"2026-11-26T04:10:00Z\",\"endedAt\":\"x\",\"sampleIntervalMs\":100,"
-                + "\"bounds\":{\"healMs\":30000},\"interrupted\":false}");
+        Files.writeString(
+                dir.resolve("run.json"),
+                "{\"system\":\"ctdb\",\"seed\":123,\"minutes\":10.0,\"nodes\":3,"
+                        + "\"publicIps\":[\"198.18.7.101\",\"198.18.7.102\"],\"command\":\"jctdb lab run --seed 123\","
+                        + "\"startedAt\":\"2026-11-26T04:10:00Z\",\"endedAt\":\"x\",\"sampleIntervalMs\":100,"
+                        + "\"bounds\":{\"healMs\":30000},\"interrupted\":false}");
     }
 
     private void write(String file, String text) throws Exception {
@@ -48,10 +50,11 @@ class RunReaderTest {
         assertThat(r.info().command()).isEqualTo("jctdb lab run --seed 123");
         assertThat(r.samples()).extracting(RunData.Sample::t).containsExactly(0L, 100L);
         assertThat(r.samples().get(1).hosts("198.18.7.101")).containsExactly(0);
-        assertThat(r.faults()).containsExactly(
-                new Fault(1, "crash", java.util.List.of(1), 50, 90, true, "kill -9"),
-                new Fault(2, "lockdelete", java.util.List.of(), 60, 60, true, ""),
-                new Fault(3, "pause", java.util.List.of(2), 70, 100, false, "")); // never healed: until the end
+        assertThat(r.faults())
+                .containsExactly(
+                        new Fault(1, "crash", java.util.List.of(1), 50, 90, true, "kill -9"),
+                        new Fault(2, "lockdelete", java.util.List.of(), 60, 60, true, ""),
+                        new Fault(3, "pause", java.util.List.of(2), 70, 100, false, "")); // never healed: until the end
         assertThat(r.violations()).hasSize(1);
         assertThat(r.addresses()).containsExactly("198.18.7.101", "198.18.7.102");
         assertThat(r.warnings()).isEmpty();
@@ -68,7 +71,8 @@ class RunReaderTest {
     @Test
     void aDirectoryWithoutRunJsonIsNotARun() throws Exception {
         Files.delete(dir.resolve("run.json"));
-        assertThatThrownBy(() -> RunReader.read(dir)).isInstanceOf(LabFormatException.class)
+        assertThatThrownBy(() -> RunReader.read(dir))
+                .isInstanceOf(LabFormatException.class)
                 .hasMessage(dir + ": not a lab run directory (no run.json)");
     }
 
@@ -101,14 +105,18 @@ class RunReaderTest {
         write("faults.jsonl", "{\"t\":5,\"id\":4,\"phase\":\"end\",\"kind\":\"crash\",\"nodes\":[1]}\n");
         assertThatThrownBy(() -> RunReader.read(dir))
                 .hasMessage(faults + ":1: fault 4 ends but never started (or ended already)");
-        write("faults.jsonl", "{\"t\":5,\"id\":4,\"phase\":\"start\",\"kind\":\"crash\"}\n"
-                + "{\"t\":6,\"id\":4,\"phase\":\"start\",\"kind\":\"crash\"}\n");
+        write(
+                "faults.jsonl",
+                "{\"t\":5,\"id\":4,\"phase\":\"start\",\"kind\":\"crash\"}\n"
+                        + "{\"t\":6,\"id\":4,\"phase\":\"start\",\"kind\":\"crash\"}\n");
         assertThatThrownBy(() -> RunReader.read(dir)).hasMessage(faults + ":2: fault 4 starts a second time");
         write("faults.jsonl", "{\"t\":5,\"id\":4,\"phase\":\"begin\",\"kind\":\"crash\"}\n");
         assertThatThrownBy(() -> RunReader.read(dir))
                 .hasMessage(faults + ":1: phase must be \"start\" or \"end\", not \"begin\"");
-        write("faults.jsonl", "{\"t\":5,\"id\":4,\"phase\":\"start\",\"kind\":\"crash\"}\n"
-                + "{\"t\":4,\"id\":4,\"phase\":\"end\",\"kind\":\"crash\"}\n");
+        write(
+                "faults.jsonl",
+                "{\"t\":5,\"id\":4,\"phase\":\"start\",\"kind\":\"crash\"}\n"
+                        + "{\"t\":4,\"id\":4,\"phase\":\"end\",\"kind\":\"crash\"}\n");
         assertThatThrownBy(() -> RunReader.read(dir))
                 .hasMessage(faults + ":2: fault 4 ends at 4, before its start at 5");
     }
@@ -118,8 +126,8 @@ class RunReaderTest {
         write("samples.jsonl", SAMPLE.formatted(0) + SAMPLE.formatted(100) + "{\"t\":200,\"nod");
         RunData r = RunReader.read(dir);
         assertThat(r.samples()).hasSize(2);
-        assertThat(r.warnings()).containsExactly(dir.resolve("samples.jsonl")
-                + ":3: ignored an incomplete last line (run cut off?)");
+        assertThat(r.warnings())
+                .containsExactly(dir.resolve("samples.jsonl") + ":3: ignored an incomplete last line (run cut off?)");
     }
 
     @Test

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class SampleRunsTest {
     @Test
     void longestOverlapCountsConsecutiveSamplesWithAnAddressOnTwoNodes() {
-        RunData r = run(List.of(),
+        RunData r = run(
+                List.of(),
                 at(0, "A:0+1", "B:2"),
                 at(100, "A:0", "B:2"),
                 at(200, "A:0+1", "B:2"),
@@ -28,8 +29,14 @@ class SampleRunsTest {
 
     @Test
     void clientOutageIncludesAddressesOnNoNodeAndTheFirstLongestRunWins() {
-        RunData r = run(List.of(),
-                at(0, "A:-"), at(100, "A:0x"), at(200, "A:0"), at(300, "A:1x"), at(400, "A:1+2"), at(500, "A:1"));
+        RunData r = run(
+                List.of(),
+                at(0, "A:-"),
+                at(100, "A:0x"),
+                at(200, "A:0"),
+                at(300, "A:1x"),
+                at(400, "A:1+2"),
+                at(500, "A:1"));
         SampleRuns.Longest o = SampleRuns.outage(r);
         assertThat(o.startT()).isEqualTo(0);
         assertThat(o.samples()).isEqualTo(2);
@@ -39,8 +46,8 @@ class SampleRunsTest {
 
     @Test
     void aSamplerThatFallsBehindStillGivesTheRealSpan() {
-        RunData r = run(List.of(),
-                at(0, "A:0"), at(250, "A:0+1"), at(520, "A:0+1"), at(800, "A:1+2"), at(1_000, "A:2"));
+        RunData r =
+                run(List.of(), at(0, "A:0"), at(250, "A:0+1"), at(520, "A:0+1"), at(800, "A:1+2"), at(1_000, "A:2"));
         SampleRuns.Longest o = SampleRuns.overlap(r);
         assertThat(o.samples()).isEqualTo(3);
         assertThat(o.millis()).isEqualTo(800 - 250 + 100);

@@ -16,8 +16,7 @@ import org.jctdb.lab.report.RunData.Sample;
  * to reach it; with more or fewer than one node it counts as unreached.
  */
 final class Samples {
-    private Samples() {
-    }
+    private Samples() {}
 
     static Sample at(long t, String... addrs) {
         Map<String, List<Integer>> hosts = new LinkedHashMap<>();

@@ -20,17 +20,13 @@ import java.util.Random;
 public final class SyntheticRun {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Spec(String system, long seed, long durationMs, int nodes, int addresses, List<String> kinds) {
-    }
+    public record Spec(String system, long seed, long durationMs, int nodes, int addresses, List<String> kinds) {}
 
-    private record Move(String ip, int from, int to, long addAt, long releaseAt, int faultId) {
-    }
+    private record Move(String ip, int from, int to, long addAt, long releaseAt, int faultId) {}
 
-    private record F(int id, String kind, List<Integer> nodes, long start, long end) {
-    }
+    private record F(int id, String kind, List<Integer> nodes, long start, long end) {}
 
-    private SyntheticRun() {
-    }
+    private SyntheticRun() {}
 
     public static Path write(Path dir, Spec spec) {
         try {
@@ -55,7 +51,8 @@ public final class SyntheticRun {
         int id = 1;
         while (t < spec.durationMs() - 25_000) {
             String kind = spec.kinds().get(rnd.nextInt(spec.kinds().size()));
-            List<Integer> nodes = kind.equals("freezeall") ? all(spec.nodes())
+            List<Integer> nodes = kind.equals("freezeall")
+                    ? all(spec.nodes())
                     : kind.equals("lockdelete") ? List.of() : List.of(rnd.nextInt(spec.nodes()));
             long length = kind.equals("lockdelete") ? 0 : 3_000 + rnd.nextInt(17_000);
             out.add(new F(id++, kind, nodes, t, t + length));
@@ -73,8 +70,7 @@ public final class SyntheticRun {
         return l;
     }
 
-    private static void simulate(Path dir, Spec spec, List<String> ips, List<F> faults, Random rnd)
-            throws IOException {
+    private static void simulate(Path dir, Spec spec, List<String> ips, List<F> faults, Random rnd) throws IOException {
         boolean ctdb = spec.system().equals("ctdb");
         Map<String, List<Integer>> hosts = new LinkedHashMap<>();
         for (int i = 0; i < ips.size(); i++) {
@@ -98,7 +94,7 @@ public final class SyntheticRun {
                 faultLines.append(faultLine(f, "start"));
                 start(f, ctdb, hosts, status, active, moves, rnd, spec.nodes());
             }
-            for (Iterator<F> it = active.iterator(); it.hasNext();) {
+            for (Iterator<F> it = active.iterator(); it.hasNext(); ) {
                 F f = it.next();
                 if (f.end() <= t) {
                     it.remove();
@@ -116,15 +112,32 @@ public final class SyntheticRun {
             apply(moves, hosts, t);
             boolean overlap = hosts.values().stream().anyMatch(h -> h.size() > 1);
             if (overlap && !overlapping) {
-                violations.append(JSON.writeValueAsString(Map.of("t", t, "invariant", "address-in-two-places",
-                        "detail", "an address on nodes " + hosts.values().stream().filter(h -> h.size() > 1)
-                                .findFirst().orElseThrow()))).append('\n');
+                violations
+                        .append(JSON.writeValueAsString(Map.of(
+                                "t",
+                                t,
+                                "invariant",
+                                "address-in-two-places",
+                                "detail",
+                                "an address on nodes "
+                                        + hosts.values().stream()
+                                                .filter(h -> h.size() > 1)
+                                                .findFirst()
+                                                .orElseThrow())))
+                        .append('\n');
             }
             overlapping = overlap;
             int holders = lockHolders(faults, t, ctdb);
             if (holders > 1) {
-                violations.append(JSON.writeValueAsString(Map.of("t", t, "invariant", "two-lock-holders",
-                        "detail", "2 processes hold the cluster lock"))).append('\n');
+                violations
+                        .append(JSON.writeValueAsString(Map.of(
+                                "t",
+                                t,
+                                "invariant",
+                                "two-lock-holders",
+                                "detail",
+                                "2 processes hold the cluster lock")))
+                        .append('\n');
             }
             samples.append(sample(t, status, hosts, active, holders)).append('\n');
         }
@@ -134,8 +147,15 @@ public final class SyntheticRun {
         Files.writeString(dir.resolve("events.log"), "synthetic run, seed " + spec.seed() + "\n");
     }
 
-    private static void start(F f, boolean ctdb, Map<String, List<Integer>> hosts, String[] status, List<F> active,
-            List<Move> moves, Random rnd, int nodes) {
+    private static void start(
+            F f,
+            boolean ctdb,
+            Map<String, List<Integer>> hosts,
+            String[] status,
+            List<F> active,
+            List<Move> moves,
+            Random rnd,
+            int nodes) {
         String s = switch (f.kind()) {
             case "crash", "pause" -> "UNKNOWN";
             case "linkcut", "partition" -> "DISCONNECTED";
@@ -169,7 +189,7 @@ public final class SyntheticRun {
     }
 
     private static void apply(List<Move> moves, Map<String, List<Integer>> hosts, long t) {
-        for (Iterator<Move> it = moves.iterator(); it.hasNext();) {
+        for (Iterator<Move> it = moves.iterator(); it.hasNext(); ) {
             Move m = it.next();
             List<Integer> h = hosts.get(m.ip());
             if (m.releaseAt() <= t) {
@@ -186,12 +206,25 @@ public final class SyntheticRun {
 
     private static boolean affected(List<F> active, int n) {
         return active.stream()
-                .anyMatch(f -> FailoverAnalysis.SERVING_KINDS.contains(f.kind()) && f.nodes().contains(n));
+                .anyMatch(f -> FailoverAnalysis.SERVING_KINDS.contains(f.kind())
+                        && f.nodes().contains(n));
     }
 
     private static String faultLine(F f, String phase) throws IOException {
-        return JSON.writeValueAsString(Map.of("t", phase.equals("start") ? f.start() : f.end(), "id", f.id(),
-                "phase", phase, "kind", f.kind(), "nodes", f.nodes(), "detail", f.kind() + " " + f.nodes())) + "\n";
+        return JSON.writeValueAsString(Map.of(
+                        "t",
+                        phase.equals("start") ? f.start() : f.end(),
+                        "id",
+                        f.id(),
+                        "phase",
+                        phase,
+                        "kind",
+                        f.kind(),
+                        "nodes",
+                        f.nodes(),
+                        "detail",
+                        f.kind() + " " + f.nodes()))
+                + "\n";
     }
 
     /** After the lock file is deleted JCTDB holds no lock for 1 s; CTDB's old and new leader both do for 0.5 s. */
@@ -204,12 +237,24 @@ public final class SyntheticRun {
         return 1;
     }
 
-    private static String sample(long t, String[] status, Map<String, List<Integer>> hosts, List<F> active,
-            int lockHolders) throws IOException {
+    private static String sample(
+            long t, String[] status, Map<String, List<Integer>> hosts, List<F> active, int lockHolders)
+            throws IOException {
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (int n = 0; n < status.length; n++) {
-            nodes.add(Map.of("pnn", n, "reachable", !status[n].equals("UNKNOWN"), "status", status[n], "leader", 0,
-                    "dstate", 0, "hungProbes", 0));
+            nodes.add(Map.of(
+                    "pnn",
+                    n,
+                    "reachable",
+                    !status[n].equals("UNKNOWN"),
+                    "status",
+                    status[n],
+                    "leader",
+                    0,
+                    "dstate",
+                    0,
+                    "hungProbes",
+                    0));
         }
         Map<String, Boolean> client = new LinkedHashMap<>();
         hosts.forEach((ip, h) -> client.put(ip, h.size() == 1 && !affected(active, h.get(0))));
@@ -229,13 +274,16 @@ public final class SyntheticRun {
         run.put("minutes", spec.durationMs() / 60_000.0);
         run.put("nodes", spec.nodes());
         run.put("publicIps", ips);
-        run.put("command", "jctdb lab run --system " + spec.system() + " --minutes " + spec.durationMs() / 60_000.0
-                + " --seed " + spec.seed() + " --nodes " + spec.nodes());
+        run.put(
+                "command",
+                "jctdb lab run --system " + spec.system() + " --minutes " + spec.durationMs() / 60_000.0 + " --seed "
+                        + spec.seed() + " --nodes " + spec.nodes());
         run.put("startedAt", "2026-11-26T04:10:00Z");
         run.put("endedAt", "2026-11-26T04:20:00Z");
         run.put("sampleIntervalMs", 100);
         run.put("bounds", Map.of("healMs", 30_000));
         run.put("interrupted", false);
-        Files.writeString(dir.resolve("run.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(run));
+        Files.writeString(
+                dir.resolve("run.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(run));
     }
 }

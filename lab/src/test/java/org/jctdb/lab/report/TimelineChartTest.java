@@ -14,8 +14,23 @@ class TimelineChartTest {
 
     @Test
     void thirtyMinuteRunRendersQuicklyWithOneRowPerNodeAndAddress() throws Exception {
-        Path dir = SyntheticRun.write(tmp.resolve("long"), new SyntheticRun.Spec("ctdb", 7, 30 * 60_000, 5, 6,
-                List.of("crash", "pause", "linkcut", "partition", "freeze", "freezeall", "hungmonitor", "lockdelete")));
+        Path dir = SyntheticRun.write(
+                tmp.resolve("long"),
+                new SyntheticRun.Spec(
+                        "ctdb",
+                        7,
+                        30 * 60_000,
+                        5,
+                        6,
+                        List.of(
+                                "crash",
+                                "pause",
+                                "linkcut",
+                                "partition",
+                                "freeze",
+                                "freezeall",
+                                "hungmonitor",
+                                "lockdelete")));
         RunData run = RunReader.read(dir);
         assertThat(run.samples()).hasSize(18_001);
         long t0 = System.nanoTime();

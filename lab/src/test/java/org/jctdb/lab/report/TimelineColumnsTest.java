@@ -16,7 +16,8 @@ class TimelineColumnsTest {
     @Test
     void aColumnShowsTheWorstOfItsSamples() {
         // 4 samples of 100 ms in 2 columns of 200 ms.
-        RunData r = Samples.run(List.of(),
+        RunData r = Samples.run(
+                List.of(),
                 withState(at(0, "A:0"), "OK"),
                 withState(at(100, "A:0+1"), "UNHEALTHY"),
                 withState(at(200, "A:-"), "OK"),
