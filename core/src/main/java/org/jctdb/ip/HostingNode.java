@@ -75,6 +75,30 @@ public final class HostingNode {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@code m} comes from a generation this node's leader core has not accepted
+     * ({@code leaderSeen}): then it is dropped, neither obeyed nor refused, so the takeover fence
+     * never runs ahead of the leader core's. (On the mesh a leader's announcement travels before its
+     * takeover messages on the same connection; found by the simulator, whose two kinds of messages
+     * are lost independently: a grant of generation 4097 whose leader core messages were lost made a
+     * node refuse the real leader's 4096 for good.)
+     */
+    public boolean aheadOfLeaderCore(IpMessage.FromLeader m, long leaderSeen) {
+        return m.generation() > leaderSeen;
+    }
+
+    /**
+     * Whether a take (or updateip) of a step of {@code stepGeneration}, queued behind other address
+     * jobs, must not begin: a newer generation is known here or to the leader core
+     * ({@code leaderSeen}). Its leader plans from this node's reports, which cannot list an address
+     * that a previous leader's queued take configures later (found by the simulator: a leader cut off
+     * from the majority planned takes on itself, stepped down, and its queued takeip ran after the new
+     * leader had given that address to another node).
+     */
+    public boolean superseded(long stepGeneration, long leaderSeen) {
+        return stepGeneration < Math.max(seenGeneration, leaderSeen);
+    }
+
     /** A grant for one of our reports: we may host until holdMs after we sent it. */
     public void granted(IpMessage.Grant g, long now) {
         if (now >= holdUntil) {

@@ -88,6 +88,15 @@ final class PeerRecord {
         return closedAt >= lastReportAt && closedAt >= 0 && now - closedAt >= crashGraceMs;
     }
 
+    /**
+     * Whether an address it may have configured since its last grant has surely expired, even if
+     * its process died: a takeip script started before the crash may add the address after the
+     * guard has cleaned up, so the crash grace does not count here.
+     */
+    boolean lifetimeOver(long now) {
+        return lastGrantedAt < 0 || now - lastGrantedAt >= FailoverTiming.goneAfterMs(holdMs, leaseSeconds);
+    }
+
     List<HostedAddress> hostedList() {
         return new ArrayList<>(hosted.values());
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jctdb.leader.Generation;
 import org.jctdb.protocol.NodeFlags;
 
 /**
@@ -32,6 +33,17 @@ public final class TakeoverLeader {
     private long notBefore;
     private boolean forced;
     private final Map<String, Integer> moves = new LinkedHashMap<>();
+    /**
+     * Takes sent and not yet answered, per node: address -> the run that sent it. The node may
+     * still be about to configure the address (its job queue runs one script at a time, and its
+     * reports list only what it has begun), so until the node answers a step of that run or a
+     * later one (messages of a connection arrive in order, so the take is done or never came), or
+     * its addresses are surely gone, the address counts as hosted there.
+     */
+    private final Map<Integer, Map<String, PendingTake>> unansweredTakes = new TreeMap<>();
+
+    private record PendingTake(long run, IpMessage.Listed address) {}
+
     private Map<String, Integer> assignment = Map.of();
 
     public TakeoverLeader(int me, FailoverTiming timing) {
@@ -85,13 +97,18 @@ public final class TakeoverLeader {
     public List<IpEffect> onStepDone(IpMessage.StepDone d, long now, TakeoverInput in) {
         List<IpEffect> out = new ArrayList<>();
         PeerRecord rec = peer(d.from());
+        Map<String, PendingTake> pending = unansweredTakes.get(d.from());
+        if (pending != null && Generation.leaderOf(d.generation()) == me) {
+            pending.values().removeIf(p -> p.run() <= d.run());
+        }
         if (run == null
                 || d.generation() != generation
                 || d.run() != run.id
                 || d.phase() != run.phase
                 || !run.waiting.remove(d.from())) {
-            // A late answer still tells us what the node hosts.
-            if (d.generation() == generation) {
+            // A late answer still tells us what the node hosts (also one of an earlier generation of
+            // this leader: the take it settles may have configured an address).
+            if (d.generation() == generation || Generation.leaderOf(d.generation()) == me) {
                 rec.setHosted(d.hosted());
             }
             return out;
@@ -121,6 +138,7 @@ public final class TakeoverLeader {
                 run = null;
                 generation = 0;
                 moves.clear();
+                unansweredTakes.clear();
             }
             return out;
         }
@@ -129,6 +147,7 @@ public final class TakeoverLeader {
                 // A new leader does not know what others were granted: assume a grant right now.
                 leaderSince = now;
                 peers.clear();
+                unansweredTakes.clear();
                 for (int pnn = 0; pnn < in.flags().size(); pnn++) {
                     peer(pnn).lastGrantedAt = now;
                 }
@@ -170,6 +189,11 @@ public final class TakeoverLeader {
         if (in.inRecovery() || now < notBefore) {
             return out;
         }
+        for (Map.Entry<Integer, Map<String, PendingTake>> e : unansweredTakes.entrySet()) {
+            if (!e.getValue().isEmpty() && peer(e.getKey()).alive(now)) {
+                forced = true; // a run's REALLOCATED step reaches the node: its answer settles the takes
+            }
+        }
         for (int pnn = 0; pnn < in.flags().size(); pnn++) {
             PeerRecord rec = peer(pnn);
             if (!NodeFlags.has(in.flags().get(pnn), NodeFlags.DELETED)
@@ -183,6 +207,22 @@ public final class TakeoverLeader {
     }
 
     private void plan(long now, TakeoverInput in, List<IpEffect> out) {
+        Set<String> stillTaking = new TreeSet<>(); // unanswered takes of silent or dead nodes
+        for (Map.Entry<Integer, Map<String, PendingTake>> e : unansweredTakes.entrySet()) {
+            PeerRecord rec = peer(e.getKey());
+            boolean alive = rec.alive(now);
+            if (!alive && rec.lifetimeOver(now)) {
+                e.getValue().clear();
+            }
+            for (PendingTake p : e.getValue().values()) {
+                rec.hosted.putIfAbsent(
+                        p.address().ip(),
+                        new HostedAddress(p.address().ip(), p.address().maskBits(), null));
+                if (!alive) {
+                    stillTaking.add(p.address().ip()); // the crash grace is not enough: its script may add it late
+                }
+            }
+        }
         Map<String, Integer> holder = new TreeMap<>();
         Map<String, List<Integer>> extraHolders = new TreeMap<>();
         Set<String> pinned = new TreeSet<>();
@@ -219,6 +259,7 @@ public final class TakeoverLeader {
                 }
             }
         }
+        pinned.addAll(stillTaking);
         List<PublicAddress> addresses = new ArrayList<>();
         Map<IpAddress, Hosting> before = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> h : holder.entrySet()) {
@@ -332,6 +373,11 @@ public final class TakeoverLeader {
                 case TAKE -> {
                     for (int pnn : run.takers()) {
                         run.waiting.add(pnn);
+                        for (IpMessage.Listed l : run.takes.getOrDefault(pnn, List.of())) {
+                            unansweredTakes
+                                    .computeIfAbsent(pnn, p -> new TreeMap<>())
+                                    .put(l.ip(), new PendingTake(run.id, l));
+                        }
                         out.add(new IpEffect.Send(
                                 pnn,
                                 new IpMessage.Take(

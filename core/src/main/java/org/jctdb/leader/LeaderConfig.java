@@ -44,6 +44,29 @@ public record LeaderConfig(
         }
     }
 
+    /**
+     * The quorum rule's patience, in announcements: a leader that has sent this many
+     * announcements in a row without an answer ({@code follow}) from a peer no longer counts that
+     * peer as reached. Chosen so that a leader cut off from the majority gives up the lock (at
+     * {@link #quorumWindowMs()}) at least one announce interval before the others start an
+     * election ({@code leader timeout} after the last announcement they heard): 3 with CTDB's
+     * defaults, at least 2 so that one lost message never makes a leader step down.
+     */
+    public int quorumAnnouncements() {
+        return (int) Math.max(2, (leaderTimeoutMs - 2 * announceIntervalMs) / announceIntervalMs);
+    }
+
+    /**
+     * How long a node's silence (no message of any kind) lasts before it no longer counts as
+     * reachable for an election, a recovery's members or the no-lock rule; also how long a
+     * leader goes unanswered before it no longer counts a peer (3 s with CTDB's defaults).
+     * Every node broadcasts a {@code candidate} message each announce interval, so a live peer
+     * is heard several times within it.
+     */
+    public long quorumWindowMs() {
+        return quorumAnnouncements() * announceIntervalMs;
+    }
+
     /** CTDB's defaults: leader timeout 5 s, announce every 1 s, RecoverTimeout 120 s, RerecoveryTimeout 10 s. */
     public static LeaderConfig defaults(int pnn, List<Integer> nodes, boolean leaderCapable, boolean lockConfigured) {
         return new LeaderConfig(
@@ -57,6 +80,23 @@ public record LeaderConfig(
                 leaderCapable,
                 lockConfigured,
                 ms,
+                announceIntervalMs,
+                lockRetryMs,
+                lockBackoffMaxMs,
+                lockResultDeadlineMs,
+                recoveryTimeoutMs,
+                rerecoveryTimeoutMs,
+                databaseRecovery);
+    }
+
+    /** The same settings with another list of configured, not-deleted nodes (reloadnodes). */
+    public LeaderConfig withNodes(List<Integer> configured) {
+        return new LeaderConfig(
+                pnn,
+                configured,
+                leaderCapable,
+                lockConfigured,
+                leaderTimeoutMs,
                 announceIntervalMs,
                 lockRetryMs,
                 lockBackoffMaxMs,

@@ -3,6 +3,7 @@ package org.jctdb.leader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.jctdb.leader.Effect.Level;
 import org.jctdb.protocol.NodeFlags;
@@ -17,7 +18,7 @@ import org.jctdb.protocol.NodeFlags;
  * {@link Fence} and what is known of other nodes in {@link Peers}.
  */
 public final class LeaderCore {
-    private final LeaderConfig cfg;
+    private LeaderConfig cfg; // replaced only by onNodesChanged
     private final RandomGenerator random;
     private final int me;
     private final Participant participant;
@@ -39,6 +40,8 @@ public final class LeaderCore {
     private int lockFailures;
     private boolean contentionLogged;
     private LockLease lease; // held lease-based lock: token and act-until deadline; null otherwise
+    private long termStartGeneration; // first generation of the current leadership: older follows do not count
+    private boolean noQuorumLogged;
 
     private final RecoveryLeader recovery;
 
@@ -74,9 +77,13 @@ public final class LeaderCore {
     public List<Effect> tick(long now) {
         List<Effect> out = new ArrayList<>();
         checkLease(now, out);
-        if (now - lastCandidateSentAt >= cfg.leaderTimeoutMs()) {
+        // Every announce interval: peers count this node as reachable only while they hear it.
+        if (now - lastCandidateSentAt >= cfg.announceIntervalMs()) {
             lastCandidateSentAt = now;
             out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
+        }
+        if (role == Role.LEADER) {
+            checkQuorum(now, out);
         }
         if (role == Role.LEADER) {
             recovery.tick(now, out);
@@ -106,6 +113,7 @@ public final class LeaderCore {
                     "dropping " + describe(msg) + ": it names node " + msg.from() + " but came from node " + fromPeer));
             return done(out);
         }
+        peers.heard(fromPeer, now);
         handle(msg, now, out);
         return done(out);
     }
@@ -116,6 +124,7 @@ public final class LeaderCore {
         if (pnn == me || !peers.connect(pnn)) {
             return done(out);
         }
+        peers.heard(pnn, now); // the mesh's handshake is a message from it
         out.add(new Effect.Send(pnn, new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         if (role == Role.LEADER) {
             out.add(new Effect.Send(pnn, recovery.announcement()));
@@ -136,6 +145,24 @@ public final class LeaderCore {
         }
         if (role == Role.LEADER) {
             recovery.restartNow(now);
+        }
+        return done(out);
+    }
+
+    /**
+     * reloadnodes: the configured, not-deleted nodes are now {@code configured}. The quorum rule
+     * counts them from now on (deleting a dead node lowers the majority a survivor needs).
+     */
+    public List<Effect> onNodesChanged(List<Integer> configured, long now) {
+        List<Effect> out = new ArrayList<>();
+        checkLease(now, out);
+        if (!configured.contains(me)) {
+            out.add(log(Level.ERROR, "ignoring a node list without this node (" + me + "): " + configured));
+        } else if (!configured.equals(cfg.nodes())) {
+            cfg = cfg.withNodes(configured);
+            out.add(log(
+                    Level.INFO,
+                    "configured nodes now " + cfg.nodes() + ": a majority is " + Quorum.majority(cfg.nodes())));
         }
         return done(out);
     }
@@ -330,25 +357,90 @@ public final class LeaderCore {
                             + " ms; starting an election"));
             forgetLeader(out);
         }
+        Set<Integer> reached = reachableForElection(now);
+        if (!Quorum.allows(me, cfg.nodes(), reached, cfg.lockConfigured())) {
+            if (!noQuorumLogged) {
+                noQuorumLogged = true;
+                out.add(log(
+                        Level.WARN,
+                        "not standing for leader: this node reaches only " + describeReach(reached)
+                                + "; waiting until it reaches a majority"));
+            }
+            electionNotBefore = now; // look again at the next tick
+            return;
+        }
+        if (noQuorumLogged) {
+            noQuorumLogged = false;
+            out.add(log(Level.INFO, "this node reaches " + describeReach(reached) + " again; standing for leader"));
+        }
         if (cfg.lockConfigured()) {
             role = Role.CANDIDATE;
             lockRequestedAt = now;
             out.add(new Effect.TakeLock());
-        } else if (fallbackWinner() == me) {
+        } else if (fallbackWinner(now) == me) {
             becomeLeader(now, out);
         } else {
             electionNotBefore = now + cfg.announceIntervalMs();
         }
     }
 
-    private int fallbackWinner() {
-        return peers.fallbackWinner(me, canLead());
+    private int fallbackWinner(long now) {
+        return peers.fallbackWinner(me, canLead(), now, cfg.quorumWindowMs());
+    }
+
+    /**
+     * The peers that count for standing: heard within the quorum window, and after the last word
+     * from the previous leader (its last announcement or resignation, or this node's own stepping
+     * down). A node left behind with a leader that has just lost its majority must not count what
+     * it heard from the majority before the cut: it hears nothing from them after it.
+     */
+    private Set<Integer> reachableForElection(long now) {
+        return peers.reachable(now, cfg.quorumWindowMs(), lastLeaderHeardAt);
+    }
+
+    private String describeReach(Set<Integer> reached) {
+        List<Integer> nodes = new ArrayList<>();
+        nodes.add(me);
+        for (int p : reached) {
+            if (cfg.nodes().contains(p)) {
+                nodes.add(p);
+            }
+        }
+        Collections.sort(nodes);
+        return "nodes " + nodes + " of the " + cfg.nodes().size() + " configured " + cfg.nodes() + " (a majority is "
+                + Quorum.majority(cfg.nodes()) + ")";
+    }
+
+    /**
+     * The quorum rule for a leader: the peers that answered one of its last few announcements,
+     * plus itself, must be a majority (or a tie the rule lets it keep). Otherwise it gives up the
+     * lock, so that a majority it cannot reach can elect a leader of its own.
+     */
+    private void checkQuorum(long now, List<Effect> out) {
+        Set<Integer> following = peers.following(recovery.announcementsSent(), cfg.quorumAnnouncements());
+        if (!Quorum.allows(me, cfg.nodes(), following, cfg.lockConfigured())) {
+            stepDown(
+                    "no majority: " + describeReach(following) + " answered any of the last "
+                            + cfg.quorumAnnouncements() + " announcements",
+                    now,
+                    out);
+        }
     }
 
     private void lockTaken(LockLease taken, long now, List<Effect> out) {
         if (role != Role.CANDIDATE || !canLead()) {
             out.add(log(Level.WARN, "cluster lock taken but no longer wanted; releasing it"));
             out.add(new Effect.ReleaseLock());
+            return;
+        }
+        Set<Integer> reached = reachableForElection(now);
+        if (!Quorum.allows(me, cfg.nodes(), reached, cfg.lockConfigured())) {
+            out.add(log(
+                    Level.WARN,
+                    "cluster lock taken, but this node now reaches only " + describeReach(reached) + "; releasing it"));
+            out.add(new Effect.ReleaseLock());
+            role = Role.FOLLOWER;
+            electionNotBefore = now + cfg.lockRetryMs();
             return;
         }
         if (taken != null && now >= taken.actUntilMillis()) {
@@ -375,7 +467,13 @@ public final class LeaderCore {
                                 ? " (cluster lock taken)"
                                 : " (no cluster lock: lowest connected capable node)")));
         leader = me;
+        // Peers heard lately count as following until they have left a few announcements unanswered.
+        peers.resetFollowers(
+                peers.reachable(now, cfg.quorumWindowMs(), Long.MIN_VALUE),
+                recovery.announcementsSent(),
+                cfg.quorumAnnouncements());
         recovery.begin(now, lease == null ? 0 : lease.token(), out);
+        termStartGeneration = recovery.generation();
         checkFencedOut(now, out);
     }
 
@@ -423,12 +521,16 @@ public final class LeaderCore {
         out.add(new Effect.Broadcast(new LeaderMessage.Resign(me, recovery.generation(), boot)));
         forgetLeader(out);
         electionNotBefore = now + cfg.leaderTimeoutMs();
+        lastLeaderHeardAt = now; // its own last word: standing again needs a majority heard after it
     }
 
     private void forgetLeader(List<Effect> out) {
         if (leader >= 0) {
             leader = -1;
             out.add(new Effect.LeaderChanged(-1, fence.seen()));
+            // At once, not at the next interval: the others stand only on a majority heard after the
+            // old leader's last word, and this is such a word from this node.
+            out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         }
     }
 
@@ -446,6 +548,9 @@ public final class LeaderCore {
                     electionNotBefore = now + jitter(cfg.announceIntervalMs() / 2);
                 }
                 return;
+            }
+            if (fl instanceof LeaderMessage.Announce && fl.from() != me) {
+                out.add(new Effect.Send(fl.from(), new LeaderMessage.Follow(me, fl.generation(), fl.boot())));
             }
             LeaderMessage reply = participant.onLeaderMessage(fl, out);
             if (reply != null) {
@@ -467,6 +572,15 @@ public final class LeaderCore {
             if (role != Role.LEADER) {
                 fence.learn(c.seenGeneration()); // a leader elected later must pick above it
             }
+        } else if (msg instanceof LeaderMessage.Follow f) {
+            if (role == Role.LEADER
+                    && f.boot() == boot
+                    && Generation.leaderOf(f.generation()) == me
+                    && f.generation() >= termStartGeneration) {
+                peers.followed(f.from(), recovery.announcementsSent());
+            }
+        } else {
+            throw new IllegalStateException("unhandled leader message " + msg);
         }
     }
 
@@ -512,8 +626,9 @@ public final class LeaderCore {
                 && role == Role.FOLLOWER
                 && m.from() != me
                 && canLead()
-                && fallbackWinner() == me
-                && me < m.from()) {
+                && fallbackWinner(now) == me
+                && me < m.from()
+                && Quorum.allows(me, cfg.nodes(), peers.reachable(now, cfg.quorumWindowMs(), Long.MIN_VALUE), false)) {
             out.add(log(
                     Level.INFO, "no cluster lock: node " + me + " ranks before leader " + m.from() + "; taking over"));
             becomeLeader(now, out);

@@ -19,6 +19,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = LeaderMessage.Refused.class, name = "refused"),
     @JsonSubTypes.Type(value = LeaderMessage.Resign.class, name = "resign"),
     @JsonSubTypes.Type(value = LeaderMessage.Candidate.class, name = "candidate"),
+    @JsonSubTypes.Type(value = LeaderMessage.Follow.class, name = "follow"),
 })
 public sealed interface LeaderMessage {
 
@@ -63,6 +64,13 @@ public sealed interface LeaderMessage {
 
     /** Whether the sending node can lead (for the no-lock rule) and the newest generation it has seen. */
     record Candidate(int from, boolean canLead, long seenGeneration) implements LeaderMessage {}
+
+    /**
+     * The answer to an {@link Announce}: the sending node heard the leader's announcement of
+     * {@code generation} (and {@code boot}) and follows it. The leader counts these answers to
+     * know that a majority still hears it (the quorum rule, docs/design/leader-and-lock.md).
+     */
+    record Follow(int from, long generation, long boot) implements LeaderMessage {}
 
     /** The two steps of a recovery. */
     enum Phase {

@@ -25,6 +25,7 @@ final class RecoveryLeader {
     private long token; // fencing token of the held lock, 0 = none
     private boolean fencedOut;
     private long lastAnnounceAt;
+    private long announcementsSent;
     private RecoveryRun run;
     private boolean needed;
     private long notBefore;
@@ -44,6 +45,11 @@ final class RecoveryLeader {
 
     boolean inProgress() {
         return run != null;
+    }
+
+    /** How many announcements this node has broadcast (ever); the quorum rule counts unanswered ones. */
+    long announcementsSent() {
+        return announcementsSent;
     }
 
     LeaderMessage announcement() {
@@ -155,7 +161,7 @@ final class RecoveryLeader {
     }
 
     private void start(long now, List<Effect> out) {
-        List<Integer> members = peers.members(me);
+        List<Integer> members = peers.members(me, now, cfg.quorumWindowMs());
         long next = Generation.next(Math.max(fence.seen(), Generation.floor(token)), me);
         if (token != 0 && Generation.tokenOf(next) != token) {
             fencedOut = true;
@@ -179,6 +185,7 @@ final class RecoveryLeader {
 
     private void announce(long now, List<Effect> out) {
         lastAnnounceAt = now;
+        announcementsSent++;
         out.add(new Effect.Broadcast(announcement()));
         if (run != null) {
             // Re-send the current step to members that have not answered: messages can be lost.

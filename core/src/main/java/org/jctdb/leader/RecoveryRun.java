@@ -1,5 +1,6 @@
 package org.jctdb.leader;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,7 +41,8 @@ final class RecoveryRun {
         return members.contains(node);
     }
 
+    /** In PNN order (Set.copyOf's order changes with every JVM, which made simulator seeds irreproducible). */
     Set<Integer> pending() {
-        return Set.copyOf(pending);
+        return Collections.unmodifiableSet(new TreeSet<>(pending));
     }
 }

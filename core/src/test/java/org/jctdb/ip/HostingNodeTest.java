@@ -14,6 +14,30 @@ class HostingNodeTest {
     final HostingNode node = new HostingNode(1, T);
 
     @Test
+    void aQueuedTakeOfAnOlderGenerationDoesNotBegin() {
+        long old = Generation.next(0, 1);
+        long newer = Generation.next(old, 2);
+        org.assertj.core.api.Assertions.assertThat(node.superseded(old, old)).isFalse();
+        org.assertj.core.api.Assertions.assertThat(node.superseded(old, newer))
+                .as("the leader core saw a newer leader")
+                .isTrue();
+        node.fence(new IpMessage.Grant(2, newer, 1, Map.of()), 0);
+        org.assertj.core.api.Assertions.assertThat(node.superseded(old, 0))
+                .as("a newer grant arrived")
+                .isTrue();
+    }
+
+    @Test
+    void aLeaderMessageOfAGenerationTheLeaderCoreHasNotAcceptedIsDropped() {
+        long g = Generation.next(4096, 1);
+        IpMessage.Grant grant = new IpMessage.Grant(1, g, 1, Map.of());
+        org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, 4096))
+                .isTrue();
+        org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, g))
+                .isFalse();
+    }
+
+    @Test
     void theHoldRunsFromWhenTheGrantedReportWasSentNotWhenTheGrantArrived() {
         IpMessage.Report r = node.report(1_000, List.of(), true, Set.of());
         node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 1_010);

@@ -237,6 +237,57 @@ class TakeoverLeaderTest {
     }
 
     @Test
+    void anUnansweredTakeKeepsItsAddressOnItsNodeAfterTheRunIsAbandoned() {
+        // Found by the simulator: the run is abandoned (here by a new generation) while node 1's take
+        // waits in its job queue; node 1 goes on reporting without the address.
+        leader.tick(now, input(0, 0));
+        report(0, List.of());
+        report(1, List.of());
+        List<IpEffect> e = leader.tick(now, input(0, 0));
+        List<IpMessage.Take> takes = sent(e, IpMessage.Take.class);
+        IpMessage.Take toNode1 = takes.get(to(e, IpMessage.Take.class).indexOf(1));
+        String ip = toNode1.addresses().get(0).ip();
+        long gen2 = Generation.next(GEN, 0);
+        TakeoverInput next = new TakeoverInput(gen2, false, List.of(0, 0), IpAllocTunables.defaults(), true, 300, 120);
+        for (int i = 0; i < 8; i++) {
+            now += 250;
+            List<IpEffect> later = leader.tick(now, next); // the first abandons the run: new generation
+            report(0, List.of());
+            report(1, List.of());
+            for (IpMessage.Take t : sent(later, IpMessage.Take.class)) {
+                assertThat(t.addresses())
+                        .extracting(IpMessage.Listed::ip)
+                        .as("taken elsewhere while node 1 may take it")
+                        .doesNotContain(ip);
+            }
+            for (IpMessage.Reallocated r : sent(later, IpMessage.Reallocated.class)) {
+                leader.onStepDone(
+                        new IpMessage.StepDone(0, gen2, r.run(), IpMessage.Phase.REALLOCATED, true, "", List.of()),
+                        now,
+                        next);
+            }
+        }
+        // Node 1 answers the old take: now the leader knows where the address is.
+        leader.onStepDone(
+                new IpMessage.StepDone(
+                        1,
+                        GEN,
+                        toNode1.run(),
+                        IpMessage.Phase.TAKE,
+                        true,
+                        "",
+                        List.of(on(toNode1.addresses().get(0)))),
+                now,
+                next);
+        report(0, List.of());
+        report(1, List.of(on(toNode1.addresses().get(0))));
+        now += 250;
+        for (IpMessage.Take t : sent(leader.tick(now, next), IpMessage.Take.class)) {
+            assertThat(t.addresses()).extracting(IpMessage.Listed::ip).doesNotContain(ip);
+        }
+    }
+
+    @Test
     void stepAnswersOfAnotherRunOrGenerationAreIgnored() {
         settle();
         List<IpEffect> e = leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.jctdb.protocol.NodeFlags;
 import org.junit.jupiter.api.Test;
 
 /** Single-node scenarios of the core, driven by hand. */
 class LeaderCoreTest {
     private long now = 1_000;
+    /** Peers that are up and linked: each announce interval they send a candidate message, and they answer announcements. */
+    private final Set<Integer> live = new TreeSet<>();
 
     private LeaderCore core(int pnn, boolean capable, boolean lock) {
         return new LeaderCore(
@@ -21,7 +25,25 @@ class LeaderCoreTest {
         List<Effect> all = new ArrayList<>();
         for (long end = now + ms; now < end; ) {
             now += 100;
-            all.addAll(c.tick(now));
+            int me = c.status().pnn();
+            if (now % 1_000 == 0) {
+                for (int p : live) {
+                    if (p != me) {
+                        c.onMessage(p, new LeaderMessage.Candidate(p, true, 0), now);
+                    }
+                }
+            }
+            List<Effect> fx = c.tick(now);
+            all.addAll(fx);
+            for (Effect.Broadcast b : of(fx, Effect.Broadcast.class)) {
+                if (b.message() instanceof LeaderMessage.Announce a) {
+                    for (int p : live) {
+                        if (p != me) {
+                            all.addAll(c.onMessage(p, new LeaderMessage.Follow(p, a.generation(), a.boot()), now));
+                        }
+                    }
+                }
+            }
         }
         return all;
     }
@@ -32,6 +54,7 @@ class LeaderCoreTest {
 
     /** Brings node 0 to leader of a 3-node cluster with events answered at once. */
     private LeaderCore leader() {
+        live.addAll(List.of(1, 2));
         LeaderCore c = core(0, true, true);
         c.onPeerConnected(1, now);
         c.onPeerConnected(2, now);
@@ -75,6 +98,8 @@ class LeaderCoreTest {
     @Test
     void contentionMeansFollowAndRetryLater() {
         LeaderCore c = core(1, true, true);
+        live.add(2);
+        c.onPeerConnected(2, now);
         advance(c, 2_500);
         c.onLockResult(LockResult.CONTENTION, now);
         assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
@@ -85,6 +110,8 @@ class LeaderCoreTest {
     @Test
     void anAnnouncingLeaderSuppressesElectionsUntilItFallsSilentForTheLeaderTimeout() {
         LeaderCore c = core(1, true, true);
+        live.add(2);
+        c.onPeerConnected(2, now);
         for (int i = 0; i < 10; i++) {
             c.onMessage(0, new LeaderMessage.Announce(0, 1024, 42), now);
             assertThat(of(advance(c, 1_000), Effect.TakeLock.class)).isEmpty();

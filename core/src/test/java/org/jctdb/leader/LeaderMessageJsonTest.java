@@ -38,6 +38,8 @@ class LeaderMessageJsonTest {
         assertThat(json.writeValueAsString(new LeaderMessage.RecoveryAck(0, 1024, LeaderMessage.Phase.START, true)))
                 .isEqualTo(
                         "{\"type\":\"recovery-ack\",\"from\":0,\"generation\":1024,\"phase\":\"START\",\"ok\":true}");
+        assertThat(json.writeValueAsString(new LeaderMessage.Follow(1, 2048, 7)))
+                .isEqualTo("{\"type\":\"follow\",\"from\":1,\"generation\":2048,\"boot\":7}");
     }
 
     @Test
@@ -62,6 +64,7 @@ class LeaderMessageJsonTest {
                         r.nextBoolean()),
                 new LeaderMessage.RecoveryNeeded(from, gen),
                 new LeaderMessage.Refused(from, gen, r.nextLong(Long.MAX_VALUE)),
-                new LeaderMessage.Candidate(from, r.nextBoolean(), gen));
+                new LeaderMessage.Candidate(from, r.nextBoolean(), gen),
+                new LeaderMessage.Follow(from, gen, boot));
     }
 }

@@ -15,11 +15,22 @@ class LeaseFencingTest {
         return new LeaderCore(LeaderConfig.defaults(pnn, List.of(0, 1, 2), true, true), new SplittableRandom(3), now);
     }
 
+    /** Ticks; the one connected peer ((pnn + 1) % 3) is alive: it sends candidates and answers announcements. */
     private List<Effect> advance(LeaderCore c, long ms) {
         List<Effect> all = new ArrayList<>();
+        int peer = (c.status().pnn() + 1) % 3;
         for (long end = now + ms; now < end; ) {
             now += 100;
-            all.addAll(c.tick(now));
+            if (now % 1_000 == 0) {
+                c.onMessage(peer, new LeaderMessage.Candidate(peer, true, 0), now);
+            }
+            List<Effect> fx = c.tick(now);
+            all.addAll(fx);
+            for (Effect.Broadcast b : of(fx, Effect.Broadcast.class)) {
+                if (b.message() instanceof LeaderMessage.Announce a) {
+                    all.addAll(c.onMessage(peer, new LeaderMessage.Follow(peer, a.generation(), a.boot()), now));
+                }
+            }
         }
         return all;
     }

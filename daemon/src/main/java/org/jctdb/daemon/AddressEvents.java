@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jctdb.common.Ticker;
 import org.jctdb.config.Tunables;
@@ -50,6 +51,7 @@ final class AddressEvents {
     private final Set<String> downIfaces;
     private final Supplier<Boolean> stopping;
     private final Listener listener;
+    private final LongSupplier leaderSeen;
     private final ArrayDeque<Runnable> jobs = new ArrayDeque<>();
     private boolean jobRunning;
     private AddressGuard guard;
@@ -63,6 +65,7 @@ final class AddressEvents {
             Supplier<Tunables> tunables,
             Set<String> downIfaces,
             Supplier<Boolean> stopping,
+            LongSupplier leaderSeen,
             Listener listener) {
         this.node = node;
         this.core = core;
@@ -73,6 +76,7 @@ final class AddressEvents {
         this.downIfaces = downIfaces;
         this.stopping = stopping;
         this.listener = listener;
+        this.leaderSeen = leaderSeen;
     }
 
     void guard(AddressGuard g) {
@@ -144,27 +148,32 @@ final class AddressEvents {
     // ---- updateip, then takeip (one TAKE step of a run) ----
 
     void take(IpMessage.Take t, Consumer<String> done) {
-        enqueue(() -> moveNext(new ArrayDeque<>(t.moves()), new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
+        enqueue(() -> moveNext(
+                t.generation(), new ArrayDeque<>(t.moves()), new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
     }
 
     private void moveNext(
+            long generation,
             ArrayDeque<IpMessage.Move> moves,
             ArrayDeque<IpMessage.Listed> takes,
             List<String> failures,
             Consumer<String> done) {
         IpMessage.Move m = moves.poll();
         if (m == null) {
-            takeNext(takes, failures, done);
+            takeNext(generation, takes, failures, done);
             return;
         }
         HostingNode.MoveAction action = stopping.get()
                 ? new HostingNode.MoveAction.Refuse("cannot move " + m.ip() + ": shutting down")
-                : node.move(m, downIfaces, ticker.nowMillis());
+                : node.superseded(generation, leaderSeen.getAsLong())
+                        ? new HostingNode.MoveAction.Refuse(
+                                "cannot move " + m.ip() + ": generation " + generation + " has been superseded")
+                        : node.move(m, downIfaces, ticker.nowMillis());
         if (action instanceof HostingNode.MoveAction.Refuse r) {
             failures.add(r.why());
         }
         if (!(action instanceof HostingNode.MoveAction.Update u)) {
-            moveNext(moves, takes, failures, done);
+            moveNext(generation, moves, takes, failures, done);
             return;
         }
         HostedAddress from = u.from();
@@ -191,11 +200,12 @@ final class AddressEvents {
                         node.released(to.ip()); // not hosted anywhere: the next run takes it again
                     }
                     hostedChanged();
-                    moveNext(moves, takes, failures, done);
+                    moveNext(generation, moves, takes, failures, done);
                 }));
     }
 
-    private void takeNext(ArrayDeque<IpMessage.Listed> todo, List<String> failures, Consumer<String> done) {
+    private void takeNext(
+            long generation, ArrayDeque<IpMessage.Listed> todo, List<String> failures, Consumer<String> done) {
         IpMessage.Listed l = todo.poll();
         if (l == null) {
             done.accept(String.join("; ", failures));
@@ -204,18 +214,23 @@ final class AddressEvents {
         }
         long now = ticker.nowMillis();
         if (node.hosts(l.ip())) {
-            takeNext(todo, failures, done);
+            takeNext(generation, todo, failures, done);
             return;
         }
         if (!node.mayHost(now) || stopping.get()) {
             failures.add("cannot take " + l.ip() + ": no current grant from the leader");
-            takeNext(todo, failures, done);
+            takeNext(generation, todo, failures, done);
+            return;
+        }
+        if (node.superseded(generation, leaderSeen.getAsLong())) {
+            failures.add("cannot take " + l.ip() + ": generation " + generation + " has been superseded");
+            takeNext(generation, todo, failures, done);
             return;
         }
         Optional<String> iface = node.chooseInterface(l.ifaces(), downIfaces);
         if (iface.isEmpty()) {
             failures.add("no interface up for " + l.ip());
-            takeNext(todo, failures, done);
+            takeNext(generation, todo, failures, done);
             return;
         }
         HostedAddress h = new HostedAddress(l.ip(), l.maskBits(), iface.get());
@@ -238,7 +253,7 @@ final class AddressEvents {
                         node.released(h.ip());
                         hostedChanged();
                     }
-                    takeNext(todo, failures, done);
+                    takeNext(generation, todo, failures, done);
                 }));
     }
 

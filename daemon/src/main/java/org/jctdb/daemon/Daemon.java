@@ -501,6 +501,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                     }
                     config = config.withNodes(next);
                     mesh.updatePeers(meshSettings(config));
+                    leader.nodesChanged(config);
                     log.info("nodes file reloaded: {} nodes", next.size());
                     publishView();
                     return "";

@@ -103,6 +103,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 host::tunables,
                 downIfaces,
                 () -> stopping,
+                () -> host.leaderStatus().seenGeneration(),
                 new AddressEvents.Listener() {
                     @Override
                     public void changed() {
@@ -238,6 +239,14 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         } else if (m instanceof IpMessage.Refused r) {
             apply(leader.onRefused(r));
         } else if (m instanceof IpMessage.FromLeader f) {
+            if (node.aheadOfLeaderCore(f, host.leaderStatus().seenGeneration())) {
+                log.warn(
+                        "dropping {} from node {}: generation {} has not been accepted by this node's leader core",
+                        f.getClass().getSimpleName(),
+                        f.from(),
+                        f.generation());
+                return;
+            }
             Optional<IpMessage.Refused> refusal =
                     node.fence(f, host.leaderStatus().seenGeneration());
             if (refusal.isPresent()) {

@@ -108,14 +108,8 @@ final class LeaderDriver implements AutoCloseable {
                     }
                 },
                 HelperProcessLock.Timing.defaults());
-        List<Integer> pnns = new ArrayList<>();
-        for (NodeEntry n : config.nodes().nodes()) {
-            if (!n.deleted()) {
-                pnns.add(n.pnn());
-            }
-        }
         LeaderConfig cfg = LeaderConfig.defaults(
-                        config.myPnn(), pnns, config.conf().leaderCapability(), lock.isPresent())
+                        config.myPnn(), configuredNodes(config), config.conf().leaderCapability(), lock.isPresent())
                 .withLeaderTimeoutMs(config.conf().leaderTimeout() * 1000L)
                 .withRecoveryTimeouts(tunables.millis("RecoverTimeout"), tunables.millis("RerecoveryTimeout"))
                 .withDatabaseRecovery(true);
@@ -170,6 +164,22 @@ final class LeaderDriver implements AutoCloseable {
     void peerDisconnected(int pnn) {
         drainLockOutcomes();
         apply(leader.onPeerDisconnected(pnn, ticker.nowMillis()));
+    }
+
+    /** reloadnodes changed the node list: the quorum rule counts the configured, not-deleted nodes. */
+    void nodesChanged(NodeConfig changed) {
+        drainLockOutcomes();
+        apply(leader.onNodesChanged(configuredNodes(changed), ticker.nowMillis()));
+    }
+
+    private static List<Integer> configuredNodes(NodeConfig c) {
+        List<Integer> pnns = new ArrayList<>();
+        for (NodeEntry n : c.nodes().nodes()) {
+            if (!n.deleted()) {
+                pnns.add(n.pnn());
+            }
+        }
+        return pnns;
     }
 
     void ownFlags(int flags) {

@@ -20,21 +20,34 @@ public final class FaultSchedule {
     static final long FIRST_MS = 3_000;
     /** Faults of an episode start within this window. */
     static final int START_WINDOW_MS = 6_000;
+    /** Bounds of the short profile, the default. */
+    static final int MIN_DURATION_MS = FaultProfile.SHORT.minMs();
 
-    static final int MIN_DURATION_MS = 2_000;
-    static final int MAX_DURATION_MS = 10_000;
+    static final int MAX_DURATION_MS = FaultProfile.SHORT.maxMs();
     /** Extra quiet time after the heal bound: a restart's own duration delays a fault's end. */
     static final long SLACK_MS = 5_000;
 
     private static final int ATTEMPTS = 20;
 
     /** What a schedule is generated from. */
-    public record Params(long seed, long campaignMs, int nodes, List<FaultKind> kinds, int maxConcurrent, long healMs) {
+    public record Params(
+            long seed,
+            long campaignMs,
+            int nodes,
+            List<FaultKind> kinds,
+            int maxConcurrent,
+            long healMs,
+            FaultProfile profile) {
         public Params {
             kinds = List.copyOf(kinds);
-            if (nodes < 1 || maxConcurrent < 1 || kinds.isEmpty() || campaignMs < 0 || healMs < 0) {
+            if (nodes < 1 || maxConcurrent < 1 || kinds.isEmpty() || campaignMs < 0 || healMs < 0 || profile == null) {
                 throw new IllegalArgumentException("bad schedule parameters: " + this);
             }
+        }
+
+        /** The short profile. */
+        public Params(long seed, long campaignMs, int nodes, List<FaultKind> kinds, int maxConcurrent, long healMs) {
+            this(seed, campaignMs, nodes, kinds, maxConcurrent, healMs, FaultProfile.SHORT);
         }
     }
 
@@ -76,7 +89,7 @@ public final class FaultSchedule {
             for (int a = 0; a < ATTEMPTS; a++) {
                 FaultKind kind = kinds.get(r.nextInt(kinds.size()));
                 long start = t + r.nextInt(START_WINDOW_MS);
-                long duration = kind.lasting() ? MIN_DURATION_MS + r.nextInt(MAX_DURATION_MS - MIN_DURATION_MS + 1) : 0;
+                long duration = kind.lasting() ? p.profile().draw(r) : 0;
                 Fault f = new Fault(0, kind, nodes(r, kind, p.nodes()), start, start + duration);
                 if (admissible(ep, f, p.maxConcurrent())) {
                     ep.add(f);

@@ -14,6 +14,7 @@ public record LabOptions(
         List<FaultKind> kinds,
         int maxConcurrent,
         long healMs,
+        FaultProfile profile,
         String commandLine) {
     public static final long SAMPLE_INTERVAL_MS = 100;
     /** How long the cluster may take to become healthy before the campaign starts. */
@@ -48,6 +49,6 @@ public record LabOptions(
     }
 
     public FaultSchedule.Params scheduleParams() {
-        return new FaultSchedule.Params(seed, campaignMs(), nodes, kinds, maxConcurrent, healMs);
+        return new FaultSchedule.Params(seed, campaignMs(), nodes, kinds, maxConcurrent, healMs, profile);
     }
 }

@@ -249,6 +249,7 @@ public final class LabRun {
         run.putObject("bounds").put("healMs", o.healMs());
         run.put("interrupted", false);
         run.put("maxConcurrent", o.maxConcurrent());
+        run.put("profile", o.profile().wire());
         ArrayNode kinds = run.putArray("faultKinds");
         o.kinds().forEach(k -> kinds.add(k.wire()));
         run.put("plannedFaults", schedule.size());

@@ -56,6 +56,14 @@ public final class LabRunCommand implements Callable<Integer> {
     int maxConcurrent;
 
     @Option(
+            names = "--profile",
+            defaultValue = "short",
+            paramLabel = "short|long|mixed",
+            description =
+                    "How long lasting faults last: short 2-10 s (default), long 30-180 s, mixed: each one or the other.")
+    String profile;
+
+    @Option(
             names = "--heal-seconds",
             defaultValue = "30",
             description =
@@ -86,6 +94,7 @@ public final class LabRunCommand implements Callable<Integer> {
                 kinds,
                 maxConcurrent,
                 healSeconds * 1000L,
+                FaultProfile.parse(profile),
                 commandLine());
         return new LabRun(o).run();
     }

@@ -26,6 +26,44 @@ class FaultScheduleTest {
                 .isEqualTo(FaultSchedule.generate(params(seed, 10, 3, 2)));
     }
 
+    @Property(tries = 200)
+    void theShortProfileIsTheScheduleOfBefore(@ForAll long seed) {
+        FaultSchedule.Params p = params(seed, 10, 3, 2);
+        FaultSchedule.Params shortOne = new FaultSchedule.Params(seed, 600_000L, 3, ALL, 2, 30_000, FaultProfile.SHORT);
+        assertThat(FaultSchedule.generate(shortOne)).isEqualTo(FaultSchedule.generate(p));
+    }
+
+    @Property(tries = 200)
+    void longAndMixedProfilesDrawTheirDurations(@ForAll long seed) {
+        for (FaultProfile profile : List.of(FaultProfile.LONG, FaultProfile.MIXED)) {
+            List<Fault> s =
+                    FaultSchedule.generate(new FaultSchedule.Params(seed, 60 * 60_000L, 3, ALL, 2, 30_000, profile));
+            assertThat(FaultSchedule.maxActive(s)).isLessThanOrEqualTo(2);
+            for (Fault f : s) {
+                long d = f.endMs() - f.startMs();
+                if (!f.kind().lasting()) {
+                    assertThat(d).isZero();
+                } else if (profile == FaultProfile.LONG) {
+                    assertThat(d).isBetween(30_000L, 180_000L);
+                } else {
+                    assertThat(d)
+                            .matches(x -> x >= 2_000 && x <= 10_000 || x >= 30_000 && x <= 180_000, "short or long");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMixedHourHasShortAndLongFaults() {
+        List<Fault> s = FaultSchedule.generate(
+                new FaultSchedule.Params(7, 60 * 60_000L, 3, ALL, 2, 30_000, FaultProfile.MIXED));
+        assertThat(s)
+                .anyMatch(f -> f.kind().lasting() && f.endMs() - f.startMs() <= 10_000)
+                .anyMatch(f -> f.endMs() - f.startMs() >= 30_000);
+        assertThatThrownBy(() -> FaultProfile.parse("medium")).hasMessageContaining("short, long or mixed");
+        assertThat(FaultProfile.parse("Long")).isEqualTo(FaultProfile.LONG);
+    }
+
     @Test
     void differentSeedsGiveDifferentSchedules() {
         assertThat(FaultSchedule.generate(params(1, 10, 3, 2)))

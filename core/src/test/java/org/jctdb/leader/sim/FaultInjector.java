@@ -19,7 +19,7 @@ final class FaultInjector {
             long len = 500 + sim.rnd.nextLong(15_000);
             long end = Math.min(at + len, sim.healAt);
             SimNode nd = sim.nodes[sim.rnd.nextInt(sim.n)];
-            switch (sim.rnd.nextInt(8)) {
+            switch (sim.rnd.nextInt(11)) {
                 case 0 -> {
                     sim.at(at, () -> sim.crash(nd));
                     if (sim.rnd.nextBoolean()) {
@@ -65,6 +65,44 @@ final class FaultInjector {
                     // crash and restart quickly: a restarted node forgets every generation it saw
                     sim.at(at, () -> sim.crash(nd));
                     sim.at(at + 100 + sim.rnd.nextLong(2_000), () -> sim.restart(nd));
+                }
+                case 8 -> {
+                    // The leader of that moment cut off from everyone (its storage still answers).
+                    sim.at(at, () -> {
+                        int[] groups = new int[sim.n];
+                        for (SimNode l : sim.nodes) {
+                            if (sim.isLeaderActing(l)) {
+                                groups[l.pnn] = 1;
+                            }
+                        }
+                        sim.partition(groups);
+                    });
+                    sim.at(end, () -> sim.partition(new int[sim.n]));
+                }
+                case 9 -> {
+                    // Asymmetric: one direction of one link drops everything.
+                    int a = nd.pnn;
+                    int b = (a + 1 + sim.rnd.nextInt(sim.n - 1)) % sim.n;
+                    sim.at(at, () -> sim.block(a, b, true));
+                    sim.at(end, () -> sim.block(a, b, false));
+                }
+                case 10 -> {
+                    // Flapping: the link between two nodes goes down and up, both ways, until the end.
+                    int a = nd.pnn;
+                    int b = (a + 1 + sim.rnd.nextInt(sim.n - 1)) % sim.n;
+                    boolean down = true;
+                    for (long t = at; t < end; t += 200 + sim.rnd.nextLong(2_800)) {
+                        boolean d = down;
+                        sim.at(t, () -> {
+                            sim.block(a, b, d);
+                            sim.block(b, a, d);
+                        });
+                        down = !down;
+                    }
+                    sim.at(end, () -> {
+                        sim.block(a, b, false);
+                        sim.block(b, a, false);
+                    });
                 }
                 default -> {
                     double loss = sim.rnd.nextDouble() * 0.5;

@@ -1,7 +1,13 @@
 package org.jctdb.leader.sim;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jctdb.leader.Generation;
+import org.jctdb.leader.LeaderConfig;
 import org.jctdb.leader.LeaderStatus;
+import org.jctdb.leader.Quorum;
 import org.jctdb.leader.RecoveryMode;
 import org.jctdb.leader.Role;
 
@@ -9,7 +15,19 @@ import org.jctdb.leader.Role;
 final class Invariants {
     private Invariants() {}
 
+    /**
+     * How long a node on a side without quorum may act as leader after the partition: it may have
+     * stood on evidence up to one quorum window old (what it heard just before the cut), then it
+     * goes K unanswered announcements and steps down when the next is due: window + (K+1)
+     * announce intervals, a tick, delivery.
+     */
+    static long minorityStepDownBoundMs() {
+        LeaderConfig d = LeaderConfig.defaults(0, List.of(0), true, true);
+        return d.quorumWindowMs() + (d.quorumAnnouncements() + 1) * d.announceIntervalMs() + Simulation.TICK_MS + 100;
+    }
+
     static void check(Simulation sim) {
+        int actingOnCurrentLock = 0;
         for (SimNode nd : sim.nodes) {
             if (!nd.alive) {
                 continue;
@@ -50,8 +68,113 @@ final class Invariants {
             }
             if (sim.lockMode && !nd.paused) {
                 checkHoldsLock(sim, nd);
+                if (sim.lock.heldInode(nd.holder()) == sim.lock.currentInode()) {
+                    actingOnCurrentLock++;
+                }
             }
         }
+        // Never two leaders acting at once: another acting leader can only be one on a replaced
+        // lock file, which checkHoldsLock bounds to one re-check interval.
+        if (actingOnCurrentLock > 1) {
+            sim.fail(actingOnCurrentLock + " nodes act as leader holding the current cluster lock");
+        }
+        sim.ip.check();
+    }
+
+    /**
+     * During a settled partition: a leader on a side without quorum stops within
+     * {@link #minorityStepDownBoundMs()}, and a side with quorum (a strict majority, or a tie the
+     * rule gives it) has an acting leader followed by all of that side within
+     * {@link Simulation#MAJORITY_BOUND_MS}.
+     */
+    static void checkSettled(Simulation sim) {
+        List<Set<Integer>> groups = groups(sim.settled);
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < sim.n; i++) {
+            all.add(i);
+        }
+        boolean someQuorate = false;
+        boolean led = false;
+        for (Set<Integer> g : groups) {
+            int any = g.iterator().next();
+            Set<Integer> others = new TreeSet<>(g);
+            others.remove(any);
+            boolean quorate = Quorum.allows(any, all, others, sim.lockMode);
+            someQuorate |= quorate;
+            for (int pnn : g) {
+                SimNode nd = sim.nodes[pnn];
+                if (!quorate && sim.isLeaderActing(nd)) {
+                    sim.minorityActedUntil = sim.now;
+                    if (sim.now - sim.settledAt > minorityStepDownBoundMs()) {
+                        sim.fail("node " + pnn + " still leads " + (sim.now - sim.settledAt) + " ms into a partition"
+                                + " in which its side " + g + " has no quorum");
+                    }
+                }
+            }
+            if (quorate && sideLed(sim, g)) {
+                led = true;
+                if (sim.ipServedAt < 0 && sim.ip.allServedBy(g)) {
+                    sim.ipServedAt = sim.now;
+                }
+            }
+        }
+        if (led && sim.majorityLedAt < 0) {
+            sim.majorityLedAt = sim.now;
+        }
+        if (someQuorate && sim.ipServedAt < 0 && sim.now - sim.settledAt > Simulation.MAJORITY_SERVES_BOUND_MS) {
+            sim.fail("the side with quorum does not serve every address " + Simulation.MAJORITY_SERVES_BOUND_MS
+                    + " ms into partition " + groups);
+        }
+        if (someQuorate && sim.majorityLedAt < 0 && sim.now - sim.settledAt > Simulation.MAJORITY_BOUND_MS) {
+            sim.fail("no leader on the side with quorum " + Simulation.MAJORITY_BOUND_MS + " ms into partition "
+                    + groups + ": " + sim.statuses());
+        }
+    }
+
+    private static List<Set<Integer>> groups(int[] of) {
+        List<Set<Integer>> out = new ArrayList<>();
+        for (int g = 0; g <= 3; g++) {
+            Set<Integer> members = new TreeSet<>();
+            for (int i = 0; i < of.length; i++) {
+                if (of[i] == g) {
+                    members.add(i);
+                }
+            }
+            if (!members.isEmpty()) {
+                out.add(members);
+            }
+        }
+        return out;
+    }
+
+    /** One acting leader in {@code g}, holding the lock, recovered, followed by all of {@code g} in NORMAL. */
+    private static boolean sideLed(Simulation sim, Set<Integer> g) {
+        LeaderStatus leader = null;
+        for (int pnn : g) {
+            SimNode nd = sim.nodes[pnn];
+            if (!nd.alive || nd.paused) {
+                return false;
+            }
+            LeaderStatus s = nd.core.status();
+            if (s.role() == Role.LEADER) {
+                leader = s;
+            }
+        }
+        if (leader == null || leader.recoveryInProgress()) {
+            return false;
+        }
+        if (sim.lockMode && sim.lock.heldInode(sim.nodes[leader.pnn()].holder()) != sim.lock.currentInode()) {
+            return false;
+        }
+        for (int pnn : g) {
+            LeaderStatus s = sim.nodes[pnn].core.status();
+            if (s.leader() != leader.pnn()
+                    || s.appliedGeneration() != leader.leadingGeneration()
+                    || s.recoveryMode() != RecoveryMode.NORMAL) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** No node acts as leader without holding the lock (on the current file, or on one whose loss it cannot yet know). */
@@ -65,6 +188,7 @@ final class Invariants {
             nd.staleMs = 0;
             return;
         }
+        sim.staleLeaderAt = sim.now; // the documented overlap: see IpSim.check
         // Count only time in which the helper could have noticed: running and storage answering.
         if (nd.staleSince >= 0 && !sim.lock.hung()) {
             nd.staleMs += sim.now - nd.staleSince;
@@ -111,7 +235,11 @@ final class Invariants {
                 return false;
             }
         }
-        return true;
+        Set<Integer> everyone = new TreeSet<>();
+        for (int i = 0; i < sim.n; i++) {
+            everyone.add(i);
+        }
+        return sim.ip.allServedBy(everyone);
     }
 
     private static int lowestCapable(Simulation sim) {

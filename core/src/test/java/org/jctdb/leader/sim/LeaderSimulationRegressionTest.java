@@ -7,7 +7,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LeaderSimulationRegressionTest {
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1002L, 1004L, 1038L, 1043L, 1731L, 2185L, 4934L, 8610L})
+    @ValueSource(
+            longs = {
+                1002L,
+                1004L,
+                1038L,
+                1043L,
+                1731L,
+                2185L,
+                4934L,
+                8610L,
+                82L,
+                1796584131508L,
+                1000004L,
+                2001139L,
+                56L,
+                2759L,
+                8003172L,
+                9002740L,
+                9008025L,
+                11004469L
+            })
     void seedStillPasses(long seed) {
         new Simulation(seed, true).run();
     }

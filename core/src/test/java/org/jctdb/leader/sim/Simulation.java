@@ -27,6 +27,14 @@ final class Simulation {
     static final long RECHECK_TIMEOUT_MS = 5_000;
     static final long ACQUIRE_DEADLINE_MS = 10_000;
     static final long LIVENESS_BOUND_MS = 60_000;
+    /** The mesh notices a silent link (no FIN, no RST) only by its keepalive: up to this long. */
+    static final long KEEPALIVE_DETECT_MS = 25_000;
+    /** A settled partition: the side with a majority has an acting leader within this. */
+    static final long MAJORITY_BOUND_MS = 30_000;
+    /** How long a settled partition lasts before the final heal. */
+    static final long SETTLE_MS = 40_000;
+    /** ... and serves every public address from that side within this (leader, then D + L + F, then a run). */
+    static final long MAJORITY_SERVES_BOUND_MS = 36_000;
 
     private record Ev(long at, long seq, Runnable action) {}
 
@@ -39,9 +47,11 @@ final class Simulation {
     final Trace trace;
     private final PriorityQueue<Ev> queue =
             new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
-    private final int[] group;
+    final boolean[][] blocked; // blocked[a][b]: messages from a to b are dropped
     private final long[][] linkEpoch;
     private final boolean[][] linkState;
+    private final boolean[][] silentCheckPending;
+    private final long[][] ipDeliveredAt;
     private final Map<Long, Integer> generationLeader = new HashMap<>();
     private long seq;
     long now;
@@ -51,6 +61,17 @@ final class Simulation {
     final long healAt;
     long convergedAt = -1;
     long maxStaleMs;
+    /** Settled partition after the faults (null: none): node -> group; the final heal comes SETTLE_MS later. */
+    int[] settled;
+
+    long settledAt = -1;
+    long majorityLedAt = -1;
+    long minorityActedUntil = -1; // latest time a node without quorum acted as leader during the settled partition
+    final long finalHealAt;
+    final SplittableRandom ipRnd;
+    final IpSim ip;
+    long staleLeaderAt = -1; // last time a node led on a replaced lock file
+    long ipServedAt = -1; // settled partition: every address on one node of the side with quorum
 
     Simulation(long seed, boolean traced) {
         this.seed = seed;
@@ -59,9 +80,11 @@ final class Simulation {
         this.n = 2 + rnd.nextInt(4);
         this.lockMode = rnd.nextInt(8) != 0;
         this.nodes = new SimNode[n];
-        this.group = new int[n];
+        this.blocked = new boolean[n][n];
         this.linkEpoch = new long[n][n];
         this.linkState = new boolean[n][n];
+        this.silentCheckPending = new boolean[n][n];
+        this.ipDeliveredAt = new long[n][n];
         for (int i = 0; i < n; i++) {
             nodes[i] = new SimNode(i, n);
         }
@@ -69,6 +92,10 @@ final class Simulation {
             nodes[rnd.nextInt(n)].capable = false; // at least one node can still lead
         }
         this.healAt = 10_000 + rnd.nextLong(25_000);
+        this.finalHealAt = rnd.nextInt(3) == 0 ? healAt + SETTLE_MS : healAt;
+        // IP failover draws from its own stream: the leader's schedule of a seed stays what it was.
+        this.ipRnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        this.ip = new IpSim(this);
     }
 
     /** Runs the schedule; throws AssertionError naming the seed when an invariant breaks. */
@@ -77,13 +104,19 @@ final class Simulation {
             boot(nd);
         }
         new FaultInjector(this).plan();
-        at(healAt, this::heal);
+        if (finalHealAt > healAt) {
+            at(healAt, this::settle);
+        }
+        at(finalHealAt, this::heal);
         while (!queue.isEmpty()) {
             Ev ev = queue.poll();
             now = ev.at;
             ev.action.run();
             Invariants.check(this);
-            if (now >= healAt) {
+            if (settled != null && now < finalHealAt) {
+                Invariants.checkSettled(this);
+            }
+            if (now >= finalHealAt) {
                 // Converged = one leader, everyone following it in NORMAL; it must hold for 3 s.
                 if (!Invariants.converged(this)) {
                     convergedAt = -1;
@@ -92,7 +125,7 @@ final class Simulation {
                 } else if (now >= convergedAt + 3_000) {
                     return;
                 }
-                if (now > healAt + LIVENESS_BOUND_MS) {
+                if (now > finalHealAt + LIVENESS_BOUND_MS) {
                     fail("no single stable leader " + LIVENESS_BOUND_MS + " ms after faults stopped: " + statuses());
                 }
             }
@@ -136,6 +169,14 @@ final class Simulation {
     }
 
     /** Delivers an input to the core of this incarnation, or queues it while the node is paused. */
+    /** An input to the daemon that is not for the leader core (IP failover), queued like the others while paused. */
+    void inputAction(SimNode nd, int inc, Runnable r) {
+        input(nd, inc, false, c -> {
+            r.run();
+            return List.of();
+        });
+    }
+
     void input(SimNode nd, int inc, boolean lockResult, Function<LeaderCore, List<Effect>> f) {
         if (!nd.alive || nd.incarnation != inc) {
             return;
@@ -160,6 +201,7 @@ final class Simulation {
         nd.resetMemory();
         int inc = nd.incarnation;
         execute(nd, nd.core.start(now));
+        ip.boot(nd);
         after(rnd.nextLong(TICK_MS), () -> tickLoop(nd, inc));
         topologyChanged();
     }
@@ -186,6 +228,7 @@ final class Simulation {
         killHelper(nd); // the helper notices its parent died and exits
         nd.hungAttempt = false;
         nd.core = null;
+        ip.crash(nd);
         nd.incarnation++;
         java.util.Arrays.fill(nd.view, -1);
         topologyChanged();
@@ -236,25 +279,80 @@ final class Simulation {
                 // flag updates from one node arrive in order (one connection, one sender)
                 long when = Math.max(now + 1 + rnd.nextLong(200), p.flagsDeliveredAt[nd.pnn] + 1);
                 p.flagsDeliveredAt[nd.pnn] = when;
-                at(when, () -> input(p, pinc, false, c -> c.onPeerFlagsChanged(nd.pnn, flags, now)));
+                int sinc = nd.incarnation; // sent over the sender's connection: gone if the sender restarts first
+                at(when, () -> {
+                    if (nd.incarnation == sinc) {
+                        input(p, pinc, false, c -> c.onPeerFlagsChanged(nd.pnn, flags, now));
+                    }
+                });
             }
         }
     }
 
     void partition(int[] groups) {
-        System.arraycopy(groups, 0, group, 0, n);
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                blocked[a][b] = groups[a] != groups[b];
+            }
+        }
         trace.add(now, -1, "PARTITION " + java.util.Arrays.toString(groups));
         topologyChanged();
     }
 
+    /** One direction of one link: messages from {@code a} to {@code b} are dropped (or flow again). */
+    void block(int a, int b, boolean on) {
+        if (blocked[a][b] != on) {
+            blocked[a][b] = on;
+            trace.add(now, -1, (on ? "BLOCK " : "UNBLOCK ") + a + "->" + b);
+            topologyChanged();
+        }
+    }
+
+    /**
+     * Faults stop, but a partition stays for {@link #SETTLE_MS}: usually the leader of the moment
+     * alone (or with a minority), else random groups. Checked by {@link Invariants#checkSettled}.
+     */
+    private void settle() {
+        int[] groups = new int[n];
+        int leaderNow = -1;
+        for (SimNode nd : nodes) {
+            if (isLeaderActing(nd)) {
+                leaderNow = nd.pnn;
+            }
+        }
+        if (leaderNow >= 0 && rnd.nextInt(4) != 0) {
+            // The leader in the minority: it and fewer than half of the rest on side 1.
+            groups[leaderNow] = 1;
+            int more = rnd.nextInt(Math.max(1, (n - 1) / 2));
+            for (int i = 0; i < more; i++) {
+                groups[rnd.nextInt(n)] = 1;
+            }
+            groups[leaderNow] = 1;
+        } else {
+            for (int i = 0; i < n; i++) {
+                groups[i] = rnd.nextInt(3);
+            }
+        }
+        healFaults();
+        trace.add(now, -1, "SETTLE " + java.util.Arrays.toString(groups) + " (leader " + leaderNow + ")");
+        settled = groups;
+        settledAt = now;
+        partition(groups);
+    }
+
     private void heal() {
         trace.add(now, -1, "HEAL");
+        healFaults();
+        settled = null;
+        partition(new int[n]);
+    }
+
+    private void healFaults() {
         faultsActive = false;
         lossRate = 0;
         maxDelay = 20;
         lock.setHung(false);
         storageAnswered();
-        partition(new int[n]);
         for (SimNode nd : nodes) {
             restart(nd);
             resume(nd);
@@ -266,8 +364,14 @@ final class Simulation {
 
     // ------------------------------------------------------------------ network
 
+    /** Messages from a reach b. */
     boolean linkUp(int a, int b) {
-        return a != b && nodes[a].alive && nodes[b].alive && group[a] == group[b];
+        return a != b && nodes[a].alive && nodes[b].alive && !blocked[a][b];
+    }
+
+    /** A connection between a and b can exist: both alive, both directions open (TCP needs both). */
+    boolean connectable(int a, int b) {
+        return linkUp(a, b) && linkUp(b, a);
     }
 
     /** Connection changes reach each daemon after a detection delay, coalesced. */
@@ -289,16 +393,37 @@ final class Simulation {
         }
     }
 
-    /** Tells a node's core about its connection to a peer; a restarted peer is a new connection. */
+    /**
+     * Tells a node's core about its connection to a peer; a restarted peer is a new connection. A
+     * connection whose peer died closes at once; one that only went silent (a cut or blocked link)
+     * is noticed by the mesh's keepalive, up to {@link #KEEPALIVE_DETECT_MS} later, and survives if
+     * the link works again before that.
+     */
     private void notifyLink(SimNode nd, int inc, int peer) {
         if (!nd.alive || nd.incarnation != inc) {
             return;
         }
-        int want = linkUp(nd.pnn, peer) ? nodes[peer].incarnation : -1;
+        int want = connectable(nd.pnn, peer) ? nodes[peer].incarnation : -1;
         if (nd.view[peer] == want) {
             return;
         }
+        if (want < 0 && nodes[peer].alive && nd.view[peer] == nodes[peer].incarnation) {
+            // Silent: the same connection, nothing arrives. Wait for the keepalive.
+            if (!silentCheckPending[nd.pnn][peer]) {
+                silentCheckPending[nd.pnn][peer] = true;
+                after(1_000 + rnd.nextLong(KEEPALIVE_DETECT_MS - 1_000), () -> {
+                    silentCheckPending[nd.pnn][peer] = false;
+                    if (nd.alive && nd.incarnation == inc && !connectable(nd.pnn, peer) && nd.view[peer] >= 0) {
+                        trace.add(now, nd.pnn, "keepalive gave up on peer " + peer);
+                        input(nd, inc, false, c -> c.onPeerDisconnected(peer, now));
+                        nd.view[peer] = -1;
+                    }
+                });
+            }
+            return;
+        }
         if (nd.view[peer] >= 0) {
+            ip.connectionClosed(nd, peer); // closed, not silent: the peer's process is gone
             trace.add(now, nd.pnn, "peer " + peer + " disconnected");
             input(nd, inc, false, c -> c.onPeerDisconnected(peer, now));
         }
@@ -309,6 +434,27 @@ final class Simulation {
             input(nd, inc, false, c -> c.onPeerFlagsChanged(peer, flags, now));
             input(nd, inc, false, c -> c.onPeerConnected(peer, now));
         }
+    }
+
+    /**
+     * An IP failover message over the same links, in order per link as on the mesh's one TCP
+     * connection per pair (leader messages may overtake each other: a harder test for that core),
+     * with its own random stream for loss and delay.
+     */
+    void sendIp(SimNode from, int to, org.jctdb.ip.IpMessage msg) {
+        if (!linkUp(from.pnn, to) || (faultsActive && ipRnd.nextDouble() < lossRate)) {
+            return;
+        }
+        long epoch = linkEpoch[from.pnn][to];
+        SimNode dst = nodes[to];
+        int inc = dst.incarnation;
+        long when = Math.max(now + 1 + ipRnd.nextLong(faultsActive ? maxDelay : 20), ipDeliveredAt[from.pnn][to]);
+        ipDeliveredAt[from.pnn][to] = when;
+        at(when, () -> {
+            if (linkUp(from.pnn, to) && linkEpoch[from.pnn][to] == epoch) {
+                inputAction(dst, inc, () -> ip.handle(dst, msg));
+            }
+        });
     }
 
     private void send(SimNode from, int to, LeaderMessage msg) {

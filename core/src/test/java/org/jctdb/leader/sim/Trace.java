@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 
 /** The last steps of a schedule, kept only when re-running a failed seed. */
 final class Trace {
-    private static final int KEEP = 400;
+    private static final int KEEP = Integer.getInteger("jctdb.sim.trace", 400);
     private final boolean enabled;
     private final ArrayDeque<String> lines = new ArrayDeque<>();
 
