@@ -204,4 +204,52 @@ class ClusteredSambaIT {
                 .contains("name:locking.tdb")
                 .contains("name:smbXsrv_session_global.tdb");
     }
+
+    /**
+     * winbindd with clustering = yes refuses to run without a ctdbd (it exits at once, "clustering=yes
+     * but ctdbd connect failed"): alive after its start-up and attached to its persistent databases
+     * here means it runs on jctdbd.
+     */
+    @Test
+    void winbinddStartsOnTheClusteredDatabases() throws Exception {
+        TestEnvironment.require(CtdbTool.missing("winbindd"));
+        Path sock = samba.resolve("wbsock");
+        Files.createDirectories(sock);
+        Path wbConf = samba.resolve("winbindd.conf");
+        Files.writeString(
+                wbConf,
+                Files.readString(conf).replace("[global]\n", "[global]\n\twinbindd socket directory = " + sock + "\n"));
+        Process wb = new ProcessBuilder(
+                        CtdbTool.find("winbindd").orElseThrow().toString(),
+                        "-s",
+                        wbConf.toString(),
+                        "-F",
+                        "--debug-stdout",
+                        "-d",
+                        "1")
+                .redirectErrorStream(true)
+                .redirectOutput(samba.resolve("winbindd.out").toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!cluster.query(0, "getdbmap").stdout().contains("name:secrets.tdb")) {
+                assertThat(System.nanoTime())
+                        .as("winbindd attached no database within 30 s")
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            Thread.sleep(3000);
+            assertThat(wb.isAlive())
+                    .as("winbindd exited:\n%s", Files.readString(samba.resolve("winbindd.out")))
+                    .isTrue();
+            assertThat(Files.readString(samba.resolve("winbindd.out"))).doesNotContain("ctdbd connect failed");
+        } finally {
+            List<ProcessHandle> all = new ArrayList<>(wb.descendants().toList());
+            wb.destroy();
+            if (!wb.waitFor(10, TimeUnit.SECONDS)) {
+                wb.destroyForcibly();
+            }
+            all.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
 }
