@@ -1,10 +1,6 @@
 package org.jctdb.bench;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jctdb.protocol.ctdb.BadPacketException;
 import org.jctdb.protocol.ctdb.Bytes;
 import org.jctdb.protocol.ctdb.ControlData;
 import org.jctdb.protocol.ctdb.ControlOpcode;
-import org.jctdb.protocol.ctdb.CtdbCodec;
 import org.jctdb.protocol.ctdb.CtdbHeader;
 import org.jctdb.protocol.ctdb.CtdbPacket;
 import org.jctdb.protocol.ctdb.CtdbWire;
@@ -29,7 +23,6 @@ import org.jctdb.testing.LocalClusterHarness;
  * (bench/ctdb/local-ctdb). bench/run ClientProtocolBench [iterations]
  */
 public final class ClientProtocolBench {
-    private static final CtdbCodec CODEC = new CtdbCodec();
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
@@ -59,9 +52,7 @@ public final class ClientProtocolBench {
     }
 
     private static List<String> measure(String system, Path socket, int n) throws Exception {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            Client client = new Client(ch);
+        try (RawCtdbClient client = new RawCtdbClient(socket)) {
             byte[] name = ControlData.cString("bench_volatile.tdb");
             CtdbPacket.ReplyControl attached = (CtdbPacket.ReplyControl) client.call(
                     CtdbHeader.REQ_CONTROL,
@@ -87,57 +78,5 @@ public final class ClientProtocolBench {
         return String.format(
                 "| %s | %s | %.1f | %.1f |",
                 what, system, nanos[nanos.length / 2] / 1000.0, nanos[(int) (nanos.length * 0.99)] / 1000.0);
-    }
-
-    /** A blocking client: one request, then its reply (messages in between are skipped). */
-    private static final class Client {
-        private final SocketChannel ch;
-        private final ByteBuffer in = ByteBuffer.allocate(1 << 20).order(CtdbWire.ORDER);
-        private int reqid = 1;
-
-        Client(SocketChannel ch) {
-            this.ch = ch;
-            in.flip();
-        }
-
-        long[] time(int operation, CtdbPacket p, int n) throws IOException, BadPacketException {
-            for (int i = 0; i < n / 10; i++) {
-                call(operation, p); // warm-up
-            }
-            long[] t = new long[n];
-            for (int i = 0; i < n; i++) {
-                long t0 = System.nanoTime();
-                call(operation, p);
-                t[i] = System.nanoTime() - t0;
-            }
-            return t;
-        }
-
-        CtdbPacket call(int operation, CtdbPacket p) throws IOException, BadPacketException {
-            int id = reqid++;
-            ch.write(ByteBuffer.wrap(CODEC.encode(CtdbHeader.of(operation, 0, CtdbWire.CURRENT_NODE, 0, id), p)));
-            while (true) {
-                CtdbCodec.Frame f = next();
-                if (f.header().reqid() == id && f.header().operation() != CtdbHeader.REQ_MESSAGE) {
-                    if (f.packet() instanceof CtdbPacket.ReplyError e) {
-                        throw new IOException("call failed: " + e.msg().toUtf8());
-                    }
-                    return f.packet();
-                }
-            }
-        }
-
-        private CtdbCodec.Frame next() throws IOException, BadPacketException {
-            while (in.remaining() < 4 || in.remaining() < in.getInt(in.position())) {
-                in.compact();
-                if (ch.read(in) < 0) {
-                    throw new IOException("daemon closed the connection");
-                }
-                in.flip();
-            }
-            byte[] wire = new byte[in.getInt(in.position())];
-            in.get(wire);
-            return CODEC.decode(wire);
-        }
     }
 }

@@ -1,10 +1,6 @@
 package org.jctdb.bench;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +16,6 @@ import org.jctdb.protocol.ctdb.BadPacketException;
 import org.jctdb.protocol.ctdb.Bytes;
 import org.jctdb.protocol.ctdb.ControlData;
 import org.jctdb.protocol.ctdb.ControlOpcode;
-import org.jctdb.protocol.ctdb.CtdbCodec;
 import org.jctdb.protocol.ctdb.CtdbHeader;
 import org.jctdb.protocol.ctdb.CtdbPacket;
 import org.jctdb.protocol.ctdb.CtdbWire;
@@ -42,7 +37,6 @@ import org.jctdb.testing.LocalClusterHarness;
  * bench/run MigrationBench [ring calls] [recoveries]
  */
 public final class MigrationBench {
-    private static final CtdbCodec CODEC = new CtdbCodec();
     private static final int DATABASES = 5;
     private static final int RECORDS = 10_000;
 
@@ -206,16 +200,12 @@ public final class MigrationBench {
         }
     }
 
-    /** A blocking client of the CTDB socket: one request, then its reply (messages in between are skipped). */
+    /** The benchmark's view of one node's CTDB socket. */
     private static final class Client implements AutoCloseable {
-        private final SocketChannel ch;
-        private final ByteBuffer in = ByteBuffer.allocate(1 << 22).order(CtdbWire.ORDER);
-        private int reqid = 1;
+        private final RawCtdbClient raw;
 
         Client(Path socket) throws IOException {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            in.flip();
+            raw = new RawCtdbClient(socket);
         }
 
         int attach(String name) throws Exception {
@@ -238,44 +228,16 @@ public final class MigrationBench {
         }
 
         private CtdbPacket.ReplyControl control(ControlOpcode op, byte[] data) throws Exception {
-            CtdbPacket.ReplyControl r = (CtdbPacket.ReplyControl)
-                    call(CtdbHeader.REQ_CONTROL, new CtdbPacket.ReqControl(op.code(), 0, 0, 0, Bytes.of(data)));
-            if (r.status() < 0) {
-                throw new IOException(op + " failed: " + r.errorMessage());
-            }
-            return r;
+            return raw.control(op, data);
         }
 
         CtdbPacket call(int operation, CtdbPacket p) throws IOException, BadPacketException {
-            int id = reqid++;
-            ch.write(ByteBuffer.wrap(CODEC.encode(CtdbHeader.of(operation, 0, CtdbWire.CURRENT_NODE, 0, id), p)));
-            while (true) {
-                CtdbCodec.Frame f = next();
-                if (f.header().reqid() == id && f.header().operation() != CtdbHeader.REQ_MESSAGE) {
-                    if (f.packet() instanceof CtdbPacket.ReplyError e) {
-                        throw new IOException("call failed: " + e.msg().toUtf8());
-                    }
-                    return f.packet();
-                }
-            }
-        }
-
-        private CtdbCodec.Frame next() throws IOException, BadPacketException {
-            while (in.remaining() < 4 || in.remaining() < in.getInt(in.position())) {
-                in.compact();
-                if (ch.read(in) < 0) {
-                    throw new IOException("daemon closed the connection");
-                }
-                in.flip();
-            }
-            byte[] wire = new byte[in.getInt(in.position())];
-            in.get(wire);
-            return CODEC.decode(wire);
+            return raw.call(operation, p);
         }
 
         @Override
         public void close() throws IOException {
-            ch.close();
+            raw.close();
         }
     }
 }
