@@ -37,42 +37,13 @@ class ClusteredSambaIT {
         TestEnvironment.require("root".equals(System.getProperty("user.name")), "smbd needs root");
         cluster = LocalClusterHarness.up(1);
         samba = cluster.dir.resolve("samba");
-        for (String d : List.of("private", "lock", "state", "cache", "pid", "ncalrpc", "log", "share")) {
-            Files.createDirectories(samba.resolve(d));
-        }
+        Files.createDirectories(samba.resolve("share"));
         port = ThreadLocalRandom.current().nextInt(20000, 40000);
         conf = samba.resolve("smb.conf");
         Files.writeString(
                 conf,
-                String.join(
-                        "\n",
-                        "[global]",
-                        "\tclustering = yes",
-                        "\tctdbd socket = " + CtdbTool.socket(cluster.nodeDir(0)),
-                        "\tnetbios name = jctdbit",
-                        "\tworkgroup = WORKGROUP",
-                        "\tserver role = standalone server",
-                        "\tprivate dir = " + samba.resolve("private"),
-                        "\tlock directory = " + samba.resolve("lock"),
-                        "\tstate directory = " + samba.resolve("state"),
-                        "\tcache directory = " + samba.resolve("cache"),
-                        "\tpid directory = " + samba.resolve("pid"),
-                        "\tncalrpc dir = " + samba.resolve("ncalrpc"),
-                        "\tlog file = " + samba.resolve("log") + "/log.%m",
-                        "\tinterfaces = lo",
-                        "\tbind interfaces only = yes",
-                        "\tsmb ports = " + port,
-                        "\tmap to guest = Bad User",
-                        "\tload printers = no",
-                        "\tprinting = bsd",
-                        "\tprintcap name = /dev/null",
-                        "\tdisable spoolss = yes",
-                        "[share]",
-                        "\tpath = " + samba.resolve("share"),
-                        "\tguest ok = yes",
-                        "\tread only = no",
-                        "\tforce user = root",
-                        ""));
+                SambaNodes.smbConf(
+                        samba, samba.resolve("share"), "jctdbit", "lo", port, CtdbTool.socket(cluster.nodeDir(0))));
         smbd = new ProcessBuilder(
                         CtdbTool.find("smbd").orElseThrow().toString(),
                         "-s",

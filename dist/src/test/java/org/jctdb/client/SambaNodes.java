@@ -64,9 +64,6 @@ final class SambaNodes implements AutoCloseable {
     /** Starts smbd number {@code index} on {@code address}; clustered on the node of {@code ctdbSocket} if given. */
     void start(int index, String address, Path ctdbSocket) throws IOException, InterruptedException {
         Path own = dir.resolve("smbd." + index);
-        for (String d : List.of("private", "lock", "state", "cache", "pid", "ncalrpc", "log")) {
-            Files.createDirectories(own.resolve(d));
-        }
         Result add = CtdbTool.run(List.of("ip", "addr", "add", address + "/32", "dev", "lo"), Map.of(), null, 30);
         if (add.exitCode() == 0) {
             addedAddresses.add(address);
@@ -74,37 +71,7 @@ final class SambaNodes implements AutoCloseable {
             assertThat(add.stderr()).as("ip addr add %s", address).contains("File exists");
         }
         Path conf = own.resolve("smb.conf");
-        List<String> lines = new ArrayList<>(List.of(
-                "[global]",
-                "\tclustering = " + (ctdbSocket == null ? "no" : "yes"),
-                "\tnetbios name = jctdbshare",
-                "\tworkgroup = WORKGROUP",
-                "\tserver role = standalone server",
-                "\tprivate dir = " + own.resolve("private"),
-                "\tlock directory = " + own.resolve("lock"),
-                "\tstate directory = " + own.resolve("state"),
-                "\tcache directory = " + own.resolve("cache"),
-                "\tpid directory = " + own.resolve("pid"),
-                "\tncalrpc dir = " + own.resolve("ncalrpc"),
-                "\tlog file = " + own.resolve("log") + "/log.%m",
-                "\tinterfaces = " + address + "/32",
-                "\tbind interfaces only = yes",
-                "\tsmb ports = " + port,
-                "\tmap to guest = Bad User",
-                "\tload printers = no",
-                "\tprinting = bsd",
-                "\tprintcap name = /dev/null",
-                "\tdisable spoolss = yes",
-                "[share]",
-                "\tpath = " + share,
-                "\tguest ok = yes",
-                "\tread only = no",
-                "\tforce user = root",
-                ""));
-        if (ctdbSocket != null) {
-            lines.add(2, "\tctdbd socket = " + ctdbSocket);
-        }
-        Files.writeString(conf, String.join("\n", lines));
+        Files.writeString(conf, smbConf(own, share, "jctdbshare", address + "/32", port, ctdbSocket));
         Process smbd = new ProcessBuilder(
                         CtdbTool.find("smbd").orElseThrow().toString(),
                         "-s",
@@ -127,6 +94,49 @@ final class SambaNodes implements AutoCloseable {
                     .isLessThan(deadline);
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * An smb.conf for one test smbd: its own private, lock, state, cache, pid, ncalrpc and log
+     * directories under {@code own} (created here), guest access to {@code share}, bound to
+     * {@code interfaces} on {@code port}; clustering = yes on {@code ctdbSocket} when given.
+     */
+    static String smbConf(Path own, Path share, String netbiosName, String interfaces, int port, Path ctdbSocket)
+            throws IOException {
+        for (String d : List.of("private", "lock", "state", "cache", "pid", "ncalrpc", "log")) {
+            Files.createDirectories(own.resolve(d));
+        }
+        List<String> lines = new ArrayList<>(List.of(
+                "[global]",
+                "\tclustering = " + (ctdbSocket == null ? "no" : "yes"),
+                "\tnetbios name = " + netbiosName,
+                "\tworkgroup = WORKGROUP",
+                "\tserver role = standalone server",
+                "\tprivate dir = " + own.resolve("private"),
+                "\tlock directory = " + own.resolve("lock"),
+                "\tstate directory = " + own.resolve("state"),
+                "\tcache directory = " + own.resolve("cache"),
+                "\tpid directory = " + own.resolve("pid"),
+                "\tncalrpc dir = " + own.resolve("ncalrpc"),
+                "\tlog file = " + own.resolve("log") + "/log.%m",
+                "\tinterfaces = " + interfaces,
+                "\tbind interfaces only = yes",
+                "\tsmb ports = " + port,
+                "\tmap to guest = Bad User",
+                "\tload printers = no",
+                "\tprinting = bsd",
+                "\tprintcap name = /dev/null",
+                "\tdisable spoolss = yes",
+                "[share]",
+                "\tpath = " + share,
+                "\tguest ok = yes",
+                "\tread only = no",
+                "\tforce user = root",
+                ""));
+        if (ctdbSocket != null) {
+            lines.add(2, "\tctdbd socket = " + ctdbSocket);
+        }
+        return String.join("\n", lines);
     }
 
     Process smbd(int index) {
