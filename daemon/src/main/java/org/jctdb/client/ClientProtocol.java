@@ -51,6 +51,13 @@ public final class ClientProtocol implements AutoCloseable {
                         : config.layout().runDir().resolve("ctdbd.socket"));
     }
 
+    /**
+     * The largest packet a client may send. Refused from its declared length, before anything is
+     * buffered: bin/jctdbd caps direct memory at 16 MiB, and a 60 MiB length once ran the
+     * cumulation buffer into it. smbd's largest packets (persistent transactions) are far smaller.
+     */
+    public static final int MAX_CLIENT_PACKET = 4 << 20;
+
     public static ClientProtocol start(NodeConfig config, Installation installation, CtdbService.Host host)
             throws IOException {
         TdbFiles files = new TdbFiles(TdbLibrary.load());
@@ -58,7 +65,7 @@ public final class ClientProtocol implements AutoCloseable {
                 config.tunables().get("DatabaseHashSize"));
         DatabaseWorker worker = new DatabaseWorker(new LockWaiter(installation.helper("jctdb_lock_wait")));
         CtdbService service = new CtdbService(
-                new CtdbCodec(),
+                new CtdbCodec(MAX_CLIENT_PACKET),
                 host,
                 databases,
                 worker,

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 class ClientFrameHandlingTest {
     private static final int PID = 4242;
-    private final CtdbCodec codec = new CtdbCodec(1 << 20);
+    private final CtdbCodec codec = new CtdbCodec(ClientProtocol.MAX_CLIENT_PACKET);
     private final List<WireMessage> sentToPeers = new CopyOnWriteArrayList<>();
     private final AtomicLong numbers = new AtomicLong();
     private CtdbService service;
@@ -202,7 +202,7 @@ class ClientFrameHandlingTest {
 
     @Test
     void oversizedAndUndersizedLengthsClose() throws Exception {
-        for (int length : new int[] {(1 << 20) + 8, 31, 0, -1}) {
+        for (int length : new int[] {ClientProtocol.MAX_CLIENT_PACKET + 8, 60 << 20, 31, 0, -1}) {
             EmbeddedChannel ch = client();
             byte[] p = control(ControlOpcode.GET_PNN.code(), CtdbWire.CURRENT_NODE, 1);
             ByteBuffer.wrap(p).order(CtdbWire.ORDER).putInt(0, length);
