@@ -26,7 +26,10 @@ class LeaderSimulationRegressionTest {
                 8003172L,
                 9002740L,
                 9008025L,
-                11004469L
+                11004469L,
+                // an overlap 3.0 s after a leader on a replaced lock file stepped down: counted inside
+                // the documented window (IpSim.check), still an open bug of issue 17
+                1796587196740L
             })
     void seedStillPasses(long seed) {
         new Simulation(seed, true).run();
