@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.jctdb.config.DatabaseConf;
 import org.jctdb.config.Installation;
-import org.jctdb.config.Layout;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.database.DatabaseDirectories;
 import org.jctdb.database.LocalDatabases;
@@ -39,19 +38,6 @@ public final class ClientProtocol implements AutoCloseable {
     }
 
     /**
-     * The client socket: {@code [cluster] ctdbd socket}, else run/ctdbd.socket under CTDB_BASE,
-     * else Samba's compiled-in /run/ctdb/ctdbd.socket.
-     */
-    public static Path socket(NodeConfig config) {
-        return config.conf()
-                .database()
-                .ctdbdSocket()
-                .orElseGet(() -> config.layout().base().equals(Path.of(Layout.DEFAULT_BASE))
-                        ? Path.of("/run/ctdb/ctdbd.socket")
-                        : config.layout().runDir().resolve("ctdbd.socket"));
-    }
-
-    /**
      * The largest packet a client may send. Refused from its declared length, before anything is
      * buffered: bin/jctdbd caps direct memory at 16 MiB, and a 60 MiB length once ran the
      * cumulation buffer into it. smbd's largest packets (persistent transactions) are far smaller.
@@ -74,7 +60,7 @@ public final class ClientProtocol implements AutoCloseable {
         service.attachKeptPersistent();
         ClientServer server;
         try {
-            server = new ClientServer(socket(config), service);
+            server = new ClientServer(config.ctdbdSocket(), service);
         } catch (IOException | RuntimeException e) {
             service.close();
             databases.close();
