@@ -18,6 +18,9 @@ final class PeerRecord {
     /** Start of its current run of reports; a node back from silence may claim addresses it lost. */
     long aliveSince = -1;
 
+    /** Its last report was not granted (it claims an address given elsewhere): logged once. */
+    boolean withheld;
+
     boolean canHost;
     long holdMs;
     long leaseSeconds;

@@ -84,8 +84,45 @@ public final class TakeoverLeader {
         if (!leading()) {
             return List.of();
         }
-        peer(r.from()).report(r, now);
+        PeerRecord rec = peer(r.from());
+        rec.report(r, now);
+        Optional<String> conflict = claimedElsewhere(rec, now);
+        if (conflict.isPresent()) {
+            // Renewing its hold would keep an address on two nodes (a node back from a stale leader's
+            // grants): let its hold lapse; the next run releases the address there.
+            if (!rec.withheld) {
+                rec.withheld = true;
+                return List.of(log(
+                        IpEffect.Level.WARN,
+                        "not renewing node " + r.from() + "'s hold: it reports " + conflict.get()));
+            }
+            return List.of();
+        }
+        rec.withheld = false;
         return List.of(new IpEffect.Send(r.from(), new IpMessage.Grant(me, generation, r.seq(), assignment)));
+    }
+
+    /**
+     * An address {@code rec} reports that this leader has sent to another node in a take not yet
+     * answered, or that another node has reported without a gap for longer.
+     */
+    private Optional<String> claimedElsewhere(PeerRecord rec, long now) {
+        for (String ip : rec.hosted.keySet()) {
+            for (Map.Entry<Integer, Map<String, PendingTake>> e : unansweredTakes.entrySet()) {
+                if (e.getKey() != rec.pnn && e.getValue().containsKey(ip)) {
+                    return Optional.of(ip + ", which is being taken by node " + e.getKey());
+                }
+            }
+            for (PeerRecord other : peers.values()) {
+                if (other != rec
+                        && other.alive(now)
+                        && other.aliveSince < rec.aliveSince
+                        && other.hosted.containsKey(ip)) {
+                    return Optional.of(ip + ", which node " + other.pnn + " has hosted for longer");
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     public void onConnectionClosed(int pnn, long now) {
@@ -371,6 +408,7 @@ public final class TakeoverLeader {
                         out.add(new IpEffect.Send(pnn, new IpMessage.Release(me, generation, run.id, list)));
                     });
                 case TAKE -> {
+                    recheckTakes(now, out);
                     for (int pnn : run.takers()) {
                         run.waiting.add(pnn);
                         for (IpMessage.Listed l : run.takes.getOrDefault(pnn, List.of())) {
@@ -402,6 +440,34 @@ public final class TakeoverLeader {
                 return;
             }
         }
+    }
+
+    /**
+     * Before the takes go out: drops a take of an address that another node has reported hosting
+     * since the run was planned (a node that was cut off and came back from a stale leader's grants),
+     * and asks for a new run, which plans with what that node reports.
+     */
+    private void recheckTakes(long now, List<IpEffect> out) {
+        for (Map.Entry<Integer, List<IpMessage.Listed>> e : run.takes.entrySet()) {
+            int taker = e.getKey();
+            e.getValue().removeIf(l -> {
+                for (PeerRecord other : peers.values()) {
+                    if (other.pnn != taker
+                            && other.hosted.containsKey(l.ip())
+                            && !other.addressesGone(now, timing.crashGraceMs())) {
+                        out.add(log(
+                                IpEffect.Level.WARN,
+                                "takeover run " + run.id + ": not taking " + l.ip() + " on node " + taker + ": node "
+                                        + other.pnn + " reports it since the run was planned"));
+                        run.target.put(l.ip(), other.pnn);
+                        forced = true;
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+        run.takes.values().removeIf(List::isEmpty);
     }
 
     private void nextPhase(long now, TakeoverInput in, List<IpEffect> out) {

@@ -382,10 +382,8 @@ final class IpSim {
     /**
      * No address configured on two machines (checked after every step), except while a leader on
      * a replaced lock file may still grant (the overlap docs/design/leader-and-lock.md documents,
-     * up to one re-check interval) and for two hold-and-lifetime periods after it last acted: the
-     * one it granted, and one more because the next leader can renew the stale host's hold while
-     * giving the address to another node (seed 1796587196740: an open bug of that documented
-     * window, see the regression test). Only with a cluster lock.
+     * up to one re-check interval) and for one hold-and-lifetime period after it last acted, the
+     * longest its grants keep an address up. Only with a cluster lock.
      */
     void check() {
         boolean promised = true;
@@ -393,7 +391,7 @@ final class IpSim {
             promised = false; // without a lock two leaders can overlap for seconds (documented): no such promise
         } else if (sim.staleLeaderAt >= 0
                 && sim.now - sim.staleLeaderAt
-                        < 2 * (TIMING.holdMs() + TIMING.leaseSeconds() * 1_000) + KERNEL_LATE_MS + TIMING.reportMs()) {
+                        < (TIMING.holdMs() + TIMING.leaseSeconds() * 1_000) + KERNEL_LATE_MS + TIMING.reportMs()) {
             promised = false;
         }
         if (!promised) {

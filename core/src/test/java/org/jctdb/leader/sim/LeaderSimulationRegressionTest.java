@@ -27,8 +27,8 @@ class LeaderSimulationRegressionTest {
                 9002740L,
                 9008025L,
                 11004469L,
-                // an overlap 3.0 s after a leader on a replaced lock file stepped down: counted inside
-                // the documented window (IpSim.check), still an open bug of issue 17
+                // the next leader renewed the hold of a node back from a stale leader (replaced lock
+                // file) while giving its address to another node: an overlap past the stale window
                 1796587196740L
             })
     void seedStillPasses(long seed) {
