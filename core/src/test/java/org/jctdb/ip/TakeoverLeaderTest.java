@@ -287,6 +287,61 @@ class TakeoverLeaderTest {
         }
     }
 
+    static List<String> logs(List<IpEffect> effects) {
+        List<String> out = new ArrayList<>();
+        for (IpEffect e : effects) {
+            if (e instanceof IpEffect.Log l) {
+                out.add(l.text());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aNodeClaimingAnAddressBeingTakenElsewhereGetsNoGrantUntilItLetsGo() {
+        // Seed 1796587196740: a node back from a stale leader's grants reports an address the new
+        // leader is giving to another node; renewing its hold kept the address on both.
+        settle();
+        String ip = onNode1();
+        HostedAddress theirs = on(ip.equals(X.ip()) ? X : Y);
+        HostedAddress mine = on(ip.equals(X.ip()) ? Y : X);
+        List<IpEffect> e = leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+        IpMessage.Release r = sent(e, IpMessage.Release.class).get(0);
+        List<IpEffect> next = leader.onStepDone(
+                done(1, r, IpMessage.Phase.RELEASE, true, List.of()), now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+        assertThat(to(next, IpMessage.Take.class)).containsExactly(0);
+        now += 250;
+        List<IpEffect> claim = report(1, List.of(theirs));
+        assertThat(sent(claim, IpMessage.Grant.class)).isEmpty();
+        assertThat(logs(claim)).singleElement().asString().contains("not renewing node 1's hold", ip);
+        now += 250;
+        assertThat(report(1, List.of(theirs))).as("logged once").isEmpty();
+        assertThat(sent(report(0, List.of(mine)), IpMessage.Grant.class)).hasSize(1);
+        now += 250;
+        assertThat(sent(report(1, List.of()), IpMessage.Grant.class)).hasSize(1);
+    }
+
+    @Test
+    void aTakeIsDroppedWhenAnotherNodeReportsTheAddressAfterTheRunWasPlanned() {
+        settle();
+        String ip = onNode1();
+        HostedAddress theirs = on(ip.equals(X.ip()) ? X : Y);
+        List<IpEffect> e = leader.tick(now, input(0, NodeFlags.PERMANENTLY_DISABLED));
+        IpMessage.Release r = sent(e, IpMessage.Release.class).get(0);
+        // The release "succeeded" but node 1 still has the address: the take must not go out.
+        List<IpEffect> next = leader.onStepDone(
+                done(1, r, IpMessage.Phase.RELEASE, true, List.of(theirs)),
+                now,
+                input(0, NodeFlags.PERMANENTLY_DISABLED));
+        for (IpMessage.Take t : sent(next, IpMessage.Take.class)) {
+            assertThat(t.addresses()).extracting(IpMessage.Listed::ip).doesNotContain(ip);
+        }
+        assertThat(logs(next)).anySatisfy(l -> assertThat(l).contains("not taking " + ip + " on node 0"));
+        assertThat(leader.runRequested())
+                .as("planned again with the fresh report")
+                .isTrue();
+    }
+
     @Test
     void stepAnswersOfAnotherRunOrGenerationAreIgnored() {
         settle();
