@@ -4,13 +4,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jctdb.control.ClusterView;
 import org.jctdb.control.ControlReply;
 import org.jctdb.control.DaemonApi;
 import org.jctdb.control.NodeView;
+import org.jctdb.protocol.NodeFlags;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -20,6 +23,12 @@ import picocli.CommandLine.ParseResult;
  * for another node ({@code -n PNN}) is forwarded to that node's daemon over the mesh.
  */
 public final class CommandRunner implements Function<List<String>, ControlReply> {
+    /** ctdb's commands that run without the daemon: {@code -n} is refused whatever node it names. */
+    static final Set<String> WITHOUT_DAEMON = Set.of("version", "listnodes", "event", "scriptstatus");
+    /** ctdb's commands that run only on the node the tool talks to; {@code -n} of another node is refused. */
+    static final Set<String> LOCAL_ONLY =
+            Set.of("catdb", "cattdb", "attach", "reloadnodes", "moveip", "wipedb", "pfetch", "pstore", "pdelete");
+
     private final DaemonApi api;
 
     public CommandRunner(DaemonApi api) {
@@ -34,10 +43,16 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
         try {
             ParseResult parsed = cl.parseArgs(args);
             String target = root.node;
-            if (target != null
-                    && !target.equals(String.valueOf(api.view().myPnn()))
-                    && !parsed.isUsageHelpRequested()) {
-                return forward(target, withoutNodeOption(argv), root.timeout);
+            if (target != null && !parsed.isUsageHelpRequested()) {
+                String command = parsed.hasSubcommand()
+                        ? parsed.subcommand().commandSpec().name()
+                        : "";
+                if (WITHOUT_DAEMON.contains(command)) {
+                    return ControlReply.error(1, "Cannot specify node for command " + command);
+                }
+                if (!target.equals(String.valueOf(api.view().myPnn()))) {
+                    return forward(target, command, withoutNodeOption(argv), root.timeout);
+                }
             }
         } catch (ParameterException e) {
             StringWriter err = new StringWriter();
@@ -62,7 +77,7 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
         return new ControlReply(code, out.toString(), err.toString());
     }
 
-    private ControlReply forward(String target, List<String> argv, int timeoutSeconds) {
+    private ControlReply forward(String target, String command, List<String> argv, int timeoutSeconds) {
         List<Integer> pnns = new ArrayList<>();
         if (target.equals("all")) {
             for (NodeView n : api.view().nodes()) {
@@ -83,8 +98,9 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
         StringBuilder err = new StringBuilder();
         int code = 0;
         for (int pnn : pnns) {
-            if (!api.view().isLiveNode(pnn)) {
-                err.append("Node ").append(pnn).append(" does not exist\n");
+            String refused = refusal(pnn, command);
+            if (refused != null) {
+                err.append(refused).append('\n');
                 code = code == 0 ? 1 : code;
                 continue;
             }
@@ -110,6 +126,22 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
             code = code == 0 ? r.exitCode() : code;
         }
         return new ControlReply(code, out.toString(), err.toString());
+    }
+
+    /** Why {@code command} is not sent to {@code pnn}, in ctdb's words, or null. */
+    private String refusal(int pnn, String command) {
+        ClusterView v = api.view();
+        if (pnn < 0 || pnn >= v.nodes().size()) {
+            return "Node " + pnn + " does not exist";
+        }
+        int flags = v.node(pnn).flags();
+        if ((flags & (NodeFlags.DISCONNECTED | NodeFlags.DELETED)) != 0) {
+            return "Node " + pnn + " has status " + StatusFormat.flagsText(flags);
+        }
+        if (LOCAL_ONLY.contains(command) && pnn != v.myPnn()) {
+            return "Node cannot be specified for command " + command;
+        }
+        return null;
     }
 
     /** The command line with every "-n VALUE" (and "-nVALUE") removed. */

@@ -168,19 +168,31 @@ final class EventCommands {
         }
     }
 
-    @Command(name = "scriptstatus", description = "Show the result of the last monitor event.")
+    /**
+     * Exits 0 whatever the scripts did, as ctdb does: scripts loop on it and read the text
+     * ({@code event status} gives the result as its exit code).
+     */
+    @Command(name = "scriptstatus", description = "Show the result of the last run of an event (default monitor).")
     static final class ScriptStatus extends EventCommand {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "EVENT")
+        String eventName = "monitor";
+
         @Override
         public Integer call() {
             Optional<EventControl> engine = engine();
             if (engine.isEmpty()) {
-                return 1;
+                return 0;
             }
-            Optional<EventReply.Completed> last = engine.get().lastStatus(Event.MONITOR);
-            return print(
+            Optional<Event> event = event(eventName);
+            if (event.isEmpty()) {
+                return 0;
+            }
+            Optional<EventReply.Completed> last = engine.get().lastStatus(event.get());
+            print(
                     style().json()
-                            ? StatusJsonFormatter.status("legacy", Event.MONITOR, last)
-                            : new StatusTextFormatter(ZoneId.systemDefault()).scriptStatus(last));
+                            ? StatusJsonFormatter.status("legacy", event.get(), last)
+                            : new StatusTextFormatter(ZoneId.systemDefault()).status("legacy", event.get(), last));
+            return 0;
         }
     }
 }

@@ -6,7 +6,9 @@ import org.jctdb.config.ConfigException;
 import org.jctdb.config.PublicAddressesFile;
 import org.jctdb.control.ControlReply;
 import org.jctdb.control.IpSnapshot;
+import org.jctdb.control.NodeView;
 import org.jctdb.ip.IpMessage;
+import org.jctdb.protocol.NodeFlags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -14,7 +16,10 @@ import picocli.CommandLine.Parameters;
 final class IpAdminCommands {
     private IpAdminCommands() {}
 
-    @Command(name = "ipreallocate", description = "Ask the leader for a takeover run and wait for it.")
+    @Command(
+            name = "ipreallocate",
+            aliases = "sync",
+            description = "Ask the leader for a takeover run and wait for it (sync: the same, as in ctdb).")
     static final class IpReallocate extends DaemonCommand {
         @Override
         public Integer call() throws Exception {
@@ -112,8 +117,37 @@ final class IpAdminCommands {
 
     @Command(name = "reloadips", description = "Re-read public_addresses on this node.")
     static final class ReloadIps extends DaemonCommand {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "PNN-LIST")
+        String pnnList;
+
         @Override
         public Integer call() throws Exception {
+            List<NodeView> nodes;
+            try {
+                nodes = PnnList.select(api().view(), pnnList);
+            } catch (IllegalArgumentException e) {
+                err().println(e.getMessage());
+                return 1;
+            }
+            int me = api().view().myPnn();
+            int code = 0;
+            for (NodeView n : nodes) {
+                if (n.pnn() == me || NodeFlags.isInactive(n.flags())) {
+                    continue; // ctdb reloads on the active nodes of the list
+                }
+                ControlReply r = api().forward(n.pnn(), List.of("reloadips", String.valueOf(n.pnn())))
+                        .get(root().timeout + 5L, TimeUnit.SECONDS);
+                err().print(r.stderr());
+                code = code == 0 ? r.exitCode() : code;
+            }
+            if (nodes.stream().noneMatch(n -> n.pnn() == me && !NodeFlags.isInactive(n.flags()))) {
+                return code;
+            }
+            int mine = reloadHere();
+            return code == 0 ? mine : code;
+        }
+
+        private int reloadHere() throws Exception {
             PublicAddressesFile f;
             try {
                 f = PublicAddressesFile.read(api().config().layout().publicAddressesFile());

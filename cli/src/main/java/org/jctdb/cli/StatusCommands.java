@@ -94,8 +94,7 @@ final class StatusCommands {
                 m.put("leader", leader < 0 ? null : leader);
                 printJson(m);
             } else if (leader < 0) {
-                err().println("Leader is unknown");
-                return 1;
+                out().println("UNKNOWN"); // as ctdb: exit 0, scripts compare the text
             } else {
                 out().println(leader);
             }

@@ -3,6 +3,7 @@ package org.jctdb.control;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.jctdb.config.LogLevel;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.config.Tunables;
 import org.jctdb.event.EventControl;
@@ -54,6 +55,24 @@ public interface DaemonApi {
     default CompletableFuture<String> reloadNodes() {
         return CompletableFuture.completedFuture("reloadnodes is not supported here");
     }
+
+    /** getdebug: the daemon's log level now. */
+    LogLevel logLevel();
+
+    /** setdebug: the daemon logs at {@code level} from now on (until restarted). */
+    void setLogLevel(LogLevel level);
+
+    /** getcapabilities: whether this node may be elected leader (ctdb.conf, then setleaderrole). */
+    boolean leaderRole();
+
+    /** setleaderrole: a leader switched off resigns and the others elect another. */
+    CompletableFuture<Void> setLeaderRole(boolean on);
+
+    /**
+     * process-exists: whether a client of the CTDB socket with process id {@code pid} is connected
+     * (and has registered {@code srvid}, unless it is 0).
+     */
+    boolean processExists(int pid, long srvid);
 
     /** Stops this daemon after the reply to the current command has been sent. */
     void shutdown(String why);

@@ -42,6 +42,7 @@ public final class LeaderCore {
     private LockLease lease; // held lease-based lock: token and act-until deadline; null otherwise
     private long termStartGeneration; // first generation of the current leadership: older follows do not count
     private boolean noQuorumLogged;
+    private boolean leaderRole; // ctdb.conf's leader capability, changed at run time by setleaderrole
 
     private final RecoveryLeader recovery;
 
@@ -52,6 +53,7 @@ public final class LeaderCore {
         this.me = cfg.pnn();
         this.participant = new Participant(me);
         this.boot = random.nextLong();
+        this.leaderRole = cfg.leaderCapable();
         this.recovery = new RecoveryLeader(cfg, boot, peers, fence, this::handle);
         this.lastLeaderHeardAt = now;
         this.electionNotBefore = now + 2 * cfg.announceIntervalMs();
@@ -195,16 +197,35 @@ public final class LeaderCore {
 
     /** This node's own flags changed (stopped, banned, ...). */
     public List<Effect> onOwnFlagsChanged(int flags, long now) {
+        return canLeadChanged(flags, leaderRole, now);
+    }
+
+    /** setleaderrole on|off: a leader losing the role steps down and the others elect another. */
+    public List<Effect> onLeaderRoleChanged(boolean on, long now) {
+        return canLeadChanged(ownFlags, on, now);
+    }
+
+    public boolean leaderRole() {
+        return leaderRole;
+    }
+
+    private List<Effect> canLeadChanged(int flags, boolean roleOn, long now) {
         List<Effect> out = new ArrayList<>();
         checkLease(now, out);
         boolean could = canLead();
         ownFlags = flags;
+        leaderRole = roleOn;
         if (could != canLead()) {
             out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         }
         if (!canLead()) {
             if (role == Role.LEADER) {
-                stepDown("this node can no longer lead (flags 0x" + Integer.toHexString(flags) + ")", now, out);
+                stepDown(
+                        roleOn
+                                ? "this node can no longer lead (flags 0x" + Integer.toHexString(flags) + ")"
+                                : "the leader role was switched off (setleaderrole off)",
+                        now,
+                        out);
             } else if (role == Role.CANDIDATE) {
                 out.add(new Effect.ReleaseLock());
                 role = Role.FOLLOWER;
@@ -340,7 +361,7 @@ public final class LeaderCore {
     // ---------------------------------------------------------------- election
 
     private boolean canLead() {
-        return cfg.leaderCapable() && !NodeFlags.isInactive(ownFlags);
+        return leaderRole && !NodeFlags.isInactive(ownFlags);
     }
 
     private boolean electionDue(long now) {

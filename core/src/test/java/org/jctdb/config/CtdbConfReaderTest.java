@@ -97,8 +97,15 @@ class CtdbConfReaderTest {
 
     @Test
     void logLevelsAcceptNamesAndNumbers() {
-        assertThat(List.of("ERROR", "warning", "2", "INFO", "4"))
+        // numbers are Samba's debug levels, as ctdb reads them: 2 is WARNING, 4 NOTICE, 10 DEBUG
+        assertThat(List.of("ERROR", "warning", "2", "INFO", "4", "10"))
                 .extracting(LogLevel::parse)
-                .containsExactly(LogLevel.ERROR, LogLevel.WARNING, LogLevel.NOTICE, LogLevel.INFO, LogLevel.DEBUG);
+                .containsExactly(
+                        LogLevel.ERROR,
+                        LogLevel.WARNING,
+                        LogLevel.WARNING,
+                        LogLevel.INFO,
+                        LogLevel.NOTICE,
+                        LogLevel.DEBUG);
     }
 }

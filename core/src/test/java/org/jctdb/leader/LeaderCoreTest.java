@@ -211,6 +211,22 @@ class LeaderCoreTest {
     }
 
     @Test
+    void setLeaderRoleOffMakesTheLeaderResignAndOnLetsItRunAgain() {
+        LeaderCore c = leader();
+        List<Effect> off = c.onLeaderRoleChanged(false, now);
+        assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(c.leaderRole()).isFalse();
+        assertThat(off).hasAtLeastOneElementOfType(Effect.ReleaseLock.class);
+        assertThat(of(off, Effect.Broadcast.class))
+                .anySatisfy(b -> assertThat(b.message())
+                        .isEqualTo(
+                                new LeaderMessage.Candidate(0, false, c.status().seenGeneration())));
+        assertThat(of(advance(c, 30_000), Effect.TakeLock.class)).isEmpty();
+        c.onLeaderRoleChanged(true, now);
+        assertThat(of(advance(c, 30_000), Effect.TakeLock.class)).isNotEmpty();
+    }
+
+    @Test
     void withoutALockTheLowestConnectedCapableNodeLeads() {
         LeaderCore n1 = core(1, true, false);
         n1.onPeerConnected(0, now);

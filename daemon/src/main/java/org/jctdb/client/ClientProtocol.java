@@ -55,8 +55,7 @@ public final class ClientProtocol implements AutoCloseable {
                 host,
                 databases,
                 worker,
-                new Controls.Settings(
-                        config.conf().leaderCapability(), config.conf().port()));
+                new Controls.Settings(config.conf().port()));
         service.attachKeptPersistent();
         ClientServer server;
         try {

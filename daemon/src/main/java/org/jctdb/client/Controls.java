@@ -66,7 +66,7 @@ final class Controls {
     static final int RUNSTATE_RUNNING = 5;
 
     /** How the node is configured. */
-    record Settings(boolean leaderCapable, int port) {}
+    record Settings(int port) {}
 
     private final CtdbService s;
     private final Settings settings;
@@ -134,7 +134,7 @@ final class Controls {
             case GETVNNMAP:
                 return data(new VnnMap((int) v.generation(), v.vnnMap()).encode());
             case GET_CAPABILITIES:
-                return data(ControlData.u32((settings.leaderCapable() ? CtdbWire.CAP_RECMASTER : 0)
+                return data(ControlData.u32((s.host().leaderRole() ? CtdbWire.CAP_RECMASTER : 0)
                         | CtdbWire.CAP_LMASTER
                         | CtdbWire.CAP_PARALLEL_RECOVERY
                         | CtdbWire.CAP_FRAGMENTED_CONTROLS));

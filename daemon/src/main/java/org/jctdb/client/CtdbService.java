@@ -57,6 +57,9 @@ public final class CtdbService implements AutoCloseable {
 
         Tunables tunables();
 
+        /** Whether this node may be elected leader now (GET_CAPABILITIES). */
+        boolean leaderRole();
+
         Optional<IpSnapshot> ips();
 
         /** Sends over the node mesh; false when that node is not connected. */
@@ -121,6 +124,11 @@ public final class CtdbService implements AutoCloseable {
 
     ClientRegistry registry() {
         return registry;
+    }
+
+    /** process-exists: a client with this pid is connected (and registered {@code srvid}, unless 0). */
+    public boolean processExists(int pid, long srvid) {
+        return srvid == 0 ? registry.pidConnected(pid) : registry.pidRegistered(pid, srvid);
     }
 
     DatabaseWorker worker() {

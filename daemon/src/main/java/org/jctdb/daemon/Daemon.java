@@ -21,6 +21,7 @@ import org.jctdb.common.Ticker;
 import org.jctdb.config.ClusterKeys;
 import org.jctdb.config.ConfigException;
 import org.jctdb.config.Installation;
+import org.jctdb.config.LogLevel;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.config.NodeEntry;
 import org.jctdb.config.NodesFile;
@@ -88,6 +89,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private LeaderDriver leader;
     private IpTakeoverDriver ip;
     private volatile ClientProtocol ctdb; // CTDB's client socket and the databases
+    private volatile LogLevel logLevel; // setdebug
+    private volatile boolean leaderRole; // setleaderrole; the leader core's copy is set on the core thread
     private final MeshFragments fragments = new MeshFragments();
     private final NodeAdmin admin = new NodeAdmin(core, f -> submit(new NodeInput.AdminChange(f)));
 
@@ -100,6 +103,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     public Daemon(NodeConfig config) {
         this.config = config;
         this.tunables = config.tunables();
+        this.logLevel = config.conf().logLevel();
+        this.leaderRole = config.conf().leaderCapability();
         int initial = 0;
         if (config.conf().startAsStopped()) {
             initial |= NodeFlags.STOPPED;
@@ -308,6 +313,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 }
 
                 @Override
+                public boolean leaderRole() {
+                    return leaderRole;
+                }
+
+                @Override
                 public Optional<IpSnapshot> ips() {
                     return Optional.ofNullable(ip).map(IpTakeoverDriver::snapshot);
                 }
@@ -456,6 +466,42 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public String version() {
         return VERSION;
+    }
+
+    @Override
+    public LogLevel logLevel() {
+        return logLevel;
+    }
+
+    @Override
+    public void setLogLevel(LogLevel level) {
+        LogLevel before = logLevel;
+        logLevel = level;
+        Logging.setLevel(level);
+        log.warn("log level changed from {} to {}", before, level);
+    }
+
+    @Override
+    public boolean leaderRole() {
+        return leaderRole;
+    }
+
+    @Override
+    public CompletableFuture<Void> setLeaderRole(boolean on) {
+        return CompletableFuture.runAsync(
+                () -> {
+                    if (leaderRole != on) {
+                        log.info("leader role switched {}", on ? "on" : "off");
+                        leaderRole = on;
+                        leader.leaderRole(on);
+                    }
+                },
+                core);
+    }
+
+    @Override
+    public boolean processExists(int pid, long srvid) {
+        return ctdb != null && ctdb.service().processExists(pid, srvid);
     }
 
     @Override

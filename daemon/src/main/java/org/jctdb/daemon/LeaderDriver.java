@@ -187,6 +187,16 @@ final class LeaderDriver implements AutoCloseable {
         apply(leader.onOwnFlagsChanged(flags, ticker.nowMillis()));
     }
 
+    /** setleaderrole: whether this node may be elected leader from now on. */
+    void leaderRole(boolean on) {
+        drainLockOutcomes();
+        apply(leader.onLeaderRoleChanged(on, ticker.nowMillis()));
+    }
+
+    boolean leaderRole() {
+        return leader.leaderRole();
+    }
+
     /** Starts a recovery now if this node leads; returns whether it does. */
     boolean recover() {
         drainLockOutcomes();

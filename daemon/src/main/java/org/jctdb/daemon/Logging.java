@@ -41,6 +41,12 @@ public final class Logging {
         current = appender;
     }
 
+    /** setdebug: the root logger's level from now on (Netty's stays at WARN). */
+    public static void setLevel(LogLevel level) {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(map(level));
+    }
+
     /**
      * SIGHUP: opens the log file again by name, so that after logrotate's {@code mv} the new lines
      * go to the new file. The new file is opened before the old one is closed: no line is lost.

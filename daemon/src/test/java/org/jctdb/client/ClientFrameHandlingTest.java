@@ -79,6 +79,11 @@ class ClientFrameHandlingTest {
             }
 
             @Override
+            public boolean leaderRole() {
+                return true;
+            }
+
+            @Override
             public Optional<IpSnapshot> ips() {
                 return Optional.empty();
             }
@@ -99,7 +104,7 @@ class ClientFrameHandlingTest {
                 host,
                 dbs,
                 new DatabaseWorker(new LockWaiter(Path.of("/nonexistent"))),
-                new Controls.Settings(true, 4379));
+                new Controls.Settings(4379));
         logged = new ListAppender<>();
         logged.start();
         ((Logger) LoggerFactory.getLogger("jctdb.client")).addAppender(logged);

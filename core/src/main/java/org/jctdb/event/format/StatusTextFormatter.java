@@ -33,11 +33,6 @@ public final class StatusTextFormatter {
         return new Rendered(sb.toString(), Math.abs(last.get().summary()));
     }
 
-    /** `jctdb scriptstatus`: the status of the last monitor event. */
-    public Rendered scriptStatus(Optional<EventReply.Completed> lastMonitor) {
-        return status("legacy", Event.MONITOR, lastMonitor);
-    }
-
     void appendScript(StringBuilder sb, ScriptResult r) {
         String name =
                 String.format(Locale.ROOT, "%-20s %-10s", r.name(), r.status().label());
