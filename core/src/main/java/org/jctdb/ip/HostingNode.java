@@ -38,6 +38,8 @@ public final class HostingNode {
     private long seenGeneration;
     private Map<String, Integer> assignment = Map.of();
     private int assignmentFrom = -1;
+    private long grantGeneration;
+    private long grantRun;
 
     public HostingNode(int me, FailoverTiming timing) {
         this.me = me;
@@ -111,6 +113,30 @@ public final class HostingNode {
         }
         assignment = g.assignment();
         assignmentFrom = g.from();
+        grantGeneration = g.generation();
+        grantRun = g.run();
+    }
+
+    /**
+     * Why a take of {@code ip} for run {@code run} of {@code generation} must not begin now, if it
+     * must not (rule 3: a step decided earlier is checked against what is known now): no hold, a
+     * newer generation, or a grant of a later run whose assignment puts the address elsewhere. (Seed
+     * 1796592127788: a paused node woke up with a take of a run the leader had given up on, after it
+     * had given the address to another node.)
+     */
+    public Optional<String> takeRefusal(String ip, long generation, long run, long now, long leaderSeen) {
+        if (!mayHost(now)) {
+            return Optional.of("cannot take " + ip + ": no current grant from the leader");
+        }
+        if (superseded(generation, leaderSeen)) {
+            return Optional.of("cannot take " + ip + ": generation " + generation + " has been superseded");
+        }
+        Integer owner = assignment.get(ip);
+        if (grantGeneration == generation && grantRun > run && (owner == null || owner != me)) {
+            return Optional.of("cannot take " + ip + ": takeover run " + run + " is stale; the leader's run " + grantRun
+                    + " assigns it to " + (owner == null || owner < 0 ? "no node" : "node " + owner));
+        }
+        return Optional.empty();
     }
 
     /** Whether this node may host addresses now (take new ones, refresh their lifetime). */

@@ -63,9 +63,11 @@ public sealed interface IpMessage {
 
     /**
      * The leader answers report {@code seq}: the node may keep its addresses until holdMs after
-     * it sent that report. {@code assignment} is the leader's latest map of address to node.
+     * it sent that report. {@code assignment} is the leader's map of address to node after its last
+     * finished run; {@code run} is the newest run it has started (a take of an older run that this
+     * assignment gives to another node is stale).
      */
-    record Grant(int from, long generation, long seq, Map<String, Integer> assignment) implements FromLeader {
+    record Grant(int from, long generation, long seq, Map<String, Integer> assignment, long run) implements FromLeader {
         public Grant {
             assignment = Map.copyOf(assignment);
         }

@@ -99,7 +99,8 @@ public final class TakeoverLeader {
             return List.of();
         }
         rec.withheld = false;
-        return List.of(new IpEffect.Send(r.from(), new IpMessage.Grant(me, generation, r.seq(), assignment)));
+        return List.of(
+                new IpEffect.Send(r.from(), new IpMessage.Grant(me, generation, r.seq(), assignment, nextRunId - 1)));
     }
 
     /**

@@ -196,7 +196,8 @@ public final class NodeStateCore {
             } else if (connected.contains(n.pnn())) {
                 flags = reportedFlags.getOrDefault(n.pnn(), NodeFlags.UNKNOWN);
             } else {
-                flags = reportedFlags.getOrDefault(n.pnn(), 0) | NodeFlags.DISCONNECTED;
+                // as ctdbd marks a node it lost: it cannot be known to be healthy
+                flags = reportedFlags.getOrDefault(n.pnn(), 0) | NodeFlags.DISCONNECTED | NodeFlags.UNHEALTHY;
             }
             views.add(new NodeView(n.pnn(), n.addressText(), flags, storage));
         }

@@ -21,16 +21,35 @@ class HostingNodeTest {
         org.assertj.core.api.Assertions.assertThat(node.superseded(old, newer))
                 .as("the leader core saw a newer leader")
                 .isTrue();
-        node.fence(new IpMessage.Grant(2, newer, 1, Map.of()), 0);
+        node.fence(new IpMessage.Grant(2, newer, 1, Map.of(), 0), 0);
         org.assertj.core.api.Assertions.assertThat(node.superseded(old, 0))
                 .as("a newer grant arrived")
                 .isTrue();
     }
 
     @Test
+    void aTakeOfARunOlderThanTheLatestGrantsIsStaleWhenThatGrantPutsTheAddressElsewhere() {
+        long g = Generation.next(0, 0);
+        String ip = "198.18.5.101";
+        IpMessage.Report r = node.report(0, List.of(), true, Set.of());
+        node.granted(new IpMessage.Grant(0, g, r.seq(), Map.of(ip, 1), 2), 5);
+        assertThat(node.takeRefusal(ip, g, 2, 10, g)).as("this run's own take").isEmpty();
+        IpMessage.Report r2 = node.report(20, List.of(), true, Set.of());
+        node.granted(new IpMessage.Grant(0, g, r2.seq(), Map.of(ip, 2), 4), 25);
+        assertThat(node.takeRefusal(ip, g, 2, 30, g))
+                .hasValueSatisfying(why -> assertThat(why).contains("run 2 is stale", "node 2"));
+        assertThat(node.takeRefusal(ip, g, 4, 30, g)).as("the run that made the assignment").isEmpty();
+        assertThat(node.takeRefusal("198.18.5.102", g, 3, 30, g))
+                .as("an address the assignment does not list")
+                .isPresent();
+        assertThat(node.takeRefusal(ip, g, 4, 30 + T.holdMs(), g))
+                .hasValueSatisfying(why -> assertThat(why).contains("no current grant"));
+    }
+
+    @Test
     void aLeaderMessageOfAGenerationTheLeaderCoreHasNotAcceptedIsDropped() {
         long g = Generation.next(4096, 1);
-        IpMessage.Grant grant = new IpMessage.Grant(1, g, 1, Map.of());
+        IpMessage.Grant grant = new IpMessage.Grant(1, g, 1, Map.of(), 0);
         org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, 4096))
                 .isTrue();
         org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, g))
@@ -40,21 +59,21 @@ class HostingNodeTest {
     @Test
     void theHoldRunsFromWhenTheGrantedReportWasSentNotWhenTheGrantArrived() {
         IpMessage.Report r = node.report(1_000, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 1_010);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 0), 1_010);
         assertThat(node.mayHost(1_000 + T.holdMs() - 1)).isTrue();
         assertThat(node.mayHost(1_000 + T.holdMs())).isFalse();
     }
 
     @Test
     void aGrantForAnUnknownReportGivesNoHold() {
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), 42, Map.of()), 0);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), 42, Map.of(), 0), 0);
         assertThat(node.mayHost(0)).isFalse();
     }
 
     @Test
     void afterTheHoldEveryHostedAddressIsToBeReleased() {
         IpMessage.Report r = node.report(0, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 0), 5);
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         node.taken(a, node.epoch());
         assertThat(node.toRelease(T.holdMs() - 1)).isEmpty();
@@ -67,14 +86,14 @@ class HostingNodeTest {
     @Test
     void anAddressOfALapsedHoldIsNeverRefreshedAgainEvenAfterANewGrant() {
         IpMessage.Report r = node.report(0, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 0), 5);
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         long epoch = node.epoch();
         node.taken(a, epoch);
         // Paused past the hold: no tick ran, the next thing seen is a grant for a new report.
         long later = T.holdMs() + 5_000;
         IpMessage.Report r2 = node.report(later, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r2.seq(), Map.of()), later + 1);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r2.seq(), Map.of(), 0), later + 1);
         assertThat(node.mayHost(later + 1)).isTrue();
         assertThat(node.refreshable(later + 1)).isEmpty();
         assertThat(node.toRelease(later + 1)).containsExactly(a);
@@ -115,7 +134,7 @@ class HostingNodeTest {
     @Test
     void aMoveIsCheckedAgainstWhatIsHostedTheHoldAndTheNewLink() {
         IpMessage.Report r = node.report(0, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 0), 5);
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         node.taken(a, node.epoch());
         IpMessage.Move m = new IpMessage.Move(a.ip(), 24, "eth0", "eth1");
@@ -133,7 +152,7 @@ class HostingNodeTest {
     @Test
     void anAddressWhoseScriptIsRunningIsHostedButNotRefreshed() {
         IpMessage.Report r = node.report(0, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of()), 5);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 0), 5);
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         node.begin(a, node.epoch());
         assertThat(node.hostedList()).containsExactly(a);

@@ -94,7 +94,7 @@ class NodeStateCoreTest {
         assertThat(node.nodeViews(nodes(2)).get(1).flags()).isZero();
 
         node.handle(new NodeInput.PeerDisconnected(1, DisconnectCause.CLOSED, "connection closed"));
-        assertThat(node.nodeViews(nodes(2)).get(1).flags()).isEqualTo(NodeFlags.DISCONNECTED);
+        assertThat(node.nodeViews(nodes(2)).get(1).flags()).isEqualTo(NodeFlags.DISCONNECTED | NodeFlags.UNHEALTHY);
 
         List<NodeEffect> out = node.handle(new NodeInput.PeerConnected(1));
         assertThat(node.nodeViews(nodes(2)).get(1).flags()).isEqualTo(NodeFlags.UNKNOWN);

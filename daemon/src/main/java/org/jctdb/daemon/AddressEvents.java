@@ -148,32 +148,32 @@ final class AddressEvents {
     // ---- updateip, then takeip (one TAKE step of a run) ----
 
     void take(IpMessage.Take t, Consumer<String> done) {
-        enqueue(() -> moveNext(
-                t.generation(), new ArrayDeque<>(t.moves()), new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
+        enqueue(() ->
+                moveNext(t, new ArrayDeque<>(t.moves()), new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
     }
 
     private void moveNext(
-            long generation,
+            IpMessage.Take t,
             ArrayDeque<IpMessage.Move> moves,
             ArrayDeque<IpMessage.Listed> takes,
             List<String> failures,
             Consumer<String> done) {
         IpMessage.Move m = moves.poll();
         if (m == null) {
-            takeNext(generation, takes, failures, done);
+            takeNext(t, takes, failures, done);
             return;
         }
         HostingNode.MoveAction action = stopping.get()
                 ? new HostingNode.MoveAction.Refuse("cannot move " + m.ip() + ": shutting down")
-                : node.superseded(generation, leaderSeen.getAsLong())
+                : node.superseded(t.generation(), leaderSeen.getAsLong())
                         ? new HostingNode.MoveAction.Refuse(
-                                "cannot move " + m.ip() + ": generation " + generation + " has been superseded")
+                                "cannot move " + m.ip() + ": generation " + t.generation() + " has been superseded")
                         : node.move(m, downIfaces, ticker.nowMillis());
         if (action instanceof HostingNode.MoveAction.Refuse r) {
             failures.add(r.why());
         }
         if (!(action instanceof HostingNode.MoveAction.Update u)) {
-            moveNext(generation, moves, takes, failures, done);
+            moveNext(t, moves, takes, failures, done);
             return;
         }
         HostedAddress from = u.from();
@@ -200,12 +200,12 @@ final class AddressEvents {
                         node.released(to.ip()); // not hosted anywhere: the next run takes it again
                     }
                     hostedChanged();
-                    moveNext(generation, moves, takes, failures, done);
+                    moveNext(t, moves, takes, failures, done);
                 }));
     }
 
     private void takeNext(
-            long generation, ArrayDeque<IpMessage.Listed> todo, List<String> failures, Consumer<String> done) {
+            IpMessage.Take t, ArrayDeque<IpMessage.Listed> todo, List<String> failures, Consumer<String> done) {
         IpMessage.Listed l = todo.poll();
         if (l == null) {
             done.accept(String.join("; ", failures));
@@ -214,23 +214,21 @@ final class AddressEvents {
         }
         long now = ticker.nowMillis();
         if (node.hosts(l.ip())) {
-            takeNext(generation, todo, failures, done);
+            takeNext(t, todo, failures, done);
             return;
         }
-        if (!node.mayHost(now) || stopping.get()) {
-            failures.add("cannot take " + l.ip() + ": no current grant from the leader");
-            takeNext(generation, todo, failures, done);
-            return;
-        }
-        if (node.superseded(generation, leaderSeen.getAsLong())) {
-            failures.add("cannot take " + l.ip() + ": generation " + generation + " has been superseded");
-            takeNext(generation, todo, failures, done);
+        Optional<String> refused = stopping.get()
+                ? Optional.of("cannot take " + l.ip() + ": shutting down")
+                : node.takeRefusal(l.ip(), t.generation(), t.run(), now, leaderSeen.getAsLong());
+        if (refused.isPresent()) {
+            failures.add(refused.get());
+            takeNext(t, todo, failures, done);
             return;
         }
         Optional<String> iface = node.chooseInterface(l.ifaces(), downIfaces);
         if (iface.isEmpty()) {
             failures.add("no interface up for " + l.ip());
-            takeNext(generation, todo, failures, done);
+            takeNext(t, todo, failures, done);
             return;
         }
         HostedAddress h = new HostedAddress(l.ip(), l.maskBits(), iface.get());
@@ -253,7 +251,7 @@ final class AddressEvents {
                         node.released(h.ip());
                         hostedChanged();
                     }
-                    takeNext(generation, todo, failures, done);
+                    takeNext(t, todo, failures, done);
                 }));
     }
 

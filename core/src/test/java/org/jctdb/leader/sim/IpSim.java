@@ -299,13 +299,13 @@ final class IpSim {
     }
 
     private void take(SimNode nd, Daemon d, IpMessage.Take t, Consumer<String> done) {
-        enqueue(nd, d, () -> takeNext(nd, d, t.generation(), new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
+        enqueue(nd, d, () -> takeNext(nd, d, t, new ArrayDeque<>(t.addresses()), new ArrayList<>(), done));
     }
 
     private void takeNext(
             SimNode nd,
             Daemon d,
-            long generation,
+            IpMessage.Take t,
             ArrayDeque<IpMessage.Listed> todo,
             List<String> failures,
             Consumer<String> done) {
@@ -317,17 +317,14 @@ final class IpSim {
         }
         long now = sim.now;
         if (d.hosting.hosts(l.ip())) {
-            takeNext(nd, d, generation, todo, failures, done);
+            takeNext(nd, d, t, todo, failures, done);
             return;
         }
-        if (!d.hosting.mayHost(now)) {
-            failures.add("cannot take " + l.ip() + ": no current grant from the leader");
-            takeNext(nd, d, generation, todo, failures, done);
-            return;
-        }
-        if (d.hosting.superseded(generation, nd.core.status().seenGeneration())) {
-            failures.add("cannot take " + l.ip() + ": generation " + generation + " has been superseded");
-            takeNext(nd, d, generation, todo, failures, done);
+        Optional<String> refused = d.hosting.takeRefusal(
+                l.ip(), t.generation(), t.run(), now, nd.core.status().seenGeneration());
+        if (refused.isPresent()) {
+            failures.add(refused.get());
+            takeNext(nd, d, t, todo, failures, done);
             return;
         }
         HostedAddress h = new HostedAddress(l.ip(), l.maskBits(), IFACE);
@@ -354,7 +351,7 @@ final class IpSim {
                 kernel.get(pnn).remove(h.ip());
                 d.hosting.released(h.ip());
             }
-            takeNext(nd, d, generation, todo, failures, done);
+            takeNext(nd, d, t, todo, failures, done);
         });
     }
 

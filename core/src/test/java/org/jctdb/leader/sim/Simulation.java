@@ -394,6 +394,18 @@ final class Simulation {
     }
 
     /**
+     * A message of a restarted peer's new connection arrives: the mesh registered that connection
+     * (and closed the old one) before anything on it is read, so the node learns of the change
+     * first. (Seed 1796591942504: the old connection's close, noticed only after the new one's
+     * reports, made the leader treat the node as crashed and give its address to another.)
+     */
+    private void arrivingFrom(SimNode dst, int from) {
+        if (dst.alive && nodes[from].alive && dst.view[from] != nodes[from].incarnation && connectable(dst.pnn, from)) {
+            notifyLink(dst, dst.incarnation, from);
+        }
+    }
+
+    /**
      * Tells a node's core about its connection to a peer; a restarted peer is a new connection. A
      * connection whose peer died closes at once; one that only went silent (a cut or blocked link)
      * is noticed by the mesh's keepalive, up to {@link #KEEPALIVE_DETECT_MS} later, and survives if
@@ -452,6 +464,7 @@ final class Simulation {
         ipDeliveredAt[from.pnn][to] = when;
         at(when, () -> {
             if (linkUp(from.pnn, to) && linkEpoch[from.pnn][to] == epoch) {
+                arrivingFrom(dst, from.pnn);
                 inputAction(dst, inc, () -> ip.handle(dst, msg));
             }
         });
@@ -467,6 +480,7 @@ final class Simulation {
         long delay = 1 + rnd.nextLong(faultsActive ? maxDelay : 20);
         after(delay, () -> {
             if (linkUp(from.pnn, to) && linkEpoch[from.pnn][to] == epoch) {
+                arrivingFrom(dst, from.pnn);
                 input(dst, inc, false, c -> c.onMessage(from.pnn, msg, now));
             }
         });
