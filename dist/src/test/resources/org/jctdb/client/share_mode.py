@@ -11,7 +11,7 @@
   share_mode.py bench HOSTS PORT SHARE FILE SECONDS WORKERS
                                            WORKERS processes, spread over the comma-separated HOSTS, each
                                            with its own session, open and close FILE (sharing everything)
-                                           in a loop for SECONDS; print one JSON line: opens, seconds,
+                                           in a loop for SECONDS (a %d in FILE: the worker's number); print one JSON line: opens, seconds,
                                            opens per second, median and p99 of one open+close in µs
 Guest login (the test's smb.conf maps unknown users to guest).
 """
@@ -85,7 +85,8 @@ def bench(hosts, port, share, name, seconds, workers):
     start = time.monotonic() + 5
     until = start + float(seconds)
     procs = [multiprocessing.Process(target=bench_worker,
-                                     args=(hosts[i % len(hosts)], port, share, name, start, until, out))
+                                     args=(hosts[i % len(hosts)], port, share, name % i if '%d' in name else name,
+                                           start, until, out))
              for i in range(int(workers))]
     for p in procs:
         p.start()
