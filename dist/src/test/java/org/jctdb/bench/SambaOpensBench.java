@@ -22,7 +22,8 @@ import org.jctdb.lab.NetnsCluster;
  * Two workloads: every worker on one file (each open on the other node than the last migrates the
  * file's locking.tdb record) and every worker on its own file (no migration after the first open).
  * Per run: opens per second of all workers together, median and p99 of one open+close; RUNS runs of
- * SECONDS each after a warm-up run, and the median of the runs' figures.
+ * SECONDS each after a warm-up run, and the median of the runs' figures. Before the load, smbtorture's
+ * smb2.deny.deny2 and smb2.lock with --unclist naming the share on both nodes, as in ClusteredSambaNetnsIT.
  *
  *     bench/run SambaOpensBench [seconds] [workers] [runs] [jctdb|ctdb|both]
  */
@@ -41,11 +42,15 @@ public final class SambaOpensBench {
             System.exit(2);
         });
         List<String> rows = new ArrayList<>();
+        List<String> torture = new ArrayList<>();
         for (String system : List.of("jctdb", "ctdb")) {
             if (only.equals("both") || only.equals(system)) {
-                rows.addAll(measure(system, seconds, workers, runs));
+                rows.addAll(measure(system, seconds, workers, runs, torture));
             }
         }
+        System.out.println("\n| system | smbtorture test | exit | time ms | success | failure | skip | load |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---|");
+        torture.forEach(System.out::println);
         System.out.printf(
                 "%n%d workers (python3-impacket processes, half per node), %d runs of %d s, 2 nodes%n",
                 workers, runs, seconds);
@@ -54,7 +59,8 @@ public final class SambaOpensBench {
         rows.forEach(System.out::println);
     }
 
-    private static List<String> measure(String system, int seconds, int workers, int runs) throws Exception {
+    private static List<String> measure(String system, int seconds, int workers, int runs, List<String> torture)
+            throws Exception {
         List<String> rows = new ArrayList<>();
         Path dir = Files.createTempDirectory("jctdb-sambabench-");
         try (NetnsCluster c = NetnsCluster.create("jsb", dir, null, 2, 0, Map.of())) {
@@ -75,6 +81,22 @@ public final class SambaOpensBench {
                     samba.startInNamespace(k, c.nodeNs(k), c.nodeDir(k).resolve("run/ctdbd.socket"));
                     hosts.add(c.nodeAddress(k));
                 }
+                List<String> uncs = hosts.stream().map(h -> "//" + h + "/share").toList();
+                for (String test : List.of("smb2.deny.deny2", "smb2.lock")) {
+                    long t0 = System.nanoTime();
+                    var r = samba.smbtorture(uncs, test, 300);
+                    torture.add(String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %d | %d | %d | %d | %d | %s |",
+                            label(system),
+                            test,
+                            r.exitCode(),
+                            (System.nanoTime() - t0) / 1_000_000,
+                            count(r.stdout(), "success: "),
+                            count(r.stdout(), "failure: ") + count(r.stdout(), "error: "),
+                            count(r.stdout(), "skip: "),
+                            load()));
+                }
                 for (String file : List.of("one.txt", "own%d.txt")) {
                     System.err.printf("%s %s: warm-up%n", system, file);
                     samba.bench(hosts, file, Math.min(seconds, 3), workers);
@@ -92,7 +114,7 @@ public final class SambaOpensBench {
                     rows.add(String.format(
                             Locale.ROOT,
                             "| %s | %s | %.0f | %.0f | %.0f | %s / %s |",
-                            system.equals("ctdb") ? "CTDB 4.17" : "JCTDB",
+                            label(system),
                             file.equals("one.txt") ? "one for all" : "one per worker",
                             middle(rate),
                             middle(median),
@@ -103,6 +125,15 @@ public final class SambaOpensBench {
             }
         }
         return rows;
+    }
+
+    private static String label(String system) {
+        return system.equals("ctdb") ? "CTDB 4.17" : "JCTDB";
+    }
+
+    /** Lines of smbtorture's subunit output that start with {@code prefix}. */
+    private static long count(String out, String prefix) {
+        return out.lines().filter(l -> l.startsWith(prefix)).count();
     }
 
     private static void awaitHealthy(ClusterUnderTest sys, int nodes) throws InterruptedException {

@@ -121,14 +121,7 @@ public final class SambaNodes implements AutoCloseable {
         Path conf = own.resolve("smb.conf");
         Files.writeString(conf, smbConf(own, share, "jctdbshare", interfaces, port, ctdbSocket));
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(
-                CtdbTool.find("smbd").orElseThrow().toString(),
-                "-s",
-                conf.toString(),
-                "-F",
-                "--debug-stdout",
-                "-d",
-                "1"));
+        cmd.addAll(smbdCommand(conf));
         Process smbd = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(own.resolve("smbd.out").toFile())
@@ -144,6 +137,18 @@ public final class SambaNodes implements AutoCloseable {
                     .isLessThan(deadline);
             Thread.sleep(200);
         }
+    }
+
+    /** smbd in the foreground with configuration {@code conf}, logging to its standard output. */
+    static List<String> smbdCommand(Path conf) {
+        return List.of(
+                CtdbTool.find("smbd").orElseThrow().toString(),
+                "-s",
+                conf.toString(),
+                "-F",
+                "--debug-stdout",
+                "-d",
+                "1");
     }
 
     /**
@@ -217,17 +222,24 @@ public final class SambaNodes implements AutoCloseable {
     }
 
     /** A client holding {@code file} open on {@code address} for reading with deny-write, until {@link Holder#close}. */
-    Holder hold(String address, String file) throws IOException, InterruptedException {
+    Holder hold(String address, String file) throws IOException {
+        Running c = startClient("hold", address, file);
+        assertThat(c.first()).as("hold %s on %s: %s", file, address, c.errors()).isEqualTo("OPEN");
+        return new Holder(c.process(), c.out());
+    }
+
+    /** A share_mode.py client that keeps running, with its first line of output. */
+    private record Running(Process process, BufferedReader out, String first, String errors) {}
+
+    private Running startClient(String mode, String address, String file) throws IOException {
+        Path errors = dir.resolve(mode + ".err");
         Process p = new ProcessBuilder(
-                        client(PYTHON, script().toString(), "hold", address, String.valueOf(port), "share", file))
-                .redirectError(dir.resolve("hold.err").toFile())
+                        client(PYTHON, script().toString(), mode, address, String.valueOf(port), "share", file))
+                .redirectError(errors.toFile())
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertThat(line)
-                .as("hold %s on %s: %s", file, address, Files.readString(dir.resolve("hold.err")))
-                .isEqualTo("OPEN");
-        return new Holder(p, out);
+        String first = out.readLine();
+        return new Running(p, out, first, Files.readString(errors));
     }
 
     /** Opens {@code file} on {@code address} for writing: OK or SHARING_VIOLATION. */
@@ -248,16 +260,11 @@ public final class SambaNodes implements AutoCloseable {
      * Follower#reconnect} makes it connect to the same address again and read the file anew.
      */
     Follower follow(String address, String file) throws IOException {
-        Process p = new ProcessBuilder(
-                        client(PYTHON, script().toString(), "follow", address, String.valueOf(port), "share", file))
-                .redirectError(dir.resolve("follow.err").toFile())
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertThat(line)
-                .as("follow %s on %s: %s", file, address, Files.readString(dir.resolve("follow.err")))
+        Running c = startClient("follow", address, file);
+        assertThat(c.first())
+                .as("follow %s on %s: %s", file, address, c.errors())
                 .startsWith("READ ");
-        return new Follower(p, out, line.substring(5));
+        return new Follower(c.process(), c.out(), c.first().substring(5));
     }
 
     /** The follow client: the hex of what it read first. */
@@ -306,7 +313,8 @@ public final class SambaNodes implements AutoCloseable {
     }
 
     /** smbtorture (samba-testsuite) {@code test} with --unclist naming {@code uncs}, from the client side. */
-    Result smbtorture(List<String> uncs, String test, int timeoutSeconds) throws IOException, InterruptedException {
+    public Result smbtorture(List<String> uncs, String test, int timeoutSeconds)
+            throws IOException, InterruptedException {
         Path unclist = dir.resolve("unclist");
         Files.writeString(unclist, String.join("\n", uncs) + "\n");
         return CtdbTool.run(
