@@ -117,7 +117,7 @@ class ClusteredSambaNetnsIT {
                         .isLessThan(deadline);
                 Thread.sleep(100);
             }
-            String[] again = f.reconnect(cluster.dir.resolve("samba/follow.err"));
+            String[] again = f.reconnect();
             System.out.printf("reconnected to %s after %s attempts; now on %s%n", address, again[1], watch.now());
             assertThat(again[0]).isEqualTo(hex);
             assertThat(f.process().waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -229,7 +229,7 @@ public final class SambaNodes implements AutoCloseable {
     }
 
     /** A share_mode.py client that keeps running, with its first line of output. */
-    private record Running(Process process, BufferedReader out, String first, String errors) {}
+    private record Running(Process process, BufferedReader out, String first, Path errorFile, String errors) {}
 
     private Running startClient(String mode, String address, String file) throws IOException {
         Path errors = dir.resolve(mode + ".err");
@@ -239,7 +239,7 @@ public final class SambaNodes implements AutoCloseable {
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
-        return new Running(p, out, first, Files.readString(errors));
+        return new Running(p, out, first, errors, Files.readString(errors));
     }
 
     /** Opens {@code file} on {@code address} for writing: OK or SHARING_VIOLATION. */
@@ -264,13 +264,13 @@ public final class SambaNodes implements AutoCloseable {
         assertThat(c.first())
                 .as("follow %s on %s: %s", file, address, c.errors())
                 .startsWith("READ ");
-        return new Follower(c.process(), c.out(), c.first().substring(5));
+        return new Follower(c.process(), c.out(), c.errorFile(), c.first().substring(5));
     }
 
     /** The follow client: the hex of what it read first. */
-    record Follower(Process process, BufferedReader out, String firstRead) implements AutoCloseable {
+    record Follower(Process process, BufferedReader out, Path errors, String firstRead) implements AutoCloseable {
         /** Reconnects and reads again: the hex of the content and the number of connection attempts. */
-        String[] reconnect(Path errors) throws IOException {
+        String[] reconnect() throws IOException {
             process.getOutputStream().write('\n');
             process.getOutputStream().flush();
             String line = out.readLine();
@@ -288,7 +288,7 @@ public final class SambaNodes implements AutoCloseable {
 
     /**
      * The open/close load of share_mode.py bench from the client side: {@code workers} processes over
-     * {@code hosts} for {@code seconds} on one file; its JSON line.
+     * {@code hosts} for {@code seconds} on {@code file} (a %d in it: the worker's number); its JSON line.
      */
     public String bench(List<String> hosts, String file, int seconds, int workers)
             throws IOException, InterruptedException {
@@ -356,7 +356,7 @@ public final class SambaNodes implements AutoCloseable {
         }
     }
 
-    public void stop(int index) throws InterruptedException {
+    void stop(int index) throws InterruptedException {
         Process smbd = smbds.get(index);
         List<ProcessHandle> all = new ArrayList<>(smbd.descendants().toList());
         smbd.destroy();
