@@ -44,14 +44,7 @@ class ClusteredSambaIT {
                 conf,
                 SambaNodes.smbConf(
                         samba, samba.resolve("share"), "jctdbit", "lo", port, CtdbTool.socket(cluster.nodeDir(0))));
-        smbd = new ProcessBuilder(
-                        CtdbTool.find("smbd").orElseThrow().toString(),
-                        "-s",
-                        conf.toString(),
-                        "-F",
-                        "--debug-stdout",
-                        "-d",
-                        "1")
+        smbd = new ProcessBuilder(SambaNodes.smbdCommand(conf))
                 .redirectErrorStream(true)
                 .redirectOutput(samba.resolve("smbd.out").toFile())
                 .start();

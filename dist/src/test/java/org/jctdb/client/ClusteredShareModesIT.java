@@ -104,24 +104,6 @@ class ClusteredShareModesIT {
         return r.stdout().replaceAll("(?m)^rsn: \\d+$", "rsn: -");
     }
 
-    /** smbtorture (samba-testsuite) with --unclist naming the share on node 0 and on node 1. */
-    static Result smbtorture(Path dir, int port, List<String> uncs, String test, int timeoutSeconds) throws Exception {
-        Path unclist = dir.resolve("unclist");
-        Files.writeString(unclist, String.join("\n", uncs) + "\n");
-        return CtdbTool.run(
-                List.of(
-                        CtdbTool.find("smbtorture").orElseThrow().toString(),
-                        uncs.get(0),
-                        test,
-                        "-U%",
-                        "-p",
-                        String.valueOf(port),
-                        "--unclist=" + unclist),
-                java.util.Map.of(),
-                null,
-                timeoutSeconds);
-    }
-
     @Test
     @Order(3)
     void smbtortureDenyAndLockAcrossTwoNodes() throws Exception {
@@ -129,7 +111,7 @@ class ClusteredShareModesIT {
         List<String> uncs = List.of("//" + smbAddress(0) + "/share", "//" + smbAddress(1) + "/share");
         for (String test : List.of("smb2.deny.deny2", "smb2.lock")) {
             long t0 = System.nanoTime();
-            Result r = smbtorture(cluster.dir, samba.port, uncs, test, 600);
+            Result r = samba.smbtorture(uncs, test, 600);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             Files.writeString(cluster.dir.resolve(test + ".out"), r.stdout() + r.stderr());
             System.out.printf("smbtorture %s on JCTDB: exit %d in %d ms%n", test, r.exitCode(), ms);

@@ -23,29 +23,46 @@ import org.jctdb.testing.LocalClusterHarness.Result;
  * Debian's smbd, several on one machine, all exporting one directory: each with its own private, lock,
  * state, cache, pid and ncalrpc directories, bound to its own loopback address (added to lo for the test,
  * so smbd's interface list finds it, and removed again) on one port, so that smbtorture's --unclist can
- * name shares on different nodes. With {@code ctdbSocket} it runs with clustering = yes on that node.
+ * name shares on different nodes; or each in a node's network namespace, listening on all its
+ * interfaces (so also on public addresses the node takes later), with the clients in the client's
+ * namespace. With {@code ctdbSocket} it runs with clustering = yes on that node.
  */
-final class SambaNodes implements AutoCloseable {
+public final class SambaNodes implements AutoCloseable {
     static final String PYTHON = "/usr/bin/python3";
     private final Path dir;
     private final Path share;
-    final int port;
+    public final int port;
+    /** What client commands run under: nothing, or `ip netns exec` of the client's namespace. */
+    private final List<String> clientPrefix;
+
     private final List<Process> smbds = new ArrayList<>();
     private final List<String> addedAddresses = new ArrayList<>();
 
     SambaNodes(Path dir, int port) throws IOException {
+        this(dir, port, null);
+    }
+
+    /** smbds in namespaces on {@code port}; clients (probes, smbtorture) in {@code clientNamespace}. */
+    public SambaNodes(Path dir, int port, String clientNamespace) throws IOException {
         this.dir = dir;
         this.share = dir.resolve("share");
         this.port = port;
+        this.clientPrefix = clientNamespace == null ? List.of() : List.of("ip", "netns", "exec", clientNamespace);
         Files.createDirectories(share);
     }
 
-    Path share() {
+    private List<String> client(String... cmd) {
+        List<String> all = new ArrayList<>(clientPrefix);
+        all.addAll(List.of(cmd));
+        return all;
+    }
+
+    public Path share() {
         return share;
     }
 
     /** Why these tests cannot run here, if they cannot. */
-    static Optional<String> missing() {
+    public static Optional<String> missing() {
         Optional<String> programs = CtdbTool.missing("smbd", "ctdb", "ip");
         if (programs.isPresent()) {
             return programs;
@@ -70,22 +87,48 @@ final class SambaNodes implements AutoCloseable {
         } else {
             assertThat(add.stderr()).as("ip addr add %s", address).contains("File exists");
         }
+        launch(index, List.of(), address + "/32", ctdbSocket, () -> listening(address, port));
+    }
+
+    /**
+     * Starts smbd number {@code index} in network namespace {@code namespace}, listening on all its
+     * interfaces; clustered on the node of {@code ctdbSocket} if given.
+     */
+    public void startInNamespace(int index, String namespace, Path ctdbSocket)
+            throws IOException, InterruptedException {
+        launch(index, List.of("ip", "netns", "exec", namespace), null, ctdbSocket, () -> {
+            try {
+                Result r = CtdbTool.run(
+                        List.of("ip", "netns", "exec", namespace, "ss", "-Hltn", "sport = :" + port),
+                        Map.of(),
+                        null,
+                        30);
+                return !r.stdout().isBlank();
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Readiness probe of a starting smbd. */
+    private interface Listening {
+        boolean check() throws InterruptedException;
+    }
+
+    private void launch(int index, List<String> prefix, String interfaces, Path ctdbSocket, Listening listening)
+            throws IOException, InterruptedException {
+        Path own = dir.resolve("smbd." + index);
         Path conf = own.resolve("smb.conf");
-        Files.writeString(conf, smbConf(own, share, "jctdbshare", address + "/32", port, ctdbSocket));
-        Process smbd = new ProcessBuilder(
-                        CtdbTool.find("smbd").orElseThrow().toString(),
-                        "-s",
-                        conf.toString(),
-                        "-F",
-                        "--debug-stdout",
-                        "-d",
-                        "1")
+        Files.writeString(conf, smbConf(own, share, "jctdbshare", interfaces, port, ctdbSocket));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(smbdCommand(conf));
+        Process smbd = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(own.resolve("smbd.out").toFile())
                 .start();
         smbds.add(smbd);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!listening(address, port)) {
+        while (!listening.check()) {
             assertThat(smbd.isAlive())
                     .as("smbd %d exited:\n%s", index, Files.readString(own.resolve("smbd.out")))
                     .isTrue();
@@ -96,10 +139,23 @@ final class SambaNodes implements AutoCloseable {
         }
     }
 
+    /** smbd in the foreground with configuration {@code conf}, logging to its standard output. */
+    static List<String> smbdCommand(Path conf) {
+        return List.of(
+                CtdbTool.find("smbd").orElseThrow().toString(),
+                "-s",
+                conf.toString(),
+                "-F",
+                "--debug-stdout",
+                "-d",
+                "1");
+    }
+
     /**
      * An smb.conf for one test smbd: its own private, lock, state, cache, pid, ncalrpc and log
      * directories under {@code own} (created here), guest access to {@code share}, bound to
-     * {@code interfaces} on {@code port}; clustering = yes on {@code ctdbSocket} when given.
+     * {@code interfaces} on {@code port} (null: all interfaces, also addresses added later);
+     * clustering = yes on {@code ctdbSocket} when given.
      */
     static String smbConf(Path own, Path share, String netbiosName, String interfaces, int port, Path ctdbSocket)
             throws IOException {
@@ -119,8 +175,7 @@ final class SambaNodes implements AutoCloseable {
                 "\tpid directory = " + own.resolve("pid"),
                 "\tncalrpc dir = " + own.resolve("ncalrpc"),
                 "\tlog file = " + own.resolve("log") + "/log.%m",
-                "\tinterfaces = " + interfaces,
-                "\tbind interfaces only = yes",
+                "\tbind interfaces only = " + (interfaces == null ? "no" : "yes"),
                 "\tsmb ports = " + port,
                 "\tmap to guest = Bad User",
                 "\tload printers = no",
@@ -133,6 +188,9 @@ final class SambaNodes implements AutoCloseable {
                 "\tread only = no",
                 "\tforce user = root",
                 ""));
+        if (interfaces != null) {
+            lines.add(lines.indexOf("\tbind interfaces only = yes"), "\tinterfaces = " + interfaces);
+        }
         if (ctdbSocket != null) {
             lines.add(2, "\tctdbd socket = " + ctdbSocket);
         }
@@ -164,23 +222,30 @@ final class SambaNodes implements AutoCloseable {
     }
 
     /** A client holding {@code file} open on {@code address} for reading with deny-write, until {@link Holder#close}. */
-    Holder hold(String address, String file) throws IOException, InterruptedException {
+    Holder hold(String address, String file) throws IOException {
+        Running c = startClient("hold", address, file);
+        assertThat(c.first()).as("hold %s on %s: %s", file, address, c.errors()).isEqualTo("OPEN");
+        return new Holder(c.process(), c.out());
+    }
+
+    /** A share_mode.py client that keeps running, with its first line of output. */
+    private record Running(Process process, BufferedReader out, String first, Path errorFile, String errors) {}
+
+    private Running startClient(String mode, String address, String file) throws IOException {
+        Path errors = dir.resolve(mode + ".err");
         Process p = new ProcessBuilder(
-                        PYTHON, script().toString(), "hold", address, String.valueOf(port), "share", file)
-                .redirectError(dir.resolve("hold.err").toFile())
+                        client(PYTHON, script().toString(), mode, address, String.valueOf(port), "share", file))
+                .redirectError(errors.toFile())
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertThat(line)
-                .as("hold %s on %s: %s", file, address, Files.readString(dir.resolve("hold.err")))
-                .isEqualTo("OPEN");
-        return new Holder(p, out);
+        String first = out.readLine();
+        return new Running(p, out, first, errors, Files.readString(errors));
     }
 
     /** Opens {@code file} on {@code address} for writing: OK or SHARING_VIOLATION. */
     String tryWrite(String address, String file) throws IOException, InterruptedException {
         Result r = CtdbTool.run(
-                List.of(PYTHON, script().toString(), "try", address, String.valueOf(port), "share", file),
+                client(PYTHON, script().toString(), "try", address, String.valueOf(port), "share", file),
                 Map.of(),
                 null,
                 90);
@@ -188,6 +253,91 @@ final class SambaNodes implements AutoCloseable {
                 .as("try %s on %s: %s %s", file, address, r.stdout(), r.stderr())
                 .isZero();
         return r.stdout().strip();
+    }
+
+    /**
+     * A client that opens {@code file} on {@code address} (read, deny-write) and reads it; {@link
+     * Follower#reconnect} makes it connect to the same address again and read the file anew.
+     */
+    Follower follow(String address, String file) throws IOException {
+        Running c = startClient("follow", address, file);
+        assertThat(c.first())
+                .as("follow %s on %s: %s", file, address, c.errors())
+                .startsWith("READ ");
+        return new Follower(c.process(), c.out(), c.errorFile(), c.first().substring(5));
+    }
+
+    /** The follow client: the hex of what it read first. */
+    record Follower(Process process, BufferedReader out, Path errors, String firstRead) implements AutoCloseable {
+        /** Reconnects and reads again: the hex of the content and the number of connection attempts. */
+        String[] reconnect() throws IOException {
+            process.getOutputStream().write('\n');
+            process.getOutputStream().flush();
+            String line = out.readLine();
+            assertThat(line)
+                    .as("the follow client after its reconnect: %s", Files.readString(errors))
+                    .startsWith("READ ");
+            return line.substring(5).split(" ");
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * The open/close load of share_mode.py bench from the client side: {@code workers} processes over
+     * {@code hosts} for {@code seconds} on {@code file} (a %d in it: the worker's number); its JSON line.
+     */
+    public String bench(List<String> hosts, String file, int seconds, int workers)
+            throws IOException, InterruptedException {
+        Result r = CtdbTool.run(
+                client(
+                        PYTHON,
+                        script().toString(),
+                        "bench",
+                        String.join(",", hosts),
+                        String.valueOf(port),
+                        "share",
+                        file,
+                        String.valueOf(seconds),
+                        String.valueOf(workers)),
+                Map.of(),
+                null,
+                seconds + 180);
+        if (r.exitCode() != 0) {
+            throw new IOException("share_mode.py bench failed (" + r.exitCode() + "): " + r.stdout() + r.stderr());
+        }
+        return r.stdout().strip();
+    }
+
+    /** smbtorture (samba-testsuite) {@code test} with --unclist naming {@code uncs}, from the client side. */
+    public Result smbtorture(List<String> uncs, String test, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Path unclist = dir.resolve("unclist");
+        Files.writeString(unclist, String.join("\n", uncs) + "\n");
+        return CtdbTool.run(
+                client(
+                        CtdbTool.find("smbtorture").orElseThrow().toString(),
+                        uncs.get(0),
+                        test,
+                        "-U%",
+                        "-p",
+                        String.valueOf(port),
+                        "--unclist=" + unclist),
+                Map.of(),
+                null,
+                timeoutSeconds);
+    }
+
+    /** kill -9 of smbd number {@code index} and every process it started. */
+    void kill(int index) throws InterruptedException {
+        Process smbd = smbds.get(index);
+        List<ProcessHandle> all = new ArrayList<>(smbd.descendants().toList());
+        smbd.destroyForcibly();
+        all.forEach(ProcessHandle::destroyForcibly);
+        smbd.waitFor(10, TimeUnit.SECONDS);
     }
 
     record Holder(Process process, BufferedReader out) implements AutoCloseable {
