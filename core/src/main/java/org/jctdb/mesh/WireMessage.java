@@ -30,6 +30,8 @@ import org.jctdb.protocol.StorageSummary;
     @JsonSubTypes.Type(value = WireMessage.DbRecoveryReply.class, name = "db-recovery-reply"),
     @JsonSubTypes.Type(value = WireMessage.RecoveryWanted.class, name = "recovery-wanted"),
     @JsonSubTypes.Type(value = WireMessage.Fragment.class, name = "fragment"),
+    @JsonSubTypes.Type(value = WireMessage.TraverseAll.class, name = "traverse-all"),
+    @JsonSubTypes.Type(value = WireMessage.TraverseData.class, name = "traverse-data"),
 })
 public sealed interface WireMessage {
 
@@ -103,4 +105,17 @@ public sealed interface WireMessage {
      * joins the pieces in order and decodes the whole once.
      */
     record Fragment(long id, int index, int count, byte[] part) implements WireMessage {}
+
+    /**
+     * A cluster-wide traverse (CTDB's TRAVERSE_ALL_EXT): the receiver sends back, in {@link TraverseData}
+     * batches, the records of database {@code dbId} it is data master of ({@code withEmpty}: records
+     * without a value too).
+     */
+    record TraverseAll(long id, int dbId, boolean withEmpty) implements WireMessage {}
+
+    /**
+     * Records for traverse {@code id} (CTDB's TRAVERSE_DATA, batched): {@code records} is a CTDB rec buffer
+     * of a bounded size; {@code end} says the sender has no more.
+     */
+    record TraverseData(long id, byte[] records, boolean end) implements WireMessage {}
 }

@@ -31,7 +31,6 @@ import org.jctdb.protocol.ctdb.ControlOpcode;
 import org.jctdb.protocol.ctdb.CtdbHeader;
 import org.jctdb.protocol.ctdb.CtdbPacket.ReplyControl;
 import org.jctdb.protocol.ctdb.CtdbPacket.ReqControl;
-import org.jctdb.protocol.ctdb.CtdbPacket.ReqMessage;
 import org.jctdb.protocol.ctdb.CtdbWire;
 import org.jctdb.protocol.ctdb.DbidMap;
 import org.jctdb.protocol.ctdb.IfaceList;
@@ -263,10 +262,10 @@ final class Controls {
                 }
             } else if (op == ControlOpcode.TRAVERSE_START) {
                 TraverseStart t = TraverseStart.decode(rc.data().toArray());
-                traverse(t.dbId(), t.reqid(), t.srvid(), false);
+                traverse(rc, t.dbId(), t.reqid(), t.srvid(), false);
             } else if (op == ControlOpcode.TRAVERSE_START_EXT) {
                 TraverseStartExt t = TraverseStartExt.decode(rc.data().toArray());
-                traverse(t.dbId(), t.reqid(), t.srvid(), t.withEmptyRecords());
+                traverse(rc, t.dbId(), t.reqid(), t.srvid(), t.withEmptyRecords());
             }
         } catch (BadPacketException e) {
             log.warn("{}: {}", c, e.getMessage()); // already answered with an error
@@ -436,39 +435,17 @@ final class Controls {
         });
     }
 
-    /** Streams the records as messages to srvid, then the empty end marker, as ctdbd does. */
-    private void traverse(int dbId, int reqid, long srvid, boolean withEmpty) {
-        Optional<Database> found = s.databases().byId(new DbId(dbId));
-        if (found.isEmpty()) {
-            return;
-        }
-        Database d = found.get();
-        boolean keepEmpty = withEmpty || d.kind() == DatabaseKind.PERSISTENT;
-        s.worker()
-                .submit("traverse " + d.name(), () -> {
-                    List<RecData> out = new ArrayList<>();
-                    boolean ok = d.tryTraverse(r -> {
-                        if (keepEmpty || r.data().length > 0) {
-                            out.add(new RecData(reqid, Bytes.of(r.key()), Bytes.of(r.stored())));
-                        }
-                        return true;
-                    });
-                    return ok
-                            ? DatabaseWorker.Outcome.done(out)
-                            : DatabaseWorker.Outcome.<List<RecData>>busyAll(d.file());
-                })
-                .whenComplete((records, e) -> {
-                    if (e != null) {
-                        log.warn("traverse of {} failed: {}", d.name(), CtdbService.message(e));
-                        records = List.of();
-                    }
-                    for (RecData r : records) {
-                        s.deliverLocal(s.myPnn(), new ReqMessage(srvid, Bytes.of(r.encode())));
-                    }
-                    s.deliverLocal(
-                            s.myPnn(),
-                            new ReqMessage(srvid, Bytes.of(new RecData(reqid, Bytes.EMPTY, Bytes.EMPTY).encode())));
-                });
+    /** Streams the records as messages to srvid, then the empty end marker, as ctdbd does (cluster-wide). */
+    private void traverse(ReqControl rc, int dbId, int reqid, long srvid, boolean withEmpty) {
+        s.databases()
+                .byId(new DbId(dbId))
+                .ifPresent(d -> s.traverse()
+                        .start(
+                                d,
+                                reqid,
+                                srvid,
+                                withEmpty,
+                                (rc.flags() & CtdbWire.CTRL_FLAG_JCTDB_LOCAL_TRAVERSE) != 0));
     }
 
     // ---- nodes, tunables ----

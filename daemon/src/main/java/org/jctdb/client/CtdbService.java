@@ -76,6 +76,7 @@ public final class CtdbService implements AutoCloseable {
     private final LocalDatabases databases;
     private final Controls controls;
     private final ClusterDatabases cluster;
+    private final ClusterTraverse traverse;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private volatile int announcedLeader = -1;
@@ -109,6 +110,41 @@ public final class CtdbService implements AutoCloseable {
                 },
                 worker,
                 databases);
+        this.traverse = new ClusterTraverse(
+                new ClusterTraverse.Host() {
+                    @Override
+                    public int pnn() {
+                        return databases.pnn();
+                    }
+
+                    @Override
+                    public List<Integer> activePeers() {
+                        return CtdbService.this.activePeers();
+                    }
+
+                    @Override
+                    public boolean send(int pnn, WireMessage message) {
+                        return host.send(pnn, message);
+                    }
+
+                    @Override
+                    public void deliverLocal(ReqMessage m) {
+                        CtdbService.this.deliverLocal(myPnn(), m);
+                    }
+
+                    @Override
+                    public long timeoutMillis() {
+                        return host.tunables().get("TraverseTimeout") * 1000;
+                    }
+                },
+                worker,
+                databases,
+                System::currentTimeMillis);
+    }
+
+    /** Cluster-wide traverses this node streams to its clients. */
+    ClusterTraverse traverse() {
+        return traverse;
     }
 
     /** Record migration and database recovery on this node. */
@@ -396,6 +432,7 @@ public final class CtdbService implements AutoCloseable {
     /** Fails what is waiting on a node that just went away, at once. */
     public void peerDisconnected(int pnn) {
         cluster.peerDisconnected(pnn);
+        traverse.peerDisconnected(pnn);
         pending.forEach((id, p) -> {
             if (p.pnn() == pnn) {
                 p.reply().complete(ReplyControl.failed(-1, "node " + pnn + " disconnected"));
@@ -415,6 +452,14 @@ public final class CtdbService implements AutoCloseable {
 
     public void recoveryReplyReceived(int fromPnn, WireMessage.DbRecoveryReply r) {
         cluster.recoveryReply(fromPnn, r);
+    }
+
+    public void traverseAllReceived(int fromPnn, WireMessage.TraverseAll t) {
+        traverse.traverseAll(fromPnn, t);
+    }
+
+    public void traverseDataReceived(int fromPnn, WireMessage.TraverseData t) {
+        traverse.data(fromPnn, t);
     }
 
     /** The leader's database step of a recovery; completes with whether every member serves the generation. */

@@ -229,6 +229,14 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             if (ctdb != null) {
                 ctdb.service().recoveryReplyReceived(pnn, r);
             }
+        } else if (message instanceof WireMessage.TraverseAll t) {
+            if (ctdb != null) {
+                ctdb.service().traverseAllReceived(pnn, t);
+            }
+        } else if (message instanceof WireMessage.TraverseData t) {
+            if (ctdb != null) {
+                ctdb.service().traverseDataReceived(pnn, t);
+            }
         } else if (message instanceof WireMessage.RecoveryWanted w) {
             log.info("node {} asks for a recovery: {}", pnn, w.reason());
             core.execute(() -> leader.recover());

@@ -178,7 +178,16 @@ public final class CtdbDatabases {
         int reqid = (int) (System.nanoTime() & 0x7fffffff);
         ok(ControlOpcode.REGISTER_SRVID, srvid, new byte[0]);
         try {
-            ok(ControlOpcode.TRAVERSE_START_EXT, 0, new TraverseStartExt(dbId, reqid, srvid, withEmpty).encode());
+            // withEmpty is cattdb: this node's own file, every record, whichever node is data master
+            ReplyControl started = client.control(
+                    CtdbWire.CURRENT_NODE,
+                    ControlOpcode.TRAVERSE_START_EXT,
+                    0,
+                    withEmpty ? CtdbWire.CTRL_FLAG_JCTDB_LOCAL_TRAVERSE : 0,
+                    new TraverseStartExt(dbId, reqid, srvid, withEmpty).encode());
+            if (started.status() != 0) {
+                throw new ControlFailedException(ControlOpcode.TRAVERSE_START_EXT, started);
+            }
             List<Record> out = new ArrayList<>();
             while (true) {
                 ReqMessage m = client.nextMessage(srvid);

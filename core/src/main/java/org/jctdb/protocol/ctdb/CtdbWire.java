@@ -36,6 +36,14 @@ public final class CtdbWire {
     public static final int NULL_FUNC = 0xFF000001;
     public static final int FETCH_FUNC = 0xFF000002;
     public static final int FETCH_WITH_HEADER_FUNC = 0xFF000003;
+    /**
+     * JCTDB's own call functions for `jctdb writekey` / `deletekey`, which run inside the daemon and so cannot
+     * write the TDB file themselves as the ctdb tool does: the daemon migrates the record here and, under its
+     * chain lock, stores the call data as the value (or empties it and queues it for deletion).
+     */
+    public static final int JCTDB_STORE_FUNC = 0xFF00F001;
+
+    public static final int JCTDB_DELETE_FUNC = 0xFF00F002;
     public static final int CALL_IMMEDIATE_MIGRATION = 0x1;
     public static final int CALL_VACUUM_MIGRATION = 0x2;
     public static final int CALL_WANT_READONLY = 0x4;
@@ -46,6 +54,8 @@ public final class CtdbWire {
     public static final int PUBLIC_IP_FLAGS_ONLY_AVAILABLE = 0x10000;
 
     public static final int CTRL_FLAG_ATTACH_RECOVERY = 0x20000;
+    /** JCTDB's own flag on TRAVERSE_START_EXT: traverse this node's whole file only (`jctdb cattdb`). */
+    public static final int CTRL_FLAG_JCTDB_LOCAL_TRAVERSE = 0x40000000;
 
     // well-known message srvids
     public static final long SRVID_ALL = -1L;
