@@ -202,6 +202,13 @@ final class Controls {
                             d.enableSeqnum();
                             return DatabaseWorker.Outcome.done(ReplyControl.ok(0, Bytes.EMPTY));
                         }));
+            case UPDATE_SEQNUM: {
+                if (c != null) {
+                    return fail("UPDATE_SEQNUM is sent between nodes");
+                }
+                s.seqnums().updated(new DbId(ControlData.decodeU32(in, "UPDATE_SEQNUM")));
+                return status(0);
+            }
             case GET_DB_SEQNUM:
                 return withDb(ControlData.u32(ControlData.decodeDbSeqnumRequest(in)), op, this::seqnum);
             case SCHEDULE_FOR_DELETION:

@@ -77,6 +77,7 @@ public final class CtdbService implements AutoCloseable {
     private final Controls controls;
     private final ClusterDatabases cluster;
     private final ClusterTraverse traverse;
+    private final SeqnumPropagation seqnums;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private volatile int announcedLeader = -1;
@@ -140,6 +141,12 @@ public final class CtdbService implements AutoCloseable {
                 worker,
                 databases,
                 System::currentTimeMillis);
+        this.seqnums = new SeqnumPropagation(this);
+    }
+
+    /** UPDATE_SEQNUM between nodes. */
+    SeqnumPropagation seqnums() {
+        return seqnums;
     }
 
     /** Cluster-wide traverses this node streams to its clients. */

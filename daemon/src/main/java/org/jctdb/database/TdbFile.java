@@ -302,6 +302,16 @@ public final class TdbFile implements Closeable {
         return lib.tdb_get_seqnum(live());
     }
 
+    /** Whether {@link #enableSeqnum} was called on this handle. */
+    public synchronized boolean seqnumEnabled() {
+        return seqnumEnabled;
+    }
+
+    /** CTDB's UPDATE_SEQNUM: another node's copy changed, move ours so local readers notice. */
+    public synchronized void incrementSeqnum() throws TdbException {
+        lib.tdb_increment_seqnum_nonblock(live());
+    }
+
     /** Closes the descriptor and lets the owner open the file again. Idempotent. */
     @Override
     public synchronized void close() {

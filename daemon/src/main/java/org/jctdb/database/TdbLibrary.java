@@ -97,6 +97,9 @@ public interface TdbLibrary extends Library {
 
     void tdb_enable_seqnum(Pointer tdb);
 
+    /** Raises the header's change counter without waiting for its lock (a no-op without TDB_SEQNUM). */
+    void tdb_increment_seqnum_nonblock(Pointer tdb);
+
     int tdb_wipe_all(Pointer tdb);
 
     int tdb_hash_size(Pointer tdb);
