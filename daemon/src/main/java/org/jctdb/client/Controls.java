@@ -212,7 +212,17 @@ final class Controls {
             case GET_DB_SEQNUM:
                 return withDb(ControlData.u32(ControlData.decodeDbSeqnumRequest(in)), op, this::seqnum);
             case SCHEDULE_FOR_DELETION:
-                // No vacuuming yet: the emptied record stays in the file, which is what CTDB has until it vacuums.
+                s.vacuum().schedule(in);
+                return status(0);
+            case TRY_DELETE_RECORDS:
+                return c != null
+                        ? fail("TRY_DELETE_RECORDS is sent between nodes")
+                        : s.vacuum().tryDelete(in);
+            case VACUUM_FETCH:
+                if (c != null) {
+                    return fail("VACUUM_FETCH is sent between nodes");
+                }
+                s.vacuum().fetch(in);
                 return status(0);
             case TRAVERSE_START: {
                 TraverseStart t = TraverseStart.decode(in);

@@ -78,6 +78,7 @@ public final class CtdbService implements AutoCloseable {
     private final ClusterDatabases cluster;
     private final ClusterTraverse traverse;
     private final SeqnumPropagation seqnums;
+    private final Vacuum vacuum;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private volatile int announcedLeader = -1;
@@ -142,6 +143,12 @@ public final class CtdbService implements AutoCloseable {
                 databases,
                 System::currentTimeMillis);
         this.seqnums = new SeqnumPropagation(this);
+        this.vacuum = new Vacuum(this);
+    }
+
+    /** The delete queue and vacuuming of volatile databases. */
+    Vacuum vacuum() {
+        return vacuum;
     }
 
     /** UPDATE_SEQNUM between nodes. */
