@@ -260,6 +260,68 @@ final class DatabaseCommands {
         }
     }
 
+    /** writekey and deletekey: a record of a volatile database changed on this node (it migrates here first). */
+    abstract static class VolatileWrite extends DbCommand {
+        @Parameters(index = "0", paramLabel = "DB")
+        String db;
+
+        @Parameters(index = "1", paramLabel = "KEY")
+        String key;
+
+        /** The new value; null deletes. */
+        abstract String value();
+
+        @Override
+        int run(CtdbDatabases dbs) throws IOException {
+            Optional<Db> d = find(dbs, db);
+            if (d.isEmpty()) {
+                return 1;
+            }
+            if (d.get().transactional()) {
+                err().println("DB " + d.get().name() + " is not a volatile database");
+                return 1;
+            }
+            Bytes k = data(key, "key");
+            if (k == null) {
+                return EINVAL;
+            }
+            Bytes v = null;
+            if (value() != null) {
+                v = data(value(), "value");
+                if (v == null) {
+                    return EINVAL;
+                }
+            }
+            try {
+                dbs.write(d.get().id(), k, v);
+            } catch (IOException e) {
+                err().println((v == null ? "Failed to delete record for key " : "Failed to store record for key ") + key
+                        + ": " + e.getMessage());
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "writekey", description = "Store a record of a volatile database (it migrates to this node).")
+    static final class WriteKey extends VolatileWrite {
+        @Parameters(index = "2", paramLabel = "VALUE")
+        String value;
+
+        @Override
+        String value() {
+            return value;
+        }
+    }
+
+    @Command(name = "deletekey", description = "Delete a record of a volatile database (emptied now, vacuumed later).")
+    static final class DeleteKey extends VolatileWrite {
+        @Override
+        String value() {
+            return null;
+        }
+    }
+
     /** pfetch, pstore, pdelete: a transaction on a persistent or replicated database. */
     abstract static class Persistent extends DbCommand {
         @Parameters(index = "0", paramLabel = "DB")

@@ -66,6 +66,8 @@ import picocli.CommandLine.Spec;
             DatabaseCommands.CatDb.class,
             DatabaseCommands.CatTdb.class,
             DatabaseCommands.ReadKey.class,
+            DatabaseCommands.WriteKey.class,
+            DatabaseCommands.DeleteKey.class,
             DatabaseCommands.PFetch.class,
             DatabaseCommands.PStore.class,
             DatabaseCommands.PDelete.class,

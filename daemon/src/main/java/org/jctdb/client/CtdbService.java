@@ -79,6 +79,7 @@ public final class CtdbService implements AutoCloseable {
     private final ClusterTraverse traverse;
     private final SeqnumPropagation seqnums;
     private final Vacuum vacuum;
+    private final RecordWrites writes;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private volatile int announcedLeader = -1;
@@ -144,6 +145,7 @@ public final class CtdbService implements AutoCloseable {
                 System::currentTimeMillis);
         this.seqnums = new SeqnumPropagation(this);
         this.vacuum = new Vacuum(this);
+        this.writes = new RecordWrites(this);
     }
 
     /** The delete queue and vacuuming of volatile databases. */
@@ -271,6 +273,11 @@ public final class CtdbService implements AutoCloseable {
                     new IllegalArgumentException(String.format("unknown database 0x%08x in REQ_CALL", call.dbId())));
         }
         Database db = found.get();
+        if (call.callId() == CtdbWire.JCTDB_STORE_FUNC || call.callId() == CtdbWire.JCTDB_DELETE_FUNC) {
+            byte[] value =
+                    call.callId() == CtdbWire.JCTDB_STORE_FUNC ? call.callData().toArray() : null;
+            return writes.write(db, call.key().toArray(), value).thenApply(x -> new ReplyCall(0, Bytes.EMPTY));
+        }
         if (call.callId() != CtdbWire.NULL_FUNC
                 && call.callId() != CtdbWire.FETCH_FUNC
                 && call.callId() != CtdbWire.FETCH_WITH_HEADER_FUNC) {

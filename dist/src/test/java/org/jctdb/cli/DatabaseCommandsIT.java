@@ -224,6 +224,26 @@ class DatabaseCommandsIT {
     }
 
     @Test
+    void volatileWritesLeaveWhatCtdbsLeave() throws Exception {
+        for (String db : List.of("wc_volatile.tdb", "wj_volatile.tdb")) {
+            ok(ctdb(node, null, "attach", db), "attach");
+        }
+        twin("wc_volatile.tdb", "wj_volatile.tdb", null, "writekey", "DB", "k1", "v1");
+        twin("wc_volatile.tdb", "wj_volatile.tdb", null, "writekey", "DB", "k1", "v1"); // same value: no write
+        twin("wc_volatile.tdb", "wj_volatile.tdb", null, "writekey", "DB", "k1", "v2");
+        twin("wc_volatile.tdb", "wj_volatile.tdb", null, "writekey", "DB", "0x6b32", "0x00ff");
+        twin("wc_volatile.tdb", "wj_volatile.tdb", null, "deletekey", "DB", "k1");
+        twin("wc_volatile.tdb", "wj_volatile.tdb", null, "deletekey", "DB", "never-there");
+        twin("wc_volatile.tdb", "wj_volatile.tdb", null, "writekey", "DB", "0xzz", "v");
+        same("readkey", "wj_volatile.tdb", "0x6b32");
+        same("readkey", "wj_volatile.tdb", "k1");
+        ok(ctdb(node, null, "attach", "wk_persistent.tdb", "persistent"), "attach");
+        same("writekey", "wk_persistent.tdb", "k", "v");
+        same("deletekey", "wk_persistent.tdb", "k");
+        same("writekey", "no_such.tdb", "k", "v");
+    }
+
+    @Test
     void backupsAreCtdbsFormatAndRestoreWithATransaction() throws Exception {
         ok(ctdb(node, null, "attach", "bk_persistent.tdb", "persistent"), "attach");
         ok(ctdb(node, null, "pstore", "bk_persistent.tdb", "a", "1"), "pstore");

@@ -219,6 +219,21 @@ public final class CtdbDatabases {
                 .data();
     }
 
+    /**
+     * writekey / deletekey: the daemon migrates the record to its node and stores {@code value} behind the
+     * header, or empties the record and queues it for deletion when {@code value} is null (JCTDB's own call
+     * functions: this process cannot write the daemon's file as the ctdb tool does).
+     */
+    public void write(int dbId, Bytes key, Bytes value) throws IOException {
+        client.call(new ReqCall(
+                CtdbWire.CALL_IMMEDIATE_MIGRATION,
+                dbId,
+                value == null ? CtdbWire.JCTDB_DELETE_FUNC : CtdbWire.JCTDB_STORE_FUNC,
+                0,
+                key,
+                value == null ? Bytes.EMPTY : value));
+    }
+
     /** Makes the record local and returns its stored bytes, header first. */
     public Bytes fetchWithHeader(int dbId, Bytes key) throws IOException {
         return client.call(new ReqCall(
