@@ -217,7 +217,7 @@ final class Controls {
             case TRY_DELETE_RECORDS:
                 return c != null
                         ? fail("TRY_DELETE_RECORDS is sent between nodes")
-                        : s.vacuum().tryDelete(in);
+                        : s.vacuum().tryDelete(rc.srvid(), in);
             case VACUUM_FETCH:
                 if (c != null) {
                     return fail("VACUUM_FETCH is sent between nodes");

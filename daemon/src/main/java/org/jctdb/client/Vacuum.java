@@ -23,7 +23,9 @@ import org.jctdb.database.vacuum.VacuumRules;
 import org.jctdb.protocol.ctdb.BadPacketException;
 import org.jctdb.protocol.ctdb.Bytes;
 import org.jctdb.protocol.ctdb.ControlOpcode;
+import org.jctdb.protocol.ctdb.CtdbHeader;
 import org.jctdb.protocol.ctdb.CtdbPacket.ReplyControl;
+import org.jctdb.protocol.ctdb.CtdbPacket.ReqControl;
 import org.jctdb.protocol.ctdb.CtdbWire;
 import org.jctdb.protocol.ctdb.RecBuffer;
 import org.jctdb.protocol.ctdb.RecData;
@@ -181,7 +183,12 @@ final class Vacuum {
                 map.nodes().stream().filter(p -> p != s.myPnn()).distinct().toList();
         List<CompletableFuture<ReplyControl>> replies = new ArrayList<>();
         for (int pnn : peers) {
-            replies.add(s.forward(pnn, ControlOpcode.TRY_DELETE_RECORDS.code(), 0, payload));
+            // the srvid carries the generation: a node serving another one keeps its copies
+            replies.add(s.forward(
+                    pnn,
+                    CtdbHeader.of(CtdbHeader.REQ_CONTROL, 0, pnn, s.myPnn(), 0),
+                    new ReqControl(
+                            ControlOpcode.TRY_DELETE_RECORDS.code(), map.generation(), 0, 0, Bytes.of(payload))));
         }
         CompletableFuture.allOf(replies.toArray(new CompletableFuture[0]))
                 .whenComplete((x, e) -> s.worker().execute(() -> {
@@ -245,17 +252,19 @@ final class Vacuum {
     }
 
     /** TRY_DELETE_RECORDS from the location master: drop stale copies; the reply lists the ones kept. */
-    CompletableFuture<ReplyControl> tryDelete(byte[] in) throws BadPacketException {
+    CompletableFuture<ReplyControl> tryDelete(long generation, byte[] in) throws BadPacketException {
         RecBuffer b = RecBuffer.decode(in);
         return s.worker().call("TRY_DELETE_RECORDS", () -> {
             Optional<Database> d = s.databases().byId(new DbId(b.dbId()));
             if (d.isEmpty()
                     || d.get().kind() != DatabaseKind.VOLATILE
-                    || !s.cluster().serving()) {
+                    || !s.cluster().serving()
+                    || s.cluster().map().isEmpty()) {
                 return DatabaseWorker.Outcome.done(ReplyControl.failed(
                         -1, "not vacuuming database 0x" + Integer.toHexString(b.dbId()) + " here now"));
             }
             int me = s.myPnn();
+            long mine = s.cluster().map().get().generation();
             List<RecData> kept = new ArrayList<>();
             for (RecData r : b.records()) {
                 byte[] key = r.key().toArray();
@@ -267,7 +276,7 @@ final class Vacuum {
                 long rsn = LtdbHeader.decode(stored).rsn();
                 Optional<Boolean> dropped = d.get().file().tryChainLock(key, () -> {
                     Optional<LocalRecord> copy = read(d.get(), new RecordKey(key));
-                    if (!VacuumRules.mayDropCopy(me, rsn, copy)) {
+                    if (!VacuumRules.mayDropCopy(me, mine, generation, rsn, copy)) {
                         return false;
                     }
                     if (copy.isPresent()) {

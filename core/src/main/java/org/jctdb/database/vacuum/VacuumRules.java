@@ -38,10 +38,17 @@ public final class VacuumRules {
 
     /**
      * TRY_DELETE_RECORDS on another node: may it drop its copy of a record the location master offers at
-     * {@code offeredRsn}? True when it has none or a stale one (not data master, rsn not higher); its data
-     * does not matter, a stale copy is never served.
+     * {@code offeredRsn} in generation {@code offerGeneration}? Only when this node serves the same generation
+     * (rsns of different generations do not compare: a recovery may have restarted the record; found by the
+     * simulator, a node cut off in an older generation offering records the others had recreated), and it has
+     * no copy or a stale one (not data master, rsn not higher); its data does not matter, a stale copy is
+     * never served.
      */
-    public static boolean mayDropCopy(int me, long offeredRsn, Optional<LocalRecord> copy) {
+    public static boolean mayDropCopy(
+            int me, long myGeneration, long offerGeneration, long offeredRsn, Optional<LocalRecord> copy) {
+        if (myGeneration != offerGeneration) {
+            return false;
+        }
         if (copy.isEmpty()) {
             return true;
         }

@@ -89,6 +89,9 @@ final class DbSimulation {
     private record Call(long id, int node, int inc, RecordKey key, boolean write) {}
 
     final long seed;
+    /** Null: the schedules of the seeds found before vacuuming existed stay as they were. */
+    final SimVacuum vacuum;
+
     final SplittableRandom rnd;
     final int n;
     final SimDbNode[] nodes;
@@ -137,6 +140,12 @@ final class DbSimulation {
     long ackedTotal;
 
     DbSimulation(long seed, boolean traced) {
+        this(seed, traced, false);
+    }
+
+    /** With {@code vacuum}, clients also empty records and every node vacuums ({@link SimVacuum}). */
+    DbSimulation(long seed, boolean traced, boolean vacuum) {
+        this.vacuum = vacuum ? new SimVacuum(this) : null;
         this.seed = seed;
         this.traced = traced;
         this.rnd = new SplittableRandom(seed);
@@ -254,7 +263,7 @@ final class DbSimulation {
     }
 
     /** Delivers {@code r} at {@code to} later, in order per link, unless the link breaks or a node dies first. */
-    private void net(int from, int to, Runnable r) {
+    void net(int from, int to, Runnable r) {
         if (!connected(from, to)) {
             return;
         }
@@ -403,6 +412,9 @@ final class DbSimulation {
         }
         if (run != null) {
             applyRun(run.tick(now));
+        }
+        if (vacuum != null) {
+            vacuum.pass(VKEYS);
         }
         if (now < healAt + LIVENESS_MS + 1_000) {
             at(now + 100, this::tick);
@@ -701,7 +713,11 @@ final class DbSimulation {
         if (c.write()) {
             LocalRecord old = nd.vol.get(c.key());
             LtdbHeader h = old != null ? old.header() : new LtdbHeader(0, nd.pnn, 0);
-            nd.vol.put(c.key(), new LocalRecord(h, ("w" + callId).getBytes(StandardCharsets.US_ASCII)));
+            // with vacuuming, a third of the writes delete (store the record empty, as smbd does)
+            byte[] data = vacuum != null && rnd.nextInt(3) == 0
+                    ? new byte[0]
+                    : ("w" + callId).getBytes(StandardCharsets.US_ASCII);
+            nd.vol.put(c.key(), new LocalRecord(h, data));
             volatileWrites++;
             log(nd.pnn, "client writes " + c.key() + " = w" + callId + " at rsn " + h.rsn());
         }
