@@ -226,8 +226,8 @@ final class DatabaseCommands {
         }
     }
 
-    @Command(name = "readkey", description = "Print a record of a volatile database.")
-    static final class ReadKey extends DbCommand {
+    /** readkey, writekey, deletekey: a record of a volatile database (ctdb's checks and messages first). */
+    abstract static class VolatileKey extends DbCommand {
         @Parameters(index = "0", paramLabel = "DB")
         String db;
 
@@ -248,9 +248,19 @@ final class DatabaseCommands {
             if (k == null) {
                 return EINVAL;
             }
+            return run(dbs, d.get(), k);
+        }
+
+        abstract int run(CtdbDatabases dbs, Db d, Bytes k) throws IOException;
+    }
+
+    @Command(name = "readkey", description = "Print a record of a volatile database.")
+    static final class ReadKey extends VolatileKey {
+        @Override
+        int run(CtdbDatabases dbs, Db d, Bytes k) {
             Bytes value;
             try {
-                value = dbs.fetch(d.get().id(), k);
+                value = dbs.fetch(d.id(), k);
             } catch (IOException e) {
                 err().println("Failed to read record for key " + key + ": " + e.getMessage());
                 return 1;
@@ -260,65 +270,38 @@ final class DatabaseCommands {
         }
     }
 
-    /** writekey and deletekey: a record of a volatile database changed on this node (it migrates here first). */
-    abstract static class VolatileWrite extends DbCommand {
-        @Parameters(index = "0", paramLabel = "DB")
-        String db;
-
-        @Parameters(index = "1", paramLabel = "KEY")
-        String key;
-
-        /** The new value; null deletes. */
-        abstract String value();
+    @Command(name = "writekey", description = "Store a record of a volatile database (it migrates to this node).")
+    static final class WriteKey extends VolatileKey {
+        @Parameters(index = "2", paramLabel = "VALUE")
+        String value;
 
         @Override
-        int run(CtdbDatabases dbs) throws IOException {
-            Optional<Db> d = find(dbs, db);
-            if (d.isEmpty()) {
-                return 1;
-            }
-            if (d.get().transactional()) {
-                err().println("DB " + d.get().name() + " is not a volatile database");
-                return 1;
-            }
-            Bytes k = data(key, "key");
-            if (k == null) {
+        int run(CtdbDatabases dbs, Db d, Bytes k) {
+            Bytes v = data(value, "value");
+            if (v == null) {
                 return EINVAL;
             }
-            Bytes v = null;
-            if (value() != null) {
-                v = data(value(), "value");
-                if (v == null) {
-                    return EINVAL;
-                }
-            }
             try {
-                dbs.write(d.get().id(), k, v);
+                dbs.write(d.id(), k, v);
             } catch (IOException e) {
-                err().println((v == null ? "Failed to delete record for key " : "Failed to store record for key ") + key
-                        + ": " + e.getMessage());
+                err().println("Failed to store record for key " + key + ": " + e.getMessage());
                 return 1;
             }
             return 0;
         }
     }
 
-    @Command(name = "writekey", description = "Store a record of a volatile database (it migrates to this node).")
-    static final class WriteKey extends VolatileWrite {
-        @Parameters(index = "2", paramLabel = "VALUE")
-        String value;
-
-        @Override
-        String value() {
-            return value;
-        }
-    }
-
     @Command(name = "deletekey", description = "Delete a record of a volatile database (emptied now, vacuumed later).")
-    static final class DeleteKey extends VolatileWrite {
+    static final class DeleteKey extends VolatileKey {
         @Override
-        String value() {
-            return null;
+        int run(CtdbDatabases dbs, Db d, Bytes k) {
+            try {
+                dbs.write(d.id(), k, null);
+            } catch (IOException e) {
+                err().println("Failed to delete record for key " + key + ": " + e.getMessage());
+                return 1;
+            }
+            return 0;
         }
     }
 

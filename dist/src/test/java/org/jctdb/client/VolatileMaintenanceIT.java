@@ -7,10 +7,11 @@ import static org.jctdb.client.ClusterTraverseIT.ok;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
 import org.jctdb.cli.ctdb.CtdbClient;
 import org.jctdb.cli.ctdb.CtdbDatabases;
 import org.jctdb.protocol.ctdb.ControlData;
@@ -45,14 +46,11 @@ class VolatileMaintenanceIT {
         }
     }
 
-    private static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime())
-                    .as("waited %d s for %s", seconds, what)
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    private static void await(String what, int seconds, Callable<Boolean> condition) {
+        Awaitility.await(what)
+                .atMost(Duration.ofSeconds(seconds))
+                .pollInterval(Duration.ofMillis(100))
+                .until(condition);
     }
 
     /** libtdb's change counter: the header's sequence_number, a native-order u32 at offset 48. */
