@@ -143,6 +143,18 @@ final class DbSimulation {
         this(seed, traced, false);
     }
 
+    /** Runs one schedule; on a violation runs it again traced, which throws with the trace. */
+    static DbSimulation runChecked(long seed, boolean vacuum) {
+        DbSimulation sim = new DbSimulation(seed, false, vacuum);
+        try {
+            sim.run();
+        } catch (AssertionError e) {
+            new DbSimulation(seed, true, vacuum).run();
+            throw e;
+        }
+        return sim;
+    }
+
     /** With {@code vacuum}, clients also empty records and every node vacuums ({@link SimVacuum}). */
     DbSimulation(long seed, boolean traced, boolean vacuum) {
         this.vacuum = vacuum ? new SimVacuum(this) : null;

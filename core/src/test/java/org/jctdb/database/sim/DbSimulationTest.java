@@ -26,13 +26,7 @@ class DbSimulationTest {
         long maxSettle = 0;
         for (int i = 0; i < schedules; i++) {
             long seed = base + i;
-            DbSimulation sim = new DbSimulation(seed, false);
-            try {
-                sim.run();
-            } catch (AssertionError e) {
-                new DbSimulation(seed, true).run(); // throws again, with the trace
-                throw e;
-            }
+            DbSimulation sim = DbSimulation.runChecked(seed, false);
             recoveries += sim.recoveries;
             aborted += sim.aborted;
             ops += sim.clientOps;

@@ -35,13 +35,7 @@ class DbVacuumSimulationTest {
         long recoveries = 0;
         for (int i = 0; i < schedules; i++) {
             long seed = base + i;
-            DbSimulation sim = new DbSimulation(seed, false, true);
-            try {
-                sim.run();
-            } catch (AssertionError e) {
-                new DbSimulation(seed, true, true).run(); // throws again, with the trace
-                throw e;
-            }
+            DbSimulation sim = DbSimulation.runChecked(seed, true);
             deletes += sim.vacuum.deletes;
             offered += sim.vacuum.offered;
             recoveries += sim.recoveries;
