@@ -26,8 +26,19 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
     /** ctdb's commands that run without the daemon: {@code -n} is refused whatever node it names. */
     static final Set<String> WITHOUT_DAEMON = Set.of("version", "listnodes", "event", "scriptstatus");
     /** ctdb's commands that run only on the node the tool talks to; {@code -n} of another node is refused. */
-    static final Set<String> LOCAL_ONLY =
-            Set.of("catdb", "cattdb", "attach", "reloadnodes", "moveip", "wipedb", "pfetch", "pstore", "pdelete");
+    static final Set<String> LOCAL_ONLY = Set.of(
+            "catdb",
+            "cattdb",
+            "attach",
+            "reloadnodes",
+            "moveip",
+            "wipedb",
+            "pfetch",
+            "pstore",
+            "pdelete",
+            "readkey",
+            "writekey",
+            "deletekey");
 
     private final DaemonApi api;
 
