@@ -47,7 +47,7 @@ final class Vacuum {
     private static final Logger log = LoggerFactory.getLogger("jctdb.database");
     /** Keys queued per database at most (more are left to the full vacuum). */
     static final int QUEUE_LIMIT = 100_000;
-    /** Records offered per database and pass at most, so TRY_DELETE_RECORDS stays well inside a mesh frame. */
+    /** Records offered or handed over per database and pass at most, so each message stays inside a mesh frame. */
     static final int BATCH_BYTES = 256 * 1024;
 
     private final CtdbService s;
@@ -141,22 +141,17 @@ final class Vacuum {
                 continue;
             }
             int lmaster = map.lmaster(k);
-            switch (VacuumRules.plan(me, lmaster, copy.get())) {
-                case DELETE_HERE -> {
-                    RecData r = new RecData(
-                            0,
-                            Bytes.of(k.bytes()),
-                            Bytes.of(copy.get().get().header().encode()));
-                    offer.add(r);
-                    bytes += r.encode().length;
-                }
-                case HAND_TO_LMASTER ->
-                    handOver.computeIfAbsent(lmaster, x -> new ArrayList<>())
-                            .add(new RecData(
-                                    0,
-                                    Bytes.of(k.bytes()),
-                                    Bytes.of(copy.get().get().header().encode())));
-                case SKIP -> {}
+            VacuumRules.Plan plan = VacuumRules.plan(me, lmaster, copy.get());
+            if (plan == VacuumRules.Plan.SKIP) {
+                continue;
+            }
+            RecData r = new RecData(
+                    0, Bytes.of(k.bytes()), Bytes.of(copy.get().get().header().encode()));
+            bytes += r.encode().length; // offers and hand-overs both stay well inside a mesh frame
+            if (plan == VacuumRules.Plan.DELETE_HERE) {
+                offer.add(r);
+            } else {
+                handOver.computeIfAbsent(lmaster, x -> new ArrayList<>()).add(r);
             }
         }
         handOver.forEach((lmaster, records) -> s.forward(
