@@ -602,6 +602,11 @@ final class DbSimulation {
         }
     }
 
+    /** A fresh id for a call or operation (the vacuum's internal migrations use them too). */
+    long nextId() {
+        return nextId++;
+    }
+
     private void later(SimDbNode nd, long delay, Runnable r) {
         int inc = nd.incarnation;
         at(now + delay, () -> {
@@ -622,7 +627,7 @@ final class DbSimulation {
 
     // ------------------------------------------------------------------ migration shell
 
-    private void deliverRecord(SimDbNode nd, RecordInput in) {
+    void deliverRecord(SimDbNode nd, RecordInput in) {
         if (!nd.alive) {
             return;
         }

@@ -32,18 +32,22 @@ class DbVacuumSimulationTest {
         long start = System.nanoTime();
         long deletes = 0;
         long offered = 0;
+        long handedOver = 0;
         long recoveries = 0;
         for (int i = 0; i < schedules; i++) {
             long seed = base + i;
             DbSimulation sim = DbSimulation.runChecked(seed, true);
             deletes += sim.vacuum.deletes;
             offered += sim.vacuum.offered;
+            handedOver += sim.vacuum.handedOver;
             recoveries += sim.recoveries;
         }
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.printf(
-                "vacuum simulation: %d schedules in %.1f s; %d records offered for deletion, %d deleted; %d recoveries%n",
-                schedules, secs, offered, deletes, recoveries);
+                "vacuum simulation: %d schedules in %.1f s; %d records handed to their lmaster, %d offered for"
+                        + " deletion, %d deleted; %d recoveries%n",
+                schedules, secs, handedOver, offered, deletes, recoveries);
         assertThat(deletes).as("the schedules exercised vacuuming").isPositive();
+        assertThat(handedOver).as("and the hand-over to the lmaster").isPositive();
     }
 }

@@ -8,13 +8,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jctdb.database.migration.LocalRecord;
+import org.jctdb.database.migration.RecordInput;
 import org.jctdb.database.migration.RecordKey;
 import org.jctdb.database.migration.VnnMap;
 import org.jctdb.database.vacuum.VacuumRules;
 
 /**
  * Vacuuming in the database simulator, as the daemon's shell does it with {@link VacuumRules}: a node serving
- * a generation offers the empty records it is location and data master of to every other vnnmap node
+ * a generation hands the empty records it is data master but not location master of to their location master
+ * (VACUUM_FETCH: it migrates them to itself with a call of no client) and offers the empty records it is
+ * location and data master of to every other vnnmap node
  * (TRY_DELETE_RECORDS over the simulated network, which loses messages on crashes and partitions); a node
  * drops stale copies unless frozen or a client holds the chain; when every node answered and nobody kept a
  * copy, the location master deletes the record if, in the same generation and not frozen, the copy is still
@@ -25,6 +28,7 @@ final class SimVacuum {
     private final DbSimulation sim;
     long deletes;
     long offered;
+    long handedOver;
 
     SimVacuum(DbSimulation sim) {
         this.sim = sim;
@@ -52,10 +56,24 @@ final class SimVacuum {
         Map<RecordKey, Long> offer = new TreeMap<>();
         for (RecordKey k : keys) {
             LocalRecord copy = nd.vol.get(k);
-            if (!nd.chainHeld.containsKey(k)
-                    && VacuumRules.plan(nd.pnn, map.lmaster(k), Optional.ofNullable(copy))
-                            == VacuumRules.Plan.DELETE_HERE) {
-                offer.put(k, copy.header().rsn());
+            if (nd.chainHeld.containsKey(k)) {
+                continue;
+            }
+            int lmaster = map.lmaster(k);
+            switch (VacuumRules.plan(nd.pnn, lmaster, Optional.ofNullable(copy))) {
+                case DELETE_HERE -> offer.put(k, copy.header().rsn());
+                case HAND_TO_LMASTER -> {
+                    // VACUUM_FETCH: the lmaster migrates the record to itself (a call without a client);
+                    // a later pass there offers it
+                    handedOver++;
+                    SimDbNode lm = sim.nodes[lmaster];
+                    sim.net(nd.pnn, lmaster, () -> {
+                        if (serving(lm) && lm.migration.map().get().generation() == map.generation()) {
+                            sim.deliverRecord(lm, new RecordInput.ClientCall(sim.nextId(), DbSimulation.VOL, k));
+                        }
+                    });
+                }
+                case SKIP -> {}
             }
         }
         if (offer.isEmpty()) {
