@@ -68,7 +68,8 @@ final class SimVacuum {
                     handedOver++;
                     SimDbNode lm = sim.nodes[lmaster];
                     sim.net(nd.pnn, lmaster, () -> {
-                        if (serving(lm) && lm.migration.map().get().generation() == map.generation()) {
+                        // as the daemon: any generation (a migration call is harmless), lmaster there too
+                        if (serving(lm) && lm.migration.map().get().lmaster(k) == lm.pnn) {
                             sim.deliverRecord(lm, new RecordInput.ClientCall(sim.nextId(), DbSimulation.VOL, k));
                         }
                     });
