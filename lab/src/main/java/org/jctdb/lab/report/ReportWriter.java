@@ -80,6 +80,7 @@ public final class ReportWriter {
                 .append(runs.size())
                 .append(runs.size() == 1 ? " run" : " runs")
                 .append(". Times are seconds since the start of each run.\n\n");
+        HeadlineTable.write(b, systems, runs, failovers);
         runsSection(b);
         failoverSection(b);
         ReportSections.overlapsAndOutages(b, systems, runs, names);
