@@ -56,32 +56,19 @@ final class BinaryWire {
         }
         PeerMessage p = mig.message();
         if (p instanceof PeerMessage.ReqCall c) {
-            byte[] key = c.key().bytes();
-            ByteBuffer b = ByteBuffer.allocate(1 + 4 + 8 + 4 + 4 + key.length + 4 + 8 + 4);
-            b.put(REQ_CALL).putInt(c.from()).putLong(c.generation()).putInt(c.db().value());
-            putBytes(b, key);
+            ByteBuffer b = head(REQ_CALL, c.from(), c.generation(), c.db(), c.key(), 4 + 8 + 4);
             b.putInt(c.origin()).putLong(c.reqId()).putInt(c.hops());
             return Optional.of(b.array());
         }
         if (p instanceof PeerMessage.ReqDmaster d) {
-            byte[] key = d.key().bytes();
-            ByteBuffer b =
-                    ByteBuffer.allocate(1 + 4 + 8 + 4 + 4 + key.length + 4 + 8 + 8 + 4 + 4 + d.data().length + 4);
-            b.put(REQ_DMASTER).putInt(d.from()).putLong(d.generation()).putInt(d.db().value());
-            putBytes(b, key);
-            b.putInt(d.newDmaster()).putLong(d.reqId()).putLong(d.rsn()).putInt(d.flags());
-            putBytes(b, d.data());
-            b.putInt(d.hops());
+            ByteBuffer b = head(REQ_DMASTER, d.from(), d.generation(), d.db(), d.key(), 4 + MOVED + d.data().length);
+            b.putInt(d.newDmaster());
+            putMoved(b, d.reqId(), d.rsn(), d.flags(), d.data(), d.hops());
             return Optional.of(b.array());
         }
         if (p instanceof PeerMessage.ReplyDmaster d) {
-            byte[] key = d.key().bytes();
-            ByteBuffer b = ByteBuffer.allocate(1 + 4 + 8 + 4 + 4 + key.length + 8 + 8 + 4 + 4 + d.data().length + 4);
-            b.put(REPLY_DMASTER).putInt(d.from()).putLong(d.generation()).putInt(d.db().value());
-            putBytes(b, key);
-            b.putLong(d.reqId()).putLong(d.rsn()).putInt(d.flags());
-            putBytes(b, d.data());
-            b.putInt(d.hops());
+            ByteBuffer b = head(REPLY_DMASTER, d.from(), d.generation(), d.db(), d.key(), MOVED + d.data().length);
+            putMoved(b, d.reqId(), d.rsn(), d.flags(), d.data(), d.hops());
             return Optional.of(b.array());
         }
         PeerMessage.ReplyError e = (PeerMessage.ReplyError) p;
@@ -91,6 +78,39 @@ final class BinaryWire {
         return Optional.of(b.array());
     }
 
+    /** Bytes of the moved-record tail besides the data: reqId, rsn, flags, data length, hops. */
+    private static final int MOVED = 8 + 8 + 4 + 4 + 4;
+
+    /** A buffer for a record message with its head written: tag, from, generation, db, key. */
+    private static ByteBuffer head(byte tag, int from, long generation, DbId db, RecordKey key, int rest) {
+        byte[] k = key.bytes();
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 8 + 4 + 4 + k.length + rest);
+        b.put(tag).putInt(from).putLong(generation).putInt(db.value());
+        putBytes(b, k);
+        return b;
+    }
+
+    private static void putMoved(ByteBuffer b, long reqId, long rsn, int flags, byte[] data, int hops) {
+        b.putLong(reqId).putLong(rsn).putInt(flags);
+        putBytes(b, data);
+        b.putInt(hops);
+    }
+
+    /** What a record message starts with. */
+    private record Head(int from, long generation, DbId db, RecordKey key) {
+        static Head read(ByteBuffer b, String message) throws BadMessageException {
+            return new Head(b.getInt(), b.getLong(), new DbId(b.getInt()), new RecordKey(bytes(b, message, "key")));
+        }
+    }
+
+    /** The tail of REQ_DMASTER and REPLY_DMASTER: the record handed over. */
+    private record Moved(long reqId, long rsn, int flags, byte[] data, int hops) {
+        static Moved read(ByteBuffer b, String message) throws BadMessageException {
+            return new Moved(
+                    b.getLong(), b.getLong(), b.getInt(), bytes(b, message, "data"), BinaryWire.hops(b, message));
+        }
+    }
+
     /** Decodes a frame whose first byte {@link #isBinary} accepted. */
     static WireMessage decode(byte[] frame) throws BadMessageException {
         ByteBuffer b = ByteBuffer.wrap(frame);
@@ -98,38 +118,41 @@ final class BinaryWire {
         String name = name(tag);
         try {
             WireMessage m = switch (tag) {
-                case REQ_CALL ->
-                    new WireMessage.Migration(new PeerMessage.ReqCall(
-                            b.getInt(),
-                            b.getLong(),
-                            new DbId(b.getInt()),
-                            new RecordKey(bytes(b, name, "key")),
-                            b.getInt(),
-                            b.getLong(),
-                            hops(b, name)));
-                case REQ_DMASTER ->
-                    new WireMessage.Migration(new PeerMessage.ReqDmaster(
-                            b.getInt(),
-                            b.getLong(),
-                            new DbId(b.getInt()),
-                            new RecordKey(bytes(b, name, "key")),
-                            b.getInt(),
-                            b.getLong(),
-                            b.getLong(),
-                            b.getInt(),
-                            bytes(b, name, "data"),
-                            hops(b, name)));
-                case REPLY_DMASTER ->
-                    new WireMessage.Migration(new PeerMessage.ReplyDmaster(
-                            b.getInt(),
-                            b.getLong(),
-                            new DbId(b.getInt()),
-                            new RecordKey(bytes(b, name, "key")),
-                            b.getLong(),
-                            b.getLong(),
-                            b.getInt(),
-                            bytes(b, name, "data"),
-                            hops(b, name)));
+                case REQ_CALL -> {
+                    Head h = Head.read(b, name);
+                    yield new WireMessage.Migration(new PeerMessage.ReqCall(
+                            h.from(), h.generation(), h.db(), h.key(), b.getInt(), b.getLong(), hops(b, name)));
+                }
+                case REQ_DMASTER -> {
+                    Head h = Head.read(b, name);
+                    int newDmaster = b.getInt();
+                    Moved moved = Moved.read(b, name);
+                    yield new WireMessage.Migration(new PeerMessage.ReqDmaster(
+                            h.from(),
+                            h.generation(),
+                            h.db(),
+                            h.key(),
+                            newDmaster,
+                            moved.reqId(),
+                            moved.rsn(),
+                            moved.flags(),
+                            moved.data(),
+                            moved.hops()));
+                }
+                case REPLY_DMASTER -> {
+                    Head h = Head.read(b, name);
+                    Moved moved = Moved.read(b, name);
+                    yield new WireMessage.Migration(new PeerMessage.ReplyDmaster(
+                            h.from(),
+                            h.generation(),
+                            h.db(),
+                            h.key(),
+                            moved.reqId(),
+                            moved.rsn(),
+                            moved.flags(),
+                            moved.data(),
+                            moved.hops()));
+                }
                 case REPLY_ERROR ->
                     new WireMessage.Migration(
                             new PeerMessage.ReplyError(b.getInt(), b.getLong(), b.getLong(), reason(b)));

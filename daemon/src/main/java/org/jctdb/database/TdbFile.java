@@ -171,12 +171,12 @@ public final class TdbFile implements Closeable {
      */
     public synchronized <T> Optional<T> tryChainLock(byte[] key, Locked<T> action) throws TdbException {
         Pointer tdb = live();
-        if (direct != null) {
-            return tryChainLockDirect(Pointer.nativeValue(tdb), key, action);
-        }
-        Memory keyMem = memory(key);
-        TdbLibrary.TdbData.ByValue k = data(keyMem, key.length);
-        if (lib.tdb_chainlock_nonblock(tdb, k) != 0) {
+        Memory keyMem = direct == null ? memory(key) : null;
+        TdbLibrary.TdbData.ByValue k = direct == null ? data(keyMem, key.length) : null;
+        int rc = direct != null
+                ? direct.chainlockNonblock(Pointer.nativeValue(tdb), scratchKey(key), key.length)
+                : lib.tdb_chainlock_nonblock(tdb, k);
+        if (rc != 0) {
             if (busy(tdb)) {
                 return Optional.empty();
             }
@@ -185,23 +185,13 @@ public final class TdbFile implements Closeable {
         try {
             return Optional.of(Objects.requireNonNull(action.run(), "a locked action returns a value"));
         } finally {
-            lib.tdb_chainunlock(tdb, k);
-            Reference.reachabilityFence(keyMem);
-        }
-    }
-
-    private <T> Optional<T> tryChainLockDirect(long tdb, byte[] key, Locked<T> action) throws TdbException {
-        if (direct.chainlockNonblock(tdb, scratchKey(key), key.length) != 0) {
-            if (busy(ctx)) {
-                return Optional.empty();
+            if (direct != null) {
+                // the action's own calls reused the scratch buffer: copy the key again
+                direct.chainunlock(Pointer.nativeValue(tdb), scratchKey(key), key.length);
+            } else {
+                lib.tdb_chainunlock(tdb, k);
+                Reference.reachabilityFence(keyMem);
             }
-            throw failure("tdb_chainlock_nonblock");
-        }
-        try {
-            return Optional.of(Objects.requireNonNull(action.run(), "a locked action returns a value"));
-        } finally {
-            // the action's own calls reused the scratch buffer: copy the key again
-            direct.chainunlock(tdb, scratchKey(key), key.length);
         }
     }
 
