@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Encodes and decodes one frame's payload. Framing (the length prefix and its limit) is the
- * transport's job; this class sees whole payloads only.
+ * transport's job; this class sees whole payloads only. Record migration and relayed CTDB packets
+ * travel in {@link BinaryWire}'s compact form (first byte a tag), everything else as JSON (first
+ * byte {@code '{'}).
  */
 public final class WireCodec {
     /** Largest payload a node accepts; a peer sending more is dropped. */
@@ -29,6 +32,10 @@ public final class WireCodec {
     }
 
     public byte[] encode(WireMessage message) {
+        Optional<byte[]> binary = BinaryWire.encode(message);
+        if (binary.isPresent()) {
+            return binary.get();
+        }
         try {
             return mapper.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
@@ -38,6 +45,9 @@ public final class WireCodec {
 
     /** Decodes a payload, or throws {@link BadMessageException} saying what is wrong with it. */
     public WireMessage decode(byte[] payload) throws BadMessageException {
+        if (payload.length > 0 && BinaryWire.isBinary(payload[0])) {
+            return BinaryWire.decode(payload);
+        }
         try {
             WireMessage m = mapper.readValue(payload, WireMessage.class);
             if (m == null) {

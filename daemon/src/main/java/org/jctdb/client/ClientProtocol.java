@@ -1,5 +1,6 @@
 package org.jctdb.client;
 
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.jctdb.config.DatabaseConf;
@@ -44,12 +45,16 @@ public final class ClientProtocol implements AutoCloseable {
      */
     public static final int MAX_CLIENT_PACKET = 4 << 20;
 
-    public static ClientProtocol start(NodeConfig config, Installation installation, CtdbService.Host host)
-            throws IOException {
+    /**
+     * Starts it on {@code io}, the daemon's I/O thread (one epoll event loop, also the mesh's): the client
+     * socket and every database call run there, so a record migration step needs no thread hand-off.
+     */
+    public static ClientProtocol start(
+            NodeConfig config, Installation installation, EventLoopGroup io, CtdbService.Host host) throws IOException {
         TdbFiles files = new TdbFiles(TdbLibrary.load());
         LocalDatabases databases = new LocalDatabases(files, directories(config), config.myPnn(), (int)
                 config.tunables().get("DatabaseHashSize"));
-        DatabaseWorker worker = new DatabaseWorker(new LockWaiter(installation.helper("jctdb_lock_wait")));
+        DatabaseWorker worker = new DatabaseWorker(new LockWaiter(installation.helper("jctdb_lock_wait")), io.next());
         CtdbService service = new CtdbService(
                 new CtdbCodec(MAX_CLIENT_PACKET),
                 host,
@@ -59,7 +64,7 @@ public final class ClientProtocol implements AutoCloseable {
         service.attachKeptPersistent();
         ClientServer server;
         try {
-            server = new ClientServer(config.ctdbdSocket(), service);
+            server = new ClientServer(config.ctdbdSocket(), service, io);
         } catch (IOException | RuntimeException e) {
             service.close();
             databases.close();

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
@@ -26,18 +27,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * CTDB's client socket: a Unix stream socket (epoll, for SO_PEERCRED's pid) served by one event
- * loop thread that never blocks; database work goes to the database thread.
+ * loop thread that never blocks; in the daemon that thread also does the database work
+ * (org.jctdb.transport.IoThread).
  */
 public final class ClientServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.client");
     static final AttributeKey<ClientConnection> CONNECTION = AttributeKey.valueOf("jctdb.client");
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    private final EventLoopGroup group;
+    private final boolean ownGroup;
     private final Path path;
     private final Channel server;
+    private final ScheduledFuture<?> tick;
 
-    /** Binds {@code path} (mode 0600, replacing a stale socket) and serves {@code service}. */
+    /** Binds {@code path} (mode 0600, replacing a stale socket) and serves {@code service} on a thread of its own. */
     public ClientServer(Path path, CtdbService service) throws IOException {
+        this(path, service, new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory()), true);
+    }
+
+    /** The same on {@code group}, an epoll event loop its creator shuts down (the daemon's I/O thread). */
+    public ClientServer(Path path, CtdbService service, EventLoopGroup group) throws IOException {
+        this(path, service, group, false);
+    }
+
+    private ClientServer(Path path, CtdbService service, EventLoopGroup group, boolean ownGroup) throws IOException {
+        this.group = group;
+        this.ownGroup = ownGroup;
         this.path = path;
         Files.createDirectories(path.toAbsolutePath().getParent());
         Files.deleteIfExists(path);
@@ -53,7 +68,9 @@ public final class ClientServer implements AutoCloseable {
                 });
         ChannelFuture bound = sb.bind(new DomainSocketAddress(path.toString())).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (ownGroup) {
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
             throw new IOException(
                     "cannot listen on the CTDB client socket " + path + ": "
                             + bound.cause().getMessage(),
@@ -61,7 +78,7 @@ public final class ClientServer implements AutoCloseable {
         }
         server = bound.channel();
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        group.scheduleWithFixedDelay(
+        tick = group.scheduleWithFixedDelay(
                 () -> {
                     try {
                         service.tick();
@@ -135,8 +152,11 @@ public final class ClientServer implements AutoCloseable {
 
     @Override
     public void close() {
+        tick.cancel(false);
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (ownGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that touches TDB files for the client protocol. Every attempt takes its locks
+ * The one thread that touches TDB files for the client protocol: in the daemon the shared I/O
+ * thread (org.jctdb.transport.IoThread), alone in tests. Every attempt takes its locks
  * without waiting; when a client holds one, the attempt says which, a {@link LockWaiter} child
  * waits for it off this thread, and the attempt runs again. The socket's event loop never
  * blocks on a TDB lock.
@@ -24,11 +25,8 @@ final class DatabaseWorker implements AutoCloseable {
     /** Without the helper, poll at this interval instead. */
     private static final long POLL_MILLIS = 20;
 
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jctdb-db");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread;
+    private final boolean ownThread;
     private final LockWaiter waiter;
 
     /** What an attempt ended with: a value, or the lock it found busy. */
@@ -61,8 +59,27 @@ final class DatabaseWorker implements AutoCloseable {
         Outcome<T> run() throws TdbException;
     }
 
+    /** With a thread of its own ({@code jctdb-db}), closed with this worker. */
     DatabaseWorker(LockWaiter waiter) {
+        this(
+                waiter,
+                Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "jctdb-db");
+                    t.setDaemon(true);
+                    return t;
+                }),
+                true);
+    }
+
+    /** On {@code thread}, a single-threaded executor someone else shuts down (the daemon's I/O thread). */
+    DatabaseWorker(LockWaiter waiter, ScheduledExecutorService thread) {
+        this(waiter, thread, false);
+    }
+
+    private DatabaseWorker(LockWaiter waiter, ScheduledExecutorService thread, boolean ownThread) {
         this.waiter = waiter;
+        this.thread = thread;
+        this.ownThread = ownThread;
     }
 
     /** Runs {@code attempt} on the database thread until it is not busy. */
@@ -132,6 +149,8 @@ final class DatabaseWorker implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
+        if (ownThread) {
+            thread.shutdownNow();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.jctdb.daemon;
 
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ import org.jctdb.node.NodeInput;
 import org.jctdb.node.NodeStateCore;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
+import org.jctdb.transport.IoThread;
 import org.jctdb.transport.MeshSettings;
 import org.jctdb.transport.NodeMesh;
 import org.jctdb.transport.PeerListener;
@@ -83,6 +85,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private final AtomicLong nextRequestId = new AtomicLong();
     private Function<List<String>, ControlReply> commands;
     private NodeMesh mesh;
+    /** The mesh, the client socket and the database work share this one thread (IoThread says why). */
+    private final EventLoopGroup io = IoThread.create();
+
     private ControlServer control;
     private EventLifecycle events;
     private volatile HealthLifecycle health;
@@ -119,7 +124,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     /** Starts the mesh and the control socket; {@code commands} runs what `jctdb` sends. */
     public void start(Function<List<String>, ControlReply> commands, Installation installation) throws IOException {
         this.commands = commands;
-        mesh = new NodeMesh(meshSettings(config), this);
+        mesh = new NodeMesh(meshSettings(config), this, io);
         events = new EventLifecycle(
                 config, () -> tunables, core, this::setHealthy, this::shutdown, () -> view.recoveryMode() != 0);
         Path lockHelper = installation.helper("jctdb_mutex_fcntl_helper");
@@ -309,7 +314,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     /** CTDB's client socket (smbd, the ctdb tool); without libtdb the node runs without it. */
     private void startClientProtocol(Installation installation) {
         try {
-            ctdb = ClientProtocol.start(config, installation, new CtdbService.Host() {
+            ctdb = ClientProtocol.start(config, installation, io, new CtdbService.Host() {
                 @Override
                 public ClusterView view() {
                     return view;
@@ -674,6 +679,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         if (mesh != null) {
             mesh.close();
         }
+        io.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
         forwardedCommands.shutdownNow();
         core.shutdownNow();
     }

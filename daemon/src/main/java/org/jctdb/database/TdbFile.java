@@ -30,6 +30,10 @@ public final class TdbFile implements Closeable {
     private final int openFlags;
     private Pointer ctx;
     private boolean seqnumEnabled;
+    /** The direct binding of the record calls, when the platform allows it (see {@link TdbDirect}). */
+    private final TdbDirect direct;
+    /** Native copies of the key and value of the record call in progress (calls are serialized here). */
+    private Memory scratch;
 
     TdbFile(TdbFiles owner, TdbLibrary lib, Path path, Pointer ctx, int tdbFlags) {
         this.owner = owner;
@@ -37,6 +41,7 @@ public final class TdbFile implements Closeable {
         this.path = path;
         this.ctx = ctx;
         this.openFlags = tdbFlags;
+        this.direct = owner.direct();
     }
 
     /** The canonical path this file was opened as. */
@@ -70,9 +75,14 @@ public final class TdbFile implements Closeable {
     /** The record's value, or empty when the key is absent. Waits for the chain lock. */
     public synchronized Optional<byte[]> fetch(byte[] key) throws TdbException {
         Pointer tdb = live();
-        Memory keyMem = memory(key);
-        TdbLibrary.TdbData.ByValue result = lib.tdb_fetch(tdb, data(keyMem, key.length));
-        Reference.reachabilityFence(keyMem);
+        TdbLibrary.TdbData.ByValue result;
+        if (direct != null) {
+            result = direct.fetch(Pointer.nativeValue(tdb), scratchKey(key), key.length);
+        } else {
+            Memory keyMem = memory(key);
+            result = lib.tdb_fetch(tdb, data(keyMem, key.length));
+            Reference.reachabilityFence(keyMem);
+        }
         if (result.dptr == null) {
             int err = lib.tdb_error(tdb);
             if (err == TdbLibrary.TDB_ERR_NOEXIST || err == TdbLibrary.TDB_SUCCESS) {
@@ -91,11 +101,23 @@ public final class TdbFile implements Closeable {
     /** Stores {@code value} under {@code key}; {@code mode} is TDB_REPLACE, TDB_INSERT or TDB_MODIFY. */
     public synchronized void store(byte[] key, byte[] value, int mode) throws TdbException {
         Pointer tdb = live();
-        Memory keyMem = memory(key);
-        Memory valueMem = memory(value);
-        int rc = lib.tdb_store(tdb, data(keyMem, key.length), data(valueMem, value.length), mode);
-        Reference.reachabilityFence(keyMem);
-        Reference.reachabilityFence(valueMem);
+        int rc;
+        if (direct != null) {
+            long k = scratchKeyValue(key, value);
+            rc = direct.store(
+                    Pointer.nativeValue(tdb),
+                    k,
+                    key.length,
+                    value.length == 0 ? 0 : k + valueOffset(key),
+                    value.length,
+                    mode);
+        } else {
+            Memory keyMem = memory(key);
+            Memory valueMem = memory(value);
+            rc = lib.tdb_store(tdb, data(keyMem, key.length), data(valueMem, value.length), mode);
+            Reference.reachabilityFence(keyMem);
+            Reference.reachabilityFence(valueMem);
+        }
         if (rc != 0) {
             throw failure("tdb_store");
         }
@@ -108,9 +130,14 @@ public final class TdbFile implements Closeable {
     /** Deletes the record; false when there was none. */
     public synchronized boolean delete(byte[] key) throws TdbException {
         Pointer tdb = live();
-        Memory keyMem = memory(key);
-        int rc = lib.tdb_delete(tdb, data(keyMem, key.length));
-        Reference.reachabilityFence(keyMem);
+        int rc;
+        if (direct != null) {
+            rc = direct.delete(Pointer.nativeValue(tdb), scratchKey(key), key.length);
+        } else {
+            Memory keyMem = memory(key);
+            rc = lib.tdb_delete(tdb, data(keyMem, key.length));
+            Reference.reachabilityFence(keyMem);
+        }
         if (rc == 0) {
             return true;
         }
@@ -122,6 +149,9 @@ public final class TdbFile implements Closeable {
 
     public synchronized boolean exists(byte[] key) throws TdbException {
         Pointer tdb = live();
+        if (direct != null) {
+            return direct.exists(Pointer.nativeValue(tdb), scratchKey(key), key.length) != 0;
+        }
         Memory keyMem = memory(key);
         int rc = lib.tdb_exists(tdb, data(keyMem, key.length));
         Reference.reachabilityFence(keyMem);
@@ -141,9 +171,12 @@ public final class TdbFile implements Closeable {
      */
     public synchronized <T> Optional<T> tryChainLock(byte[] key, Locked<T> action) throws TdbException {
         Pointer tdb = live();
-        Memory keyMem = memory(key);
-        TdbLibrary.TdbData.ByValue k = data(keyMem, key.length);
-        if (lib.tdb_chainlock_nonblock(tdb, k) != 0) {
+        Memory keyMem = direct == null ? memory(key) : null;
+        TdbLibrary.TdbData.ByValue k = direct == null ? data(keyMem, key.length) : null;
+        int rc = direct != null
+                ? direct.chainlockNonblock(Pointer.nativeValue(tdb), scratchKey(key), key.length)
+                : lib.tdb_chainlock_nonblock(tdb, k);
+        if (rc != 0) {
             if (busy(tdb)) {
                 return Optional.empty();
             }
@@ -152,8 +185,13 @@ public final class TdbFile implements Closeable {
         try {
             return Optional.of(Objects.requireNonNull(action.run(), "a locked action returns a value"));
         } finally {
-            lib.tdb_chainunlock(tdb, k);
-            Reference.reachabilityFence(keyMem);
+            if (direct != null) {
+                // the action's own calls reused the scratch buffer: copy the key again
+                direct.chainunlock(Pointer.nativeValue(tdb), scratchKey(key), key.length);
+            } else {
+                lib.tdb_chainunlock(tdb, k);
+                Reference.reachabilityFence(keyMem);
+            }
         }
     }
 
@@ -320,6 +358,10 @@ public final class TdbFile implements Closeable {
         }
         lib.tdb_close(ctx);
         ctx = null;
+        if (scratch != null) {
+            scratch.close();
+            scratch = null;
+        }
         owner.closed(this);
     }
 
@@ -368,6 +410,39 @@ public final class TdbFile implements Closeable {
         int err = lib.tdb_error(ctx);
         return new TdbException(
                 path, operation, err, lib.tdb_errorstr(ctx) + " (tdb error " + err + ", errno " + errno + ")");
+    }
+
+    /** The key copied into the scratch buffer; its native address (0 for an empty key, never read). */
+    private long scratchKey(byte[] key) {
+        if (key.length == 0) {
+            return 0;
+        }
+        Memory m = scratch(key.length);
+        m.write(0, key, 0, key.length);
+        return Pointer.nativeValue(m);
+    }
+
+    /** Key at the start of the scratch buffer, value at {@link #valueOffset}; the key's address. */
+    private long scratchKeyValue(byte[] key, byte[] value) {
+        long valueAt = valueOffset(key);
+        Memory m = scratch(valueAt + value.length);
+        m.write(0, key, 0, key.length);
+        m.write(valueAt, value, 0, value.length);
+        return Pointer.nativeValue(m);
+    }
+
+    private static long valueOffset(byte[] key) {
+        return (key.length + 15L) & ~15L;
+    }
+
+    private Memory scratch(long bytes) {
+        if (scratch == null || scratch.size() < bytes) {
+            if (scratch != null) {
+                scratch.close();
+            }
+            scratch = new Memory(Math.max(256, Long.highestOneBit(Math.max(1, bytes - 1)) << 1));
+        }
+        return scratch;
     }
 
     /** Native copy of a key or value; null for an empty one (libtdb never reads a 0-byte dptr). */

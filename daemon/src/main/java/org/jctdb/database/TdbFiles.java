@@ -18,10 +18,21 @@ import java.util.Optional;
  */
 public final class TdbFiles {
     private final TdbLibrary lib;
+    private final TdbDirect direct;
     private final Map<Path, TdbFile> open = new HashMap<>();
 
     public TdbFiles(TdbLibrary lib) {
+        this(lib, TdbDirect.available().orElse(null));
+    }
+
+    /** {@code direct} null: every call through the interface mapping (tests compare the two). */
+    TdbFiles(TdbLibrary lib, TdbDirect direct) {
         this.lib = lib;
+        this.direct = direct;
+    }
+
+    TdbDirect direct() {
+        return direct;
     }
 
     public TdbLibrary library() {

@@ -6,12 +6,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
@@ -47,7 +48,9 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     private final PeerListener listener;
     private final WireCodec codec = new WireCodec();
     private final FrameCodec frameCodec;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final boolean ownGroup;
     private final Map<Integer, Link> links = new HashMap<>();
     private final Map<Integer, Long> backoff = new HashMap<>();
     private final Set<Integer> connected = ConcurrentHashMap.newKeySet();
@@ -66,24 +69,39 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     /** A handshaken connection to one peer. */
     record Link(Channel channel) {}
 
+    /** A mesh on an I/O thread of its own. */
     public NodeMesh(MeshSettings settings, PeerListener listener) {
+        this(settings, listener, new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory()), true);
+    }
+
+    /** A mesh on {@code io}, one epoll event loop its creator shuts down (the daemon's {@link IoThread}). */
+    public NodeMesh(MeshSettings settings, PeerListener listener, EventLoopGroup io) {
+        this(settings, listener, io, false);
+    }
+
+    private NodeMesh(MeshSettings settings, PeerListener listener, EventLoopGroup group, boolean ownGroup) {
         this.settings = settings;
         this.listener = listener;
         this.frameCodec = new FrameCodec(codec);
+        this.group = group;
+        this.loop = group.next();
+        this.ownGroup = ownGroup;
     }
 
     /** Starts listening and connecting; fails with a clear message if the address cannot be bound. */
     public void start() throws IOException {
         InetSocketAddress local = new InetSocketAddress(settings.myAddress(), settings.port());
         ServerBootstrap sb = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
+                .group(loop)
+                .channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer(Optional.empty()));
         ChannelFuture bound = sb.bind(local).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (ownGroup) {
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
             throw new IOException(
                     "cannot listen on " + local.getAddress().getHostAddress() + ":" + settings.port() + ": "
                             + bound.cause().getMessage(),
@@ -92,7 +110,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
         server = bound.channel();
         for (int pnn : settings.peers().keySet()) {
             if (pnn > settings.myPnn()) {
-                group.execute(() -> connect(pnn));
+                loop.execute(() -> connect(pnn));
             }
         }
     }
@@ -102,13 +120,19 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
         if (!connected.contains(pnn)) {
             return false;
         }
-        group.execute(() -> {
-            Link link = links.get(pnn);
-            if (link != null) {
-                link.channel().writeAndFlush(message);
-            }
-        });
+        if (loop.inEventLoop()) {
+            write(pnn, message); // the database work shares this thread: no hand-off
+        } else {
+            loop.execute(() -> write(pnn, message));
+        }
         return true;
+    }
+
+    private void write(int pnn, WireMessage message) {
+        Link link = links.get(pnn);
+        if (link != null) {
+            link.channel().writeAndFlush(message);
+        }
     }
 
     public void broadcast(WireMessage message) {
@@ -122,7 +146,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
      * this node dials are connected; connections of peers no longer listed are closed.
      */
     public void updatePeers(MeshSettings next) {
-        group.execute(() -> {
+        loop.execute(() -> {
             MeshSettings old = settings;
             settings = next;
             for (int pnn : next.peers().keySet()) {
@@ -176,8 +200,8 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
             return; // deleted by reloadnodes
         }
         new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
+                .group(loop)
+                .channel(EpollSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1000, settings.silenceLimitMillis()))
                 .handler(initializer(Optional.of(pnn)))
@@ -200,7 +224,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
             return;
         }
         long delay = backoff.merge(pnn, 100L, (old, d) -> Math.min(MAX_BACKOFF_MILLIS, old * 2));
-        group.schedule(() -> connect(pnn), delay, TimeUnit.MILLISECONDS);
+        loop.schedule(() -> connect(pnn), delay, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -208,7 +232,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
      * are (they proved the key they had). Switching authentication on or off needs a restart.
      */
     public void updateKeys(ClusterKeys keys) {
-        group.execute(() -> settings = settings.withKeys(keys));
+        loop.execute(() -> settings = settings.withKeys(keys));
     }
 
     // ---- called by PeerHandler and AuthHandler on the I/O thread ----
@@ -267,9 +291,21 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     @Override
     public void close() {
         closed = true;
-        if (server != null) {
-            server.close();
+        if (ownGroup) {
+            if (server != null) {
+                server.close();
+            }
+            group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            return;
         }
-        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        // A shared loop outlives the mesh: close the listener and every connection on it.
+        loop.execute(() -> {
+            if (server != null) {
+                server.close();
+            }
+            for (Link l : links.values()) {
+                l.channel().close();
+            }
+        });
     }
 }

@@ -60,7 +60,8 @@ public final class MigrationBench {
         Path dir = Files.createTempDirectory("bench-ctdb-");
         String localCtdb = home.resolve("bench/ctdb/local-ctdb").toString();
         try {
-            run(null, localCtdb, "up", "--dir", dir.toString(), "--nodes", "2");
+            // not local-ctdb's default addresses: other benchmarks may run a CTDB on those at the same time
+            run(null, localCtdb, "up", "--dir", dir.toString(), "--nodes", "2", "--base-address", "127.0.52.1");
             Path[] sockets = {dir.resolve("node.0/run/ctdbd.socket"), dir.resolve("node.1/run/ctdbd.socket")};
             rows.addAll(ring("CTDB 4.17", sockets, calls));
             rows.add(recovery(

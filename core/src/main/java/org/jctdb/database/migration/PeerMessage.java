@@ -9,7 +9,8 @@ import org.jctdb.database.DbId;
  * REPLY_ERROR). Every message carries the sender's generation; a receiver in another generation
  * drops it, which is how a recovery fences messages of the generation before.
  * Data arrays are not copied: treat them as immutable.
- * The node mesh carries them as JSON; the {@code type} property names the record.
+ * The node mesh carries them in its compact binary form (org.jctdb.mesh.BinaryWire); the JSON
+ * mapping ({@code type} names the record) still reads them from a peer that sends JSON.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
