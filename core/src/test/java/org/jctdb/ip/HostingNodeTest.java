@@ -38,7 +38,9 @@ class HostingNodeTest {
         node.granted(new IpMessage.Grant(0, g, r2.seq(), Map.of(ip, 2), 4), 25);
         assertThat(node.takeRefusal(ip, g, 2, 30, g))
                 .hasValueSatisfying(why -> assertThat(why).contains("run 2 is stale", "node 2"));
-        assertThat(node.takeRefusal(ip, g, 4, 30, g)).as("the run that made the assignment").isEmpty();
+        assertThat(node.takeRefusal(ip, g, 4, 30, g))
+                .as("the run that made the assignment")
+                .isEmpty();
         assertThat(node.takeRefusal("198.18.5.102", g, 3, 30, g))
                 .as("an address the assignment does not list")
                 .isPresent();
