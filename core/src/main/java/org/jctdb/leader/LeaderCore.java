@@ -521,17 +521,17 @@ public final class LeaderCore {
      * confirmed up to {@code now} stops acting (the deadline already includes the backend's margin).
      */
     private void checkTerm(long now, List<Effect> out) {
-        if (role == Role.LEADER && now - lastTickAt > cfg.leaderTimeoutMs()) {
+        if (role == Role.LEADER && lease != null && now >= lease.actUntilMillis()) {
+            stepDown(
+                    "cluster lock lease not confirmed for " + (now - lease.actUntilMillis())
+                            + " ms past its safe deadline (the service may have expired it)",
+                    now,
+                    out);
+        } else if (role == Role.LEADER && now - lastTickAt > cfg.leaderTimeoutMs()) {
             stepDown(
                     "this node was silent for " + (now - lastTickAt) + " ms, longer than the leader timeout of "
                             + cfg.leaderTimeoutMs() + " ms (paused or starved): the others may have elected"
                             + " another leader, so its term is over",
-                    now,
-                    out);
-        } else if (role == Role.LEADER && lease != null && now >= lease.actUntilMillis()) {
-            stepDown(
-                    "cluster lock lease not confirmed for " + (now - lease.actUntilMillis())
-                            + " ms past its safe deadline (the service may have expired it)",
                     now,
                     out);
         }
