@@ -134,8 +134,12 @@ final class LeaderDriver implements AutoCloseable {
         core.scheduleAtFixedRate(
                 () -> {
                     drainLockOutcomes();
-                    apply(leader.tick(ticker.nowMillis()));
-                    lock.ifPresent(ClusterLock::heartbeat); // the helper gives the lock up when these stop
+                    // Clock, heartbeat, tick, in this order: the core's last tick time is never later
+                    // than the last heartbeat, so a helper that gave the lock up after its bound always
+                    // leaves the core a gap above the leader timeout (docs/design/leader-and-lock.md).
+                    long now = ticker.nowMillis();
+                    lock.ifPresent(ClusterLock::heartbeat);
+                    apply(leader.tick(now));
                 },
                 TICK_MILLIS,
                 TICK_MILLIS,
