@@ -71,6 +71,43 @@ class FcntlHelperLockIT {
     }
 
     @Test
+    void withoutHeartbeatsTheHelperGivesTheLockUpAfterItsBoundAndWithThemKeepsIt() throws Exception {
+        Path file = dir.resolve("reclock");
+        LockEvents beating = new LockEvents();
+        HelperProcessLock kept = heartbeatLock(file, beating);
+        kept.acquire();
+        beating.expect(LockResult.TAKEN, WAIT);
+        long pid = kept.helperPid().orElseThrow();
+        for (int i = 0; i < 20; i++) { // 4 s, twice the bound, beating every 0.2 s as the daemon does
+            kept.heartbeat();
+            Thread.sleep(200);
+        }
+        beating.expectNothing(Duration.ofMillis(10));
+        assertThat(ProcLocks.writeLockHolders(file)).containsExactly(pid);
+        long silentFrom = System.nanoTime();
+        LockEvents.Event lost = beating.expect(LockResult.LOST, WAIT);
+        long ms = (System.nanoTime() - silentFrom) / 1_000_000;
+        assertThat(lost.detail()).contains("exit status 4");
+        assertThat(ms).as("bound 2 s, checked every second").isBetween(1_500L, 3_500L);
+        assertThat(ProcLocks.writeLockHolders(file)).isEmpty();
+
+        LockEvents other = new LockEvents();
+        HelperProcessLock next = lock(file, other);
+        next.acquire();
+        other.expect(LockResult.TAKEN, WAIT);
+    }
+
+    private HelperProcessLock heartbeatLock(Path file, LockEvents events) {
+        HelperProcessLock l = new HelperProcessLock(
+                "fcntl lock on " + file,
+                List.of(helper().toString(), file.toString(), "1", "1", "2"),
+                events,
+                new HelperProcessLock.Timing(5_000, 2));
+        locks.add(l);
+        return l;
+    }
+
+    @Test
     void removingTheFileIsLost() throws Exception {
         Path file = dir.resolve("reclock");
         LockEvents events = new LockEvents();
