@@ -118,9 +118,7 @@ class QuorumTest {
                 .as("nothing of the old term but its resignation")
                 .allMatch(b -> !(b.message() instanceof LeaderMessage.FromLeader)
                         || b.message() instanceof LeaderMessage.Resign);
-        // Nobody else stands (the peers are silent here): it stands again after the leader timeout.
-        live.clear();
-        live.addAll(List.of(1, 2));
+        // The test's peers never stand: it stands again itself after the leader timeout.
         List<Effect> later = advance(c, 6_000);
         assertThat(of(later, Effect.TakeLock.class)).hasSize(1);
         c.onLockResult(LockResult.TAKEN, now);

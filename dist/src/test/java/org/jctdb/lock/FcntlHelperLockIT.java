@@ -33,11 +33,17 @@ class FcntlHelperLockIT {
     }
 
     private HelperProcessLock lock(Path file, LockEvents events) {
+        return lock(file, events, 0);
+    }
+
+    /** {@code stallSeconds} > 0: the helper's heartbeat bound (its fourth argument). */
+    private HelperProcessLock lock(Path file, LockEvents events, int stallSeconds) {
+        List<String> argv = new ArrayList<>(List.of(helper().toString(), file.toString(), "1", "1"));
+        if (stallSeconds > 0) {
+            argv.add(String.valueOf(stallSeconds));
+        }
         HelperProcessLock l = new HelperProcessLock(
-                "fcntl lock on " + file,
-                List.of(helper().toString(), file.toString(), "1", "1"),
-                events,
-                new HelperProcessLock.Timing(5_000));
+                "fcntl lock on " + file, argv, events, new HelperProcessLock.Timing(5_000, stallSeconds));
         locks.add(l);
         return l;
     }
@@ -74,7 +80,7 @@ class FcntlHelperLockIT {
     void withoutHeartbeatsTheHelperGivesTheLockUpAfterItsBoundAndWithThemKeepsIt() throws Exception {
         Path file = dir.resolve("reclock");
         LockEvents beating = new LockEvents();
-        HelperProcessLock kept = heartbeatLock(file, beating);
+        HelperProcessLock kept = lock(file, beating, 2);
         kept.acquire();
         beating.expect(LockResult.TAKEN, WAIT);
         long pid = kept.helperPid().orElseThrow();
@@ -95,16 +101,6 @@ class FcntlHelperLockIT {
         HelperProcessLock next = lock(file, other);
         next.acquire();
         other.expect(LockResult.TAKEN, WAIT);
-    }
-
-    private HelperProcessLock heartbeatLock(Path file, LockEvents events) {
-        HelperProcessLock l = new HelperProcessLock(
-                "fcntl lock on " + file,
-                List.of(helper().toString(), file.toString(), "1", "1", "2"),
-                events,
-                new HelperProcessLock.Timing(5_000, 2));
-        locks.add(l);
-        return l;
     }
 
     @Test
