@@ -1,5 +1,5 @@
 /*
- * jctdb_mutex_fcntl_helper FILE [RECHECK_SECONDS [RECHECK_TIMEOUT_SECONDS]]
+ * jctdb_mutex_fcntl_helper FILE [RECHECK_SECONDS [RECHECK_TIMEOUT_SECONDS [STALL_SECONDS]]]
  *
  * Holds an fcntl write lock on FILE for the JCTDB daemon, outside every daemon thread.
  * Speaks the cluster mutex helper protocol: one character on stdout,
@@ -14,7 +14,14 @@
  *   "jctdb-status: unresponsive <text>"
  * on stderr, keeps the lock and keeps waiting for that same probe; when it answers it writes
  *   "jctdb-status: responsive <text>".
- * Exit codes: 0 after contention, 1 on error, 2 when the lock was lost, 3 when the parent died.
+ *
+ * With STALL_SECONDS > 0, stdin carries the daemon's heartbeat (a byte per leader tick). A daemon
+ * that is stopped (SIGSTOP), frozen or starved sends none: after STALL_SECONDS without one the
+ * helper gives the lock up and exits, so the other nodes can elect a leader; the daemon's core has
+ * then been silent longer than its leader timeout and ends its term as soon as it runs again.
+ * End of stdin means the daemon is gone.
+ * Exit codes: 0 after contention, 1 on error, 2 when the lock was lost, 3 when the parent died,
+ * 4 when the heartbeat stopped.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,6 +40,39 @@
 
 static const char *lock_path;
 static pid_t parent;
+static long stall_ms; /* 0: no heartbeat watch */
+static long last_beat_ms;
+
+static long monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Drains the heartbeat pipe (non-blocking) and exits if the daemon went quiet or away. */
+static void heartbeat_check(void)
+{
+	char buf[256];
+	ssize_t n;
+
+	if (stall_ms <= 0) {
+		return;
+	}
+	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0) {
+		last_beat_ms = monotonic_ms();
+	}
+	if (n == 0) {
+		fprintf(stderr, "jctdb_mutex_fcntl_helper: heartbeat pipe closed (daemon gone); releasing %s\n",
+			lock_path);
+		exit(3);
+	}
+	if (monotonic_ms() - last_beat_ms >= stall_ms) {
+		fprintf(stderr, "jctdb_mutex_fcntl_helper: no heartbeat from daemon pid %d for %ld ms"
+			" (stopped or hung); releasing %s\n", (int)parent, monotonic_ms() - last_beat_ms, lock_path);
+		exit(4);
+	}
+}
 
 static void answer(char c)
 {
@@ -43,6 +83,7 @@ static void answer(char c)
 
 static void parent_gone_check(void)
 {
+	heartbeat_check();
 	if (getppid() != parent) {
 		fprintf(stderr, "jctdb_mutex_fcntl_helper: parent %d exited; releasing %s\n",
 			(int)parent, lock_path);
@@ -184,8 +225,9 @@ int main(int argc, char **argv)
 	struct stat locked;
 	int fd;
 
-	if (argc < 2 || argc > 4) {
-		fprintf(stderr, "usage: %s FILE [RECHECK_SECONDS [RECHECK_TIMEOUT_SECONDS]]\n", argv[0]);
+	if (argc < 2 || argc > 5) {
+		fprintf(stderr, "usage: %s FILE [RECHECK_SECONDS [RECHECK_TIMEOUT_SECONDS [STALL_SECONDS]]]\n",
+			argv[0]);
 		answer('3');
 		return 1;
 	}
@@ -195,6 +237,20 @@ int main(int argc, char **argv)
 	}
 	if (argc > 3) {
 		timeout = strtol(argv[3], NULL, 10);
+	}
+	if (argc > 4) {
+		stall_ms = strtol(argv[4], NULL, 10) * 1000;
+		if (stall_ms < 1000) {
+			fprintf(stderr, "jctdb_mutex_fcntl_helper: bad stall seconds %s\n", argv[4]);
+			answer('3');
+			return 1;
+		}
+		if (fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK) != 0) {
+			fprintf(stderr, "jctdb_mutex_fcntl_helper: stdin: %s\n", strerror(errno));
+			answer('3');
+			return 1;
+		}
+		last_beat_ms = monotonic_ms();
 	}
 	if (interval < 1 || timeout < 1) {
 		fprintf(stderr, "jctdb_mutex_fcntl_helper: bad re-check interval or timeout\n");
@@ -231,6 +287,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	answer('0');
+	last_beat_ms = monotonic_ms(); /* the daemon starts beating once it has read the answer */
 
 	for (;;) {
 		long i;

@@ -10,6 +10,7 @@ import org.jctdb.control.NodeView;
 import org.jctdb.ip.IpMessage;
 import org.jctdb.protocol.NodeFlags;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Commands that change or announce public addresses: ipreallocate, moveip, addip, delip, reloadips, setifacelink, gratarp. */
@@ -21,14 +22,28 @@ final class IpAdminCommands {
             aliases = "sync",
             description = "Ask the leader for a takeover run and wait for it (sync: the same, as in ctdb).")
     static final class IpReallocate extends DaemonCommand {
+        /** Set when a flag command forwards its run here: wait until this view shows PNN:MASK:VALUE first. */
+        @Option(names = TakeoverWait.UNTIL_FLAGS, hidden = true)
+        String until;
+
         @Override
         public Integer call() throws Exception {
-            ControlReply r = IpCommands.onLeader(this, List.of("ipreallocate"));
-            if (r != null) {
-                return IpCommands.relay(this, r);
+            TakeoverWait w = new TakeoverWait(this);
+            if (until == null) {
+                return w.afterFlagChange(0, 0); // on the leader, wherever it is; asked again until -T
             }
-            IpCommands.control(this).requestRun().get(root().timeout, TimeUnit.SECONDS);
-            return 0;
+            if (TakeoverWait.parseUntil(until) == null) {
+                err().println("Invalid " + TakeoverWait.UNTIL_FLAGS + " " + until);
+                return 1;
+            }
+            if (w.run(until)) {
+                return 0;
+            }
+            if (w.expired()) {
+                return w.maxRuntime();
+            }
+            err().println("Node " + api().view().myPnn() + " is not the leader");
+            return 1;
         }
     }
 
@@ -60,7 +75,8 @@ final class IpAdminCommands {
                 err().println("Failed to move IP " + key + " to node " + pnn + " (it is on node " + now + ")");
                 return 1;
             }
-            return 0;
+            TakeoverWait w = new TakeoverWait(this);
+            return w.sameEverywhere() ? 0 : w.maxRuntime();
         }
     }
 

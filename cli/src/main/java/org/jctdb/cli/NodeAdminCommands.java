@@ -5,7 +5,10 @@ import org.jctdb.protocol.NodeFlags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** disable/enable, stop/continue, ban/unban: this node's administrative flags. */
+/**
+ * disable/enable, stop/continue, ban/unban: this node's administrative flags. Each returns once the
+ * leader has seen the flag and the takeover run it causes has finished ({@link TakeoverWait}).
+ */
 final class NodeAdminCommands {
     private NodeAdminCommands() {}
 
@@ -18,7 +21,7 @@ final class NodeAdminCommands {
                 return 0;
             }
             api().changeOwnFlags(set ? flag : 0, set ? 0 : flag).get(10, TimeUnit.SECONDS);
-            return 0;
+            return new TakeoverWait(this).afterFlagChange(flag, set ? flag : 0);
         }
     }
 
@@ -70,7 +73,7 @@ final class NodeAdminCommands {
                 return 0;
             }
             api().ban(seconds, "ban command").get(10, TimeUnit.SECONDS);
-            return 0;
+            return new TakeoverWait(this).afterFlagChange(NodeFlags.BANNED, NodeFlags.BANNED);
         }
     }
 
@@ -83,7 +86,7 @@ final class NodeAdminCommands {
                 return 0;
             }
             api().unban().get(10, TimeUnit.SECONDS);
-            return 0;
+            return new TakeoverWait(this).afterFlagChange(NodeFlags.BANNED, 0);
         }
     }
 }

@@ -80,8 +80,13 @@ public final class TakeoverLeader {
         forced = true;
     }
 
-    public List<IpEffect> onReport(IpMessage.Report r, long now) {
-        if (!leading()) {
+    /**
+     * A node's report; answered with a grant only while the leader core still leads this generation
+     * ({@code leadingGeneration}, 0 if it does not lead): a term it ended since the last tick (a step
+     * down, a pause past the leader timeout) grants nothing more.
+     */
+    public List<IpEffect> onReport(IpMessage.Report r, long now, long leadingGeneration) {
+        if (!leading() || leadingGeneration != generation) {
             return List.of();
         }
         PeerRecord rec = peer(r.from());
@@ -140,6 +145,7 @@ public final class TakeoverLeader {
             pending.values().removeIf(p -> p.run() <= d.run());
         }
         if (run == null
+                || in.generation() != generation // the term ended since the last tick: no next phase
                 || d.generation() != generation
                 || d.run() != run.id
                 || d.phase() != run.phase

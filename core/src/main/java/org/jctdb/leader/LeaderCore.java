@@ -43,6 +43,7 @@ public final class LeaderCore {
     private long termStartGeneration; // first generation of the current leadership: older follows do not count
     private boolean noQuorumLogged;
     private boolean leaderRole; // ctdb.conf's leader capability, changed at run time by setleaderrole
+    private long lastTickAt; // the stall rule: a leader whose ticks stopped for a leader timeout ends its term
 
     private final RecoveryLeader recovery;
 
@@ -58,6 +59,7 @@ public final class LeaderCore {
         this.lastLeaderHeardAt = now;
         this.electionNotBefore = now + 2 * cfg.announceIntervalMs();
         this.lastCandidateSentAt = now;
+        this.lastTickAt = now;
     }
 
     // ---------------------------------------------------------------- inputs
@@ -78,7 +80,8 @@ public final class LeaderCore {
     /** Call at least every few hundred milliseconds. */
     public List<Effect> tick(long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
+        lastTickAt = now;
         // Every announce interval: peers count this node as reachable only while they hear it.
         if (now - lastCandidateSentAt >= cfg.announceIntervalMs()) {
             lastCandidateSentAt = now;
@@ -108,7 +111,7 @@ public final class LeaderCore {
 
     public List<Effect> onMessage(int fromPeer, LeaderMessage msg, long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
         if (msg.from() != fromPeer) {
             out.add(log(
                     Level.WARN,
@@ -122,7 +125,7 @@ public final class LeaderCore {
 
     public List<Effect> onPeerConnected(int pnn, long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
         if (pnn == me || !peers.connect(pnn)) {
             return done(out);
         }
@@ -136,7 +139,7 @@ public final class LeaderCore {
 
     public List<Effect> onPeerDisconnected(int pnn, long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
         if (!peers.disconnect(pnn)) {
             return done(out);
         }
@@ -157,7 +160,7 @@ public final class LeaderCore {
      */
     public List<Effect> onNodesChanged(List<Integer> configured, long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
         if (!configured.contains(me)) {
             out.add(log(Level.ERROR, "ignoring a node list without this node (" + me + "): " + configured));
         } else if (!configured.equals(cfg.nodes())) {
@@ -172,7 +175,7 @@ public final class LeaderCore {
     /** The administrator asked for a recovery (`jctdb recover`); only the leader acts on it. */
     public List<Effect> onRecoverRequested(long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
         if (role == Role.LEADER) {
             out.add(new Effect.Log(Level.INFO, "recovery requested by the administrator"));
             recovery.restartNow(now);
@@ -183,7 +186,7 @@ public final class LeaderCore {
     /** Flags of a peer as last reported by it or by the leader (BANNED, STOPPED...). */
     public List<Effect> onPeerFlagsChanged(int pnn, int flags, long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
         boolean wasActive = peers.setFlags(pnn, flags);
         if (role == Role.LEADER && wasActive != !NodeFlags.isInactive(flags)) {
             if (wasActive) {
@@ -211,7 +214,7 @@ public final class LeaderCore {
 
     private List<Effect> canLeadChanged(int flags, boolean roleOn, long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
         boolean could = canLead();
         ownFlags = flags;
         leaderRole = roleOn;
@@ -245,7 +248,7 @@ public final class LeaderCore {
     public List<Effect> onLockResult(LockResult result, LockLease taken, long now) {
         List<Effect> out = new ArrayList<>();
         if (result != LockResult.TAKEN) {
-            checkLease(now, out);
+            checkTerm(now, out);
         }
         switch (result) {
             case TAKEN -> lockTaken(taken, now, out);
@@ -302,7 +305,7 @@ public final class LeaderCore {
      */
     public List<Effect> onLeaseRenewed(LockLease renewed, long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
         if (lockHeld
                 && lease != null
                 && renewed.token() == lease.token()
@@ -315,7 +318,7 @@ public final class LeaderCore {
     /** The result of a RunEvent effect. */
     public List<Effect> onEventResult(RecoveryEvent event, long generation, boolean ok, long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
         LeaderMessage.RecoveryAck ack = participant.eventDone(event, generation, ok, out);
         if (ack != null) {
             deliverToLeader(Generation.leaderOf(generation), ack, now, out);
@@ -326,7 +329,7 @@ public final class LeaderCore {
     /** The answer to {@link Effect.RecoverDatabases}: FINISH follows on success, a new generation on failure. */
     public List<Effect> onDatabasesRecovered(long generation, boolean ok, long now) {
         List<Effect> out = new ArrayList<>();
-        checkLease(now, out);
+        checkTerm(now, out);
         if (role == Role.LEADER) {
             recovery.onDatabasesRecovered(generation, ok, now, out);
         }
@@ -340,6 +343,17 @@ public final class LeaderCore {
      */
     public void learnGeneration(long generation) {
         fence.learn(generation);
+    }
+
+    /**
+     * Applies the rules that depend on time alone (lease deadline, stall) at {@code now}, without
+     * ticking. A shell part that acts for the leader on its own timer (IP takeover) calls it before
+     * reading {@link #status()}, so that after a pause it never acts on a term the core would end.
+     */
+    public List<Effect> observe(long now) {
+        List<Effect> out = new ArrayList<>();
+        checkTerm(now, out);
+        return done(out);
     }
 
     public LeaderStatus status() {
@@ -481,6 +495,7 @@ public final class LeaderCore {
 
     private void becomeLeader(long now, List<Effect> out) {
         role = Role.LEADER;
+        lastTickAt = now; // the stall rule counts silence within this term only
         out.add(log(
                 Level.INFO,
                 "this node is now the leader"
@@ -499,14 +514,24 @@ public final class LeaderCore {
     }
 
     /**
-     * Lease rule: a leader whose lock lease is not confirmed up to {@code now} stops acting before
-     * anything else (the deadline already includes the backend's margin). Called first by every input.
+     * Called first by every input. Stall rule: a leader that has not ticked for longer than the leader
+     * timeout (paused, frozen, starved) may have been given up by the others, and its lock helper gives
+     * the lock up after a bound above that timeout: its term is over, it steps down before acting (the
+     * next election and recovery pick a new generation). Lease rule: a leader whose lock lease is not
+     * confirmed up to {@code now} stops acting (the deadline already includes the backend's margin).
      */
-    private void checkLease(long now, List<Effect> out) {
+    private void checkTerm(long now, List<Effect> out) {
         if (role == Role.LEADER && lease != null && now >= lease.actUntilMillis()) {
             stepDown(
                     "cluster lock lease not confirmed for " + (now - lease.actUntilMillis())
                             + " ms past its safe deadline (the service may have expired it)",
+                    now,
+                    out);
+        } else if (role == Role.LEADER && now - lastTickAt > cfg.leaderTimeoutMs()) {
+            stepDown(
+                    "this node was silent for " + (now - lastTickAt) + " ms, longer than the leader timeout of "
+                            + cfg.leaderTimeoutMs() + " ms (paused or starved): the others may have elected"
+                            + " another leader, so its term is over",
                     now,
                     out);
         }

@@ -16,6 +16,13 @@ public interface ClusterLock extends AutoCloseable {
     /** Releases the lock or cancels the attempt in flight; idempotent; no result is reported for it. */
     void release();
 
+    /**
+     * The daemon's decider is alive (called every leader tick). A backend whose holder outlives a
+     * stopped daemon (our fcntl helper, a separate process) gives the lock up when these stop for
+     * its bound; the others need nothing (a lease expires by itself). Never blocks for long.
+     */
+    default void heartbeat() {}
+
     /** What this lock is, for logs and status (e.g. "fcntl lock on /clusterfs/.ctdb/reclock"). */
     String description();
 

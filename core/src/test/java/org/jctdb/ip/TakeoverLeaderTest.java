@@ -31,7 +31,8 @@ class TakeoverLeaderTest {
     List<IpEffect> report(int pnn, List<HostedAddress> hosted) {
         return leader.onReport(
                 new IpMessage.Report(pnn, ++seq, hosted, List.of(X, Y), true, T.holdMs(), T.leaseSeconds(), List.of()),
-                now);
+                now,
+                GEN);
     }
 
     static <M> List<M> sent(List<IpEffect> effects, Class<M> type) {
@@ -375,7 +376,8 @@ class TakeoverLeaderTest {
     List<IpEffect> report(int pnn, List<HostedAddress> hosted, List<String> down) {
         return leader.onReport(
                 new IpMessage.Report(pnn, ++seq, hosted, List.of(X2, Y2), true, T.holdMs(), T.leaseSeconds(), down),
-                now);
+                now,
+                GEN);
     }
 
     /** X on node 0, Y on node 1, both on eth0; the first run (ipreallocated only) done. */
@@ -389,6 +391,26 @@ class TakeoverLeaderTest {
         leader.onStepDone(done(0, re.get(0), IpMessage.Phase.REALLOCATED, true, List.of(on(X))), now, input(0, 0));
         leader.onStepDone(done(1, re.get(1), IpMessage.Phase.REALLOCATED, true, List.of(on(Y))), now, input(0, 0));
         assertThat(leader.runInProgress()).isFalse();
+    }
+
+    @Test
+    void aTermTheLeaderCoreEndedSinceTheLastTickGrantsNothingAndAdvancesNoRun() {
+        hostingOnEth0();
+        now += 250;
+        report(0, List.of(on(X)), List.of("eth0"));
+        IpMessage.Take t =
+                sent(leader.tick(now, input(0, 0)), IpMessage.Take.class).get(0);
+        // The leader core stepped down (paused past the leader timeout) before the next IP tick.
+        List<IpEffect> grant = leader.onReport(
+                new IpMessage.Report(
+                        1, ++seq, List.of(on(Y)), List.of(X2, Y2), true, T.holdMs(), T.leaseSeconds(), List.of()),
+                now,
+                0);
+        assertThat(sent(grant, IpMessage.Grant.class)).isEmpty();
+        TakeoverInput ended = new TakeoverInput(0, false, List.of(0, 0), IpAllocTunables.defaults(), true, 300, 120);
+        List<IpEffect> next = leader.onStepDone(
+                done(0, t, IpMessage.Phase.TAKE, true, List.of(new HostedAddress(X.ip(), 24, "eth1"))), now, ended);
+        assertThat(sent(next, IpMessage.Reallocated.class)).isEmpty();
     }
 
     @Test
@@ -420,7 +442,8 @@ class TakeoverLeaderTest {
         leader.onReport(
                 new IpMessage.Report(
                         0, ++seq, List.of(on(X)), List.of(onlyEth1, Y2), true, T.holdMs(), T.leaseSeconds(), List.of()),
-                now);
+                now,
+                GEN);
         report(1, List.of(on(Y)), List.of());
         IpMessage.Take t =
                 sent(leader.tick(now, input(0, 0)), IpMessage.Take.class).get(0);

@@ -97,9 +97,59 @@ class QuorumTest {
     @Test
     void aResumedPausedLeaderDoesNotStepDownForItsOwnSilence() {
         LeaderCore c = leader(List.of(0, 1, 2));
-        now += 20_000; // SIGSTOP: no ticks, no announcements, nothing heard
+        long gen = c.status().leadingGeneration();
+        now += 4_900; // SIGSTOP, just under the leader timeout: no ticks, no announcements, nothing heard
         advance(c, 5_000);
         assertThat(c.status().role()).isEqualTo(Role.LEADER);
+        assertThat(c.status().leadingGeneration()).isEqualTo(gen);
+    }
+
+    @Test
+    void aLeaderSilentPastTheLeaderTimeoutStepsDownBeforeActingAndTheNextTermHasANewGeneration() {
+        LeaderCore c = leader(List.of(0, 1, 2));
+        long gen = c.status().leadingGeneration();
+        now += 5_100; // SIGSTOP past the leader timeout; the first input after it is a peer's message
+        List<Effect> fx = c.onMessage(1, new LeaderMessage.Candidate(1, true, 0), now);
+        assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(fx.get(0)).isInstanceOf(Effect.Log.class);
+        assertThat(((Effect.Log) fx.get(0)).text()).contains("silent for 5100 ms");
+        assertThat(of(fx, Effect.ReleaseLock.class)).hasSize(1);
+        assertThat(of(fx, Effect.Broadcast.class))
+                .as("nothing of the old term but its resignation")
+                .allMatch(b -> !(b.message() instanceof LeaderMessage.FromLeader)
+                        || b.message() instanceof LeaderMessage.Resign);
+        // The test's peers never stand: it stands again itself after the leader timeout.
+        List<Effect> later = advance(c, 6_000);
+        assertThat(of(later, Effect.TakeLock.class)).hasSize(1);
+        c.onLockResult(LockResult.TAKEN, now);
+        advance(c, 1_000);
+        assertThat(c.status().role()).isEqualTo(Role.LEADER);
+        assertThat(c.status().leadingGeneration()).isGreaterThan(gen);
+    }
+
+    @Test
+    void observeEndsAStalledTermWithoutATick() {
+        LeaderCore c = leader(List.of(0, 1, 2));
+        now += 8_000;
+        List<Effect> fx = c.observe(now);
+        assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(of(fx, Effect.ReleaseLock.class)).hasSize(1);
+        assertThat(c.observe(now + 100)).isEmpty();
+    }
+
+    @Test
+    void aCandidatePausedUntilItsLockArrivesLeadsWithoutStallingOut() {
+        LeaderCore c =
+                new LeaderCore(LeaderConfig.defaults(0, List.of(0, 1, 2), true, true), new SplittableRandom(7), now);
+        live.addAll(List.of(1, 2));
+        answering.addAll(List.of(1, 2));
+        live.forEach(p -> c.onPeerConnected(p, now));
+        assertThat(of(advance(c, 2_500), Effect.TakeLock.class)).hasSize(1);
+        now += 7_000; // paused while the helper took the lock; the peers' messages queued meanwhile
+        live.forEach(p -> c.onMessage(p, new LeaderMessage.Candidate(p, true, 0), now));
+        c.onLockResult(LockResult.TAKEN, now);
+        c.onMessage(1, new LeaderMessage.Candidate(1, true, 0), now + 50);
+        assertThat(c.status().role()).as("its silence was before its term").isEqualTo(Role.LEADER);
     }
 
     @Test

@@ -604,7 +604,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
 
             @Override
             public LeaderStatus leaderStatus() {
-                return leader.status();
+                return leader.statusNow();
             }
 
             @Override

@@ -52,6 +52,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     interface Host {
         NodeMesh mesh();
 
+        /** The leader core's status now: a term it ends at this time (a stall) has ended in it. */
         LeaderStatus leaderStatus();
 
         ClusterView view();
@@ -233,7 +234,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private void handle(IpMessage m) {
         long now = ticker.nowMillis();
         if (m instanceof IpMessage.Report r) {
-            apply(leader.onReport(r, now));
+            apply(leader.onReport(r, now, input(host.leaderStatus()).generation()));
         } else if (m instanceof IpMessage.StepDone d) {
             apply(leader.onStepDone(d, now, input(host.leaderStatus())));
         } else if (m instanceof IpMessage.Refused r) {

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class LeaderDriver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.leader");
     private static final long TICK_MILLIS = 200;
+    /** Our fcntl helper gives the lock up after leader timeout + this many seconds without a tick. */
+    private static final int HELPER_STALL_MARGIN_S = 2;
 
     /** What the rest of the daemon needs from this shell. */
     interface Host {
@@ -107,7 +109,9 @@ final class LeaderDriver implements AutoCloseable {
                         queue(new LockOutcome(null, null, lease));
                     }
                 },
-                HelperProcessLock.Timing.defaults());
+                // The stall rule's bound: leader timeout + 2 s (docs/design/leader-and-lock.md, "A stalled leader").
+                HelperProcessLock.Timing.defaults()
+                        .withHeartbeat((int) config.conf().leaderTimeout() + HELPER_STALL_MARGIN_S));
         LeaderConfig cfg = LeaderConfig.defaults(
                         config.myPnn(), configuredNodes(config), config.conf().leaderCapability(), lock.isPresent())
                 .withLeaderTimeoutMs(config.conf().leaderTimeout() * 1000L)
@@ -130,7 +134,12 @@ final class LeaderDriver implements AutoCloseable {
         core.scheduleAtFixedRate(
                 () -> {
                     drainLockOutcomes();
-                    apply(leader.tick(ticker.nowMillis()));
+                    // Clock, heartbeat, tick, in this order: the core's last tick time is never later
+                    // than the last heartbeat, so a helper that gave the lock up after its bound always
+                    // leaves the core a gap above the leader timeout (docs/design/leader-and-lock.md).
+                    long now = ticker.nowMillis();
+                    lock.ifPresent(ClusterLock::heartbeat);
+                    apply(leader.tick(now));
                 },
                 TICK_MILLIS,
                 TICK_MILLIS,
@@ -138,6 +147,16 @@ final class LeaderDriver implements AutoCloseable {
     }
 
     LeaderStatus status() {
+        return leader.status();
+    }
+
+    /**
+     * The status after the core has looked at the time (core thread): IP takeover reads it before
+     * granting, so a leader resumed after a pause past the leader timeout ends that term first.
+     */
+    LeaderStatus statusNow() {
+        drainLockOutcomes();
+        apply(leader.observe(ticker.nowMillis()));
         return leader.status();
     }
 

@@ -40,9 +40,19 @@ public final class ClusterLocks {
             return Optional.empty();
         }
         String trimmed = value.strip();
-        String what =
-                trimmed.startsWith("!") ? "cluster mutex helper " + String.join(" ", argv) : "fcntl lock on " + trimmed;
-        return Optional.of(new HelperProcessLock(what, argv, listener, timing));
+        if (trimmed.startsWith("!")) {
+            // Another program's helper reads no heartbeats: writing them would fill its stdin pipe.
+            return Optional.of(new HelperProcessLock(
+                    "cluster mutex helper " + String.join(" ", argv),
+                    argv,
+                    listener,
+                    new HelperProcessLock.Timing(timing.acquireTimeoutMs())));
+        }
+        if (timing.heartbeatSilenceSeconds() > 0) {
+            argv = new ArrayList<>(argv);
+            argv.add(Integer.toString(timing.heartbeatSilenceSeconds()));
+        }
+        return Optional.of(new HelperProcessLock("fcntl lock on " + trimmed, argv, listener, timing));
     }
 
     /**

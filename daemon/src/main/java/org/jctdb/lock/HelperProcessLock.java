@@ -36,10 +36,23 @@ public final class HelperProcessLock implements ClusterLock {
     static final String UNRESPONSIVE_PREFIX = "jctdb-status: unresponsive";
     static final String RESPONSIVE_PREFIX = "jctdb-status: responsive";
 
-    /** @param acquireTimeoutMs deadline for the helper's first character */
-    public record Timing(long acquireTimeoutMs) {
+    /**
+     * @param acquireTimeoutMs        deadline for the helper's first character
+     * @param heartbeatSilenceSeconds 0: none; else {@link #heartbeat()} writes one byte to the holding
+     *     helper's stdin, and our fcntl helper (given this as its fourth argument) gives the lock up
+     *     after this long without one
+     */
+    public record Timing(long acquireTimeoutMs, int heartbeatSilenceSeconds) {
+        public Timing(long acquireTimeoutMs) {
+            this(acquireTimeoutMs, 0);
+        }
+
         public static Timing defaults() {
             return new Timing(10_000);
+        }
+
+        public Timing withHeartbeat(int silenceSeconds) {
+            return new Timing(acquireTimeoutMs, silenceSeconds);
         }
     }
 
@@ -151,6 +164,25 @@ public final class HelperProcessLock implements ClusterLock {
         err.setDaemon(true);
         out.start();
         err.start();
+    }
+
+    /**
+     * One byte to the holding helper's stdin, when heartbeats are configured. A pipe holds 64 KiB, hours
+     * of heartbeats, and the helper reads them every second, so this does not block; a helper that has
+     * exited makes it fail, and its end is reported as LOST by the stdout reader.
+     */
+    @Override
+    public synchronized void heartbeat() {
+        Attempt a = current;
+        if (timing.heartbeatSilenceSeconds() <= 0 || a == null || a.state != State.HELD || a.process == null) {
+            return;
+        }
+        try {
+            a.process.getOutputStream().write('.');
+            a.process.getOutputStream().flush();
+        } catch (IOException e) {
+            LOG.debug("{}: heartbeat to helper pid {} failed: {}", description, a.process.pid(), e.toString());
+        }
     }
 
     @Override

@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jctdb.testing.LocalClusterHarness;
+import org.jctdb.testing.LocalClusterHarness.Result;
 import org.jctdb.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +136,87 @@ public class LeaderIT {
             assertThat(ProcessHandle.of(holder).flatMap(h -> h.info().command()).orElse(""))
                     .endsWith("ctdb_mutex_fcntl_helper");
         }
+    }
+
+    /**
+     * Issue 20: a leader stopped (SIGSTOP) past the leader timeout must not resume as if nothing
+     * happened. Stopped 9 s: its lock helper, without heartbeats for leader timeout + 2 s, gives the lock
+     * up and another node leads; after SIGCONT the old leader steps down on its first input. Stopped 6 s
+     * (between the leader timeout and the helper's bound, so nobody else could take the lock): on resume
+     * it steps down all the same, and the next leader's generation is new.
+     */
+    @Test
+    void aLeaderStoppedPastTheLeaderTimeoutEndsItsTermAndTheGenerationChanges() throws Exception {
+        try (LocalClusterHarness c = LocalClusterHarness.up(3)) {
+            for (int k = 0; k < 3; k++) {
+                for (int i = 1; i <= 3; i++) {
+                    Result r = c.jctdb(k, "addip", "198.18.203." + i + "/24", "lo");
+                    assertThat(r.exitCode()).as(r.stderr()).isZero();
+                }
+            }
+            Path lock = c.dir.resolve("shared/.ctdb/cluster.lock");
+            Set<Integer> all = Set.of(0, 1, 2);
+            for (long pauseMs : new long[] {9_000, 6_000}) {
+                await().atMost(Duration.ofSeconds(40)).until(() -> settled(c, lock, all));
+                int old = leaderHoldingLock(c, lock, all);
+                long oldGen = generation(c, old);
+                Set<Integer> others = new TreeSet<>(all);
+                others.remove(old);
+                long t0 = System.nanoTime();
+                LocalClusterHarness.signal(c.pid(old), "STOP");
+                int during = -1;
+                try {
+                    while ((System.nanoTime() - t0) / 1_000_000 < pauseMs) {
+                        int l = leaderHoldingLock(c, lock, others);
+                        if (l >= 0 && l != old && during < 0) {
+                            during = l;
+                            System.out.printf(
+                                    "leader stopped: node %d leads after %d ms%n",
+                                    l, (System.nanoTime() - t0) / 1_000_000);
+                        }
+                        Thread.sleep(100);
+                    }
+                } finally {
+                    LocalClusterHarness.signal(c.pid(old), "CONT");
+                }
+                if (pauseMs > 8_000) {
+                    assertThat(during)
+                            .as("another node leads once the stopped leader's helper let go")
+                            .isGreaterThanOrEqualTo(0);
+                    assertThat(c.log(old)).contains("no heartbeat from daemon pid " + c.pid(old));
+                } else {
+                    assertThat(during)
+                            .as("the helper keeps the lock below its bound")
+                            .isEqualTo(-1);
+                }
+                await().atMost(Duration.ofSeconds(5))
+                        .untilAsserted(() -> assertThat(c.log(old)).contains("longer than the leader timeout"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> settled(c, lock, all) && generation(c, 0) != oldGen);
+                int now = leaderHoldingLock(c, lock, all);
+                System.out.printf(
+                        "stopped %d ms: leader %d generation %d -> leader %d generation %d, settled after %d ms%n",
+                        pauseMs, old, oldGen, now, generation(c, now), (System.nanoTime() - t0) / 1_000_000);
+                for (int k : all) {
+                    assertThat(generation(c, k)).isNotEqualTo(oldGen).isEqualTo(generation(c, now));
+                }
+            }
+        }
+    }
+
+    /** One leader holding the lock, the same generation everywhere, each address on exactly one node in every view. */
+    private static boolean settled(LocalClusterHarness c, Path lock, Set<Integer> all) throws IOException {
+        int leader = leaderHoldingLock(c, lock, all);
+        if (leader < 0) {
+            return false;
+        }
+        long gen = generation(c, leader);
+        Map<String, Integer> ips = c.publicIps(leader);
+        for (int k : all) {
+            if (generation(c, k) != gen || !c.publicIps(k).equals(ips)) {
+                return false;
+            }
+        }
+        return ips.size() == 3 && !ips.containsValue(-1);
     }
 
     private static long generation(LocalClusterHarness c, int pnn) {

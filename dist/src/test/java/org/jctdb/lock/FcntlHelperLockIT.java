@@ -33,11 +33,17 @@ class FcntlHelperLockIT {
     }
 
     private HelperProcessLock lock(Path file, LockEvents events) {
+        return lock(file, events, 0);
+    }
+
+    /** {@code stallSeconds} > 0: the helper's heartbeat bound (its fourth argument). */
+    private HelperProcessLock lock(Path file, LockEvents events, int stallSeconds) {
+        List<String> argv = new ArrayList<>(List.of(helper().toString(), file.toString(), "1", "1"));
+        if (stallSeconds > 0) {
+            argv.add(String.valueOf(stallSeconds));
+        }
         HelperProcessLock l = new HelperProcessLock(
-                "fcntl lock on " + file,
-                List.of(helper().toString(), file.toString(), "1", "1"),
-                events,
-                new HelperProcessLock.Timing(5_000));
+                "fcntl lock on " + file, argv, events, new HelperProcessLock.Timing(5_000, stallSeconds));
         locks.add(l);
         return l;
     }
@@ -68,6 +74,33 @@ class FcntlHelperLockIT {
         second.acquire();
         e2.expect(LockResult.TAKEN, WAIT);
         e1.expectNothing(Duration.ofMillis(300)); // a release is not reported as LOST
+    }
+
+    @Test
+    void withoutHeartbeatsTheHelperGivesTheLockUpAfterItsBoundAndWithThemKeepsIt() throws Exception {
+        Path file = dir.resolve("reclock");
+        LockEvents beating = new LockEvents();
+        HelperProcessLock kept = lock(file, beating, 2);
+        kept.acquire();
+        beating.expect(LockResult.TAKEN, WAIT);
+        long pid = kept.helperPid().orElseThrow();
+        for (int i = 0; i < 20; i++) { // 4 s, twice the bound, beating every 0.2 s as the daemon does
+            kept.heartbeat();
+            Thread.sleep(200);
+        }
+        beating.expectNothing(Duration.ofMillis(10));
+        assertThat(ProcLocks.writeLockHolders(file)).containsExactly(pid);
+        long silentFrom = System.nanoTime();
+        LockEvents.Event lost = beating.expect(LockResult.LOST, WAIT);
+        long ms = (System.nanoTime() - silentFrom) / 1_000_000;
+        assertThat(lost.detail()).contains("exit status 4");
+        assertThat(ms).as("bound 2 s, checked every second").isBetween(1_500L, 3_500L);
+        assertThat(ProcLocks.writeLockHolders(file)).isEmpty();
+
+        LockEvents other = new LockEvents();
+        HelperProcessLock next = lock(file, other);
+        next.acquire();
+        other.expect(LockResult.TAKEN, WAIT);
     }
 
     @Test

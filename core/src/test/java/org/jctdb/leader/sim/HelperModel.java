@@ -75,7 +75,15 @@ final class HelperModel {
         if (!current(token, inc) || nd.helper != SimNode.Helper.HELD) {
             return;
         }
-        if (nd.paused) { // SIGSTOP reaches the helper too
+        if (nd.paused && !nd.helperPaused && sim.now - nd.lastTickAt >= Simulation.HELPER_STALL_MS) {
+            // The daemon alone is stopped: its heartbeats stopped, so the helper gives the lock up and exits.
+            sim.trace.add(sim.now, nd.pnn, "helper: no heartbeat for " + (sim.now - nd.lastTickAt) + " ms; releasing");
+            sim.killHelper(nd);
+            sim.deliverLock(nd, LockResult.LOST);
+            return;
+        }
+        if (nd.paused) { // a VM freeze stops the helper too; a stopped daemon's helper is modelled checking the
+            // heartbeat only
             sim.after(Simulation.TICK_MS, () -> recheck(token, inc));
             return;
         }

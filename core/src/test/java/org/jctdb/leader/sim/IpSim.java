@@ -120,6 +120,7 @@ final class IpSim {
             release(nd, d, lapsed, failed -> {});
         }
         refresh(nd, d.hosting.refreshable(now));
+        sim.execute(nd, nd.core.observe(now)); // as the daemon: the leader core ends a stalled term first
         LeaderStatus ls = nd.core.status();
         if (ls.leader() >= 0) {
             deliver(nd, ls.leader(), d.hosting.report(now, listed, true, Set.of()));
@@ -150,6 +151,9 @@ final class IpSim {
     // ------------------------------------------------------------------ messages
 
     private void deliver(SimNode from, int to, IpMessage m) {
+        if (m instanceof IpMessage.FromLeader f) {
+            sim.checkNotStalled(from, f.generation(), m);
+        }
         if (to == from.pnn) {
             int inc = from.incarnation;
             sim.after(1, () -> sim.inputAction(from, inc, () -> handle(from, m)));
@@ -162,8 +166,11 @@ final class IpSim {
     void handle(SimNode nd, IpMessage m) {
         Daemon d = daemons[nd.pnn];
         long now = sim.now;
+        if (m instanceof IpMessage.Report || m instanceof IpMessage.StepDone) {
+            sim.execute(nd, nd.core.observe(now)); // as the daemon: a stalled term ends before any grant
+        }
         if (m instanceof IpMessage.Report r) {
-            apply(nd, d.takeover.onReport(r, now));
+            apply(nd, d.takeover.onReport(r, now, input(nd, nd.core.status()).generation()));
         } else if (m instanceof IpMessage.StepDone s) {
             apply(nd, d.takeover.onStepDone(s, now, input(nd, nd.core.status())));
         } else if (m instanceof IpMessage.Refused r) {

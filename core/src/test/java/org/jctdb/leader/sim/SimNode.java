@@ -19,6 +19,13 @@ final class SimNode {
     int incarnation;
     boolean alive = true;
     boolean paused;
+    boolean helperPaused; // this pause stops the helper too (a VM freeze), not the daemon alone (SIGSTOP)
+    long pausedAt;
+    long pausedLeading; // the generation it led when paused, or NONE
+    long lastTickAt; // the daemon's last tick: its heartbeat to the lock helper
+    /** A generation this node led before a pause past the leader timeout: it must never act in it again. */
+    long stalledGeneration;
+
     int flags;
     LeaderCore core;
     /** Inputs that arrived while paused; lock results first on resume, like the daemon must. */

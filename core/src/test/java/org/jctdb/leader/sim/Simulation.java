@@ -26,6 +26,9 @@ final class Simulation {
     static final long RECHECK_MS = 5_000;
     static final long RECHECK_TIMEOUT_MS = 5_000;
     static final long ACQUIRE_DEADLINE_MS = 10_000;
+    /** The lock helper releases the lock of a daemon that has not ticked for this long (leader timeout + 2 s). */
+    static final long HELPER_STALL_MS = 7_000;
+
     static final long LIVENESS_BOUND_MS = 60_000;
     /** The mesh notices a silent link (no FIN, no RST) only by its keepalive: up to this long. */
     static final long KEEPALIVE_DETECT_MS = 25_000;
@@ -69,6 +72,8 @@ final class Simulation {
     long minorityActedUntil = -1; // latest time a node without quorum acted as leader during the settled partition
     final long finalHealAt;
     final SplittableRandom ipRnd;
+    private final SplittableRandom pauseRnd; // its own stream, so the leader's schedule of a seed stays what it was
+    int stalledLeaders; // leaders resumed after a pause past the leader timeout (each checked never to act in it)
     final IpSim ip;
     long staleLeaderAt = -1; // last time a node led on a replaced lock file
     long ipServedAt = -1; // settled partition: every address on one node of the side with quorum
@@ -96,6 +101,7 @@ final class Simulation {
         // IP failover draws from its own stream: the leader's schedule of a seed stays what it was.
         this.ipRnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
         this.ip = new IpSim(this);
+        this.pauseRnd = new SplittableRandom(seed ^ 0x57A11L);
     }
 
     /** Runs the schedule; throws AssertionError naming the seed when an invariant breaks. */
@@ -199,6 +205,8 @@ final class Simulation {
                 LeaderConfig.defaults(nd.pnn, ids, nd.capable, lockMode).withRecoveryTimeouts(20_000, 10_000);
         nd.core = new LeaderCore(cfg, new SplittableRandom(rnd.nextLong()), now);
         nd.resetMemory();
+        nd.lastTickAt = now;
+        nd.stalledGeneration = 0; // a new incarnation may pick the old numbers again (its boot differs)
         int inc = nd.incarnation;
         execute(nd, nd.core.start(now));
         ip.boot(nd);
@@ -212,6 +220,7 @@ final class Simulation {
         }
         if (!nd.paused) {
             execute(nd, nd.core.tick(now));
+            nd.lastTickAt = now;
         }
         after(TICK_MS, () -> tickLoop(nd, inc));
     }
@@ -246,8 +255,11 @@ final class Simulation {
 
     void pause(SimNode nd) {
         if (nd.alive && !nd.paused) {
-            trace.add(now, nd.pnn, "PAUSE");
             nd.paused = true;
+            nd.helperPaused = pauseRnd.nextBoolean();
+            nd.pausedAt = now;
+            nd.pausedLeading = nd.core.status().leadingGeneration();
+            trace.add(now, nd.pnn, nd.helperPaused ? "PAUSE (helper too)" : "PAUSE (daemon only)");
         }
     }
 
@@ -257,6 +269,13 @@ final class Simulation {
         }
         trace.add(now, nd.pnn, "RESUME");
         nd.paused = false;
+        if (nd.pausedLeading != org.jctdb.leader.Generation.NONE
+                && now - nd.pausedAt
+                        > LeaderConfig.defaults(nd.pnn, List.of(nd.pnn), true, true)
+                                .leaderTimeoutMs()) {
+            nd.stalledGeneration = nd.pausedLeading; // its next input must end that term before it acts
+            stalledLeaders++;
+        }
         while (!nd.lockBacklog.isEmpty() && nd.alive && !nd.paused) {
             execute(nd, nd.lockBacklog.poll().apply(nd.core));
         }
@@ -488,10 +507,15 @@ final class Simulation {
 
     // ------------------------------------------------------------------ effects
 
-    private void execute(SimNode nd, List<Effect> effects) {
+    void execute(SimNode nd, List<Effect> effects) {
         for (Effect e : effects) {
             if (trace.enabled()) {
                 trace.add(now, nd.pnn, e.toString());
+            }
+            LeaderMessage sent =
+                    e instanceof Effect.Send s ? s.message() : e instanceof Effect.Broadcast b ? b.message() : null;
+            if (sent instanceof LeaderMessage.FromLeader fl && !(sent instanceof LeaderMessage.Resign)) {
+                checkNotStalled(nd, fl.generation(), sent);
             }
             if (e instanceof Effect.Send s) {
                 send(nd, s.to(), s.message());
@@ -512,6 +536,14 @@ final class Simulation {
                         5 + rnd.nextLong(300),
                         () -> input(nd, inc, false, c -> c.onEventResult(r.event(), r.generation(), ok, now)));
             }
+        }
+    }
+
+    /** A leader silent past the leader timeout, resumed, never acts in its old generation (issue 20). */
+    void checkNotStalled(SimNode nd, long generation, Object what) {
+        if (nd.stalledGeneration != 0 && generation == nd.stalledGeneration) {
+            fail("node " + nd.pnn + " acts in generation " + generation + " after its pause from t=" + nd.pausedAt
+                    + " past the leader timeout: " + what);
         }
     }
 
