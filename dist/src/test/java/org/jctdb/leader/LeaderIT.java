@@ -140,7 +140,7 @@ public class LeaderIT {
 
     /**
      * Issue 20: a leader stopped (SIGSTOP) past the leader timeout must not resume as if nothing
-     * happened. Stopped 9 s: its lock helper, without heartbeats for leader timeout + 2 s, gives the lock
+     * happened. Stopped 12 s: its lock helper, without heartbeats for leader timeout + 2 s, gives the lock
      * up and another node leads; after SIGCONT the old leader steps down on its first input. Stopped 6 s
      * (between the leader timeout and the helper's bound, so nobody else could take the lock): on resume
      * it steps down all the same, and the next leader's generation is new.
@@ -156,7 +156,7 @@ public class LeaderIT {
             }
             Path lock = c.dir.resolve("shared/.ctdb/cluster.lock");
             Set<Integer> all = Set.of(0, 1, 2);
-            for (long pauseMs : new long[] {9_000, 6_000}) {
+            for (long pauseMs : new long[] {12_000, 6_000}) {
                 await().atMost(Duration.ofSeconds(40)).until(() -> settled(c, lock, all));
                 int old = leaderHoldingLock(c, lock, all);
                 long oldGen = generation(c, old);
