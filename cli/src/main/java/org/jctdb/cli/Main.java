@@ -24,6 +24,8 @@ public final class Main {
      */
     static final Set<String> OFFLINE =
             Set.of("local-cluster", "config", "ipalloc", "lab", "help", "ptrans", "backupdb", "restoredb");
+    /** Commands the calling process answers itself, as ctdb's tool does; jctdb-fast answers them in C. */
+    static final Set<String> CLIENT_SIDE = Set.of("checktcpport");
     /** Global options that take a value, so the word after them is not the command. */
     private static final Set<String> VALUED = Set.of("-n", "-x", "-t", "-T", "-d", "--debug");
 
@@ -35,7 +37,7 @@ public final class Main {
 
     static int run(String[] args) {
         String command = commandWord(args);
-        if (command == null || OFFLINE.contains(command)) {
+        if (command == null || OFFLINE.contains(command) || CLIENT_SIDE.contains(command)) {
             return LocalCommands.run(args);
         }
         return runAt(Layout.fromEnvironment().socket(), args);
