@@ -28,6 +28,8 @@
 #define MAGIC 0x4a435431u
 #define MAX_ARGS 1024
 #define MAX_OUTPUT (64u * 1024u * 1024u)
+#define MAX_STDIN (192u * 1024u)
+#define STDIN_MARK "--stdin-lines"
 
 static const char *offline[] = {"local-cluster", "config", "ipalloc", "lab", "help",
 				"ptrans", "backupdb", "restoredb", NULL};
@@ -216,6 +218,54 @@ static int checktcpport(int nargs, char **args)
 	return 0;
 }
 
+/*
+ * addtickle and deltickle without arguments read connection lines from stdin (as ctdb's do):
+ * the lines go to the daemon as arguments after STDIN_MARK (TickleCommands in the Java command).
+ * Returns the new argv (argc updated), or NULL with a message.
+ */
+static char **with_stdin_lines(int *argc, char **argv)
+{
+	static char buf[MAX_STDIN + 1];
+	size_t n = 0;
+	ssize_t r;
+	while (n < MAX_STDIN && (r = read(STDIN_FILENO, buf + n, MAX_STDIN - n)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			fprintf(stderr, "jctdb: cannot read standard input: %s\n", strerror(errno));
+			return NULL;
+		}
+		n += (size_t)r;
+	}
+	if (n == MAX_STDIN) {
+		fprintf(stderr, "jctdb: more than %u bytes of connections on standard input\n", MAX_STDIN);
+		return NULL;
+	}
+	buf[n] = '\0';
+	static char *out[MAX_ARGS + 2];
+	int k = 0;
+	for (int i = 0; i < *argc; i++) {
+		out[k++] = argv[i];
+	}
+	out[k++] = STDIN_MARK;
+	for (char *line = buf; line != NULL && *line != '\0';) {
+		char *nl = strchr(line, '\n');
+		if (nl != NULL) {
+			*nl = '\0';
+		}
+		if (k > MAX_ARGS) {
+			fprintf(stderr, "jctdb: more than %d connections on standard input\n", MAX_ARGS - *argc);
+			return NULL;
+		}
+		out[k++] = line;
+		line = nl == NULL ? NULL : nl + 1;
+	}
+	out[k] = NULL;
+	*argc = k;
+	return out;
+}
+
 /* Position of the command word in argv (it is one of its elements). */
 static int word_index(int argc, char **argv, const char *word)
 {
@@ -237,6 +287,12 @@ int main(int argc, char **argv)
 	}
 	if (cmd == NULL || in_list(cmd, offline) || argc - 1 > MAX_ARGS) {
 		java_command(argv);
+	}
+	if ((strcmp(cmd, "addtickle") == 0 || strcmp(cmd, "deltickle") == 0) && argv[argc - 1] == cmd) {
+		argv = with_stdin_lines(&argc, argv);
+		if (argv == NULL) {
+			return 1;
+		}
 	}
 
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];

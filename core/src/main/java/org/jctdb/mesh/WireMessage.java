@@ -8,6 +8,7 @@ import org.jctdb.database.migration.PeerMessage;
 import org.jctdb.database.recovery.RecoveryReply;
 import org.jctdb.database.recovery.RecoveryRequest;
 import org.jctdb.ip.IpMessage;
+import org.jctdb.ip.tickle.TickleList;
 import org.jctdb.leader.LeaderMessage;
 import org.jctdb.protocol.StorageSummary;
 
@@ -30,6 +31,7 @@ import org.jctdb.protocol.StorageSummary;
     @JsonSubTypes.Type(value = WireMessage.DbRecoveryReply.class, name = "db-recovery-reply"),
     @JsonSubTypes.Type(value = WireMessage.RecoveryWanted.class, name = "recovery-wanted"),
     @JsonSubTypes.Type(value = WireMessage.Fragment.class, name = "fragment"),
+    @JsonSubTypes.Type(value = WireMessage.Tickles.class, name = "tickles"),
 })
 public sealed interface WireMessage {
 
@@ -103,4 +105,7 @@ public sealed interface WireMessage {
      * joins the pieces in order and decodes the whole once.
      */
     record Fragment(long id, int index, int count, byte[] part) implements WireMessage {}
+
+    /** The host of a public address tells the others which client connections it has (CTDB's SET_TCP_TICKLE_LIST). */
+    record Tickles(TickleList list) implements WireMessage {}
 }
