@@ -43,18 +43,9 @@ public final class TickleScenario implements AutoCloseable {
         }
     }
 
-    /** Waits until every address is on exactly one node. */
+    /** Waits until every address is on exactly one node, spread over the nodes (as {@link FailoverScenario}). */
     public boolean waitSettled(long limitMillis) {
-        long until = System.nanoTime() + limitMillis * 1_000_000;
-        while (System.nanoTime() < until) {
-            Map<String, Set<String>> now = watch.now();
-            if (now.size() == cluster.publicIps().size()
-                    && now.values().stream().allMatch(s -> s.size() == 1)) {
-                return true;
-            }
-            sleep(100);
-        }
-        return false;
+        return new FailoverScenario(cluster, watch, null).waitSettled(limitMillis);
     }
 
     /**
