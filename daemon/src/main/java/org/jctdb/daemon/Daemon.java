@@ -473,7 +473,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         CompletableFuture<Void> released = ip == null
                 ? CompletableFuture.completedFuture(null)
                 : ip.releaseAll(tunables.millis("TakeoverTimeout"));
-        released.thenRun(() -> core.schedule(() -> stopped.complete(why), 100, TimeUnit.MILLISECONDS));
+        // Then the shutdown event (services stop), as ctdbd does.
+        released.thenCompose(x -> events == null ? CompletableFuture.completedFuture(null) : events.runShutdownEvent())
+                .thenRun(() -> core.schedule(() -> stopped.complete(why), 100, TimeUnit.MILLISECONDS));
     }
 
     private MeshSettings meshSettings(NodeConfig c) {

@@ -175,6 +175,23 @@ final class EventLifecycle implements AutoCloseable {
         });
     }
 
+    /**
+     * The shutdown event, as ctdbd runs it once its addresses are released: the service scripts
+     * stop their services. Monitoring ends first; completes when the scripts are done or timed out.
+     */
+    CompletableFuture<Void> runShutdownEvent() {
+        closed = true; // no further monitor or startup
+        if (engine == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return engine.run(request(Event.SHUTDOWN)).handle((reply, failure) -> {
+            if (failure != null || !EventPolicy.succeeded(reply)) {
+                log.error("shutdown event failed ({})", failure != null ? failure.toString() : describe(reply));
+            }
+            return null;
+        });
+    }
+
     /** Runs startrecovery or recovered for the leader; a timeout counts as success, as in CTDB. */
     CompletableFuture<Boolean> runRecoveryEvent(String name, long generation) {
         Optional<Event> event = Event.parse(name);

@@ -39,10 +39,15 @@ import org.slf4j.LoggerFactory;
  */
 final class Tickles implements TickleControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.ip");
-    /** Tickle ACK rounds after takeip, as CTDB sends one with each of its gratuitous ARPs. */
+    /** Tickle ACK rounds after takeip (CTDB sends one with each of its three gratuitous ARPs, 1 s apart). */
     static final int ROUNDS = 3;
-
-    static final long INTERVAL_MS = 1000;
+    /**
+     * Over the kernel's 500 ms limit on answers to out-of-window segments (tcp_invalid_ratelimit),
+     * under CTDB's 1 s: a round lost to a client's stale ARP entry is repeated sooner.
+     */
+    static final long INTERVAL_MS = 600;
+    /** The first round follows the first gratuitous ARP, so the client's answer finds this host. */
+    static final long FIRST_DELAY_MS = 100;
     /** How long releaseip waits for the old host's resets. */
     static final long KILL_TIMEOUT_MS = 1000;
 
@@ -130,7 +135,8 @@ final class Tickles implements TickleControl, AutoCloseable {
         log.info("sending tickle ACKs for {} connections to {}", lines.size(), a.ip());
         List<String> argv = List.of(helper.toString(), "tickle", String.valueOf(ROUNDS), String.valueOf(INTERVAL_MS));
         CompletableFuture.supplyAsync(
-                        () -> HelperRun.run(argv, String.join("\n", lines) + "\n", ROUNDS * INTERVAL_MS + 2000), worker)
+                        () -> HelperRun.run(argv, String.join("\n", lines) + "\n", ROUNDS * INTERVAL_MS + 2000),
+                        CompletableFuture.delayedExecutor(FIRST_DELAY_MS, TimeUnit.MILLISECONDS, worker))
                 .thenAccept(failure -> {
                     if (!failure.isEmpty()) {
                         log.warn("tickle ACKs for {} failed: {}", a.ip(), failure);
