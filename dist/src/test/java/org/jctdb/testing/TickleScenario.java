@@ -31,13 +31,75 @@ public final class TickleScenario implements AutoCloseable {
     public record Outcome(
             String ip, int victim, boolean peerKnewIt, long movedMillis, long failedMillis, String failure) {}
 
+    /** What differs between the systems under test. */
+    public interface Nodes {
+        int leader() throws IOException;
+
+        /** Whether node k lists the connection from {@code clientEnd} (IP:PORT) to ip:PORT. */
+        boolean lists(int k, String ip, String clientEnd);
+
+        /** Tells the host of ip about the connection, as smbd would (nothing where the host finds it itself). */
+        void register(int host, String ip, String clientEnd) throws IOException;
+
+        /** The fault: kill -9 of the node's daemon (and whatever makes its address go). */
+        void kill(int k) throws IOException;
+
+        /** Starts node k again. */
+        void restart(int k) throws IOException;
+    }
+
+    /** JCTDB: the host's kernel scan finds the connection; the guard deletes a killed node's addresses. */
+    public static Nodes jctdb(NetnsCluster cluster) {
+        return new Nodes() {
+            @Override
+            public int leader() throws IOException {
+                return Integer.parseInt(cluster.query(0, "leader").stdout().strip());
+            }
+
+            @Override
+            public boolean lists(int k, String ip, String clientEnd) {
+                try {
+                    ControlReply r = cluster.query(k, "-X", "gettickles", ip);
+                    return r.exitCode() == 0 && r.stdout().contains(row(ip, clientEnd));
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public void register(int host, String ip, String clientEnd) {}
+
+            @Override
+            public void kill(int k) throws IOException {
+                cluster.signal(k, "KILL");
+            }
+
+            @Override
+            public void restart(int k) throws IOException {
+                cluster.start(k);
+            }
+        };
+    }
+
+    /** gettickles -X's row for the connection. */
+    public static String row(String ip, String clientEnd) {
+        String[] c = clientEnd.split(":");
+        return "|" + c[0] + "|" + c[1] + "|" + ip + "|" + PORT + "|";
+    }
+
     private final NetnsCluster cluster;
     private final AddressWatch watch;
+    private final Nodes nodes;
     private final List<Process> servers = new ArrayList<>();
 
     public TickleScenario(NetnsCluster cluster, AddressWatch watch) throws IOException {
+        this(cluster, watch, jctdb(cluster));
+    }
+
+    public TickleScenario(NetnsCluster cluster, AddressWatch watch, Nodes nodes) throws IOException {
         this.cluster = cluster;
         this.watch = watch;
+        this.nodes = nodes;
         for (int k = 0; k < cluster.nodes; k++) {
             servers.add(TcpSessionProbe.echoServer(cluster.nodeNs(k), PORT));
         }
@@ -54,7 +116,12 @@ public final class TickleScenario implements AutoCloseable {
      * for the client to notice.
      */
     public Outcome killHostOfClient(long periodMs, long limitMillis) throws IOException {
-        int leader = Integer.parseInt(cluster.query(0, "leader").stdout().strip());
+        return killHostOfClient(periodMs, limitMillis, 10_000);
+    }
+
+    /** As above; {@code shareMillis}: how long the other nodes may take to list the connection. */
+    public Outcome killHostOfClient(long periodMs, long limitMillis, long shareMillis) throws IOException {
+        int leader = nodes.leader();
         String ip = null;
         int victim = -1;
         for (Map.Entry<String, Set<String>> e : watch.now().entrySet()) {
@@ -72,14 +139,16 @@ public final class TickleScenario implements AutoCloseable {
             TcpSessionProbe.Event connected = await(() -> client.first("connected", 0), 10_000)
                     .orElseThrow(() -> new IllegalStateException("the client did not connect"));
             String clientEnd = connected.detail();
-            // The host's scan finds the connection and sends its list: wait until a peer has it.
+            // The host learns of the connection and sends its list: wait until a peer has it.
             int peer = (victim + 1) % cluster.nodes;
             String finalIp = ip;
+            nodes.register(victim, ip, clientEnd);
             boolean peerKnew = await(
-                            () -> listed(peer, finalIp, clientEnd) ? Optional.of(true) : Optional.empty(), 10_000)
+                            () -> nodes.lists(peer, finalIp, clientEnd) ? Optional.of(true) : Optional.empty(),
+                            shareMillis)
                     .isPresent();
             long t0 = System.nanoTime();
-            cluster.signal(victim, "KILL");
+            nodes.kill(victim);
             String victimNs = cluster.nodeNs(victim);
             Optional<Long> moved = await(() -> movedAt(finalIp, victimNs, t0), 30_000);
             if (moved.isEmpty()) {
@@ -100,18 +169,8 @@ public final class TickleScenario implements AutoCloseable {
 
     /** Restarts a killed node and waits for the addresses to settle. */
     public boolean heal(Outcome o, long limitMillis) throws IOException {
-        cluster.start(o.victim());
+        nodes.restart(o.victim());
         return waitSettled(limitMillis);
-    }
-
-    private boolean listed(int k, String ip, String clientEnd) {
-        try {
-            ControlReply r = cluster.query(k, "-X", "gettickles", ip);
-            String[] c = clientEnd.split(":");
-            return r.exitCode() == 0 && r.stdout().contains("|" + c[0] + "|" + c[1] + "|" + ip + "|" + PORT + "|");
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private Optional<Long> movedAt(String ip, String victimNs, long t0) {
