@@ -170,7 +170,8 @@ public final class TickleTable {
         for (String ip : new TreeSet<>(hosted)) {
             Entry e = entry(ip);
             if (e.dirty || everything) {
-                out.add(new TickleList(me, ip, new ArrayList<>(e.all())));
+                List<TickleConnection> all = new ArrayList<>(e.all());
+                out.add(new TickleList(me, ip, all.subList(0, Math.min(all.size(), TickleList.MAX_CONNECTIONS))));
                 e.dirty = false;
             }
         }

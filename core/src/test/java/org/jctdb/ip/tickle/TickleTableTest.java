@@ -81,10 +81,21 @@ class TickleTableTest {
                 .hasMessageContaining("from this node");
         List<TickleConnection> many = new ArrayList<>();
         for (int i = 0; i <= TickleList.MAX_CONNECTIONS; i++) {
-            many.add(conn("198.18." + (i / 60000) + "." + (i % 250) + ":" + (i % 60000 + 1), 445));
+            many.add(conn("198.18.9." + (i % 250) + ":" + (i / 250 + 1), 445));
         }
         assertThatThrownBy(() -> t.fromPeer(new TickleList(1, IP, many), false)).hasMessageContaining("at most");
         assertThat(t.list(IP, 0)).isEmpty();
+    }
+
+    @Test
+    void aHostSendsAtMostTheLimit() {
+        TickleTable t = new TickleTable(0);
+        for (int i = 0; i < TickleList.MAX_CONNECTIONS + 5; i++) {
+            t.add(conn("198.18.9." + (i % 250) + ":" + (i / 250 + 1), 445));
+        }
+        TickleList sent = t.updates(Set.of(IP), false).get(0);
+        assertThat(sent.connections()).hasSize(TickleList.MAX_CONNECTIONS);
+        assertThat(new TickleTable(1).fromPeer(sent, false)).isEqualTo(TickleTable.PeerOutcome.REPLACED);
     }
 
     @Test
