@@ -39,8 +39,13 @@ import org.slf4j.LoggerFactory;
  */
 final class Tickles implements TickleControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.ip");
-    /** Tickle ACK rounds after takeip (CTDB sends one with each of its three gratuitous ARPs, 1 s apart). */
-    static final int ROUNDS = 3;
+    /**
+     * Tickle ACK rounds after takeip (CTDB sends one with each of its three gratuitous ARPs, 1 s
+     * apart). Five rounds over 2.5 s: a client whose ARP entry was refreshed less than a second
+     * before (the kernel's locktime) ignores the first gratuitous ARP, and its answers go to the
+     * dead node until a later one.
+     */
+    static final int ROUNDS = 5;
     /**
      * Over the kernel's 500 ms limit on answers to out-of-window segments (tcp_invalid_ratelimit),
      * under CTDB's 1 s: a round lost to a client's stale ARP entry is repeated sooner.

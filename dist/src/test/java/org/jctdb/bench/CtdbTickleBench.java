@@ -42,6 +42,7 @@ public final class CtdbTickleBench {
                 ctdb.start(k);
             }
             boolean[] register = {true};
+            List<ProcessHandle> left = new ArrayList<>();
             TickleScenario.Nodes nodes = new TickleScenario.Nodes() {
                 @Override
                 public int leader() {
@@ -74,6 +75,7 @@ public final class CtdbTickleBench {
                 public void kill(int k) throws IOException {
                     long pid = ctdb.daemonPid(k)
                             .orElseThrow(() -> new IOException("ctdbd of node " + k + " is not running"));
+                    ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(left::add));
                     Commands.run(Duration.ofSeconds(10), "kill", "-KILL", String.valueOf(pid))
                             .requireOk();
                     c.link(k, false);
@@ -94,6 +96,12 @@ public final class CtdbTickleBench {
                                 NetnsCluster.IFACE);
                     }
                     c.link(k, true);
+                    // ctdb-eventd and ctdb-recoverd outlive a killed ctdbd by seconds; a new ctdbd cannot start before.
+                    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (left.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < until) {
+                        Commands.parkBriefly();
+                    }
+                    left.clear();
                     ctdb.start(k);
                 }
             };

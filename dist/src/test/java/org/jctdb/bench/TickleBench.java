@@ -14,7 +14,7 @@ import org.jctdb.testing.TickleScenario;
  * line a second; its node is killed with kill -9; the time from the address moving to the
  * client's connection failing (a reset from the new host). RUNS kills per row.
  *
- *     bench/run TickleBench [runs] [limitSeconds]
+ *     bench/run TickleBench [runs] [limitSeconds] [on|off|both]
  */
 public final class TickleBench {
     private TickleBench() {}
@@ -36,7 +36,9 @@ public final class TickleBench {
                 System.out.println("| system | fault | tickle ACKs | client | runs | kill to moved, median (s) "
                         + "| moved to reset, median (s) | max (s) | not noticed within " + limit / 1000 + " s |");
                 System.out.println("|---|---|---|---|---|---|---|---|---|");
-                for (int acks : List.of(1, 0)) {
+                String rows = args.length > 2 ? args[2] : "both";
+                List<Integer> modes = rows.equals("on") ? List.of(1) : rows.equals("off") ? List.of(0) : List.of(1, 0);
+                for (int acks : modes) {
                     for (int k = 0; k < c.nodes; k++) {
                         c.jctdb(k, "setvar", "JctdbTickleAcks", String.valueOf(acks));
                     }

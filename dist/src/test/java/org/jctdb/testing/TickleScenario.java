@@ -157,6 +157,18 @@ public final class TickleScenario implements AutoCloseable {
             long movedNanos = moved.get();
             Optional<TcpSessionProbe.Event> failed =
                     await(() -> client.first("failed", t0), (movedNanos - System.nanoTime()) / 1_000_000 + limitMillis);
+            if (failed.isEmpty()) {
+                System.err.println("not noticed: client " + clientEnd + " of " + ip + "; events " + client.events());
+                for (int k = 0; k < cluster.nodes; k++) {
+                    List<String> lines = cluster.log(k)
+                            .lines()
+                            .filter(l -> l.contains("tickle") || l.contains("took ") || l.contains("gratuitous"))
+                            .toList();
+                    for (String l : lines.subList(Math.max(0, lines.size() - 4), lines.size())) {
+                        System.err.println("  node " + k + ": " + l);
+                    }
+                }
+            }
             return new Outcome(
                     ip,
                     victim,
