@@ -41,9 +41,8 @@ final class Tickles implements TickleControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.ip");
     /**
      * Tickle ACK rounds after takeip (CTDB sends one with each of its three gratuitous ARPs, 1 s
-     * apart). Five rounds over 2.5 s: a client whose ARP entry was refreshed less than a second
-     * before (the kernel's locktime) ignores the first gratuitous ARP, and its answers go to the
-     * dead node until a later one.
+     * apart). Five rounds over 2.4 s: a client may answer the first ones towards the dead node
+     * while its ARP entry still names it (seen in TickleBench: one client answered only the fifth).
      */
     static final int ROUNDS = 5;
     /**
