@@ -8,8 +8,12 @@
  * control protocol (org.jctdb.control.ControlFrames), print the reply and exit with its code.
  * Commands that run without a daemon (local-cluster, config, ipalloc, lab, help) and a missing
  * command word are handed to the Java command (bin/jctdb with JCTDB_NO_FAST=1).
+ * checktcpport runs here, as in CTDB's tool: the stock scripts' monitor calls it once per port.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -24,6 +28,8 @@
 #define MAGIC 0x4a435431u
 #define MAX_ARGS 1024
 #define MAX_OUTPUT (64u * 1024u * 1024u)
+#define MAX_STDIN (192u * 1024u)
+#define STDIN_MARK "--stdin-lines"
 
 static const char *offline[] = {"local-cluster", "config", "ipalloc", "lab", "help",
 				"ptrans", "backupdb", "restoredb", NULL};
@@ -175,12 +181,118 @@ static int relay_string(int fd, int out_fd, long long deadline, const char *sock
 	return 0;
 }
 
+/*
+ * checktcpport PORT, as ctdb 4.17: binds a non-blocking IPv4 TCP socket to PORT on every
+ * address (no SO_REUSEADDR) and exits with bind's errno (98, EADDRINUSE, when something
+ * listens there, including a dual-stack IPv6 listener), 0 when the port was free. A port that
+ * is not a number is port 0, as atoi makes it in ctdb.
+ */
+static int checktcpport(int nargs, char **args)
+{
+	if (nargs != 1) {
+		printf("Usage: jctdb checktcpport <port>\n");
+		return 1;
+	}
+	unsigned int port = (unsigned int)atoi(args[0]);
+	int s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	if (s == -1) {
+		int e = errno;
+		fprintf(stderr, "Failed to open local socket\n");
+		return e;
+	}
+	int v = fcntl(s, F_GETFL, 0);
+	if (v == -1 || fcntl(s, F_SETFL, v | O_NONBLOCK) != 0) {
+		int e = errno;
+		fprintf(stderr, "Unable to set socket non-blocking\n");
+		close(s);
+		return e;
+	}
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	int ret = bind(s, (struct sockaddr *)&sin, sizeof(sin));
+	int e = errno;
+	close(s);
+	if (ret == -1) {
+		fprintf(stderr, "Failed to bind to TCP port %u\n", port);
+		return e;
+	}
+	return 0;
+}
+
+/*
+ * addtickle and deltickle without arguments read connection lines from stdin (as ctdb's do):
+ * the lines go to the daemon as arguments after STDIN_MARK (TickleCommands in the Java command).
+ * Returns the new argv (argc updated), or NULL with a message.
+ */
+static char **with_stdin_lines(int *argc, char **argv)
+{
+	static char buf[MAX_STDIN + 1];
+	size_t n = 0;
+	ssize_t r;
+	while (n < MAX_STDIN && (r = read(STDIN_FILENO, buf + n, MAX_STDIN - n)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			fprintf(stderr, "jctdb: cannot read standard input: %s\n", strerror(errno));
+			return NULL;
+		}
+		n += (size_t)r;
+	}
+	if (n == MAX_STDIN) {
+		fprintf(stderr, "jctdb: more than %u bytes of connections on standard input\n", MAX_STDIN);
+		return NULL;
+	}
+	buf[n] = '\0';
+	static char *out[MAX_ARGS + 2];
+	int k = 0;
+	for (int i = 0; i < *argc; i++) {
+		out[k++] = argv[i];
+	}
+	out[k++] = STDIN_MARK;
+	for (char *line = buf; line != NULL && *line != '\0';) {
+		char *nl = strchr(line, '\n');
+		if (nl != NULL) {
+			*nl = '\0';
+		}
+		if (k > MAX_ARGS) {
+			fprintf(stderr, "jctdb: more than %d connections on standard input\n", MAX_ARGS - *argc);
+			return NULL;
+		}
+		out[k++] = line;
+		line = nl == NULL ? NULL : nl + 1;
+	}
+	out[k] = NULL;
+	*argc = k;
+	return out;
+}
+
+/* Position of the command word in argv (it is one of its elements). */
+static int word_index(int argc, char **argv, const char *word)
+{
+	for (int i = 1; i < argc; i++) {
+		if (argv[i] == word) {
+			return i;
+		}
+	}
+	return argc;
+}
+
 int main(int argc, char **argv)
 {
 	long timelimit = 120;
 	const char *cmd = command_word(argc, argv, &timelimit);
+	if (cmd != NULL && strcmp(cmd, "checktcpport") == 0) {
+		int at = word_index(argc, argv, cmd);
+		return checktcpport(argc - at - 1, argv + at + 1);
+	}
 	if (cmd == NULL || in_list(cmd, offline) || argc - 1 > MAX_ARGS) {
 		java_command(argv);
+	}
+	if ((strcmp(cmd, "addtickle") == 0 || strcmp(cmd, "deltickle") == 0) && argv[argc - 1] == cmd) {
+		argv = with_stdin_lines(&argc, argv);
+		if (argv == NULL) {
+			return 1;
+		}
 	}
 
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];

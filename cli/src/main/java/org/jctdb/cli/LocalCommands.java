@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             OfflineDatabaseCommands.PTrans.class,
             OfflineDatabaseCommands.BackupDb.class,
             OfflineDatabaseCommands.RestoreDb.class,
+            CheckTcpPort.class,
             CommandLine.HelpCommand.class
         })
 public final class LocalCommands implements Callable<Integer> {

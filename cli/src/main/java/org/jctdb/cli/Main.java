@@ -5,6 +5,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +25,10 @@ public final class Main {
      */
     static final Set<String> OFFLINE =
             Set.of("local-cluster", "config", "ipalloc", "lab", "help", "ptrans", "backupdb", "restoredb");
+    /** Commands the calling process answers itself, as ctdb's tool does; jctdb-fast answers them in C. */
+    static final Set<String> CLIENT_SIDE = Set.of("checktcpport");
+    /** Commands that read connections from the caller's standard input when given no arguments. */
+    static final Set<String> STDIN_LISTS = Set.of("addtickle", "deltickle");
     /** Global options that take a value, so the word after them is not the command. */
     private static final Set<String> VALUED = Set.of("-n", "-x", "-t", "-T", "-d", "--debug");
 
@@ -35,8 +40,21 @@ public final class Main {
 
     static int run(String[] args) {
         String command = commandWord(args);
-        if (command == null || OFFLINE.contains(command)) {
+        if (command == null || OFFLINE.contains(command) || CLIENT_SIDE.contains(command)) {
             return LocalCommands.run(args);
+        }
+        if (STDIN_LISTS.contains(command) && args[args.length - 1].equals(command)) {
+            try {
+                List<String> all = new ArrayList<>(Arrays.asList(args));
+                all.add(TickleCommands.STDIN_MARK);
+                all.addAll(new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                        .lines()
+                        .toList());
+                args = all.toArray(new String[0]);
+            } catch (IOException e) {
+                System.err.println("jctdb: cannot read standard input: " + e.getMessage());
+                return 1;
+            }
         }
         return runAt(Layout.fromEnvironment().socket(), args);
     }

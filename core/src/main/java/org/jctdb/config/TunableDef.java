@@ -98,5 +98,9 @@ public record TunableDef(String name, long defaultValue, boolean obsolete, boole
             extension("JctdbIPReportMs", 250),
             extension("JctdbIPHoldMs", 1500),
             extension("JctdbIPLease", 1),
-            extension("JctdbIPCrashGraceMs", 500));
+            extension("JctdbIPCrashGraceMs", 500),
+            // ... and tickles (docs/design/ip-failover.md): how often the kernel's connections to
+            // hosted addresses are read (0: never), and whether takeip sends tickle ACKs (0: no).
+            extension("JctdbTickleScanMs", 1000),
+            extension("JctdbTickleAcks", 1));
 }

@@ -43,6 +43,11 @@ public interface DaemonApi {
     /** Public IP failover, once the daemon has started it. */
     Optional<IpControl> ip();
 
+    /** Tickle lists, once the daemon has started IP failover. */
+    default Optional<TickleControl> tickles() {
+        return Optional.empty();
+    }
+
     /** Sets and clears bits of this node's own flags (disable, stop and their reversals). */
     CompletableFuture<Void> changeOwnFlags(int set, int clear);
 

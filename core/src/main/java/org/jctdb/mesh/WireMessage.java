@@ -8,6 +8,7 @@ import org.jctdb.database.migration.PeerMessage;
 import org.jctdb.database.recovery.RecoveryReply;
 import org.jctdb.database.recovery.RecoveryRequest;
 import org.jctdb.ip.IpMessage;
+import org.jctdb.ip.tickle.TickleList;
 import org.jctdb.leader.LeaderMessage;
 import org.jctdb.protocol.StorageSummary;
 
@@ -32,6 +33,7 @@ import org.jctdb.protocol.StorageSummary;
     @JsonSubTypes.Type(value = WireMessage.Fragment.class, name = "fragment"),
     @JsonSubTypes.Type(value = WireMessage.TraverseAll.class, name = "traverse-all"),
     @JsonSubTypes.Type(value = WireMessage.TraverseData.class, name = "traverse-data"),
+    @JsonSubTypes.Type(value = WireMessage.Tickles.class, name = "tickles"),
 })
 public sealed interface WireMessage {
 
@@ -118,4 +120,7 @@ public sealed interface WireMessage {
      * of a bounded size; {@code end} says the sender has no more.
      */
     record TraverseData(long id, byte[] records, boolean end) implements WireMessage {}
+
+    /** The host of a public address tells the others which client connections it has (CTDB's SET_TCP_TICKLE_LIST). */
+    record Tickles(TickleList list) implements WireMessage {}
 }

@@ -254,6 +254,7 @@ final class Controls {
                     tcpClients
                             .computeIfAbsent(dst.getHostAddress(), k -> ConcurrentHashMap.newKeySet())
                             .add(conn);
+                    TcpTickles.register(s.host(), conn);
                 }
                 return status(0);
             }

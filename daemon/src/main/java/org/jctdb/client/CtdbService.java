@@ -16,6 +16,7 @@ import org.jctdb.config.Tunables;
 import org.jctdb.control.ClusterView;
 import org.jctdb.control.IpSnapshot;
 import org.jctdb.control.NodeView;
+import org.jctdb.control.TickleControl;
 import org.jctdb.database.Database;
 import org.jctdb.database.DatabaseKind;
 import org.jctdb.database.DbId;
@@ -67,6 +68,11 @@ public final class CtdbService implements AutoCloseable {
 
         /** The databases disagree between nodes: ask the leader for a recovery (CTDB: recovery mode ACTIVE). */
         void requestRecovery(String reason);
+
+        /** The tickle lists, where smbd's TCP_CLIENT registrations go. */
+        default Optional<TickleControl> tickles() {
+            return Optional.empty();
+        }
     }
 
     private final CtdbCodec codec;

@@ -39,7 +39,9 @@ final class AddressEvents {
         default void taken(HostedAddress a) {}
 
         /** An address is about to be released here (CTDB clients are told first). */
-        default void releasing(HostedAddress a) {}
+        default CompletableFuture<Void> releasing(HostedAddress a) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     private final HostingNode node;
@@ -128,7 +130,12 @@ final class AddressEvents {
             return;
         }
         HostedAddress h = mine.get();
-        listener.releasing(h);
+        // The listener resets the address's connections first (bounded); then releaseip.
+        listener.releasing(h).whenComplete((x, e) -> core.execute(() -> releaseScript(h, todo, failures, done)));
+    }
+
+    private void releaseScript(
+            HostedAddress h, ArrayDeque<HostedAddress> todo, List<String> failures, Consumer<String> done) {
         run(Event.RELEASEIP, List.of(h.iface(), h.ip(), String.valueOf(h.maskBits())))
                 .thenAccept(ok -> core.execute(() -> {
                     if (!ok) {

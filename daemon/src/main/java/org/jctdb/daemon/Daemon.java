@@ -35,6 +35,7 @@ import org.jctdb.control.DaemonApi;
 import org.jctdb.control.IpControl;
 import org.jctdb.control.IpSnapshot;
 import org.jctdb.control.NodeView;
+import org.jctdb.control.TickleControl;
 import org.jctdb.control.TunableRules;
 import org.jctdb.event.EventControl;
 import org.jctdb.event.EventEngine;
@@ -253,6 +254,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             core.execute(() -> leader.message(pnn, l.message()));
         } else if (message instanceof WireMessage.Ip m) {
             ip.message(pnn, m.message());
+        } else if (message instanceof WireMessage.Tickles t) {
+            ip.tickles().peerList(pnn, t.list());
         } else if (message instanceof WireMessage.Hello || message instanceof WireMessage.Keepalive) {
             // The transport consumes these; one arriving here is a transport bug worth a line.
             log.warn(
@@ -338,6 +341,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 @Override
                 public boolean send(int pnn, WireMessage message) {
                     return fragments.send(mesh, pnn, message);
+                }
+
+                @Override
+                public Optional<TickleControl> tickles() {
+                    return Daemon.this.tickles();
                 }
 
                 @Override
@@ -524,7 +532,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         CompletableFuture<Void> released = ip == null
                 ? CompletableFuture.completedFuture(null)
                 : ip.releaseAll(tunables.millis("TakeoverTimeout"));
-        released.thenRun(() -> core.schedule(() -> stopped.complete(why), 100, TimeUnit.MILLISECONDS));
+        // Then the shutdown event (services stop), as ctdbd does.
+        released.thenCompose(x -> events == null ? CompletableFuture.completedFuture(null) : events.runShutdownEvent())
+                .thenRun(() -> core.schedule(() -> stopped.complete(why), 100, TimeUnit.MILLISECONDS));
     }
 
     private MeshSettings meshSettings(NodeConfig c) {
@@ -639,6 +649,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public Optional<IpControl> ip() {
         return Optional.ofNullable(ip);
+    }
+
+    @Override
+    public Optional<TickleControl> tickles() {
+        return Optional.ofNullable(ip).map(IpTakeoverDriver::tickles);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jctdb.common.Ticker;
+import org.jctdb.config.Installation;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.config.Tunables;
 import org.jctdb.event.EngineConfig;
@@ -79,6 +80,7 @@ final class EventLifecycle implements AutoCloseable {
     void start(Path jctdbCommand) throws IOException {
         Path helpers = config.layout().varDir().resolve("helpers");
         writeCtdbConfigHelper(helpers, jctdbCommand);
+        writeKillTcpHelper(helpers, Installation.current().helper("jctdb_tcp"));
         EngineConfig cfg = EngineConfig.defaults(
                         config.layout().base(),
                         jctdbCommand,
@@ -175,6 +177,23 @@ final class EventLifecycle implements AutoCloseable {
         });
     }
 
+    /**
+     * The shutdown event, as ctdbd runs it once its addresses are released: the service scripts
+     * stop their services. Monitoring ends first; completes when the scripts are done or timed out.
+     */
+    CompletableFuture<Void> runShutdownEvent() {
+        closed = true; // no further monitor or startup
+        if (engine == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return engine.run(request(Event.SHUTDOWN)).handle((reply, failure) -> {
+            if (failure != null || !EventPolicy.succeeded(reply)) {
+                log.error("shutdown event failed ({})", failure != null ? failure.toString() : describe(reply));
+            }
+            return null;
+        });
+    }
+
     /** Runs startrecovery or recovered for the leader; a timeout counts as success, as in CTDB. */
     CompletableFuture<Boolean> runRecoveryEvent(String name, long generation) {
         Optional<Event> event = Event.parse(name);
@@ -215,6 +234,13 @@ final class EventLifecycle implements AutoCloseable {
         Files.createDirectories(dir);
         Path helper = dir.resolve("ctdb-config");
         Files.writeString(helper, "#!/bin/sh\nexec \"" + jctdbCommand + "\" config \"$@\"\n");
+        Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** The stock 10.interface resets a released address's connections with CTDB_HELPER_BINDIR/ctdb_killtcp IFACE. */
+    private static void writeKillTcpHelper(Path dir, Path jctdbTcp) throws IOException {
+        Path helper = dir.resolve("ctdb_killtcp");
+        Files.writeString(helper, "#!/bin/sh\nexec \"" + jctdbTcp + "\" kill \"$@\"\n");
         Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 

@@ -1,15 +1,10 @@
 package org.jctdb.daemon;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.jctdb.config.Installation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +21,6 @@ final class GratuitousArp implements AutoCloseable {
     static final int ROUNDS = 3;
     static final long INTERVAL_MS = 1000;
     static final long DEADLINE_MS = ROUNDS * INTERVAL_MS + 2000;
-    private static final long KILL_GRACE_MS = 500;
 
     private final Path helper;
     /** A few at once: a node taking several addresses announces them together, as CTDB does. */
@@ -62,46 +56,11 @@ final class GratuitousArp implements AutoCloseable {
     /** Runs the helper; completes with "" or what went wrong. Never blocks the caller. */
     CompletableFuture<String> announce(String iface, String ip, int rounds, long intervalMs) {
         return CompletableFuture.supplyAsync(
-                () -> run(List.of(helper.toString(), iface, ip, String.valueOf(rounds), String.valueOf(intervalMs))),
+                () -> HelperRun.run(
+                        List.of(helper.toString(), iface, ip, String.valueOf(rounds), String.valueOf(intervalMs)),
+                        "",
+                        DEADLINE_MS),
                 worker);
-    }
-
-    private String run(List<String> argv) {
-        if (!Files.isExecutable(helper)) {
-            return helper + " is not built (mvn package)";
-        }
-        Path errFile = null;
-        try {
-            errFile = Files.createTempFile("jctdb-gratarp", ".err");
-            Process p = new ProcessBuilder(argv)
-                    .directory(new File("/"))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(errFile.toFile())
-                    .start();
-            if (!p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)) {
-                p.destroy();
-                if (!p.waitFor(KILL_GRACE_MS, TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                }
-                return "no answer within " + DEADLINE_MS + " ms; killed";
-            }
-            String err = Files.readString(errFile, StandardCharsets.UTF_8).strip();
-            return p.exitValue() == 0 ? "" : (err.isEmpty() ? "exit " + p.exitValue() : err);
-        } catch (IOException e) {
-            return e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        } finally {
-            if (errFile != null) {
-                try {
-                    Files.deleteIfExists(errFile);
-                } catch (IOException e) {
-                    // a temp file left behind
-                }
-            }
-        }
     }
 
     @Override

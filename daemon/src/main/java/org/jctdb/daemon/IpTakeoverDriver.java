@@ -81,6 +81,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private final Set<String> downIfaces = new HashSet<>();
     private final AddressEvents events;
     private final GratuitousArp gratarp = GratuitousArp.installed();
+    private final Tickles tickles;
     private boolean stopping;
     private volatile IpSnapshot snapshot;
     private final List<CompletableFuture<Void>> runWaiters = new ArrayList<>();
@@ -114,15 +115,38 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                     @Override
                     public void taken(HostedAddress a) {
                         gratarp.announceInBackground(a.iface(), a.ip());
+                        tickles.taken(a);
                     }
 
                     @Override
-                    public void releasing(HostedAddress a) {
+                    public CompletableFuture<Void> releasing(HostedAddress a) {
                         host.releasing(a.ip());
+                        return tickles.releasing(a);
                     }
                 });
         setListed(config.publicAddresses().addresses());
         publish();
+        this.tickles = new Tickles(me, core, ticker, new Tickles.Host() {
+            @Override
+            public IpSnapshot snapshot() {
+                return snapshot;
+            }
+
+            @Override
+            public Tunables tunables() {
+                return host.tunables();
+            }
+
+            @Override
+            public void broadcast(WireMessage m) {
+                host.mesh().broadcast(m);
+            }
+        });
+    }
+
+    /** The tickle lists of this node. */
+    Tickles tickles() {
+        return tickles;
     }
 
     /** Starts the guard, deletes leftover public addresses, then ticks. Call on the core thread. */
@@ -138,6 +162,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             }
         }
         core.scheduleAtFixedRate(this::tick, timing.reportMs(), timing.reportMs(), TimeUnit.MILLISECONDS);
+        tickles.start();
     }
 
     private void setListed(List<PublicAddress> addresses) {
@@ -439,5 +464,6 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     public void close() {
         events.guard().ifPresent(AddressGuard::close);
         gratarp.close();
+        tickles.close();
     }
 }

@@ -43,6 +43,9 @@ class CommandTableTest {
         }
 
         assertThat(fast).as("fast client vs Main.OFFLINE").isEqualTo(java);
+        for (String own : Main.CLIENT_SIDE) {
+            assertThat(c).as("the fast client answers %s itself", own).contains("strcmp(cmd, \"" + own + "\") == 0");
+        }
         assertThat(shell).as("bin/jctdb vs Main.OFFLINE").isEqualTo(java);
     }
 }

@@ -136,6 +136,11 @@ public final class CtdbSystem implements ClusterUnderTest {
         }
     }
 
+    /** `ctdb ARGS` against node k's daemon (in its mount namespace), within {@code deadlineMs}. */
+    public Commands.Result tool(int k, long deadlineMs, String... args) throws IOException {
+        return ctdb(k, deadlineMs, args);
+    }
+
     private Commands.Result ctdb(int k, long deadlineMs, String... args) throws IOException {
         long pid = daemonPid(k).orElseThrow(() -> new IOException("node " + k + ": ctdbd is not running"));
         // The tool finds the socket and the nodes file at CTDB's fixed paths: ask from the daemon's mount namespace.
