@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             DaemonCommands.GetReclock.class,
             DaemonCommands.Shutdown.class,
             RuntimeCommands.GetCapabilities.class,
+            RuntimeCommands.Runstate.class,
             RuntimeCommands.SetLeaderRole.class,
             RuntimeCommands.GetDebug.class,
             RuntimeCommands.SetDebug.class,

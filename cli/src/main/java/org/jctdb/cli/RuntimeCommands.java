@@ -1,8 +1,13 @@
 package org.jctdb.cli;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.config.LogLevel;
+import org.jctdb.ip.RunState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -43,6 +48,36 @@ final class RuntimeCommands {
                 return 1;
             }
             api().setLeaderRole(value.equals("on")).get(root().timeout, TimeUnit.SECONDS);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "runstate",
+            description = "Show the daemon's run state; with states given, exit 1 unless it is in one of them.")
+    static final class Runstate extends DaemonCommand {
+        @Parameters(arity = "0..*", paramLabel = "STATE")
+        List<String> wanted = List.of();
+
+        @Override
+        public Integer call() {
+            RunState now = api().runState();
+            boolean found = wanted.isEmpty();
+            for (String w : wanted) {
+                Optional<RunState> s = Arrays.stream(RunState.values())
+                        .filter(r -> r != RunState.UNKNOWN && r.name().equals(w.toUpperCase(Locale.ROOT)))
+                        .findFirst();
+                if (s.isEmpty()) {
+                    out().println("Invalid run state (" + w + ")");
+                    return 1;
+                }
+                found |= s.get() == now;
+            }
+            if (!found) {
+                out().println("CTDB not in required run state (got " + now.name() + ")");
+                return 1;
+            }
+            out().println(now.name());
             return 0;
         }
     }

@@ -8,6 +8,7 @@ import org.jctdb.config.NodeConfig;
 import org.jctdb.config.Tunables;
 import org.jctdb.event.EventControl;
 import org.jctdb.health.HealthReport;
+import org.jctdb.ip.RunState;
 
 /** What commands may ask of a running daemon. Queries read snapshots; changes go through the decision thread. */
 public interface DaemonApi {
@@ -66,6 +67,9 @@ public interface DaemonApi {
 
     /** setdebug: the daemon logs at {@code level} from now on (until restarted). */
     void setLogLevel(LogLevel level);
+
+    /** runstate: how far the daemon's start (init, setup, startup events) has got, or SHUTDOWN. */
+    RunState runState();
 
     /** getcapabilities: whether this node may be elected leader (ctdb.conf, then setleaderrole). */
     boolean leaderRole();

@@ -62,8 +62,6 @@ final class Controls {
      */
     static final int FLAG_REPLICA = 0x40000000;
 
-    static final int RUNSTATE_RUNNING = 5;
-
     /** How the node is configured. */
     record Settings(int port) {}
 
@@ -127,7 +125,7 @@ final class Controls {
             case GET_RECMODE:
                 return status(v.recoveryMode());
             case GET_RUNSTATE:
-                return data(ControlData.u32(RUNSTATE_RUNNING));
+                return data(ControlData.u32(s.host().runState().code()));
             case GET_NODEMAP:
                 return data(nodeMap(v).encode());
             case GETVNNMAP:

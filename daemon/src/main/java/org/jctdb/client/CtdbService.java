@@ -22,6 +22,7 @@ import org.jctdb.database.DatabaseKind;
 import org.jctdb.database.DbId;
 import org.jctdb.database.LocalDatabases;
 import org.jctdb.database.LtdbHeader;
+import org.jctdb.ip.RunState;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.mesh.WireMessage.CtdbRelay;
 import org.jctdb.protocol.NodeFlags;
@@ -60,6 +61,9 @@ public final class CtdbService implements AutoCloseable {
 
         /** Whether this node may be elected leader now (GET_CAPABILITIES). */
         boolean leaderRole();
+
+        /** CTDB's run state of this daemon (GET_RUNSTATE). */
+        RunState runState();
 
         Optional<IpSnapshot> ips();
 

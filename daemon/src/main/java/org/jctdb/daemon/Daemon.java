@@ -41,6 +41,7 @@ import org.jctdb.event.EventControl;
 import org.jctdb.event.EventEngine;
 import org.jctdb.health.HealthReport;
 import org.jctdb.ip.FailoverTiming;
+import org.jctdb.ip.RunState;
 import org.jctdb.leader.Generation;
 import org.jctdb.leader.LeaderStatus;
 import org.jctdb.leader.RecoveryMode;
@@ -334,6 +335,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 }
 
                 @Override
+                public RunState runState() {
+                    return Daemon.this.runState();
+                }
+
+                @Override
                 public Optional<IpSnapshot> ips() {
                     return Optional.ofNullable(ip).map(IpTakeoverDriver::snapshot);
                 }
@@ -505,6 +511,12 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public boolean leaderRole() {
         return leaderRole;
+    }
+
+    @Override
+    public RunState runState() {
+        EventLifecycle e = events;
+        return e == null ? RunState.INIT : e.runState();
     }
 
     @Override

@@ -29,6 +29,7 @@ import org.jctdb.event.EventRequest;
 import org.jctdb.event.Hang;
 import org.jctdb.event.MonitorTimeoutTracker;
 import org.jctdb.event.ScriptDirectory;
+import org.jctdb.ip.RunState;
 import org.jctdb.os.SpawnFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,8 @@ final class EventLifecycle implements AutoCloseable {
     private final MonitorTimeoutTracker monitorTracker = new MonitorTimeoutTracker();
     private EventEngine engine;
     private volatile boolean closed;
+    /** CTDB's run state, as the event sequence has reached it (GET_RUNSTATE, `jctdb runstate`). */
+    private volatile RunState runState = RunState.INIT;
 
     EventLifecycle(
             NodeConfig config,
@@ -110,9 +113,16 @@ final class EventLifecycle implements AutoCloseable {
                     }
                 });
         runOnce(Event.INIT)
-                .thenCompose(ok -> ok ? runOnce(Event.SETUP) : CompletableFuture.completedFuture(false))
+                .thenCompose(ok -> {
+                    if (!ok) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    runState = RunState.SETUP;
+                    return runOnce(Event.SETUP);
+                })
                 .thenAccept(ok -> {
                     if (ok) {
+                        runState = RunState.STARTUP;
                         startup();
                     }
                 });
@@ -139,6 +149,9 @@ final class EventLifecycle implements AutoCloseable {
                 log.info(
                         "startup event OK; monitoring every {} s",
                         tunables.get().get("MonitorInterval"));
+                if (!closed) {
+                    runState = RunState.RUNNING;
+                }
                 monitor();
             } else {
                 log.error("startup event failed ({}); retrying in {} s", describe(reply), STARTUP_RETRY_MILLIS / 1000);
@@ -181,8 +194,14 @@ final class EventLifecycle implements AutoCloseable {
      * The shutdown event, as ctdbd runs it once its addresses are released: the service scripts
      * stop their services. Monitoring ends first; completes when the scripts are done or timed out.
      */
+    /** Where the daemon's event sequence is: INIT, SETUP, STARTUP, RUNNING, then SHUTDOWN. */
+    RunState runState() {
+        return runState;
+    }
+
     CompletableFuture<Void> runShutdownEvent() {
         closed = true; // no further monitor or startup
+        runState = RunState.SHUTDOWN;
         if (engine == null) {
             return CompletableFuture.completedFuture(null);
         }

@@ -26,6 +26,7 @@ import org.jctdb.database.DatabaseDirectories;
 import org.jctdb.database.LocalDatabases;
 import org.jctdb.database.LockWaiter;
 import org.jctdb.database.TdbFiles;
+import org.jctdb.ip.RunState;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.protocol.ctdb.BadPacketException;
 import org.jctdb.protocol.ctdb.Bytes;
@@ -81,6 +82,11 @@ class ClientFrameHandlingTest {
             @Override
             public boolean leaderRole() {
                 return true;
+            }
+
+            @Override
+            public RunState runState() {
+                return RunState.RUNNING;
             }
 
             @Override
