@@ -63,7 +63,7 @@ public final class Docs {
                 _jctdb_with_nodes() {
                     if [ "${COMP_WORDS[COMP_CWORD-1]}" = "-n" ]; then
                         local pnns
-                        pnns=$(jctdb -X listnodes 2>/dev/null | awk -F'|' 'NR > 1 && $2 ~ /^[0-9]+$/ { print $2 }')
+                        pnns=$(jctdb -X listnodes 2>/dev/null | awk -F'|' '$2 ~ /^[0-9]+$/ { print $2 }')
                         mapfile -t COMPREPLY < <(compgen -W "all $pnns" -- "${COMP_WORDS[COMP_CWORD]}")
                         return 0
                     fi
