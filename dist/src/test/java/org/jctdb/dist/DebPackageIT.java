@@ -60,6 +60,8 @@ class DebPackageIT {
                             "/etc/logrotate.d/jctdb",
                             "/usr/share/man/man1/jctdb.1.gz",
                             "/usr/share/man/man8/jctdbd.8.gz",
+                            "/usr/share/man/man5/jctdb.conf.5.gz",
+                            "/usr/share/doc/jctdb/metrics.md",
                             "/usr/share/bash-completion/completions/jctdb")
                     .anyMatch(f -> f.matches("/usr/share/jctdb/lib/jctdb-daemon-.*\\.jar"))
                     .noneMatch(f -> f.contains("target"));
