@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.ServiceLoader;
+import java.util.Set;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,8 +90,8 @@ public final class Docs {
         options(m, tree.getCommandSpec());
         m.append(".SH COMMANDS\n");
         CommandLine daemon = new CommandLine(new JctdbCommand(null));
-        for (var e : tree.getSubcommands().entrySet()) {
-            command(m, e.getValue().getCommandSpec(), !daemon.getSubcommands().containsKey(e.getKey()));
+        for (CommandLine sub : distinct(tree)) {
+            command(m, sub.getCommandSpec(), !daemon.getSubcommands().containsKey(sub.getCommandName()));
         }
         m.append(".SH ENVIRONMENT\n")
                 .append(".TP\n.B CTDB_BASE\nThe node's configuration directory (default /etc/jctdb); its run/ holds ")
@@ -113,15 +117,28 @@ public final class Docs {
         if (offline) {
             m.append("\\fB(no daemon)\\fR\n");
         }
+        if (spec.aliases().length > 0) {
+            m.append("Also: ").append(roff(String.join(", ", spec.aliases()))).append(".\n");
+        }
         if (spec.parent() != null && spec.parent().parent() != null
                 || spec.options().stream().anyMatch(o -> !o.inherited() && !o.usageHelp())) {
             options(m, spec);
         }
-        for (CommandLine sub : spec.subcommands().values()) {
-            if (!sub.getCommandSpec().name().equals(spec.name())) {
-                command(m, sub.getCommandSpec(), offline);
+        for (CommandLine sub : distinct(spec.commandLine())) {
+            command(m, sub.getCommandSpec(), offline);
+        }
+    }
+
+    /** The subcommands of {@code cl}, each once (picocli lists a command again under each alias). */
+    private static Set<CommandLine> distinct(CommandLine cl) {
+        Set<CommandLine> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<CommandLine> out = new LinkedHashSet<>();
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (seen.add(sub)) {
+                out.add(sub);
             }
         }
+        return out;
     }
 
     private static void options(StringBuilder m, CommandSpec spec) {
