@@ -315,9 +315,13 @@ int main(int argc, char **argv)
 	memcpy(addr.sun_path, sock, strlen(sock) + 1);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
-		/* No daemon: CTDB's words. Anything else (permission denied, ...) says what. */
+		/*
+		 * No daemon: the Java command answers, in CTDB's words, and also knows whether the
+		 * command word names a command at all ("Unknown command 'statsu'"). Anything else
+		 * (permission denied, ...) says what.
+		 */
 		if (errno == ENOENT || errno == ECONNREFUSED) {
-			fprintf(stderr, "Failed to connect to JCTDB daemon (%s)\n", sock);
+			java_command(argv);
 		} else {
 			fprintf(stderr, "Failed to connect to JCTDB daemon (%s): %s\n", sock, strerror(errno));
 		}

@@ -51,6 +51,11 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
         JctdbCommand root = new JctdbCommand(api);
         CommandLine cl = new CommandLine(root).setCaseInsensitiveEnumValuesAllowed(true);
         String[] args = argv.toArray(new String[0]);
+        String word = Main.commandWord(args);
+        if (word != null && !cl.getSubcommands().containsKey(word)) {
+            // ctdb's answer (not a page of usage), with the close matches.
+            return new ControlReply(1, "", CommandWords.unknownCommand(word, CommandWords.known()));
+        }
         try {
             ParseResult parsed = cl.parseArgs(args);
             String target = root.node;

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /** The commands that run in the `jctdb` process itself, without a daemon. */
@@ -31,20 +32,45 @@ public final class LocalCommands implements Callable<Integer> {
         for (ToolCommands tools : ServiceLoader.load(ToolCommands.class)) {
             tools.commands().forEach(cl::addSubcommand);
         }
+        addHelpOptions(cl);
         cl.setExecutionExceptionHandler((e, line, result) -> {
             line.getErr().println("jctdb: " + e.getMessage());
             return 1;
         });
+        if (Main.commandWord(args) == null && Main.helpRequested(args)) {
+            // The root's help lists the daemon's commands too, not only those run here.
+            usage(cl, cl.getOut());
+            return 0;
+        }
         return cl.execute(args);
+    }
+
+    /**
+     * -h, -? and --help on every command of the tree that has no help option of its own. Added
+     * here rather than inherited, as the tree mixes in commands that bring their own (picocli's help).
+     */
+    static void addHelpOptions(CommandLine cl) {
+        CommandSpec spec = cl.getCommandSpec();
+        if (spec.findOption("-h") == null && spec.findOption("--help") == null) {
+            spec.addOption(OptionSpec.builder("-h", "-?", "--help")
+                    .usageHelp(true)
+                    .description("Show this help.")
+                    .build());
+        }
+        cl.getSubcommands().values().forEach(LocalCommands::addHelpOptions);
     }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        spec.commandLine().usage(out);
+        usage(spec.commandLine(), spec.commandLine().getOut());
+        return 0;
+    }
+
+    private static void usage(CommandLine cl, PrintWriter out) {
+        cl.usage(out);
         out.println();
         out.println("Commands answered by the local daemon:");
         new CommandLine(new JctdbCommand(null)).usage(out);
-        return 0;
+        out.flush();
     }
 }

@@ -32,6 +32,8 @@ public final class Main {
     /** Global options that take a value, so the word after them is not the command. */
     private static final Set<String> VALUED = Set.of("-n", "-x", "-t", "-T", "-d", "--debug");
 
+    static final Set<String> HELP_OPTIONS = Set.of("-h", "--help", "-?");
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -40,8 +42,19 @@ public final class Main {
 
     static int run(String[] args) {
         String command = commandWord(args);
+        if (command != null && command.equals("help") && args.length > 1) {
+            // "jctdb help status" is "jctdb status --help" for the commands the daemon answers.
+            String[] rest = Arrays.copyOfRange(args, Arrays.asList(args).indexOf("help") + 1, args.length);
+            String topic = commandWord(rest);
+            if (topic != null && !OFFLINE.contains(topic) && !CLIENT_SIDE.contains(topic)) {
+                return CommandWords.help(topic, rest);
+            }
+        }
         if (command == null || OFFLINE.contains(command) || CLIENT_SIDE.contains(command)) {
             return LocalCommands.run(args);
+        }
+        if (helpRequested(args)) {
+            return CommandWords.help(command, args);
         }
         if (STDIN_LISTS.contains(command) && args[args.length - 1].equals(command)) {
             try {
@@ -56,17 +69,29 @@ public final class Main {
                 return 1;
             }
         }
-        return runAt(Layout.fromEnvironment().socket(), args);
+        return runAt(Layout.fromEnvironment().socket(), args, command);
     }
 
     /** Sends the command to the daemon listening on {@code socket} and prints its reply. */
     static int runAt(Path socket, String[] args) {
+        return runAt(socket, args, commandWord(args));
+    }
+
+    private static int runAt(Path socket, String[] args, String command) {
         try {
             ControlReply reply = ControlClient.call(socket, Arrays.asList(args), timeLimitMillis(args));
             // Raw bytes to the file descriptors: no PrintStream or charset encoder to set up.
             write(FileDescriptor.out, reply.stdout());
             write(FileDescriptor.err, reply.stderr());
             return reply.exitCode();
+        } catch (ControlClient.NotRunningException e) {
+            // No daemon to ask: a mistyped command still gets ctdb's answer, not a connection error.
+            Set<String> known = CommandWords.known();
+            System.err.println(
+                    known.contains(command)
+                            ? e.getMessage()
+                            : CommandWords.unknownCommand(command, known).strip());
+            return 1;
         } catch (IOException e) {
             System.err.println(e.getMessage());
             return 1;
@@ -81,14 +106,25 @@ public final class Main {
         }
     }
 
+    /** Whether a help option stands among the arguments (before a "--" that ends the options). */
+    static boolean helpRequested(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (HELP_OPTIONS.contains(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The first word that is neither an option nor an option's value, or null. */
     static String commandWord(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (VALUED.contains(a)) {
                 i++;
-            } else if (a.equals("-h") || a.equals("--help") || a.equals("-?")) {
-                return "help";
             } else if (!a.startsWith("-") || a.equals("-")) {
                 return a;
             }

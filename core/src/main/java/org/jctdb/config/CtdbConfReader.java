@@ -43,6 +43,7 @@ public final class CtdbConfReader {
                             "lock debug script"),
             "event", Set.of("debug script"),
             "failover", Set.of("disabled"),
+            "metrics", Set.of("listen"),
             "legacy",
                     Set.of(
                             "start as stopped",
@@ -147,6 +148,7 @@ public final class CtdbConfReader {
                                     + auth.get().value() + "\"");
             }
         }
+        MetricsConf.parse(ini); // checked here so that `jctdb config validate` reports it too
         boolean stopped =
                 v.bool("legacy", "start as stopped", false) || v.bool("legacy", "ctdb start as stopped", false);
         v.bool("legacy", "realtime scheduling", true);

@@ -6,13 +6,17 @@ import java.nio.file.Path;
  * Where this installation keeps its launchers and helper programs: the one place that reads it.
  * The launchers (bin/jctdb-env) say so with system properties: {@code jctdb.home} (the folder with
  * bin/) and {@code jctdb.helperdir} (CTDB's CTDB_HELPER_BINDIR: the lock helper, gratuitous ARP,
- * the fast client). The build tree is one such installation: its helpers are in target/bin.
+ * the fast client). Where they are is the installation's business (bin/jctdb-layout of the build
+ * tree, the Debian package's own): this class only reads the properties.
  */
 public record Installation(Path home, Path helperDir) {
     public static final String HOME_PROPERTY = "jctdb.home";
     public static final String HELPER_DIR_PROPERTY = "jctdb.helperdir";
 
-    /** This process's installation, from its system properties (working directory if unset). */
+    /**
+     * This process's installation, from its system properties (working directory if unset; the
+     * helpers then in its libexec/, though the launchers and the build always say where).
+     */
     public static Installation current() {
         Path home =
                 Path.of(System.getProperty(HOME_PROPERTY, ".")).toAbsolutePath().normalize();
@@ -21,12 +25,7 @@ public record Installation(Path home, Path helperDir) {
                 home,
                 helpers != null && !helpers.isBlank()
                         ? Path.of(helpers).toAbsolutePath().normalize()
-                        : buildTreeHelpers(home));
-    }
-
-    /** The build tree's layout (see dist/pom.xml and native/Makefile). */
-    public static Path buildTreeHelpers(Path home) {
-        return home.resolve("target").resolve("bin");
+                        : home.resolve("libexec"));
     }
 
     /** A helper program by name. */

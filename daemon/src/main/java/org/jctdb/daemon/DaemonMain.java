@@ -11,6 +11,7 @@ import org.jctdb.cli.CommandRunner;
 import org.jctdb.config.ConfigException;
 import org.jctdb.config.Installation;
 import org.jctdb.config.Layout;
+import org.jctdb.config.MetricsConf;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.control.ControlClient;
 import org.jctdb.control.TunableRules;
@@ -69,11 +70,13 @@ public final class DaemonMain {
             fail(readyFile, "a daemon is already running for this node (" + layout.socket() + " answers)");
         }
         Daemon daemon = new Daemon(config);
+        MetricsEndpoint metrics = null;
         try {
             Files.createDirectories(layout.runDir());
             replaceStalePidFile(layout.pidFile(), log);
             Files.writeString(layout.pidFile(), daemon.pid() + "\n");
             daemon.start(new CommandRunner(daemon), Installation.current());
+            metrics = startMetrics(layout, daemon, log);
         } catch (IOException e) {
             log.error("cannot start: {}", e.getMessage());
             daemon.close();
@@ -92,6 +95,9 @@ public final class DaemonMain {
         }
         String why = daemon.stopped().join();
         log.info("stopping: {}", why);
+        if (metrics != null) {
+            metrics.close();
+        }
         daemon.close();
         try {
             Files.deleteIfExists(layout.pidFile());
@@ -131,6 +137,27 @@ public final class DaemonMain {
             sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
         } catch (IllegalArgumentException e) {
             log.warn("cannot handle signals ({}); SIGHUP will stop the daemon", e.getMessage());
+        }
+    }
+
+    /** The Prometheus endpoint when ctdb.conf asks for one ([metrics] listen), else null. */
+    private static MetricsEndpoint startMetrics(Layout layout, Daemon daemon, Logger log) throws IOException {
+        MetricsConf conf;
+        try {
+            conf = MetricsConf.read(layout.ctdbConf());
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (conf.listen().isEmpty()) {
+            return null;
+        }
+        try {
+            MetricsEndpoint m = MetricsEndpoint.start(conf.listen().get(), daemon);
+            log.info("metrics: Prometheus endpoint on {}", conf.listen().get());
+            return m;
+        } catch (IOException e) {
+            throw new IOException(
+                    "cannot listen for metrics on " + conf.listen().get() + ": " + e.getMessage(), e);
         }
     }
 

@@ -144,6 +144,29 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
         return pids;
     }
 
+    /** The PID in each node directory's run/jctdbd.pid (the daemon writes it; also after a restart by hand). */
+    List<Long> nodePids() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return pids;
+        }
+        try (var entries = Files.list(dir)) {
+            for (Path node : entries.filter(p -> p.getFileName().toString().matches("node\\.\\d+"))
+                    .toList()) {
+                Path pidFile = node.resolve("run").resolve("jctdbd.pid");
+                if (Files.isRegularFile(pidFile)) {
+                    String t = Files.readString(pidFile).strip();
+                    try {
+                        pids.add(Long.parseLong(t));
+                    } catch (NumberFormatException e) {
+                        throw new IOException(pidFile + ": not a PID: \"" + t + "\"");
+                    }
+                }
+            }
+        }
+        return pids;
+    }
+
     /** The tail of a node's log, to show why it did not come up. */
     String logTail(int pnn, int lines) {
         try {

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -228,25 +230,38 @@ final class LocalClusterCommand implements Callable<Integer> {
         private boolean waitConnected(LocalCluster lc, PrintWriter out, PrintWriter err, long startNanos)
                 throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+            // Two steps, each reported once it changes: every node sees every other connected; then
+            // every node sees every node healthy (no flag set). The second only once the first is done.
             int lastShown = -1;
             boolean allConnected = false;
             while (System.nanoTime() < deadline) {
                 List<String> statuses = statuses(lc);
-                if (!allConnected && count(statuses, CONNECTED) == nodes) {
-                    allConnected = true;
-                    out.printf("All %d nodes connected after %.1f s%n", nodes, (System.nanoTime() - startNanos) / 1e9);
+                if (!allConnected) {
+                    int connected = count(statuses, CONNECTED);
+                    if (connected == nodes) {
+                        allConnected = true;
+                        lastShown = -1;
+                        out.printf(
+                                "All %d nodes connected after %.1f s%n", nodes, (System.nanoTime() - startNanos) / 1e9);
+                    } else if (connected != lastShown) {
+                        out.printf("Waiting for the nodes to connect: %d of %d see all others%n", connected, nodes);
+                        out.flush();
+                        lastShown = connected;
+                    }
                 }
-                int seen = count(statuses, HEALTHY);
-                if (seen != lastShown) {
-                    out.printf(
-                            "Waiting for nodes to connect: %d of %d nodes see all others connected and healthy%n",
-                            seen, nodes);
-                    out.flush();
-                    lastShown = seen;
-                }
-                if (seen == nodes) {
-                    out.printf("All %d nodes OK after %.1f s%n", nodes, (System.nanoTime() - startNanos) / 1e9);
-                    return true;
+                if (allConnected) {
+                    int healthy = count(statuses, HEALTHY);
+                    if (healthy == nodes) {
+                        out.printf("All %d nodes OK after %.1f s%n", nodes, (System.nanoTime() - startNanos) / 1e9);
+                        return true;
+                    }
+                    if (healthy != lastShown) {
+                        out.printf(
+                                "Waiting for the nodes to become healthy: %d of %d see every node healthy%n",
+                                healthy, nodes);
+                        out.flush();
+                        lastShown = healthy;
+                    }
                 }
                 Thread.sleep(100);
             }
@@ -294,7 +309,10 @@ final class LocalClusterCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "down", description = "Stop the daemons that `up` started (by PID).")
+    @Command(
+            name = "down",
+            description = "Stop every daemon of the cluster's directory (by the PID file of each node, "
+                    + "also nodes restarted by hand), and the lock server or cluster filesystem `up` started.")
     static final class Down implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -306,7 +324,10 @@ final class LocalClusterCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             LocalCluster lc = new LocalCluster(where.dir(), 0, null, 0);
             List<ProcessHandle> running = new ArrayList<>();
-            for (long pid : lc.readPids()) {
+            // The PIDs `up` wrote, and each node's own PID file: a node restarted by hand is there only.
+            Set<Long> pids = new TreeSet<>(lc.readPids());
+            pids.addAll(lc.nodePids());
+            for (long pid : pids) {
                 ProcessHandle.of(pid)
                         .filter(ProcessHandle::isAlive)
                         .filter(Down::isOurs)
