@@ -40,6 +40,10 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
             "writekey",
             "deletekey");
 
+    /** Commands that return only once the takeover run they cause has finished. */
+    static final Set<String> WAITS_FOR_TAKEOVER = Set.of(
+            "disable", "enable", "stop", "continue", "ban", "unban", "ipreallocate", "sync", "moveip", "reloadips");
+
     private final DaemonApi api;
 
     public CommandRunner(DaemonApi api) {
@@ -67,7 +71,9 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
                     return ControlReply.error(1, "Cannot specify node for command " + command);
                 }
                 if (!target.equals(String.valueOf(api.view().myPnn()))) {
-                    return forward(target, command, withoutNodeOption(argv), root.timeout);
+                    // commands that wait for a takeover run may take up to -T, as in ctdb
+                    int wait = WAITS_FOR_TAKEOVER.contains(command) ? root.timeLimit : root.timeout;
+                    return forward(target, command, withoutNodeOption(argv), wait);
                 }
             }
         } catch (ParameterException e) {
@@ -125,7 +131,8 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
                 r = runLocally(argv.toArray(new String[0]));
             } else {
                 try {
-                    r = api.forward(pnn, argv).get(Math.max(1, timeoutSeconds), TimeUnit.SECONDS);
+                    long millis = Math.max(1, timeoutSeconds) * 1000L;
+                    r = api.forward(pnn, argv, millis + 1000).get(millis, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException | TimeoutException e) {
                     Throwable c = e.getCause() != null ? e.getCause() : e;
                     String why = c instanceof TimeoutException

@@ -59,7 +59,7 @@ final class TakeoverWait {
             ControlReply r;
             try {
                 r = c.api()
-                        .forward(leader, forwarded(List.of("ipreallocate", UNTIL_FLAGS, until)))
+                        .forward(leader, forwarded(List.of("ipreallocate", UNTIL_FLAGS, until)), remainingMs() + 5_000)
                         .get(remainingMs() + 5_000, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 return maxRuntime();

@@ -21,7 +21,12 @@ public interface DaemonApi {
     CompletableFuture<Void> setTunable(String name, long value);
 
     /** Runs a command on another node and returns what it printed; fails if that node is unreachable. */
-    CompletableFuture<ControlReply> forward(int pnn, List<String> argv);
+    default CompletableFuture<ControlReply> forward(int pnn, List<String> argv) {
+        return forward(pnn, argv, 10_000);
+    }
+
+    /** Like {@link #forward(int, List)}, failing with a timeout after {@code timeoutMillis}. */
+    CompletableFuture<ControlReply> forward(int pnn, List<String> argv, long timeoutMillis);
 
     /** The event script engine, once the daemon has started it. */
     Optional<EventControl> events();

@@ -67,7 +67,6 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.daemon");
     public static final String VERSION = "0.1.0";
-    private static final long FORWARD_TIMEOUT_MILLIS = 10_000;
 
     private volatile NodeConfig config; // replaced by reloadnodes
     private final Ticker ticker = Ticker.SYSTEM;
@@ -453,7 +452,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<ControlReply> forward(int pnn, List<String> argv) {
+    public CompletableFuture<ControlReply> forward(int pnn, List<String> argv, long timeoutMillis) {
         long id = nextRequestId.incrementAndGet();
         CompletableFuture<ControlReply> reply = new CompletableFuture<>();
         pendingForwards.put(id, reply);
@@ -461,8 +460,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             pendingForwards.remove(id);
             return CompletableFuture.failedFuture(new IOException("node " + pnn + " is not connected"));
         }
-        return reply.orTimeout(FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                .whenComplete((r, e) -> pendingForwards.remove(id));
+        return reply.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((r, e) -> pendingForwards.remove(id));
     }
 
     @Override
