@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
             DaemonCommands.GetReclock.class,
             DaemonCommands.Shutdown.class,
             RuntimeCommands.GetCapabilities.class,
+            StatisticsCommands.Show.class,
+            StatisticsCommands.Reset.class,
             RuntimeCommands.Runstate.class,
             RuntimeCommands.SetLeaderRole.class,
             RuntimeCommands.GetDebug.class,

@@ -73,6 +73,12 @@ public interface DaemonApi {
     /** setdebug: the daemon logs at {@code level} from now on (until restarted). */
     void setLogLevel(LogLevel level);
 
+    /** statistics: what the daemon has done since it started or statisticsreset. */
+    Statistics statistics();
+
+    /** statisticsreset. */
+    void resetStatistics();
+
     /** runstate: how far the daemon's start (init, setup, startup events) has got, or SHUTDOWN. */
     RunState runState();
 

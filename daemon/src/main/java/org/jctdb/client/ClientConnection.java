@@ -3,6 +3,7 @@ package org.jctdb.client;
 import io.netty.channel.Channel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.jctdb.protocol.ctdb.CtdbCodec;
 import org.jctdb.protocol.ctdb.CtdbHeader;
 import org.jctdb.protocol.ctdb.CtdbPacket;
@@ -21,11 +22,13 @@ public final class ClientConnection {
     private final int pid;
     private final long number;
     private final Set<Long> srvids = ConcurrentHashMap.newKeySet();
+    private final LongAdder sent;
 
-    ClientConnection(Channel channel, int pid, long number) {
+    ClientConnection(Channel channel, int pid, long number, LongAdder sent) {
         this.channel = channel;
         this.pid = pid;
         this.number = number;
+        this.sent = sent;
     }
 
     public int pid() {
@@ -52,6 +55,7 @@ public final class ClientConnection {
             log.warn("{}: cannot send {}: {}", this, CtdbHeader.operationName(header.operation()), e.getMessage());
             return;
         }
+        sent.increment();
         channel.writeAndFlush(channel.alloc().buffer(wire.length).writeBytes(wire));
     }
 

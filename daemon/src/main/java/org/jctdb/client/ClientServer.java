@@ -115,7 +115,8 @@ public final class ClientServer implements AutoCloseable {
         ch.pipeline().addLast("service", new SimpleChannelInboundHandler<CtdbCodec.Frame>() {
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
-                ClientConnection c = new ClientConnection(ctx.channel(), pidOf.applyAsInt(ctx.channel()), number);
+                ClientConnection c = new ClientConnection(
+                        ctx.channel(), pidOf.applyAsInt(ctx.channel()), number, service.counters().sent);
                 ctx.channel().attr(CONNECTION).set(c);
                 service.connected(c);
                 ctx.fireChannelActive();

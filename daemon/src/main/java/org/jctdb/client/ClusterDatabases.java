@@ -77,6 +77,9 @@ final class ClusterDatabases {
 
         /** Migration found the nodes disagreeing: ask the leader (maybe this node) for a recovery. */
         void requestRecovery(String reason);
+
+        /** A client's call was answered after {@code hops} hops (statistics). */
+        void hops(int hops);
     }
 
     private final Host host;
@@ -310,6 +313,7 @@ final class ClusterDatabases {
                 callsAnswered++;
                 hopsTotal += r.hops();
                 maxHopsSeen = Math.max(maxHopsSeen, r.hops());
+                host.hops(r.hops());
                 if (r.hops() >= 4) {
                     log.info("record {} of {} reached this node after {} hops", r.key(), r.db(), r.hops());
                 }

@@ -48,6 +48,9 @@ final class ClusterTraverse {
 
         /** TraverseTimeout, in milliseconds. */
         long timeoutMillis();
+
+        /** A traverse ran out of TraverseTimeout (statistics). */
+        void timedOut();
     }
 
     private final Host host;
@@ -171,6 +174,7 @@ final class ClusterTraverse {
         long now = clock.getAsLong();
         for (Map.Entry<Long, Running> e : List.copyOf(running.entrySet())) {
             if (now >= e.getValue().deadline()) {
+                host.timedOut();
                 fail(
                         e.getKey(),
                         "not finished within TraverseTimeout (nodes "

@@ -21,6 +21,7 @@ import org.jctdb.database.Database;
 import org.jctdb.database.DatabaseKind;
 import org.jctdb.database.DbId;
 import org.jctdb.database.LocalDatabases;
+import org.jctdb.database.LockWaiter;
 import org.jctdb.database.LtdbHeader;
 import org.jctdb.ip.RunState;
 import org.jctdb.mesh.WireMessage;
@@ -82,6 +83,7 @@ public final class CtdbService implements AutoCloseable {
     private final CtdbCodec codec;
     private final Host host;
     private final ClientRegistry registry = new ClientRegistry();
+    private final ClientCounters counters = new ClientCounters();
     private final DatabaseWorker worker;
     private final LocalDatabases databases;
     private final Controls controls;
@@ -120,6 +122,11 @@ public final class CtdbService implements AutoCloseable {
                     public void requestRecovery(String reason) {
                         host.requestRecovery(reason);
                     }
+
+                    @Override
+                    public void hops(int hops) {
+                        counters.hops(hops);
+                    }
                 },
                 worker,
                 databases);
@@ -148,6 +155,11 @@ public final class CtdbService implements AutoCloseable {
                     @Override
                     public long timeoutMillis() {
                         return host.tunables().get("TraverseTimeout") * 1000;
+                    }
+
+                    @Override
+                    public void timedOut() {
+                        counters.traverseTimeouts.increment();
                     }
                 },
                 worker,
@@ -186,6 +198,16 @@ public final class CtdbService implements AutoCloseable {
 
     ClientRegistry registry() {
         return registry;
+    }
+
+    /** The lock-wait helper's counters, for `jctdb statistics`. */
+    public LockWaiter lockWaiter() {
+        return worker.waiter();
+    }
+
+    /** This socket's counters for `jctdb statistics`. */
+    public ClientCounters counters() {
+        return counters;
     }
 
     /** process-exists: a client with this pid is connected (and registered {@code srvid}, unless 0). */
@@ -233,7 +255,9 @@ public final class CtdbService implements AutoCloseable {
     void received(ClientConnection c, CtdbCodec.Frame frame) {
         CtdbHeader h = frame.header();
         CtdbPacket p = frame.packet();
+        counters.received.increment();
         if (p instanceof ReqControl rc) {
+            counters.reqControl.increment();
             CompletableFuture<ReplyControl> reply =
                     isRemote(h.destnode()) ? forward(h.destnode(), h, rc) : controls.run(c, h, rc);
             if ((rc.flags() & CtdbWire.CTRL_FLAG_NOREPLY) != 0) {
@@ -244,12 +268,18 @@ public final class CtdbService implements AutoCloseable {
                 controls.afterReply(c, rc, r);
             });
         } else if (p instanceof ReqCall call) {
-            calls(call)
-                    .whenComplete((r, e) -> c.send(
-                            codec,
-                            replyHeader(e == null ? CtdbHeader.REPLY_CALL : CtdbHeader.REPLY_ERROR, h),
-                            e == null ? r : new ReplyError(-1, Bytes.ofUtf8(message(e)))));
+            counters.reqCall.increment();
+            counters.pendingCalls.increment();
+            long start = System.nanoTime();
+            calls(call).whenComplete((r, e) -> {
+                counters.callDone(System.nanoTime() - start);
+                c.send(
+                        codec,
+                        replyHeader(e == null ? CtdbHeader.REPLY_CALL : CtdbHeader.REPLY_ERROR, h),
+                        e == null ? r : new ReplyError(-1, Bytes.ofUtf8(message(e))));
+            });
         } else if (p instanceof ReqMessage m) {
+            counters.reqMessage.increment();
             route(h.destnode(), h.srcnode(), m);
         } else {
             log.warn("{} sent {}, which clients do not send; ignored", c, CtdbHeader.operationName(h.operation()));
@@ -441,15 +471,17 @@ public final class CtdbService implements AutoCloseable {
         if (noReply) {
             return CompletableFuture.completedFuture(ReplyControl.ok(0, Bytes.EMPTY));
         }
-        return f.completeOnTimeout(
-                        ReplyControl.failed(
-                                -1,
-                                "node " + pnn + " did not answer "
-                                        + ControlOpcode.describe(control.opcode()) + " within "
-                                        + FORWARD_TIMEOUT_MILLIS / 1000 + " s"),
-                        FORWARD_TIMEOUT_MILLIS,
-                        TimeUnit.MILLISECONDS)
-                .whenComplete((r, e) -> pending.remove(id));
+        ReplyControl timedOut = ReplyControl.failed(
+                -1,
+                "node " + pnn + " did not answer " + ControlOpcode.describe(control.opcode()) + " within "
+                        + FORWARD_TIMEOUT_MILLIS / 1000 + " s");
+        return f.completeOnTimeout(timedOut, FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> {
+                    pending.remove(id);
+                    if (r == timedOut) {
+                        counters.controlTimeouts.increment();
+                    }
+                });
     }
 
     /** A control for this node built by the daemon itself (replication, catch-up). */
@@ -474,6 +506,7 @@ public final class CtdbService implements AutoCloseable {
     // ---- record migration and database recovery over the mesh ----
 
     public void migrationReceived(int fromPnn, WireMessage.Migration m) {
+        counters.fromNode(m.message());
         cluster.peerMessage(fromPnn, m.message());
     }
 
@@ -515,6 +548,7 @@ public final class CtdbService implements AutoCloseable {
 
     /** A CTDB packet relayed by another daemon over the mesh. */
     public void relayReceived(int fromPnn, CtdbRelay relay) {
+        counters.fromNode(relay.kind());
         CtdbCodec.Frame frame;
         try {
             frame = codec.decode(relay.packet());

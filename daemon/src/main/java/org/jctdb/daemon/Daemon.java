@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.jctdb.client.ClientCounters;
 import org.jctdb.client.ClientProtocol;
 import org.jctdb.client.CtdbService;
 import org.jctdb.common.Ticker;
@@ -35,6 +37,7 @@ import org.jctdb.control.DaemonApi;
 import org.jctdb.control.IpControl;
 import org.jctdb.control.IpSnapshot;
 import org.jctdb.control.NodeView;
+import org.jctdb.control.Statistics;
 import org.jctdb.control.TickleControl;
 import org.jctdb.control.TunableRules;
 import org.jctdb.event.EventControl;
@@ -53,6 +56,7 @@ import org.jctdb.node.NodeStateCore;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
 import org.jctdb.transport.IoThread;
+import org.jctdb.transport.MeshCounters;
 import org.jctdb.transport.MeshSettings;
 import org.jctdb.transport.NodeMesh;
 import org.jctdb.transport.PeerListener;
@@ -97,6 +101,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private volatile ClientProtocol ctdb; // CTDB's client socket and the databases
     private volatile LogLevel logLevel; // setdebug
     private volatile boolean leaderRole; // setleaderrole; the leader core's copy is set on the core thread
+    private final AtomicLong recoveries = new AtomicLong(); // statistics
+    private volatile long statisticsSince = System.currentTimeMillis();
     private final MeshFragments fragments = new MeshFragments();
     private final NodeAdmin admin = new NodeAdmin(core, f -> submit(new NodeInput.AdminChange(f)));
 
@@ -404,6 +410,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             return;
         }
         LeaderStatus ls = leader.status();
+        if (leader.lastRecoveryEnd() > 0 && leader.lastRecoveryEnd() != view.lastRecoveryEndMillis()) {
+            recoveries.incrementAndGet(); // a recovery ended since the last view
+        }
         long generation =
                 ls.appliedGeneration() == Generation.NONE ? ClusterView.INVALID_GENERATION : ls.appliedGeneration();
         view = new ClusterView(
@@ -509,6 +518,53 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public boolean leaderRole() {
         return leaderRole;
+    }
+
+    @Override
+    public Statistics statistics() {
+        ClientProtocol c = ctdb;
+        ClusterView v = view;
+        MeshCounters m = mesh.counters();
+        ClientCounters cc = c == null ? null : c.service().counters();
+        Runtime rt = Runtime.getRuntime();
+        return new Statistics(
+                statisticsSince,
+                System.currentTimeMillis(),
+                c == null ? 0 : c.service().clients(),
+                v.recoveryMode() == 0 ? 0 : 1, // databases are frozen exactly while recovering
+                v.recoveryMode() == 0 ? 0 : 1,
+                recoveries.get(),
+                cc == null ? new Statistics.Client(0, 0, 0, 0, 0) : cc.client(),
+                cc == null
+                        ? new Statistics.Node(m.sent(), m.received(), 0, 0, 0, 0, 0, 0, 0, 0)
+                        : cc.node(m.sent(), m.received()),
+                m.keepalivesSent(),
+                m.keepalivesReceived(),
+                cc == null ? 0 : cc.controlTimeouts(),
+                cc == null ? 0 : cc.traverseTimeouts(),
+                c == null
+                        ? new Statistics.Locks(0, 0, 0, 0)
+                        : c.service().lockWaiter().locks(),
+                cc == null ? 0 : cc.totalCalls(),
+                cc == null ? 0 : cc.pendingCalls(),
+                rt.totalMemory() - rt.freeMemory(),
+                cc == null ? 0 : cc.maxHopCount(),
+                cc == null ? Collections.nCopies(16, 0L) : cc.hopCountBuckets(),
+                cc == null ? Statistics.Latency.NONE : cc.callLatency(),
+                c == null ? Statistics.Latency.NONE : c.service().lockWaiter().latency());
+    }
+
+    @Override
+    public void resetStatistics() {
+        ClientProtocol c = ctdb;
+        mesh.counters().reset();
+        if (c != null) {
+            c.service().counters().reset();
+            c.service().lockWaiter().reset();
+        }
+        recoveries.set(0);
+        statisticsSince = System.currentTimeMillis();
+        log.info("statistics reset");
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import org.jctdb.control.Statistics;
 
 /**
  * Waits for a busy TDB lock in a child process ({@code jctdb_lock_wait}, native/src), so that
@@ -18,6 +20,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class LockWaiter {
     private final Path helper;
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder current = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LatencyCounter latency = new LatencyCounter();
 
     /** @param helper the jctdb_lock_wait binary (in the installation's helper directory) */
     public LockWaiter(Path helper) {
@@ -52,6 +58,17 @@ public final class LockWaiter {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
+        calls.increment();
+        current.increment();
+        long started = System.nanoTime();
+        result.whenComplete((v, e) -> {
+            current.decrement();
+            if (e != null) {
+                failed.increment();
+            } else {
+                latency.add(System.nanoTime() - started);
+            }
+        });
         process.onExit().thenAccept(p -> {
             if (p.exitValue() == 0) {
                 result.complete(null);
@@ -67,6 +84,22 @@ public final class LockWaiter {
             }
         });
         return result;
+    }
+
+    /** Lock waits since start or reset, those running now, and those that failed (statistics). */
+    public Statistics.Locks locks() {
+        long now = Math.max(0, current.sum());
+        return new Statistics.Locks(calls.sum(), now, now, failed.sum());
+    }
+
+    public Statistics.Latency latency() {
+        return latency.latency();
+    }
+
+    public void reset() {
+        calls.reset();
+        failed.reset();
+        latency.reset();
     }
 
     private static String stderrOf(Process p) {

@@ -54,6 +54,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     private final Map<Integer, Link> links = new HashMap<>();
     private final Map<Integer, Long> backoff = new HashMap<>();
     private final Set<Integer> connected = ConcurrentHashMap.newKeySet();
+    private final MeshCounters counters = new MeshCounters();
     private final RefusalLog refusals = new RefusalLog(log, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Dialer nonces of recent challenges: one seen again is a replay. */
     private final Map<ByteBuffer, Boolean> nonces = new LinkedHashMap<>(256, 0.75f, false) {
@@ -120,6 +121,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
         if (!connected.contains(pnn)) {
             return false;
         }
+        counters.sent.increment();
         if (loop.inEventLoop()) {
             write(pnn, message); // the database work shares this thread: no hand-off
         } else {
@@ -267,9 +269,21 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     }
 
     void received(int pnn, WireMessage message) {
-        if (!(message instanceof WireMessage.Keepalive)) {
+        if (message instanceof WireMessage.Keepalive) {
+            counters.keepalivesReceived.increment();
+        } else {
+            counters.received.increment();
             listener.messageReceived(pnn, message);
         }
+    }
+
+    void keepaliveSent() {
+        counters.keepalivesSent.increment();
+    }
+
+    /** Messages and keepalives each way, for `jctdb statistics`. */
+    public MeshCounters counters() {
+        return counters;
     }
 
     void closed(int pnn, Channel channel, PeerHandler.Closing reason) {

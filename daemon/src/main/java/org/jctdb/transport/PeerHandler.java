@@ -181,6 +181,7 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
                     DisconnectCause.SILENT,
                     "sent nothing for " + limit + " ms (KeepaliveInterval x KeepaliveLimit)");
         } else if (idle.state() == IdleState.WRITER_IDLE && pnn >= 0) {
+            mesh.keepaliveSent();
             ctx.writeAndFlush(new WireMessage.Keepalive());
         }
     }

@@ -95,6 +95,9 @@ class ClusterTraverseTest {
                     public long timeoutMillis() {
                         return 20_000;
                     }
+
+                    @Override
+                    public void timedOut() {}
                 },
                 worker,
                 dbs,
