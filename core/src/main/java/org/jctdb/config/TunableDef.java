@@ -31,7 +31,7 @@ public record TunableDef(String name, long defaultValue, boolean obsolete, boole
             of("TraverseTimeout", 20),
             of("KeepaliveInterval", 5),
             of("KeepaliveLimit", 5),
-            of("RecoverTimeout", 120),
+            of("RecoverTimeout", 30), // ctdbd 4.17 answers 30 (its manual page says 120)
             of("RecoverInterval", 1),
             of("ElectionTimeout", 3),
             of("TakeoverTimeout", 9),

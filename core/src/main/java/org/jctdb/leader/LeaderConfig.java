@@ -67,7 +67,7 @@ public record LeaderConfig(
         return quorumAnnouncements() * announceIntervalMs;
     }
 
-    /** CTDB's defaults: leader timeout 5 s, announce every 1 s, RecoverTimeout 120 s, RerecoveryTimeout 10 s. */
+    /** Test defaults: leader timeout 5 s, announce every 1 s, recovery timeout 120 s (the daemon takes RecoverTimeout, 30 s), RerecoveryTimeout 10 s. */
     public static LeaderConfig defaults(int pnn, List<Integer> nodes, boolean leaderCapable, boolean lockConfigured) {
         return new LeaderConfig(
                 pnn, nodes, leaderCapable, lockConfigured, 5_000, 1_000, 1_000, 10_000, 60_000, 120_000, 10_000, false);
