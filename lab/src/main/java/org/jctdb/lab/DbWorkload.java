@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +131,11 @@ final class DbWorkload implements AutoCloseable {
             long before = generation(c);
             byte[] stored = dbs.fetchWithHeader(db, bytes(key)).toArray();
             long after = generation(c);
-            LtdbHeader h = LtdbHeader.decode(stored);
+            if (stored.length < LtdbHeader.SIZE) {
+                throw new IOException(
+                        "FETCH_WITH_HEADER answered " + stored.length + " bytes, less than a record header");
+            }
+            LtdbHeader h = LtdbHeader.decode(Arrays.copyOf(stored, LtdbHeader.SIZE));
             sink.accept(new DbEvent(
                     start,
                     clock.getAsLong(),
