@@ -16,6 +16,9 @@ import java.util.TreeMap;
  * the bound are violations. See docs/design/lab.md "Database invariants".
  */
 public final class DbChecker {
+    /** The lowest rsn compared by {@link #twoDataMasters}. */
+    static final long FRESH_RSN_LIMIT = 2;
+
     private DbChecker() {}
 
     /** A stretch [from, to) in which no fault is active; {@code from} is when the last fault of an episode ended. */
@@ -70,29 +73,20 @@ public final class DbChecker {
 
     /**
      * (a) A read begun at least {@code healMs} into a calm stretch (and answered in it) returns at
-     * least the value of the last write of that key acknowledged before the read began. Values
-     * of a key only rise, so a higher value (a later or an unacknowledged write) is fine.
+     * least the value of every write of that key acknowledged {@code healMs} or more before the
+     * read began: the heal bound is also the time allowed for a commit to show on every node,
+     * so a lagging copy is not a lost write, a copy still behind after the bound is. Values of a
+     * key only rise, so a higher value (a later or an unacknowledged write) is fine.
      */
     static List<Violation> lostWrites(List<DbEvent> events, List<Calm> calms, long healMs) {
-        List<DbEvent> writes = events.stream()
-                .filter(e -> e.ok() && e.op().equals(DbEvent.PWRITE))
-                .sorted(Comparator.comparingLong(DbEvent::t))
-                .toList();
+        Map<String, List<DbEvent>> acks = acks(events);
         List<Violation> out = new ArrayList<>();
         Set<String> reported = new HashSet<>();
         for (DbEvent r : events) {
             if (!r.ok() || !r.op().equals(DbEvent.PREAD) || !settled(r, calms, healMs)) {
                 continue;
             }
-            DbEvent acked = null;
-            for (DbEvent w : writes) {
-                if (w.t() >= r.start()) {
-                    break;
-                }
-                if (w.key().equals(r.key()) && (acked == null || w.value() > acked.value())) {
-                    acked = w;
-                }
-            }
+            DbEvent acked = lastAcked(acks, r.key(), r.start() - healMs);
             if (acked != null
                     && r.value() < acked.value()
                     && reported.add(r.node() + "/" + r.key() + "/" + acked.value())) {
@@ -106,6 +100,54 @@ public final class DbChecker {
         return out;
     }
 
+    /**
+     * Reads, at any time, that returned less than a write of the key acknowledged before the read
+     * began: not violations (a commit may show on the other nodes a moment after it is
+     * acknowledged, and a cut-off node serves its stale copy), but worth counting.
+     */
+    public static long staleReads(List<DbEvent> events) {
+        Map<String, List<DbEvent>> acks = acks(events);
+        return events.stream()
+                .filter(r -> r.ok() && r.op().equals(DbEvent.PREAD))
+                .filter(r -> {
+                    DbEvent w = lastAcked(acks, r.key(), r.start());
+                    return w != null && r.value() < w.value();
+                })
+                .count();
+    }
+
+    /** Per key, the acknowledged writes in order of their acknowledgement, with the running highest value. */
+    private static Map<String, List<DbEvent>> acks(List<DbEvent> events) {
+        Map<String, List<DbEvent>> byKey = new HashMap<>();
+        events.stream()
+                .filter(w -> w.ok() && w.op().equals(DbEvent.PWRITE))
+                .sorted(Comparator.comparingLong(DbEvent::t))
+                .forEach(w -> {
+                    List<DbEvent> l = byKey.computeIfAbsent(w.key(), k -> new ArrayList<>());
+                    // keep only writes that raise the highest value: then the last one before a time is the answer
+                    if (l.isEmpty() || w.value() > l.get(l.size() - 1).value()) {
+                        l.add(w);
+                    }
+                });
+        return byKey;
+    }
+
+    /** The write of {@code key} with the highest value among those acknowledged before {@code before}. */
+    private static DbEvent lastAcked(Map<String, List<DbEvent>> acks, String key, long before) {
+        List<DbEvent> l = acks.getOrDefault(key, List.of());
+        int lo = 0;
+        int hi = l.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (l.get(mid).t() < before) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo == 0 ? null : l.get(lo - 1);
+    }
+
     private static boolean settled(DbEvent e, List<Calm> calms, long healMs) {
         return calms.stream().anyMatch(c -> e.start() >= c.from() + healMs && e.t() < c.to());
     }
@@ -115,12 +157,15 @@ public final class DbChecker {
      * answers for the same key, generation and rsn that name different data masters mean two
      * nodes held it as master at once. Answers are taken in the order they began; an rsn below
      * the highest seen means the record was deleted and created again (vacuuming), which starts
-     * the comparison afresh. Answers whose generation changed during the call are not compared.
+     * the comparison afresh. Answers whose generation changed during the call are not compared,
+     * nor answers with an rsn below {@link #FRESH_RSN_LIMIT}: a record created afresh (its first
+     * fetch, or after vacuuming deleted the empty record) starts from rsn 0 or 1 on whichever
+     * node asks, so such answers may name different masters without any contradiction.
      */
     static List<Violation> twoDataMasters(List<DbEvent> events) {
         Map<String, List<DbEvent>> byKeyGen = new TreeMap<>();
         for (DbEvent e : events) {
-            if (e.ok() && e.op().equals(DbEvent.VFETCH) && e.gen() >= 0) {
+            if (e.ok() && e.op().equals(DbEvent.VFETCH) && e.gen() >= 0 && e.rsn() >= FRESH_RSN_LIMIT) {
                 byKeyGen.computeIfAbsent(e.key() + "@" + e.gen(), k -> new ArrayList<>())
                         .add(e);
             }

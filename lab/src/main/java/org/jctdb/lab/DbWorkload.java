@@ -46,6 +46,12 @@ final class DbWorkload implements AutoCloseable {
     private final Consumer<DbEvent> sink;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
+    /**
+     * Held around each persistent transaction, as the ctdb tool holds the database's g_lock: every
+     * commit raises the database's one sequence-number record, so unserialised writers on
+     * different nodes would refuse each other's commits (stale rsn) and hide real failures.
+     */
+    private final Object transactionLock = new Object();
 
     DbWorkload(int nodes, IntFunction<Path> socket, LongSupplier clock, Consumer<DbEvent> sink) {
         this.nodes = nodes;
@@ -87,6 +93,12 @@ final class DbWorkload implements AutoCloseable {
     }
 
     private void write(int k, long value) {
+        synchronized (transactionLock) {
+            writeLocked(k, value);
+        }
+    }
+
+    private void writeLocked(int k, long value) {
         long start = clock.getAsLong();
         try (CtdbClient c = CtdbClient.connect(socket.apply(k), OP_TIMEOUT_MS)) {
             CtdbDatabases dbs = new CtdbDatabases(c);

@@ -263,6 +263,7 @@ public final class LabRun {
                                     .filter(e -> e.op().equals(op) && !e.ok())
                                     .count());
         }
+        db.put("staleReads", DbChecker.staleReads(dbEvents));
         return db;
     }
 

@@ -85,6 +85,18 @@ class DbCheckerTest {
     }
 
     @Test
+    void aCommitShowingLateOnAnotherNodeIsAStaleReadNotALostWrite() {
+        List<DbEvent> events = List.of(write(40_000, 1, 42), read(40_200, 2, 41), read(41_000, 2, 42));
+        assertThat(DbChecker.lostWrites(events, DbChecker.calms(List.of(), 100_000), HEAL))
+                .isEmpty();
+        assertThat(DbChecker.staleReads(events)).isEqualTo(1);
+        // still behind a bound later: lost
+        List<DbEvent> behind = List.of(write(40_000, 1, 42), read(70_200, 2, 41));
+        assertThat(invariants(DbChecker.lostWrites(behind, DbChecker.calms(List.of(), 100_000), HEAL)))
+                .containsExactly(Violation.DB_LOST_WRITE);
+    }
+
+    @Test
     void aHigherValueOrAnUnacknowledgedWriteIsFine() {
         List<DbEvent> events = List.of(
                 write(1_000, 0, 5),
@@ -127,10 +139,19 @@ class DbCheckerTest {
     @Test
     void aRecreatedRecordStartsTheComparisonAfresh() {
         List<DbEvent> events = List.of(
-                fetch(1_000, 0, 7, 1, 0),
-                fetch(2_000, 1, 7, 2, 1),
-                // vacuumed and created again: the rsn starts low again on another node
-                fetch(3_000, 2, 7, 1, 2));
+                fetch(1_000, 0, 7, 5, 0),
+                fetch(2_000, 1, 7, 6, 1),
+                // vacuumed and created again: the rsn starts low again and climbs on other nodes
+                fetch(3_000, 2, 7, 3, 2),
+                fetch(4_000, 0, 7, 4, 0),
+                fetch(5_000, 1, 7, 5, 1));
+        assertThat(DbChecker.twoDataMasters(events)).isEmpty();
+    }
+
+    @Test
+    void freshRecordsAreNotCompared() {
+        // created on node 1, vacuumed at once, created again on node 0: both at rsn 1
+        List<DbEvent> events = List.of(fetch(1_000, 1, 7, 1, 1), fetch(2_000, 0, 7, 1, 0));
         assertThat(DbChecker.twoDataMasters(events)).isEmpty();
     }
 
