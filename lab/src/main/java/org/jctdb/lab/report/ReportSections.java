@@ -86,6 +86,7 @@ final class ReportSections {
                 "writes failed",
                 "reads ok",
                 "reads failed",
+                "stale reads",
                 "fetches ok",
                 "fetches failed",
                 "database violations");
@@ -101,14 +102,17 @@ final class ReportSections {
                     c.writesFailed(),
                     c.reads(),
                     c.readsFailed(),
+                    c.staleReads(),
                     c.fetches(),
                     c.fetchesFailed(),
                     broken);
         }
         b.append(t)
-                .append("\nWrites are persistent transactions, reads a node's copy of every node's key, fetches "
-                        + "volatile records migrated to the asking node. A node that is down or cut off fails "
-                        + "operations; only the db-* invariants below are violations.\n\n");
+                .append(
+                        "\nWrites are persistent transactions, reads a node's copy of every node's key, fetches "
+                                + "volatile records migrated to the asking node. A stale read returned less than a write "
+                                + "acknowledged before it began (a commit not yet visible there, or a cut-off node). A node "
+                                + "that is down or cut off fails operations; only the db-* invariants below are violations.\n\n");
     }
 
     static void violations(

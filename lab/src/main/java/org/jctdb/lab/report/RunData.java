@@ -44,8 +44,14 @@ public record RunData(
 
     /** run.json "db": successful and failed operations of the database workload ({@link #NONE}: it did not run). */
     public record DbCounts(
-            long writes, long writesFailed, long reads, long readsFailed, long fetches, long fetchesFailed) {
-        public static final DbCounts NONE = new DbCounts(0, 0, 0, 0, 0, 0);
+            long writes,
+            long writesFailed,
+            long reads,
+            long readsFailed,
+            long fetches,
+            long fetchesFailed,
+            long staleReads) {
+        public static final DbCounts NONE = new DbCounts(0, 0, 0, 0, 0, 0, 0);
     }
 
     /** A fault from its start to its end; {@code endT} is the run's end when the fault never healed. */

@@ -101,7 +101,8 @@ public final class RunReader {
                         l.longOf(r, "ok", false, 0),
                         l.longOf(r, "failed", false, 0),
                         l.longOf(f, "ok", false, 0),
-                        l.longOf(f, "failed", false, 0)));
+                        l.longOf(f, "failed", false, 0),
+                        l.longOf(db, "staleReads", false, 0)));
     }
 
     /**

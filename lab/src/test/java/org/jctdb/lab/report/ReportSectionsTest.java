@@ -42,7 +42,7 @@ class ReportSectionsTest {
                         100,
                         30_000,
                         false,
-                        new RunData.DbCounts(40, 2, 120, 6, 39, 3)),
+                        new RunData.DbCounts(40, 2, 120, 6, 39, 3, 4)),
                 plain.faults(),
                 plain.samples(),
                 List.of(
@@ -51,7 +51,8 @@ class ReportSectionsTest {
                 List.of());
         StringBuilder b = new StringBuilder();
         ReportSections.database(b, List.of(r), Map.of(r, "run-1"));
-        assertThat(b.toString()).contains("## Database workload", "| run-1 | CTDB | 40 | 2 | 120 | 6 | 39 | 3 | 1 |");
+        assertThat(b.toString())
+                .contains("## Database workload", "| run-1 | CTDB | 40 | 2 | 120 | 6 | 4 | 39 | 3 | 1 |");
 
         StringBuilder none = new StringBuilder();
         ReportSections.database(none, List.of(plain), Map.of(plain, "run-1"));
