@@ -123,9 +123,13 @@ class DbCheckerTest {
         assertThat(vs.get(0).detail()).contains("vol-0 at generation 7 rsn 4: node 1 saw data master 1");
     }
 
+    private static void assertNoContradiction(DbEvent... answers) {
+        assertThat(DbChecker.twoDataMasters(List.of(answers))).isEmpty();
+    }
+
     @Test
     void migrationsThatRaiseTheRsnOrChangeTheGenerationAreFine() {
-        List<DbEvent> events = List.of(
+        assertNoContradiction(
                 fetch(1_000, 0, 7, 3, 0),
                 fetch(2_000, 1, 7, 4, 1),
                 fetch(3_000, 1, 7, 4, 1),
@@ -133,26 +137,23 @@ class DbCheckerTest {
                 fetch(4_000, 2, 8, 4, 2),
                 // generation changed during the call: not compared
                 fetch(5_000, 0, -1, 4, 0));
-        assertThat(DbChecker.twoDataMasters(events)).isEmpty();
     }
 
     @Test
     void aRecreatedRecordStartsTheComparisonAfresh() {
-        List<DbEvent> events = List.of(
+        assertNoContradiction(
                 fetch(1_000, 0, 7, 5, 0),
                 fetch(2_000, 1, 7, 6, 1),
                 // vacuumed and created again: the rsn starts low again and climbs on other nodes
                 fetch(3_000, 2, 7, 3, 2),
                 fetch(4_000, 0, 7, 4, 0),
                 fetch(5_000, 1, 7, 5, 1));
-        assertThat(DbChecker.twoDataMasters(events)).isEmpty();
     }
 
     @Test
     void freshRecordsAreNotCompared() {
         // created on node 1, vacuumed at once, created again on node 0: both at rsn 1
-        List<DbEvent> events = List.of(fetch(1_000, 1, 7, 1, 1), fetch(2_000, 0, 7, 1, 0));
-        assertThat(DbChecker.twoDataMasters(events)).isEmpty();
+        assertNoContradiction(fetch(1_000, 1, 7, 1, 1), fetch(2_000, 0, 7, 1, 0));
     }
 
     @Test
