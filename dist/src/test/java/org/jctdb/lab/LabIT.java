@@ -85,7 +85,49 @@ class LabIT {
         assertThat(s.get("client").size()).isEqualTo(6);
         assertThat(s.get("lockHolders").asInt()).isEqualTo(1);
         assertThat(Files.readString(out.resolve("events.log"))).contains("campaign ended");
+        assertDatabaseWorkload(out, run, 3);
         assertNothingLeft(r.pid());
+    }
+
+    /**
+     * The database workload ran on every node (on by default): db.jsonl has successful persistent
+     * writes, reads (of every node's key) and volatile fetches from each node, the fetches saw the
+     * records move between nodes, and run.json counts them. No database violation: the caller
+     * checks violations.jsonl is empty.
+     */
+    private static void assertDatabaseWorkload(Path out, JsonNode run, int nodes) throws IOException {
+        assertThat(run.get("dbWorkload").asBoolean()).isTrue();
+        List<JsonNode> db = jsonl(out.resolve("db.jsonl"));
+        for (int k = 0; k < nodes; k++) {
+            for (String op : List.of(DbEvent.PWRITE, DbEvent.PREAD, DbEvent.VFETCH)) {
+                int node = k;
+                assertThat(db)
+                        .as("a successful %s on node %d", op, k)
+                        .anyMatch(e -> e.get("node").asInt() == node
+                                && e.get("op").asText().equals(op)
+                                && e.get("ok").asBoolean());
+            }
+            String key = DbWorkload.key(k);
+            assertThat(db)
+                    .as("another node read %s's writes", key)
+                    .anyMatch(e -> e.get("op").asText().equals(DbEvent.PREAD)
+                            && e.get("key").asText().equals(key)
+                            && e.get("node").asInt() != node(key)
+                            && e.get("value").asLong() > 0);
+        }
+        Set<Integer> masters = new HashSet<>();
+        db.stream()
+                .filter(e -> e.get("op").asText().equals(DbEvent.VFETCH)
+                        && e.get("ok").asBoolean())
+                .forEach(e -> masters.add(e.get("dmaster").asInt()));
+        assertThat(masters).as("volatile records migrated to every node").hasSize(nodes);
+        for (String op : List.of(DbEvent.PWRITE, DbEvent.PREAD, DbEvent.VFETCH)) {
+            assertThat(run.at("/db/" + op + "/ok").asLong()).as(op).isPositive();
+        }
+    }
+
+    private static int node(String key) {
+        return Integer.parseInt(key.substring(key.lastIndexOf('-') + 1));
     }
 
     @Test
@@ -110,6 +152,10 @@ class LabIT {
         assertThat(JSON.readTree(out.resolve("run.json").toFile()).get("system").asText())
                 .isEqualTo("ctdb");
         assertThat(jsonl(out.resolve("faults.jsonl"))).isNotEmpty();
+        // The database workload speaks the same client protocol to ctdbd (its failures are findings).
+        assertThat(jsonl(out.resolve("db.jsonl")))
+                .extracting(e -> e.get("op").asText())
+                .contains(DbEvent.PWRITE, DbEvent.PREAD, DbEvent.VFETCH);
         List<JsonNode> samples = jsonl(out.resolve("samples.jsonl"));
         assertThat(samples.size()).isGreaterThan(450);
         // The driver reads CTDB's answers (CTDB's own state, even all nodes banned, is a finding).

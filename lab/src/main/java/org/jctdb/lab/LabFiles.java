@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The files of one run directory, in the format of docs/design/lab-format.md: faults.jsonl,
- * samples.jsonl, violations.jsonl, events.log (and run.json, written by {@link #writeRun}).
+ * samples.jsonl, violations.jsonl, db.jsonl, events.log (and run.json, written by {@link #writeRun}).
  * Thread-safe; each line is written whole.
  */
 final class LabFiles implements AutoCloseable {
@@ -25,6 +25,7 @@ final class LabFiles implements AutoCloseable {
     private final BufferedWriter samples;
     private final BufferedWriter violations;
     private final BufferedWriter events;
+    private final BufferedWriter db;
     private int unflushedSamples;
 
     LabFiles(Path dir, List<String> publicIps) throws IOException {
@@ -34,6 +35,7 @@ final class LabFiles implements AutoCloseable {
         this.samples = open("samples.jsonl");
         this.violations = open("violations.jsonl");
         this.events = open("events.log");
+        this.db = open("db.jsonl");
     }
 
     private BufferedWriter open(String name) throws IOException {
@@ -68,6 +70,10 @@ final class LabFiles implements AutoCloseable {
         o.put("invariant", v.invariant());
         o.put("detail", v.detail());
         write(violations, o.toString(), true);
+    }
+
+    synchronized void db(DbEvent e) {
+        write(db, JSON.valueToTree(e).toString(), true);
     }
 
     synchronized void sample(Sample s) {
@@ -123,7 +129,7 @@ final class LabFiles implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (BufferedWriter w : List.of(faults, samples, violations, events)) {
+        for (BufferedWriter w : List.of(faults, samples, violations, events, db)) {
             try {
                 w.close();
             } catch (IOException e) {

@@ -15,6 +15,7 @@ public record LabOptions(
         int maxConcurrent,
         long healMs,
         FaultProfile profile,
+        boolean dbWorkload,
         String commandLine) {
     public static final long SAMPLE_INTERVAL_MS = 100;
     /** How long the cluster may take to become healthy before the campaign starts. */

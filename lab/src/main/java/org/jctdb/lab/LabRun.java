@@ -34,6 +34,8 @@ public final class LabRun {
     private final AtomicBoolean interrupted = new AtomicBoolean();
     private final AtomicInteger violations = new AtomicInteger();
     private final List<AutoCloseable> open = new ArrayList<>();
+    private final List<DbEvent> dbEvents = new ArrayList<>();
+    private final List<FaultEvent> faultEvents = new ArrayList<>();
     private LabFiles files;
     private NetnsCluster cluster;
     private InvariantChecker checker;
@@ -142,6 +144,11 @@ public final class LabRun {
                 s::now,
                 this::onFault,
                 text -> files.event(s.now(), text)));
+        DbWorkload workload = o.dbWorkload()
+                ? track(new DbWorkload(
+                                o.nodes(), k -> cluster.nodeDir(k).resolve("run/ctdbd.socket"), s::now, this::onDb)
+                        .start())
+                : null;
         injector.start(schedule);
         try {
             stop.await(o.campaignMs(), TimeUnit.MILLISECONDS);
@@ -151,10 +158,25 @@ public final class LabRun {
         if (interrupted.get()) {
             files.event(s.now(), "interrupted: healing the faults in progress and stopping");
         }
+        long end = s.now();
+        if (workload != null) {
+            workload.close();
+        }
         injector.close();
         s.close();
         synchronized (checker) {
             checker.finish(s.now()).forEach(this::report);
+        }
+        if (workload != null) {
+            synchronized (dbEvents) {
+                List<FaultEvent> faultsSeen;
+                synchronized (faultEvents) {
+                    faultsSeen = List.copyOf(faultEvents);
+                }
+                DbChecker.check(dbEvents, faultsSeen, o.nodes(), o.healMs(), end)
+                        .forEach(this::report);
+                run.set("db", dbCounts());
+            }
         }
         run.put("endedAt", Instant.now().toString());
         run.put("interrupted", interrupted.get());
@@ -218,7 +240,37 @@ public final class LabRun {
         }
     }
 
+    private void onDb(DbEvent e) {
+        files.db(e);
+        synchronized (dbEvents) {
+            dbEvents.add(e);
+        }
+    }
+
+    /** run.json "db": per operation, how many succeeded and failed. */
+    private ObjectNode dbCounts() {
+        ObjectNode db = LabFiles.JSON.createObjectNode();
+        for (String op : List.of(DbEvent.PWRITE, DbEvent.PREAD, DbEvent.VFETCH)) {
+            db.putObject(op)
+                    .put(
+                            "ok",
+                            dbEvents.stream()
+                                    .filter(e -> e.op().equals(op) && e.ok())
+                                    .count())
+                    .put(
+                            "failed",
+                            dbEvents.stream()
+                                    .filter(e -> e.op().equals(op) && !e.ok())
+                                    .count());
+        }
+        db.put("staleReads", DbChecker.staleReads(dbEvents));
+        return db;
+    }
+
     private void onFault(FaultEvent e) {
+        synchronized (faultEvents) {
+            faultEvents.add(e);
+        }
         files.fault(e);
         files.event(
                 e.t(),
@@ -250,6 +302,7 @@ public final class LabRun {
         run.put("interrupted", false);
         run.put("maxConcurrent", o.maxConcurrent());
         run.put("profile", o.profile().wire());
+        run.put("dbWorkload", o.dbWorkload());
         ArrayNode kinds = run.putArray("faultKinds");
         o.kinds().forEach(k -> kinds.add(k.wire()));
         run.put("plannedFaults", schedule.size());

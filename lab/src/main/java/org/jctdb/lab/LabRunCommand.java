@@ -70,6 +70,15 @@ public final class LabRunCommand implements Callable<Integer> {
                     "After the last fault of an episode ends, every node must be OK and every address hosted once within this (default ${DEFAULT-VALUE}).")
     int healSeconds;
 
+    @Option(
+            names = "--db-workload",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Run the database workload (persistent transactions, reads, volatile record migrations on"
+                    + " every node) and check the database invariants (default on; --no-db-workload turns it off).")
+    boolean dbWorkload;
+
     @Override
     public Integer call() throws Exception {
         Optional<String> missing = unavailable();
@@ -95,6 +104,7 @@ public final class LabRunCommand implements Callable<Integer> {
                 maxConcurrent,
                 healSeconds * 1000L,
                 FaultProfile.parse(profile),
+                dbWorkload,
                 commandLine());
         return new LabRun(o).run();
     }

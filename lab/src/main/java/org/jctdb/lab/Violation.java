@@ -6,6 +6,9 @@ public record Violation(long t, String invariant, String detail) {
     public static final String TWO_LOCK_HOLDERS = "two-lock-holders";
     public static final String DUPLICATE_HUNG_PROBE = "duplicate-hung-probe";
     public static final String NOT_HEALED_IN_BOUND = "not-healed-in-bound";
+    public static final String DB_LOST_WRITE = "db-lost-write";
+    public static final String DB_TWO_DATA_MASTERS = "db-two-data-masters";
+    public static final String DB_NOT_RECOVERED = "db-not-recovered";
 
     /** One line for humans: "+12.300 s address-in-two-places: 198.18.7.101 on nodes 0 and 2". */
     public String line() {

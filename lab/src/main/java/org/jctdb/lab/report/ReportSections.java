@@ -72,6 +72,49 @@ final class ReportSections {
         }
     }
 
+    /** Per run, what the database workload did and how many database invariants it broke. */
+    static void database(StringBuilder b, List<RunData> runs, Map<RunData, String> names) {
+        b.append("## Database workload\n\n");
+        if (runs.stream().allMatch(r -> r.info().db().equals(RunData.DbCounts.NONE))) {
+            b.append("Not run (`--no-db-workload`, or runs made before it existed).\n\n");
+            return;
+        }
+        MarkdownTable t = new MarkdownTable(
+                "run",
+                "system",
+                "writes ok",
+                "writes failed",
+                "reads ok",
+                "reads failed",
+                "stale reads",
+                "fetches ok",
+                "fetches failed",
+                "database violations");
+        for (RunData r : runs) {
+            RunData.DbCounts c = r.info().db();
+            long broken = r.violations().stream()
+                    .filter(v -> v.invariant().startsWith("db-"))
+                    .count();
+            t.row(
+                    names.get(r),
+                    ChartStyle.systemName(r.system()),
+                    c.writes(),
+                    c.writesFailed(),
+                    c.reads(),
+                    c.readsFailed(),
+                    c.staleReads(),
+                    c.fetches(),
+                    c.fetchesFailed(),
+                    broken);
+        }
+        b.append(t)
+                .append(
+                        "\nWrites are persistent transactions, reads a node's copy of every node's key, fetches "
+                                + "volatile records migrated to the asking node. A stale read returned less than a write "
+                                + "acknowledged before it began (a commit not yet visible there, or a cut-off node). A node "
+                                + "that is down or cut off fails operations; only the db-* invariants below are violations.\n\n");
+    }
+
     static void violations(
             StringBuilder b, List<String> systems, List<RunData> runs, Map<RunData, String> names, int listed) {
         b.append("## Invariant violations\n\n");

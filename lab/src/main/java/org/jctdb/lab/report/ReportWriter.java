@@ -84,6 +84,7 @@ public final class ReportWriter {
         runsSection(b);
         failoverSection(b);
         ReportSections.overlapsAndOutages(b, systems, runs, names);
+        ReportSections.database(b, runs, names);
         ReportSections.violations(b, systems, runs, names, LISTED_VIOLATIONS);
         timelines(b);
         ReportSections.definitions(b);

@@ -35,10 +35,23 @@ public record RunData(
             String endedAt,
             long sampleIntervalMs,
             long healBoundMs,
-            boolean interrupted) {
+            boolean interrupted,
+            DbCounts db) {
         public RunInfo {
             publicIps = List.copyOf(publicIps);
         }
+    }
+
+    /** run.json "db": successful and failed operations of the database workload ({@link #NONE}: it did not run). */
+    public record DbCounts(
+            long writes,
+            long writesFailed,
+            long reads,
+            long readsFailed,
+            long fetches,
+            long fetchesFailed,
+            long staleReads) {
+        public static final DbCounts NONE = new DbCounts(0, 0, 0, 0, 0, 0, 0);
     }
 
     /** A fault from its start to its end; {@code endT} is the run's end when the fault never healed. */

@@ -79,6 +79,10 @@ public final class RunReader {
             throw l.error("sampleIntervalMs must be positive, not " + interval);
         }
         JsonNode bounds = l.objectOf(n, "bounds", false);
+        JsonNode db = l.objectOf(n, "db", false);
+        JsonNode w = l.objectOf(db, "pwrite", false);
+        JsonNode r = l.objectOf(db, "pread", false);
+        JsonNode f = l.objectOf(db, "vfetch", false);
         return new RunInfo(
                 system,
                 l.longOf(n, "seed", false, 0),
@@ -90,7 +94,15 @@ public final class RunReader {
                 l.textOf(n, "endedAt", false),
                 interval,
                 l.longOf(bounds, "healMs", false, 0),
-                l.boolOf(n, "interrupted", false));
+                l.boolOf(n, "interrupted", false),
+                new RunData.DbCounts(
+                        l.longOf(w, "ok", false, 0),
+                        l.longOf(w, "failed", false, 0),
+                        l.longOf(r, "ok", false, 0),
+                        l.longOf(r, "failed", false, 0),
+                        l.longOf(f, "ok", false, 0),
+                        l.longOf(f, "failed", false, 0),
+                        l.longOf(db, "staleReads", false, 0)));
     }
 
     /**

@@ -24,7 +24,8 @@ class HeadlineTableTest {
     }
 
     private static RunData run(String system, List<RunData.Fault> faults, Sample... samples) {
-        RunInfo info = new RunInfo(system, 1, 1, 3, List.of("A"), "", "", "", 100, 30_000, false);
+        RunInfo info =
+                new RunInfo(system, 1, 1, 3, List.of("A"), "", "", "", 100, 30_000, false, RunData.DbCounts.NONE);
         return new RunData(Path.of("/runs/" + system), info, faults, List.of(samples), List.of(), List.of());
     }
 

@@ -43,7 +43,8 @@ final class Samples {
     }
 
     static RunData run(List<Fault> faults, Sample... samples) {
-        RunInfo info = new RunInfo("jctdb", 1, 1, 3, List.of(), "jctdb lab run", "", "", 100, 30_000, false);
+        RunInfo info = new RunInfo(
+                "jctdb", 1, 1, 3, List.of(), "jctdb lab run", "", "", 100, 30_000, false, RunData.DbCounts.NONE);
         return new RunData(Path.of("/runs/test"), info, faults, List.of(samples), List.of(), List.of());
     }
 }
