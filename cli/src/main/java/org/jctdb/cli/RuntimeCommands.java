@@ -27,8 +27,8 @@ final class RuntimeCommands {
                 out().print(style().row(leader ? 1 : 0, 1));
             } else {
                 out().println("LEADER: " + (leader ? "YES" : "NO"));
-                out().println("LMASTER: YES"); // every node is a location master ([legacy] lmaster capability is not
-                // honoured)
+                // every node is a location master ([legacy] lmaster capability is not honoured)
+                out().println("LMASTER: YES");
             }
             return 0;
         }

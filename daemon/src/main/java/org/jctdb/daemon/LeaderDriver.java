@@ -212,10 +212,6 @@ final class LeaderDriver implements AutoCloseable {
         apply(leader.onLeaderRoleChanged(on, ticker.nowMillis()));
     }
 
-    boolean leaderRole() {
-        return leader.leaderRole();
-    }
-
     /** Starts a recovery now if this node leads; returns whether it does. */
     boolean recover() {
         drainLockOutcomes();
