@@ -263,8 +263,11 @@ final class AddressEvents {
     }
 
     private void refreshIfHolding(HostedAddress h) {
-        if (guard != null && node.refreshable(ticker.nowMillis()).contains(h)) {
-            guard.refresh(List.of(h), timing.leaseSeconds());
+        if (guard != null) {
+            guard.refresh(
+                    List.of(h),
+                    timing.leaseSeconds(),
+                    a -> node.refreshable(ticker.nowMillis()).contains(a));
         }
     }
 

@@ -7,17 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jctdb.config.PublicAddress;
 import org.jctdb.ip.HostedAddress;
+import org.jctdb.os.AddressLifetimes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A long-lived {@code ip -force -batch -} child, in its own session, fed one command per line:
- * it refreshes the kernel lifetime of hosted addresses ({@code address change ... valid_lft})
- * and deletes released ones. When its input ends (this daemon exited, even by kill -9), it
- * deletes every address listed in the hosted file, so a dead daemon's addresses vanish at once.
+ * it deletes released addresses and, where rtnetlink cannot be used from this process, refreshes
+ * the kernel lifetime of hosted ones ({@code address change ... valid_lft}). When its input ends
+ * (this daemon exited, even by kill -9), it deletes every address listed in the hosted file, so a
+ * dead daemon's addresses vanish at once. Lifetimes go through {@link AddressLifetimes} when it
+ * opens: a line in the pipe can be read after a pause of the whole node, and for IPv4 the kernel
+ * re-creates an address that is gone.
  */
 final class AddressGuard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.ip");
@@ -25,6 +31,7 @@ final class AddressGuard implements AutoCloseable {
     private final Path hostedFile;
     private final Process process;
     private final OutputStream in;
+    private final Optional<AddressLifetimes> netlink = AddressLifetimes.open();
     private boolean broken;
 
     private AddressGuard(Path hostedFile, Process process) {
@@ -63,11 +70,22 @@ final class AddressGuard implements AutoCloseable {
         write(b.toString());
     }
 
-    /** Re-arms the kernel lifetime of each hosted address; never adds one that is gone. */
-    void refresh(List<HostedAddress> hosted, long leaseSeconds) {
+    /**
+     * Re-arms the kernel lifetime of each hosted address for which {@code holding} still holds when
+     * its message goes out (checked again right before, rule 3: the list may be a moment old).
+     */
+    void refresh(List<HostedAddress> hosted, long leaseSeconds, Predicate<HostedAddress> holding) {
+        if (netlink.isPresent()) {
+            for (HostedAddress a : hosted) {
+                if (a.iface() != null) {
+                    netlink.get().refresh(a.ip(), a.maskBits(), a.iface(), leaseSeconds, () -> holding.test(a));
+                }
+            }
+            return;
+        }
         StringBuilder b = new StringBuilder();
         for (HostedAddress a : hosted) {
-            if (a.iface() != null) {
+            if (a.iface() != null && holding.test(a)) {
                 b.append("address change ")
                         .append(a.withMask())
                         .append(" dev ")
@@ -121,6 +139,7 @@ final class AddressGuard implements AutoCloseable {
     /** Ends the guard's input: it deletes what the hosted file still lists, then exits. */
     @Override
     public void close() {
+        netlink.ifPresent(AddressLifetimes::close);
         try {
             in.close();
         } catch (IOException e) {

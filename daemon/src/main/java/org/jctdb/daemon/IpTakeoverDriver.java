@@ -182,7 +182,12 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 log.warn("hold lapsed (no grant from a leader for {} ms): releasing {}", timing.holdMs(), ips(lapsed));
                 events.release(lapsed, failed -> {});
             }
-            events.guard().ifPresent(g -> g.refresh(node.refreshable(now), timing.leaseSeconds()));
+            // The clock is read again for each address: this tick may have been stopped since `now`.
+            events.guard()
+                    .ifPresent(g -> g.refresh(
+                            node.refreshable(ticker.nowMillis()),
+                            timing.leaseSeconds(),
+                            a -> node.refreshable(ticker.nowMillis()).contains(a)));
             LeaderStatus ls = host.leaderStatus();
             if (ls.leader() >= 0) {
                 // A stopping node keeps reporting (can host: no), so the leader sees its releases at once.
