@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import org.jctdb.config.Installation;
 import org.jctdb.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
@@ -130,33 +132,55 @@ class LabIT {
         return Integer.parseInt(key.substring(key.lastIndexOf('-') + 1));
     }
 
+    /**
+     * CTDB through the same lab, as a one-seed `lab campaign` whose faults all aim at the leader or
+     * split the cluster 1+1+1: the campaign's files, its compressed samples and its report.
+     */
     @Test
-    void aShortCtdbRunDrivesCtdbThroughTheSameLab() throws Exception {
+    void aShortCtdbCampaignDrivesCtdbThroughTheSameLab() throws Exception {
         requireLab();
         TestEnvironment.require(CtdbSystem.unavailableReason());
-        Path out = tmp.resolve("ctdb");
+        Path dir = tmp.resolve("campaign");
         Run r = lab(
                 Duration.ofMinutes(4),
-                "run",
+                "campaign",
                 "--system",
                 "ctdb",
                 "--minutes",
                 "1",
-                "--seed",
+                "--seeds",
+                "1",
+                "--first-seed",
                 "42",
+                "--faults",
+                "pause,linkcut,split",
+                "--leader-share",
+                "1",
                 "--out",
-                out.toString());
+                dir.toString());
         assertThat(r.exit())
-                .as("exit of lab run (3 = CTDB broke an invariant, a finding); output:\n%s", r.output())
+                .as("exit of lab campaign (3 = CTDB broke an invariant, a finding); output:\n%s", r.output())
                 .isIn(0, LabRun.EXIT_VIOLATIONS);
-        assertThat(JSON.readTree(out.resolve("run.json").toFile()).get("system").asText())
-                .isEqualTo("ctdb");
-        assertThat(jsonl(out.resolve("faults.jsonl"))).isNotEmpty();
+        Path out = dir.resolve("ctdb-seed42");
+        JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
+        assertThat(run.get("system").asText()).isEqualTo("ctdb");
+        assertThat(run.get("command").asText())
+                .isEqualTo("jctdb lab run --system ctdb --minutes 1 --faults pause,linkcut,split --leader-share 1"
+                        + " --seed 42 --out " + out);
+        List<JsonNode> faults = jsonl(out.resolve("faults.jsonl"));
+        assertThat(faults).isNotEmpty();
+        for (JsonNode f : faults) {
+            if (f.get("phase").asText().equals("start")
+                    && !f.get("kind").asText().equals("split")) {
+                assertThat(f.get("detail").asText()).as("fault %s", f).startsWith("the leader: ");
+            }
+        }
         // The database workload speaks the same client protocol to ctdbd (its failures are findings).
         assertThat(jsonl(out.resolve("db.jsonl")))
                 .extracting(e -> e.get("op").asText())
                 .contains(DbEvent.PWRITE, DbEvent.PREAD, DbEvent.VFETCH);
-        List<JsonNode> samples = jsonl(out.resolve("samples.jsonl"));
+        assertThat(out.resolve("samples.jsonl")).doesNotExist();
+        List<JsonNode> samples = jsonl(out.resolve("samples.jsonl.gz"));
         assertThat(samples.size()).isGreaterThan(450);
         // The driver reads CTDB's answers (CTDB's own state, even all nodes banned, is a finding).
         assertThat(samples)
@@ -166,6 +190,8 @@ class LabIT {
                                 .get("status")
                                 .asText()
                                 .matches("OK|UNHEALTHY|BANNED|DISABLED|STOPPED|INACTIVE"));
+        assertThat(Files.readString(dir.resolve("report/report.md")))
+                .contains("## Headline", "CTDB in all: " + (faults.size() / 2) + " faults in 1 run");
         assertNothingLeft(r.pid());
     }
 
@@ -190,7 +216,17 @@ class LabIT {
 
     private static List<JsonNode> jsonl(Path file) throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
+        List<String> lines;
+        if (file.toString().endsWith(".gz")) {
+            try (var in = new GZIPInputStream(Files.newInputStream(file))) {
+                lines = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                        .lines()
+                        .toList();
+            }
+        } else {
+            lines = Files.readAllLines(file);
+        }
+        for (String line : lines) {
             out.add(JSON.readTree(line));
         }
         return out;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,7 @@ final class FaultInjector implements AutoCloseable {
     private final ClusterUnderTest system;
     private final Path lockInBacking;
     private final LongSupplier clock;
+    private final IntSupplier leader;
     private final Consumer<FaultEvent> sink;
     private final Consumer<String> log;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -35,6 +37,7 @@ final class FaultInjector implements AutoCloseable {
             ClusterUnderTest system,
             Path lockInBacking,
             LongSupplier clock,
+            IntSupplier leader,
             Consumer<FaultEvent> sink,
             Consumer<String> log) {
         this.cluster = cluster;
@@ -42,6 +45,7 @@ final class FaultInjector implements AutoCloseable {
         this.system = system;
         this.lockInBacking = lockInBacking;
         this.clock = clock;
+        this.leader = leader;
         this.sink = sink;
         this.log = log;
     }
@@ -55,12 +59,17 @@ final class FaultInjector implements AutoCloseable {
         }
     }
 
-    private void run(Fault f) {
-        if (!sleepUntil(f.startMs())) {
+    private void run(Fault planned) {
+        if (!sleepUntil(planned.startMs())) {
             return;
         }
+        int l = planned.leader() ? leader.getAsInt() : -1;
+        Fault f = l < 0
+                ? planned
+                : new Fault(planned.id(), planned.kind(), List.of(l), planned.startMs(), planned.endMs(), true);
         List<Long> paused = new ArrayList<>();
-        String detail = attempt(() -> apply(f, paused));
+        String aim = !planned.leader() ? "" : l < 0 ? "no leader known, so the planned node: " : "the leader: ";
+        String detail = aim + attempt(() -> apply(f, paused));
         sink.accept(new FaultEvent(clock.getAsLong(), f.id(), FaultEvent.START, f.kind(), f.nodes(), detail));
         sleepUntil(f.endMs());
         String healed = attempt(() -> undo(f, paused));
@@ -131,6 +140,10 @@ final class FaultInjector implements AutoCloseable {
                 Files.writeString(ClusterUnderTest.hangFlag(cluster.nodeDir(k)), "lab\n");
                 return "node " + k + "'s monitor event now blocks in 99.labhang";
             }
+            case SPLIT -> {
+                split(true);
+                return "every node alone: no node reaches another (blackhole routes between every pair)";
+            }
             case LOCKDELETE -> {
                 // Through the backing directory: the lab never touches the FUSE mount itself.
                 boolean existed = Files.deleteIfExists(lockInBacking);
@@ -183,6 +196,10 @@ final class FaultInjector implements AutoCloseable {
                 Files.deleteIfExists(ClusterUnderTest.hangFlag(cluster.nodeDir(k)));
                 return "node " + k + "'s monitor script no longer blocks";
             }
+            case SPLIT -> {
+                split(false);
+                return "split healed";
+            }
             case LOCKDELETE -> {
                 return "instantaneous";
             }
@@ -217,18 +234,39 @@ final class FaultInjector implements AutoCloseable {
     }
 
     private void partition(List<Integer> minority, boolean on) throws IOException {
-        IOException first = null;
+        List<int[]> cut = new ArrayList<>();
         for (int a : minority) {
             for (int b = 0; b < cluster.nodes; b++) {
-                if (minority.contains(b)) {
-                    continue;
+                if (!minority.contains(b)) {
+                    cut.add(new int[] {a, b});
+                    cut.add(new int[] {b, a});
                 }
-                try {
-                    cluster.blackhole(a, cluster.nodeAddress(b), on);
-                    cluster.blackhole(b, cluster.nodeAddress(a), on);
-                } catch (IOException e) {
-                    first = first == null ? e : first;
+            }
+        }
+        blackholes(cut, on);
+    }
+
+    /** Every node alone (1+1+1): routes between every ordered pair. */
+    private void split(boolean on) throws IOException {
+        List<int[]> cut = new ArrayList<>();
+        for (int a = 0; a < cluster.nodes; a++) {
+            for (int b = 0; b < cluster.nodes; b++) {
+                if (a != b) {
+                    cut.add(new int[] {a, b});
                 }
+            }
+        }
+        blackholes(cut, on);
+    }
+
+    /** A blackhole route in node {@code from}'s namespace to node {@code to}, for each pair; all are tried. */
+    private void blackholes(List<int[]> fromTo, boolean on) throws IOException {
+        IOException first = null;
+        for (int[] p : fromTo) {
+            try {
+                cluster.blackhole(p[0], cluster.nodeAddress(p[1]), on);
+            } catch (IOException e) {
+                first = first == null ? e : first;
             }
         }
         if (first != null) {

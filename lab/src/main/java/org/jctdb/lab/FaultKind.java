@@ -21,7 +21,9 @@ public enum FaultKind {
     /** A monitor event script blocks while a flag file exists. */
     HUNGMONITOR(false),
     /** The cluster lock file is removed (instantaneous). */
-    LOCKDELETE(true);
+    LOCKDELETE(true),
+    /** Every node alone (1+1+...): no node reaches another; the client still reaches each. Opt-in. */
+    SPLIT(true);
 
     private final boolean clusterWide;
 
@@ -37,6 +39,22 @@ public enum FaultKind {
     /** Whether the fault has a duration (all but the lock deletion). */
     public boolean lasting() {
         return this != LOCKDELETE;
+    }
+
+    /**
+     * The kinds a campaign draws when --faults is not given: every kind but those added after the first
+     * campaigns, so that a committed run's seed still gives its schedule.
+     */
+    public static List<FaultKind> defaults() {
+        return Arrays.stream(values()).filter(k -> k != SPLIT).toList();
+    }
+
+    /** Whether a fault of this kind may be aimed at whichever node leads when it starts. */
+    public boolean leaderTargetable() {
+        return switch (this) {
+            case CRASH, PAUSE, LINKCUT, FREEZE, HUNGMONITOR -> true;
+            case PARTITION, FREEZEALL, LOCKDELETE, SPLIT -> false;
+        };
     }
 
     public String wire() {

@@ -37,12 +37,31 @@ public final class FaultSchedule {
             List<FaultKind> kinds,
             int maxConcurrent,
             long healMs,
-            FaultProfile profile) {
+            FaultProfile profile,
+            double leaderShare) {
         public Params {
             kinds = List.copyOf(kinds);
-            if (nodes < 1 || maxConcurrent < 1 || kinds.isEmpty() || campaignMs < 0 || healMs < 0 || profile == null) {
+            if (nodes < 1
+                    || maxConcurrent < 1
+                    || kinds.isEmpty()
+                    || campaignMs < 0
+                    || healMs < 0
+                    || profile == null
+                    || !(leaderShare >= 0 && leaderShare <= 1)) {
                 throw new IllegalArgumentException("bad schedule parameters: " + this);
             }
+        }
+
+        /** No fault aimed at the leader: the schedules of the first campaigns. */
+        public Params(
+                long seed,
+                long campaignMs,
+                int nodes,
+                List<FaultKind> kinds,
+                int maxConcurrent,
+                long healMs,
+                FaultProfile profile) {
+            this(seed, campaignMs, nodes, kinds, maxConcurrent, healMs, profile, 0);
         }
 
         /** The short profile. */
@@ -61,7 +80,7 @@ public final class FaultSchedule {
     public static List<Fault> generate(Params p) {
         Random r = new Random(p.seed());
         List<FaultKind> usable = p.kinds().stream()
-                .filter(k -> k != FaultKind.PARTITION || p.nodes() >= 2)
+                .filter(k -> (k != FaultKind.PARTITION && k != FaultKind.SPLIT) || p.nodes() >= 2)
                 .toList();
         List<Fault> all = new ArrayList<>();
         long t = FIRST_MS;
@@ -77,7 +96,7 @@ public final class FaultSchedule {
         all.sort(Comparator.comparingLong(Fault::startMs));
         List<Fault> numbered = new ArrayList<>();
         for (Fault f : all) {
-            numbered.add(new Fault(numbered.size() + 1, f.kind(), f.nodes(), f.startMs(), f.endMs()));
+            numbered.add(new Fault(numbered.size() + 1, f.kind(), f.nodes(), f.startMs(), f.endMs(), f.leader()));
         }
         return numbered;
     }
@@ -90,7 +109,10 @@ public final class FaultSchedule {
                 FaultKind kind = kinds.get(r.nextInt(kinds.size()));
                 long start = t + r.nextInt(START_WINDOW_MS);
                 long duration = kind.lasting() ? p.profile().draw(r) : 0;
-                Fault f = new Fault(0, kind, nodes(r, kind, p.nodes()), start, start + duration);
+                List<Integer> on = nodes(r, kind, p.nodes());
+                // Drawn only when asked for, so that a share of 0 keeps every earlier seed's schedule.
+                boolean leader = p.leaderShare() > 0 && kind.leaderTargetable() && r.nextDouble() < p.leaderShare();
+                Fault f = new Fault(0, kind, on, start, start + duration, leader);
                 if (admissible(ep, f, p.maxConcurrent())) {
                     ep.add(f);
                     break;
@@ -106,7 +128,7 @@ public final class FaultSchedule {
             all.add(k);
         }
         return switch (kind) {
-            case FREEZEALL -> all;
+            case FREEZEALL, SPLIT -> all;
             case LOCKDELETE -> List.of();
             case PARTITION -> {
                 Collections.shuffle(all, r);
@@ -119,18 +141,18 @@ public final class FaultSchedule {
     }
 
     /**
-     * No node is used twice in an episode, an episode has at most one cluster-wide fault and it
-     * overlaps nothing, at most max at once.
+     * No node is used twice in an episode, an episode has at most one exclusive fault (cluster-wide
+     * or aimed at the leader) and it overlaps nothing, at most max at once.
      */
     static boolean admissible(List<Fault> ep, Fault f, int max) {
         for (Fault o : ep) {
-            if (o.kind().clusterWide() && f.kind().clusterWide()) {
+            if (o.exclusive() && f.exclusive()) {
                 return false;
             }
             if (o.nodes().stream().anyMatch(f.nodes()::contains)) {
                 return false;
             }
-            if (o.overlaps(f) && (o.kind().clusterWide() || f.kind().clusterWide())) {
+            if (o.overlaps(f) && (o.exclusive() || f.exclusive())) {
                 return false;
             }
         }

@@ -31,9 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "campaign",
         description = {
-            "Run `jctdb lab run` for N seeds in a row (FIRST, FIRST+1, ...), each into DIR/SYSTEM-seedS, compress",
-            "each run's samples (samples.jsonl.gz, small enough to commit) and write DIR/report. Stops after a",
-            "run that failed to start or was interrupted. Exit 0: no violations; 3: violations; 1: error."
+            "Run `jctdb lab run` for N seeds in a row (FIRST, FIRST+1, ...), each into DIR/SYSTEM-seedS.",
+            "Each run's samples are compressed (samples.jsonl.gz, small enough to commit); DIR/report gets one report.",
+            "Stops after a run that failed to start or was interrupted. Exit 0: no violations; 3: violations; 1: error."
         })
 public final class LabCampaignCommand implements Callable<Integer> {
     /** The campaign's own options, left out of the `lab run` command recorded in each run. */

@@ -15,6 +15,7 @@ public record LabOptions(
         int maxConcurrent,
         long healMs,
         FaultProfile profile,
+        double leaderShare,
         boolean dbWorkload,
         String commandLine) {
     public static final long SAMPLE_INTERVAL_MS = 100;
@@ -40,6 +41,9 @@ public record LabOptions(
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("--max-concurrent must be at least 1, not " + maxConcurrent);
         }
+        if (!(leaderShare >= 0 && leaderShare <= 1)) {
+            throw new IllegalArgumentException("--leader-share must be between 0 and 1, not " + leaderShare);
+        }
         if (kinds.isEmpty()) {
             throw new IllegalArgumentException("--faults names no fault kind");
         }
@@ -50,6 +54,6 @@ public record LabOptions(
     }
 
     public FaultSchedule.Params scheduleParams() {
-        return new FaultSchedule.Params(seed, campaignMs(), nodes, kinds, maxConcurrent, healMs, profile);
+        return new FaultSchedule.Params(seed, campaignMs(), nodes, kinds, maxConcurrent, healMs, profile, leaderShare);
     }
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +37,9 @@ public final class LabRun {
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<DbEvent> dbEvents = new ArrayList<>();
     private final List<FaultEvent> faultEvents = new ArrayList<>();
+    /** The leader most answering nodes named in the last sample, -1 when none: where leader faults aim. */
+    private volatile int sampledLeader = -1;
+
     private LabFiles files;
     private NetnsCluster cluster;
     private InvariantChecker checker;
@@ -147,6 +151,7 @@ public final class LabRun {
                 system,
                 backing.resolve(".ctdb").resolve("cluster.lock"),
                 s::now,
+                () -> sampledLeader,
                 this::onFault,
                 text -> files.event(s.now(), text)));
         DbWorkload workload = o.dbWorkload()
@@ -240,9 +245,29 @@ public final class LabRun {
 
     private void onSample(Sample s) {
         files.sample(s);
+        sampledLeader = leaderOf(s);
         synchronized (checker) {
             checker.onSample(s).forEach(this::report);
         }
+    }
+
+    /** The leader most answering nodes name (ties: the lowest pnn), or -1. */
+    static int leaderOf(Sample s) {
+        Map<Integer, Integer> votes = new TreeMap<>();
+        for (NodeSample n : s.nodes()) {
+            if (n.reachable() && n.leader() >= 0) {
+                votes.merge(n.leader(), 1, Integer::sum);
+            }
+        }
+        int best = -1;
+        int most = 0;
+        for (Map.Entry<Integer, Integer> e : votes.entrySet()) {
+            if (e.getValue() > most) {
+                best = e.getKey();
+                most = e.getValue();
+            }
+        }
+        return best;
     }
 
     private void onDb(DbEvent e) {
@@ -307,6 +332,7 @@ public final class LabRun {
         run.put("interrupted", false);
         run.put("maxConcurrent", o.maxConcurrent());
         run.put("profile", o.profile().wire());
+        run.put("leaderShare", o.leaderShare());
         run.put("dbWorkload", o.dbWorkload());
         ArrayNode kinds = run.putArray("faultKinds");
         o.kinds().forEach(k -> kinds.add(k.wire()));

@@ -1,7 +1,6 @@
 package org.jctdb.lab;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -23,9 +22,18 @@ public final class LabRunSettings {
     @Option(
             names = "--faults",
             paramLabel = "KIND,...",
-            description = "Fault kinds (default all): "
-                    + "crash,pause,linkcut,partition,freeze,freezeall,hungmonitor,lockdelete.")
+            description = "Fault kinds (default all but split): "
+                    + "crash,pause,linkcut,partition,freeze,freezeall,hungmonitor,lockdelete,split"
+                    + " (split: every node alone, 1+1+1).")
     String faults;
+
+    @Option(
+            names = "--leader-share",
+            defaultValue = "0",
+            paramLabel = "P",
+            description = "Share (0 to 1) of crash, pause, linkcut, freeze and hungmonitor faults aimed at whichever"
+                    + " node leads when the fault starts (default ${DEFAULT-VALUE}: nodes drawn at random).")
+    double leaderShare;
 
     @Option(
             names = "--max-concurrent",
@@ -59,7 +67,7 @@ public final class LabRunSettings {
 
     /** The options of one campaign of {@code seed} written to {@code dir}; bad values throw IllegalArgumentException. */
     LabOptions options(long seed, Path dir, String commandLine) {
-        List<FaultKind> kinds = faults == null ? Arrays.asList(FaultKind.values()) : FaultKind.parseList(faults);
+        List<FaultKind> kinds = faults == null ? FaultKind.defaults() : FaultKind.parseList(faults);
         return new LabOptions(
                 system,
                 minutes,
@@ -71,6 +79,7 @@ public final class LabRunSettings {
                 maxConcurrent,
                 healSeconds * 1000L,
                 FaultProfile.parse(profile),
+                leaderShare,
                 dbWorkload,
                 commandLine);
     }

@@ -34,6 +34,36 @@ class FaultScheduleTest {
     }
 
     @Property(tries = 200)
+    void aLeaderShareOfZeroIsTheScheduleOfBefore(@ForAll long seed) {
+        FaultSchedule.Params p = params(seed, 10, 3, 2);
+        FaultSchedule.Params none = new FaultSchedule.Params(seed, 600_000L, 3, ALL, 2, 30_000, FaultProfile.SHORT, 0);
+        assertThat(FaultSchedule.generate(none)).isEqualTo(FaultSchedule.generate(p));
+        assertThat(FaultSchedule.generate(none)).noneMatch(Fault::leader);
+    }
+
+    @Property(tries = 200)
+    void leaderFaultsAreOfAimableKindsAndOverlapNothing(@ForAll long seed) {
+        List<Fault> s = FaultSchedule.generate(
+                new FaultSchedule.Params(seed, 60 * 60_000L, 3, ALL, 2, 30_000, FaultProfile.MIXED, 0.5));
+        assertThat(s).anyMatch(Fault::leader);
+        for (Fault f : s) {
+            if (f.leader()) {
+                assertThat(f.kind().leaderTargetable()).as("%s", f).isTrue();
+                assertThat(s).as("faults overlapping %s", f).allMatch(o -> o == f || !o.overlaps(f));
+            }
+        }
+    }
+
+    @Test
+    void aSplitCutsEveryNodeAndIsNotDrawnUnlessAskedFor() {
+        assertThat(FaultKind.defaults()).doesNotContain(FaultKind.SPLIT).hasSize(FaultKind.values().length - 1);
+        List<Fault> s =
+                FaultSchedule.generate(new FaultSchedule.Params(5, 600_000, 3, List.of(FaultKind.SPLIT), 2, 30_000));
+        assertThat(s).isNotEmpty().allMatch(f -> f.nodes().equals(List.of(0, 1, 2)));
+        assertThat(FaultSchedule.maxActive(s)).isEqualTo(1);
+    }
+
+    @Property(tries = 200)
     void longAndMixedProfilesDrawTheirDurations(@ForAll long seed) {
         for (FaultProfile profile : List.of(FaultProfile.LONG, FaultProfile.MIXED)) {
             List<Fault> s =

@@ -48,8 +48,8 @@ final class ChartStyle {
             "UNKNOWN",
             new Color(229, 57, 53));
     /** Fault kinds in the order the legend lists them. */
-    static final List<String> KINDS =
-            List.of("crash", "pause", "linkcut", "partition", "freeze", "freezeall", "hungmonitor", "lockdelete");
+    static final List<String> KINDS = List.of(
+            "crash", "pause", "linkcut", "partition", "freeze", "freezeall", "hungmonitor", "lockdelete", "split");
 
     private static final Color[] KIND_COLOURS = {
         new Color(214, 39, 40),
@@ -59,7 +59,8 @@ final class ChartStyle {
         new Color(31, 119, 180),
         new Color(23, 190, 207),
         new Color(188, 189, 34),
-        new Color(227, 119, 194)
+        new Color(227, 119, 194),
+        new Color(66, 66, 66)
     };
     private static final Color[] NODE_COLOURS = {
         new Color(31, 119, 180),

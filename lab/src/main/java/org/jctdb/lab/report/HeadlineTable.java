@@ -43,6 +43,12 @@ final class HeadlineTable {
                 new Row("hung monitor → that node UNHEALTHY", (r, f) -> detection(r, "hungmonitor", true)),
                 new Row("kill -9 → addresses served elsewhere", (r, f) -> failedOver(f, "crash", x -> true)),
                 new Row("pause (SIGSTOP) → addresses served elsewhere", (r, f) -> failedOver(f, "pause", x -> true)),
+                new Row(
+                        "pause of the leader → its addresses served elsewhere",
+                        (r, f) -> failedOver(f, "pause", x -> wasLeader(r, x.fault()))),
+                new Row(
+                        "the leader's storage hang (freeze) → its addresses served elsewhere",
+                        (r, f) -> failedOver(f, "freeze", x -> wasLeader(r, x.fault()))),
                 new Row("link cut → addresses served elsewhere", (r, f) -> failedOver(f, "linkcut", x -> true)),
                 new Row(
                         "cut-off leader (link cut of the leader) → addresses served by the majority",
