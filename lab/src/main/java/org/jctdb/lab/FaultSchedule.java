@@ -52,21 +52,9 @@ public final class FaultSchedule {
             }
         }
 
-        /** No fault aimed at the leader: the schedules of the first campaigns. */
-        public Params(
-                long seed,
-                long campaignMs,
-                int nodes,
-                List<FaultKind> kinds,
-                int maxConcurrent,
-                long healMs,
-                FaultProfile profile) {
-            this(seed, campaignMs, nodes, kinds, maxConcurrent, healMs, profile, 0);
-        }
-
         /** The short profile. */
         public Params(long seed, long campaignMs, int nodes, List<FaultKind> kinds, int maxConcurrent, long healMs) {
-            this(seed, campaignMs, nodes, kinds, maxConcurrent, healMs, FaultProfile.SHORT);
+            this(seed, campaignMs, nodes, kinds, maxConcurrent, healMs, FaultProfile.SHORT, 0);
         }
     }
 

@@ -29,7 +29,8 @@ class FaultScheduleTest {
     @Property(tries = 200)
     void theShortProfileIsTheScheduleOfBefore(@ForAll long seed) {
         FaultSchedule.Params p = params(seed, 10, 3, 2);
-        FaultSchedule.Params shortOne = new FaultSchedule.Params(seed, 600_000L, 3, ALL, 2, 30_000, FaultProfile.SHORT);
+        FaultSchedule.Params shortOne =
+                new FaultSchedule.Params(seed, 600_000L, 3, ALL, 2, 30_000, FaultProfile.SHORT, 0);
         assertThat(FaultSchedule.generate(shortOne)).isEqualTo(FaultSchedule.generate(p));
     }
 
@@ -67,7 +68,7 @@ class FaultScheduleTest {
     void longAndMixedProfilesDrawTheirDurations(@ForAll long seed) {
         for (FaultProfile profile : List.of(FaultProfile.LONG, FaultProfile.MIXED)) {
             List<Fault> s =
-                    FaultSchedule.generate(new FaultSchedule.Params(seed, 60 * 60_000L, 3, ALL, 2, 30_000, profile));
+                    FaultSchedule.generate(new FaultSchedule.Params(seed, 60 * 60_000L, 3, ALL, 2, 30_000, profile, 0));
             assertThat(FaultSchedule.maxActive(s)).isLessThanOrEqualTo(2);
             for (Fault f : s) {
                 long d = f.endMs() - f.startMs();
@@ -86,7 +87,7 @@ class FaultScheduleTest {
     @Test
     void aMixedHourHasShortAndLongFaults() {
         List<Fault> s = FaultSchedule.generate(
-                new FaultSchedule.Params(7, 60 * 60_000L, 3, ALL, 2, 30_000, FaultProfile.MIXED));
+                new FaultSchedule.Params(7, 60 * 60_000L, 3, ALL, 2, 30_000, FaultProfile.MIXED, 0));
         assertThat(s)
                 .anyMatch(f -> f.kind().lasting() && f.endMs() - f.startMs() <= 10_000)
                 .anyMatch(f -> f.endMs() - f.startMs() >= 30_000);
