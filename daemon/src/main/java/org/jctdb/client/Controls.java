@@ -142,6 +142,11 @@ final class Controls {
                                 tv(v.lastRecoveryStartMillis()),
                                 tv(v.lastRecoveryEndMillis()))
                         .encode());
+            case STATISTICS:
+                return s.host().statistics().map(x -> data(StatisticsWire.encode(x))).orElseGet(() -> status(-1));
+            case STATISTICS_RESET:
+                s.host().resetStatistics();
+                return status(0);
             case GET_TUNABLE:
                 return getTunable(ControlData.decodeStringN(in, "GET_TUNABLE request"));
             case LIST_TUNABLES:

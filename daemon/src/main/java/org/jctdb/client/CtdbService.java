@@ -16,6 +16,7 @@ import org.jctdb.config.Tunables;
 import org.jctdb.control.ClusterView;
 import org.jctdb.control.IpSnapshot;
 import org.jctdb.control.NodeView;
+import org.jctdb.control.Statistics;
 import org.jctdb.control.TickleControl;
 import org.jctdb.database.Database;
 import org.jctdb.database.DatabaseKind;
@@ -78,6 +79,14 @@ public final class CtdbService implements AutoCloseable {
         default Optional<TickleControl> tickles() {
             return Optional.empty();
         }
+
+        /** The daemon's counters (STATISTICS); empty where there are none. */
+        default Optional<Statistics> statistics() {
+            return Optional.empty();
+        }
+
+        /** STATISTICS_RESET. */
+        default void resetStatistics() {}
     }
 
     private final CtdbCodec codec;
