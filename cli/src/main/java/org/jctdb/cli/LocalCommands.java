@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
             OfflineDatabaseCommands.PTrans.class,
             OfflineDatabaseCommands.BackupDb.class,
             OfflineDatabaseCommands.RestoreDb.class,
+            OfflineDatabaseCommands.DumpDbBackup.class,
+            TickleCommand.class,
             CheckTcpPort.class,
             CommandLine.HelpCommand.class
         })

@@ -23,8 +23,17 @@ public final class Main {
      * Commands that run in this process, without a daemon. ptrans, backupdb and restoredb use the
      * daemon's CTDB client socket, but read the caller's standard input or files.
      */
-    static final Set<String> OFFLINE =
-            Set.of("local-cluster", "config", "ipalloc", "lab", "help", "ptrans", "backupdb", "restoredb");
+    static final Set<String> OFFLINE = Set.of(
+            "local-cluster",
+            "config",
+            "ipalloc",
+            "lab",
+            "help",
+            "ptrans",
+            "backupdb",
+            "restoredb",
+            "dumpdbbackup",
+            "tickle");
     /** Commands the calling process answers itself, as ctdb's tool does; jctdb-fast answers them in C. */
     static final Set<String> CLIENT_SIDE = Set.of("checktcpport");
     /** Commands that read connections from the caller's standard input when given no arguments. */

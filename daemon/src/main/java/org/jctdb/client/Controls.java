@@ -143,7 +143,10 @@ final class Controls {
                                 tv(v.lastRecoveryEndMillis()))
                         .encode());
             case STATISTICS:
-                return s.host().statistics().map(x -> data(StatisticsWire.encode(x))).orElseGet(() -> status(-1));
+                return s.host()
+                        .statistics()
+                        .map(x -> data(StatisticsWire.encode(x)))
+                        .orElseGet(() -> status(-1));
             case STATISTICS_RESET:
                 s.host().resetStatistics();
                 return status(0);

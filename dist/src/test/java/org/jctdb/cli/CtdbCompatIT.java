@@ -62,6 +62,12 @@ class CtdbCompatIT {
     private static void enter(LocalClusterHarness c, String scenario) throws Exception {
         switch (scenario) {
             case "healthy" -> {}
+            case "node1-banned" ->
+                assertThat(c.jctdb(0, "-n", "1", "ban", "300").exitCode()).isZero();
+            case "node1-stopped" -> {
+                assertThat(c.jctdb(0, "-n", "1", "unban").exitCode()).isZero();
+                assertThat(c.jctdb(0, "-n", "1", "stop").exitCode()).isZero();
+            }
             case "node1-down" -> {
                 LocalClusterHarness.signal(c.pid(1), "KILL");
                 await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(c.flag(0, 1, "Disconnected")));
