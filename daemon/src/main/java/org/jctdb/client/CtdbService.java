@@ -24,6 +24,7 @@ import org.jctdb.database.DbId;
 import org.jctdb.database.LocalDatabases;
 import org.jctdb.database.LockWaiter;
 import org.jctdb.database.LtdbHeader;
+import org.jctdb.database.migration.RecordKey;
 import org.jctdb.ip.RunState;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.mesh.WireMessage.CtdbRelay;
@@ -93,6 +94,7 @@ public final class CtdbService implements AutoCloseable {
     private final Host host;
     private final ClientRegistry registry = new ClientRegistry();
     private final ClientCounters counters = new ClientCounters();
+    private final DbCounters dbCounters = new DbCounters();
     private final DatabaseWorker worker;
     private final LocalDatabases databases;
     private final Controls controls;
@@ -133,8 +135,14 @@ public final class CtdbService implements AutoCloseable {
                     }
 
                     @Override
-                    public void hops(int hops) {
+                    public void hops(DbId db, RecordKey key, int hops) {
                         counters.hops(hops);
+                        dbCounters.answered(db, key, hops);
+                    }
+
+                    @Override
+                    public DbCounters dbCounters() {
+                        return dbCounters;
                     }
                 },
                 worker,
@@ -217,6 +225,11 @@ public final class CtdbService implements AutoCloseable {
     /** This socket's counters for `jctdb statistics`. */
     public ClientCounters counters() {
         return counters;
+    }
+
+    /** Per-database counters (GET_DB_STATISTICS). */
+    DbCounters dbCounters() {
+        return dbCounters;
     }
 
     /** process-exists: a client with this pid is connected (and registered {@code srvid}, unless 0). */
