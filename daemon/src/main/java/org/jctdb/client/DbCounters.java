@@ -143,9 +143,9 @@ final class DbCounters {
                 .putInt((int) l.numCurrent())
                 .putInt((int) l.numPending())
                 .putInt((int) l.numFailed());
-        latency(b, s.lockLatency());
+        StatisticsWire.latency(b, s.lockLatency());
         b.position(b.position() + 4 * BUCKETS); // lock buckets: not bucketed here
-        latency(b, s.vacuumLatency());
+        StatisticsWire.latency(b, s.vacuumLatency());
         b.putInt(0).putInt(0); // read-only delegations and revokes: not implemented
         for (int i = 0; i < BUCKETS; i++) {
             b.putInt((int) (long) s.hopCountBuckets().get(i));
@@ -159,10 +159,5 @@ final class DbCounters {
         }
         s.hotKeys().forEach(h -> b.put(h.key()));
         return b.array();
-    }
-
-    private static void latency(ByteBuffer b, Statistics.Latency l) {
-        b.putInt((int) l.count()).putInt(0);
-        b.putDouble(l.min()).putDouble(l.max()).putDouble(l.avg() * l.count());
     }
 }

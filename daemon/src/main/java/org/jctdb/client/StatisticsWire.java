@@ -61,7 +61,7 @@ final class StatisticsWire {
     }
 
     /** struct ctdb_latency_counter: int num, padding, double min, max, total (seconds). */
-    private static void latency(ByteBuffer b, Statistics.Latency l) {
+    static void latency(ByteBuffer b, Statistics.Latency l) {
         b.putInt((int) l.count()).putInt(0);
         b.putDouble(l.min()).putDouble(l.max()).putDouble(l.avg() * l.count());
     }
