@@ -38,7 +38,8 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
             "pdelete",
             "readkey",
             "writekey",
-            "deletekey");
+            "deletekey",
+            "detach");
 
     /** Commands that return only once the takeover run they cause has finished. */
     static final Set<String> WAITS_FOR_TAKEOVER = Set.of(
