@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Optional;
 import org.jctdb.cli.ctdb.CtdbDatabases;
-import org.jctdb.cli.ctdb.CtdbDatabases.Db;
 import org.jctdb.protocol.ctdb.CtdbWire;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -22,19 +21,10 @@ final class DbStatisticsCommand extends DatabaseCommands.DbCommand {
 
     @Override
     int run(CtdbDatabases dbs) throws IOException {
-        Optional<Db> d = find(dbs, db);
-        if (d.isEmpty()) {
-            return 1;
-        }
-        String text;
-        try {
-            text = format(d.get().name(), dbs.dbStatistics(d.get().id()));
-        } catch (CtdbDatabases.ControlFailedException | IllegalArgumentException e) {
-            err().println("Failed to get statistics for DB " + d.get().name());
-            return 1;
-        }
-        out().print(text);
-        return 0;
+        Optional<String> text =
+                query(dbs, db, "Failed to get statistics for DB ", d -> format(d.name(), dbs.dbStatistics(d.id())));
+        text.ifPresent(out()::print);
+        return text.isPresent() ? 0 : 1;
     }
 
     /** struct ctdb_db_statistics (ctdb 4.17, 64-bit) as ctdb's print_dbstatistics shows it. */
