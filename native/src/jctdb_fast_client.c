@@ -32,7 +32,8 @@
 #define STDIN_MARK "--stdin-lines"
 
 static const char *offline[] = {"local-cluster", "config", "ipalloc", "lab", "help",
-				"ptrans", "backupdb", "restoredb", NULL};
+				"ptrans", "backupdb", "restoredb", "dumpdbbackup",
+				"tickle", NULL};
 static const char *valued[] = {"-n", "-x", "-t", "-T", "-d", "--debug", NULL};
 
 static int in_list(const char *s, const char **list)

@@ -38,7 +38,8 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
             "pdelete",
             "readkey",
             "writekey",
-            "deletekey");
+            "deletekey",
+            "detach");
 
     /** Commands that return only once the takeover run they cause has finished. */
     static final Set<String> WAITS_FOR_TAKEOVER = Set.of(
@@ -112,7 +113,8 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
                 try {
                     pnns.add(Integer.parseInt(tok.strip()));
                 } catch (NumberFormatException e) {
-                    return ControlReply.error(1, "Invalid node " + tok);
+                    // ctdb's option parser (popt) words it so; a list or "all" is JCTDB's addition
+                    return ControlReply.error(1, "Invalid option " + target + ": invalid numeric value");
                 }
             }
         }

@@ -67,6 +67,28 @@ final class DatabaseCommands {
             return DatabaseCommands.find(dbs, arg, err());
         }
 
+        /** A control's answer about the database {@code arg} names. */
+        interface Query<T> {
+            T ask(Db d) throws IOException;
+        }
+
+        /**
+         * The answer for the database {@code arg} names; empty after ctdb's message when there is no
+         * such database or the control fails or answers garbage ({@code failure} + the name).
+         */
+        <T> Optional<T> query(CtdbDatabases dbs, String arg, String failure, Query<T> q) throws IOException {
+            Optional<Db> d = find(dbs, arg);
+            if (d.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(q.ask(d.get()));
+            } catch (CtdbDatabases.ControlFailedException | IllegalArgumentException e) {
+                err().println(failure + d.get().name());
+                return Optional.empty();
+            }
+        }
+
         /** A key or value argument, or null after printing ctdb's messages. */
         Bytes data(String arg, String what) {
             try {
@@ -133,19 +155,9 @@ final class DatabaseCommands {
 
         @Override
         int run(CtdbDatabases dbs) throws IOException {
-            Optional<Db> d = find(dbs, db);
-            if (d.isEmpty()) {
-                return 1;
-            }
-            long seqnum;
-            try {
-                seqnum = dbs.seqnum(d.get().id());
-            } catch (CtdbDatabases.ControlFailedException e) {
-                err().println("Failed to get sequence number for DB " + d.get().name());
-                return 1;
-            }
-            out().print(DatabaseFormat.seqnum(seqnum));
-            return 0;
+            Optional<Long> seqnum = query(dbs, db, "Failed to get sequence number for DB ", d -> dbs.seqnum(d.id()));
+            seqnum.ifPresent(n -> out().print(DatabaseFormat.seqnum(n)));
+            return seqnum.isPresent() ? 0 : 1;
         }
     }
 

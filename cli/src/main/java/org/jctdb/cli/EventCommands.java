@@ -117,9 +117,13 @@ final class EventCommands {
         @Override
         public Integer call() {
             Optional<EventControl> engine = engine();
-            Optional<Event> ev = legacy(component) ? event(eventName) : Optional.empty();
-            if (engine.isEmpty() || ev.isEmpty()) {
+            if (engine.isEmpty() || !legacy(component)) {
                 return 1;
+            }
+            Optional<Event> ev = Event.parse(eventName);
+            if (ev.isEmpty()) { // ctdb's eventd takes any name, and has never run this one
+                out().println("Event " + eventName + " has never run in " + component);
+                return DatabaseCommands.EINVAL;
             }
             Optional<EventReply.Completed> last = engine.get().lastStatus(ev.get());
             return print(

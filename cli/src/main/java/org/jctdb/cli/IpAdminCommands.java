@@ -49,6 +49,9 @@ final class IpAdminCommands {
 
     @Command(name = "moveip", description = "Move a public address to another node.")
     static final class MoveIp extends DaemonCommand {
+        private static final int MOVE_ATTEMPTS = 5;
+        private static final long MOVE_RETRY_MILLIS = 3000;
+
         @Parameters(index = "0", paramLabel = "IP")
         String ip;
 
@@ -65,6 +68,21 @@ final class IpAdminCommands {
                 err().println("Node " + pnn + " does not exist");
                 return 1;
             }
+            // as ctdb: the target must list the address; ctdb tries 5 times, 3 s apart
+            boolean canHost = false;
+            for (int attempt = 0; attempt < MOVE_ATTEMPTS && !canHost; attempt++) {
+                if (attempt > 0) {
+                    Thread.sleep(MOVE_RETRY_MILLIS);
+                }
+                canHost = canHost(key);
+                if (!canHost) {
+                    err().println("Node " + pnn + " CANNOT host IP address " + key);
+                }
+            }
+            if (!canHost) {
+                err().println("Failed to move IP " + key + " to node " + pnn);
+                return 1;
+            }
             ControlReply r = IpCommands.onLeader(this, List.of("moveip", key, String.valueOf(pnn)));
             if (r != null) {
                 return IpCommands.relay(this, r);
@@ -77,6 +95,15 @@ final class IpAdminCommands {
             }
             TakeoverWait w = new TakeoverWait(this);
             return w.sameEverywhere() ? 0 : w.maxRuntime();
+        }
+
+        /** Whether node {@code pnn} lists {@code key} among its public addresses. */
+        private boolean canHost(String key) throws Exception {
+            if (pnn == api().view().myPnn()) {
+                return IpCommands.control(this).snapshot().listed().stream().anyMatch(l -> l.ip().equals(key));
+            }
+            ControlReply r = api().forward(pnn, List.of("-X", "ip")).get(root().timeout + 5L, TimeUnit.SECONDS);
+            return r.exitCode() == 0 && r.stdout().lines().anyMatch(l -> l.startsWith("|" + key + "|"));
         }
     }
 
@@ -196,7 +223,7 @@ final class IpAdminCommands {
                 known |= l.ifaces().contains(iface);
             }
             if (!known) {
-                err().println("Interface " + iface + " not configured on node " + s.pnn());
+                out().println("Interface " + iface + " not configured on node " + s.pnn()); // stdout, as ctdb
                 return 1;
             }
             IpCommands.control(this).setLink(iface, state.equals("up")).get(10, TimeUnit.SECONDS);

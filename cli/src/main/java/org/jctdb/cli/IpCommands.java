@@ -137,7 +137,9 @@ final class IpCommands {
                     .findFirst()
                     .orElse(null);
             if (l == null) {
-                err().println("Node " + s.pnn() + " does not know about IP " + key);
+                // as ctdb: its client library reports the failed control, the tool the reason
+                err().println("Control GET_PUBLIC_IP_INFO failed, ret=-1");
+                out().println("Node " + s.pnn() + " does not know about IP " + key);
                 return 1;
             }
             Map<String, Integer> refs = references(s);
@@ -194,7 +196,7 @@ final class IpCommands {
                 return 0;
             }
             if (names.isEmpty()) {
-                err().println("No interfaces configured on node " + s.pnn());
+                out().println("No interfaces configured on node " + s.pnn()); // stdout, as ctdb
                 return 0;
             }
             if (style().machine()) {

@@ -68,6 +68,8 @@ import picocli.CommandLine.Spec;
             DatabaseCommands.GetDbMap.class,
             DatabaseCommands.GetDbStatus.class,
             DatabaseCommands.GetDbSeqnum.class,
+            DbStatisticsCommand.class,
+            DetachCommand.class,
             DatabaseCommands.Attach.class,
             DatabaseCommands.CatDb.class,
             DatabaseCommands.CatTdb.class,

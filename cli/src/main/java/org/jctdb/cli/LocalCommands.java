@@ -2,6 +2,7 @@ package org.jctdb.cli;
 
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,10 +21,16 @@ import picocli.CommandLine.Spec;
             OfflineDatabaseCommands.PTrans.class,
             OfflineDatabaseCommands.BackupDb.class,
             OfflineDatabaseCommands.RestoreDb.class,
+            OfflineDatabaseCommands.DumpDbBackup.class,
+            TickleCommand.class,
             CheckTcpPort.class,
             CommandLine.HelpCommand.class
         })
 public final class LocalCommands implements Callable<Integer> {
+    /** The commands of ctdb's tool among these (the others are JCTDB's own). */
+    private static final Set<String> CTDB_COMMANDS =
+            Set.of("ptrans", "backupdb", "restoredb", "dumpdbbackup", "tickle", "checktcpport");
+
     @Spec
     CommandSpec spec;
 
@@ -33,6 +40,13 @@ public final class LocalCommands implements Callable<Integer> {
             tools.commands().forEach(cl::addSubcommand);
         }
         addHelpOptions(cl);
+        cl.setParameterExceptionHandler((e, a) -> {
+            CommandLine line = e.getCommandLine();
+            line.getErr().println(e.getMessage());
+            line.usage(line.getErr());
+            // ctdb's commands exit 1 on a usage error, as ctdb does; JCTDB's own keep picocli's 2
+            return CTDB_COMMANDS.contains(line.getCommandName()) ? 1 : 2;
+        });
         cl.setExecutionExceptionHandler((e, line, result) -> {
             line.getErr().println("jctdb: " + e.getMessage());
             return 1;

@@ -23,10 +23,21 @@ public final class Main {
      * Commands that run in this process, without a daemon. ptrans, backupdb and restoredb use the
      * daemon's CTDB client socket, but read the caller's standard input or files.
      */
-    static final Set<String> OFFLINE =
-            Set.of("local-cluster", "config", "ipalloc", "lab", "help", "ptrans", "backupdb", "restoredb");
+    static final Set<String> OFFLINE = Set.of(
+            "local-cluster",
+            "config",
+            "ipalloc",
+            "lab",
+            "help",
+            "ptrans",
+            "backupdb",
+            "restoredb",
+            "dumpdbbackup",
+            "tickle");
     /** Commands the calling process answers itself, as ctdb's tool does; jctdb-fast answers them in C. */
     static final Set<String> CLIENT_SIDE = Set.of("checktcpport");
+    /** ctdb's commands that run without a daemon among the offline ones: -n is refused. */
+    private static final Set<String> NO_NODE = Set.of("tickle", "dumpdbbackup");
     /** Commands that read connections from the caller's standard input when given no arguments. */
     static final Set<String> STDIN_LISTS = Set.of("addtickle", "deltickle");
     /** Global options that take a value, so the word after them is not the command. */
@@ -49,6 +60,14 @@ public final class Main {
             if (topic != null && !OFFLINE.contains(topic) && !CLIENT_SIDE.contains(topic)) {
                 return CommandWords.help(topic, rest);
             }
+        }
+        if (command != null
+                && NO_NODE.contains(command)
+                && Arrays.asList(args)
+                        .subList(0, Arrays.asList(args).indexOf(command))
+                        .contains("-n")) {
+            System.err.println("Cannot specify node for command " + command); // as ctdb: they need no daemon
+            return 1;
         }
         if (command == null || OFFLINE.contains(command) || CLIENT_SIDE.contains(command)) {
             return LocalCommands.run(args);

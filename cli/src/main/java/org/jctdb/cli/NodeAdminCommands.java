@@ -60,18 +60,25 @@ final class NodeAdminCommands {
     @Command(name = "ban", description = "Ban this node for SECONDS.")
     static final class Ban extends DaemonCommand {
         @Parameters(paramLabel = "BANTIME")
-        int seconds;
+        String bantime;
 
         @Override
         public Integer call() throws Exception {
-            if (seconds <= 0) {
-                err().println("Invalid ban time " + seconds);
-                return 1;
-            }
             if (NodeFlags.has(api().view().me().flags(), NodeFlags.BANNED)) {
                 err().println("Node " + api().view().myPnn() + " is already banned");
                 return 0;
             }
+            long parsed;
+            try {
+                parsed = RuntimeCommands.ProcessExists.unsigned(bantime);
+            } catch (NumberFormatException e) {
+                return DatabaseCommands.EINVAL; // as ctdb: its strtoul fails silently
+            }
+            if (parsed == 0) {
+                err().println("Ban time cannot be zero");
+                return DatabaseCommands.EINVAL;
+            }
+            int seconds = (int) Math.min(parsed, Integer.MAX_VALUE);
             api().ban(seconds, "ban command").get(10, TimeUnit.SECONDS);
             return new TakeoverWait(this).afterFlagChange(NodeFlags.BANNED, NodeFlags.BANNED);
         }

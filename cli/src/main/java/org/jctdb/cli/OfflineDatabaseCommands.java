@@ -216,6 +216,59 @@ final class OfflineDatabaseCommands {
         }
     }
 
+    /** dumpdbbackup: a backupdb FILE's records as catdb prints them; needs no daemon. */
+    @Command(name = "dumpdbbackup", description = "Print the records of a backupdb FILE.")
+    static final class DumpDbBackup implements Callable<Integer> {
+        /** ctdb's exit code when the file cannot be opened: its errno, ENOENT for a missing file. */
+        private static final int ENOENT = 2;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE")
+        Path file;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                err.println("Failed to open file " + file + " for reading");
+                err.flush();
+                return Files.exists(file) ? 1 : ENOENT;
+            }
+            BackupFile backup;
+            try {
+                backup = BackupFile.decode(bytes);
+            } catch (BackupFile.BadBackupException e) {
+                err.println(e.getMessage());
+                err.flush();
+                return DatabaseCommands.EINVAL;
+            }
+            StringBuilder b = new StringBuilder("Dumping database " + backup.name() + " from backup @ "
+                    + backupTime(backup.timestamp(), ZoneId.systemDefault()) + "\n");
+            int count = 0;
+            for (RecData r : backup.records()) {
+                try {
+                    b.append(DatabaseFormat.record(r.key(), r.header(), r.value()));
+                } catch (BadPacketException e) {
+                    out.print(b);
+                    out.flush();
+                    err.println("Failed to dump records");
+                    err.flush();
+                    return DatabaseCommands.EINVAL;
+                }
+                count++;
+            }
+            out.print(b.append("Dumped ").append(count).append(" record(s)\n"));
+            out.flush();
+            return 0;
+        }
+    }
+
     /** restoredb's time stamp: the backup's time in the local time zone. */
     static String backupTime(long epochSecond, ZoneId zone) {
         return DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss")

@@ -45,7 +45,8 @@ final class TickleCommands {
             }
             List<TickleConnection> l =
                     control(this).list(key, port == null ? 0 : port).get(root().timeout, TimeUnit.SECONDS);
-            if (l == null) {
+            if (l == null) { // ctdbd fails the control for an address it does not serve
+                err().println("Control GET_TCP_TICKLE_LIST failed, ret=1");
                 err().println("Failed to get list of connections");
                 return 1;
             }

@@ -29,9 +29,7 @@ final class TunableCommands {
                 Map<String, Long> all = new LinkedHashMap<>();
                 t.listed().forEach(e -> all.put(e.getKey(), e.getValue()));
                 printJson(all);
-            } else if (style().machine()) {
-                t.listed().forEach(e -> out().print(style().row(e.getKey(), e.getValue())));
-            } else {
+            } else { // ctdb has no machine-readable listvars: -X and -Y change nothing
                 t.listed().forEach(e -> out().print(line(e.getKey(), e.getValue())));
             }
             return 0;
@@ -77,9 +75,9 @@ final class TunableCommands {
             }
             long v;
             try {
-                v = Long.decode(value);
+                v = RuntimeCommands.ProcessExists.unsigned(value);
             } catch (NumberFormatException e) {
-                v = -1;
+                return DatabaseCommands.EINVAL; // ctdb's strtoul fails silently with EINVAL
             }
             if (v < 0 || v > 0xffffffffL) {
                 err().println("Invalid value " + value + " for tunable "

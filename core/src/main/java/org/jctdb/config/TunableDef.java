@@ -77,7 +77,7 @@ public record TunableDef(String name, long defaultValue, boolean obsolete, boole
             of("NoIPTakeover", 0),
             of("DBRecordCountWarn", 100000),
             of("DBRecordSizeWarn", 10000000),
-            of("DBSizeWarn", 1000000000),
+            of("DBSizeWarn", 100_000_000),
             of("PullDBPreallocation", 10 * 1024 * 1024),
             obsolete("NoIPHostOnAllDisabled", 1),
             obsolete("Samba3AvoidDeadlocks", 0),

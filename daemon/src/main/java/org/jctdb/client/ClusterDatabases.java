@@ -78,8 +78,11 @@ final class ClusterDatabases {
         /** Migration found the nodes disagreeing: ask the leader (maybe this node) for a recovery. */
         void requestRecovery(String reason);
 
-        /** A client's call was answered after {@code hops} hops (statistics). */
-        void hops(int hops);
+        /** A client's call on {@code key} was answered after {@code hops} hops (statistics). */
+        void hops(DbId db, RecordKey key, int hops);
+
+        /** Per-database statistics: lock waits of calls on a busy chain. */
+        DbCounters dbCounters();
     }
 
     private final Host host;
@@ -313,7 +316,7 @@ final class ClusterDatabases {
                 callsAnswered++;
                 hopsTotal += r.hops();
                 maxHopsSeen = Math.max(maxHopsSeen, r.hops());
-                host.hops(r.hops());
+                host.hops(r.db(), r.key(), r.hops());
                 if (r.hops() >= 4) {
                     log.info("record {} of {} reached this node after {} hops", r.key(), r.db(), r.hops());
                 }
@@ -325,9 +328,13 @@ final class ClusterDatabases {
                 if (db.isEmpty()) {
                     continue;
                 }
+                DbId lockDb = w.input().db();
+                long lockStart = System.nanoTime();
+                host.dbCounters().lockWaitStarted(lockDb);
                 worker.waiter()
                         .waitForChain(db.get().file(), w.input().key().bytes())
                         .whenComplete((v, err) -> {
+                            host.dbCounters().lockWaitEnded(lockDb, System.nanoTime() - lockStart, err != null);
                             if (err != null) {
                                 worker.schedule(() -> deliver(w.input()), 20);
                             } else {

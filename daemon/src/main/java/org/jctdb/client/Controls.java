@@ -142,6 +142,14 @@ final class Controls {
                                 tv(v.lastRecoveryStartMillis()),
                                 tv(v.lastRecoveryEndMillis()))
                         .encode());
+            case STATISTICS:
+                return s.host()
+                        .statistics()
+                        .map(x -> data(StatisticsWire.encode(x)))
+                        .orElseGet(() -> status(-1));
+            case STATISTICS_RESET:
+                s.host().resetStatistics();
+                return status(0);
             case GET_TUNABLE:
                 return getTunable(ControlData.decodeStringN(in, "GET_TUNABLE request"));
             case LIST_TUNABLES:
@@ -207,6 +215,10 @@ final class Controls {
                 s.seqnums().updated(new DbId(ControlData.decodeU32(in, "UPDATE_SEQNUM")));
                 return status(0);
             }
+            case DB_DETACH:
+                return withDb(in, op, d -> detach(c, d));
+            case GET_DB_STATISTICS:
+                return withDb(in, op, d -> data(DbCounters.encode(s.dbCounters().snapshot(d.id()))));
             case GET_DB_SEQNUM:
                 return withDb(ControlData.u32(ControlData.decodeDbSeqnumRequest(in)), op, this::seqnum);
             case SCHEDULE_FOR_DELETION:
@@ -343,6 +355,40 @@ final class Controls {
                     }
                     return ReplyControl.ok(0, Bytes.of(ControlData.u32(d.id().value())));
                 });
+    }
+
+    /**
+     * DB_DETACH as ctdbd: only volatile databases, only while clients may not attach
+     * (AllowClientDBAttach 0) and not during a recovery. A client's request detaches here and on
+     * every other active node; the database's file stays.
+     */
+    private CompletableFuture<ReplyControl> detach(ClientConnection c, Database d) {
+        if (s.host().tunables().get("AllowClientDBAttach") == 1) {
+            return fail("DB detach from database " + d.name() + " denied: clients may attach (AllowClientDBAttach 1)");
+        }
+        if (d.kind() != DatabaseKind.VOLATILE) {
+            return fail("detaching non-volatile database " + d.name() + " denied");
+        }
+        if (s.host().view().recoveryMode() != 0) {
+            return fail("DB detach denied while in recovery");
+        }
+        if (c != null) {
+            for (int pnn : s.activePeers()) {
+                s.forward(
+                        pnn,
+                        ControlOpcode.DB_DETACH.code(),
+                        CtdbWire.CTRL_FLAG_NOREPLY,
+                        ControlData.u32(d.id().value()));
+            }
+        }
+        return s.worker().call("detach " + d.name(), () -> {
+            s.databases().detach(d.id()).ifPresent(x -> {
+                x.file().close();
+                s.dbCounters().forget(x.id());
+                log.info("database {} detached", x.name());
+            });
+            return DatabaseWorker.Outcome.done(ReplyControl.ok(0, Bytes.EMPTY));
+        });
     }
 
     private CompletableFuture<ReplyControl> seqnum(Database d) {

@@ -16,6 +16,7 @@ import org.jctdb.config.Tunables;
 import org.jctdb.control.ClusterView;
 import org.jctdb.control.IpSnapshot;
 import org.jctdb.control.NodeView;
+import org.jctdb.control.Statistics;
 import org.jctdb.control.TickleControl;
 import org.jctdb.database.Database;
 import org.jctdb.database.DatabaseKind;
@@ -23,6 +24,7 @@ import org.jctdb.database.DbId;
 import org.jctdb.database.LocalDatabases;
 import org.jctdb.database.LockWaiter;
 import org.jctdb.database.LtdbHeader;
+import org.jctdb.database.migration.RecordKey;
 import org.jctdb.ip.RunState;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.mesh.WireMessage.CtdbRelay;
@@ -78,12 +80,21 @@ public final class CtdbService implements AutoCloseable {
         default Optional<TickleControl> tickles() {
             return Optional.empty();
         }
+
+        /** The daemon's counters (STATISTICS); empty where there are none. */
+        default Optional<Statistics> statistics() {
+            return Optional.empty();
+        }
+
+        /** STATISTICS_RESET. */
+        default void resetStatistics() {}
     }
 
     private final CtdbCodec codec;
     private final Host host;
     private final ClientRegistry registry = new ClientRegistry();
     private final ClientCounters counters = new ClientCounters();
+    private final DbCounters dbCounters = new DbCounters();
     private final DatabaseWorker worker;
     private final LocalDatabases databases;
     private final Controls controls;
@@ -124,8 +135,14 @@ public final class CtdbService implements AutoCloseable {
                     }
 
                     @Override
-                    public void hops(int hops) {
+                    public void hops(DbId db, RecordKey key, int hops) {
                         counters.hops(hops);
+                        dbCounters.answered(db, key, hops);
+                    }
+
+                    @Override
+                    public DbCounters dbCounters() {
+                        return dbCounters;
                     }
                 },
                 worker,
@@ -208,6 +225,11 @@ public final class CtdbService implements AutoCloseable {
     /** This socket's counters for `jctdb statistics`. */
     public ClientCounters counters() {
         return counters;
+    }
+
+    /** Per-database counters (GET_DB_STATISTICS). */
+    DbCounters dbCounters() {
+        return dbCounters;
     }
 
     /** process-exists: a client with this pid is connected (and registered {@code srvid}, unless 0). */

@@ -104,7 +104,9 @@ final class Vacuum {
         for (Database d : s.databases().list()) {
             if (d.kind() == DatabaseKind.VOLATILE) {
                 try {
+                    long start = System.nanoTime();
                     pass(d, map.get(), full);
+                    s.dbCounters().vacuumed(d.id(), System.nanoTime() - start);
                 } catch (TdbException | RuntimeException e) {
                     log.warn("vacuuming {} failed: {}", d.name(), e.toString());
                 }

@@ -360,6 +360,16 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 }
 
                 @Override
+                public Optional<Statistics> statistics() {
+                    return Optional.of(Daemon.this.statistics());
+                }
+
+                @Override
+                public void resetStatistics() {
+                    Daemon.this.resetStatistics();
+                }
+
+                @Override
                 public void requestRecovery(String reason) {
                     core.execute(() -> {
                         if (!leader.recover()) {

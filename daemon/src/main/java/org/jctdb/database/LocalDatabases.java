@@ -84,6 +84,16 @@ public final class LocalDatabases implements Closeable {
         return byName.values().stream().filter(d -> d.id().equals(id)).findFirst();
     }
 
+    /**
+     * Detaches a database (DB_DETACH): it leaves the map at once; the caller closes its file on the
+     * thread that uses it. The file stays on disk, as in CTDB.
+     */
+    public synchronized Optional<Database> detach(DbId id) {
+        Optional<Database> d = byId(id);
+        d.ifPresent(x -> byName.remove(x.name()));
+        return d;
+    }
+
     public int pnn() {
         return pnn;
     }

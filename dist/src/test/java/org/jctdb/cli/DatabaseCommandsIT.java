@@ -33,6 +33,10 @@ class DatabaseCommandsIT {
         TestEnvironment.require(missingCtdb());
         cluster = LocalClusterHarness.up(1);
         node = cluster.nodeDir(0);
+        // No vacuum pass: cattdb must still show a deleted record, and two dbstatistics reads must
+        // agree; on a loaded machine a test can outlast VacuumInterval (10 s). jctdb sets it, as
+        // the CTDB socket does not answer SET_TUNABLE.
+        ok(jctdb(node, null, "setvar", "VacuumInterval", "0"), "setvar VacuumInterval 0");
     }
 
     @AfterAll
@@ -266,6 +270,9 @@ class DatabaseCommandsIT {
                 .contains("Dumped 4 record(s)");
         assertThat(dumpOurs.lines().findFirst().orElseThrow())
                 .startsWith("Dumping database bk_persistent.tdb from backup @ ");
+        assertThat(same("dumpdbbackup", theirs.toString()).stdout()).isEqualTo(dumpTheirs);
+        same("dumpdbbackup", ours.toString());
+        same("dumpdbbackup", dir.resolve("missing.bak").toString());
 
         String before =
                 ok(ctdb(node, null, "catdb", "bk_persistent.tdb"), "catdb").stdout();
@@ -289,6 +296,37 @@ class DatabaseCommandsIT {
         Files.delete(theirs);
         Files.delete(ours);
         Files.delete(dir);
+    }
+
+    /**
+     * dbstatistics reads GET_DB_STATISTICS in ctdb's layout (hop buckets, hot keys) and detach is
+     * refused while clients may attach, then detaches through either tool.
+     */
+    @Test
+    void dbstatisticsAndDetachAnswerAsCtdbDoes() throws Exception {
+        try {
+            ok(ctdb(node, null, "attach", "st_volatile.tdb"), "attach");
+            ok(ctdb(node, null, "attach", "st_other.tdb"), "attach");
+            ok(ctdb(node, null, "attach", "st_persistent.tdb", "persistent"), "attach");
+            ok(ctdb(node, null, "writekey", "st_volatile.tdb", "k1", "v"), "writekey");
+            String stats = same("dbstatistics", "st_volatile.tdb").stdout();
+            assertThat(stats)
+                    .startsWith("DB Statistics st_volatile.tdb\n")
+                    .contains(" Num Hot Keys:     10\n")
+                    .contains(" hop_count_buckets: ");
+            same("dbstatistics", "no_such.tdb");
+            same("detach", "st_volatile.tdb");
+            ok(jctdb(node, null, "setvar", "AllowClientDBAttach", "0"), "setvar");
+            same("detach", "st_persistent.tdb");
+            ok(ctdb(node, null, "detach", "st_volatile.tdb"), "ctdb detach");
+            ok(jctdb(node, null, "detach", "st_other.tdb"), "jctdb detach");
+            assertThat(same("getdbmap").stdout())
+                    .doesNotContain("st_volatile.tdb")
+                    .doesNotContain("st_other.tdb")
+                    .contains("st_persistent.tdb");
+        } finally {
+            ok(jctdb(node, null, "setvar", "AllowClientDBAttach", "1"), "setvar");
+        }
     }
 
     /** Persistent commands on three nodes: a write through jctdb on one node reads the same on every node, through both tools. */

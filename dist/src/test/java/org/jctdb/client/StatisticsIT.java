@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * `jctdb statistics` counts what really happened: after statisticsreset, controls sent by Debian's
  * ctdb tool through node 0's CTDB socket and record calls that migrate a record between the nodes
- * show up in node 0's counters, and statisticsreset brings them back to zero.
+ * show up in node 0's counters, Debian's `ctdb statistics` reads the same counters (the STATISTICS
+ * control in ctdb 4.17's struct layout), and its statisticsreset brings them back to zero.
  */
 class StatisticsIT {
     @Test
@@ -40,7 +41,20 @@ class StatisticsIT {
                     .as("the record migrated to and from node 0")
                     .isGreaterThan(0);
             assertThat(s.get("memory_used")).isGreaterThan(0);
-            assertThat(c.jctdb(0, "statisticsreset").exitCode()).isZero();
+            Result debian = CtdbTool.ctdb(c.nodeDir(0), "-X", "statistics");
+            assertThat(debian.exitCode()).as(debian.stderr()).isZero();
+            assertThat(debian.stdout().lines().findFirst())
+                    .as("Debian's ctdb reads STATISTICS: the same counters")
+                    .isEqualTo(c.jctdb(0, "-X", "statistics").stdout().lines().findFirst());
+            Map<String, Long> d = stats(debian.stdout());
+            for (String k : List.of("node.req_dmaster", "node.reply_dmaster", "total_calls", "num_recoveries")) {
+                assertThat(d.get(k)).as("Debian's ctdb: " + k).isEqualTo(s.get(k));
+            }
+            assertThat(d.get("client.req_control")).isGreaterThan(s.get("client.req_control"));
+            assertThat(d.get("memory_used")).isGreaterThan(0);
+            assertThat(CtdbTool.ctdb(c.nodeDir(0), "statisticsreset").exitCode())
+                    .as("Debian's ctdb resets through STATISTICS_RESET")
+                    .isZero();
             Map<String, Long> after = stats(c.jctdb(0, "-X", "statistics").stdout());
             assertThat(after.get("client.req_control")).isLessThan(s.get("client.req_control"));
             assertThat(after.get("node.reply_dmaster")).isZero();

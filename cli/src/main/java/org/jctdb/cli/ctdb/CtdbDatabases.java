@@ -114,6 +114,13 @@ public final class CtdbDatabases {
         return Optional.of(decode(() -> ControlData.decodeCString(d, "DB_GET_HEALTH reply")));
     }
 
+    /** GET_DB_STATISTICS: struct ctdb_db_statistics as the daemon sent it. */
+    public byte[] dbStatistics(int dbId) throws IOException {
+        return ok(ControlOpcode.GET_DB_STATISTICS, 0, ControlData.u32(dbId))
+                .data()
+                .toArray();
+    }
+
     public long seqnum(int dbId) throws IOException {
         return decode(() -> ControlData.decodeU64(
                 ok(ControlOpcode.GET_DB_SEQNUM, 0, ControlData.dbSeqnumRequest(dbId))
