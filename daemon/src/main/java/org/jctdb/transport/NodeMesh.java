@@ -179,10 +179,11 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                 boolean auth = s.keys().enabled();
                 // Until a peer proves the cluster key it may send only small handshake frames.
                 FrameDecoder frames = new FrameDecoder(auth ? PeerAuth.MAX_HANDSHAKE_FRAME : WireCodec.MAX_FRAME_BYTES);
-                // Silence past the limit drops the peer; a writer idle for an interval sends a keepalive.
+                // Each silent interval is a missed keepalive and KeepaliveLimit in a row drop the peer
+                // (PeerHandler); a writer idle for an interval sends a keepalive.
                 ch.pipeline()
                         .addLast(new IdleStateHandler(
-                                s.silenceLimitMillis(), s.keepaliveMillis(), 0, TimeUnit.MILLISECONDS))
+                                s.keepaliveMillis(), s.keepaliveMillis(), 0, TimeUnit.MILLISECONDS))
                         .addLast(frames)
                         .addLast(new LengthFieldPrepender(4));
                 if (auth) {
@@ -279,6 +280,10 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
 
     void keepaliveSent() {
         counters.keepalivesSent.increment();
+    }
+
+    void keepaliveMissed(int pnn) {
+        listener.keepaliveMissed(pnn);
     }
 
     /** Messages and keepalives each way, for `jctdb statistics`. */

@@ -34,6 +34,7 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
     private final boolean authenticated;
     private final Optional<Integer> outboundTo;
     private int pnn = -1;
+    private long silentIntervals; // KeepaliveIntervals in a row without a frame from the peer
     private String peerName = "?";
     private ScheduledFuture<?> handshakeTimer;
 
@@ -175,6 +176,14 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
         } else if (!(evt instanceof IdleStateEvent idle)) {
             super.userEventTriggered(ctx, evt);
         } else if (idle.state() == IdleState.READER_IDLE) {
+            // Netty repeats READER_IDLE every interval of silence; the first after a read starts the count.
+            silentIntervals = idle.isFirst() ? 1 : silentIntervals + 1;
+            if (pnn >= 0) {
+                mesh.keepaliveMissed(pnn);
+            }
+            if (silentIntervals < Math.max(1, mesh.settings().keepaliveLimit())) {
+                return;
+            }
             long limit = mesh.settings().silenceLimitMillis();
             closeWithReason(
                     ctx.channel(),
