@@ -68,7 +68,7 @@ final class DaemonMetrics {
             "jctdb_recovery_duration_seconds", "How long each recovery took, recovery mode on to off.", RUN_BOUNDS);
     private final Counter keepaliveMisses = counter(
             "jctdb_keepalive_misses",
-            "KeepaliveIntervals in which a connected peer sent nothing (KeepaliveLimit in a row drop it).",
+            "Keepalives a connected peer missed (half an interval late, then one per interval; the peer is dropped at KeepaliveLimit).",
             "pnn");
 
     // The lock's state as the last report left it; "none" before an attempt and after a release.

@@ -34,7 +34,7 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
     private final boolean authenticated;
     private final Optional<Integer> outboundTo;
     private int pnn = -1;
-    private long silentIntervals; // KeepaliveIntervals in a row without a frame from the peer
+    private long silentHalves; // half KeepaliveIntervals in a row without a frame from the peer
     private String peerName = "?";
     private ScheduledFuture<?> handshakeTimer;
 
@@ -176,12 +176,16 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
         } else if (!(evt instanceof IdleStateEvent idle)) {
             super.userEventTriggered(ctx, evt);
         } else if (idle.state() == IdleState.READER_IDLE) {
-            // Netty repeats READER_IDLE every interval of silence; the first after a read starts the count.
-            silentIntervals = idle.isFirst() ? 1 : silentIntervals + 1;
-            if (pnn >= 0) {
+            // Netty repeats READER_IDLE every half KeepaliveInterval of silence (NodeMesh); the first
+            // after a read starts the count. A keepalive half an interval late is missed, and so is
+            // one in each further interval (the half interval absorbs timer jitter between the two
+            // nodes); KeepaliveLimit intervals of silence drop the peer, counted as its last miss.
+            silentHalves = idle.isFirst() ? 1 : silentHalves + 1;
+            boolean drop = silentHalves >= 2 * Math.max(1, mesh.settings().keepaliveLimit());
+            if (pnn >= 0 && (drop || (silentHalves >= 3 && silentHalves % 2 == 1))) {
                 mesh.keepaliveMissed(pnn);
             }
-            if (silentIntervals < Math.max(1, mesh.settings().keepaliveLimit())) {
+            if (!drop) {
                 return;
             }
             long limit = mesh.settings().silenceLimitMillis();

@@ -14,6 +14,6 @@ public interface PeerListener {
 
     void messageReceived(int pnn, WireMessage message);
 
-    /** A connected peer sent nothing for one KeepaliveInterval (for the metrics); the default ignores it. */
+    /** A connected peer missed a keepalive (PeerHandler says when; for the metrics); the default ignores it. */
     default void keepaliveMissed(int pnn) {}
 }
