@@ -179,11 +179,11 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                 boolean auth = s.keys().enabled();
                 // Until a peer proves the cluster key it may send only small handshake frames.
                 FrameDecoder frames = new FrameDecoder(auth ? PeerAuth.MAX_HANDSHAKE_FRAME : WireCodec.MAX_FRAME_BYTES);
-                // The reader's silence is counted in half intervals: missed keepalives, and KeepaliveLimit
-                // intervals drop the peer (PeerHandler); a writer idle for an interval sends a keepalive.
+                // Silence past the limit drops the peer; a writer idle for an interval sends a keepalive.
                 ch.pipeline()
                         .addLast(new IdleStateHandler(
-                                Math.max(1, s.keepaliveMillis() / 2), s.keepaliveMillis(), 0, TimeUnit.MILLISECONDS))
+                                s.silenceLimitMillis(), s.keepaliveMillis(), 0, TimeUnit.MILLISECONDS))
+                        .addLast(new MissedKeepalives(s.keepaliveMillis()))
                         .addLast(frames)
                         .addLast(new LengthFieldPrepender(4));
                 if (auth) {

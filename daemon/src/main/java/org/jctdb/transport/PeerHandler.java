@@ -34,7 +34,6 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
     private final boolean authenticated;
     private final Optional<Integer> outboundTo;
     private int pnn = -1;
-    private long silentHalves; // half KeepaliveIntervals in a row without a frame from the peer
     private String peerName = "?";
     private ScheduledFuture<?> handshakeTimer;
 
@@ -173,20 +172,15 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
             if (outboundTo.isPresent()) {
                 ctx.writeAndFlush(hello(mesh.settings()));
             }
+        } else if (evt == MissedKeepalives.MISSED) {
+            if (pnn >= 0) {
+                mesh.keepaliveMissed(pnn);
+            }
         } else if (!(evt instanceof IdleStateEvent idle)) {
             super.userEventTriggered(ctx, evt);
         } else if (idle.state() == IdleState.READER_IDLE) {
-            // Netty repeats READER_IDLE every half KeepaliveInterval of silence (NodeMesh); the first
-            // after a read starts the count. A keepalive half an interval late is missed, and so is
-            // one in each further interval (the half interval absorbs timer jitter between the two
-            // nodes); KeepaliveLimit intervals of silence drop the peer, counted as its last miss.
-            silentHalves = idle.isFirst() ? 1 : silentHalves + 1;
-            boolean drop = silentHalves >= 2 * Math.max(1, mesh.settings().keepaliveLimit());
-            if (pnn >= 0 && (drop || (silentHalves >= 3 && silentHalves % 2 == 1))) {
-                mesh.keepaliveMissed(pnn);
-            }
-            if (!drop) {
-                return;
+            if (pnn >= 0) {
+                mesh.keepaliveMissed(pnn); // the last miss: KeepaliveLimit intervals of silence
             }
             long limit = mesh.settings().silenceLimitMillis();
             closeWithReason(
