@@ -1,5 +1,6 @@
 package org.jctdb.cli;
 
+import java.io.PrintWriter;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -148,24 +149,32 @@ final class StatusCommands {
     static final class ListNodes extends DaemonCommand {
         @Override
         public Integer call() {
-            ClusterView v = api().view();
-            List<Object> json = new ArrayList<>();
-            for (NodeView n : v.nodes()) {
-                if (n.deleted()) {
-                    continue;
-                }
-                if (style().json()) {
-                    json.add(Map.of("pnn", n.pnn(), "address", n.address()));
-                } else if (style().machine()) {
-                    out().print(style().row(n.pnn(), n.address()));
-                } else {
-                    out().println(n.address());
-                }
-            }
-            if (style().json()) {
-                printJson(json);
-            }
+            print(
+                    style(),
+                    out(),
+                    api().view().nodes().stream()
+                            .filter(n -> !n.deleted())
+                            .map(n -> Map.entry(n.pnn(), n.address()))
+                            .toList());
             return 0;
+        }
+
+        /** PNN and address of each node that is not deleted; also without a daemon, from the nodes file (Main). */
+        static void print(OutputStyle style, PrintWriter out, List<Map.Entry<Integer, String>> nodes) {
+            List<Object> json = new ArrayList<>();
+            for (Map.Entry<Integer, String> n : nodes) {
+                if (style.json()) {
+                    json.add(Map.of("pnn", n.getKey(), "address", n.getValue()));
+                } else if (style.machine()) {
+                    out.print(style.row(n.getKey(), n.getValue()));
+                } else {
+                    out.println(n.getValue());
+                }
+            }
+            if (style.json()) {
+                out.print(Json.pretty(json));
+                out.println();
+            }
         }
     }
 }

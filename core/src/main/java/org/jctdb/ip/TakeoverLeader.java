@@ -29,6 +29,7 @@ public final class TakeoverLeader {
     private long leaderSince;
     private TakeoverRun run;
     private long nextRunId = 1;
+    private long failedRuns;
     private long reallocatedGeneration;
     private long notBefore;
     private boolean forced;
@@ -62,6 +63,16 @@ public final class TakeoverLeader {
 
     public boolean runInProgress() {
         return run != null;
+    }
+
+    /** Takeover runs this object has started, in any term (for the metrics). */
+    public long runsStarted() {
+        return nextRunId - 1;
+    }
+
+    /** Of those, the runs that ended failed (a step failed or went unanswered). */
+    public long runsFailed() {
+        return failedRuns;
     }
 
     /** A requested run (ipreallocate, moveip) has not started yet. */
@@ -502,6 +513,7 @@ public final class TakeoverLeader {
 
     private void endRun(long now, boolean failed, TakeoverInput in, List<IpEffect> out) {
         if (failed) {
+            failedRuns++;
             notBefore = now + RETRY_AFTER_FAILURE_MS;
             BanCredits.culprit(run.failedSteps).ifPresent(pnn -> charge(pnn, now, in, out));
         }

@@ -26,4 +26,10 @@ public interface LockListener {
 
     /** A lease-based lock confirmed a renewal of the held lease; the default ignores it. */
     default void onLeaseRenewed(LockLease lease) {}
+
+    /**
+     * A check that the held lock is still ours (a lease renewal) answered after {@code millis},
+     * for the lock latency metric; the default ignores it.
+     */
+    default void onLockChecked(long millis) {}
 }

@@ -102,6 +102,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private volatile LogLevel logLevel; // setdebug
     private volatile boolean leaderRole; // setleaderrole; the leader core's copy is set on the core thread
     private final AtomicLong recoveries = new AtomicLong(); // statistics
+    private final DaemonMetrics metrics = new DaemonMetrics();
     private volatile long statisticsSince = System.currentTimeMillis();
     private final MeshFragments fragments = new MeshFragments();
     private final NodeAdmin admin = new NodeAdmin(core, f -> submit(new NodeInput.AdminChange(f)));
@@ -133,10 +134,16 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         this.commands = commands;
         mesh = new NodeMesh(meshSettings(config), this, io);
         events = new EventLifecycle(
-                config, () -> tunables, core, this::setHealthy, this::shutdown, () -> view.recoveryMode() != 0);
+                config,
+                () -> tunables,
+                core,
+                this::setHealthy,
+                this::shutdown,
+                () -> view.recoveryMode() != 0,
+                metrics);
         Path lockHelper = installation.helper("jctdb_mutex_fcntl_helper");
         try {
-            leader = new LeaderDriver(config, tunables, core, ticker, lockHelper, new LeaderDriver.Host() {
+            leader = new LeaderDriver(config, tunables, core, ticker, lockHelper, metrics, new LeaderDriver.Host() {
                 @Override
                 public NodeMesh mesh() {
                     return mesh;
@@ -182,7 +189,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         control = new ControlServer(config.layout().socket(), commands);
         startClientProtocol(installation);
         events.start(installation.jctdbCommand());
-        health = new HealthLifecycle(config, () -> tunables, core, this::setStorageHealthy, this::shutdown);
+        health = new HealthLifecycle(config, () -> tunables, core, this::setStorageHealthy, this::shutdown, metrics);
         health.start();
         core.scheduleWithFixedDelay(this::refreshStorage, 1, 1, TimeUnit.SECONDS);
         core.execute(leader::start);
@@ -193,6 +200,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 config.myAddress().getHostAddress(),
                 config.nodes().size());
         config.warnings().forEach(w -> log.warn("{}", w));
+    }
+
+    /** What the shell counts for the Prometheus endpoint. */
+    DaemonMetrics metrics() {
+        return metrics;
     }
 
     /** Completes with the reason when the daemon has been asked to stop. */
@@ -214,6 +226,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         if (ctdb != null) {
             ctdb.service().peerDisconnected(pnn);
         }
+    }
+
+    @Override
+    public void keepaliveMissed(int pnn) {
+        metrics.keepaliveMissed(pnn);
     }
 
     @Override
@@ -422,6 +439,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         LeaderStatus ls = leader.status();
         if (leader.lastRecoveryEnd() > 0 && leader.lastRecoveryEnd() != view.lastRecoveryEndMillis()) {
             recoveries.incrementAndGet(); // a recovery ended since the last view
+            long start = leader.lastRecoveryStart();
+            long end = leader.lastRecoveryEnd();
+            metrics.recoveryEnded(start > 0 && end >= start ? end - start : -1);
         }
         long generation =
                 ls.appliedGeneration() == Generation.NONE ? ClusterView.INVALID_GENERATION : ls.appliedGeneration();
@@ -682,7 +702,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
             throw new IOException(
                     "IP failover timer budget broken (docs/design/ip-failover.md): " + String.join("; ", bad));
         }
-        return new IpTakeoverDriver(config, timing, core, ticker, new IpTakeoverDriver.Host() {
+        return new IpTakeoverDriver(config, timing, core, ticker, metrics, new IpTakeoverDriver.Host() {
             @Override
             public NodeMesh mesh() {
                 return mesh;

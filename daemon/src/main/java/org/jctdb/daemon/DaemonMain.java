@@ -152,7 +152,7 @@ public final class DaemonMain {
             return null;
         }
         try {
-            MetricsEndpoint m = MetricsEndpoint.start(conf.listen().get(), daemon);
+            MetricsEndpoint m = MetricsEndpoint.start(conf.listen().get(), daemon, daemon.metrics());
             log.info("metrics: Prometheus endpoint on {}", conf.listen().get());
             return m;
         } catch (IOException e) {

@@ -29,6 +29,7 @@ import org.jctdb.event.EventRequest;
 import org.jctdb.event.Hang;
 import org.jctdb.event.MonitorTimeoutTracker;
 import org.jctdb.event.ScriptDirectory;
+import org.jctdb.event.ScriptResult;
 import org.jctdb.ip.RunState;
 import org.jctdb.os.SpawnFailure;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ final class EventLifecycle implements AutoCloseable {
     private final Consumer<Boolean> healthy;
     private final Consumer<String> stopDaemon;
     private final BooleanSupplier inRecovery;
+    private final DaemonMetrics metrics;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jctdb-events");
         t.setDaemon(true);
@@ -67,8 +69,10 @@ final class EventLifecycle implements AutoCloseable {
             Executor core,
             Consumer<Boolean> healthy,
             Consumer<String> stopDaemon,
-            BooleanSupplier inRecovery) {
+            BooleanSupplier inRecovery,
+            DaemonMetrics metrics) {
         this.inRecovery = inRecovery;
+        this.metrics = metrics;
         this.config = config;
         this.tunables = tunables;
         this.core = core;
@@ -107,6 +111,16 @@ final class EventLifecycle implements AutoCloseable {
                 Ticker.SYSTEM,
                 Clock.systemDefaultZone(),
                 new EventEngine.Listener() {
+                    @Override
+                    public void scriptFinished(Event event, ScriptResult result) {
+                        metrics.scriptFinished(event, result);
+                    }
+
+                    @Override
+                    public void eventFinished(EventReply reply) {
+                        metrics.eventFinished(reply);
+                    }
+
                     @Override
                     public void hang(String script, Hang hang) {
                         log.error("event script {} is hung: {}", script, hang);

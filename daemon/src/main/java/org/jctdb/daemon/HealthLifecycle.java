@@ -15,6 +15,7 @@ import org.jctdb.config.NodeConfig;
 import org.jctdb.config.Tunables;
 import org.jctdb.health.HealthMonitor;
 import org.jctdb.health.HealthReport;
+import org.jctdb.health.PathStatus;
 import org.jctdb.health.ProbeSettings;
 import org.jctdb.health.ProbeState;
 import org.jctdb.health.ShutdownGuard;
@@ -48,7 +49,8 @@ final class HealthLifecycle implements AutoCloseable {
             Supplier<Tunables> tunables,
             Executor core,
             BiConsumer<Boolean, String> healthy,
-            Consumer<String> shutdown) {
+            Consumer<String> shutdown,
+            DaemonMetrics metrics) {
         HealthConf hc = config.conf().health();
         ShutdownGuard guard = hc.shutdownWhenHung()
                 ? new ShutdownGuard(true, hc.hungTimeoutSeconds() * 1000L)
@@ -64,6 +66,18 @@ final class HealthLifecycle implements AutoCloseable {
                     @Override
                     public void healthChanged(boolean ok, String reason) {
                         core.execute(() -> healthy.accept(ok, reason));
+                    }
+
+                    @Override
+                    public void stateChanged(Path path, PathStatus status) {
+                        if (status.state() == ProbeState.HUNG) {
+                            metrics.probeHung(path);
+                        }
+                    }
+
+                    @Override
+                    public void probeAnswered(Path path, long millis, boolean ok) {
+                        metrics.probeAnswered(path, millis, ok);
                     }
 
                     @Override

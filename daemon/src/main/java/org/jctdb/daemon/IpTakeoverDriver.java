@@ -85,10 +85,21 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private boolean stopping;
     private volatile IpSnapshot snapshot;
     private final List<CompletableFuture<Void>> runWaiters = new ArrayList<>();
+    private final DaemonMetrics metrics;
+    // What the metrics have seen of the leader's runs (core thread).
+    private long runsSeen;
+    private long failedRunsSeen;
+    private long runStartedAt = -1;
 
     IpTakeoverDriver(
-            NodeConfig config, FailoverTiming timing, ScheduledExecutorService core, Ticker ticker, Host host) {
+            NodeConfig config,
+            FailoverTiming timing,
+            ScheduledExecutorService core,
+            Ticker ticker,
+            DaemonMetrics metrics,
+            Host host) {
         this.config = config;
+        this.metrics = metrics;
         this.timing = timing;
         this.core = core;
         this.ticker = ticker;
@@ -194,6 +205,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 deliver(ls.leader(), node.report(now, List.copyOf(listed.values()), !stopping, downIfaces));
             }
             apply(leader.tick(now, input(ls)));
+            observeRuns(now);
             if (!runWaiters.isEmpty() && !leader.runRequested() && !leader.runInProgress()) {
                 runWaiters.forEach(w -> w.complete(null));
                 runWaiters.clear();
@@ -267,6 +279,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             apply(leader.onReport(r, now, input(host.leaderStatus()).generation()));
         } else if (m instanceof IpMessage.StepDone d) {
             apply(leader.onStepDone(d, now, input(host.leaderStatus())));
+            observeRuns(now);
         } else if (m instanceof IpMessage.Refused r) {
             apply(leader.onRefused(r));
         } else if (m instanceof IpMessage.FromLeader f) {
@@ -312,6 +325,30 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             events.reallocated(done -> deliver(r.from(), stepDone(r, IpMessage.Phase.REALLOCATED, done)));
         } else {
             throw new IllegalStateException("unhandled message from the leader " + f);
+        }
+    }
+
+    /** After each call into the takeover leader: counts the runs it started, failed and ended since the last. */
+    private void observeRuns(long now) {
+        long started = leader.runsStarted();
+        boolean newRun = started != runsSeen;
+        if (runStartedAt >= 0 && (newRun || !leader.runInProgress())) {
+            metrics.takeoverRunEnded(now - runStartedAt);
+            runStartedAt = -1;
+        }
+        if (newRun) {
+            metrics.takeoverRunsStarted(started - runsSeen);
+            runsSeen = started;
+            if (leader.runInProgress()) {
+                runStartedAt = now;
+            } else {
+                metrics.takeoverRunEnded(0); // began and ended within this one call
+            }
+        }
+        long failed = leader.runsFailed();
+        if (failed != failedRunsSeen) {
+            metrics.takeoverRunsFailed(failed - failedRunsSeen);
+            failedRunsSeen = failed;
         }
     }
 

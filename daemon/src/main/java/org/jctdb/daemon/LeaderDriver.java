@@ -75,6 +75,7 @@ final class LeaderDriver implements AutoCloseable {
     private final Host host;
     private final LeaderCore leader;
     private final Optional<ClusterLock> lock;
+    private final DaemonMetrics metrics;
     private final ConcurrentLinkedQueue<LockOutcome> lockOutcomes = new ConcurrentLinkedQueue<>();
     private long lastRecoveryStart;
     private long lastRecoveryEnd;
@@ -85,28 +86,37 @@ final class LeaderDriver implements AutoCloseable {
             ScheduledExecutorService core,
             Ticker ticker,
             Path lockHelper,
+            DaemonMetrics metrics,
             Host host) {
         this.config = config;
         this.core = core;
         this.ticker = ticker;
         this.host = host;
+        this.metrics = metrics;
         this.lock = ClusterLocks.fromConfig(
                 config.conf().clusterLock().orElse(null),
                 lockHelper,
                 new LockListener() {
                     @Override
                     public void onLockResult(LockResult result, String detail) {
+                        metrics.lockResult(result);
                         queue(new LockOutcome(result, detail, null));
                     }
 
                     @Override
                     public void onLockTaken(String detail, LockLease lease) {
+                        metrics.lockResult(LockResult.TAKEN);
                         queue(new LockOutcome(LockResult.TAKEN, detail, lease));
                     }
 
                     @Override
                     public void onLeaseRenewed(LockLease lease) {
                         queue(new LockOutcome(null, null, lease));
+                    }
+
+                    @Override
+                    public void onLockChecked(long millis) {
+                        metrics.lockChecked(millis);
                     }
                 },
                 // The stall rule's bound: leader timeout + 2 s (docs/design/leader-and-lock.md, "A stalled leader").
@@ -261,9 +271,15 @@ final class LeaderDriver implements AutoCloseable {
             } else if (e instanceof Effect.Broadcast) {
                 host.mesh().broadcast(wrap(((Effect.Broadcast) e).message()));
             } else if (e instanceof Effect.TakeLock) {
-                lock.ifPresent(ClusterLock::acquire);
+                lock.ifPresent(l -> {
+                    metrics.lockAcquiring(); // first: a backend may answer inside acquire()
+                    l.acquire();
+                });
             } else if (e instanceof Effect.ReleaseLock) {
-                lock.ifPresent(ClusterLock::release);
+                lock.ifPresent(l -> {
+                    l.release();
+                    metrics.lockReleased();
+                });
             } else if (e instanceof Effect.RunEvent) {
                 Effect.RunEvent r = (Effect.RunEvent) e;
                 runEvent(r.event(), r.generation());

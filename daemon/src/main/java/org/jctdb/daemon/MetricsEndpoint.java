@@ -5,6 +5,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.jctdb.control.ClusterView;
@@ -14,6 +15,8 @@ import org.jctdb.control.NodeView;
 import org.jctdb.event.Event;
 import org.jctdb.event.ScriptResult;
 import org.jctdb.event.ScriptStatus;
+import org.jctdb.health.HealthReport;
+import org.jctdb.health.ProbeState;
 import org.jctdb.protocol.NodeFlags;
 
 /**
@@ -37,9 +40,11 @@ final class MetricsEndpoint implements AutoCloseable {
         this.server = server;
     }
 
-    static MetricsEndpoint start(InetSocketAddress listen, DaemonApi api) throws IOException {
-        PrometheusRegistry registry = new PrometheusRegistry();
+    /** Serves the snapshot families below and the shell's counters ({@link DaemonMetrics}). */
+    static MetricsEndpoint start(InetSocketAddress listen, DaemonApi api, DaemonMetrics metrics) throws IOException {
+        PrometheusRegistry registry = metrics.registry;
         register(registry, api);
+        registerLock(registry, api, metrics);
         HTTPServer server = HTTPServer.builder()
                 .inetAddress(listen.getAddress())
                 .port(listen.getPort())
@@ -144,6 +149,16 @@ final class MetricsEndpoint implements AutoCloseable {
                 },
                 "pnn",
                 "state");
+        gauge(
+                registry,
+                "jctdb_storage_probe_hung_seconds",
+                "How long the current storage probe of a path has hung (0 unless HUNG).",
+                cb -> storage(
+                        api,
+                        (r, p) -> cb.call(
+                                p.status().state() == ProbeState.HUNG ? HealthReport.forMillis(r, p) / 1000.0 : 0,
+                                p.status().path().toString())),
+                "path");
         gauge(registry, "jctdb_clients", "Clients connected to the CTDB client socket.", cb -> cb.call(api.clients()));
         gauge(
                 registry,
@@ -176,6 +191,29 @@ final class MetricsEndpoint implements AutoCloseable {
                 cb -> scripts(api, (event, r) -> cb.call(failed(r.status()) ? 1 : 0, event, r.name())),
                 "event",
                 "script");
+    }
+
+    /** The states {@code jctdb_cluster_lock_state} shows, one of them 1. */
+    static final List<String> LOCK_STATES =
+            List.of("none", "taken", "contention", "timeout", "error", "lost", "unresponsive");
+
+    private static void registerLock(PrometheusRegistry registry, DaemonApi api, DaemonMetrics metrics) {
+        gauge(
+                registry,
+                "jctdb_cluster_lock_state",
+                "The cluster lock as its backend last reported it (1 for the current state; none: not asked for or released).",
+                cb -> {
+                    if (api.view().clusterLock().isPresent()) {
+                        String now = metrics.lockState();
+                        LOCK_STATES.forEach(st -> cb.call(st.equals(now) ? 1 : 0, st));
+                    }
+                },
+                "state");
+    }
+
+    private static void storage(
+            DaemonApi api, java.util.function.BiConsumer<HealthReport, HealthReport.PathReport> each) {
+        api.health().ifPresent(r -> r.paths().forEach(p -> each.accept(r, p)));
     }
 
     private static boolean failed(ScriptStatus s) {

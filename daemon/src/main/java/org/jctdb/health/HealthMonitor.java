@@ -38,6 +38,9 @@ public final class HealthMonitor implements AutoCloseable {
 
         default void stateChanged(Path path, PathStatus status) {}
 
+        /** A probe of {@code path} exited after {@code millis} (for the latency metric). */
+        default void probeAnswered(Path path, long millis, boolean ok) {}
+
         void shutdownRequested(String reason);
     }
 
@@ -235,6 +238,7 @@ public final class HealthMonitor implements AutoCloseable {
         int code = p.process.exitValue();
         String err = p.error();
         String why = code == 0 ? "" : (err.isEmpty() ? "probe exited with status " + code : err);
+        listener.probeAnswered(slot.watched.path(), end - p.startedAt, code == 0);
         handle(slot, slot.policy.answered(end, code == 0, why, s), end);
     }
 

@@ -290,6 +290,7 @@ public final class EtcdLock implements ClusterLock {
             return;
         }
         confirmedUntil = Math.max(confirmedUntil, sentAt + r.ttl() * 1000L);
+        listener.onLockChecked(clock.nowMillis() - sentAt);
         listener.onLeaseRenewed(new LockLease(tok, confirmedUntil - marginMs));
         if (unresponsive) {
             unresponsive = false;

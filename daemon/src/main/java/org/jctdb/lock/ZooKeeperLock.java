@@ -353,6 +353,7 @@ public final class ZooKeeperLock implements ClusterLock {
                 return;
             }
             confirmedUntil = Math.max(confirmedUntil, sentAt + sessionMs);
+            listener.onLockChecked(clock.nowMillis() - sentAt);
             listener.onLeaseRenewed(new LockLease(token, confirmedUntil - margin()));
             if (unresponsive) {
                 unresponsive = false;

@@ -183,6 +183,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                 ch.pipeline()
                         .addLast(new IdleStateHandler(
                                 s.silenceLimitMillis(), s.keepaliveMillis(), 0, TimeUnit.MILLISECONDS))
+                        .addLast(new MissedKeepalives(s.keepaliveMillis()))
                         .addLast(frames)
                         .addLast(new LengthFieldPrepender(4));
                 if (auth) {
@@ -279,6 +280,10 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
 
     void keepaliveSent() {
         counters.keepalivesSent.increment();
+    }
+
+    void keepaliveMissed(int pnn) {
+        listener.keepaliveMissed(pnn);
     }
 
     /** Messages and keepalives each way, for `jctdb statistics`. */

@@ -172,9 +172,16 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
             if (outboundTo.isPresent()) {
                 ctx.writeAndFlush(hello(mesh.settings()));
             }
+        } else if (evt == MissedKeepalives.MISSED) {
+            if (pnn >= 0) {
+                mesh.keepaliveMissed(pnn);
+            }
         } else if (!(evt instanceof IdleStateEvent idle)) {
             super.userEventTriggered(ctx, evt);
         } else if (idle.state() == IdleState.READER_IDLE) {
+            if (pnn >= 0) {
+                mesh.keepaliveMissed(pnn); // the last miss: KeepaliveLimit intervals of silence
+            }
             long limit = mesh.settings().silenceLimitMillis();
             closeWithReason(
                     ctx.channel(),

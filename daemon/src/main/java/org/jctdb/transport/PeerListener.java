@@ -13,4 +13,7 @@ public interface PeerListener {
     void peerDisconnected(int pnn, DisconnectCause cause, String detail);
 
     void messageReceived(int pnn, WireMessage message);
+
+    /** A connected peer missed a keepalive (PeerHandler says when; for the metrics); the default ignores it. */
+    default void keepaliveMissed(int pnn) {}
 }

@@ -2,7 +2,10 @@ package org.jctdb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.testing.LocalClusterHarness;
@@ -64,6 +67,34 @@ class CliHelpIT {
                     .isEqualTo("Unknown command 'statsu'\nDid you mean 'status'?\n");
             assertThat(r.stdout()).isEmpty();
         }
+    }
+
+    /**
+     * listnodes reads the nodes file without a daemon (bash completion of node numbers needs it), and
+     * prints what Debian's ctdb 4.17 prints for the same file: deleted nodes left out, PNNs kept.
+     */
+    @Test
+    void listnodesWithoutADaemonAnswersFromTheNodesFileAsCtdbDoes() throws Exception {
+        Files.writeString(noDaemon.resolve("nodes"), "127.0.0.1\n#127.0.0.2\n127.0.0.3\n");
+        Files.writeString(noDaemon.resolve("ctdb.conf"), "");
+        for (String fast : new String[] {"", "1"}) {
+            for (String[] args : new String[][] {{"listnodes"}, {"-X", "listnodes"}, {"-n", "1", "listnodes"}}) {
+                List<String> cmd = new ArrayList<>(List.of(
+                        "JCTDB_NO_FAST=" + fast,
+                        LocalClusterHarness.home().resolve("bin/jctdb").toString()));
+                cmd.addAll(List.of(args));
+                Result ours = LocalClusterHarness.exec(noDaemon, "env", cmd.toArray(new String[0]));
+                Result ctdb = LocalClusterHarness.exec(noDaemon, "ctdb", args);
+                String what = "JCTDB_NO_FAST=" + fast + " " + String.join(" ", args);
+                assertThat(ours.exitCode()).as(what).isEqualTo(ctdb.exitCode());
+                assertThat(ours.stdout()).as(what).isEqualTo(ctdb.stdout());
+                assertThat(ours.stderr().strip())
+                        .as(what)
+                        .isEqualTo(ctdb.stderr().strip());
+            }
+        }
+        assertThat(LocalClusterHarness.exec(noDaemon, "ctdb", "-X", "listnodes").stdout())
+                .isEqualTo("|0|127.0.0.1|\n|2|127.0.0.3|\n");
     }
 
     @Test

@@ -33,6 +33,7 @@ class HealthMonitorIT {
     private static final ProbeSettings FAST = new ProbeSettings(200, 400, 3, 1000);
     private final ProcFs procFs = ProcFs.system();
     private final ConcurrentLinkedQueue<String> events = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
     private final AtomicLong shutdownAt = new AtomicLong(-1);
     private ScheduledExecutorService executor;
     private HealthMonitor monitor;
@@ -83,6 +84,11 @@ class HealthMonitorIT {
                     }
 
                     @Override
+                    public void probeAnswered(Path path, long millis, boolean ok) {
+                        answers.add(path.getFileName() + (ok ? " ok " : " failed ") + millis);
+                    }
+
+                    @Override
                     public void shutdownRequested(String reason) {
                         shutdownAt.compareAndSet(-1, Ticker.SYSTEM.nowMillis());
                         events.add("shutdown " + reason);
@@ -119,6 +125,9 @@ class HealthMonitorIT {
                 .singleElement()
                 .asString()
                 .startsWith("unhealthy cluster filesystem " + dir.resolve("missing"));
+        // Every exited probe reaches the listener with its run time (the latency metric).
+        assertThat(answers).anyMatch(a -> a.matches(dir.getFileName() + " ok \\d+"));
+        assertThat(answers).anyMatch(a -> a.startsWith("missing failed "));
     }
 
     @Test
