@@ -17,6 +17,7 @@ final class Lcp2Allocation {
     private final int[] keys;
     /** Node-major: {@code cost[node * size + ip]}, so a placement updates one contiguous row. */
     private final int[] cost;
+
     private final int[] imbalance;
     private final boolean[] rebalanceCandidate;
 
