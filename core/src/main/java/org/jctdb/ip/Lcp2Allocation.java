@@ -65,13 +65,17 @@ final class Lcp2Allocation {
         }
     }
 
-    /** {@link Lcp2Metric#distanceSquared} of addresses i and j, from the flat key words. */
+    /**
+     * {@link Lcp2Metric#distanceSquared} of addresses i and j, from the flat key words
+     * (numberOfLeadingZeros(0) is 32, CTDB's count for equal words).
+     */
     private int distanceSquared(int i, int j) {
-        int d = 0;
-        for (int w = 0; w < 4; w++) {
-            int x = keys[4 * i + w] ^ keys[4 * j + w];
-            d += x == 0 ? 32 : Integer.numberOfLeadingZeros(x);
-        }
+        int a = 4 * i;
+        int b = 4 * j;
+        int d = Integer.numberOfLeadingZeros(keys[a] ^ keys[b])
+                + Integer.numberOfLeadingZeros(keys[a + 1] ^ keys[b + 1])
+                + Integer.numberOfLeadingZeros(keys[a + 2] ^ keys[b + 2])
+                + Integer.numberOfLeadingZeros(keys[a + 3] ^ keys[b + 3]);
         return d * d;
     }
 
