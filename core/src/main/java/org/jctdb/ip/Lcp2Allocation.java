@@ -5,32 +5,45 @@ import java.util.Set;
 
 /**
  * CTDB's LCP2 algorithm, step for step and tie for tie, made fast by caching each
- * address's cost on each node ({@code cost[ip][node]}: squared distances to the other
+ * address's cost on each node ({@code cost[node][ip]}: squared distances to the other
  * addresses on that node) and updating the cache on every placement instead of rescanning
  * the whole list as CTDB does. Sums wrap like CTDB's uint32_t; all comparisons are unsigned.
  */
 final class Lcp2Allocation {
     private final AllocState s;
     private final int n;
+    private final int size;
+    /** The four key words of every address, flat: distances are the inner loop. */
+    private final int[] keys;
+    /** Node-major: {@code cost[node * size + ip]}, so a placement updates one contiguous row. */
     private final int[] cost;
+
     private final int[] imbalance;
     private final boolean[] rebalanceCandidate;
 
     private Lcp2Allocation(AllocState s, Set<Integer> forceRebalance) {
         this.s = s;
         this.n = s.numNodes;
+        this.size = s.size();
         s.unassignUnsuitable();
-        this.cost = new int[s.size() * n];
+        this.keys = new int[4 * size];
+        for (int i = 0; i < size; i++) {
+            for (int w = 0; w < 4; w++) {
+                keys[4 * i + w] = s.addrs[i].word(w);
+            }
+        }
+        this.cost = new int[size * n];
         this.imbalance = new int[n];
-        for (int i = 0; i < s.size(); i++) {
+        for (int i = 0; i < size; i++) {
             int p = s.pnn[i];
             if (p < 0) {
                 continue;
             }
-            for (int j = 0; j < s.size(); j++) {
+            int row = p * size;
+            for (int j = 0; j < size; j++) {
                 if (j != i) {
-                    int d2 = Lcp2Metric.distanceSquared(s.addrs[i], s.addrs[j]);
-                    cost[j * n + p] += d2;
+                    int d2 = distanceSquared(i, j);
+                    cost[row + j] += d2;
                     if (j > i && s.pnn[j] == p) {
                         imbalance[p] += d2;
                     }
@@ -50,6 +63,20 @@ final class Lcp2Allocation {
                 rebalanceCandidate[p] = true;
             }
         }
+    }
+
+    /**
+     * {@link Lcp2Metric#distanceSquared} of addresses i and j, from the flat key words
+     * (numberOfLeadingZeros(0) is 32, CTDB's count for equal words).
+     */
+    private int distanceSquared(int i, int j) {
+        int a = 4 * i;
+        int b = 4 * j;
+        int d = Integer.numberOfLeadingZeros(keys[a] ^ keys[b])
+                + Integer.numberOfLeadingZeros(keys[a + 1] ^ keys[b + 1])
+                + Integer.numberOfLeadingZeros(keys[a + 2] ^ keys[b + 2])
+                + Integer.numberOfLeadingZeros(keys[a + 3] ^ keys[b + 3]);
+        return d * d;
     }
 
     static void run(AllocState s, Set<Integer> forceRebalance) {
@@ -74,56 +101,125 @@ final class Lcp2Allocation {
     /** Moves address ip from its node (or nowhere) to node dst, keeping costs current. */
     private void move(int ip, int dst) {
         int src = s.pnn[ip];
-        IpAddress a = s.addrs[ip];
-        for (int j = 0; j < s.size(); j++) {
+        int srcRow = src * size;
+        int dstRow = dst * size;
+        for (int j = 0; j < size; j++) {
             if (j == ip) {
                 continue;
             }
-            int d2 = Lcp2Metric.distanceSquared(a, s.addrs[j]);
+            int d2 = distanceSquared(ip, j);
             if (src >= 0) {
-                cost[j * n + src] -= d2;
+                cost[srcRow + j] -= d2;
             }
-            cost[j * n + dst] += d2;
+            cost[dstRow + j] += d2;
         }
         s.setPnn(ip, dst);
     }
 
-    /** Repeatedly place the (address, node) pair that adds least cost; first pair wins ties. */
+    /**
+     * Repeatedly place the (address, node) pair that adds least cost; the first pair in
+     * (address, node) order wins ties, as CTDB's scan does. Each node keeps a heap of the
+     * unassigned addresses it can take, cheapest first (lowest index on ties), so a step
+     * compares n heap tops instead of every pair: a placement on node m changes only m's row
+     * (its heap is rebuilt), and in every other heap the placed address is dropped when it
+     * comes to the top.
+     */
     private void allocateUnassigned() {
-        int[] unassigned = new int[s.size()];
+        int[] unassigned = new int[size];
         int count = 0;
-        for (int i = 0; i < s.size(); i++) {
+        for (int i = 0; i < size; i++) {
             if (s.pnn[i] < 0) {
                 unassigned[count++] = i;
             }
         }
+        NodeHeap[] heaps = new NodeHeap[n];
+        for (int m = 0; m < n; m++) {
+            heaps[m] = new NodeHeap(m, count);
+            heaps[m].rebuild(unassigned, count);
+        }
         while (count > 0) {
             int minNode = -1;
-            int minIdx = -1;
-            int minCost = 0;
-            for (int k = 0; k < count; k++) {
-                int ip = unassigned[k];
-                int base = ip * n;
-                for (int dst = 0; dst < n; dst++) {
-                    if (!s.canTakeover(dst, ip)) {
-                        continue;
-                    }
-                    int c = cost[base + dst];
-                    if (minNode < 0 || below(c, minCost)) {
-                        minNode = dst;
-                        minIdx = k;
-                        minCost = c;
-                    }
+            int minIp = -1;
+            for (int m = 0; m < n; m++) {
+                int ip = heaps[m].top();
+                if (ip >= 0 && (minNode < 0 || heaps[m].before(ip, minIp, cost[minNode * size + minIp]))) {
+                    minNode = m;
+                    minIp = ip;
                 }
             }
             if (minNode < 0) {
                 return; // the rest cannot be hosted anywhere
             }
-            int ip = unassigned[minIdx];
-            imbalance[minNode] += minCost;
-            move(ip, minNode);
-            System.arraycopy(unassigned, minIdx + 1, unassigned, minIdx, count - minIdx - 1);
+            imbalance[minNode] += cost[minNode * size + minIp];
+            move(minIp, minNode);
+            int k = Arrays.binarySearch(unassigned, 0, count, minIp);
+            System.arraycopy(unassigned, k + 1, unassigned, k, count - k - 1);
             count--;
+            heaps[minNode].rebuild(unassigned, count);
+        }
+    }
+
+    /** The unassigned addresses one node can take, as a binary min-heap on (cost, index). */
+    private final class NodeHeap {
+        private final int row;
+        private final int node;
+        private final int[] heap;
+        private int used;
+
+        NodeHeap(int node, int capacity) {
+            this.node = node;
+            this.row = node * size;
+            this.heap = new int[capacity];
+        }
+
+        void rebuild(int[] unassigned, int count) {
+            used = 0;
+            for (int k = 0; k < count; k++) {
+                if (s.canTakeover(node, unassigned[k])) {
+                    heap[used++] = unassigned[k];
+                }
+            }
+            for (int i = used / 2 - 1; i >= 0; i--) {
+                siftDown(i);
+            }
+        }
+
+        /** The cheapest address still unassigned, or -1; drops those placed meanwhile. */
+        int top() {
+            while (used > 0 && s.pnn[heap[0]] >= 0) {
+                heap[0] = heap[--used];
+                siftDown(0);
+            }
+            return used > 0 ? heap[0] : -1;
+        }
+
+        /** Whether ip on this node comes before another pair costing otherCost for otherIp. */
+        boolean before(int ip, int otherIp, int otherCost) {
+            int c = cost[row + ip];
+            return below(c, otherCost) || (c == otherCost && ip < otherIp);
+        }
+
+        private boolean less(int a, int b) {
+            return before(a, b, cost[row + b]);
+        }
+
+        private void siftDown(int i) {
+            int v = heap[i];
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= used) {
+                    break;
+                }
+                if (child + 1 < used && less(heap[child + 1], heap[child])) {
+                    child++;
+                }
+                if (!less(heap[child], v)) {
+                    break;
+                }
+                heap[i] = heap[child];
+                i = child;
+            }
+            heap[i] = v;
         }
     }
 
@@ -154,17 +250,17 @@ final class Lcp2Allocation {
         int bestDst = -1;
         int bestSrcImbl = 0;
         int bestDstImbl = 0;
-        for (int ip = 0; ip < s.size(); ip++) {
+        for (int ip = 0; ip < size; ip++) {
             if (s.pnn[ip] != src) {
                 continue;
             }
-            int srcCost = cost[ip * n + src];
+            int srcCost = cost[src * size + ip];
             int srcImbl = imbalance[src] - srcCost;
             for (int dst = 0; dst < n; dst++) {
                 if (!rebalanceCandidate[dst] || !s.canTakeover(dst, ip)) {
                     continue;
                 }
-                int dstCost = cost[ip * n + dst];
+                int dstCost = cost[dst * size + ip];
                 int dstImbl = imbalance[dst] + dstCost;
                 if (below(dstImbl, imbalance[src])
                         && below(dstCost, srcCost)

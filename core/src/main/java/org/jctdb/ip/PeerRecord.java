@@ -51,6 +51,9 @@ final class PeerRecord {
 
     /** The node can host {@code l}: one of its interfaces is up there (CTDB's "available" addresses). */
     boolean available(IpMessage.Listed l) {
+        if (downIfaces.isEmpty()) {
+            return !l.ifaces().isEmpty(); // the usual case, asked nodes x addresses times per run
+        }
         return l.ifaces().stream().anyMatch(i -> !downIfaces.contains(i));
     }
 

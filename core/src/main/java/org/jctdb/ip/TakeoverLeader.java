@@ -281,8 +281,9 @@ public final class TakeoverLeader {
         Map<String, Integer> holder = new TreeMap<>();
         Map<String, List<Integer>> extraHolders = new TreeMap<>();
         Set<String> pinned = new TreeSet<>();
-        Map<String, IpMessage.Listed> listedBy = new TreeMap<>();
-        Map<String, Set<Integer>> knownOn = new TreeMap<>();
+        // Hash maps while collecting (nodes x addresses inserts), sorted once below.
+        Map<String, IpMessage.Listed> listedBy = new HashMap<>();
+        Map<String, Set<Integer>> knownOn = new HashMap<>();
         List<NodeState> states = new ArrayList<>();
         for (int pnn = 0; pnn < in.flags().size(); pnn++) {
             PeerRecord rec = peer(pnn);
@@ -326,7 +327,7 @@ public final class TakeoverLeader {
                                 peer(h.getValue()).hosted.get(h.getKey()).iface()));
             }
         }
-        for (Map.Entry<String, Set<Integer>> k : knownOn.entrySet()) {
+        for (Map.Entry<String, Set<Integer>> k : new TreeMap<>(knownOn).entrySet()) {
             if (pinned.contains(k.getKey())) {
                 continue;
             }

@@ -96,7 +96,9 @@ final class Tickles implements TickleControl, AutoCloseable {
     private void tick() {
         try {
             Set<String> hosted = hosted();
-            if (host.tunables().get("JctdbTickleScanMs") > 0) {
+            // Nothing hosted, nothing to observe (observe() would change nothing): reading the
+            // kernel's whole TCP table every second was most of an idle node's CPU.
+            if (!hosted.isEmpty() && host.tunables().get("JctdbTickleScanMs") > 0) {
                 established().ifPresent(est -> table.observe(hosted, est));
             }
             long now = ticker.nowMillis();
