@@ -20,8 +20,14 @@ public enum FaultKind {
     FREEZEALL(true),
     /** A monitor event script blocks while a flag file exists. */
     HUNGMONITOR(false),
-    /** The cluster lock file is removed (instantaneous). */
-    LOCKDELETE(true);
+    /** The cluster lock file is removed (instantaneous; fcntl lock only). */
+    LOCKDELETE(true),
+    /** SIGSTOP of one member of the lock's etcd or ZooKeeper service (the whole service if it has one); SIGCONT at the end. */
+    LOCKPAUSE(false),
+    /** kill -9 of one member of the lock's service; the end is its restart. */
+    LOCKKILL(false),
+    /** SIGSTOP of every member of the lock's service: it is lost; SIGCONT at the end. */
+    LOCKPAUSEALL(true);
 
     private final boolean clusterWide;
 
@@ -37,6 +43,23 @@ public enum FaultKind {
     /** Whether the fault has a duration (all but the lock deletion). */
     public boolean lasting() {
         return this != LOCKDELETE;
+    }
+
+    /** Whether the fault acts on the lock's etcd or ZooKeeper service (offered only with such a lock). */
+    public boolean lockService() {
+        return this == LOCKPAUSE || this == LOCKKILL || this == LOCKPAUSEALL;
+    }
+
+    /** Whether the fault needs the cluster lock to be a file (the fcntl lock). */
+    public boolean lockFile() {
+        return this == LOCKDELETE;
+    }
+
+    /** Every kind that applies to a lab whose lock is on a service ({@code leased}) or a file. */
+    public static List<FaultKind> applicable(boolean leased) {
+        return Arrays.stream(values())
+                .filter(k -> leased ? !k.lockFile() : !k.lockService())
+                .toList();
     }
 
     public String wire() {

@@ -3,7 +3,6 @@ package org.jctdb.lab;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -45,8 +44,10 @@ public final class LabRunCommand implements Callable<Integer> {
     @Option(
             names = "--faults",
             paramLabel = "KIND,...",
-            description = "Fault kinds (default all): "
-                    + "crash,pause,linkcut,partition,freeze,freezeall,hungmonitor,lockdelete.")
+            description = "Fault kinds (default all that apply): "
+                    + "crash,pause,linkcut,partition,freeze,freezeall,hungmonitor, with the fcntl lock lockdelete,"
+                    + " with an etcd or ZooKeeper lock lockpause,lockkill,lockpauseall (one member, one member"
+                    + " killed, every member).")
     String faults;
 
     @Option(
@@ -79,6 +80,20 @@ public final class LabRunCommand implements Callable<Integer> {
                     + " every node) and check the database invariants (default on; --no-db-workload turns it off).")
     boolean dbWorkload;
 
+    @Option(
+            names = "--cluster-lock",
+            defaultValue = "fcntl",
+            paramLabel = "fcntl|etcd|zookeeper",
+            description = "Where the cluster lock lives: a file on the cluster filesystem (fcntl, default), or a"
+                    + " lab etcd / ZooKeeper server the host runs on the nodes' bridge (jctdb only).")
+    String clusterLock;
+
+    @Option(
+            names = "--lock-members",
+            paramLabel = "N",
+            description = "Members of the lock's service: etcd 1 or 3 (default 3), zookeeper 1.")
+    Integer lockMembers;
+
     @Override
     public Integer call() throws Exception {
         Optional<String> missing = unavailable();
@@ -86,7 +101,8 @@ public final class LabRunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("lab run: " + missing.get());
             return 1;
         }
-        List<FaultKind> kinds = faults == null ? Arrays.asList(FaultKind.values()) : FaultKind.parseList(faults);
+        boolean leased = !clusterLock.equals("fcntl");
+        List<FaultKind> kinds = faults == null ? FaultKind.applicable(leased) : FaultKind.parseList(faults);
         Path dir = out != null
                 ? out
                 : Path.of(
@@ -105,6 +121,8 @@ public final class LabRunCommand implements Callable<Integer> {
                 healSeconds * 1000L,
                 FaultProfile.parse(profile),
                 dbWorkload,
+                clusterLock,
+                lockMembers != null ? lockMembers : clusterLock.equals("etcd") ? 3 : 1,
                 commandLine());
         return new LabRun(o).run();
     }
@@ -116,6 +134,9 @@ public final class LabRunCommand implements Callable<Integer> {
         Optional<String> r = ClusterFs.unavailableReason();
         if (r.isEmpty() && system.equals("ctdb")) {
             r = CtdbSystem.unavailableReason();
+        }
+        if (r.isEmpty() && !clusterLock.equals("fcntl")) {
+            r = LocalLockServer.Kind.of(clusterLock).flatMap(LocalLockServer::missing);
         }
         return r.isPresent() ? r : NetworkNamespace.unavailableReason();
     }
