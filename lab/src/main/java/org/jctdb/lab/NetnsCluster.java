@@ -181,26 +181,30 @@ public final class NetnsCluster implements AutoCloseable {
             Path s = events.resolve("10.interface.script");
             Files.write(s, script);
             Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
-            writeConf(k, lock.toString());
+            writeConf(k, lock.toString(), "");
             Files.writeString(nd.resolve("nodes"), nodesFile);
             Files.writeString(nd.resolve("public_addresses"), publicFile);
             Files.writeString(nd.resolve("ctdb.tunables"), tun);
         }
     }
 
-    private void writeConf(int k, String clusterLock) throws IOException {
+    private void writeConf(int k, String clusterLock, String extra) throws IOException {
         Path nd = nodeDir(k);
         Files.writeString(
                 nd.resolve("ctdb.conf"),
                 "[logging]\n\tlocation = file:" + nd.resolve("log.jctdb")
                         + "\n\tlog level = INFO\n[cluster]\n\tcluster lock = " + clusterLock + "\n\tnode address = "
-                        + nodeAddress(k) + "\n");
+                        + nodeAddress(k) + "\n" + extra);
     }
 
-    /** Configures every node with {@code clusterLock} as its {@code [cluster] cluster lock} (before they start). */
+    /**
+     * Configures every node with {@code clusterLock} (an etcd or ZooKeeper lock) as its {@code [cluster]
+     * cluster lock} (before they start); the directory the lock file would be in is then probed as a
+     * {@code [health] extra path}, so the cluster filesystem's health is still watched.
+     */
     public void clusterLock(String clusterLock) throws IOException {
         for (int k = 0; k < nodes; k++) {
-            writeConf(k, clusterLock);
+            writeConf(k, clusterLock, "[health]\n\textra paths = " + lockFile.getParent() + "\n");
         }
     }
 
