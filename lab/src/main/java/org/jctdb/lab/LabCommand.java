@@ -5,11 +5,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code jctdb lab run|report|clean}: the fault lab (docs/design/lab.md). */
+/** {@code jctdb lab run|campaign|report|clean}: the fault lab (docs/design/lab.md). */
 @Command(
         name = "lab",
         description = "Fault campaigns against a cluster in network namespaces (needs root).",
-        subcommands = {LabRunCommand.class, LabReportCommand.class, LabCleanCommand.class})
+        subcommands = {LabRunCommand.class, LabCampaignCommand.class, LabReportCommand.class, LabCleanCommand.class})
 public final class LabCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

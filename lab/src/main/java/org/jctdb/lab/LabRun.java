@@ -65,6 +65,11 @@ public final class LabRun {
         }
     }
 
+    /** Whether a signal stopped the campaign before its end. */
+    public boolean wasInterrupted() {
+        return interrupted.get();
+    }
+
     private void onSignal() {
         interrupted.set(true);
         stop.countDown();

@@ -126,7 +126,20 @@ public final class ReportWriter {
                     r.violations().size(),
                     String.join("; ", notes));
         }
-        b.append(t).append("\nThe commands that made them:\n\n```\n");
+        b.append(t).append('\n');
+        for (String s : systems) {
+            List<RunData> of = runs.stream().filter(r -> r.system().equals(s)).toList();
+            b.append(String.format(
+                    Locale.ROOT,
+                    "- %s in all: %d faults in %d %s, %.1f minutes, %d violations.%n",
+                    ChartStyle.systemName(s),
+                    of.stream().mapToInt(r -> r.faults().size()).sum(),
+                    of.size(),
+                    of.size() == 1 ? "run" : "runs",
+                    of.stream().mapToLong(RunData::endT).sum() / 60_000.0,
+                    of.stream().mapToInt(r -> r.violations().size()).sum()));
+        }
+        b.append("\nThe commands that made them:\n\n```\n");
         for (RunData r : runs) {
             String started = r.info().startedAt().isEmpty()
                     ? ""

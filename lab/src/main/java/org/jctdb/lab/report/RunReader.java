@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import org.jctdb.lab.report.RunData.NodeSample;
 import org.jctdb.lab.report.RunData.RunInfo;
 import org.jctdb.lab.report.RunData.Sample;
@@ -42,7 +45,7 @@ public final class RunReader {
         RunInfo info = runInfo(runJson);
         List<Sample> samples = new ArrayList<>();
         Map<String, String> canonical = new HashMap<>();
-        eachLine(dir.resolve("samples.jsonl"), warnings, l -> {
+        eachLine(samplesFile(dir), warnings, l -> {
             Sample s = sample(l, canonical);
             if (!samples.isEmpty()) {
                 Sample prev = samples.get(samples.size() - 1);
@@ -64,6 +67,13 @@ public final class RunReader {
                         l.longField("t"), l.textOf(l.node(), "invariant", true), l.textOf(l.node(), "detail", false))));
         violations.sort(Comparator.comparingLong(Violation::t));
         return new RunData(dir, info, pairing.faults(runEnd), samples, violations, warnings);
+    }
+
+    /** samples.jsonl, or the samples.jsonl.gz `jctdb lab campaign` leaves (small enough to commit). */
+    static Path samplesFile(Path dir) {
+        Path plain = dir.resolve("samples.jsonl");
+        Path gz = dir.resolve("samples.jsonl.gz");
+        return !Files.exists(plain) && Files.exists(gz) ? gz : plain;
     }
 
     private static RunInfo runInfo(Path file) throws LabFormatException {
@@ -162,8 +172,9 @@ public final class RunReader {
         if (!Files.exists(file)) {
             return;
         }
-        boolean cutOff = !endsWithNewline(file);
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        boolean gz = file.getFileName().toString().endsWith(".gz");
+        boolean cutOff = gz ? !gzEndsWithNewline(file) : !endsWithNewline(file);
+        try (BufferedReader in = reader(file, gz)) {
             int number = 0;
             String next = in.readLine();
             while (next != null) {
@@ -186,6 +197,30 @@ public final class RunReader {
                 handler.accept(new JsonLine(file, number, node));
             }
         } catch (IOException | UncheckedIOException e) {
+            throw new LabFormatException(file, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static BufferedReader reader(Path file, boolean gz) throws IOException {
+        if (!gz) {
+            return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        }
+        return new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8));
+    }
+
+    /** A compressed file is read once through to its last byte: no seeking in a gzip stream. */
+    private static boolean gzEndsWithNewline(Path file) throws LabFormatException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
+            byte[] buf = new byte[1 << 16];
+            int last = '\n';
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                if (n > 0) {
+                    last = buf[n - 1];
+                }
+            }
+            return last == '\n';
+        } catch (IOException e) {
             throw new LabFormatException(file, 0, "cannot read: " + e.getMessage());
         }
     }
