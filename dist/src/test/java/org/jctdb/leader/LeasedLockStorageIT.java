@@ -62,7 +62,7 @@ class LeasedLockStorageIT {
                                 () -> assertThat(c.jctdb(leader, "status").stdout())
                                         .contains("Cluster filesystem: unresponsive (HUNG) on all nodes"));
                 for (int k : all) {
-                    // As today for a probed extra path: HUNG (only the lock's own directory makes a node UNHEALTHY).
+                    // As today for a probed path: HUNG at once (UNHEALTHY follows the probe's policy, later).
                     assertThat(c.query(k, "health").stdout())
                             .as("node %d's storage health", k)
                             .containsPattern("HUNG .*" + c.dir.resolve("cfs/.ctdb"));
