@@ -69,8 +69,7 @@ public final class EtcdLock implements ClusterLock {
     private long leaseId;
     private long token;
     private long confirmedUntil; // lease end by our clock (no margin) as of the last confirmed renewal
-    private boolean renewing;
-    private long renewSentAt;
+    private long answeredSentAt; // send time of the newest renewal that answered (or of the taking)
     private boolean unresponsive;
     private ScheduledFuture<?> renewTask;
     private boolean closed;
@@ -201,7 +200,7 @@ public final class EtcdLock implements ClusterLock {
         token = txn.getHeader().getRevision();
         confirmedUntil = end;
         unresponsive = false;
-        renewing = false;
+        answeredSentAt = sentAt;
         renewTask =
                 exec.scheduleWithFixedDelay(this::renew, renewMs, Math.max(100, renewMs / 4), TimeUnit.MILLISECONDS);
         nextRenewAt = sentAt + renewMs;
@@ -225,21 +224,18 @@ public final class EtcdLock implements ClusterLock {
             lose("no renewal confirmed before the lease ran out by this node's clock; the service may have expired it");
             return;
         }
-        if (renewing) {
-            if (!unresponsive && now - renewSentAt >= renewMs) {
-                unresponsive = true;
-                String text =
-                        description() + ": lease renewal sent " + (now - renewSentAt) + " ms ago has not answered";
-                LOG.warn(text);
-                listener.onLockResult(LockResult.UNRESPONSIVE, text);
-            }
-            return;
+        // A renewal not answered one interval after it was due: the service (or the member it went to) is silent.
+        if (!unresponsive && now - answeredSentAt >= 2 * renewMs) {
+            unresponsive = true;
+            String text = description() + ": no lease renewal answered for " + (now - answeredSentAt) + " ms";
+            LOG.warn(text);
+            listener.onLockResult(LockResult.UNRESPONSIVE, text);
         }
         if (now < nextRenewAt) {
             return;
         }
-        renewing = true;
-        renewSentAt = now;
+        // Renewals do not wait for each other: the client spreads them over the members (round robin),
+        // so one sent to a paused member, which may hang until its timeout, does not hold up the next.
         nextRenewAt = now + renewMs;
         long sent = now;
         long lease = leaseId;
@@ -261,17 +257,16 @@ public final class EtcdLock implements ClusterLock {
         if (state != State.HELD || lease != leaseId || tok != token) {
             return;
         }
-        renewing = false;
         if (err != null) {
             Throwable cause = unwrap(err);
             LOG.warn("{}: lease renewal failed: {}", description(), cause.toString());
             if (cause.getMessage() != null && cause.getMessage().contains("requested lease not found")) {
                 lose("the service says the lease has expired");
-            } else if (!unresponsive) {
+            } else if (!unresponsive && sentAt >= answeredSentAt) { // no later renewal has answered
                 unresponsive = true;
                 listener.onLockResult(LockResult.UNRESPONSIVE, description() + ": lease renewal failed: " + cause);
             }
-            nextRenewAt = clock.nowMillis() + Math.min(renewMs, 500);
+            nextRenewAt = Math.min(nextRenewAt, clock.nowMillis() + Math.min(renewMs, 500));
             return;
         }
         if (r.ttl() <= 0) {
@@ -290,6 +285,7 @@ public final class EtcdLock implements ClusterLock {
             return;
         }
         confirmedUntil = Math.max(confirmedUntil, sentAt + r.ttl() * 1000L);
+        answeredSentAt = Math.max(answeredSentAt, sentAt);
         listener.onLeaseRenewed(new LockLease(tok, confirmedUntil - marginMs));
         if (unresponsive) {
             unresponsive = false;
@@ -323,7 +319,6 @@ public final class EtcdLock implements ClusterLock {
             renewTask.cancel(false);
             renewTask = null;
         }
-        renewing = false;
         leaseId = 0;
     }
 
