@@ -203,7 +203,7 @@ public final class EtcdLock implements ClusterLock {
         answeredSentAt = sentAt;
         renewTask =
                 exec.scheduleWithFixedDelay(this::renew, renewMs, Math.max(100, renewMs / 4), TimeUnit.MILLISECONDS);
-        nextRenewAt = sentAt + renewMs;
+        nextRenewAt = sentAt + Math.max(250, renewMs / 4);
         listener.onLockTaken(
                 description() + ": taken, lease " + Long.toHexString(lease) + ", fencing token (create revision) "
                         + token,
@@ -234,9 +234,11 @@ public final class EtcdLock implements ClusterLock {
         if (now < nextRenewAt) {
             return;
         }
-        // Renewals do not wait for each other: the client spreads them over the members (round robin),
-        // so one sent to a paused member, which may hang until its timeout, does not hold up the next.
-        nextRenewAt = now + renewMs;
+        // Renewals do not wait for each other, and go four times per renewal interval: the client spreads
+        // its calls over the members (round robin), and each renewal is two calls (keep-alive, read of the
+        // key), so with one member of three paused (its calls hang until their timeout) about half of the
+        // renewals answer; four chances per interval make a lease lapse for that reason very unlikely.
+        nextRenewAt = now + Math.max(250, renewMs / 4);
         long sent = now;
         long lease = leaseId;
         long tok = token;
@@ -266,7 +268,7 @@ public final class EtcdLock implements ClusterLock {
                 unresponsive = true;
                 listener.onLockResult(LockResult.UNRESPONSIVE, description() + ": lease renewal failed: " + cause);
             }
-            nextRenewAt = Math.min(nextRenewAt, clock.nowMillis() + Math.min(renewMs, 500));
+            nextRenewAt = Math.min(nextRenewAt, clock.nowMillis() + Math.max(250, renewMs / 4));
             return;
         }
         if (r.ttl() <= 0) {
