@@ -1,6 +1,9 @@
 package org.jctdb.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.ZoneId;
 import java.util.Optional;
+import org.jctdb.control.LockReport;
 import org.jctdb.health.HealthReport;
 import picocli.CommandLine.Command;
 
@@ -8,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "health",
         description = "Show the cluster filesystem probes of this node: state, time in it, "
-                + "last latency, hung and unkillable probe processes.")
+                + "last latency, hung and unkillable probe processes; and the cluster lock's trouble, if any.")
 final class HealthCommand extends DaemonCommand {
     @Override
     public Integer call() {
@@ -18,12 +21,18 @@ final class HealthCommand extends DaemonCommand {
             return 1;
         }
         int pnn = api().view().myPnn();
+        Optional<LockReport> lock = api().lockReport();
         if (style().json()) {
-            printJson(HealthFormat.json(r.get(), pnn));
+            ObjectNode root = HealthFormat.json(r.get(), pnn);
+            HealthFormat.lockJson(root, lock);
+            printJson(root);
         } else if (style().machine()) {
             out().print(HealthFormat.machine(r.get(), style()));
         } else {
             out().print(HealthFormat.text(r.get(), pnn));
+            // The cluster lock: one line while it is in trouble as this node sees it.
+            lock.ifPresent(
+                    l -> out().print(HealthFormat.lockLine(l, System.currentTimeMillis(), ZoneId.systemDefault())));
         }
         return 0;
     }

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
+import org.jctdb.control.LockReport;
 import org.jctdb.control.NodeView;
 import org.jctdb.health.HealthReport;
 import org.jctdb.health.HealthReport.PathReport;
@@ -54,6 +56,34 @@ public final class HealthFormat {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The line `jctdb status` and `jctdb health` add while the cluster lock is in trouble as this node
+     * sees it: which lock, what is wrong since when, and what this node did about it.
+     */
+    public static String lockLine(LockReport r, long nowEpochMillis, ZoneId zone) {
+        String state = switch (r.state()) {
+            case "UNRESPONSIVE" -> "held but not answering (UNRESPONSIVE)";
+            case "LOST" -> "lost (LOST)";
+            default -> "cannot be taken (" + r.state() + ")";
+        };
+        return "Cluster lock " + r.lock() + ": " + state + " since "
+                + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                        .format(Instant.ofEpochMilli(r.sinceEpochMillis()).atZone(zone))
+                + " (" + Math.max(0, nowEpochMillis - r.sinceEpochMillis()) / 1000 + "s): " + r.action() + "\n";
+    }
+
+    /** The lock part of `jctdb health -j`. */
+    public static void lockJson(ObjectNode root, Optional<LockReport> r) {
+        ObjectNode lock = root.putObject("cluster_lock");
+        lock.put("ok", r.isEmpty());
+        r.ifPresent(x -> {
+            lock.put("lock", x.lock());
+            lock.put("state", x.state());
+            lock.put("since", Instant.ofEpochMilli(x.sinceEpochMillis()).toString());
+            lock.put("action", x.action());
+        });
     }
 
     public static String text(HealthReport r, int pnn) {

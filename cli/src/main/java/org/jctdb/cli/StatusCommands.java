@@ -36,6 +36,9 @@ final class StatusCommands {
                 }
                 // JCTDB's addition after CTDB's lines, only while a node's storage probe is not OK.
                 out().print(HealthFormat.statusLines(v.nodes(), System.currentTimeMillis(), ZoneId.systemDefault()));
+                api().lockReport()
+                        .ifPresent(r -> out().print(
+                                        HealthFormat.lockLine(r, System.currentTimeMillis(), ZoneId.systemDefault())));
             }
             return 0;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.jctdb.control.LockReport;
 import org.jctdb.control.NodeView;
 import org.jctdb.health.HealthReport;
 import org.jctdb.health.PathStatus;
@@ -104,5 +105,20 @@ class HealthFormatTest {
                         "\"after_seconds\" : 300",
                         "\"state_seconds\" : 12.5",
                         "\"unkillable_processes\" : 1");
+    }
+
+    @Test
+    void theLockLineSaysWhichLockWhatIsWrongSinceWhenAndWhatWasDone() {
+        LockReport r = new LockReport(
+                "etcd:10.0.0.9:2379/jctdb/cluster-lock?ttl=5",
+                "LOST",
+                NOW - 12_000,
+                "this node stepped down as leader of generation 3073");
+        assertThat(HealthFormat.lockLine(r, NOW, ZoneOffset.UTC))
+                .isEqualTo(
+                        "Cluster lock etcd:10.0.0.9:2379/jctdb/cluster-lock?ttl=5: lost (LOST) since 2025-11-26 04:06:28"
+                                + " (12s): this node stepped down as leader of generation 3073\n");
+        assertThat(HealthFormat.lockLine(new LockReport("/cfs/lock", "UNAVAILABLE", NOW, "x"), NOW, ZoneOffset.UTC))
+                .startsWith("Cluster lock /cfs/lock: cannot be taken (UNAVAILABLE) since");
     }
 }

@@ -36,6 +36,11 @@ public interface DaemonApi {
         return Optional.empty();
     }
 
+    /** What is wrong with the cluster lock as this node sees it (nothing while it answers). */
+    default Optional<LockReport> lockReport() {
+        return Optional.empty();
+    }
+
     /** Starts a recovery if this node is the leader; completes with whether it is. */
     CompletableFuture<Boolean> recover();
 

@@ -3,6 +3,7 @@ package org.jctdb.leader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.jctdb.leader.Effect.Level;
@@ -39,6 +40,7 @@ public final class LeaderCore {
     private long lockRequestedAt;
     private int lockFailures;
     private boolean contentionLogged;
+    private LockTrouble lockTrouble; // for status and health; null while the lock answers
     private LockLease lease; // held lease-based lock: token and act-until deadline; null otherwise
     private long termStartGeneration; // first generation of the current leadership: older follows do not count
     private boolean noQuorumLogged;
@@ -253,6 +255,7 @@ public final class LeaderCore {
         switch (result) {
             case TAKEN -> lockTaken(taken, now, out);
             case CONTENTION -> {
+                lockTrouble = null; // the lock answers: another node holds it
                 if (role == Role.CANDIDATE) {
                     role = Role.FOLLOWER;
                     lockFailures = 0;
@@ -267,6 +270,7 @@ public final class LeaderCore {
                 if (role == Role.CANDIDATE) {
                     role = Role.FOLLOWER;
                     out.add(log(Level.WARN, "cluster lock attempt failed: " + result));
+                    cannotTake(result, now);
                     backOff(now, out);
                 }
             }
@@ -274,11 +278,20 @@ public final class LeaderCore {
                 if (lockHeld) {
                     lockHeld = false;
                     stepDown("cluster lock lost", now, out);
+                    lost(now, out);
                 }
             }
             case UNRESPONSIVE -> {
                 if (lockHeld && !lockUnresponsive) {
                     lockUnresponsive = true;
+                    lockTrouble = new LockTrouble(
+                            LockTrouble.State.UNRESPONSIVE,
+                            now,
+                            lease != null
+                                    ? "this node leads until its lease deadline and then steps down, unless a renewal"
+                                            + " answers first"
+                                    : "this node keeps leading: it still holds the lock and nothing suggests another"
+                                            + " leader");
                     out.add(log(
                             Level.ERROR,
                             lease != null
@@ -292,6 +305,7 @@ public final class LeaderCore {
             case RESPONSIVE_AGAIN -> {
                 if (lockUnresponsive) {
                     lockUnresponsive = false;
+                    lockTrouble = null;
                     out.add(log(Level.WARN, "cluster lock re-check answers again"));
                 }
             }
@@ -356,6 +370,11 @@ public final class LeaderCore {
         return done(out);
     }
 
+    /** What is wrong with the cluster lock, if anything (cheap: no copy of the status). */
+    public Optional<LockTrouble> lockTrouble() {
+        return Optional.ofNullable(lockTrouble);
+    }
+
     public LeaderStatus status() {
         return new LeaderStatus(
                 me,
@@ -369,7 +388,8 @@ public final class LeaderCore {
                 participant.vnnMap(),
                 lockHeld,
                 lockUnresponsive,
-                role == Role.LEADER && recovery.inProgress());
+                role == Role.LEADER && recovery.inProgress(),
+                lockTrouble());
     }
 
     // ---------------------------------------------------------------- election
@@ -488,6 +508,7 @@ public final class LeaderCore {
         lease = taken;
         lockHeld = true;
         lockUnresponsive = false;
+        lockTrouble = null;
         lockFailures = 0;
         contentionLogged = false;
         becomeLeader(now, out);
@@ -527,6 +548,7 @@ public final class LeaderCore {
                             + " ms past its safe deadline (the service may have expired it)",
                     now,
                     out);
+            lost(now, out);
         } else if (role == Role.LEADER && now - lastTickAt > cfg.leaderTimeoutMs()) {
             stepDown(
                     "this node was silent for " + (now - lastTickAt) + " ms, longer than the leader timeout of "
@@ -544,6 +566,37 @@ public final class LeaderCore {
                     now,
                     out);
         }
+    }
+
+    /** The held lock was lost (LOST, or its lease ran out): this node has just stepped down. */
+    private void lost(long now, List<Effect> out) {
+        String action = "this node stepped down as leader of generation " + recovery.generation()
+                + "; until a node takes the lock there is no leader, so every node releases its public addresses"
+                + " once its last grant lapses";
+        lockTrouble = lockTrouble == null
+                ? new LockTrouble(LockTrouble.State.LOST, now, action)
+                : lockTrouble.becomes(LockTrouble.State.LOST, action);
+        out.add(log(
+                Level.WARN,
+                "cluster lock lost"
+                        + (now > lockTrouble.since()
+                                ? " (not answering for " + (now - lockTrouble.since()) + " ms before)"
+                                : "")
+                        + ": no leader until a node takes it again; public addresses are released as their grants"
+                        + " lapse"));
+    }
+
+    /** An attempt to take the lock failed with {@code result} (TIMEOUT or ERROR). */
+    private void cannotTake(LockResult result, long now) {
+        String action = "attempts to take it fail (" + result + "); this node has no leader, so it hosts no public"
+                + " address";
+        lockTrouble = lockTrouble == null
+                ? new LockTrouble(LockTrouble.State.UNAVAILABLE, now, action)
+                : lockTrouble.becomes(
+                        LockTrouble.State.UNAVAILABLE,
+                        lockTrouble.state() == LockTrouble.State.LOST
+                                ? lockTrouble.action() + "; later attempts fail (" + result + ")"
+                                : action);
     }
 
     private void backOff(long now, List<Effect> out) {
@@ -658,6 +711,7 @@ public final class LeaderCore {
         }
         fence.accept(gen, m.boot());
         lastLeaderHeardAt = now;
+        lockTrouble = null; // someone leads: the lock works for the cluster
         if (leader != m.from()) {
             leader = m.from();
             contentionLogged = false;

@@ -1,6 +1,7 @@
 package org.jctdb.leader;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A snapshot of one node's view, for `jctdb status` / `recmaster` and for tests.
@@ -12,6 +13,7 @@ import java.util.List;
  * @param appliedBoot       boot id of the leader that ran it (tells apart a restarted leader's reuse)
  * @param lockHeld          this node holds the cluster lock
  * @param lockUnresponsive  the held lock's re-check has not answered in time
+ * @param lockTrouble       what is wrong with the cluster lock as this node sees it, if anything
  */
 public record LeaderStatus(
         int pnn,
@@ -25,4 +27,5 @@ public record LeaderStatus(
         List<Integer> vnnMap,
         boolean lockHeld,
         boolean lockUnresponsive,
-        boolean recoveryInProgress) {}
+        boolean recoveryInProgress,
+        Optional<LockTrouble> lockTrouble) {}

@@ -145,4 +145,56 @@ class LeaseFencingTest {
         assertThat(c.status().role()).isEqualTo(Role.LEADER);
         assertThat(Generation.tokenOf(c.status().leadingGeneration())).isZero();
     }
+
+    @Test
+    void aLostServiceIsReportedFromTheFirstUnansweredRenewalThroughTheStepDownToFailedAttempts() {
+        LeaderCore c = leaderWithLease(0, 5, 4_000);
+        long gen = c.status().leadingGeneration();
+        assertThat(c.lockTrouble()).isEmpty();
+        advance(c, 1_000);
+        long since = now;
+        c.onLockResult(LockResult.UNRESPONSIVE, now);
+        assertThat(c.lockTrouble()).hasValueSatisfying(t -> {
+            assertThat(t.state()).isEqualTo(LockTrouble.State.UNRESPONSIVE);
+            assertThat(t.since()).isEqualTo(since);
+            assertThat(t.action()).contains("lease deadline");
+        });
+        List<Effect> fx = advance(c, 3_100);
+        assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(of(fx, Effect.Log.class)).anyMatch(l -> l.text().contains("public addresses are released"));
+        assertThat(c.lockTrouble()).hasValueSatisfying(t -> {
+            assertThat(t.state()).isEqualTo(LockTrouble.State.LOST);
+            assertThat(t.since()).isEqualTo(since);
+            assertThat(t.action()).contains("stepped down as leader of generation " + gen);
+        });
+        // It stands again after the leader timeout; the service still does not answer.
+        List<Effect> stand = advance(c, 6_000);
+        assertThat(of(stand, Effect.TakeLock.class)).isNotEmpty();
+        c.onLockResult(LockResult.TIMEOUT, now);
+        assertThat(c.lockTrouble()).hasValueSatisfying(t -> {
+            assertThat(t.state()).isEqualTo(LockTrouble.State.UNAVAILABLE);
+            assertThat(t.since()).isEqualTo(since);
+            assertThat(t.action()).contains("stepped down").contains("TIMEOUT");
+        });
+        // The service is back: the next attempt takes the lock and the trouble is over.
+        List<Effect> again = advance(c, 12_000);
+        assertThat(of(again, Effect.TakeLock.class)).isNotEmpty();
+        c.onLockResult(LockResult.TAKEN, new LockLease(6, now + 4_000), now);
+        assertThat(c.status().role()).isEqualTo(Role.LEADER);
+        assertThat(c.lockTrouble()).isEmpty();
+    }
+
+    @Test
+    void aFollowerWhoseAttemptsFailReportsItUntilItFollowsALeader() {
+        LeaderCore c = core(1);
+        c.onPeerConnected(2, now);
+        assertThat(of(advance(c, 2_500), Effect.TakeLock.class)).hasSize(1);
+        c.onLockResult(LockResult.ERROR, now);
+        assertThat(c.lockTrouble()).hasValueSatisfying(t -> {
+            assertThat(t.state()).isEqualTo(LockTrouble.State.UNAVAILABLE);
+            assertThat(t.action()).contains("ERROR").contains("no public address");
+        });
+        c.onLockResult(LockResult.CONTENTION, now);
+        assertThat(c.lockTrouble()).isEmpty();
+    }
 }

@@ -36,6 +36,7 @@ import org.jctdb.control.ControlServer;
 import org.jctdb.control.DaemonApi;
 import org.jctdb.control.IpControl;
 import org.jctdb.control.IpSnapshot;
+import org.jctdb.control.LockReport;
 import org.jctdb.control.NodeView;
 import org.jctdb.control.Statistics;
 import org.jctdb.control.TickleControl;
@@ -510,6 +511,12 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     @Override
     public Optional<HealthReport> health() {
         return Optional.ofNullable(health).map(HealthLifecycle::report);
+    }
+
+    @Override
+    public Optional<LockReport> lockReport() {
+        LeaderDriver l = leader;
+        return l == null ? Optional.empty() : l.lockReport();
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.jctdb.common.Ticker;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.config.NodeEntry;
 import org.jctdb.config.Tunables;
+import org.jctdb.control.LockReport;
 import org.jctdb.leader.Effect;
 import org.jctdb.leader.LeaderConfig;
 import org.jctdb.leader.LeaderCore;
@@ -20,6 +21,7 @@ import org.jctdb.leader.LeaderMessage;
 import org.jctdb.leader.LeaderStatus;
 import org.jctdb.leader.LockLease;
 import org.jctdb.leader.LockResult;
+import org.jctdb.leader.LockTrouble;
 import org.jctdb.leader.RecoveryEvent;
 import org.jctdb.leader.RecoveryMode;
 import org.jctdb.leader.Role;
@@ -77,6 +79,8 @@ final class LeaderDriver implements AutoCloseable {
     private final Optional<ClusterLock> lock;
     private final DaemonMetrics metrics;
     private final ConcurrentLinkedQueue<LockOutcome> lockOutcomes = new ConcurrentLinkedQueue<>();
+    private LockTrouble troubleSeen; // core thread: the trouble lockReport was last made from
+    private volatile Optional<LockReport> lockReport = Optional.empty(); // read by commands on any thread
     private long lastRecoveryStart;
     private long lastRecoveryEnd;
 
@@ -263,7 +267,28 @@ final class LeaderDriver implements AutoCloseable {
 
     // ---- effects ----
 
+    /** The cluster lock's trouble as this node sees it, refreshed by every input of the core (any thread). */
+    Optional<LockReport> lockReport() {
+        return lockReport;
+    }
+
+    /** Core thread: a new trouble gets its wall-clock start once, so "since" does not move. */
+    private void refreshLockReport() {
+        LockTrouble t = leader.lockTrouble().orElse(null);
+        if (t == troubleSeen) {
+            return;
+        }
+        troubleSeen = t;
+        lockReport = Optional.ofNullable(t)
+                .map(x -> new LockReport(
+                        config.conf().clusterLock().orElse(""),
+                        x.state().name(),
+                        System.currentTimeMillis() - Math.max(0, ticker.nowMillis() - x.since()),
+                        x.action()));
+    }
+
     private void apply(List<Effect> effects) {
+        refreshLockReport();
         for (Effect e : effects) {
             if (e instanceof Effect.Send) {
                 Effect.Send s = (Effect.Send) e;

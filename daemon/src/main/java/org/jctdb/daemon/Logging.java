@@ -37,11 +37,13 @@ public final class Logging {
         root.setLevel(map(level));
         // Netty's own chatter is of no use to an administrator below WARNING.
         ctx.getLogger("io.netty").setLevel(Level.WARN);
+        // Nor gRPC's (the etcd lock's client): at INFO it logs every HTTP/2 frame, half of a lab node's log.
+        ctx.getLogger("io.grpc").setLevel(Level.WARN);
         currentLocation = location;
         current = appender;
     }
 
-    /** setdebug: the root logger's level from now on (Netty's stays at WARN). */
+    /** setdebug: the root logger's level from now on (Netty's and gRPC's stay at WARN). */
     public static void setLevel(LogLevel level) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(map(level));

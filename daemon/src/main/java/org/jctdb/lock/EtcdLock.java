@@ -69,8 +69,7 @@ public final class EtcdLock implements ClusterLock {
     private long leaseId;
     private long token;
     private long confirmedUntil; // lease end by our clock (no margin) as of the last confirmed renewal
-    private boolean renewing;
-    private long renewSentAt;
+    private long answeredSentAt; // send time of the newest renewal that answered (or of the taking)
     private boolean unresponsive;
     private ScheduledFuture<?> renewTask;
     private boolean closed;
@@ -201,10 +200,10 @@ public final class EtcdLock implements ClusterLock {
         token = txn.getHeader().getRevision();
         confirmedUntil = end;
         unresponsive = false;
-        renewing = false;
+        answeredSentAt = sentAt;
         renewTask =
                 exec.scheduleWithFixedDelay(this::renew, renewMs, Math.max(100, renewMs / 4), TimeUnit.MILLISECONDS);
-        nextRenewAt = sentAt + renewMs;
+        nextRenewAt = sentAt + Math.max(250, renewMs / 4);
         listener.onLockTaken(
                 description() + ": taken, lease " + Long.toHexString(lease) + ", fencing token (create revision) "
                         + token,
@@ -225,22 +224,21 @@ public final class EtcdLock implements ClusterLock {
             lose("no renewal confirmed before the lease ran out by this node's clock; the service may have expired it");
             return;
         }
-        if (renewing) {
-            if (!unresponsive && now - renewSentAt >= renewMs) {
-                unresponsive = true;
-                String text =
-                        description() + ": lease renewal sent " + (now - renewSentAt) + " ms ago has not answered";
-                LOG.warn(text);
-                listener.onLockResult(LockResult.UNRESPONSIVE, text);
-            }
-            return;
+        // A renewal not answered one interval after it was due: the service (or the member it went to) is silent.
+        if (!unresponsive && now - answeredSentAt >= 2 * renewMs) {
+            unresponsive = true;
+            String text = description() + ": no lease renewal answered for " + (now - answeredSentAt) + " ms";
+            LOG.warn(text);
+            listener.onLockResult(LockResult.UNRESPONSIVE, text);
         }
         if (now < nextRenewAt) {
             return;
         }
-        renewing = true;
-        renewSentAt = now;
-        nextRenewAt = now + renewMs;
+        // Renewals do not wait for each other, and go four times per renewal interval: the client spreads
+        // its calls over the members (round robin), and each renewal is two calls (keep-alive, read of the
+        // key), so with one member of three paused (its calls hang until their timeout) about half of the
+        // renewals answer; four chances per interval make a lease lapse for that reason very unlikely.
+        nextRenewAt = now + Math.max(250, renewMs / 4);
         long sent = now;
         long lease = leaseId;
         long tok = token;
@@ -261,17 +259,16 @@ public final class EtcdLock implements ClusterLock {
         if (state != State.HELD || lease != leaseId || tok != token) {
             return;
         }
-        renewing = false;
         if (err != null) {
             Throwable cause = unwrap(err);
             LOG.warn("{}: lease renewal failed: {}", description(), cause.toString());
             if (cause.getMessage() != null && cause.getMessage().contains("requested lease not found")) {
                 lose("the service says the lease has expired");
-            } else if (!unresponsive) {
+            } else if (!unresponsive && sentAt >= answeredSentAt) { // no later renewal has answered
                 unresponsive = true;
                 listener.onLockResult(LockResult.UNRESPONSIVE, description() + ": lease renewal failed: " + cause);
             }
-            nextRenewAt = clock.nowMillis() + Math.min(renewMs, 500);
+            nextRenewAt = Math.min(nextRenewAt, clock.nowMillis() + Math.max(250, renewMs / 4));
             return;
         }
         if (r.ttl() <= 0) {
@@ -291,6 +288,7 @@ public final class EtcdLock implements ClusterLock {
         }
         confirmedUntil = Math.max(confirmedUntil, sentAt + r.ttl() * 1000L);
         listener.onLockChecked(clock.nowMillis() - sentAt);
+        answeredSentAt = Math.max(answeredSentAt, sentAt);
         listener.onLeaseRenewed(new LockLease(tok, confirmedUntil - marginMs));
         if (unresponsive) {
             unresponsive = false;
@@ -324,7 +322,6 @@ public final class EtcdLock implements ClusterLock {
             renewTask.cancel(false);
             renewTask = null;
         }
-        renewing = false;
         leaseId = 0;
     }
 

@@ -3,6 +3,8 @@ package org.jctdb.leader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
@@ -238,6 +240,26 @@ public class LeasedLockLeaderIT {
                 System.out.printf(
                         "%s: leader stepped down %d ms after the service was paused%n",
                         kind.word, (System.nanoTime() - t0) / 1_000_000);
+                // What a user sees on the old leader, through bin/jctdb: which lock, since when, what was done.
+                LocalClusterHarness.Result status = c.jctdb(old, "status");
+                assertThat(status.exitCode()).isZero();
+                assertThat(status.stdout())
+                        .containsPattern(
+                                "Cluster lock " + Pattern.quote(kind.word + ":") + "\\S+: lost \\(LOST\\) since"
+                                        + " \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(\\d+s\\): this node stepped down as leader of"
+                                        + " generation \\d+; until a node takes the lock there is no leader, so every node"
+                                        + " releases its public addresses");
+                LocalClusterHarness.Result health = c.jctdb(old, "health");
+                assertThat(health.stdout())
+                        .contains("Cluster lock " + kind.word + ":")
+                        .contains("stepped down");
+                JsonNode lock = new ObjectMapper()
+                        .readTree(c.jctdb(old, "--json", "health").stdout())
+                        .path("cluster_lock");
+                assertThat(lock.path("ok").asBoolean(true)).isFalse();
+                assertThat(lock.path("state").asText()).isEqualTo("LOST");
+                assertThat(lock.path("since").asText()).isNotEmpty();
+                assertThat(c.log(old)).contains("cluster lock lost").contains("public addresses are released");
                 Thread.sleep(3_000);
                 for (int k : all) {
                     assertThat(c.query(k, "leader").stdout().strip())
@@ -254,6 +276,10 @@ public class LeasedLockLeaderIT {
             System.out.printf(
                     "%s: a leader again %d ms after the service resumed%n",
                     kind.word, (System.nanoTime() - t1) / 1_000_000);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(c.jctdb(old, "status").stdout())
+                            .as("the trouble line goes once a node holds the lock again")
+                            .doesNotContain("Cluster lock "));
         }
     }
 }

@@ -23,6 +23,9 @@ final class FaultInjector implements AutoCloseable {
     private final NetnsCluster cluster;
     private final ClusterFs fs;
     private final ClusterUnderTest system;
+    /** The lock's etcd or ZooKeeper service, or null (fcntl lock). */
+    private final LocalLockServer lockServer;
+
     private final Path lockInBacking;
     private final LongSupplier clock;
     private final IntSupplier leader;
@@ -35,6 +38,7 @@ final class FaultInjector implements AutoCloseable {
             NetnsCluster cluster,
             ClusterFs fs,
             ClusterUnderTest system,
+            LocalLockServer lockServer,
             Path lockInBacking,
             LongSupplier clock,
             IntSupplier leader,
@@ -43,6 +47,7 @@ final class FaultInjector implements AutoCloseable {
         this.cluster = cluster;
         this.fs = fs;
         this.system = system;
+        this.lockServer = lockServer;
         this.lockInBacking = lockInBacking;
         this.clock = clock;
         this.leader = leader;
@@ -149,8 +154,40 @@ final class FaultInjector implements AutoCloseable {
                 boolean existed = Files.deleteIfExists(lockInBacking);
                 return existed ? "cluster lock file deleted" : "cluster lock file was already absent";
             }
+            case LOCKPAUSE -> {
+                int m = member(f);
+                LocalLockServer.signal(server().pid(m), "STOP");
+                return "SIGSTOP to " + memberName(m);
+            }
+            case LOCKKILL -> {
+                int m = member(f);
+                server().kill(m);
+                return "kill -9 of " + memberName(m);
+            }
+            case LOCKPAUSEALL -> {
+                for (int m = 0; m < server().members(); m++) {
+                    LocalLockServer.signal(server().pid(m), "STOP");
+                }
+                return "SIGSTOP to every member of the lock service (" + server().members() + ")";
+            }
         }
         throw new IllegalStateException("unhandled fault kind " + f.kind());
+    }
+
+    private LocalLockServer server() throws IOException {
+        if (lockServer == null) {
+            throw new IOException("no lock service in this lab (--cluster-lock fcntl)");
+        }
+        return lockServer;
+    }
+
+    /** The member a fault on the service hits: from the fault's number, so the schedule decides it. */
+    private int member(Fault f) throws IOException {
+        return f.id() % server().members();
+    }
+
+    private String memberName(int m) throws IOException {
+        return server().kind().word + " member " + m + " of " + server().members() + " (pid " + server().pid(m) + ")";
     }
 
     private String undo(Fault f, List<Long> paused) throws IOException {
@@ -202,6 +239,27 @@ final class FaultInjector implements AutoCloseable {
             }
             case LOCKDELETE -> {
                 return "instantaneous";
+            }
+            case LOCKPAUSE -> {
+                int m = member(f);
+                LocalLockServer.signal(server().pid(m), "CONT");
+                return "SIGCONT to " + memberName(m);
+            }
+            case LOCKKILL -> {
+                int m = member(f);
+                try {
+                    boolean answers = server().restart(m);
+                    return memberName(m) + " restarted" + (answers ? "" : ", not answering after 10 s");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while restarting " + memberName(m));
+                }
+            }
+            case LOCKPAUSEALL -> {
+                for (int m = 0; m < server().members(); m++) {
+                    LocalLockServer.signal(server().pid(m), "CONT");
+                }
+                return "SIGCONT to every member of the lock service";
             }
         }
         throw new IllegalStateException("unhandled fault kind " + f.kind());

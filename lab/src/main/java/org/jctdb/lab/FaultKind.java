@@ -20,8 +20,14 @@ public enum FaultKind {
     FREEZEALL(true),
     /** A monitor event script blocks while a flag file exists. */
     HUNGMONITOR(false),
-    /** The cluster lock file is removed (instantaneous). */
+    /** The cluster lock file is removed (instantaneous; fcntl lock only). */
     LOCKDELETE(true),
+    /** SIGSTOP of one member of the lock's etcd or ZooKeeper service (the whole service if it has one); SIGCONT at the end. */
+    LOCKPAUSE(false),
+    /** kill -9 of one member of the lock's service; the end is its restart. */
+    LOCKKILL(false),
+    /** SIGSTOP of every member of the lock's service: it is lost; SIGCONT at the end. */
+    LOCKPAUSEALL(true),
     /** Every node alone (1+1+...): no node reaches another; the client still reaches each. Opt-in. */
     SPLIT(true);
 
@@ -41,20 +47,37 @@ public enum FaultKind {
         return this != LOCKDELETE;
     }
 
-    /**
-     * The kinds a campaign draws when --faults is not given: every kind but those added after the first
-     * campaigns, so that a committed run's seed still gives its schedule.
-     */
-    public static List<FaultKind> defaults() {
-        return Arrays.stream(values()).filter(k -> k != SPLIT).toList();
-    }
-
     /** Whether a fault of this kind may be aimed at whichever node leads when it starts. */
     public boolean leaderTargetable() {
         return switch (this) {
             case CRASH, PAUSE, LINKCUT, FREEZE, HUNGMONITOR -> true;
-            case PARTITION, FREEZEALL, LOCKDELETE, SPLIT -> false;
+            case PARTITION, FREEZEALL, LOCKDELETE, LOCKPAUSE, LOCKKILL, LOCKPAUSEALL, SPLIT -> false;
         };
+    }
+
+    /** Whether the fault acts on the lock's etcd or ZooKeeper service (offered only with such a lock). */
+    public boolean lockService() {
+        return this == LOCKPAUSE || this == LOCKKILL || this == LOCKPAUSEALL;
+    }
+
+    /** Whether the fault needs the cluster lock to be a file (the fcntl lock). */
+    public boolean lockFile() {
+        return this == LOCKDELETE;
+    }
+
+    /**
+     * The kinds drawn when --faults is not given: every kind that applies but split, added after the
+     * first campaigns, so that a committed run's seed still gives its schedule.
+     */
+    public static List<FaultKind> defaults(boolean leased) {
+        return applicable(leased).stream().filter(k -> k != SPLIT).toList();
+    }
+
+    /** Every kind that applies to a lab whose lock is on a service ({@code leased}) or a file. */
+    public static List<FaultKind> applicable(boolean leased) {
+        return Arrays.stream(values())
+                .filter(k -> leased ? !k.lockFile() : !k.lockService())
+                .toList();
     }
 
     public String wire() {

@@ -13,7 +13,7 @@ import java.util.Random;
  * other), then a heal period of {@code healMs} plus a slack in which nothing happens, so
  * every episode can be judged on whether the cluster healed. A node takes part in at most one fault per episode:
  * a crashed node's restart takes seconds longer than planned, and a second fault on it must
- * not meet a daemon that is still starting. Pure: the same parameters give the same schedule.
+ * not meet a daemon that is still starting; likewise at most one fault on the lock's service. Pure: the same parameters give the same schedule.
  */
 public final class FaultSchedule {
     /** The first episode starts this long after the campaign starts. */
@@ -117,7 +117,7 @@ public final class FaultSchedule {
         }
         return switch (kind) {
             case FREEZEALL, SPLIT -> all;
-            case LOCKDELETE -> List.of();
+            case LOCKDELETE, LOCKPAUSE, LOCKKILL, LOCKPAUSEALL -> List.of();
             case PARTITION -> {
                 Collections.shuffle(all, r);
                 List<Integer> minority = new ArrayList<>(all.subList(0, 1 + r.nextInt(n / 2)));
@@ -135,6 +135,10 @@ public final class FaultSchedule {
     static boolean admissible(List<Fault> ep, Fault f, int max) {
         for (Fault o : ep) {
             if (o.exclusive() && f.exclusive()) {
+                return false;
+            }
+            // One fault on the lock's service per episode: two would often hit the same member.
+            if (o.kind().lockService() && f.kind().lockService()) {
                 return false;
             }
             if (o.nodes().stream().anyMatch(f.nodes()::contains)) {

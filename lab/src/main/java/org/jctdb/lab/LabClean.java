@@ -47,6 +47,9 @@ public final class LabClean {
             for (Path d : dirs) {
                 Matcher m = DIR.matcher(d.getFileName().toString());
                 if (m.matches() && (force || !alive(m.group(1)))) {
+                    if (LocalLockServer.stop(d.resolve(LabRun.LOCK_SERVER_DIR))) {
+                        done.add("stopped the lock server of " + d);
+                    }
                     Path mnt = d.resolve("cfs");
                     if (ClusterFs.isMounted(mnt)) {
                         Commands.run(CMD, "fusermount3", "-uz", mnt.toString());

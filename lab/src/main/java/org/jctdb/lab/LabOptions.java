@@ -17,6 +17,8 @@ public record LabOptions(
         FaultProfile profile,
         double leaderShare,
         boolean dbWorkload,
+        String clusterLock,
+        int lockMembers,
         String commandLine) {
     public static final long SAMPLE_INTERVAL_MS = 100;
     /** How long the cluster may take to become healthy before the campaign starts. */
@@ -44,9 +46,31 @@ public record LabOptions(
         if (!(leaderShare >= 0 && leaderShare <= 1)) {
             throw new IllegalArgumentException("--leader-share must be between 0 and 1, not " + leaderShare);
         }
+        if (!List.of("fcntl", "etcd", "zookeeper").contains(clusterLock)) {
+            throw new IllegalArgumentException("--cluster-lock must be fcntl, etcd or zookeeper, not " + clusterLock);
+        }
+        boolean leased = !clusterLock.equals("fcntl"); // the fields are not set yet in a compact constructor
+        if (system.equals("ctdb") && leased) {
+            throw new IllegalArgumentException("--cluster-lock " + clusterLock + " is for --system jctdb only");
+        }
+        if (leased && lockMembers != 1 && !(clusterLock.equals("etcd") && lockMembers == 3)) {
+            throw new IllegalArgumentException(
+                    "--lock-members must be 1 or 3 for etcd, 1 for zookeeper, not " + lockMembers);
+        }
+        for (FaultKind k : kinds) {
+            if (!FaultKind.applicable(leased).contains(k)) {
+                throw new IllegalArgumentException("fault kind " + k.wire() + " does not apply with --cluster-lock "
+                        + clusterLock + " (" + (k.lockService() ? "no lock service" : "no lock file") + ")");
+            }
+        }
         if (kinds.isEmpty()) {
             throw new IllegalArgumentException("--faults names no fault kind");
         }
+    }
+
+    /** Whether the cluster lock is on an etcd or ZooKeeper service (a lease), not a file. */
+    public boolean leased() {
+        return !clusterLock.equals("fcntl");
     }
 
     public long campaignMs() {

@@ -28,6 +28,8 @@ public final class LabRun {
     public static final String PREFIX = "jlab";
     /** Exit status when the campaign ran and found violations. */
     public static final int EXIT_VIOLATIONS = 3;
+    /** Where, in the lab's temporary directory, its etcd or ZooKeeper server lives (LabClean stops leftovers). */
+    static final String LOCK_SERVER_DIR = "lockserver";
 
     private final LabOptions o;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -44,6 +46,7 @@ public final class LabRun {
     private NetnsCluster cluster;
     private InvariantChecker checker;
     private Path base;
+    private String lockSpec;
 
     public LabRun(LabOptions options) {
         this.o = options;
@@ -100,10 +103,15 @@ public final class LabRun {
                 Map.of()));
         files = new LabFiles(o.out(), cluster.publicIps());
         long setupStart = System.nanoTime();
+        LocalLockServer lockServer = o.leased() ? lockServer() : null;
         files.event(
                 0,
-                "lab " + base + ": " + o.nodes() + " nodes, public addresses " + cluster.publicIps() + ", cluster lock "
-                        + cluster.lockFile() + " on jctdb-clusterfs (pid " + fs.daemonPid() + ")");
+                "lab " + base + ": " + o.nodes() + " nodes, public addresses " + cluster.publicIps() + ", "
+                        + (lockServer == null
+                                ? "cluster lock " + cluster.lockFile()
+                                : "cluster lock = " + lockSpec + " (" + o.clusterLock() + " pids "
+                                        + lockServerPids(lockServer) + "), cluster filesystem")
+                        + " on jctdb-clusterfs (pid " + fs.daemonPid() + ")");
         ClusterUnderTest system = o.system().equals("ctdb") ? new CtdbSystem(cluster) : new JctdbSystem(cluster);
         system.configure();
         Map<Long, Integer> nodeByNetns = new HashMap<>();
@@ -149,6 +157,7 @@ public final class LabRun {
                 cluster,
                 fs,
                 system,
+                lockServer,
                 backing.resolve(".ctdb").resolve("cluster.lock"),
                 s::now,
                 () -> sampledLeader,
@@ -194,6 +203,35 @@ public final class LabRun {
         files.writeRun(run);
         files.event(s.now(), "campaign ended: " + violations.get() + " invariant violations; run directory " + o.out());
         return violations.get() == 0 ? 0 : EXIT_VIOLATIONS;
+    }
+
+    /**
+     * Starts the lab's etcd or ZooKeeper on the host, on an address of the nodes' bridge, and points
+     * every node's {@code cluster lock} at it (lease {@link LocalClusterCommand.Up#LOCAL_LEASE_SECONDS}).
+     */
+    private LocalLockServer lockServer() throws IOException {
+        LocalLockServer.Kind kind = LocalLockServer.Kind.of(o.clusterLock()).orElseThrow();
+        String host = cluster.attachHost();
+        Path dir = base.resolve(LOCK_SERVER_DIR);
+        track(() -> LocalLockServer.stop(dir));
+        LocalLockServer s;
+        try {
+            s = LocalLockServer.start(kind, dir, host, o.lockMembers(), 60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the " + kind.word + " server started");
+        }
+        lockSpec = s.clusterLock(LocalClusterCommand.Up.LOCAL_LEASE_SECONDS);
+        cluster.clusterLock(lockSpec);
+        return s;
+    }
+
+    private static String lockServerPids(LocalLockServer s) {
+        List<String> pids = new ArrayList<>();
+        for (int i = 0; i < s.members(); i++) {
+            pids.add(String.valueOf(s.pid(i)));
+        }
+        return String.join(",", pids);
     }
 
     private <T extends AutoCloseable> T track(T resource) {
@@ -334,6 +372,10 @@ public final class LabRun {
         run.put("profile", o.profile().wire());
         run.put("leaderShare", o.leaderShare());
         run.put("dbWorkload", o.dbWorkload());
+        run.put("clusterLock", o.leased() ? lockSpec : cluster.lockFile().toString());
+        if (o.leased()) {
+            run.put("lockMembers", o.lockMembers());
+        }
         ArrayNode kinds = run.putArray("faultKinds");
         o.kinds().forEach(k -> kinds.add(k.wire()));
         run.put("plannedFaults", schedule.size());

@@ -22,9 +22,10 @@ public final class LabRunSettings {
     @Option(
             names = "--faults",
             paramLabel = "KIND,...",
-            description = "Fault kinds (default all but split): "
-                    + "crash,pause,linkcut,partition,freeze,freezeall,hungmonitor,lockdelete,split"
-                    + " (split: every node alone, 1+1+1).")
+            description = "Fault kinds (default all that apply but split): "
+                    + "crash,pause,linkcut,partition,freeze,freezeall,hungmonitor,split (every node alone, 1+1+1),"
+                    + " with the fcntl lock lockdelete, with an etcd or ZooKeeper lock lockpause,lockkill,lockpauseall"
+                    + " (one member, one member killed, every member).")
     String faults;
 
     @Option(
@@ -65,9 +66,24 @@ public final class LabRunSettings {
                     + " every node) and check the database invariants (default on; --no-db-workload turns it off).")
     boolean dbWorkload;
 
+    @Option(
+            names = "--cluster-lock",
+            defaultValue = "fcntl",
+            paramLabel = "fcntl|etcd|zookeeper",
+            description = "Where the cluster lock lives: a file on the cluster filesystem (fcntl, default), or a"
+                    + " lab etcd / ZooKeeper server the host runs on the nodes' bridge (jctdb only).")
+    String clusterLock;
+
+    @Option(
+            names = "--lock-members",
+            paramLabel = "N",
+            description = "Members of the lock's service: etcd 1 or 3 (default 3), zookeeper 1.")
+    Integer lockMembers;
+
     /** The options of one campaign of {@code seed} written to {@code dir}; bad values throw IllegalArgumentException. */
     LabOptions options(long seed, Path dir, String commandLine) {
-        List<FaultKind> kinds = faults == null ? FaultKind.defaults() : FaultKind.parseList(faults);
+        boolean leased = !clusterLock.equals("fcntl");
+        List<FaultKind> kinds = faults == null ? FaultKind.defaults(leased) : FaultKind.parseList(faults);
         return new LabOptions(
                 system,
                 minutes,
@@ -81,6 +97,8 @@ public final class LabRunSettings {
                 FaultProfile.parse(profile),
                 leaderShare,
                 dbWorkload,
+                clusterLock,
+                lockMembers != null ? lockMembers : clusterLock.equals("etcd") ? 3 : 1,
                 commandLine);
     }
 
@@ -92,6 +110,9 @@ public final class LabRunSettings {
         Optional<String> r = ClusterFs.unavailableReason();
         if (r.isEmpty() && system.equals("ctdb")) {
             r = CtdbSystem.unavailableReason();
+        }
+        if (r.isEmpty() && !clusterLock.equals("fcntl")) {
+            r = LocalLockServer.Kind.of(clusterLock).flatMap(LocalLockServer::missing);
         }
         return r.isPresent() ? r : NetworkNamespace.unavailableReason();
     }

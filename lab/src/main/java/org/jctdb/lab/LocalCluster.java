@@ -5,6 +5,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -123,6 +124,16 @@ record LocalCluster(Path dir, int nodes, InetAddress baseAddress, int port) {
             if (!Files.exists(nd.resolve("public_addresses"))) {
                 Files.writeString(nd.resolve("public_addresses"), "");
             }
+        }
+    }
+
+    /** Adds {@code path} to every node's {@code [health] extra paths} (after {@link #write}). */
+    void probe(Path path) throws IOException {
+        for (int k = 0; k < nodes; k++) {
+            Files.writeString(
+                    nodeDir(k).resolve("ctdb.conf"),
+                    "[health]\n\textra paths = " + path + "\n",
+                    StandardOpenOption.APPEND);
         }
     }
 

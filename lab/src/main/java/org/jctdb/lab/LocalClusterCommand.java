@@ -106,7 +106,8 @@ final class LocalClusterCommand implements Callable<Integer> {
                         "The [cluster] cluster lock for every node, e.g. '!/usr/libexec/ctdb/ctdb_mutex_fcntl_helper PATH' "
                                 + "(default: a lock file under DIR/shared, or on the cluster filesystem). `etcd` or `zookeeper` "
                                 + "starts a single-member server of that kind (Debian's etcd-server / zookeeper) in DIR/etcd or "
-                                + "DIR/zookeeper, with a 5 s lease; `down` stops it.")
+                                + "DIR/zookeeper, with a 5 s lease; `down` stops it. With --cluster-fs and such a lock, "
+                                + "the cluster filesystem is probed as a [health] extra path.")
         String clusterLock;
 
         @Option(names = "--timeout", description = "Seconds to wait for all nodes to connect (default 30).")
@@ -188,6 +189,12 @@ final class LocalClusterCommand implements Callable<Integer> {
                                             ? clusterLock
                                             : lc.lockFile().toString()),
                     !noKey);
+            if (clusterFs
+                    && clusterLock != null
+                    && (clusterLock.startsWith("etcd:") || clusterLock.startsWith("zookeeper:"))) {
+                // The lock is not on the cluster filesystem, so nothing would probe it: probe it as a site would.
+                lc.probe(lc.clusterFsMount().resolve(".ctdb"));
+            }
             Path jctdbd = home().resolve("bin").resolve("jctdbd");
             long started = System.nanoTime();
             // Start every daemon at once; each launcher returns when its daemon is ready (or failed).

@@ -16,10 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A single-member etcd or ZooKeeper server from Debian's packages (etcd-server, zookeeper) for a
+ * An etcd (one or three members) or ZooKeeper server from Debian's packages (etcd-server, zookeeper) for a
  * local cluster or a test: its data, configuration, log and PID file live in one directory; it
- * runs in its own session so it outlives the command that started it; {@link #stop(Path)} ends it
- * by its PID file. Listens on 127.0.0.1 only.
+ * runs in its own session so it outlives the command that started it; {@link #stop(Path)} ends it (every member)
+ * by its PID file. Listens on the given address only (127.0.0.1 for local clusters and tests).
  */
 public final class LocalLockServer {
     public static final Path ETCD = Path.of("/usr/bin/etcd");
@@ -46,16 +46,30 @@ public final class LocalLockServer {
         }
     }
 
+    /** One server process: its client port and the command that (re)starts it. */
+    private static final class Member {
+        final int port;
+        final List<String> cmd;
+        final Path log;
+        long pid;
+
+        Member(int port, List<String> cmd, Path log) {
+            this.port = port;
+            this.cmd = List.copyOf(cmd);
+            this.log = log;
+        }
+    }
+
     private final Kind kind;
     private final Path dir;
-    private final int port;
-    private final long pid;
+    private final String host;
+    private final List<Member> members;
 
-    private LocalLockServer(Kind kind, Path dir, int port, long pid) {
+    private LocalLockServer(Kind kind, Path dir, String host, List<Member> members) {
         this.kind = kind;
         this.dir = dir;
-        this.port = port;
-        this.pid = pid;
+        this.host = host;
+        this.members = List.copyOf(members);
     }
 
     /** Why this machine cannot run {@code kind}, or empty. */
@@ -72,114 +86,213 @@ public final class LocalLockServer {
         };
     }
 
-    /** Starts a server in {@code dir} (created) on a free port and waits until it answers. */
+    /** A single-member server on 127.0.0.1; see {@link #start(Kind, Path, String, int, long)}. */
     public static LocalLockServer start(Kind kind, Path dir, long readyTimeoutMs)
+            throws IOException, InterruptedException {
+        return start(kind, dir, "127.0.0.1", 1, readyTimeoutMs);
+    }
+
+    /**
+     * Starts a server of {@code members} members (etcd: 1 or 3; ZooKeeper: 1) in {@code dir}
+     * (created), listening on {@code host} on free ports, and waits until every member answers.
+     */
+    public static LocalLockServer start(Kind kind, Path dir, String host, int members, long readyTimeoutMs)
             throws IOException, InterruptedException {
         missing(kind).ifPresent(m -> {
             throw new IllegalStateException(m);
         });
-        Files.createDirectories(dir.resolve("data"));
-        int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setsid"));
-        if (kind == Kind.ETCD) {
-            int peer = freePort();
-            String client = "http://127.0.0.1:" + port;
-            String peers = "http://127.0.0.1:" + peer;
-            cmd.addAll(List.of(
-                    ETCD.toString(),
-                    "--name",
-                    "jctdb",
-                    "--data-dir",
-                    dir.resolve("data").toString(),
-                    "--listen-client-urls",
-                    client,
-                    "--advertise-client-urls",
-                    client,
-                    "--listen-peer-urls",
-                    peers,
-                    "--initial-advertise-peer-urls",
-                    peers,
-                    "--initial-cluster",
-                    "jctdb=" + peers,
-                    "--initial-cluster-state",
-                    "new",
-                    "--heartbeat-interval",
-                    "100",
-                    "--election-timeout",
-                    "1000"));
-        } else {
-            Path cfg = dir.resolve("zoo.cfg");
-            Files.writeString(
-                    cfg,
-                    "tickTime=500\n" // sessions from 1 s (2 ticks) to 10 s (20 ticks)
-                            + "dataDir=" + dir.resolve("data") + "\n"
-                            + "clientPort=" + port + "\n"
-                            + "clientPortAddress=127.0.0.1\n"
-                            + "admin.enableServer=false\n"
-                            + "4lw.commands.whitelist=srvr,ruok\n");
-            String java =
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            cmd.addAll(List.of(
-                    java,
-                    "-Xmx128m",
-                    "-XX:+UseSerialGC",
-                    "-cp",
-                    ZOOKEEPER_JAR.toString(),
-                    "org.apache.zookeeper.server.ZooKeeperServerMain",
-                    cfg.toString()));
+        if (members != 1 && !(kind == Kind.ETCD && members == 3)) {
+            throw new IllegalArgumentException(
+                    kind.word + " server: " + members + " members (etcd: 1 or 3; zookeeper: 1)");
         }
-        Path log = dir.resolve("server.log");
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .start();
-        Files.writeString(dir.resolve(PID_FILE), p.pid() + "\n");
-        LocalLockServer s = new LocalLockServer(kind, dir, port, p.pid());
+        List<Member> ms = kind == Kind.ETCD ? etcdMembers(dir, host, members) : List.of(zooKeeper(dir, host));
+        LocalLockServer s = new LocalLockServer(kind, dir, host, ms);
+        for (int i = 0; i < ms.size(); i++) {
+            s.launch(i);
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readyTimeoutMs);
-        while (!s.answers()) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                String tail = Files.exists(log) ? Files.readString(log) : "";
-                throw new IOException(kind.word + " server did not start within " + readyTimeoutMs + " ms; its log:\n"
-                        + tail.substring(Math.max(0, tail.length() - 2000)));
+        for (int i = 0; i < ms.size(); i++) {
+            while (!s.answers(i)) {
+                boolean dead =
+                        ProcessHandle.of(ms.get(i).pid).map(h -> !h.isAlive()).orElse(true);
+                if (dead || System.nanoTime() > deadline) {
+                    stop(dir);
+                    Path log = ms.get(i).log;
+                    String tail = Files.exists(log) ? Files.readString(log) : "";
+                    throw new IOException(kind.word + " server (member " + i + ") did not start within "
+                            + readyTimeoutMs + " ms; its log:\n" + tail.substring(Math.max(0, tail.length() - 2000)));
+                }
+                Thread.sleep(100);
             }
-            Thread.sleep(100);
         }
         return s;
+    }
+
+    private static List<Member> etcdMembers(Path dir, String host, int n) throws IOException {
+        List<Integer> clientPorts = new ArrayList<>();
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            clientPorts.add(freePort());
+            peers.add("m" + i + "=http://" + host + ":" + freePort());
+        }
+        List<Member> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Path md = n == 1 ? dir : dir.resolve("m" + i);
+            Files.createDirectories(md.resolve("data"));
+            String client = "http://" + host + ":" + clientPorts.get(i);
+            String peer = peers.get(i).substring(peers.get(i).indexOf('=') + 1);
+            out.add(new Member(
+                    clientPorts.get(i),
+                    List.of(
+                            ETCD.toString(),
+                            "--name",
+                            "m" + i,
+                            "--data-dir",
+                            md.resolve("data").toString(),
+                            "--listen-client-urls",
+                            client,
+                            "--advertise-client-urls",
+                            client,
+                            "--listen-peer-urls",
+                            peer,
+                            "--initial-advertise-peer-urls",
+                            peer,
+                            "--initial-cluster",
+                            String.join(",", peers),
+                            "--initial-cluster-state",
+                            "new",
+                            "--heartbeat-interval",
+                            "100",
+                            "--election-timeout",
+                            "1000"),
+                    md.resolve("server.log")));
+        }
+        return out;
+    }
+
+    private static Member zooKeeper(Path dir, String host) throws IOException {
+        Files.createDirectories(dir.resolve("data"));
+        int port = freePort();
+        Path cfg = dir.resolve("zoo.cfg");
+        Files.writeString(
+                cfg,
+                "tickTime=500\n" // sessions from 1 s (2 ticks) to 10 s (20 ticks)
+                        + "dataDir=" + dir.resolve("data") + "\n"
+                        + "clientPort=" + port + "\n"
+                        + "clientPortAddress=" + host + "\n"
+                        + "admin.enableServer=false\n"
+                        + "4lw.commands.whitelist=srvr,ruok\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new Member(
+                port,
+                List.of(
+                        java,
+                        "-Xmx128m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        ZOOKEEPER_JAR.toString(),
+                        "org.apache.zookeeper.server.ZooKeeperServerMain",
+                        cfg.toString()),
+                dir.resolve("server.log"));
+    }
+
+    /** Starts member {@code i} (again) in its own session and records every member's PID. */
+    private void launch(int i) throws IOException {
+        Member m = members.get(i);
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setsid"));
+        cmd.addAll(m.cmd);
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(m.log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+        m.pid = p.pid();
+        StringBuilder pids = new StringBuilder();
+        members.forEach(x -> pids.append(x.pid).append('\n'));
+        Files.writeString(dir.resolve(PID_FILE), pids);
     }
 
     public Kind kind() {
         return kind;
     }
 
+    /** The first member's client port. */
     public int port() {
-        return port;
+        return members.get(0).port;
     }
 
+    /** The first member's PID. */
     public long pid() {
-        return pid;
+        return members.get(0).pid;
+    }
+
+    public int members() {
+        return members.size();
+    }
+
+    public long pid(int member) {
+        return members.get(member).pid;
     }
 
     public Path dir() {
         return dir;
     }
 
-    /** The {@code [cluster] cluster lock} value for this server with a lease of {@code seconds}. */
-    public String clusterLock(int seconds) {
-        return kind == Kind.ETCD
-                ? "etcd:127.0.0.1:" + port + "/jctdb/cluster-lock?ttl=" + seconds
-                : "zookeeper:127.0.0.1:" + port + "/jctdb/cluster-lock?session=" + seconds;
+    /** kill -9 of member {@code i}. */
+    public void kill(int i) throws IOException {
+        signal(pid(i), "KILL");
     }
 
-    /** Whether the server answers a health question now (1 s at most). */
+    /** Starts member {@code i} again (after {@link #kill}) on its ports and data; true once it answers (10 s). */
+    public boolean restart(int i) throws IOException, InterruptedException {
+        ProcessHandle.of(pid(i)).ifPresent(h -> {
+            h.destroyForcibly();
+            h.onExit().join();
+        });
+        launch(i);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!answers(i)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    /** The {@code [cluster] cluster lock} value for this server with a lease of {@code seconds}. */
+    public String clusterLock(int seconds) {
+        StringBuilder endpoints = new StringBuilder();
+        for (Member m : members) {
+            endpoints
+                    .append(endpoints.length() == 0 ? "" : ",")
+                    .append(host)
+                    .append(':')
+                    .append(m.port);
+        }
+        return kind == Kind.ETCD
+                ? "etcd:" + endpoints + "/jctdb/cluster-lock?ttl=" + seconds
+                : "zookeeper:" + endpoints + "/jctdb/cluster-lock?session=" + seconds;
+    }
+
+    /** Whether every member answers a health question now (1 s each at most). */
     public boolean answers() {
+        for (int i = 0; i < members.size(); i++) {
+            if (!answers(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether member {@code i} answers a health question now (1 s at most). */
+    public boolean answers(int i) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            s.connect(new InetSocketAddress(host, members.get(i).port), 500);
             s.setSoTimeout(1000);
             OutputStream out = s.getOutputStream();
             if (kind == Kind.ETCD) {
-                out.write(("GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(("GET /health HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             } else {
                 out.write("srvr".getBytes(StandardCharsets.US_ASCII));
             }
@@ -192,31 +305,38 @@ public final class LocalLockServer {
         }
     }
 
-    /** Stops the server started in {@code dir} (SIGTERM, SIGKILL after 5 s); returns whether one ran. */
+    /** Stops the server started in {@code dir}, every member (SIGTERM, SIGKILL after 5 s); returns whether one ran. */
     public static boolean stop(Path dir) throws IOException {
         Path pidFile = dir.resolve(PID_FILE);
         if (!Files.exists(pidFile)) {
             return false;
         }
-        long pid = Long.parseLong(Files.readString(pidFile).strip());
-        Optional<ProcessHandle> h = ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
-                .filter(p -> p.info()
-                        .commandLine()
-                        .map(c -> c.contains(ETCD.toString()) || c.contains("ZooKeeperServerMain"))
-                        .orElse(false));
-        if (h.isPresent()) {
-            ProcessHandle p = h.get();
-            signal(pid, "CONT"); // a paused server would not act on SIGTERM until resumed
-            p.destroy();
-            try {
-                p.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
+        boolean any = false;
+        for (String line : Files.readAllLines(pidFile)) {
+            if (!line.strip().matches("\\d+")) {
+                continue;
+            }
+            long pid = Long.parseLong(line.strip());
+            Optional<ProcessHandle> h = ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info()
+                            .commandLine()
+                            .map(c -> c.contains(ETCD.toString()) || c.contains("ZooKeeperServerMain"))
+                            .orElse(false));
+            if (h.isPresent()) {
+                any = true;
+                ProcessHandle p = h.get();
+                signal(pid, "CONT"); // a paused server would not act on SIGTERM until resumed
+                p.destroy();
+                try {
+                    p.onExit().get(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    p.destroyForcibly();
+                }
             }
         }
         Files.deleteIfExists(pidFile);
-        return h.isPresent();
+        return any;
     }
 
     /** Sends {@code sig} (e.g. STOP, CONT, KILL) to the process {@code pid}. */

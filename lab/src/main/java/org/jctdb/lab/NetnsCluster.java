@@ -181,15 +181,59 @@ public final class NetnsCluster implements AutoCloseable {
             Path s = events.resolve("10.interface.script");
             Files.write(s, script);
             Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.writeString(
-                    nd.resolve("ctdb.conf"),
-                    "[logging]\n\tlocation = file:" + nd.resolve("log.jctdb")
-                            + "\n\tlog level = INFO\n[cluster]\n\tcluster lock = " + lock + "\n\tnode address = "
-                            + nodeAddress(k) + "\n");
+            writeConf(k, lock.toString(), "");
             Files.writeString(nd.resolve("nodes"), nodesFile);
             Files.writeString(nd.resolve("public_addresses"), publicFile);
             Files.writeString(nd.resolve("ctdb.tunables"), tun);
         }
+    }
+
+    private void writeConf(int k, String clusterLock, String extra) throws IOException {
+        Path nd = nodeDir(k);
+        Files.writeString(
+                nd.resolve("ctdb.conf"),
+                "[logging]\n\tlocation = file:" + nd.resolve("log.jctdb")
+                        + "\n\tlog level = INFO\n[cluster]\n\tcluster lock = " + clusterLock + "\n\tnode address = "
+                        + nodeAddress(k) + "\n" + extra);
+    }
+
+    /**
+     * Configures every node with {@code clusterLock} (an etcd or ZooKeeper lock) as its {@code [cluster]
+     * cluster lock} (before they start); the directory the lock file would be in is then probed as a
+     * {@code [health] extra path}, so the cluster filesystem's health is still watched.
+     */
+    public void clusterLock(String clusterLock) throws IOException {
+        for (int k = 0; k < nodes; k++) {
+            writeConf(k, clusterLock, "[health]\n\textra paths = " + lockFile.getParent() + "\n");
+        }
+    }
+
+    /**
+     * Joins the host's own network namespace to the bridge (a veth pair, {@code PREFIX-coSUBNET} on the
+     * host) with address .250 of the node subnet, and returns that address: a server the host runs
+     * there (the lab's etcd or ZooKeeper) is reachable from every node. The pair goes with the
+     * bridge's namespace.
+     */
+    public String attachHost() throws IOException {
+        String name = prefix + "-co" + subnet; // unique per lab on this host, at most 15 characters
+        String address = "198.18." + subnet + ".250";
+        ip(
+                bridge.name(),
+                "link",
+                "add",
+                "vco",
+                "type",
+                "veth",
+                "peer",
+                "name",
+                name,
+                "netns",
+                Long.toString(ProcessHandle.current().pid()));
+        ip(bridge.name(), "link", "set", "vco", "master", "br0");
+        ip(bridge.name(), "link", "set", "vco", "up");
+        Commands.run(CMD, "ip", "addr", "add", address + "/24", "dev", name).requireOk();
+        Commands.run(CMD, "ip", "link", "set", name, "up").requireOk();
+        return address;
     }
 
     /** Starts node {@code k}'s daemon in its namespace with bin/jctdbd, which returns once it listens. */

@@ -57,7 +57,9 @@ class FaultScheduleTest {
 
     @Test
     void aSplitCutsEveryNodeAndIsNotDrawnUnlessAskedFor() {
-        assertThat(FaultKind.defaults()).doesNotContain(FaultKind.SPLIT).hasSize(FaultKind.values().length - 1);
+        assertThat(FaultKind.defaults(false)).doesNotContain(FaultKind.SPLIT);
+        assertThat(FaultKind.defaults(true)).doesNotContain(FaultKind.SPLIT);
+        assertThat(FaultKind.applicable(false)).contains(FaultKind.SPLIT);
         List<Fault> s =
                 FaultSchedule.generate(new FaultSchedule.Params(5, 600_000, 3, List.of(FaultKind.SPLIT), 2, 30_000));
         assertThat(s).isNotEmpty().allMatch(f -> f.nodes().equals(List.of(0, 1, 2)));
@@ -184,5 +186,41 @@ class FaultScheduleTest {
         assertThat(FaultKind.parseList("crash, pause,crash")).containsExactly(FaultKind.CRASH, FaultKind.PAUSE);
         assertThatThrownBy(() -> new FaultSchedule.Params(1, 1000, 0, ALL, 1, 1))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theLockKindsApplyOnlyToTheirLockAndTheFileLockKeepsTheKindsOfBefore() {
+        assertThat(FaultKind.defaults(false))
+                .containsExactly(
+                        FaultKind.CRASH,
+                        FaultKind.PAUSE,
+                        FaultKind.LINKCUT,
+                        FaultKind.PARTITION,
+                        FaultKind.FREEZE,
+                        FaultKind.FREEZEALL,
+                        FaultKind.HUNGMONITOR,
+                        FaultKind.LOCKDELETE);
+        assertThat(FaultKind.applicable(true))
+                .doesNotContain(FaultKind.LOCKDELETE)
+                .contains(FaultKind.LOCKPAUSE, FaultKind.LOCKKILL, FaultKind.LOCKPAUSEALL, FaultKind.FREEZEALL);
+    }
+
+    @Property(tries = 100)
+    void anEpisodeHasAtMostOneFaultOnTheLockService(@ForAll long seed) {
+        List<Fault> s = FaultSchedule.generate(
+                new FaultSchedule.Params(seed, 30 * 60_000L, 3, FaultKind.applicable(true), 2, 30_000));
+        for (Fault f : s) {
+            for (Fault g : s) {
+                if (f != g && f.kind().lockService() && g.kind().lockService()) {
+                    // different episodes are separated by the heal gap, so they never come within it
+                    assertThat(Math.abs(f.startMs() - g.startMs()))
+                            .as("%s and %s", f, g)
+                            .isGreaterThan(FaultSchedule.START_WINDOW_MS);
+                }
+            }
+            if (f.kind().lockService()) {
+                assertThat(f.nodes()).isEmpty();
+            }
+        }
     }
 }

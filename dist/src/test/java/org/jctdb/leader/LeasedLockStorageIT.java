@@ -1,0 +1,120 @@
+package org.jctdb.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.jctdb.lab.ClusterFs;
+import org.jctdb.lab.LocalLockServer;
+import org.jctdb.testing.LocalClusterHarness;
+import org.jctdb.testing.TestEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster lock on a three-member etcd, the cluster filesystem on the freezable FUSE fixture
+ * (probed as a [health] extra path): an etcd member paused past the lease, then the filesystem frozen on every node
+ * (the field report's scenario, shortened), change nothing about leadership, while storage health
+ * still says HUNG on every node. The 2-minute freeze is `bench/leader-frozen-storage-etcd`.
+ */
+class LeasedLockStorageIT {
+    /** 15 s in CI; bench/leader-frozen-storage-etcd sets 120 (-Djctdb.freezeSeconds). */
+    static final int FREEZE_SECONDS = Integer.getInteger("jctdb.freezeSeconds", 15);
+
+    @Test
+    void aLostEtcdMemberAndAFrozenClusterFilesystemLeaveTheLeaderAndGenerationAlone() throws Exception {
+        TestEnvironment.require(LocalLockServer.missing(LocalLockServer.Kind.ETCD));
+        TestEnvironment.require(ClusterFs.unavailableReason());
+        Path etcdDir = Files.createTempDirectory("jctdb-etcd3-");
+        LocalLockServer etcd = LocalLockServer.start(LocalLockServer.Kind.ETCD, etcdDir, "127.0.0.1", 3, 30_000);
+        try (LocalClusterHarness c =
+                        LocalClusterHarness.up(3, List.of("--cluster-fs", "--cluster-lock", etcd.clusterLock(5)));
+                LeasedLockLeaderIT.Service s = new LeasedLockLeaderIT.Service(c, LocalLockServer.Kind.ETCD)) {
+            Set<Integer> all = Set.of(0, 1, 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.leaderHoldingLock(all) >= 0);
+            int leader = s.leaderHoldingLock(all);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> all.stream()
+                                    .map(k -> LeasedLockLeaderIT.generation(c, k))
+                                    .distinct()
+                                    .count()
+                            == 1);
+            long generation = LeasedLockLeaderIT.generation(c, leader);
+            long holder = s.holderPid();
+
+            // One member of three paused past the lease (the Service reads through member 0): the other two keep
+            // a quorum, and renewals the client sends to the paused member must not hold up the others.
+            LocalLockServer.signal(etcd.pid(2), "STOP");
+            try {
+                unchangedFor(c, s, all, leader, generation, holder, Duration.ofSeconds(8));
+            } finally {
+                LocalLockServer.signal(etcd.pid(2), "CONT");
+            }
+            assertThat(c.log(leader)).doesNotContain("stepping down");
+
+            // The field report's scenario: the cluster filesystem hangs on every node.
+            assertThat(c.jctdb(0, "local-cluster", "freeze", "all", "--dir", c.dir.toString())
+                            .exitCode())
+                    .isZero();
+            long frozenAt = System.nanoTime();
+            try {
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(200))
+                        .untilAsserted(
+                                () -> assertThat(c.jctdb(leader, "status").stdout())
+                                        .contains("Cluster filesystem: unresponsive (HUNG) on all nodes"));
+                for (int k : all) {
+                    // As today for a probed path: HUNG at once (UNHEALTHY follows the probe's policy, later).
+                    assertThat(c.query(k, "health").stdout())
+                            .as("node %d's storage health", k)
+                            .containsPattern("HUNG .*" + c.dir.resolve("cfs/.ctdb"));
+                }
+                unchangedFor(
+                        c,
+                        s,
+                        all,
+                        leader,
+                        generation,
+                        holder,
+                        Duration.ofSeconds(FREEZE_SECONDS).minusNanos(System.nanoTime() - frozenAt));
+                assertThat(c.jctdb(leader, "status").stdout()).doesNotContain("Cluster lock ");
+                System.out.printf(
+                        "cluster filesystem frozen on every node for %d s: leader %d, generation %d and the etcd"
+                                + " holder unchanged at every 250 ms poll%n",
+                        (System.nanoTime() - frozenAt) / 1_000_000_000, leader, generation);
+            } finally {
+                c.jctdb(0, "local-cluster", "thaw", "all", "--dir", c.dir.toString());
+            }
+            unchangedFor(c, s, all, leader, generation, holder, Duration.ofSeconds(2));
+            assertThat(c.log(leader)).doesNotContain("stepping down");
+        } finally {
+            LocalLockServer.stop(etcdDir);
+        }
+    }
+
+    /** For {@code d}: every node names {@code leader}, its daemon holds the lock in etcd, no node's generation moves. */
+    private static void unchangedFor(
+            LocalClusterHarness c,
+            LeasedLockLeaderIT.Service s,
+            Set<Integer> all,
+            int leader,
+            long generation,
+            long holder,
+            Duration d)
+            throws Exception {
+        long end = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < end) {
+            assertThat(LeaderIT.agreedLeader(c, all)).isEqualTo(leader);
+            assertThat(s.holderPid()).as("the lock's holder in etcd").isEqualTo(holder);
+            for (int k : all) {
+                assertThat(LeasedLockLeaderIT.generation(c, k))
+                        .as("node %d's generation", k)
+                        .isEqualTo(generation);
+            }
+            Thread.sleep(250);
+        }
+    }
+}
