@@ -123,6 +123,14 @@ class DbCheckerTest {
         assertThat(vs.get(0).detail()).contains("vol-0 at generation 7 rsn 4: node 1 saw data master 1");
     }
 
+    @Test
+    void answersUnderNoGenerationAreNotCompared() {
+        assertThat(DbChecker.twoDataMasters(List.of(
+                        fetch(966_458, 1, DbChecker.NO_GENERATION, 2, 1),
+                        fetch(2_862_981, 2, DbChecker.NO_GENERATION, 2, 2))))
+                .isEmpty();
+    }
+
     private static void assertNoContradiction(DbEvent... answers) {
         assertThat(DbChecker.twoDataMasters(List.of(answers))).isEmpty();
     }
