@@ -169,11 +169,7 @@ public final class DbChecker {
     static List<Violation> twoDataMasters(List<DbEvent> events) {
         Map<String, List<DbEvent>> byKeyGen = new TreeMap<>();
         for (DbEvent e : events) {
-            if (e.ok()
-                    && e.op().equals(DbEvent.VFETCH)
-                    && e.gen() >= 0
-                    && e.gen() != NO_GENERATION
-                    && e.rsn() >= FRESH_RSN_LIMIT) {
+            if (e.ok() && e.op().equals(DbEvent.VFETCH) && e.gen() >= 0 && e.gen() != NO_GENERATION) {
                 byKeyGen.computeIfAbsent(e.key() + "@" + e.gen(), k -> new ArrayList<>())
                         .add(e);
             }
@@ -188,6 +184,9 @@ public final class DbChecker {
                     byRsn.clear();
                 }
                 highest = a.rsn() < highest ? a.rsn() : Math.max(highest, a.rsn());
+                if (a.rsn() < FRESH_RSN_LIMIT) {
+                    continue; // kept above: its low rsn says the record was created afresh
+                }
                 DbEvent seen = byRsn.putIfAbsent(a.rsn(), a);
                 if (seen != null && seen.dmaster() != a.dmaster()) {
                     out.add(new Violation(

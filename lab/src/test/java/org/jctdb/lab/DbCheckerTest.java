@@ -124,6 +124,18 @@ class DbCheckerTest {
     }
 
     @Test
+    void aFreshAnswerBetweenTwoEqualRsnsSaysTheRecordWasCreatedAgain() {
+        // seed 4002: rsn 2 on node 2, then rsn 1 on node 1 (created afresh), then rsn 2 on node 0
+        assertNoContradiction(
+                fetch(634_500, 1, 32_769, 1, 1),
+                fetch(634_931, 2, 32_769, 2, 2),
+                fetch(636_040, 1, 32_769, 1, 1),
+                fetch(636_571, 0, 32_769, 2, 0));
+        assertThat(DbChecker.twoDataMasters(List.of(fetch(634_931, 2, 32_769, 2, 2), fetch(636_571, 0, 32_769, 2, 0))))
+                .hasSize(1);
+    }
+
+    @Test
     void answersUnderNoGenerationAreNotCompared() {
         assertThat(DbChecker.twoDataMasters(List.of(
                         fetch(966_458, 1, DbChecker.NO_GENERATION, 2, 1),
