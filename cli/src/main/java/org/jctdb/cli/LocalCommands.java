@@ -1,9 +1,15 @@
 package org.jctdb.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.jctdb.config.ConfigException;
+import org.jctdb.config.Layout;
+import org.jctdb.config.NodesFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,5 +92,32 @@ public final class LocalCommands implements Callable<Integer> {
         out.println("Commands answered by the local daemon:");
         new CommandLine(new JctdbCommand(null)).usage(out);
         out.flush();
+    }
+
+    /** listnodes without a daemon: this node's nodes file, in the output style of the arguments. */
+    /** (Here, not in Main: its catch of picocli's exception would load picocli on the fast path.) */
+    static int listNodesFromFile(String[] args) {
+        JctdbCommand root = new JctdbCommand(null); // parses the options only; nothing asks the daemon
+        try {
+            new CommandLine(root).parseArgs(args);
+            if (root.node != null) {
+                System.err.println("Cannot specify node for command listnodes"); // as CommandRunner, as ctdb
+                return 1;
+            }
+            NodesFile nodes = NodesFile.read(Layout.fromEnvironment().nodesFile());
+            PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+            StatusCommands.ListNodes.print(
+                    root.style(),
+                    out,
+                    nodes.nodes().stream()
+                            .filter(n -> !n.deleted())
+                            .map(n -> Map.entry(n.pnn(), n.addressText()))
+                            .toList());
+            out.flush();
+            return 0;
+        } catch (CommandLine.ParameterException | ConfigException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
     }
 }

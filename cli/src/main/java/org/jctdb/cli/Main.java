@@ -3,21 +3,15 @@ package org.jctdb.cli;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.jctdb.config.ConfigException;
 import org.jctdb.config.Layout;
-import org.jctdb.config.NodesFile;
 import org.jctdb.control.ControlClient;
 import org.jctdb.control.ControlReply;
-import picocli.CommandLine;
 
 /**
  * The `jctdb` command. Event scripts call it many times per monitor run, so the common path
@@ -111,7 +105,7 @@ public final class Main {
             return reply.exitCode();
         } catch (ControlClient.NotRunningException e) {
             if ("listnodes".equals(command)) {
-                return listNodesFromFile(args); // as ctdb's: it reads the nodes file, no daemon needed
+                return LocalCommands.listNodesFromFile(args); // as ctdb's: it reads the nodes file, no daemon needed
             }
             // No daemon to ask: a mistyped command still gets ctdb's answer, not a connection error.
             Set<String> known = CommandWords.known();
@@ -121,32 +115,6 @@ public final class Main {
                             : CommandWords.unknownCommand(command, known).strip());
             return 1;
         } catch (IOException e) {
-            System.err.println(e.getMessage());
-            return 1;
-        }
-    }
-
-    /** listnodes without a daemon: this node's nodes file, in the output style of the arguments. */
-    private static int listNodesFromFile(String[] args) {
-        JctdbCommand root = new JctdbCommand(null); // parses the options only; nothing asks the daemon
-        try {
-            new CommandLine(root).parseArgs(args);
-            if (root.node != null) {
-                System.err.println("Cannot specify node for command listnodes"); // as CommandRunner, as ctdb
-                return 1;
-            }
-            NodesFile nodes = NodesFile.read(Layout.fromEnvironment().nodesFile());
-            PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-            StatusCommands.ListNodes.print(
-                    root.style(),
-                    out,
-                    nodes.nodes().stream()
-                            .filter(n -> !n.deleted())
-                            .map(n -> Map.entry(n.pnn(), n.addressText()))
-                            .toList());
-            out.flush();
-            return 0;
-        } catch (CommandLine.ParameterException | ConfigException e) {
             System.err.println(e.getMessage());
             return 1;
         }
