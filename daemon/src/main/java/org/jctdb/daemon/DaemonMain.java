@@ -115,7 +115,7 @@ public final class DaemonMain {
      */
     private static void installSignalHandlers(Daemon daemon, Logger log) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
                 log.info("SIGHUP: {}", Logging.reopen());
                 daemon.reloadClusterKeys().thenAccept(problem -> {
                     if (problem.isEmpty()) {
@@ -125,6 +125,11 @@ public final class DaemonMain {
                     }
                 });
             });
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                // The JVM keeps a signal ignored at its start ignored (started under nohup, say): say so.
+                log.warn("SIGHUP was ignored by whatever started jctdbd (nohup?): log reopening and key"
+                        + " re-reading on SIGHUP are off; start it without that");
+            }
             AtomicInteger stops = new AtomicInteger();
             sun.misc.SignalHandler stop = s -> {
                 if (stops.getAndIncrement() == 0) {
