@@ -159,11 +159,16 @@ public final class HostingNode {
         }
         List<HostedAddress> out = new ArrayList<>();
         for (HostedAddress a : hosted.values()) {
-            if (!lapsed.containsKey(a.ip()) && !pending.contains(a.ip())) {
+            if (refreshable(a, now)) {
                 out.add(a);
             }
         }
         return out;
+    }
+
+    /** Whether {@code a} is one of {@link #refreshable(long)}: checked again right before its refresh goes out. */
+    public boolean refreshable(HostedAddress a, long now) {
+        return mayHost(now) && a.equals(hosted.get(a.ip())) && !lapsed.containsKey(a.ip()) && !pending.contains(a.ip());
     }
 
     /**

@@ -264,10 +264,7 @@ final class AddressEvents {
 
     private void refreshIfHolding(HostedAddress h) {
         if (guard != null) {
-            guard.refresh(
-                    List.of(h),
-                    timing.leaseSeconds(),
-                    a -> node.refreshable(ticker.nowMillis()).contains(a));
+            guard.refresh(List.of(h), timing.leaseSeconds(), a -> node.refreshable(a, ticker.nowMillis()));
         }
     }
 

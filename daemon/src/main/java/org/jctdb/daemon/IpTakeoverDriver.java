@@ -198,7 +198,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                     .ifPresent(g -> g.refresh(
                             node.refreshable(ticker.nowMillis()),
                             timing.leaseSeconds(),
-                            a -> node.refreshable(ticker.nowMillis()).contains(a)));
+                            a -> node.refreshable(a, ticker.nowMillis())));
             LeaderStatus ls = host.leaderStatus();
             if (ls.leader() >= 0) {
                 // A stopping node keeps reporting (can host: no), so the leader sees its releases at once.

@@ -350,7 +350,7 @@ final class IpSim {
         script(nd, d, 20 + sim.ipRnd.nextLong(280), () -> {
             if (ok) {
                 d.hosting.taken(h, epoch); // lapses at once if the hold lapsed while the script ran
-                if (d.hosting.refreshable(sim.now).contains(h)) {
+                if (d.hosting.refreshable(h, sim.now)) {
                     refresh(nd, List.of(h));
                 }
             } else {
