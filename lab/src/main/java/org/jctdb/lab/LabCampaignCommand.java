@@ -14,9 +14,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPOutputStream;
 import org.jctdb.lab.report.LabFormatException;
-import org.jctdb.lab.report.ReportWriter;
-import org.jctdb.lab.report.RunData;
-import org.jctdb.lab.report.RunReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,14 +98,9 @@ public final class LabCampaignCommand implements Callable<Integer> {
     }
 
     private int report(List<Path> dirs, PrintWriter err, PrintWriter stdout) {
-        System.setProperty("java.awt.headless", "true");
         try {
-            List<RunData> runs = new ArrayList<>();
-            for (Path d : dirs) {
-                runs.add(RunReader.read(d));
-            }
-            Path report = new ReportWriter(runs).write(out.resolve("report"));
-            stdout.println("lab campaign: wrote " + report + " (" + runs.size() + " runs)");
+            Path report = LabReportCommand.write(dirs, out.resolve("report"), err);
+            stdout.println("lab campaign: wrote " + report + " (" + dirs.size() + " runs)");
             return 0;
         } catch (LabFormatException | IOException e) {
             err.println("lab campaign: cannot write the report: " + e.getMessage());

@@ -41,20 +41,13 @@ public final class LabReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.setProperty("java.awt.headless", "true"); // before any chart class touches AWT
         PrintWriter err = spec.commandLine().getErr();
         try {
-            List<RunData> runs = new ArrayList<>();
-            for (Path dir : runDirs) {
-                RunData run = RunReader.read(dir);
-                run.warnings().forEach(w -> err.println("warning: " + w));
-                runs.add(run);
-            }
             Path target = out != null ? out : defaultOut(runDirs.get(0));
-            Path report = new ReportWriter(runs).write(target);
+            Path report = write(runDirs, target, err);
             spec.commandLine()
                     .getOut()
-                    .println("Wrote " + report + " (" + runs.size() + (runs.size() == 1 ? " run)" : " runs)"));
+                    .println("Wrote " + report + " (" + runDirs.size() + (runDirs.size() == 1 ? " run)" : " runs)"));
             return 0;
         } catch (LabFormatException e) {
             err.println("jctdb lab report: " + e.getMessage());
@@ -63,6 +56,18 @@ public final class LabReportCommand implements Callable<Integer> {
             err.println("jctdb lab report: cannot write the report: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Reads the run directories (their warnings go to {@code err}) and writes report.md and charts into {@code target}. */
+    static Path write(List<Path> dirs, Path target, PrintWriter err) throws LabFormatException, IOException {
+        System.setProperty("java.awt.headless", "true"); // before any chart class touches AWT
+        List<RunData> runs = new ArrayList<>();
+        for (Path dir : dirs) {
+            RunData run = RunReader.read(dir);
+            run.warnings().forEach(w -> err.println("warning: " + w));
+            runs.add(run);
+        }
+        return new ReportWriter(runs).write(target);
     }
 
     private static Path defaultOut(Path firstRun) {
