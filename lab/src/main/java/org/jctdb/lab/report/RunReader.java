@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -173,8 +174,11 @@ public final class RunReader {
             return;
         }
         boolean gz = file.getFileName().toString().endsWith(".gz");
-        boolean cutOff = gz ? !gzEndsWithNewline(file) : !endsWithNewline(file);
-        try (BufferedReader in = reader(file, gz)) {
+        byte[] unpacked = gz ? gunzip(file) : null; // once: a gzip stream cannot be read from its end
+        boolean cutOff = gz ? unpacked.length > 0 && unpacked[unpacked.length - 1] != '\n' : !endsWithNewline(file);
+        try (BufferedReader in = gz
+                ? new BufferedReader(new InputStreamReader(new ByteArrayInputStream(unpacked), StandardCharsets.UTF_8))
+                : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             int number = 0;
             String next = in.readLine();
             while (next != null) {
@@ -201,25 +205,9 @@ public final class RunReader {
         }
     }
 
-    private static BufferedReader reader(Path file, boolean gz) throws IOException {
-        if (!gz) {
-            return Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        }
-        return new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8));
-    }
-
-    /** A compressed file is read once through to its last byte: no seeking in a gzip stream. */
-    private static boolean gzEndsWithNewline(Path file) throws LabFormatException {
+    private static byte[] gunzip(Path file) throws LabFormatException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
-            byte[] buf = new byte[1 << 16];
-            int last = '\n';
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                if (n > 0) {
-                    last = buf[n - 1];
-                }
-            }
-            return last == '\n';
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new LabFormatException(file, 0, "cannot read: " + e.getMessage());
         }
