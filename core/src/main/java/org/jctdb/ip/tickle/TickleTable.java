@@ -32,6 +32,11 @@ public final class TickleTable {
         final Set<TickleConnection> fromPeer = new HashSet<>();
         boolean dirty;
 
+        // Hash lookups: smbd registers every client connection, so this runs per connection.
+        boolean knows(TickleConnection c) {
+            return registered.contains(c) || observed.contains(c) || fromPeer.contains(c);
+        }
+
         Set<TickleConnection> all() {
             Set<TickleConnection> s = new TreeSet<>(registered);
             s.addAll(observed);
@@ -50,7 +55,7 @@ public final class TickleTable {
     /** Registers a connection (TCP_CLIENT, TCP_ADD, addtickle); false if already known. */
     public boolean add(TickleConnection c) {
         Entry e = entry(c.dst().ip());
-        if (e.all().contains(c)) {
+        if (e.knows(c)) {
             return false;
         }
         e.registered.add(c);
