@@ -44,6 +44,7 @@ import org.jctdb.protocol.ctdb.SockAddr;
 import org.jctdb.protocol.ctdb.TcpConnection;
 import org.jctdb.protocol.ctdb.TraverseStart;
 import org.jctdb.protocol.ctdb.TraverseStartExt;
+import org.jctdb.protocol.ctdb.Tunable;
 import org.jctdb.protocol.ctdb.Uptime;
 import org.jctdb.protocol.ctdb.VnnMap;
 import org.slf4j.Logger;
@@ -150,6 +151,11 @@ final class Controls {
             case STATISTICS_RESET:
                 s.host().resetStatistics();
                 return status(0);
+            case SET_TUNABLE:
+                if (c == null) {
+                    return fail("SET_TUNABLE from another node");
+                }
+                return setTunable(Tunable.decode(in));
             case GET_TUNABLE:
                 return getTunable(ControlData.decodeStringN(in, "GET_TUNABLE request"));
             case LIST_TUNABLES:
@@ -548,6 +554,20 @@ final class Controls {
             return fail("unknown tunable " + name);
         }
         return data(ControlData.u32((int) t.get(def.get().name())));
+    }
+
+    /** As ctdbd: status 1 for an obsolete tunable (ctdb setvar says so), -1 for an unknown one. */
+    private CompletableFuture<ReplyControl> setTunable(Tunable t) {
+        Optional<TunableDef> def = Tunables.definition(t.name());
+        if (def.isEmpty()) {
+            return fail("unknown tunable " + t.name());
+        }
+        int status = def.get().obsolete() ? 1 : 0;
+        return s.host()
+                .setTunable(def.get().name(), Integer.toUnsignedLong(t.value()))
+                .handle((ok, e) -> e == null
+                        ? ReplyControl.ok(status, Bytes.EMPTY)
+                        : ReplyControl.failed(-1, (e.getCause() != null ? e.getCause() : e).getMessage()));
     }
 
     // ---- public addresses ----

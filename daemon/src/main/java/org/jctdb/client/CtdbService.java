@@ -88,6 +88,11 @@ public final class CtdbService implements AutoCloseable {
 
         /** STATISTICS_RESET. */
         default void resetStatistics() {}
+
+        /** SET_TUNABLE: one tunable on this node, under setvar's rules; fails with the rule broken. */
+        default CompletableFuture<Void> setTunable(String name, long value) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("tunables cannot be set here"));
+        }
     }
 
     private final CtdbCodec codec;

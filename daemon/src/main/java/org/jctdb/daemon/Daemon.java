@@ -388,6 +388,11 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 }
 
                 @Override
+                public CompletableFuture<Void> setTunable(String name, long value) {
+                    return Daemon.this.setTunable(name, value);
+                }
+
+                @Override
                 public void requestRecovery(String reason) {
                     core.execute(() -> {
                         if (!leader.recover()) {

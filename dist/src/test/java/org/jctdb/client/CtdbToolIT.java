@@ -120,4 +120,24 @@ class CtdbToolIT {
         // the daemon is still there
         assertThat(ok("pnn").stdout().strip()).isEqualTo("0");
     }
+
+    /** SET_TUNABLE on the CTDB socket: ctdb setvar works against jctdbd, with ctdbd's answers. */
+    @Test
+    void setvarThroughTheCtdbSocket() throws Exception {
+        ok("setvar", "IPAllocAlgorithm", "1");
+        String got = ok("getvar", "IPAllocAlgorithm").stdout();
+        assertThat(got.replaceAll("\\s+", " ").strip()).isEqualTo("IPAllocAlgorithm = 1");
+        assertThat(cluster.jctdb(0, "getvar", "IPAllocAlgorithm").stdout()).isEqualTo(got);
+        // ctdb checks the name against LIST_TUNABLES, which lists no obsolete tunable (as ctdbd's).
+        Result obsolete = CtdbTool.ctdb(node, "setvar", "DeterministicIPs", "1");
+        assertThat(obsolete.exitCode()).isEqualTo(1);
+        assertThat(obsolete.stdout()).contains("No such tunable DeterministicIPs");
+        // The daemon's rules hold whichever tool sets the value: nothing changes.
+        Result broken = CtdbTool.ctdb(node, "setvar", "IPAllocAlgorithm", "7");
+        assertThat(broken.exitCode()).as(broken.stderr()).isNotZero();
+        assertThat(ok("getvar", "IPAllocAlgorithm").stdout()).isEqualTo(got);
+        assertThat(CtdbTool.ctdb(node, "setvar", "NoSuchTunable", "1").exitCode())
+                .isNotZero();
+        ok("setvar", "IPAllocAlgorithm", "2");
+    }
 }
