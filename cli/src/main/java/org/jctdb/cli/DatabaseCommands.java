@@ -120,15 +120,10 @@ final class DatabaseCommands {
         }
     }
 
-    /**
-     * ctdb 4.17's machine-readable form: -X and -Y both turn it on and both separate with '|';
-     * -x SEP only changes the separator.
-     */
+    /** ctdb's machine-readable form (JctdbCommand.style) without JSON, which ctdb's database commands lack. */
     static OutputStyle ctdbStyle(JctdbCommand root) {
-        if (!root.pipeSeparated && !root.colonSeparated) {
-            return OutputStyle.HUMAN;
-        }
-        return new OutputStyle(root.separator != null ? root.separator : "|", false);
+        OutputStyle s = root.style();
+        return new OutputStyle(s.separator(), false);
     }
 
     @Command(name = "getdbstatus", description = "Show a database's id, name, path, flags and health.")

@@ -97,14 +97,17 @@ public final class JctdbCommand implements Callable<Integer> {
     @Option(names = "-X", scope = ScopeType.INHERIT, description = "Machine-readable output, fields separated by '|'.")
     boolean pipeSeparated;
 
-    @Option(names = "-Y", scope = ScopeType.INHERIT, description = "Machine-readable output, fields separated by ':'.")
+    @Option(
+            names = "-Y",
+            scope = ScopeType.INHERIT,
+            description = "Machine-readable output; fields separated by '|' (as ctdb 4.17) unless -x says otherwise.")
     boolean colonSeparated;
 
     @Option(
             names = "-x",
             scope = ScopeType.INHERIT,
             paramLabel = "SEP",
-            description = "Machine-readable output with separator SEP.")
+            description = "Separator of -X/-Y output (default '|').")
     String separator;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "JSON output.")
@@ -142,17 +145,12 @@ public final class JctdbCommand implements Callable<Integer> {
         this.api = api;
     }
 
+    /** As ctdb 4.17: -X and -Y turn machine output on, '|' unless -x names another; -x alone changes nothing. */
     OutputStyle style() {
-        if (separator != null) {
-            return new OutputStyle(separator, json);
+        if (!pipeSeparated && !colonSeparated) {
+            return new OutputStyle(null, json);
         }
-        if (pipeSeparated) {
-            return new OutputStyle("|", json);
-        }
-        if (colonSeparated) {
-            return new OutputStyle(":", json);
-        }
-        return new OutputStyle(null, json);
+        return new OutputStyle(separator != null ? separator : "|", json);
     }
 
     @Override

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * How to print: human text, CTDB's machine-readable rows ({@code -X} is {@code |}, {@code -Y} is
- * {@code :}, {@code -x SEP}), or JSON. Machine rows start and end with the separator.
+ * How to print: human text, CTDB's machine-readable rows ({@code -X} and {@code -Y} are {@code |},
+ * {@code -x SEP}), or JSON. Machine rows start and end with the separator.
  */
 public record OutputStyle(String separator, boolean json) {
     public static final OutputStyle HUMAN = new OutputStyle(null, false);

@@ -78,7 +78,14 @@ class CliHelpIT {
         Files.writeString(noDaemon.resolve("nodes"), "127.0.0.1\n#127.0.0.2\n127.0.0.3\n");
         Files.writeString(noDaemon.resolve("ctdb.conf"), "");
         for (String fast : new String[] {"", "1"}) {
-            for (String[] args : new String[][] {{"listnodes"}, {"-X", "listnodes"}, {"-n", "1", "listnodes"}}) {
+            for (String[] args : new String[][] {
+                {"listnodes"},
+                {"-X", "listnodes"},
+                {"-Y", "listnodes"},
+                {"-x", ":", "listnodes"},
+                {"-Y", "-x", ":", "listnodes"},
+                {"-n", "1", "listnodes"}
+            }) {
                 List<String> cmd = new ArrayList<>(List.of(
                         "JCTDB_NO_FAST=" + fast,
                         LocalClusterHarness.home().resolve("bin/jctdb").toString()));
