@@ -12,11 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jctdb.lab.report.LeaderVote;
 
 /**
  * One campaign: builds the lab (FUSE cluster filesystem, namespaces, nodes of the system under
@@ -291,21 +291,7 @@ public final class LabRun {
 
     /** The leader most answering nodes name (ties: the lowest pnn), or -1. */
     static int leaderOf(Sample s) {
-        Map<Integer, Integer> votes = new TreeMap<>();
-        for (NodeSample n : s.nodes()) {
-            if (n.reachable() && n.leader() >= 0) {
-                votes.merge(n.leader(), 1, Integer::sum);
-            }
-        }
-        int best = -1;
-        int most = 0;
-        for (Map.Entry<Integer, Integer> e : votes.entrySet()) {
-            if (e.getValue() > most) {
-                best = e.getKey();
-                most = e.getValue();
-            }
-        }
-        return best;
+        return LeaderVote.of(s.nodes(), NodeSample::reachable, NodeSample::leader);
     }
 
     private void onDb(DbEvent e) {

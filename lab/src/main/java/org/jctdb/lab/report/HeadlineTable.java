@@ -2,7 +2,6 @@ package org.jctdb.lab.report;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -145,15 +144,7 @@ final class HeadlineTable {
         if (i < 0 || f.nodes().size() != 1) {
             return false;
         }
-        Map<Integer, Integer> votes = new HashMap<>();
-        for (NodeSample n : run.samples().get(i).nodes()) {
-            if (n.reachable() && n.leader() >= 0) {
-                votes.merge(n.leader(), 1, Integer::sum);
-            }
-        }
-        return votes.entrySet().stream()
-                .max(Map.Entry.comparingByValue())
-                .map(e -> e.getKey().equals(f.nodes().get(0)))
-                .orElse(false);
+        return LeaderVote.of(run.samples().get(i).nodes(), NodeSample::reachable, NodeSample::leader)
+                == f.nodes().get(0);
     }
 }
