@@ -15,6 +15,13 @@ final class Lcp2Allocation {
     private final int size;
     /** The four key words of every address, flat: distances are the inner loop. */
     private final int[] keys;
+    /**
+     * Whether every address has the same first three key words (all IPv4, or IPv6 in one /96):
+     * then a distance is 96 plus one word's count, and the inner loops read only {@code low}.
+     */
+    private final boolean sameHigh;
+
+    private final int[] low;
     /** Node-major: {@code cost[node * size + ip]}, so a placement updates one contiguous row. */
     private final int[] cost;
 
@@ -27,11 +34,16 @@ final class Lcp2Allocation {
         this.size = s.size();
         s.unassignUnsuitable();
         this.keys = new int[4 * size];
+        this.low = new int[size];
+        boolean same = true;
         for (int i = 0; i < size; i++) {
             for (int w = 0; w < 4; w++) {
                 keys[4 * i + w] = s.addrs[i].word(w);
+                same &= w == 3 || keys[4 * i + w] == keys[w];
             }
+            low[i] = keys[4 * i + 3];
         }
+        this.sameHigh = same;
         this.cost = new int[size * n];
         this.imbalance = new int[n];
         for (int i = 0; i < size; i++) {
@@ -70,6 +82,10 @@ final class Lcp2Allocation {
      * (numberOfLeadingZeros(0) is 32, CTDB's count for equal words).
      */
     private int distanceSquared(int i, int j) {
+        if (sameHigh) {
+            int d = 96 + Integer.numberOfLeadingZeros(low[i] ^ low[j]);
+            return d * d;
+        }
         int a = 4 * i;
         int b = 4 * j;
         int d = Integer.numberOfLeadingZeros(keys[a] ^ keys[b])
@@ -103,6 +119,11 @@ final class Lcp2Allocation {
         int src = s.pnn[ip];
         int srcRow = src * size;
         int dstRow = dst * size;
+        if (sameHigh) {
+            moveSameHigh(ip, src, srcRow, dstRow);
+            s.setPnn(ip, dst);
+            return;
+        }
         for (int j = 0; j < size; j++) {
             if (j == ip) {
                 continue;
@@ -114,6 +135,19 @@ final class Lcp2Allocation {
             cost[dstRow + j] += d2;
         }
         s.setPnn(ip, dst);
+    }
+
+    /** {@link #move}'s loop when only the low words differ: the hot loop of a large allocation. */
+    private void moveSameHigh(int ip, int src, int srcRow, int dstRow) {
+        int key = low[ip];
+        for (int j = 0; j < size; j++) {
+            int d = 96 + Integer.numberOfLeadingZeros(key ^ low[j]);
+            int d2 = j == ip ? 0 : d * d;
+            if (src >= 0) {
+                cost[srcRow + j] -= d2;
+            }
+            cost[dstRow + j] += d2;
+        }
     }
 
     /**

@@ -156,6 +156,16 @@ class IpAllocatorProperties {
         assertThat(IpAllocator.allocate(lcp2).assignments()).isEqualTo(NaiveLcp2.allocate(lcp2));
     }
 
+    /** IPv4 alone takes Lcp2Allocation's one-word path (the same first three key words). */
+    @Property(tries = 300)
+    void lcp2MatchesTheNaiveReferenceOnIpv4Alone(@ForAll("clusters") AllocationInput in) {
+        List<PublicAddress> v4 =
+                in.addresses().stream().filter(a -> !a.address().ipv6()).toList();
+        AllocationInput lcp2 = new AllocationInput(
+                in.nodes(), v4, in.tunables().withAlgorithm(IpAllocAlgorithm.LCP2), in.forceRebalanceNodes());
+        assertThat(IpAllocator.allocate(lcp2).assignments()).isEqualTo(NaiveLcp2.allocate(lcp2));
+    }
+
     /** Re-running on its own result changes nothing (LCP2 and deterministic). */
     @Property(tries = 300)
     void stableWhenNothingChanges(@ForAll("clusters") AllocationInput in) {
