@@ -130,7 +130,7 @@ final class Controls {
             case GET_NODEMAP:
                 return data(nodeMap(v).encode());
             case GETVNNMAP:
-                return data(vnnMap(v).encode());
+                return data(new VnnMap((int) v.generation(), v.vnnMap()).encode());
             case GET_CAPABILITIES:
                 return data(ControlData.u32((s.host().leaderRole() ? CtdbWire.CAP_RECMASTER : 0)
                         | CtdbWire.CAP_LMASTER
@@ -554,22 +554,6 @@ final class Controls {
             return fail("unknown tunable " + name);
         }
         return data(ControlData.u32((int) t.get(def.get().name())));
-    }
-
-    /**
-     * The map record calls are served in while the databases serve (the recovery thaws them before
-     * the leader's finish message installs the generation in the view; CTDB installs the vnnmap
-     * before its thaw), else the view's.
-     */
-    private VnnMap vnnMap(ClusterView v) {
-        if (s.cluster().serving()) {
-            Optional<org.jctdb.database.migration.VnnMap> serving = s.cluster().map();
-            if (serving.isPresent()) {
-                return new VnnMap(
-                        (int) serving.get().generation(), serving.get().nodes());
-            }
-        }
-        return new VnnMap((int) v.generation(), v.vnnMap());
     }
 
     /** As ctdbd: status 1 for an obsolete tunable (ctdb setvar says so), -1 for an unknown one. */
