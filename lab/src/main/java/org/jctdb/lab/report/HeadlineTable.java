@@ -79,7 +79,33 @@ final class HeadlineTable {
             overlap.add(longest == 0 ? "none" : MarkdownTable.seconds(longest) + " s");
         }
         t.row(overlap.toArray());
+        List<Object> blackout =
+                new ArrayList<>(List.of("every address down at once (no node hosts any): times, median / max, total"));
+        for (String s : systems) {
+            List<Long> all = new ArrayList<>();
+            for (RunData r : runs) {
+                if (r.system().equals(s)) {
+                    all.addAll(SampleRuns.blackouts(r));
+                }
+            }
+            blackout.add(blackouts(all));
+        }
+        t.row(blackout.toArray());
         b.append("## Headline\n\n").append(t).append('\n');
+    }
+
+    /** "n times, median / max s, total s" of cluster-wide outages, or "never". */
+    static String blackouts(List<Long> millis) {
+        if (millis.isEmpty()) {
+            return "never";
+        }
+        long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
+        int n = sorted.length;
+        long median = n % 2 == 1 ? sorted[n / 2] : Math.round((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0);
+        return n + (n == 1 ? " time, " : " times, ") + MarkdownTable.seconds(median) + " / "
+                + MarkdownTable.seconds(sorted[n - 1]) + " s, "
+                + MarkdownTable.seconds(Arrays.stream(sorted).sum())
+                + " s in all";
     }
 
     /** "median / max, n / N" of the times that are not -1; N counts every fault. */

@@ -1,12 +1,16 @@
 package org.jctdb.lab.report;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.jctdb.lab.report.RunData.Sample;
 
-/** Longest runs of consecutive samples with an address in two places, or unreachable by the client. */
+/**
+ * Runs of consecutive samples with an address in two places, unreachable by the client, or no
+ * address hosted anywhere.
+ */
 public final class SampleRuns {
     /**
      * The longest run (by samples): its first and last sample times, its length in samples and in
@@ -39,6 +43,32 @@ public final class SampleRuns {
     /** Longest run of samples in which the client could not reach some address. */
     public static Longest outage(RunData run) {
         return longest(run, (s, ips) -> matching(ips, ip -> !s.reached(ip)));
+    }
+
+    /**
+     * Every stretch of samples in which no node hosted any address (a cluster-wide outage), in ms
+     * from its first sample to the first sample with an address again (or the run's end).
+     */
+    public static List<Long> blackouts(RunData run) {
+        List<String> ips = run.addresses();
+        List<Long> out = new ArrayList<>();
+        long start = -1;
+        for (Sample s : run.samples()) {
+            boolean none =
+                    !ips.isEmpty() && ips.stream().allMatch(ip -> s.hosts(ip).isEmpty());
+            if (none && start < 0) {
+                start = s.t();
+            } else if (!none && start >= 0) {
+                out.add(s.t() - start);
+                start = -1;
+            }
+        }
+        if (start >= 0) {
+            out.add(run.samples().get(run.samples().size() - 1).t()
+                    - start
+                    + run.info().sampleIntervalMs());
+        }
+        return out;
     }
 
     private static Set<String> matching(List<String> ips, Predicate<String> p) {

@@ -63,4 +63,29 @@ class HeadlineTableTest {
         HeadlineTable.write(b, List.of("jctdb"), List.of(r), Map.of(r, FailoverAnalysis.analyse(r)));
         assertThat(b.toString()).contains("## Headline", "cut-off leader", "no such fault", "longest address overlap");
     }
+
+    private static Sample nowhere(long t) {
+        Sample s = sample(t, "OK", 0, "0");
+        return new Sample(t, s.nodes(), Map.of("A", List.of()), 1, Map.of("A", false));
+    }
+
+    @Test
+    void everyAddressDownAtOnceIsCountedFromItsFirstSampleToTheFirstWithAnAddressAgain() {
+        RunData r = run(
+                "jctdb",
+                List.of(),
+                sample(0, "OK", 0, "0"),
+                nowhere(1_000),
+                nowhere(1_100),
+                sample(4_000, "OK", 1, "1"),
+                nowhere(9_000),
+                sample(10_000, "OK", 1, "1"),
+                nowhere(12_000));
+        assertThat(SampleRuns.blackouts(r)).containsExactly(3_000L, 1_000L, 100L);
+        assertThat(HeadlineTable.blackouts(SampleRuns.blackouts(r))).isEqualTo("3 times, 1.00 / 3.00 s, 4.10 s in all");
+        assertThat(HeadlineTable.blackouts(List.of())).isEqualTo("never");
+        StringBuilder b = new StringBuilder();
+        HeadlineTable.write(b, List.of("jctdb"), List.of(r), Map.of(r, FailoverAnalysis.analyse(r)));
+        assertThat(b.toString()).contains("every address down at once", "3 times, 1.00 / 3.00 s, 4.10 s in all");
+    }
 }
