@@ -2,6 +2,7 @@ package org.jctdb.lock;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -10,10 +11,12 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -61,6 +64,8 @@ public final class EtcdLock implements ClusterLock {
     private final ByteSequence key;
     private final ByteSequence value;
     private final ScheduledExecutorService exec;
+    private final Optional<SslContext> tls;
+    private final Optional<String> password;
 
     // all below only on exec
     private Client client;
@@ -84,6 +89,9 @@ public final class EtcdLock implements ClusterLock {
         this.renewMs = LockSpec.renewMillis(leaseMs);
         this.key = bytes(spec.key());
         this.value = bytes(holderName());
+        // Read now, at daemon start: a bad file stops the daemon with its name rather than failing every attempt.
+        this.tls = spec.tls().map(LockFiles::etcdTls);
+        this.password = spec.credentials().map(c -> LockFiles.password("etcd", c));
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cluster-lock-etcd");
             t.setDaemon(true);
@@ -346,9 +354,12 @@ public final class EtcdLock implements ClusterLock {
 
     private Client client() {
         if (client == null) {
-            String[] urls = spec.endpoints().stream().map(e -> "http://" + e).toArray(String[]::new);
-            client = Client.builder()
-                    .endpoints(urls)
+            String scheme = tls.isPresent() ? "https://" : "http://";
+            String[] urls = spec.endpoints().stream().map(e -> scheme + e).toArray(String[]::new);
+            ClientBuilder b = Client.builder();
+            tls.ifPresent(b::sslContext);
+            spec.credentials().ifPresent(c -> b.user(bytes(c.user())).password(bytes(password.orElseThrow())));
+            client = b.endpoints(urls)
                     .connectTimeout(Duration.ofMillis(Math.min(acquireTimeoutMs, 3_000)))
                     .keepaliveTime(Duration.ofSeconds(Math.max(1, spec.ttl() / 3)))
                     .keepaliveTimeout(Duration.ofSeconds(Math.max(1, spec.ttl() / 3)))
