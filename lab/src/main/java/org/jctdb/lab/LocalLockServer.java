@@ -49,16 +49,28 @@ public final class LocalLockServer {
     /** One server process: its client port and the command that (re)starts it. */
     private static final class Member {
         final int port;
+        final int healthPort; // plain-text health questions (etcd with TLS: its metrics port)
         final List<String> cmd;
         final Path log;
         long pid;
 
         Member(int port, List<String> cmd, Path log) {
+            this(port, port, cmd, log);
+        }
+
+        Member(int port, int healthPort, List<String> cmd, Path log) {
             this.port = port;
+            this.healthPort = healthPort;
             this.cmd = List.copyOf(cmd);
             this.log = log;
         }
     }
+
+    /**
+     * Server-side TLS for etcd: its certificate and key, and the CA whose client certificates it
+     * requires ({@code --client-cert-auth}), all PEM files.
+     */
+    public record EtcdTls(Path caCert, Path cert, Path key) {}
 
     private final Kind kind;
     private final Path dir;
@@ -105,7 +117,24 @@ public final class LocalLockServer {
             throw new IllegalArgumentException(
                     kind.word + " server: " + members + " members (etcd: 1 or 3; zookeeper: 1)");
         }
-        List<Member> ms = kind == Kind.ETCD ? etcdMembers(dir, host, members) : List.of(zooKeeper(dir, host));
+        List<Member> ms =
+                kind == Kind.ETCD ? etcdMembers(dir, host, members, Optional.empty()) : List.of(zooKeeper(dir, host));
+        return startMembers(kind, dir, host, ms, readyTimeoutMs);
+    }
+
+    /** A single-member etcd on 127.0.0.1 speaking TLS only (client certificates required); health on a plain port. */
+    public static LocalLockServer startEtcd(Path dir, EtcdTls tls, long readyTimeoutMs)
+            throws IOException, InterruptedException {
+        missing(Kind.ETCD).ifPresent(m -> {
+            throw new IllegalStateException(m);
+        });
+        return startMembers(
+                Kind.ETCD, dir, "127.0.0.1", etcdMembers(dir, "127.0.0.1", 1, Optional.of(tls)), readyTimeoutMs);
+    }
+
+    private static LocalLockServer startMembers(
+            Kind kind, Path dir, String host, List<Member> ms, long readyTimeoutMs)
+            throws IOException, InterruptedException {
         LocalLockServer s = new LocalLockServer(kind, dir, host, ms);
         for (int i = 0; i < ms.size(); i++) {
             s.launch(i);
@@ -128,7 +157,8 @@ public final class LocalLockServer {
         return s;
     }
 
-    private static List<Member> etcdMembers(Path dir, String host, int n) throws IOException {
+    private static List<Member> etcdMembers(Path dir, String host, int n, Optional<EtcdTls> tls)
+            throws IOException {
         List<Integer> clientPorts = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -139,11 +169,9 @@ public final class LocalLockServer {
         for (int i = 0; i < n; i++) {
             Path md = n == 1 ? dir : dir.resolve("m" + i);
             Files.createDirectories(md.resolve("data"));
-            String client = "http://" + host + ":" + clientPorts.get(i);
+            String client = (tls.isPresent() ? "https://" : "http://") + host + ":" + clientPorts.get(i);
             String peer = peers.get(i).substring(peers.get(i).indexOf('=') + 1);
-            out.add(new Member(
-                    clientPorts.get(i),
-                    List.of(
+            List<String> cmd = new ArrayList<>(List.of(
                             ETCD.toString(),
                             "--name",
                             "m" + i,
@@ -164,8 +192,22 @@ public final class LocalLockServer {
                             "--heartbeat-interval",
                             "100",
                             "--election-timeout",
-                            "1000"),
-                    md.resolve("server.log")));
+                            "1000"));
+            int healthPort = clientPorts.get(i);
+            if (tls.isPresent()) {
+                healthPort = freePort();
+                cmd.addAll(List.of(
+                        "--cert-file",
+                        tls.get().cert().toString(),
+                        "--key-file",
+                        tls.get().key().toString(),
+                        "--trusted-ca-file",
+                        tls.get().caCert().toString(),
+                        "--client-cert-auth",
+                        "--listen-metrics-urls",
+                        "http://" + host + ":" + healthPort));
+            }
+            out.add(new Member(clientPorts.get(i), healthPort, cmd, md.resolve("server.log")));
         }
         return out;
     }
@@ -288,7 +330,7 @@ public final class LocalLockServer {
     /** Whether member {@code i} answers a health question now (1 s at most). */
     public boolean answers(int i) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, members.get(i).port), 500);
+            s.connect(new InetSocketAddress(host, members.get(i).healthPort), 500);
             s.setSoTimeout(1000);
             OutputStream out = s.getOutputStream();
             if (kind == Kind.ETCD) {
