@@ -131,8 +131,7 @@ public sealed interface LockSpec {
         if (v.startsWith("etcd:")) {
             Parts p = Parts.split("etcd", v.substring(5), 2379);
             p.onlyOptions("ttl", "cacert", "cert", "key", "user", "password-file");
-            return Optional.of(
-                    new Etcd(p.endpoints, p.path, p.intOption("ttl", 10, 3, 300), p.tls(), p.credentials()));
+            return Optional.of(new Etcd(p.endpoints, p.path, p.intOption("ttl", 10, 3, 300), p.tls(), p.credentials()));
         }
         if (v.startsWith("zookeeper:")) {
             Parts p = Parts.split("zookeeper", v.substring(10), 2181);
@@ -141,8 +140,7 @@ public sealed interface LockSpec {
                 throw new IllegalArgumentException(
                         "zookeeper lock path \"" + p.path + "\" must not end in / or contain an empty element");
             }
-            return Optional.of(
-                    new ZooKeeper(p.endpoints, p.path, p.intOption("session", 10, 2, 120), p.credentials()));
+            return Optional.of(new ZooKeeper(p.endpoints, p.path, p.intOption("session", 10, 2, 120), p.credentials()));
         }
         return Optional.empty();
     }
@@ -271,8 +269,9 @@ public sealed interface LockSpec {
             Optional<String> cert = file("cert");
             Optional<String> key = file("key");
             if (cert.isPresent() != key.isPresent()) {
-                throw new IllegalArgumentException(kind + " lock: " + (cert.isPresent() ? "cert= needs key=" : "key= needs cert=")
-                        + " (a client certificate and its private key come together)");
+                throw new IllegalArgumentException(
+                        kind + " lock: " + (cert.isPresent() ? "cert= needs key=" : "key= needs cert=")
+                                + " (a client certificate and its private key come together)");
             }
             if (ca.isEmpty() && cert.isPresent()) {
                 throw new IllegalArgumentException(kind + " lock: cert= and key= need cacert= (TLS is on when cacert="
@@ -287,7 +286,8 @@ public sealed interface LockSpec {
             Optional<String> pw = file("password-file");
             if ((user != null) != pw.isPresent()) {
                 throw new IllegalArgumentException(kind + " lock: "
-                        + (user != null ? "user= needs password-file=FILE (the file's first line is the password)"
+                        + (user != null
+                                ? "user= needs password-file=FILE (the file's first line is the password)"
                                 : "password-file= needs user=NAME"));
             }
             if (user == null) {

@@ -83,13 +83,14 @@ class LockSpecTest {
         assertThat(e.describe())
                 .isEqualTo("etcd lock /jctdb/cluster-lock on h1:2379,h2:2379 (lease ttl 6 s, TLS with client"
                         + " certificate, user jctdb)");
-        LockSpec.Etcd caOnly = (LockSpec.Etcd)
-                LockSpec.parse("etcd:h?cacert=/ca.pem").orElseThrow();
+        LockSpec.Etcd caOnly =
+                (LockSpec.Etcd) LockSpec.parse("etcd:h?cacert=/ca.pem").orElseThrow();
         assertThat(caOnly.tls()).contains(new LockSpec.Tls("/ca.pem", Optional.empty(), Optional.empty()));
         assertThat(caOnly.credentials()).isEmpty();
         assertThat(caOnly.describe()).endsWith("(lease ttl 10 s, TLS)");
-        LockSpec.ZooKeeper z = (LockSpec.ZooKeeper)
-                LockSpec.parse("zookeeper:zk1?user=ctdb&password-file=/etc/ctdb/zk-password").orElseThrow();
+        LockSpec.ZooKeeper z =
+                (LockSpec.ZooKeeper) LockSpec.parse("zookeeper:zk1?user=ctdb&password-file=/etc/ctdb/zk-password")
+                        .orElseThrow();
         assertThat(z.credentials()).contains(new LockSpec.Credentials("ctdb", "/etc/ctdb/zk-password"));
         assertThat(z.describe()).endsWith("(session 10 s, digest user ctdb)");
     }

@@ -34,14 +34,17 @@ final class LockFiles {
         Path f = readable(kind, "password-file", c.passwordFile());
         String first;
         try {
-            first = Files.readString(f, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            first = Files.readString(f, StandardCharsets.UTF_8)
+                    .lines()
+                    .findFirst()
+                    .orElse("");
         } catch (IOException e) {
-            throw new IllegalArgumentException(kind + " lock: password-file " + f + " cannot be read: " + e.getMessage());
+            throw new IllegalArgumentException(
+                    kind + " lock: password-file " + f + " cannot be read: " + e.getMessage());
         }
         if (first.isEmpty()) {
-            throw new IllegalArgumentException(
-                    kind + " lock: password-file " + f + " is empty (its first line is the password of user "
-                            + c.user() + ")");
+            throw new IllegalArgumentException(kind + " lock: password-file " + f
+                    + " is empty (its first line is the password of user " + c.user() + ")");
         }
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f);
@@ -107,9 +110,8 @@ final class LockFiles {
             throw new IllegalArgumentException(kind + " lock: " + option + "=" + f + " is not a regular file");
         }
         if (!Files.isReadable(f)) {
-            throw new IllegalArgumentException(
-                    kind + " lock: " + option + "=" + f + " cannot be read by this daemon (uid "
-                            + System.getProperty("user.name") + ")");
+            throw new IllegalArgumentException(kind + " lock: " + option + "=" + f
+                    + " cannot be read by this daemon (uid " + System.getProperty("user.name") + ")");
         }
         return f;
     }

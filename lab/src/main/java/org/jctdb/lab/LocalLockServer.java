@@ -132,8 +132,7 @@ public final class LocalLockServer {
                 Kind.ETCD, dir, "127.0.0.1", etcdMembers(dir, "127.0.0.1", 1, Optional.of(tls)), readyTimeoutMs);
     }
 
-    private static LocalLockServer startMembers(
-            Kind kind, Path dir, String host, List<Member> ms, long readyTimeoutMs)
+    private static LocalLockServer startMembers(Kind kind, Path dir, String host, List<Member> ms, long readyTimeoutMs)
             throws IOException, InterruptedException {
         LocalLockServer s = new LocalLockServer(kind, dir, host, ms);
         for (int i = 0; i < ms.size(); i++) {
@@ -157,8 +156,7 @@ public final class LocalLockServer {
         return s;
     }
 
-    private static List<Member> etcdMembers(Path dir, String host, int n, Optional<EtcdTls> tls)
-            throws IOException {
+    private static List<Member> etcdMembers(Path dir, String host, int n, Optional<EtcdTls> tls) throws IOException {
         List<Integer> clientPorts = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -172,27 +170,27 @@ public final class LocalLockServer {
             String client = (tls.isPresent() ? "https://" : "http://") + host + ":" + clientPorts.get(i);
             String peer = peers.get(i).substring(peers.get(i).indexOf('=') + 1);
             List<String> cmd = new ArrayList<>(List.of(
-                            ETCD.toString(),
-                            "--name",
-                            "m" + i,
-                            "--data-dir",
-                            md.resolve("data").toString(),
-                            "--listen-client-urls",
-                            client,
-                            "--advertise-client-urls",
-                            client,
-                            "--listen-peer-urls",
-                            peer,
-                            "--initial-advertise-peer-urls",
-                            peer,
-                            "--initial-cluster",
-                            String.join(",", peers),
-                            "--initial-cluster-state",
-                            "new",
-                            "--heartbeat-interval",
-                            "100",
-                            "--election-timeout",
-                            "1000"));
+                    ETCD.toString(),
+                    "--name",
+                    "m" + i,
+                    "--data-dir",
+                    md.resolve("data").toString(),
+                    "--listen-client-urls",
+                    client,
+                    "--advertise-client-urls",
+                    client,
+                    "--listen-peer-urls",
+                    peer,
+                    "--initial-advertise-peer-urls",
+                    peer,
+                    "--initial-cluster",
+                    String.join(",", peers),
+                    "--initial-cluster-state",
+                    "new",
+                    "--heartbeat-interval",
+                    "100",
+                    "--election-timeout",
+                    "1000"));
             int healthPort = clientPorts.get(i);
             if (tls.isPresent()) {
                 healthPort = freePort();
