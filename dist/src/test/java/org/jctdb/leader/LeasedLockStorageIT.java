@@ -96,7 +96,7 @@ class LeasedLockStorageIT {
     }
 
     /** For {@code d}: every node names {@code leader}, its daemon holds the lock in etcd, no node's generation moves. */
-    private static void unchangedFor(
+    static void unchangedFor(
             LocalClusterHarness c,
             LeasedLockLeaderIT.Service s,
             Set<Integer> all,

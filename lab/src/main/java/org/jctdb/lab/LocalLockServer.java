@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An etcd (one or three members) or ZooKeeper server from Debian's packages (etcd-server, zookeeper) for a
+ * An etcd or ZooKeeper server (one or three members) from Debian's packages (etcd-server, zookeeper) for a
  * local cluster or a test: its data, configuration, log and PID file live in one directory; it
  * runs in its own session so it outlives the command that started it; {@link #stop(Path)} ends it (every member)
  * by its PID file. Listens on the given address only (127.0.0.1 for local clusters and tests).
@@ -105,7 +105,7 @@ public final class LocalLockServer {
     }
 
     /**
-     * Starts a server of {@code members} members (etcd: 1 or 3; ZooKeeper: 1) in {@code dir}
+     * Starts a server of {@code members} members (1 or 3) in {@code dir}
      * (created), listening on {@code host} on free ports, and waits until every member answers.
      */
     public static LocalLockServer start(Kind kind, Path dir, String host, int members, long readyTimeoutMs)
@@ -113,12 +113,12 @@ public final class LocalLockServer {
         missing(kind).ifPresent(m -> {
             throw new IllegalStateException(m);
         });
-        if (members != 1 && !(kind == Kind.ETCD && members == 3)) {
-            throw new IllegalArgumentException(
-                    kind.word + " server: " + members + " members (etcd: 1 or 3; zookeeper: 1)");
+        if (members != 1 && members != 3) {
+            throw new IllegalArgumentException(kind.word + " server: " + members + " members (1 or 3)");
         }
-        List<Member> ms =
-                kind == Kind.ETCD ? etcdMembers(dir, host, members, Optional.empty()) : List.of(zooKeeper(dir, host));
+        List<Member> ms = kind == Kind.ETCD
+                ? etcdMembers(dir, host, members, Optional.empty())
+                : zooKeeperMembers(dir, host, members);
         return startMembers(kind, dir, host, ms, readyTimeoutMs);
     }
 
@@ -210,30 +210,61 @@ public final class LocalLockServer {
         return out;
     }
 
-    private static Member zooKeeper(Path dir, String host) throws IOException {
-        Files.createDirectories(dir.resolve("data"));
-        int port = freePort();
-        Path cfg = dir.resolve("zoo.cfg");
-        Files.writeString(
-                cfg,
-                "tickTime=500\n" // sessions from 1 s (2 ticks) to 10 s (20 ticks)
-                        + "dataDir=" + dir.resolve("data") + "\n"
-                        + "clientPort=" + port + "\n"
-                        + "clientPortAddress=" + host + "\n"
-                        + "admin.enableServer=false\n"
-                        + "4lw.commands.whitelist=srvr,ruok\n");
+    /**
+     * One standalone ZooKeeper ({@code ZooKeeperServerMain}) or a quorum of {@code n}
+     * ({@code QuorumPeerMain}, member i has myid i+1, data and zoo.cfg in DIR/mI).
+     */
+    private static List<Member> zooKeeperMembers(Path dir, String host, int n) throws IOException {
+        List<Integer> clientPorts = new ArrayList<>();
+        StringBuilder servers = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            clientPorts.add(freePort());
+            servers.append("server.")
+                    .append(i + 1)
+                    .append('=')
+                    .append(host)
+                    .append(':')
+                    .append(freePort())
+                    .append(':')
+                    .append(freePort())
+                    .append('\n');
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new Member(
-                port,
-                List.of(
-                        java,
-                        "-Xmx128m",
-                        "-XX:+UseSerialGC",
-                        "-cp",
-                        ZOOKEEPER_JAR.toString(),
-                        "org.apache.zookeeper.server.ZooKeeperServerMain",
-                        cfg.toString()),
-                dir.resolve("server.log"));
+        List<Member> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Path md = n == 1 ? dir : dir.resolve("m" + i);
+            Files.createDirectories(md.resolve("data"));
+            Path cfg = md.resolve("zoo.cfg");
+            String quorum = "";
+            if (n > 1) {
+                Files.writeString(md.resolve("data").resolve("myid"), (i + 1) + "\n");
+                // initLimit/syncLimit in ticks: a follower has 5 s to join, 2.5 s to keep up
+                quorum = "initLimit=10\nsyncLimit=5\n" + servers;
+            }
+            Files.writeString(
+                    cfg,
+                    "tickTime=500\n" // sessions from 1 s (2 ticks) to 10 s (20 ticks)
+                            + "dataDir=" + md.resolve("data") + "\n"
+                            + "clientPort=" + clientPorts.get(i) + "\n"
+                            + "clientPortAddress=" + host + "\n"
+                            + "admin.enableServer=false\n"
+                            + "4lw.commands.whitelist=srvr,ruok\n"
+                            + quorum);
+            out.add(new Member(
+                    clientPorts.get(i),
+                    List.of(
+                            java,
+                            "-Xmx128m",
+                            "-XX:+UseSerialGC",
+                            "-cp",
+                            ZOOKEEPER_JAR.toString(),
+                            n > 1
+                                    ? "org.apache.zookeeper.server.quorum.QuorumPeerMain"
+                                    : "org.apache.zookeeper.server.ZooKeeperServerMain",
+                            cfg.toString()),
+                    md.resolve("server.log")));
+        }
+        return out;
     }
 
     /** Starts member {@code i} (again) in its own session and records every member's PID. */
@@ -361,7 +392,9 @@ public final class LocalLockServer {
                     .filter(ProcessHandle::isAlive)
                     .filter(p -> p.info()
                             .commandLine()
-                            .map(c -> c.contains(ETCD.toString()) || c.contains("ZooKeeperServerMain"))
+                            .map(c -> c.contains(ETCD.toString())
+                                    || c.contains("ZooKeeperServerMain")
+                                    || c.contains("QuorumPeerMain"))
                             .orElse(false));
             if (h.isPresent()) {
                 any = true;
