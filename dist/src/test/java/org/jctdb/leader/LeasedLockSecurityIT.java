@@ -1,6 +1,7 @@
 package org.jctdb.leader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.Auth;
@@ -16,6 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.KeeperException;
 import org.jctdb.lab.LocalLockServer;
 import org.jctdb.testing.LocalClusterHarness;
 import org.jctdb.testing.TestEnvironment;
@@ -109,6 +114,52 @@ class LeasedLockSecurityIT {
             }
         } finally {
             LocalLockServer.stop(dir.resolve("etcd"));
+        }
+    }
+
+    @Test
+    void zooKeeperDigestCredentialsTakeTheLockProtectItsNodesAndAWrongPasswordIsNamed() throws Exception {
+        TestEnvironment.require(LocalLockServer.missing(LocalLockServer.Kind.ZOOKEEPER));
+        Path dir = Files.createTempDirectory("jctdb-zk-digest-");
+        Path passwordFile = dir.resolve("lock-password");
+        Files.writeString(passwordFile, PASSWORD + "\n");
+        LocalLockServer zk = LocalLockServer.start(LocalLockServer.Kind.ZOOKEEPER, dir.resolve("zookeeper"), 30_000);
+        String lock = zk.clusterLock(5) + "&user=jctdb&password-file=" + passwordFile;
+        String connect = "127.0.0.1:" + zk.port();
+        try (CuratorFramework owner = CuratorFrameworkFactory.builder()
+                        .connectString(connect)
+                        .retryPolicy(new RetryNTimes(1, 100))
+                        .authorization("digest", ("jctdb:" + PASSWORD).getBytes(StandardCharsets.UTF_8))
+                        .build();
+                CuratorFramework stranger = CuratorFrameworkFactory.newClient(connect, new RetryNTimes(1, 100));
+                LocalClusterHarness c = LocalClusterHarness.up(1, List.of("--cluster-lock", lock))) {
+            owner.start();
+            stranger.start();
+            String path = "/jctdb/cluster-lock";
+            String[] node = {""};
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                List<String> kids = owner.checkExists().forPath(path) == null
+                        ? List.of()
+                        : owner.getChildren().forPath(path);
+                node[0] = kids.isEmpty() ? "" : path + "/" + kids.get(0);
+                return !node[0].isEmpty()
+                        && new String(owner.getData().forPath(node[0]), StandardCharsets.UTF_8)
+                                .contains("pid " + c.pid(0) + " ");
+            });
+            // Creator-only ACLs: a client without the identity can neither read the lock node nor delete it.
+            assertThatThrownBy(() -> stranger.getData().forPath(node[0]))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> stranger.delete().forPath(node[0]))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThat(c.log(0)).contains("digest user jctdb");
+
+            restart(c, () -> Files.writeString(passwordFile, "wrong-password\n"));
+            String row = awaitTrouble(c);
+            assertThat(field(row, 2)).isEqualTo("UNAVAILABLE");
+            assertThat(field(row, 5))
+                    .contains("(NoAuth): wrong password for digest user jctdb, or the path belongs to another user");
+        } finally {
+            LocalLockServer.stop(dir.resolve("zookeeper"));
         }
     }
 
