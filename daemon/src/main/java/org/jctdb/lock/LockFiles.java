@@ -58,10 +58,10 @@ final class LockFiles {
                     .orElse("");
         } catch (IOException e) {
             throw new IllegalArgumentException(
-                    kind + " lock: password-file " + f + " cannot be read: " + e.getMessage());
+                    kind + " lock: password-file=" + f + " cannot be read: " + e.getMessage());
         }
         if (first.isEmpty()) {
-            throw new IllegalArgumentException(kind + " lock: password-file " + f
+            throw new IllegalArgumentException(kind + " lock: password-file=" + f
                     + " is empty (its first line is the password of user " + c.user() + ")");
         }
         try {
