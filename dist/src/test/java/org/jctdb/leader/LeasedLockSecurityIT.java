@@ -247,42 +247,15 @@ class LeasedLockSecurityIT {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 
+    /** A self-signed CA: NAME.pem and NAME-key.pem. */
     private static void ca(Path pki, String name) throws Exception {
-        openssl(
-                pki,
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                name + "-key.pem",
-                "-out",
-                name + ".pem",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=jctdb test " + name);
+        newKey(pki, name, "/CN=jctdb test " + name, "-x509", "-days", "2", "-out", name + ".pem");
     }
 
+    /** NAME.pem and NAME-key.pem for CN, signed by CA with the given X.509 extension. */
     private static void signed(Path pki, String ca, String name, String cn, String extension) throws Exception {
         Files.writeString(pki.resolve(name + ".ext"), extension + "\n");
-        openssl(
-                pki,
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                name + "-key.pem",
-                "-out",
-                name + ".csr",
-                "-subj",
-                "/CN=" + cn);
+        newKey(pki, name, "/CN=" + cn, "-out", name + ".csr");
         openssl(
                 pki,
                 "x509",
@@ -300,6 +273,23 @@ class LeasedLockSecurityIT {
                 "2",
                 "-extfile",
                 name + ".ext");
+    }
+
+    /** openssl req with a new unencrypted P-256 key in NAME-key.pem (PKCS#8), plus {@code more}. */
+    private static void newKey(Path pki, String name, String subject, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                name + "-key.pem",
+                "-subj",
+                subject));
+        args.addAll(List.of(more));
+        openssl(pki, args.toArray(new String[0]));
     }
 
     private static void openssl(Path dir, String... args) throws Exception {

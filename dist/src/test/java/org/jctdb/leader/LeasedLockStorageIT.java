@@ -34,16 +34,10 @@ class LeasedLockStorageIT {
                         LocalClusterHarness.up(3, List.of("--cluster-fs", "--cluster-lock", etcd.clusterLock(5)));
                 LeasedLockLeaderIT.Service s = new LeasedLockLeaderIT.Service(c, LocalLockServer.Kind.ETCD)) {
             Set<Integer> all = Set.of(0, 1, 2);
-            await().atMost(Duration.ofSeconds(30)).until(() -> s.leaderHoldingLock(all) >= 0);
-            int leader = s.leaderHoldingLock(all);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> all.stream()
-                                    .map(k -> LeasedLockLeaderIT.generation(c, k))
-                                    .distinct()
-                                    .count()
-                            == 1);
-            long generation = LeasedLockLeaderIT.generation(c, leader);
-            long holder = s.holderPid();
+            Settled settled = settled(c, s, all);
+            int leader = settled.leader();
+            long generation = settled.generation();
+            long holder = settled.holder();
 
             // One member of three paused past the lease (the Service reads through member 0): the other two keep
             // a quorum, and renewals the client sends to the paused member must not hold up the others.
@@ -93,6 +87,22 @@ class LeasedLockStorageIT {
         } finally {
             LocalLockServer.stop(etcdDir);
         }
+    }
+
+    /** The leader holding the lock, the generation every node agrees on, and the holder's PID in the service. */
+    record Settled(int leader, long generation, long holder) {}
+
+    /** Waits until one node leads holding the lock and every node is in its generation. */
+    static Settled settled(LocalClusterHarness c, LeasedLockLeaderIT.Service s, Set<Integer> all) throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.leaderHoldingLock(all) >= 0);
+        int leader = s.leaderHoldingLock(all);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> all.stream()
+                                .map(k -> LeasedLockLeaderIT.generation(c, k))
+                                .distinct()
+                                .count()
+                        == 1);
+        return new Settled(leader, LeasedLockLeaderIT.generation(c, leader), s.holderPid());
     }
 
     /** For {@code d}: every node names {@code leader}, its daemon holds the lock in etcd, no node's generation moves. */

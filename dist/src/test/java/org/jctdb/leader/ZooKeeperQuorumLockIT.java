@@ -1,7 +1,6 @@
 package org.jctdb.leader;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,16 +36,10 @@ class ZooKeeperQuorumLockIT {
                 LeasedLockLeaderIT.Service s = new LeasedLockLeaderIT.Service(c, LocalLockServer.Kind.ZOOKEEPER)) {
             assertThat(c.upOutput).contains("Started zookeeper (3 members");
             Set<Integer> all = Set.of(0, 1, 2);
-            await().atMost(Duration.ofSeconds(30)).until(() -> s.leaderHoldingLock(all) >= 0);
-            int leader = s.leaderHoldingLock(all);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> all.stream()
-                                    .map(k -> LeasedLockLeaderIT.generation(c, k))
-                                    .distinct()
-                                    .count()
-                            == 1);
-            long generation = LeasedLockLeaderIT.generation(c, leader);
-            long holder = s.holderPid();
+            LeasedLockStorageIT.Settled settled = LeasedLockStorageIT.settled(c, s, all);
+            int leader = settled.leader();
+            long generation = settled.generation();
+            long holder = settled.holder();
 
             String conf = Files.readString(c.nodeDir(0).resolve("ctdb.conf"));
             Matcher m = PORT.matcher(conf);
