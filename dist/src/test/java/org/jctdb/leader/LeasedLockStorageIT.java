@@ -117,7 +117,9 @@ class LeasedLockStorageIT {
             throws Exception {
         long end = System.nanoTime() + d.toNanos();
         int answered = 0;
+        int polls = 0;
         while (System.nanoTime() < end) {
+            polls++;
             assertThat(LeaderIT.agreedLeader(c, all)).isEqualTo(leader);
             // -1: the service did not answer this test's own client (it too is moving off a lost member); any
             // answer must name the same holder, and most polls must get one.
@@ -133,6 +135,6 @@ class LeasedLockStorageIT {
             }
             Thread.sleep(250);
         }
-        assertThat(answered).as("polls the service answered").isGreaterThanOrEqualTo((int) (d.toMillis() / 500));
+        assertThat(answered * 2).as("polls the service answered, of %d", polls).isGreaterThanOrEqualTo(polls);
     }
 }
