@@ -28,6 +28,7 @@ final class HealthCommand extends DaemonCommand {
             printJson(root);
         } else if (style().machine()) {
             out().print(HealthFormat.machine(r.get(), style()));
+            out().print(HealthFormat.lockMachine(lock, style(), System.currentTimeMillis()));
         } else {
             out().print(HealthFormat.text(r.get(), pnn));
             // The cluster lock: one line while it is in trouble as this node sees it.

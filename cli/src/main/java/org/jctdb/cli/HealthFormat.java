@@ -71,7 +71,30 @@ public final class HealthFormat {
         return "Cluster lock " + r.lock() + ": " + state + " since "
                 + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
                         .format(Instant.ofEpochMilli(r.sinceEpochMillis()).atZone(zone))
-                + " (" + Math.max(0, nowEpochMillis - r.sinceEpochMillis()) / 1000 + "s): " + r.action() + "\n";
+                + " (" + Math.max(0, nowEpochMillis - r.sinceEpochMillis()) / 1000 + "s): " + r.action() + "\n"
+                + (r.reason().isEmpty() ? "" : "    reason: " + r.reason() + "\n");
+    }
+
+    /**
+     * The lock part of `jctdb health -X`: a second table after the paths, its header always, one row
+     * while the lock is in trouble as this node sees it (no row: no trouble). Since is the wall clock
+     * in epoch seconds, Seconds the time since then; the separator and newlines are blanked out of
+     * the texts so the row stays one row.
+     */
+    public static String lockMachine(Optional<LockReport> r, OutputStyle style, long nowEpochMillis) {
+        StringBuilder out = new StringBuilder(style.row("Lock", "LockState", "Since", "Seconds", "Reason", "Action"));
+        r.ifPresent(x -> out.append(style.row(
+                oneField(x.lock(), style),
+                x.state(),
+                x.sinceEpochMillis() / 1000,
+                Math.max(0, nowEpochMillis - x.sinceEpochMillis()) / 1000,
+                oneField(x.reason(), style),
+                oneField(x.action(), style))));
+        return out.toString();
+    }
+
+    private static String oneField(String s, OutputStyle style) {
+        return s.replace(style.separator(), " ").replace('\n', ' ').replace('\r', ' ');
     }
 
     /** The lock part of `jctdb health -j`. */
@@ -83,6 +106,7 @@ public final class HealthFormat {
             lock.put("state", x.state());
             lock.put("since", Instant.ofEpochMilli(x.sinceEpochMillis()).toString());
             lock.put("action", x.action());
+            lock.put("reason", x.reason());
         });
     }
 

@@ -113,12 +113,45 @@ class HealthFormatTest {
                 "etcd:10.0.0.9:2379/jctdb/cluster-lock?ttl=5",
                 "LOST",
                 NOW - 12_000,
-                "this node stepped down as leader of generation 3073");
+                "this node stepped down as leader of generation 3073",
+                "");
         assertThat(HealthFormat.lockLine(r, NOW, ZoneOffset.UTC))
                 .isEqualTo(
                         "Cluster lock etcd:10.0.0.9:2379/jctdb/cluster-lock?ttl=5: lost (LOST) since 2025-11-26 04:06:28"
                                 + " (12s): this node stepped down as leader of generation 3073\n");
-        assertThat(HealthFormat.lockLine(new LockReport("/cfs/lock", "UNAVAILABLE", NOW, "x"), NOW, ZoneOffset.UTC))
+        assertThat(HealthFormat.lockLine(new LockReport("/cfs/lock", "UNAVAILABLE", NOW, "x", ""), NOW, ZoneOffset.UTC))
                 .startsWith("Cluster lock /cfs/lock: cannot be taken (UNAVAILABLE) since");
+        assertThat(HealthFormat.lockLine(
+                        new LockReport("etcd:h", "UNAVAILABLE", NOW, "x", "etcd lock: failed: auth"),
+                        NOW,
+                        ZoneOffset.UTC))
+                .endsWith("(0s): x\n    reason: etcd lock: failed: auth\n");
+    }
+
+    @Test
+    void machineOutputHasTheLockTableAfterThePathsWithItsStateReasonAndSince() {
+        OutputStyle x = new OutputStyle("|", false);
+        LockReport r = new LockReport(
+                "etcd:10.0.0.9:2379?ttl=5",
+                "UNAVAILABLE",
+                NOW - 21_000,
+                "attempts to take it fail (ERROR)",
+                "etcd lock: failed: io.grpc.StatusRuntimeException: INVALID_ARGUMENT: etcdserver: authentication"
+                        + " failed | a|b\nsecond line");
+        assertThat(HealthFormat.lockMachine(java.util.Optional.of(r), x, NOW))
+                .isEqualTo("|Lock|LockState|Since|Seconds|Reason|Action|\n"
+                        + "|etcd:10.0.0.9:2379?ttl=5|UNAVAILABLE|1764129979|21|etcd lock: failed:"
+                        + " io.grpc.StatusRuntimeException: INVALID_ARGUMENT: etcdserver: authentication failed   a b"
+                        + " second line|attempts to take it fail (ERROR)|\n");
+        assertThat(HealthFormat.lockMachine(java.util.Optional.empty(), x, NOW))
+                .isEqualTo("|Lock|LockState|Since|Seconds|Reason|Action|\n");
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        HealthFormat.lockJson(root, java.util.Optional.of(r));
+        assertThat(root.get("cluster_lock").get("reason").asText()).startsWith("etcd lock: failed:");
+        assertThat(root.get("cluster_lock").get("ok").asBoolean()).isFalse();
+        // -Y: the separator is ':', which the lock value itself contains
+        assertThat(HealthFormat.lockMachine(java.util.Optional.of(r), new OutputStyle(":", false), NOW))
+                .startsWith(":Lock:LockState:Since:Seconds:Reason:Action:\n:etcd 10.0.0.9 2379?ttl=5:UNAVAILABLE:");
     }
 }

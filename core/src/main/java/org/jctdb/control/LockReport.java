@@ -7,5 +7,6 @@ package org.jctdb.control;
  * @param state            UNRESPONSIVE, LOST or UNAVAILABLE (org.jctdb.leader.LockTrouble.State)
  * @param sinceEpochMillis when the trouble began, wall clock
  * @param action           what this node did about it, in words
+ * @param reason           the lock backend's last word on it (e.g. "authentication failed"), empty if none
  */
-public record LockReport(String lock, String state, long sinceEpochMillis, String action) {}
+public record LockReport(String lock, String state, long sinceEpochMillis, String action, String reason) {}

@@ -10,15 +10,20 @@ import java.util.Optional;
  * A parsed coordination-service cluster lock value ({@code [cluster] cluster lock}):
  *
  * <pre>
- *   etcd:HOST[:PORT][,HOST[:PORT]...][/KEY][?ttl=SECONDS]
- *   zookeeper:HOST[:PORT][,HOST[:PORT]...][/PATH][?session=SECONDS]
+ *   etcd:HOST[:PORT][,HOST[:PORT]...][/KEY][?ttl=SECONDS][&cacert=FILE[&cert=FILE&key=FILE]][&user=NAME&password-file=FILE]
+ *   zookeeper:HOST[:PORT][,HOST[:PORT]...][/PATH][?session=SECONDS][&user=NAME&password-file=FILE]
  * </pre>
  *
  * Ports default to 2379 (etcd) and 2181 (ZooKeeper); KEY and PATH default to
  * {@value #DEFAULT_KEY}; ttl defaults to 10 s (3..300), session to 10 s (2..120, the server may
- * shorten or lengthen it within its own bounds). Plain TCP without credentials (TLS and
- * authentication are not supported yet). Any other value (a path, {@code !helper}) is not a
- * LockSpec: {@link #parse} returns empty and {@link ClusterLocks} handles it.
+ * shorten or lengthen it within its own bounds). etcd speaks TLS when {@code cacert} (the CA that
+ * signed the members' certificates, PEM) is given, and presents a client certificate when
+ * {@code cert} and {@code key} (PEM, the key unencrypted PKCS#8) are; {@code user} with
+ * {@code password-file} (the file's first line is the password) authenticates as an etcd user or as
+ * a ZooKeeper digest identity. The names follow etcdctl's flags; files are absolute paths; a password
+ * itself is never accepted in the value. Files are read by the daemon ({@link ClusterLocks}), not
+ * here. Any other value (a path, {@code !helper}) is not a LockSpec: {@link #parse} returns empty
+ * and {@link ClusterLocks} handles it.
  */
 public sealed interface LockSpec {
     String DEFAULT_KEY = "/jctdb/cluster-lock";
@@ -38,10 +43,25 @@ public sealed interface LockSpec {
 
     String describe();
 
+    /**
+     * TLS to the service: the CA certificate that signed the servers' certificates, and optionally a
+     * client certificate and its key (both or neither). Absolute paths, read by the daemon.
+     */
+    record Tls(String caCert, Optional<String> cert, Optional<String> key) {}
+
+    /** A user and the file whose first line is its password (absolute path, read by the daemon). */
+    record Credentials(String user, String passwordFile) {}
+
     /** etcd v3: a lease of {@code ttl} seconds; the lock is {@code key}, created under the lease. */
-    record Etcd(List<Endpoint> endpoints, String key, int ttl) implements LockSpec {
+    record Etcd(List<Endpoint> endpoints, String key, int ttl, Optional<Tls> tls, Optional<Credentials> credentials)
+            implements LockSpec {
         public Etcd {
             endpoints = List.copyOf(endpoints);
+        }
+
+        /** Plain TCP, no credentials. */
+        public Etcd(List<Endpoint> endpoints, String key, int ttl) {
+            this(endpoints, key, ttl, Optional.empty(), Optional.empty());
         }
 
         @Override
@@ -51,14 +71,23 @@ public sealed interface LockSpec {
 
         @Override
         public String describe() {
-            return "etcd lock " + key + " on " + join(endpoints) + " (lease ttl " + ttl + " s)";
+            return "etcd lock " + key + " on " + join(endpoints) + " (lease ttl " + ttl + " s"
+                    + tls.map(t -> ", TLS" + (t.cert().isPresent() ? " with client certificate" : ""))
+                            .orElse("")
+                    + credentials.map(c -> ", user " + c.user()).orElse("") + ")";
         }
     }
 
     /** ZooKeeper: Curator's InterProcessMutex under {@code path}, in a session of {@code session} seconds. */
-    record ZooKeeper(List<Endpoint> endpoints, String path, int session) implements LockSpec {
+    record ZooKeeper(List<Endpoint> endpoints, String path, int session, Optional<Credentials> credentials)
+            implements LockSpec {
         public ZooKeeper {
             endpoints = List.copyOf(endpoints);
+        }
+
+        /** No credentials. */
+        public ZooKeeper(List<Endpoint> endpoints, String path, int session) {
+            this(endpoints, path, session, Optional.empty());
         }
 
         @Override
@@ -68,7 +97,8 @@ public sealed interface LockSpec {
 
         @Override
         public String describe() {
-            return "ZooKeeper lock " + path + " on " + join(endpoints) + " (session " + session + " s)";
+            return "ZooKeeper lock " + path + " on " + join(endpoints) + " (session " + session + " s"
+                    + credentials.map(c -> ", digest user " + c.user()).orElse("") + ")";
         }
 
         public String connectString() {
@@ -100,17 +130,17 @@ public sealed interface LockSpec {
         String v = value.strip();
         if (v.startsWith("etcd:")) {
             Parts p = Parts.split("etcd", v.substring(5), 2379);
-            p.onlyOptions("ttl");
-            return Optional.of(new Etcd(p.endpoints, p.path, p.intOption("ttl", 10, 3, 300)));
+            p.onlyOptions("ttl", "cacert", "cert", "key", "user", "password-file");
+            return Optional.of(new Etcd(p.endpoints, p.path, p.intOption("ttl", 10, 3, 300), p.tls(), p.credentials()));
         }
         if (v.startsWith("zookeeper:")) {
             Parts p = Parts.split("zookeeper", v.substring(10), 2181);
-            p.onlyOptions("session");
+            p.onlyOptions("session", "user", "password-file");
             if (p.path.endsWith("/") || p.path.contains("//")) {
                 throw new IllegalArgumentException(
                         "zookeeper lock path \"" + p.path + "\" must not end in / or contain an empty element");
             }
-            return Optional.of(new ZooKeeper(p.endpoints, p.path, p.intOption("session", 10, 2, 120)));
+            return Optional.of(new ZooKeeper(p.endpoints, p.path, p.intOption("session", 10, 2, 120), p.credentials()));
         }
         return Optional.empty();
     }
@@ -221,11 +251,65 @@ public sealed interface LockSpec {
 
         void onlyOptions(String... allowed) {
             for (String k : options.keySet()) {
+                if (k.equals("password")) {
+                    throw new IllegalArgumentException(kind + " lock: password= is not accepted (ctdb.conf is"
+                            + " readable by every local user and ends up in logs and status output); write the"
+                            + " password into a file only root can read and give password-file=FILE");
+                }
                 if (!List.of(allowed).contains(k)) {
                     throw new IllegalArgumentException(
                             kind + " lock: unknown option \"" + k + "\" (known: " + String.join(", ", allowed) + ")");
                 }
             }
+        }
+
+        /** TLS options: cacert turns TLS on; cert and key come together and need cacert. */
+        Optional<Tls> tls() {
+            Optional<String> ca = file("cacert");
+            Optional<String> cert = file("cert");
+            Optional<String> key = file("key");
+            if (cert.isPresent() != key.isPresent()) {
+                throw new IllegalArgumentException(
+                        kind + " lock: " + (cert.isPresent() ? "cert= needs key=" : "key= needs cert=")
+                                + " (a client certificate and its private key come together)");
+            }
+            if (ca.isEmpty() && cert.isPresent()) {
+                throw new IllegalArgumentException(kind + " lock: cert= and key= need cacert= (TLS is on when cacert="
+                        + " names the CA certificate that signed the servers' certificates)");
+            }
+            return ca.map(c -> new Tls(c, cert, key));
+        }
+
+        /** user and password-file, together or neither. */
+        Optional<Credentials> credentials() {
+            String user = options.get("user");
+            Optional<String> pw = file("password-file");
+            if ((user != null) != pw.isPresent()) {
+                throw new IllegalArgumentException(kind + " lock: "
+                        + (user != null
+                                ? "user= needs password-file=FILE (the file's first line is the password)"
+                                : "password-file= needs user=NAME"));
+            }
+            if (user == null) {
+                return Optional.empty();
+            }
+            if (user.isEmpty() || !user.matches("[A-Za-z0-9._@-]+")) {
+                throw new IllegalArgumentException(
+                        kind + " lock: user=\"" + user + "\" is not a user name (letters, digits, . _ @ -)");
+            }
+            return Optional.of(new Credentials(user, pw.get()));
+        }
+
+        private Optional<String> file(String name) {
+            String s = options.get(name);
+            if (s == null) {
+                return Optional.empty();
+            }
+            if (!s.startsWith("/")) {
+                throw new IllegalArgumentException(
+                        kind + " lock: " + name + "=\"" + s + "\" must be an absolute path to a file");
+            }
+            return Optional.of(s);
         }
 
         int intOption(String name, int def, int min, int max) {

@@ -69,6 +69,54 @@ class LockSpecTest {
     }
 
     @Test
+    void etcdTlsAndCredentials() {
+        LockSpec.Etcd e = (LockSpec.Etcd) LockSpec.parse("etcd:h1:2379,h2:2379?ttl=6&cacert=/etc/ctdb/etcd/ca.pem"
+                        + "&cert=/etc/ctdb/etcd/client.pem&key=/etc/ctdb/etcd/client-key.pem&user=jctdb"
+                        + "&password-file=/etc/ctdb/etcd/password")
+                .orElseThrow();
+        assertThat(e.tls())
+                .contains(new LockSpec.Tls(
+                        "/etc/ctdb/etcd/ca.pem",
+                        Optional.of("/etc/ctdb/etcd/client.pem"),
+                        Optional.of("/etc/ctdb/etcd/client-key.pem")));
+        assertThat(e.credentials()).contains(new LockSpec.Credentials("jctdb", "/etc/ctdb/etcd/password"));
+        assertThat(e.describe())
+                .isEqualTo("etcd lock /jctdb/cluster-lock on h1:2379,h2:2379 (lease ttl 6 s, TLS with client"
+                        + " certificate, user jctdb)");
+        LockSpec.Etcd caOnly =
+                (LockSpec.Etcd) LockSpec.parse("etcd:h?cacert=/ca.pem").orElseThrow();
+        assertThat(caOnly.tls()).contains(new LockSpec.Tls("/ca.pem", Optional.empty(), Optional.empty()));
+        assertThat(caOnly.credentials()).isEmpty();
+        assertThat(caOnly.describe()).endsWith("(lease ttl 10 s, TLS)");
+        LockSpec.ZooKeeper z =
+                (LockSpec.ZooKeeper) LockSpec.parse("zookeeper:zk1?user=ctdb&password-file=/etc/ctdb/zk-password")
+                        .orElseThrow();
+        assertThat(z.credentials()).contains(new LockSpec.Credentials("ctdb", "/etc/ctdb/zk-password"));
+        assertThat(z.describe()).endsWith("(session 10 s, digest user ctdb)");
+    }
+
+    @Test
+    void badTlsAndCredentialOptionsNameTheProblem() {
+        assertThatThrownBy(() -> LockSpec.parse("etcd:h?user=a&password=secret"))
+                .hasMessageContaining("password= is not accepted")
+                .hasMessageContaining("password-file=FILE")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> LockSpec.parse("etcd:h?user=a")).hasMessageContaining("user= needs password-file=");
+        assertThatThrownBy(() -> LockSpec.parse("etcd:h?password-file=/p")).hasMessageContaining("needs user=");
+        assertThatThrownBy(() -> LockSpec.parse("etcd:h?user=a b&password-file=/p"))
+                .hasMessageContaining("not a user name");
+        assertThatThrownBy(() -> LockSpec.parse("etcd:h?cacert=ca.pem"))
+                .hasMessageContaining("cacert=\"ca.pem\" must be an absolute path");
+        assertThatThrownBy(() -> LockSpec.parse("etcd:h?cacert=/ca&cert=/c")).hasMessageContaining("cert= needs key=");
+        assertThatThrownBy(() -> LockSpec.parse("etcd:h?cacert=/ca&key=/k")).hasMessageContaining("key= needs cert=");
+        assertThatThrownBy(() -> LockSpec.parse("etcd:h?cert=/c&key=/k")).hasMessageContaining("need cacert=");
+        assertThatThrownBy(() -> LockSpec.parse("zookeeper:h?cacert=/ca"))
+                .hasMessageContaining("unknown option \"cacert\"");
+        assertThatThrownBy(() -> LockSpec.parse("zookeeper:h?user=a&password=x"))
+                .hasMessageContaining("password= is not accepted");
+    }
+
+    @Test
     void timerBudget() {
         assertThat(LockSpec.marginMillis(10_000)).isEqualTo(2_000);
         assertThat(LockSpec.marginMillis(3_000)).isEqualTo(1_000);

@@ -80,6 +80,7 @@ final class LeaderDriver implements AutoCloseable {
     private final DaemonMetrics metrics;
     private final ConcurrentLinkedQueue<LockOutcome> lockOutcomes = new ConcurrentLinkedQueue<>();
     private LockTrouble troubleSeen; // core thread: the trouble lockReport was last made from
+    private String troubleDetail = ""; // core thread: the backend's last TIMEOUT/ERROR/LOST/UNRESPONSIVE text
     private volatile Optional<LockReport> lockReport = Optional.empty(); // read by commands on any thread
     private long lastRecoveryStart;
     private long lastRecoveryEnd;
@@ -252,6 +253,10 @@ final class LeaderDriver implements AutoCloseable {
                 apply(leader.onLeaseRenewed(o.lease(), ticker.nowMillis()));
                 continue;
             }
+            switch (o.result()) {
+                case TIMEOUT, ERROR, LOST, UNRESPONSIVE -> troubleDetail = o.detail() == null ? "" : o.detail();
+                default -> {}
+            }
             if (o.result() == LockResult.TAKEN || o.result() == LockResult.RESPONSIVE_AGAIN) {
                 lockLines.flush().forEach(l -> log.warn("{}", l));
                 log.info("cluster lock {}: {}", o.result(), o.detail());
@@ -275,7 +280,11 @@ final class LeaderDriver implements AutoCloseable {
     /** Core thread: a new trouble gets its wall-clock start once, so "since" does not move. */
     private void refreshLockReport() {
         LockTrouble t = leader.lockTrouble().orElse(null);
-        if (t == troubleSeen) {
+        if (t == null) {
+            troubleDetail = ""; // an old episode's words must not explain a later one
+        }
+        String reason = troubleDetail;
+        if (t == troubleSeen && lockReport.map(r -> r.reason().equals(reason)).orElse(true)) {
             return;
         }
         troubleSeen = t;
@@ -284,7 +293,8 @@ final class LeaderDriver implements AutoCloseable {
                         config.conf().clusterLock().orElse(""),
                         x.state().name(),
                         System.currentTimeMillis() - Math.max(0, ticker.nowMillis() - x.since()),
-                        x.action()));
+                        x.action(),
+                        reason));
     }
 
     private void apply(List<Effect> effects) {

@@ -2,6 +2,7 @@ package org.jctdb.lock;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -10,10 +11,12 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -21,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.jctdb.common.Ticker;
 import org.jctdb.leader.LockLease;
 import org.jctdb.leader.LockResult;
@@ -61,6 +65,8 @@ public final class EtcdLock implements ClusterLock {
     private final ByteSequence key;
     private final ByteSequence value;
     private final ScheduledExecutorService exec;
+    private final Optional<SslContext> tls;
+    private final Optional<String> password;
 
     // all below only on exec
     private Client client;
@@ -84,6 +90,9 @@ public final class EtcdLock implements ClusterLock {
         this.renewMs = LockSpec.renewMillis(leaseMs);
         this.key = bytes(spec.key());
         this.value = bytes(holderName());
+        // Read now, at daemon start: a bad file stops the daemon with its name rather than failing every attempt.
+        this.tls = spec.tls().map(LockFiles::etcdTls);
+        this.password = spec.credentials().map(c -> LockFiles.password("etcd", c));
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cluster-lock-etcd");
             t.setDaemon(true);
@@ -175,7 +184,13 @@ public final class EtcdLock implements ClusterLock {
             Throwable cause = unwrap(err);
             boolean timeout = cause instanceof TimeoutException;
             String text = description() + ": "
-                    + (timeout ? "no answer within " + acquireTimeoutMs + " ms" : "failed: " + cause);
+                    + (timeout ? "no answer within " + acquireTimeoutMs + " ms" : "failed: " + explain(cause));
+            if (timeout && spec.tls().isPresent()) {
+                Optional<String> tlsProblem = LockFiles.tlsProblem(spec.tls().get(), spec.endpoints(), 2_000);
+                if (tlsProblem.isPresent()) {
+                    text = description() + ": " + explain(new SSLException(tlsProblem.get()));
+                }
+            }
             LOG.warn(text);
             listener.onLockResult(timeout ? LockResult.TIMEOUT : LockResult.ERROR, text);
             return;
@@ -266,7 +281,8 @@ public final class EtcdLock implements ClusterLock {
                 lose("the service says the lease has expired");
             } else if (!unresponsive && sentAt >= answeredSentAt) { // no later renewal has answered
                 unresponsive = true;
-                listener.onLockResult(LockResult.UNRESPONSIVE, description() + ": lease renewal failed: " + cause);
+                listener.onLockResult(
+                        LockResult.UNRESPONSIVE, description() + ": lease renewal failed: " + explain(cause));
             }
             nextRenewAt = Math.min(nextRenewAt, clock.nowMillis() + Math.max(250, renewMs / 4));
             return;
@@ -346,9 +362,12 @@ public final class EtcdLock implements ClusterLock {
 
     private Client client() {
         if (client == null) {
-            String[] urls = spec.endpoints().stream().map(e -> "http://" + e).toArray(String[]::new);
-            client = Client.builder()
-                    .endpoints(urls)
+            String scheme = tls.isPresent() ? "https://" : "http://";
+            String[] urls = spec.endpoints().stream().map(e -> scheme + e).toArray(String[]::new);
+            ClientBuilder b = Client.builder();
+            tls.ifPresent(b::sslContext);
+            spec.credentials().ifPresent(c -> b.user(bytes(c.user())).password(bytes(password.orElseThrow())));
+            client = b.endpoints(urls)
                     .connectTimeout(Duration.ofMillis(Math.min(acquireTimeoutMs, 3_000)))
                     .keepaliveTime(Duration.ofSeconds(Math.max(1, spec.ttl() / 3)))
                     .keepaliveTimeout(Duration.ofSeconds(Math.max(1, spec.ttl() / 3)))
@@ -356,6 +375,37 @@ public final class EtcdLock implements ClusterLock {
                     .build();
         }
         return client;
+    }
+
+    /**
+     * What went wrong, for the log and `jctdb health`: the words an administrator acts on first
+     * (gRPC's UNAUTHENTICATED alone says nothing about the password file), then every distinct
+     * message of the cause chain.
+     */
+    String explain(Throwable t) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable c = t; c != null && chain.length() < 1000; c = c.getCause() == c ? null : c.getCause()) {
+            String m = c.toString();
+            if (chain.indexOf(m) < 0) {
+                chain.append(chain.length() == 0 ? "" : " <- ").append(m);
+            }
+        }
+        String all = chain.toString();
+        String hint = "";
+        if (all.contains("UNAUTHENTICATED") || all.contains("authentication failed")) {
+            hint = spec.credentials()
+                    .map(c -> "authentication failed for etcd user " + c.user() + " (wrong password in password-file="
+                            + c.passwordFile() + ", or no such user)")
+                    .orElse("authentication failed: the server has auth enabled; give user= and password-file=");
+        } else if (all.contains("PERMISSION_DENIED") || all.contains("permission denied")) {
+            hint = "permission denied: the etcd user needs read-write on " + spec.key();
+        } else if (all.contains("PKIX") || all.contains("certificate") || all.contains("SSLHandshake")) {
+            hint = spec.tls()
+                    .map(x -> "TLS handshake failed: the server's certificate is not trusted by cacert=" + x.caCert()
+                            + ", or it refused our client certificate")
+                    .orElse("TLS handshake failed: the server speaks TLS; give cacert=");
+        }
+        return hint.isEmpty() ? all : hint + ": " + all;
     }
 
     private static Throwable unwrap(Throwable t) {

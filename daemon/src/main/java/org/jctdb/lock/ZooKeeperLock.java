@@ -1,6 +1,8 @@
 package org.jctdb.lock;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,11 +10,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.jctdb.common.Ticker;
 import org.jctdb.leader.LockLease;
@@ -69,6 +74,7 @@ public final class ZooKeeperLock implements ClusterLock {
     private final long acquireTimeoutMs;
     private final ExecutorService ops;
     private final ScheduledExecutorService timer;
+    private final Optional<byte[]> digest; // user:password for ZooKeeper's digest scheme
 
     // guarded by this
     private CuratorFramework client;
@@ -92,6 +98,9 @@ public final class ZooKeeperLock implements ClusterLock {
         this.listener = listener;
         this.clock = clock;
         this.acquireTimeoutMs = acquireTimeoutMs;
+        // Read now, at daemon start: a bad file stops the daemon with its name rather than failing every attempt.
+        this.digest = spec.credentials()
+                .map(c -> (c.user() + ":" + LockFiles.password("zookeeper", c)).getBytes(StandardCharsets.UTF_8));
         this.ops = Executors.newSingleThreadExecutor(r -> daemonThread(r, "cluster-lock-zookeeper"));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "cluster-lock-zookeeper-timer"));
     }
@@ -218,6 +227,15 @@ public final class ZooKeeperLock implements ClusterLock {
                                 + Long.toHexString(session) + " of " + sMs + " ms",
                         new LockLease(seq, end - margin()));
             }
+        } catch (KeeperException.NoAuthException e) {
+            finishAttempt(
+                    id,
+                    LockResult.ERROR,
+                    "the server refused access to " + e.getPath() + " (NoAuth): "
+                            + spec.credentials()
+                                    .map(c -> "wrong password for digest user " + c.user()
+                                            + ", or the path belongs to another user")
+                                    .orElse("the path is protected by an ACL; give user= and password-file="));
         } catch (Exception e) {
             LOG.warn("{}: attempt failed: {}", description(), e.toString());
             finishAttempt(id, LockResult.ERROR, "attempt failed: " + e);
@@ -277,8 +295,11 @@ public final class ZooKeeperLock implements ClusterLock {
     private synchronized CuratorFramework client() {
         if (client == null) {
             int sMs = spec.session() * 1000;
-            CuratorFramework c = CuratorFrameworkFactory.builder()
-                    .connectString(spec.connectString())
+            CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder();
+            // With credentials, every node we create (the lock path, the lock nodes) is for our digest identity only:
+            // a client without them (or with a wrong password) can neither read nor delete them.
+            digest.ifPresent(d -> b.authorization("digest", d).aclProvider(new CreatorOnly()));
+            CuratorFramework c = b.connectString(spec.connectString())
                     .sessionTimeoutMs(sMs)
                     .connectionTimeoutMs((int) Math.min(acquireTimeoutMs, sMs))
                     .retryPolicy(new RetryNTimes(1, 200))
@@ -424,6 +445,19 @@ public final class ZooKeeperLock implements ClusterLock {
             throw new IllegalStateException("lock node " + path + " has no sequence number");
         }
         return Long.parseLong(path.substring(i)) + 1; // tokens start at 1
+    }
+
+    /** Every node only for the creator (our digest identity). */
+    private static final class CreatorOnly implements ACLProvider {
+        @Override
+        public List<ACL> getDefaultAcl() {
+            return ZooDefs.Ids.CREATOR_ALL_ACL;
+        }
+
+        @Override
+        public List<ACL> getAclForPath(String path) {
+            return ZooDefs.Ids.CREATOR_ALL_ACL;
+        }
     }
 
     private static Thread daemonThread(Runnable r, String name) {

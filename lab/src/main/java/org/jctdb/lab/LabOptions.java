@@ -53,9 +53,8 @@ public record LabOptions(
         if (system.equals("ctdb") && leased) {
             throw new IllegalArgumentException("--cluster-lock " + clusterLock + " is for --system jctdb only");
         }
-        if (leased && lockMembers != 1 && !(clusterLock.equals("etcd") && lockMembers == 3)) {
-            throw new IllegalArgumentException(
-                    "--lock-members must be 1 or 3 for etcd, 1 for zookeeper, not " + lockMembers);
+        if (leased && lockMembers != 1 && lockMembers != 3) {
+            throw new IllegalArgumentException("--lock-members must be 1 or 3, not " + lockMembers);
         }
         for (FaultKind k : kinds) {
             if (!FaultKind.applicable(leased).contains(k)) {

@@ -77,7 +77,7 @@ public final class LabRunSettings {
     @Option(
             names = "--lock-members",
             paramLabel = "N",
-            description = "Members of the lock's service: etcd 1 or 3 (default 3), zookeeper 1.")
+            description = "Members of the lock's service: 1 or 3 (default: etcd 3, zookeeper 1).")
     Integer lockMembers;
 
     /** The options of one campaign of {@code seed} written to {@code dir}; bad values throw IllegalArgumentException. */

@@ -105,10 +105,17 @@ final class LocalClusterCommand implements Callable<Integer> {
                 description =
                         "The [cluster] cluster lock for every node, e.g. '!/usr/libexec/ctdb/ctdb_mutex_fcntl_helper PATH' "
                                 + "(default: a lock file under DIR/shared, or on the cluster filesystem). `etcd` or `zookeeper` "
-                                + "starts a single-member server of that kind (Debian's etcd-server / zookeeper) in DIR/etcd or "
+                                + "starts a server of that kind (--lock-members, 1 by default) (Debian's etcd-server / zookeeper) in DIR/etcd or "
                                 + "DIR/zookeeper, with a 5 s lease; `down` stops it. With --cluster-fs and such a lock, "
                                 + "the cluster filesystem is probed as a [health] extra path.")
         String clusterLock;
+
+        @Option(
+                names = "--lock-members",
+                paramLabel = "N",
+                description =
+                        "Members of the etcd or ZooKeeper server --cluster-lock etcd|zookeeper starts: 1 (default) or 3.")
+        int lockMembers = 1;
 
         @Option(names = "--timeout", description = "Seconds to wait for all nodes to connect (default 30).")
         int timeout = 30;
@@ -162,6 +169,10 @@ final class LocalClusterCommand implements Callable<Integer> {
             }
             Optional<LocalLockServer.Kind> kind =
                     clusterLock == null || noLock ? Optional.empty() : LocalLockServer.Kind.of(clusterLock);
+            if (lockMembers != 1 && lockMembers != 3) {
+                err.println("--lock-members must be 1 or 3, not " + lockMembers);
+                return 1;
+            }
             if (kind.isPresent()) {
                 Optional<String> missing = LocalLockServer.missing(kind.get());
                 if (missing.isPresent()) {
@@ -170,15 +181,21 @@ final class LocalClusterCommand implements Callable<Integer> {
                 }
                 LocalLockServer server;
                 try {
-                    server = LocalLockServer.start(kind.get(), lc.dir().resolve(kind.get().word), 60_000);
+                    server = LocalLockServer.start(
+                            kind.get(), lc.dir().resolve(kind.get().word), "127.0.0.1", lockMembers, 60_000);
                 } catch (IOException e) {
                     err.println(e.getMessage());
                     return 1;
                 }
                 clusterLock = server.clusterLock(LOCAL_LEASE_SECONDS);
                 out.printf(
-                        "Started %s (pid %d) on 127.0.0.1:%d; cluster lock = %s%n",
-                        kind.get().word, server.pid(), server.port(), clusterLock);
+                        "Started %s (%d member%s, pid %d) on 127.0.0.1:%d; cluster lock = %s%n",
+                        kind.get().word,
+                        server.members(),
+                        server.members() == 1 ? "" : "s",
+                        server.pid(),
+                        server.port(),
+                        clusterLock);
             }
             lc.write(
                     tunables,

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An etcd (one or three members) or ZooKeeper server from Debian's packages (etcd-server, zookeeper) for a
+ * An etcd or ZooKeeper server (one or three members) from Debian's packages (etcd-server, zookeeper) for a
  * local cluster or a test: its data, configuration, log and PID file live in one directory; it
  * runs in its own session so it outlives the command that started it; {@link #stop(Path)} ends it (every member)
  * by its PID file. Listens on the given address only (127.0.0.1 for local clusters and tests).
@@ -49,16 +49,28 @@ public final class LocalLockServer {
     /** One server process: its client port and the command that (re)starts it. */
     private static final class Member {
         final int port;
+        final int healthPort; // plain-text health questions (etcd with TLS: its metrics port)
         final List<String> cmd;
         final Path log;
         long pid;
 
         Member(int port, List<String> cmd, Path log) {
+            this(port, port, cmd, log);
+        }
+
+        Member(int port, int healthPort, List<String> cmd, Path log) {
             this.port = port;
+            this.healthPort = healthPort;
             this.cmd = List.copyOf(cmd);
             this.log = log;
         }
     }
+
+    /**
+     * Server-side TLS for etcd: its certificate and key, and the CA whose client certificates it
+     * requires ({@code --client-cert-auth}), all PEM files.
+     */
+    public record EtcdTls(Path caCert, Path cert, Path key) {}
 
     private final Kind kind;
     private final Path dir;
@@ -93,7 +105,7 @@ public final class LocalLockServer {
     }
 
     /**
-     * Starts a server of {@code members} members (etcd: 1 or 3; ZooKeeper: 1) in {@code dir}
+     * Starts a server of {@code members} members (1 or 3) in {@code dir}
      * (created), listening on {@code host} on free ports, and waits until every member answers.
      */
     public static LocalLockServer start(Kind kind, Path dir, String host, int members, long readyTimeoutMs)
@@ -101,11 +113,27 @@ public final class LocalLockServer {
         missing(kind).ifPresent(m -> {
             throw new IllegalStateException(m);
         });
-        if (members != 1 && !(kind == Kind.ETCD && members == 3)) {
-            throw new IllegalArgumentException(
-                    kind.word + " server: " + members + " members (etcd: 1 or 3; zookeeper: 1)");
+        if (members != 1 && members != 3) {
+            throw new IllegalArgumentException(kind.word + " server: " + members + " members (1 or 3)");
         }
-        List<Member> ms = kind == Kind.ETCD ? etcdMembers(dir, host, members) : List.of(zooKeeper(dir, host));
+        List<Member> ms = kind == Kind.ETCD
+                ? etcdMembers(dir, host, members, Optional.empty())
+                : zooKeeperMembers(dir, host, members);
+        return startMembers(kind, dir, host, ms, readyTimeoutMs);
+    }
+
+    /** A single-member etcd on 127.0.0.1 speaking TLS only (client certificates required); health on a plain port. */
+    public static LocalLockServer startEtcd(Path dir, EtcdTls tls, long readyTimeoutMs)
+            throws IOException, InterruptedException {
+        missing(Kind.ETCD).ifPresent(m -> {
+            throw new IllegalStateException(m);
+        });
+        return startMembers(
+                Kind.ETCD, dir, "127.0.0.1", etcdMembers(dir, "127.0.0.1", 1, Optional.of(tls)), readyTimeoutMs);
+    }
+
+    private static LocalLockServer startMembers(Kind kind, Path dir, String host, List<Member> ms, long readyTimeoutMs)
+            throws IOException, InterruptedException {
         LocalLockServer s = new LocalLockServer(kind, dir, host, ms);
         for (int i = 0; i < ms.size(); i++) {
             s.launch(i);
@@ -128,7 +156,7 @@ public final class LocalLockServer {
         return s;
     }
 
-    private static List<Member> etcdMembers(Path dir, String host, int n) throws IOException {
+    private static List<Member> etcdMembers(Path dir, String host, int n, Optional<EtcdTls> tls) throws IOException {
         List<Integer> clientPorts = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -139,61 +167,104 @@ public final class LocalLockServer {
         for (int i = 0; i < n; i++) {
             Path md = n == 1 ? dir : dir.resolve("m" + i);
             Files.createDirectories(md.resolve("data"));
-            String client = "http://" + host + ":" + clientPorts.get(i);
+            String client = (tls.isPresent() ? "https://" : "http://") + host + ":" + clientPorts.get(i);
             String peer = peers.get(i).substring(peers.get(i).indexOf('=') + 1);
-            out.add(new Member(
-                    clientPorts.get(i),
-                    List.of(
-                            ETCD.toString(),
-                            "--name",
-                            "m" + i,
-                            "--data-dir",
-                            md.resolve("data").toString(),
-                            "--listen-client-urls",
-                            client,
-                            "--advertise-client-urls",
-                            client,
-                            "--listen-peer-urls",
-                            peer,
-                            "--initial-advertise-peer-urls",
-                            peer,
-                            "--initial-cluster",
-                            String.join(",", peers),
-                            "--initial-cluster-state",
-                            "new",
-                            "--heartbeat-interval",
-                            "100",
-                            "--election-timeout",
-                            "1000"),
-                    md.resolve("server.log")));
+            List<String> cmd = new ArrayList<>(List.of(
+                    ETCD.toString(),
+                    "--name",
+                    "m" + i,
+                    "--data-dir",
+                    md.resolve("data").toString(),
+                    "--listen-client-urls",
+                    client,
+                    "--advertise-client-urls",
+                    client,
+                    "--listen-peer-urls",
+                    peer,
+                    "--initial-advertise-peer-urls",
+                    peer,
+                    "--initial-cluster",
+                    String.join(",", peers),
+                    "--initial-cluster-state",
+                    "new",
+                    "--heartbeat-interval",
+                    "100",
+                    "--election-timeout",
+                    "1000"));
+            int healthPort = clientPorts.get(i);
+            if (tls.isPresent()) {
+                healthPort = freePort();
+                cmd.addAll(List.of(
+                        "--cert-file",
+                        tls.get().cert().toString(),
+                        "--key-file",
+                        tls.get().key().toString(),
+                        "--trusted-ca-file",
+                        tls.get().caCert().toString(),
+                        "--client-cert-auth",
+                        "--listen-metrics-urls",
+                        "http://" + host + ":" + healthPort));
+            }
+            out.add(new Member(clientPorts.get(i), healthPort, cmd, md.resolve("server.log")));
         }
         return out;
     }
 
-    private static Member zooKeeper(Path dir, String host) throws IOException {
-        Files.createDirectories(dir.resolve("data"));
-        int port = freePort();
-        Path cfg = dir.resolve("zoo.cfg");
-        Files.writeString(
-                cfg,
-                "tickTime=500\n" // sessions from 1 s (2 ticks) to 10 s (20 ticks)
-                        + "dataDir=" + dir.resolve("data") + "\n"
-                        + "clientPort=" + port + "\n"
-                        + "clientPortAddress=" + host + "\n"
-                        + "admin.enableServer=false\n"
-                        + "4lw.commands.whitelist=srvr,ruok\n");
+    /**
+     * One standalone ZooKeeper ({@code ZooKeeperServerMain}) or a quorum of {@code n}
+     * ({@code QuorumPeerMain}, member i has myid i+1, data and zoo.cfg in DIR/mI).
+     */
+    private static List<Member> zooKeeperMembers(Path dir, String host, int n) throws IOException {
+        List<Integer> clientPorts = new ArrayList<>();
+        StringBuilder servers = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            clientPorts.add(freePort());
+            servers.append("server.")
+                    .append(i + 1)
+                    .append('=')
+                    .append(host)
+                    .append(':')
+                    .append(freePort())
+                    .append(':')
+                    .append(freePort())
+                    .append('\n');
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new Member(
-                port,
-                List.of(
-                        java,
-                        "-Xmx128m",
-                        "-XX:+UseSerialGC",
-                        "-cp",
-                        ZOOKEEPER_JAR.toString(),
-                        "org.apache.zookeeper.server.ZooKeeperServerMain",
-                        cfg.toString()),
-                dir.resolve("server.log"));
+        List<Member> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Path md = n == 1 ? dir : dir.resolve("m" + i);
+            Files.createDirectories(md.resolve("data"));
+            Path cfg = md.resolve("zoo.cfg");
+            String quorum = "";
+            if (n > 1) {
+                Files.writeString(md.resolve("data").resolve("myid"), (i + 1) + "\n");
+                // initLimit/syncLimit in ticks: a follower has 5 s to join, 2.5 s to keep up
+                quorum = "initLimit=10\nsyncLimit=5\n" + servers;
+            }
+            Files.writeString(
+                    cfg,
+                    "tickTime=500\n" // sessions from 1 s (2 ticks) to 10 s (20 ticks)
+                            + "dataDir=" + md.resolve("data") + "\n"
+                            + "clientPort=" + clientPorts.get(i) + "\n"
+                            + "clientPortAddress=" + host + "\n"
+                            + "admin.enableServer=false\n"
+                            + "4lw.commands.whitelist=srvr,ruok\n"
+                            + quorum);
+            out.add(new Member(
+                    clientPorts.get(i),
+                    List.of(
+                            java,
+                            "-Xmx128m",
+                            "-XX:+UseSerialGC",
+                            "-cp",
+                            ZOOKEEPER_JAR.toString(),
+                            n > 1
+                                    ? "org.apache.zookeeper.server.quorum.QuorumPeerMain"
+                                    : "org.apache.zookeeper.server.ZooKeeperServerMain",
+                            cfg.toString()),
+                    md.resolve("server.log")));
+        }
+        return out;
     }
 
     /** Starts member {@code i} (again) in its own session and records every member's PID. */
@@ -288,7 +359,7 @@ public final class LocalLockServer {
     /** Whether member {@code i} answers a health question now (1 s at most). */
     public boolean answers(int i) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, members.get(i).port), 500);
+            s.connect(new InetSocketAddress(host, members.get(i).healthPort), 500);
             s.setSoTimeout(1000);
             OutputStream out = s.getOutputStream();
             if (kind == Kind.ETCD) {
@@ -321,7 +392,9 @@ public final class LocalLockServer {
                     .filter(ProcessHandle::isAlive)
                     .filter(p -> p.info()
                             .commandLine()
-                            .map(c -> c.contains(ETCD.toString()) || c.contains("ZooKeeperServerMain"))
+                            .map(c -> c.contains(ETCD.toString())
+                                    || c.contains("ZooKeeperServerMain")
+                                    || c.contains("QuorumPeerMain"))
                             .orElse(false));
             if (h.isPresent()) {
                 any = true;
