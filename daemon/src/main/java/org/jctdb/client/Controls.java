@@ -548,8 +548,11 @@ final class Controls {
      * generation. Then the databases' map is the one to show, never "no generation" or the old one.
      */
     private VnnMap vnnMap(ClusterView v) {
-        Optional<org.jctdb.database.migration.VnnMap> served =
-                s.cluster().serving() ? s.cluster().map() : Optional.empty();
+        return vnnMap(v, s.cluster().serving() ? s.cluster().map() : Optional.empty());
+    }
+
+    /** The view's vnnmap, or {@code served} (the thawed databases' map) when its generation is newer. */
+    static VnnMap vnnMap(ClusterView v, Optional<org.jctdb.database.migration.VnnMap> served) {
         if (served.isPresent() && served.get().generation() > v.generation()) {
             return new VnnMap((int) served.get().generation(), served.get().nodes());
         }

@@ -18,19 +18,19 @@ import org.jctdb.protocol.ctdb.CtdbWire;
  * The benchmarks' client of a CTDB socket (JCTDB's or a real ctdbd's): one request, then its
  * reply, messages in between skipped. Deliberately bare, so both daemons are timed the same way.
  */
-public final class RawCtdbClient implements AutoCloseable {
+final class RawCtdbClient implements AutoCloseable {
     private static final CtdbCodec CODEC = new CtdbCodec();
     private final SocketChannel ch;
     private final ByteBuffer in = ByteBuffer.allocate(1 << 22).order(CtdbWire.ORDER);
     private int reqid = 1;
 
-    public RawCtdbClient(Path socket) throws IOException {
+    RawCtdbClient(Path socket) throws IOException {
         ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(socket));
         in.flip();
     }
 
-    public CtdbPacket.ReplyControl control(ControlOpcode op, byte[] data) throws IOException, BadPacketException {
+    CtdbPacket.ReplyControl control(ControlOpcode op, byte[] data) throws IOException, BadPacketException {
         CtdbPacket.ReplyControl r = (CtdbPacket.ReplyControl)
                 call(CtdbHeader.REQ_CONTROL, new CtdbPacket.ReqControl(op.code(), 0, 0, 0, Bytes.of(data)));
         if (r.status() < 0) {
@@ -39,7 +39,7 @@ public final class RawCtdbClient implements AutoCloseable {
         return r;
     }
 
-    public CtdbPacket call(int operation, CtdbPacket p) throws IOException, BadPacketException {
+    CtdbPacket call(int operation, CtdbPacket p) throws IOException, BadPacketException {
         int id = reqid++;
         ch.write(ByteBuffer.wrap(CODEC.encode(CtdbHeader.of(operation, 0, CtdbWire.CURRENT_NODE, 0, id), p)));
         while (true) {
