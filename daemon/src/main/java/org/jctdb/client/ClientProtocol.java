@@ -51,7 +51,7 @@ public final class ClientProtocol implements AutoCloseable {
      */
     public static ClientProtocol start(
             NodeConfig config, Installation installation, EventLoopGroup io, CtdbService.Host host) throws IOException {
-        TdbFiles files = new TdbFiles(TdbLibrary.load());
+        TdbFiles files = new TdbFiles(TdbLibrary.load(), installation.helper("libjctdb_tdb.so"));
         LocalDatabases databases = new LocalDatabases(files, directories(config), config.myPnn(), (int)
                 config.tunables().get("DatabaseHashSize"));
         DatabaseWorker worker = new DatabaseWorker(new LockWaiter(installation.helper("jctdb_lock_wait")), io.next());

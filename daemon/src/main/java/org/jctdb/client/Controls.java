@@ -130,7 +130,7 @@ final class Controls {
             case GET_NODEMAP:
                 return data(nodeMap(v).encode());
             case GETVNNMAP:
-                return data(new VnnMap((int) v.generation(), v.vnnMap()).encode());
+                return data(vnnMap(v).encode());
             case GET_CAPABILITIES:
                 return data(ControlData.u32((s.host().leaderRole() ? CtdbWire.CAP_RECMASTER : 0)
                         | CtdbWire.CAP_LMASTER
@@ -545,6 +545,24 @@ final class Controls {
 
     private static Uptime.Timeval tv(long millis) {
         return new Uptime.Timeval(millis / 1000, (millis % 1000) * 1000);
+    }
+
+    /**
+     * The vnnmap of the generation this node serves in. ctdbd's recovery installs the new vnnmap on every
+     * node before any database thaws; ours installs it in the view with the leader's FINISH, after the
+     * database step thawed the databases, so in between record calls are already answered in the new
+     * generation. Then the databases' map is the one to show, never "no generation" or the old one.
+     */
+    private VnnMap vnnMap(ClusterView v) {
+        return vnnMap(v, s.cluster().serving() ? s.cluster().map() : Optional.empty());
+    }
+
+    /** The view's vnnmap, or {@code served} (the thawed databases' map) when its generation is newer. */
+    static VnnMap vnnMap(ClusterView v, Optional<org.jctdb.database.migration.VnnMap> served) {
+        if (served.isPresent() && served.get().generation() > v.generation()) {
+            return new VnnMap((int) served.get().generation(), served.get().nodes());
+        }
+        return new VnnMap((int) v.generation(), v.vnnMap());
     }
 
     private CompletableFuture<ReplyControl> getTunable(String name) {

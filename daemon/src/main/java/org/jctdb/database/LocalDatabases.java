@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ public final class LocalDatabases implements Closeable {
     private final int hashSize;
     private final boolean mutexes;
     private final Map<String, Database> byName = new LinkedHashMap<>();
+    /** The same databases by id: every migration message looks its database up. */
+    private final Map<DbId, Database> byId = new HashMap<>();
 
     /**
      * Volatile databases use fcntl chain locks, as CTDB does with "[database] tdb mutexes = no":
@@ -68,6 +71,7 @@ public final class LocalDatabases implements Closeable {
         TdbFile file = files.open(path, hashSize, kind.tdbFlags(mutexes), O_RDWR | O_CREAT, 0600);
         Database db = new Database(name, id, kind, file, pnn);
         byName.put(name, db);
+        byId.put(db.id(), db);
         return db;
     }
 
@@ -81,7 +85,7 @@ public final class LocalDatabases implements Closeable {
     }
 
     public synchronized Optional<Database> byId(DbId id) {
-        return byName.values().stream().filter(d -> d.id().equals(id)).findFirst();
+        return Optional.ofNullable(byId.get(id));
     }
 
     /**
@@ -90,7 +94,10 @@ public final class LocalDatabases implements Closeable {
      */
     public synchronized Optional<Database> detach(DbId id) {
         Optional<Database> d = byId(id);
-        d.ifPresent(x -> byName.remove(x.name()));
+        d.ifPresent(x -> {
+            byName.remove(x.name());
+            byId.remove(x.id());
+        });
         return d;
     }
 
@@ -111,6 +118,7 @@ public final class LocalDatabases implements Closeable {
     public synchronized void close() {
         List<Database> all = new ArrayList<>(byName.values());
         byName.clear();
+        byId.clear();
         for (Database d : all) {
             d.file().close();
         }

@@ -32,6 +32,8 @@ public final class TdbFile implements Closeable {
     private boolean seqnumEnabled;
     /** The direct binding of the record calls, when the platform allows it (see {@link TdbDirect}). */
     private final TdbDirect direct;
+    /** The copying fetch of libjctdb_tdb.so, when loaded (only beside {@link #direct}). */
+    private final TdbFetchShim fetchShim;
     /** Native copies of the key and value of the record call in progress (calls are serialized here). */
     private Memory scratch;
 
@@ -42,6 +44,7 @@ public final class TdbFile implements Closeable {
         this.ctx = ctx;
         this.openFlags = tdbFlags;
         this.direct = owner.direct();
+        this.fetchShim = owner.fetchShim();
     }
 
     /** The canonical path this file was opened as. */
@@ -75,6 +78,9 @@ public final class TdbFile implements Closeable {
     /** The record's value, or empty when the key is absent. Waits for the chain lock. */
     public synchronized Optional<byte[]> fetch(byte[] key) throws TdbException {
         Pointer tdb = live();
+        if (fetchShim != null) {
+            return fetchCopied(tdb, key);
+        }
         TdbLibrary.TdbData.ByValue result;
         if (direct != null) {
             result = direct.fetch(Pointer.nativeValue(tdb), scratchKey(key), key.length);
@@ -95,6 +101,31 @@ public final class TdbFile implements Closeable {
         } finally {
             // libtdb malloc'ed the value; JNA's Native.free is libc free.
             Native.free(Pointer.nativeValue(result.dptr));
+        }
+    }
+
+    /** The value copied by the shim into the scratch buffer after the key (grown and asked again if short). */
+    private Optional<byte[]> fetchCopied(Pointer tdb, byte[] key) throws TdbException {
+        long valueAt = valueOffset(key);
+        long cap = Math.max(scratch == null ? 0 : scratch.size() - valueAt, 1024);
+        while (true) {
+            long k = scratchKey(key, valueAt + cap);
+            long n = fetchShim.fetchInto(
+                    Pointer.nativeValue(tdb), k, key.length, Pointer.nativeValue(scratch) + valueAt, cap);
+            if (n < 0) {
+                int err = direct.error(Pointer.nativeValue(tdb));
+                if (err == TdbLibrary.TDB_ERR_NOEXIST || err == TdbLibrary.TDB_SUCCESS) {
+                    return Optional.empty();
+                }
+                throw failure("tdb_parse_record");
+            }
+            if (n > Integer.MAX_VALUE - 64) {
+                throw new TdbException(path, "tdb_parse_record", -1, "a value of " + n + " bytes");
+            }
+            if (n <= cap) {
+                return Optional.of(scratch.getByteArray(valueAt, (int) n));
+            }
+            cap = n; // without the chain lock the value may change before the next try: loop until it fits
         }
     }
 
@@ -414,10 +445,15 @@ public final class TdbFile implements Closeable {
 
     /** The key copied into the scratch buffer; its native address (0 for an empty key, never read). */
     private long scratchKey(byte[] key) {
+        return scratchKey(key, key.length);
+    }
+
+    /** Like {@link #scratchKey(byte[])} with a buffer of at least {@code bytes}; the key's address (0 if empty). */
+    private long scratchKey(byte[] key, long bytes) {
+        Memory m = scratch(Math.max(bytes, key.length));
         if (key.length == 0) {
             return 0;
         }
-        Memory m = scratch(key.length);
         m.write(0, key, 0, key.length);
         return Pointer.nativeValue(m);
     }

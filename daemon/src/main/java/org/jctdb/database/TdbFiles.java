@@ -19,20 +19,37 @@ import java.util.Optional;
 public final class TdbFiles {
     private final TdbLibrary lib;
     private final TdbDirect direct;
+    private final TdbFetchShim fetchShim;
     private final Map<Path, TdbFile> open = new HashMap<>();
 
     public TdbFiles(TdbLibrary lib) {
-        this(lib, TdbDirect.available().orElse(null));
+        this(lib, TdbDirect.available().orElse(null), null);
+    }
+
+    /**
+     * With the installation's {@code libjctdb_tdb.so} ({@code Installation.helper}), whose fetch the
+     * direct binding uses (record migration fetches several times per record); without it, as above.
+     */
+    public TdbFiles(TdbLibrary lib, Path fetchShim) {
+        this(lib, TdbDirect.available().orElse(null), fetchShim);
     }
 
     /** {@code direct} null: every call through the interface mapping (tests compare the two). */
-    TdbFiles(TdbLibrary lib, TdbDirect direct) {
+    TdbFiles(TdbLibrary lib, TdbDirect direct, Path fetchShim) {
         this.lib = lib;
         this.direct = direct;
+        this.fetchShim = direct == null || fetchShim == null
+                ? null
+                : TdbFetchShim.load(fetchShim).orElse(null);
     }
 
     TdbDirect direct() {
         return direct;
+    }
+
+    /** The fetch of {@code libjctdb_tdb.so}, or null (only with the direct binding). */
+    TdbFetchShim fetchShim() {
+        return fetchShim;
     }
 
     public TdbLibrary library() {

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.Mac;
 import org.jctdb.config.ClusterKeys;
 import org.jctdb.mesh.WireCodec;
 import org.jctdb.node.DisconnectCause;
@@ -52,8 +51,8 @@ final class AuthHandler extends ChannelDuplexHandler {
     private int peerPnn = -1;
     private byte[] dialerNonce;
     private byte[] transcript;
-    private Mac inMac;
-    private Mac outMac;
+    private FrameMac inMac;
+    private FrameMac outMac;
     private long inSeq;
     private long outSeq;
 
@@ -132,9 +131,7 @@ final class AuthHandler extends ChannelDuplexHandler {
             corrupt(ctx, "a frame too short to carry its integrity tag");
             return;
         }
-        inMac.update(longBytes(inSeq));
-        inMac.update(frame.nioBuffer(frame.readerIndex(), len));
-        byte[] expected = inMac.doFinal();
+        byte[] expected = inMac.tag(inSeq, frame.nioBuffer(frame.readerIndex(), len));
         byte[] tag = new byte[PeerAuth.TAG_BYTES];
         frame.getBytes(frame.readerIndex() + len, tag);
         if (!PeerAuth.same(expected, tag)) {
@@ -280,8 +277,8 @@ final class AuthHandler extends ChannelDuplexHandler {
     }
 
     private void open(ChannelHandlerContext ctx, String inLabel, String outLabel) {
-        inMac = PeerAuth.newMac(PeerAuth.mac(key.secret(), inLabel, transcript));
-        outMac = PeerAuth.newMac(PeerAuth.mac(key.secret(), outLabel, transcript));
+        inMac = new FrameMac(PeerAuth.mac(key.secret(), inLabel, transcript));
+        outMac = new FrameMac(PeerAuth.mac(key.secret(), outLabel, transcript));
         state = State.OPEN;
         frames.limit(WireCodec.MAX_FRAME_BYTES + PeerAuth.TAG_BYTES);
         ctx.channel().attr(AUTHENTICATED_PNN).set(peerPnn);
@@ -295,9 +292,8 @@ final class AuthHandler extends ChannelDuplexHandler {
             promise.setFailure(new IllegalStateException("the peer has not authenticated"));
             return;
         }
-        outMac.update(longBytes(outSeq++));
-        outMac.update(payload.nioBuffer());
-        ctx.write(Unpooled.wrappedBuffer(payload, Unpooled.wrappedBuffer(outMac.doFinal())), promise);
+        byte[] tag = outMac.tag(outSeq++, payload.nioBuffer());
+        ctx.write(Unpooled.wrappedBuffer(payload, Unpooled.wrappedBuffer(tag)), promise);
     }
 
     private void refuse(ChannelHandlerContext ctx, String why) {
@@ -328,15 +324,6 @@ final class AuthHandler extends ChannelDuplexHandler {
         byte[] n = new byte[PeerAuth.NONCE_BYTES];
         RANDOM.nextBytes(n);
         return n;
-    }
-
-    private static byte[] longBytes(long v) {
-        byte[] b = new byte[8];
-        for (int i = 7; i >= 0; i--) {
-            b[i] = (byte) v;
-            v >>>= 8;
-        }
-        return b;
     }
 
     private static String printable(String s) {

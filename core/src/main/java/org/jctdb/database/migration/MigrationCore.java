@@ -40,6 +40,8 @@ public final class MigrationCore {
     private final Map<Long, ClientCall> pending = new LinkedHashMap<>(); // sent, waiting for the record
     private final List<ClientCall> held = new ArrayList<>(); // arrived while frozen
     private final List<RecordInput> early = new ArrayList<>(); // from a newer generation, before our thaw
+    // calls for a record another pending call already asked for, by that call's request id (fetch collapse)
+    private final Map<Long, List<ClientCall>> collapsed = new LinkedHashMap<>();
 
     private long answeredLocally;
     private long migratedIn;
@@ -74,7 +76,11 @@ public final class MigrationCore {
 
     /** Client calls not answered yet (sent or held during a recovery). */
     public int waitingCalls() {
-        return pending.size() + held.size();
+        int n = pending.size() + held.size();
+        for (List<ClientCall> l : collapsed.values()) {
+            n += l.size();
+        }
+        return n;
     }
 
     public MigrationStats stats() {
@@ -149,8 +155,10 @@ public final class MigrationCore {
         // CTDB resends every pending call with a new request id when a database thaws.
         List<ClientCall> again = new ArrayList<>(pending.values());
         again.addAll(held);
+        collapsed.values().forEach(again::addAll);
         pending.clear();
         held.clear();
+        collapsed.clear();
         for (ClientCall c : again) {
             out.add(new Resubmit(c));
         }
@@ -177,6 +185,15 @@ public final class MigrationCore {
             out.add(new RequestRecovery("record " + c.key() + " of db " + c.db() + ": lmaster " + pnn
                     + " names dmaster " + rec.header().dmaster() + ", not in the vnn map"));
             return;
+        }
+        // CTDB's fetch collapse (FetchCollapse, on by default): while a call for this record is on its way,
+        // another one waits for it and is then handled again (usually answered here at once), instead of
+        // sending its own request and making the record bounce between nodes with several callers each.
+        for (Map.Entry<Long, ClientCall> p : pending.entrySet()) {
+            if (p.getValue().db().equals(c.db()) && p.getValue().key().equals(c.key())) {
+                collapsed.computeIfAbsent(p.getKey(), k -> new ArrayList<>()).add(c);
+                return;
+            }
         }
         long reqId = nextReqId++;
         pending.put(reqId, c);
@@ -277,6 +294,12 @@ public final class MigrationCore {
         ClientCall c = pending.remove(reqId);
         if (c != null) {
             out.add(new ReplyToClient(c.callId(), db, key, header, data, hops));
+        }
+        List<ClientCall> waiting = collapsed.remove(reqId);
+        if (waiting != null) {
+            for (ClientCall w : waiting) {
+                out.add(new Resubmit(w)); // under the chain lock again: answered here while still dmaster
+            }
         }
     }
 }

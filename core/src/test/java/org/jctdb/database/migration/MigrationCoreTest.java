@@ -51,6 +51,55 @@ class MigrationCoreTest {
     }
 
     @Test
+    void aSecondCallForARecordOnItsWayWaitsForTheFirstInsteadOfAskingAgain() {
+        RecordKey k = keyWithLmaster(2);
+        RecordKey other = keyWithLmaster(1);
+        MigrationCore node = thawed(0);
+        List<MigrationEffect> first =
+                node.step(new MigrationInput.Locked(new RecordInput.ClientCall(1, DB, k), Optional.empty()));
+        long reqId = ((ReqCall) ((SendToNode) first.get(0)).message()).reqId();
+        assertThat(node.step(new MigrationInput.Locked(new RecordInput.ClientCall(2, DB, k), Optional.empty())))
+                .as("collapsed into the first call")
+                .isEmpty();
+        assertThat(node.step(new MigrationInput.Locked(new RecordInput.ClientCall(3, DB, other), Optional.empty())))
+                .as("another record is asked for on its own")
+                .singleElement()
+                .isInstanceOf(SendToNode.class);
+        assertThat(node.waitingCalls()).isEqualTo(3);
+        List<MigrationEffect> arrived = node.step(new MigrationInput.Locked(
+                new ReplyDmaster(2, GEN, DB, k, reqId, 5, 0, "v".getBytes(), 1), Optional.empty()));
+        assertThat(arrived).hasSize(3);
+        assertThat(arrived.get(0)).isInstanceOf(StoreRecord.class);
+        assertThat(arrived.get(1))
+                .isInstanceOfSatisfying(
+                        ReplyToClient.class, r -> assertThat(r.callId()).isEqualTo(1));
+        assertThat(arrived.get(2))
+                .isInstanceOfSatisfying(
+                        MigrationEffect.Resubmit.class,
+                        r -> assertThat(((RecordInput.ClientCall) r.input()).callId())
+                                .isEqualTo(2));
+        // handled again, the waiting call finds the record here
+        assertThat(node.step(
+                        new MigrationInput.Locked(new RecordInput.ClientCall(2, DB, k), Optional.of(rec(6, 0, "v")))))
+                .singleElement()
+                .isInstanceOf(ReplyToClient.class);
+        assertThat(node.waitingCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void collapsedCallsAreResentAfterARecovery() {
+        RecordKey k = keyWithLmaster(2);
+        MigrationCore node = thawed(0);
+        node.step(new MigrationInput.Locked(new RecordInput.ClientCall(1, DB, k), Optional.empty()));
+        node.step(new MigrationInput.Locked(new RecordInput.ClientCall(2, DB, k), Optional.empty()));
+        node.step(new MigrationInput.Freeze(GEN + 1));
+        List<MigrationEffect> thawed =
+                node.step(new MigrationInput.GenerationChanged(new VnnMap(GEN + 1, List.of(0, 1, 2))));
+        assertThat(thawed).hasSize(2).allMatch(e -> e instanceof MigrationEffect.Resubmit);
+        assertThat(node.waitingCalls()).isZero();
+    }
+
+    @Test
     void anAbsentRecordBelongsToItsLmaster() {
         RecordKey k = keyWithLmaster(2);
         List<MigrationEffect> out =
