@@ -54,6 +54,7 @@ public final class HealthMonitor implements AutoCloseable {
         volatile ProbeProcess current; // read by shutdownStillWarranted() from other threads
         volatile ProbeHelper helper; // the helper's process is then current
         boolean unkillableLogged;
+        boolean helperTroubleLogged; // until its next good answer: a broken helper is replaced every tick
 
         Slot(Watched watched, long now) {
             this.watched = watched;
@@ -275,16 +276,20 @@ public final class HealthMonitor implements AutoCloseable {
         }
         ProbeHelper.Reply r = ProbeHelper.parse(l.text(), h.outstanding());
         if (r instanceof ProbeHelper.Answer a) {
+            slot.helperTroubleLogged = false;
             h.settled();
             listener.probeAnswered(slot.watched.path(), l.atMillis() - h.sentAt(), a.ok());
             handle(slot, slot.policy.answered(l.atMillis(), a.ok(), a.ok() ? "" : a.detail(), s), l.atMillis());
         } else {
             String why = ((ProbeHelper.Garbled) r).why();
-            log.error(
-                    "probe helper of {} (pid {}) said something unexpected, replacing it: {}",
-                    slot.watched.path(),
-                    h.process.pid(),
-                    why);
+            if (!slot.helperTroubleLogged) {
+                slot.helperTroubleLogged = true;
+                log.error(
+                        "probe helper of {} (pid {}) said something unexpected, replacing it: {}",
+                        slot.watched.path(),
+                        h.process.pid(),
+                        why);
+            }
             helperFailed(slot, h, l.atMillis(), "the probe helper answered garbage: " + why, s);
         }
     }
@@ -297,7 +302,8 @@ public final class HealthMonitor implements AutoCloseable {
         if (inFlight) {
             listener.probeAnswered(slot.watched.path(), at - h.sentAt(), false);
             handle(slot, slot.policy.answered(at, false, why, s), at);
-        } else {
+        } else if (!slot.helperTroubleLogged) {
+            slot.helperTroubleLogged = true;
             log.warn("probe helper of {} (pid {}) ended between probes: {}", slot.watched.path(), h.process.pid(), why);
         }
         if (h.process.alive()) {
