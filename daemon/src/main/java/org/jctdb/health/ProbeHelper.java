@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.jctdb.common.Ticker;
 import org.jctdb.os.ProcFs;
 
@@ -177,7 +178,15 @@ final class ProbeHelper {
         } catch (IOException e) {
             // the stream was closed under us: same as its end
         }
-        events.add(new Closed(ticker.nowMillis()));
+        long end = ticker.nowMillis();
+        try {
+            // Its output ends a moment before it can be reaped: wait here (not on the monitor's
+            // thread) so that its exit status can be told.
+            process.process.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.add(new Closed(end));
         wake.run();
     }
 }

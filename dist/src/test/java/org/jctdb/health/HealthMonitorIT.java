@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.jctdb.common.Ticker;
 import org.jctdb.config.Installation;
 import org.jctdb.os.ProcFs;
@@ -113,11 +114,17 @@ class HealthMonitorIT {
         return monitor;
     }
 
-    /** Live processes of our probe script, by command name: how many probes exist right now. */
+    /**
+     * Live probes of our probe script, one process per probe's process group (a probe's own
+     * child, forked and not yet exec'ed, has the script's name too): how many probes exist now.
+     */
     private List<ProcInfo> probes() {
         String comm = script.getFileName().toString();
         return procFs.all().stream()
                 .filter(p -> p.alive() && p.comm().equals(comm))
+                .collect(Collectors.toMap(ProcInfo::pgrp, p -> p, (a, b) -> a.pid() == a.pgrp() ? a : b))
+                .values()
+                .stream()
                 .toList();
     }
 
