@@ -339,19 +339,19 @@ class HealthMonitorIT {
         assertThat(path(0).status().detail()).isEqualTo("the probe helper exited with status 3: out of cheese");
     }
 
+    /** A helper that ignores SIGTERM and answers nothing while the flag file exists. */
+    private List<String> hangingHelper(String comm) throws IOException {
+        return helperScript(
+                comm,
+                "trap '' TERM\nwhile read -r n; do\n  while [ -e " + flag + " ]; do sleep 0.05; done\n"
+                        + "  echo \"$n ok 1\"\ndone");
+    }
+
     @Test
     void aHungKillableHelperIsKilledAndReplacedOneAtATime() throws Exception {
         Files.writeString(flag, "");
         String comm = "hk" + ProcessHandle.current().pid() % 100000;
-        monitor(
-                List.of(),
-                helperScript(
-                        comm,
-                        "trap '' TERM\nwhile read -r n; do\n" + "  while [ -e " + flag
-                                + " ]; do sleep 0.05; done\n  echo \"$n ok 1\"\ndone"),
-                ShutdownGuard.disabled(),
-                null,
-                dir);
+        monitor(List.of(), hangingHelper(comm), ShutdownGuard.disabled(), null, dir);
         await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.snapshot().healthy());
         assertThat(path(0).status().state()).isEqualTo(ProbeState.HUNG);
         Set<Integer> seen = new HashSet<>();
@@ -387,15 +387,7 @@ class HealthMonitorIT {
                 t.start();
             }
         };
-        monitor(
-                List.of(),
-                helperScript(
-                        comm,
-                        "trap '' TERM\nwhile read -r n; do\n" + "  while [ -e " + flag
-                                + " ]; do sleep 0.05; done\n  echo \"$n ok 1\"\ndone"),
-                ShutdownGuard.disabled(),
-                pendingUntilThaw,
-                dir);
+        monitor(List.of(), hangingHelper(comm), ShutdownGuard.disabled(), pendingUntilThaw, dir);
         await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.snapshot().healthy());
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 20; i++) { // ten probe intervals
