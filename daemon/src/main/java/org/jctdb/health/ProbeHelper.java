@@ -47,6 +47,7 @@ final class ProbeHelper {
     private final OutputStream requests;
     private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
     private long seq;
+    private volatile long sent; // requests written so far: the reader never takes more lines than that
     private long outstanding; // the request in flight, 0 for none (monitor thread only)
     private volatile boolean unanswered; // cleared by the reader at any line: for other threads
     private long sentAt;
@@ -73,6 +74,7 @@ final class ProbeHelper {
         sentAt = now;
         outstanding = seq;
         unanswered = true;
+        sent = seq; // before the write: its answer can only come after it
         requests.write((seq + "\n").getBytes(StandardCharsets.US_ASCII));
         requests.flush();
         return seq;
@@ -158,6 +160,7 @@ final class ProbeHelper {
     private void read(Ticker ticker, Runnable wake) {
         byte[] buf = new byte[MAX_LINE];
         int len = 0;
+        long lines = 0;
         try (InputStream in = process.process.getInputStream()) {
             int c;
             while ((c = in.read()) >= 0) { // buffered by the JDK's process stream
@@ -167,6 +170,9 @@ final class ProbeHelper {
                     events.add(new Line(new String(buf, 0, len, StandardCharsets.UTF_8), ticker.nowMillis()));
                     wake.run();
                     len = 0;
+                    if (++lines > sent) {
+                        break; // a line nobody asked for (judged garbled): stop before a flood fills memory
+                    }
                 } else if (len == MAX_LINE) {
                     unanswered = false;
                     events.add(new Line(null, ticker.nowMillis()));

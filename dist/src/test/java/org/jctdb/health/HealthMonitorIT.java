@@ -321,6 +321,28 @@ class HealthMonitorIT {
         assertThat(answers).allMatch(a -> a.contains(" failed "));
     }
 
+    /** A helper that floods answers nobody asked for is cut off at the first and replaced. */
+    @Test
+    void aFloodingHelperIsCutOffAndReplaced() throws Exception {
+        String comm = "hf" + ProcessHandle.current().pid() % 100000;
+        monitor(
+                List.of(),
+                helperScript(comm, "trap '' TERM\nwhile read -r n; do while :; do echo \"$n ok 1\"; done; done"),
+                ShutdownGuard.disabled(),
+                null,
+                dir);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            assertThat(children(comm)).as("helpers alive at once").hasSizeLessThanOrEqualTo(1);
+            return started().size() >= 3;
+        });
+        // Each helper's first line answers its request; the next one ends it (or, if it came only
+        // after the next request, fails that probe as garbage). Nothing piles up.
+        assertThat(path(0).status().state()).isIn(ProbeState.OK, ProbeState.FAILED);
+        assertThat(path(0).status().detail()).matches("|the probe helper answered garbage: .*");
+        Runtime rt = Runtime.getRuntime();
+        assertThat(rt.totalMemory() - rt.freeMemory()).isLessThan(rt.maxMemory() / 2);
+    }
+
     @Test
     void aHelperThatDiesFailsTheProbeWithItsStatusAndIsReplacedOneAtATime() throws Exception {
         String comm = "hd" + ProcessHandle.current().pid() % 100000;
