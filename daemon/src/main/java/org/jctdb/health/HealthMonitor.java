@@ -249,7 +249,7 @@ public final class HealthMonitor implements AutoCloseable {
         drain(slot, h, s);
         if (!h.process.alive()) {
             if (!h.retired()) { // it died before its reader saw the end of its output
-                helperFailed(slot, h, ticker.nowMillis(), "the probe helper exited" + exitDetail(h), s);
+                helperFailed(slot, h, ticker.nowMillis(), helperGone(h), s);
             }
             slot.helper = null;
             slot.current = null;
@@ -265,7 +265,7 @@ public final class HealthMonitor implements AutoCloseable {
                 helperLine(slot, h, l, s);
             } else if (!h.retired()) {
                 long at = ((ProbeHelper.Closed) e).atMillis();
-                helperFailed(slot, h, at, "the probe helper exited" + exitDetail(h), s);
+                helperFailed(slot, h, at, helperGone(h), s);
             }
         }
     }
@@ -311,13 +311,14 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    /** ", status N: stderr" once the helper has exited, from what the OS and its stderr say. */
-    private static String exitDetail(ProbeHelper h) {
+    /** Why the helper's output ended: its exit status and stderr, from the OS. */
+    private static String helperGone(ProbeHelper h) {
         if (h.process.process.isAlive()) {
-            return " (closed its output)";
+            return "the probe helper closed its output";
         }
         String err = h.process.error();
-        return " with status " + h.process.process.exitValue() + (err.isEmpty() ? "" : ": " + err);
+        return "the probe helper exited with status " + h.process.process.exitValue()
+                + (err.isEmpty() ? "" : ": " + err);
     }
 
     private void start(Slot slot, ProbeSettings s, long now) {
