@@ -116,7 +116,9 @@ public final class ControlServer implements AutoCloseable {
     private void selectLoop() {
         while (!closed) {
             try {
-                selector.select(250);
+                // Deadlines need a look every 250 ms only while a client is waiting; an idle
+                // daemon's loop sleeps until a connection (or close()'s wakeup) arrives.
+                selector.select(pending.isEmpty() ? 0 : 250);
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey k = it.next();

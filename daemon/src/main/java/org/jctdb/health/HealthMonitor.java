@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jctdb.common.Ticker;
+import org.jctdb.config.Installation;
 import org.jctdb.os.ProcFs;
 import org.jctdb.os.ProcInfo;
 import org.jctdb.os.SpawnFailure;
@@ -18,13 +19,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Probes the cluster filesystem: one {@link ProbePolicy} and at most one probe process per
  * path, ticked on the executor it is given (all state lives on that one thread; process exits
- * hop onto it). Nothing here waits on a probe: a probe that never returns costs one process
- * and nothing else. Logs once per state change.
+ * and helper answers hop onto it). The built-in probe is a long-lived {@link ProbeHelper} per
+ * path that stats on request; a configured probe command runs as one process per probe. Nothing
+ * here waits on a probe: a probe that never returns costs one process and nothing else. Logs
+ * once per state change.
  */
 public final class HealthMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.health");
-    /** The built-in probe: stat the path; setsid execs it directly, so it forks nothing. */
-    public static final List<String> STAT_PROBE = List.of("/usr/bin/stat", "-c", "%i", "--");
+    /** The built-in probe's helper program, in the installation's helper directory. */
+    public static final String PROBE_HELPER = "jctdb_probe";
 
     static final long KILL_GRACE_MILLIS = ProbePolicy.KILL_GRACE_MILLIS;
     static final long UNKILLABLE_AFTER_MILLIS = 1000;
@@ -49,7 +52,9 @@ public final class HealthMonitor implements AutoCloseable {
         final Watched watched;
         final ProbePolicy policy;
         volatile ProbeProcess current; // read by shutdownStillWarranted() from other threads
+        volatile ProbeHelper helper; // the helper's process is then current
         boolean unkillableLogged;
+        boolean helperTroubleLogged; // until its next good answer: a broken helper is replaced every tick
 
         Slot(Watched watched, long now) {
             this.watched = watched;
@@ -59,6 +64,7 @@ public final class HealthMonitor implements AutoCloseable {
 
     private final List<Slot> slots = new ArrayList<>();
     private final List<String> probeCommand;
+    private final List<String> helperCommand;
     private final Supplier<ProbeSettings> settings;
     private final ShutdownGuard guard;
     private final ScheduledExecutorService executor;
@@ -78,12 +84,28 @@ public final class HealthMonitor implements AutoCloseable {
             ScheduledExecutorService executor,
             Ticker ticker,
             Listener listener) {
-        this(paths, probeCommand, settings, guard, executor, ticker, listener, ProcFs.system(), null);
+        this(
+                paths,
+                probeCommand,
+                List.of(Installation.current().helper(PROBE_HELPER).toString()),
+                settings,
+                guard,
+                executor,
+                ticker,
+                listener,
+                ProcFs.system(),
+                null);
     }
 
+    /**
+     * @param probeCommand  a program run once per probe with the path appended; empty for the
+     *                      built-in helper
+     * @param helperCommand the built-in helper (path appended), used when probeCommand is empty
+     */
     HealthMonitor(
             List<Watched> paths,
             List<String> probeCommand,
+            List<String> helperCommand,
             Supplier<ProbeSettings> settings,
             ShutdownGuard guard,
             ScheduledExecutorService executor,
@@ -91,7 +113,8 @@ public final class HealthMonitor implements AutoCloseable {
             Listener listener,
             ProcFs procFs,
             GroupSignaller signaller) {
-        this.probeCommand = probeCommand.isEmpty() ? STAT_PROBE : List.copyOf(probeCommand);
+        this.probeCommand = List.copyOf(probeCommand);
+        this.helperCommand = List.copyOf(helperCommand);
         this.settings = settings;
         this.guard = guard;
         this.executor = executor;
@@ -131,8 +154,10 @@ public final class HealthMonitor implements AutoCloseable {
     private boolean probeAliveNow(Path path) {
         for (Slot s : slots) {
             ProbeProcess p = s.current; // may be stale by one probe: then it is dead, which cancels
+            ProbeHelper h = s.helper;
             if (s.watched.path().equals(path)) {
-                return p != null && p.process.isAlive();
+                // A helper lives between probes: only its unanswered request counts.
+                return p != null && p.process.isAlive() && (h == null || h.unanswered());
             }
         }
         return false;
@@ -171,18 +196,14 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void tickSlot(Slot slot, ProbeSettings s, long now) {
+        boolean alive = probeCommand.isEmpty() ? helperBusy(slot, s) : processAlive(slot, s, now);
         ProbeProcess p = slot.current;
-        if (p != null && p.takeExit()) {
-            exited(slot, p, now, s); // deliver the answer before the policy judges the tick
-        }
-        boolean alive = p != null && p.alive();
-        if (p != null && !alive) {
-            slot.current = null;
-            p = null;
-        }
         ProbePolicy.Decision d = slot.policy.tick(now, s, alive);
         handle(slot, d.edges(), now);
         if (d.killProbe() && p != null) {
+            if (slot.helper != null) {
+                slot.helper.retire(); // its late answer, if any, is never asked for again
+            }
             kill(slot, p, now);
         }
         if (p != null && p.sigkillAt >= 0 && !slot.unkillableLogged && now - p.sigkillAt >= UNKILLABLE_AFTER_MILLIS) {
@@ -203,12 +224,112 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
+    /** Whether the last probe process lives; its exit is delivered first. */
+    private boolean processAlive(Slot slot, ProbeSettings s, long now) {
+        ProbeProcess p = slot.current;
+        if (p != null && p.takeExit()) {
+            exited(slot, p, now, s); // deliver the answer before the policy judges the tick
+        }
+        boolean alive = p != null && p.alive();
+        if (p != null && !alive) {
+            slot.current = null;
+        }
+        return alive;
+    }
+
+    /**
+     * Whether the helper holds the probe slot: a request of it is unanswered, or it is retired
+     * and something of it still lives. Its answers and its end are delivered first.
+     */
+    private boolean helperBusy(Slot slot, ProbeSettings s) {
+        ProbeHelper h = slot.helper;
+        if (h == null) {
+            return false;
+        }
+        drain(slot, h, s);
+        if (!h.process.alive()) {
+            if (!h.retired()) { // it died before its reader saw the end of its output
+                helperFailed(slot, h, ticker.nowMillis(), helperGone(h), s);
+            }
+            slot.helper = null;
+            slot.current = null;
+            return false;
+        }
+        return h.outstanding() != 0 || h.retired();
+    }
+
+    /** Everything the helper said since the last look, on the monitor's thread. */
+    private void drain(Slot slot, ProbeHelper h, ProbeSettings s) {
+        for (ProbeHelper.Event e = h.poll(); e != null; e = h.poll()) {
+            if (e instanceof ProbeHelper.Line l) {
+                helperLine(slot, h, l, s);
+            } else if (!h.retired()) {
+                long at = ((ProbeHelper.Closed) e).atMillis();
+                helperFailed(slot, h, at, helperGone(h), s);
+            }
+        }
+    }
+
+    private void helperLine(Slot slot, ProbeHelper h, ProbeHelper.Line l, ProbeSettings s) {
+        if (h.retired()) {
+            return; // a late answer of a helper that missed its deadline: not asked any more
+        }
+        ProbeHelper.Reply r = ProbeHelper.parse(l.text(), h.outstanding());
+        if (r instanceof ProbeHelper.Answer a) {
+            slot.helperTroubleLogged = false;
+            h.settled();
+            listener.probeAnswered(slot.watched.path(), l.atMillis() - h.sentAt(), a.ok());
+            handle(slot, slot.policy.answered(l.atMillis(), a.ok(), a.ok() ? "" : a.detail(), s), l.atMillis());
+        } else {
+            String why = ((ProbeHelper.Garbled) r).why();
+            if (!slot.helperTroubleLogged) {
+                slot.helperTroubleLogged = true;
+                log.error(
+                        "probe helper of {} (pid {}) said something unexpected, replacing it: {}",
+                        slot.watched.path(),
+                        h.process.pid(),
+                        why);
+            }
+            helperFailed(slot, h, l.atMillis(), "the probe helper answered garbage: " + why, s);
+        }
+    }
+
+    /** The helper cannot be trusted or used again: the request in flight fails, the helper is killed. */
+    private void helperFailed(Slot slot, ProbeHelper h, long at, String why, ProbeSettings s) {
+        boolean inFlight = h.outstanding() != 0;
+        h.settled();
+        h.retire();
+        if (inFlight) {
+            listener.probeAnswered(slot.watched.path(), at - h.sentAt(), false);
+            handle(slot, slot.policy.answered(at, false, why, s), at);
+        } else if (!slot.helperTroubleLogged) {
+            slot.helperTroubleLogged = true;
+            log.warn("probe helper of {} (pid {}) ended between probes: {}", slot.watched.path(), h.process.pid(), why);
+        }
+        if (h.process.alive()) {
+            kill(slot, h.process, ticker.nowMillis());
+        }
+    }
+
+    /** Why the helper's output ended: its exit status and stderr, from the OS. */
+    private static String helperGone(ProbeHelper h) {
+        if (h.process.process.isAlive()) {
+            return "the probe helper closed its output";
+        }
+        String err = h.process.error();
+        return "the probe helper exited with status " + h.process.process.exitValue()
+                + (err.isEmpty() ? "" : ": " + err);
+    }
+
     private void start(Slot slot, ProbeSettings s, long now) {
         slot.policy.started(now);
         slot.unkillableLogged = false;
+        if (probeCommand.isEmpty()) {
+            ask(slot, s, now);
+            return;
+        }
         try {
-            ProbeProcess p =
-                    ProbeProcess.start(probeCommand, slot.watched.path(), now, procFs, probeCommand.equals(STAT_PROBE));
+            ProbeProcess p = ProbeProcess.start(probeCommand, slot.watched.path(), now, procFs);
             slot.current = p;
             p.process.onExit().thenRun(() -> {
                 long end = ticker.nowMillis();
@@ -217,14 +338,51 @@ public final class HealthMonitor implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            if (SpawnFailure.isJdkReplaced(e)) {
-                // Not the storage's fault: keep the last verdict, try again at the next interval.
-                SpawnFailure.report("the storage probe", e.getMessage());
-                slot.policy.notStarted();
-                return;
-            }
-            handle(slot, slot.policy.answered(now, false, "cannot start the probe: " + e.getMessage(), s), now);
+            notStarted(slot, s, now, e);
         }
+    }
+
+    /** Sends the helper a request, starting the helper first when there is none. */
+    private void ask(Slot slot, ProbeSettings s, long now) {
+        ProbeHelper h = slot.helper;
+        try {
+            if (h == null) {
+                ProbeHelper[] self = new ProbeHelper[1];
+                h = ProbeHelper.start(helperCommand, slot.watched.path(), now, procFs, ticker, () -> {
+                    if (!closed) {
+                        executor.execute(() -> helperSaid(slot, self[0]));
+                    }
+                });
+                self[0] = h;
+                slot.helper = h;
+                slot.current = h.process;
+            }
+        } catch (IOException e) {
+            notStarted(slot, s, now, e);
+            return;
+        }
+        try {
+            h.request(now);
+        } catch (IOException e) {
+            helperFailed(slot, h, now, "cannot send the probe helper a request: " + e.getMessage(), s);
+        }
+    }
+
+    private void helperSaid(Slot slot, ProbeHelper h) {
+        if (slot.helper == h) {
+            drain(slot, h, settings.get());
+            publish(ticker.nowMillis());
+        }
+    }
+
+    private void notStarted(Slot slot, ProbeSettings s, long now, IOException e) {
+        if (SpawnFailure.isJdkReplaced(e)) {
+            // Not the storage's fault: keep the last verdict, try again at the next interval.
+            SpawnFailure.report("the storage probe", e.getMessage());
+            slot.policy.notStarted();
+            return;
+        }
+        handle(slot, slot.policy.answered(now, false, "cannot start the probe: " + e.getMessage(), s), now);
     }
 
     private void exitedLater(Slot slot, ProbeProcess p, long end) {
@@ -245,7 +403,6 @@ public final class HealthMonitor implements AutoCloseable {
     /** SIGTERM to the whole group now, SIGKILL after a short grace: a probe has nothing to tidy. */
     private void kill(Slot slot, ProbeProcess p, long now) {
         p.sigtermAt = now;
-        p.markSignalled();
         signaller.signal(p.process, p.aliveMembers(), false);
         executor.schedule(
                 () -> {

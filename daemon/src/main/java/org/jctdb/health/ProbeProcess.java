@@ -30,33 +30,41 @@ final class ProbeProcess {
     long sigkillAt = -1;
     List<ProcInfo> survivors = List.of();
 
-    private ProbeProcess(Process process, long startedAt, ProcFs procFs, boolean neverForks) {
+    private ProbeProcess(Process process, long startedAt, ProcFs procFs) {
         this.process = process;
-        this.neverForks = neverForks;
         this.startedAt = startedAt;
         this.procFs = procFs;
     }
 
+    /** A probe command run once: the path appended, no input, its output discarded. */
     static ProbeProcess start(List<String> command, Path path, long now, ProcFs procFs) throws IOException {
-        return start(command, path, now, procFs, false);
+        ProcessBuilder pb = builder(command, path);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return new ProbeProcess(pb.start(), now, procFs);
     }
 
     /**
-     * @param neverForks the command is known to start no child (our stat probe): once it has
-     *                   exited by itself nothing of it can be left, and no /proc scan is needed
+     * A {@link ProbeHelper}'s process: the same session and directory, with pipes for its
+     * requests and answers. Its group is scanned for leftovers once it exits (tests configure
+     * other helper programs), which happens once per helper, not once per probe.
      */
-    static ProbeProcess start(List<String> command, Path path, long now, ProcFs procFs, boolean neverForks)
-            throws IOException {
+    static ProbeProcess startHelper(List<String> command, Path path, long now, ProcFs procFs) throws IOException {
+        ProcessBuilder pb = builder(command, path);
+        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
+        return new ProbeProcess(pb.start(), now, procFs);
+    }
+
+    private static ProcessBuilder builder(List<String> command, Path path) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(setsid());
         cmd.addAll(command);
         cmd.add(path.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.directory(new File("/"));
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.redirectError(ProcessBuilder.Redirect.PIPE);
-        return new ProbeProcess(pb.start(), now, procFs, neverForks);
+        return pb;
     }
 
     private static String setsid() throws IOException {
@@ -69,13 +77,6 @@ final class ProbeProcess {
     }
 
     private boolean groupGone;
-    private final boolean neverForks;
-    private boolean signalled;
-
-    /** Called before any signal is sent to the group: after that, only a scan can tell it is empty. */
-    void markSignalled() {
-        signalled = true;
-    }
 
     int pid() {
         return (int) process.pid();
@@ -110,8 +111,7 @@ final class ProbeProcess {
     /**
      * Whether anything of this probe still runs: the leader (cheap check) or a child it left.
      * Once the leader has exited and a scan finds the group empty, it stays empty (nothing can
-     * join a group whose members are all gone), so later calls skip the /proc scan: it is the
-     * most expensive thing an idle daemon would otherwise do every probe interval.
+     * join a group whose members are all gone), so later calls skip the /proc scan.
      */
     boolean alive() {
         if (groupGone) {
@@ -120,7 +120,7 @@ final class ProbeProcess {
         if (process.isAlive()) {
             return true;
         }
-        groupGone = (neverForks && !signalled) || aliveMembers().isEmpty();
+        groupGone = aliveMembers().isEmpty();
         return !groupGone;
     }
 

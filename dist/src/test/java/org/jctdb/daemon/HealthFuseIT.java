@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jctdb.common.Ticker;
+import org.jctdb.health.HealthMonitor;
 import org.jctdb.lab.ClusterFs;
 import org.jctdb.os.ProcFs;
 import org.jctdb.os.ProcInfo;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The storage probe against a really hung filesystem: the cluster lock on the clusterfs FUSE
- * mount, node 1's requests frozen inside the FUSE daemon. The built-in stat probe then sits in
+ * mount, node 1's requests frozen inside the FUSE daemon. The built-in probe's helper then sits in
  * state D, survives SIGKILL, and must stay the only probe until the freeze ends.
  */
 class HealthFuseIT {
@@ -56,7 +57,8 @@ class HealthFuseIT {
                 assertThat(health)
                         .contains("UNHEALTHY")
                         .containsPattern("HUNG .* 1 +1  " + c.dir.resolve("cfs/.ctdb"))
-                        .containsPattern("unkillable: pid " + seen.iterator().next() + " \\(stat\\) state D");
+                        .containsPattern("unkillable: pid " + seen.iterator().next() + " \\("
+                                + HealthMonitor.PROBE_HELPER + "\\) state D");
                 assertThat(c.flag(0, 0, "Unhealthy"))
                         .as("node 0's storage is not frozen")
                         .isEqualTo("0");
@@ -70,10 +72,10 @@ class HealthFuseIT {
         }
     }
 
-    /** The daemon's stat children: the probes (setsid execs stat, so the daemon is the parent). */
+    /** The daemon's probe helpers (setsid execs the helper, so the daemon is the parent). */
     private static List<ProcInfo> probes(long daemonPid) {
         return ProcFs.system().all().stream()
-                .filter(p -> p.alive() && p.ppid() == daemonPid && p.comm().equals("stat"))
+                .filter(p -> p.alive() && p.ppid() == daemonPid && p.comm().equals(HealthMonitor.PROBE_HELPER))
                 .toList();
     }
 }
