@@ -136,6 +136,7 @@ class HealthMonitorIT {
     void realPathsAnswerAndAMissingOneFailsTheNode() {
         monitor(List.of(), ShutdownGuard.disabled(), null, dir, dir.resolve("missing"));
         await().atMost(Duration.ofSeconds(5)).until(() -> !monitor.snapshot().healthy());
+        await().atMost(Duration.ofSeconds(2)).until(() -> !events.isEmpty()); // told after publishing
         assertThat(path(0).status().state()).isEqualTo(ProbeState.OK);
         assertThat(path(0).status().lastLatencyMillis()).isBetween(0L, 1000L);
         assertThat(path(1).status().state()).isEqualTo(ProbeState.FAILED);
