@@ -101,8 +101,8 @@ final class HeadlineTable {
         }
         long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
         int n = sorted.length;
-        long median = n % 2 == 1 ? sorted[n / 2] : Math.round((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0);
-        return n + (n == 1 ? " time, " : " times, ") + MarkdownTable.seconds(median) + " / "
+        return n + (n == 1 ? " time, " : " times, ") + MarkdownTable.seconds(Math.round(KindStats.median(sorted)))
+                + " / "
                 + MarkdownTable.seconds(sorted[n - 1]) + " s, "
                 + MarkdownTable.seconds(Arrays.stream(sorted).sum())
                 + " s in all";
@@ -122,9 +122,8 @@ final class HeadlineTable {
             return "never, 0 / " + times.size();
         }
         int n = reached.length;
-        double median = n % 2 == 1 ? reached[n / 2] : (reached[n / 2 - 1] + reached[n / 2]) / 2.0;
-        return MarkdownTable.seconds(Math.round(median)) + " / " + MarkdownTable.seconds(reached[n - 1]) + ", " + n
-                + " / " + times.size();
+        return MarkdownTable.seconds(Math.round(KindStats.median(reached))) + " / "
+                + MarkdownTable.seconds(reached[n - 1]) + ", " + n + " / " + times.size();
     }
 
     private static List<Long> failedOver(List<Result> failovers, String kind, Predicate<Result> which) {

@@ -61,11 +61,13 @@ public record KindStats(String system, String kind, long[] millis, int noFailove
     }
 
     public double median() {
-        int n = millis.length;
-        if (n == 0) {
-            return -1;
-        }
-        return n % 2 == 1 ? millis[n / 2] : (millis[n / 2 - 1] + millis[n / 2]) / 2.0;
+        return millis.length == 0 ? -1 : median(millis);
+    }
+
+    /** The median of a non-empty sorted array (the mean of the middle two for an even count). */
+    static double median(long[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
     public long p90() {
