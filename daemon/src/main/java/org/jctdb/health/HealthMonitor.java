@@ -347,13 +347,11 @@ public final class HealthMonitor implements AutoCloseable {
         ProbeHelper h = slot.helper;
         try {
             if (h == null) {
-                ProbeHelper[] self = new ProbeHelper[1];
-                h = ProbeHelper.start(helperCommand, slot.watched.path(), now, procFs, ticker, () -> {
+                h = ProbeHelper.start(helperCommand, slot.watched.path(), now, procFs, ticker, said -> {
                     if (!closed) {
-                        executor.execute(() -> helperSaid(slot, self[0]));
+                        executor.execute(() -> helperSaid(slot, said));
                     }
                 });
-                self[0] = h;
                 slot.helper = h;
                 slot.current = h.process;
             }

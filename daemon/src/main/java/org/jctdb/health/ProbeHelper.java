@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jctdb.common.Ticker;
 import org.jctdb.os.ProcFs;
 
@@ -58,11 +59,12 @@ final class ProbeHelper {
         this.requests = process.process.getOutputStream();
     }
 
-    /** Starts the helper for {@code path}; {@code wake} runs (on the reader thread) after each event. */
-    static ProbeHelper start(List<String> command, Path path, long now, ProcFs procFs, Ticker ticker, Runnable wake)
+    /** Starts the helper for {@code path}; {@code wake} gets it (on the reader thread) after each event. */
+    static ProbeHelper start(
+            List<String> command, Path path, long now, ProcFs procFs, Ticker ticker, Consumer<ProbeHelper> wake)
             throws IOException {
         ProbeHelper h = new ProbeHelper(ProbeProcess.startHelper(command, path, now, procFs));
-        Thread reader = new Thread(null, () -> h.read(ticker, wake), "jctdb-probe-helper", 64 * 1024);
+        Thread reader = new Thread(null, () -> h.read(ticker, () -> wake.accept(h)), "jctdb-probe-helper", 64 * 1024);
         reader.setDaemon(true);
         reader.start();
         return h;
