@@ -39,7 +39,21 @@ public record FailoverTiming(long reportMs, long holdMs, long leaseSeconds, long
      * refreshing at the end of its hold, and the kernel drops them a lease (plus slack) later.
      */
     public static long goneAfterMs(long holdMs, long leaseSeconds) {
-        return holdMs + leaseSeconds * 1000 + KERNEL_SLACK_MS;
+        return holdMs + expiryMs(leaseSeconds);
+    }
+
+    /** From a node's last refresh of an address until the kernel has surely deleted it. */
+    public static long expiryMs(long leaseSeconds) {
+        return leaseSeconds * 1000 + KERNEL_SLACK_MS;
+    }
+
+    /**
+     * How long after its latest grant a node refuses to vouch for others (two report intervals: a
+     * leader that grants every report interval keeps the promise unbroken through one lost grant, and
+     * a node that lost its leader vouches well before the hold D of the others runs out).
+     */
+    public long promiseMs() {
+        return 2 * reportMs;
     }
 
     public long goneAfterMs() {

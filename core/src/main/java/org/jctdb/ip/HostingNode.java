@@ -15,14 +15,20 @@ import org.jctdb.leader.Generation;
 
 /**
  * One node's side of IP failover, pure: which addresses it hosts, whether it may still host
- * them (its "hold", renewed by the leader's grants), and the generation fence for takeover
+ * them (its "hold", renewed by the leader's grants or, without a leader, by the vouches of a
+ * majority), its promise not to vouch while it is granted, and the generation fence for takeover
  * messages. Times are monotonic milliseconds. Called from the daemon's core thread only.
  */
 public final class HostingNode {
     private static final int MAX_PENDING_REPORTS = 64;
+    private static final int MAX_VOUCH_ROUNDS = 16;
 
     private final int me;
     private final FailoverTiming timing;
+    private final long incarnation;
+    /** Before any grant: a previous incarnation's promise may still be counted on by a leader. */
+    private final long startedAt;
+
     private final Map<String, HostedAddress> hosted = new LinkedHashMap<>();
     /** Hosted addresses whose hold lapsed: never refreshed again, only released. */
     private final Map<String, HostedAddress> lapsed = new LinkedHashMap<>();
@@ -35,15 +41,33 @@ public final class HostingNode {
     private final TreeMap<Long, Long> pendingReports = new TreeMap<>(); // seq -> sent at
     private long seq;
     private long holdUntil = Long.MIN_VALUE;
+    /** The part of the hold the leader's grants give: only it allows taking addresses. */
+    private long grantHoldUntil = Long.MIN_VALUE;
+
+    private long lastGrantAt = Long.MIN_VALUE;
+    private long chainSeq = -1;
+    private long lastGrantSeq = -1;
+    private long vouchSeq;
+    private final TreeMap<Long, VouchRound> vouchRounds = new TreeMap<>();
     private long seenGeneration;
     private Map<String, Integer> assignment = Map.of();
     private int assignmentFrom = -1;
     private long grantGeneration;
     private long grantRun;
 
-    public HostingNode(int me, FailoverTiming timing) {
+    /** One round of vouches for the request sent at {@code sentAt}; this node vouches for itself. */
+    private record VouchRound(long sentAt, Set<Integer> vouchers) {}
+
+    /**
+     * @param incarnation differs between runs of the daemon (its reports' numbers start again)
+     * @param startedAt   now: for a promise time after start this node vouches for nobody, since a
+     *                    leader may count on its previous incarnation's promise
+     */
+    public HostingNode(int me, FailoverTiming timing, long incarnation, long startedAt) {
         this.me = me;
         this.timing = timing;
+        this.incarnation = incarnation;
+        this.startedAt = startedAt;
     }
 
     /** A report for the leader, sent now; its grant will extend the hold from {@code now}. */
@@ -61,7 +85,65 @@ public final class HostingNode {
                 canHost,
                 timing.holdMs(),
                 timing.leaseSeconds(),
-                List.copyOf(new TreeSet<>(downIfaces)));
+                List.copyOf(new TreeSet<>(downIfaces)),
+                incarnation,
+                promising(now) && chainSeq >= 0 ? new IpMessage.Promise(chainSeq, lastGrantSeq) : null);
+    }
+
+    /**
+     * Whether this node is bound not to vouch for anyone: a grant arrived less than the promise time
+     * ago, or it started less than that ago.
+     */
+    public boolean promising(long now) {
+        return now - startedAt < timing.promiseMs()
+                || (lastGrantAt != Long.MIN_VALUE && now - lastGrantAt < timing.promiseMs());
+    }
+
+    /**
+     * A request for vouches to send to every peer, when this node hosts addresses, can host, still
+     * holds them, and has had no grant for the promise time (its leader is gone or cut off); empty
+     * otherwise. Its hold then continues while a majority of the {@code clusterSize} configured nodes
+     * (this one included) vouch; it never takes new addresses on vouches alone.
+     */
+    public Optional<IpMessage.VouchRequest> vouchRequest(long now, boolean canHost, int clusterSize) {
+        if (!canHost || hosted.isEmpty() || !mayHost(now) || promising(now)) {
+            return Optional.empty();
+        }
+        vouchSeq++;
+        Set<Integer> vouchers = new HashSet<>();
+        vouchers.add(me);
+        vouchRounds.put(vouchSeq, new VouchRound(now, vouchers));
+        while (vouchRounds.size() > MAX_VOUCH_ROUNDS) {
+            vouchRounds.pollFirstEntry();
+        }
+        countVouches(vouchSeq, now, clusterSize); // a cluster of one
+        return Optional.of(new IpMessage.VouchRequest(me, vouchSeq));
+    }
+
+    /** Another node asks for a vouch: given only while this node is bound by no promise. */
+    public IpMessage.Vouch vouchFor(IpMessage.VouchRequest r, long now) {
+        return new IpMessage.Vouch(me, r.seq(), !promising(now));
+    }
+
+    /** A peer's answer to one of our requests; a majority extends the hold to holdMs after it was sent. */
+    public void vouched(IpMessage.Vouch v, long now, int clusterSize) {
+        VouchRound round = vouchRounds.get(v.seq());
+        if (v.given() && round != null && v.from() != me && v.from() >= 0 && v.from() < clusterSize) {
+            round.vouchers().add(v.from());
+            countVouches(v.seq(), now, clusterSize);
+        }
+    }
+
+    private void countVouches(long seq, long now, int clusterSize) {
+        VouchRound round = vouchRounds.get(seq);
+        if (round == null || 2 * round.vouchers().size() <= clusterSize) {
+            return;
+        }
+        if (now >= holdUntil) {
+            lapse(); // the hold ran out before the majority answered: what we host may be elsewhere
+        }
+        holdUntil = Math.max(holdUntil, round.sentAt() + timing.holdMs());
+        vouchRounds.headMap(seq, true).clear();
     }
 
     /**
@@ -109,8 +191,15 @@ public final class HostingNode {
         Long sentAt = pendingReports.get(g.seq());
         if (sentAt != null) {
             holdUntil = Math.max(holdUntil, sentAt + timing.holdMs());
+            grantHoldUntil = Math.max(grantHoldUntil, sentAt + timing.holdMs());
             pendingReports.headMap(g.seq(), true).clear();
         }
+        if (lastGrantAt == Long.MIN_VALUE || now - lastGrantAt >= timing.promiseMs()) {
+            chainSeq = g.seq(); // the promise lapsed in between (or never was): a new unbroken run
+        }
+        lastGrantAt = now;
+        lastGrantSeq = g.seq();
+        vouchRounds.clear();
         assignment = g.assignment();
         assignmentFrom = g.from();
         grantGeneration = g.generation();
@@ -125,7 +214,7 @@ public final class HostingNode {
      * had given the address to another node.)
      */
     public Optional<String> takeRefusal(String ip, long generation, long run, long now, long leaderSeen) {
-        if (!mayHost(now)) {
+        if (!mayTake(now)) {
             return Optional.of("cannot take " + ip + ": no current grant from the leader");
         }
         if (superseded(generation, leaderSeen)) {
@@ -139,9 +228,18 @@ public final class HostingNode {
         return Optional.empty();
     }
 
-    /** Whether this node may host addresses now (take new ones, refresh their lifetime). */
+    /** Whether this node may keep its addresses now (refresh their lifetime): granted or vouched for. */
     public boolean mayHost(long now) {
         return now < holdUntil;
+    }
+
+    /**
+     * Whether this node may take addresses or move them between interfaces now: only on the
+     * leader's grant. A node held by vouches keeps what it has; the leader that will move addresses
+     * plans from its reports, which would not list an address it took on its own.
+     */
+    public boolean mayTake(long now) {
+        return now < grantHoldUntil;
     }
 
     /** May refresh lifetimes: only while holding, so the last refresh is before the hold ends. */
@@ -204,12 +302,19 @@ public final class HostingNode {
     /** Forget the hold at once (stopping): everything hosted lapses. */
     public void dropHold() {
         holdUntil = Long.MIN_VALUE;
+        grantHoldUntil = Long.MIN_VALUE;
+        vouchRounds.clear();
         pendingReports.clear();
         lapse();
     }
 
     public long holdUntil() {
         return holdUntil;
+    }
+
+    /** When the latest grant arrived (Long.MIN_VALUE: none yet). */
+    public long lastGrantAt() {
+        return lastGrantAt;
     }
 
     /**
@@ -281,7 +386,7 @@ public final class HostingNode {
         if (m.toIface().equals(from.iface())) {
             return new MoveAction.None();
         }
-        if (!mayHost(now)) {
+        if (!mayTake(now)) {
             return new MoveAction.Refuse("cannot move " + m.ip() + ": no current grant from the leader");
         }
         if (down.contains(m.toIface())) {

@@ -20,6 +20,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = IpMessage.StepDone.class, name = "step-done"),
     @JsonSubTypes.Type(value = IpMessage.Ban.class, name = "ban"),
     @JsonSubTypes.Type(value = IpMessage.Refused.class, name = "refused"),
+    @JsonSubTypes.Type(value = IpMessage.VouchRequest.class, name = "vouch-request"),
+    @JsonSubTypes.Type(value = IpMessage.Vouch.class, name = "vouch"),
 })
 public sealed interface IpMessage {
 
@@ -36,6 +38,8 @@ public sealed interface IpMessage {
      * which the leader works out when the node's addresses are surely gone. {@code downIfaces}:
      * interfaces whose link is down here (an address none of whose interfaces is up is not
      * available on this node; one on a down interface moves to another with updateip).
+     * {@code incarnation} differs between runs of the node's daemon (report numbers start again);
+     * {@code promise}: the grants that keep this node from vouching for others (null: none).
      */
     record Report(
             int from,
@@ -45,14 +49,47 @@ public sealed interface IpMessage {
             boolean canHost,
             long holdMs,
             long leaseSeconds,
-            List<String> downIfaces)
+            List<String> downIfaces,
+            long incarnation,
+            Promise promise)
             implements IpMessage {
         public Report {
             hosted = List.copyOf(hosted);
             listed = List.copyOf(listed);
             downIfaces = downIfaces == null ? List.of() : List.copyOf(downIfaces);
         }
+
+        public Report(
+                int from,
+                long seq,
+                List<HostedAddress> hosted,
+                List<Listed> listed,
+                boolean canHost,
+                long holdMs,
+                long leaseSeconds,
+                List<String> downIfaces) {
+            this(from, seq, hosted, listed, canHost, holdMs, leaseSeconds, downIfaces, 0, null);
+        }
     }
+
+    /**
+     * A node that receives grants promises not to vouch for anyone until {@code promiseMs} after the
+     * last one arrived. {@code chainSeq} names the report whose grant began the current unbroken run
+     * of such promises, {@code lastGrantSeq} the report of the latest grant received; both are
+     * report numbers of the reporting incarnation. The leader, which knows when it sent each grant, learns from them
+     * which nodes surely do not vouch, and until when (docs/design/ip-failover.md, "Without a leader").
+     */
+    record Promise(long chainSeq, long lastGrantSeq) {}
+
+    /**
+     * A node without its leader's grants asks every peer it reaches to vouch for its hold: with
+     * vouches of a majority of the configured nodes (itself included) it keeps what it hosts until
+     * holdMs after it sent this request, but takes nothing new.
+     */
+    record VouchRequest(int from, long seq) implements IpMessage {}
+
+    /** The answer to {@code seq}: {@code given} only by a node that is not bound by a promise. */
+    record Vouch(int from, long seq, boolean given) implements IpMessage {}
 
     /** One line of the node's public_addresses. */
     record Listed(String ip, int maskBits, List<String> ifaces) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** What the leader knows about one node's addresses, from its reports and step answers. */
 final class PeerRecord {
@@ -18,6 +19,22 @@ final class PeerRecord {
     /** Start of its current run of reports; a node back from silence may claim addresses it lost. */
     long aliveSince = -1;
 
+    /** Which run of its daemon reports (report numbers start again with each). */
+    long incarnation;
+
+    long chainSeq = -1;
+    /** When this leader first heard of the node's current promise chain: the chain began no later. */
+    long chainKnownSince = -1;
+    /** The node's promise not to vouch lasts at least until then (a grant's send time plus the promise time). */
+    long promisedUntil = Long.MIN_VALUE;
+    /**
+     * A time after its last grant's hold ended at which no majority can have been vouching for it:
+     * its hold ended there for good (valid only while at or after lastGrantedAt + holdMs).
+     */
+    long gapAt = Long.MIN_VALUE;
+    /** Report number -> when this leader granted it. */
+    private final TreeMap<Long, Long> grantsSent = new TreeMap<>();
+
     /** Its last report was not granted (it claims an address given elsewhere): logged once. */
     boolean withheld;
 
@@ -28,8 +45,11 @@ final class PeerRecord {
     List<IpMessage.Listed> listed = List.of();
     Set<String> downIfaces = Set.of();
 
+    private final long promiseMs;
+
     PeerRecord(int pnn, FailoverTiming defaults) {
         this.pnn = pnn;
+        this.promiseMs = defaults.promiseMs();
         this.holdMs = defaults.holdMs();
         this.leaseSeconds = defaults.leaseSeconds();
     }
@@ -47,6 +67,49 @@ final class PeerRecord {
         listed = r.listed();
         downIfaces = Set.copyOf(r.downIfaces());
         setHosted(r.hosted());
+        promise(r, now);
+    }
+
+    private void promise(IpMessage.Report r, long now) {
+        if (r.incarnation() != incarnation) {
+            incarnation = r.incarnation();
+            grantsSent.clear();
+            chainSeq = -1;
+        }
+        IpMessage.Promise p = r.promise();
+        if (p == null) {
+            chainSeq = -1;
+            chainKnownSince = -1;
+            promisedUntil = Long.MIN_VALUE;
+            return;
+        }
+        if (p.chainSeq() != chainSeq) {
+            chainSeq = p.chainSeq();
+            chainKnownSince = now;
+            promisedUntil = Long.MIN_VALUE;
+        }
+        Long sent = grantsSent.get(p.lastGrantSeq());
+        if (sent != null && p.lastGrantSeq() >= chainSeq) {
+            promisedUntil = Math.max(promisedUntil, sent + promiseMs);
+        }
+    }
+
+    /** This leader granted report {@code seq} at {@code now}. */
+    void granted(long seq, long now) {
+        grantsSent.put(seq, now);
+        while (grantsSent.size() > 64) {
+            grantsSent.pollFirstEntry();
+        }
+    }
+
+    /** Its promise began by {@code from} and lasts past {@code until}. */
+    boolean promisedThrough(long from, long until) {
+        return chainKnownSince >= 0 && chainKnownSince <= from && promisedUntil > until;
+    }
+
+    /** When its hold from this leader's grants (or the grant assumed at a new term) ends. */
+    long grantHoldEnd() {
+        return lastGrantedAt + holdMs;
     }
 
     /** The node can host {@code l}: one of its interfaces is up there (CTDB's "available" addresses). */
@@ -81,14 +144,12 @@ final class PeerRecord {
     }
 
     /**
-     * Whether the addresses it may still have are surely gone: its hold plus the kernel
-     * lifetime have run out since the last grant, or its process died and the guard had time.
+     * Whether the addresses it may still have are surely gone: its hold ended for good (a gap after
+     * its last grant's hold, see {@link #gapAt}) and the kernel lifetime has run out since, or its
+     * process died and the guard had time.
      */
     boolean addressesGone(long now, long crashGraceMs) {
-        if (lastGrantedAt < 0) {
-            return true;
-        }
-        if (now - lastGrantedAt >= FailoverTiming.goneAfterMs(holdMs, leaseSeconds)) {
+        if (lifetimeOver(now)) {
             return true;
         }
         return closedAt >= lastReportAt && closedAt >= 0 && now - closedAt >= crashGraceMs;
@@ -100,7 +161,7 @@ final class PeerRecord {
      * guard has cleaned up, so the crash grace does not count here.
      */
     boolean lifetimeOver(long now) {
-        return lastGrantedAt < 0 || now - lastGrantedAt >= FailoverTiming.goneAfterMs(holdMs, leaseSeconds);
+        return lastGrantedAt < 0 || (gapAt >= grantHoldEnd() && now - gapAt >= FailoverTiming.expiryMs(leaseSeconds));
     }
 
     List<HostedAddress> hostedList() {

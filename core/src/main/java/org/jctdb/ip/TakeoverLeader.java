@@ -115,6 +115,7 @@ public final class TakeoverLeader {
             return List.of();
         }
         rec.withheld = false;
+        rec.granted(r.seq(), now);
         return List.of(
                 new IpEffect.Send(r.from(), new IpMessage.Grant(me, generation, r.seq(), assignment, nextRunId - 1)));
     }
@@ -140,6 +141,51 @@ public final class TakeoverLeader {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Finds, for each node whose grant hold has ended, a time at which its hold surely ended for
+     * good. A node without grants keeps its addresses only on the vouches of a majority of the
+     * configured nodes; a node bound by a promise does not vouch. So at a time {@code g} when nodes
+     * making up at least half of the cluster have been bound for a whole hold period up to {@code g},
+     * no vouch round can have kept anyone holding at {@code g}, and a node whose grant hold ended by
+     * {@code g} has lapsed there (it never refreshes a lapsed address again). Tried at the end of the
+     * node's grant hold, else now.
+     */
+    private void markGaps(long now, List<Integer> flags) {
+        int size = 0;
+        long window = timing.holdMs();
+        List<PeerRecord> members = new ArrayList<>();
+        for (int pnn = 0; pnn < flags.size(); pnn++) {
+            if (!NodeFlags.has(flags.get(pnn), NodeFlags.DELETED)) {
+                size++;
+                PeerRecord rec = peer(pnn);
+                members.add(rec);
+                window = Math.max(window, rec.holdMs);
+            }
+        }
+        for (PeerRecord rec : members) {
+            long end = rec.grantHoldEnd();
+            if (rec.lastGrantedAt < 0 || rec.gapAt >= end || end > now) {
+                continue;
+            }
+            for (long g : new long[] {end, now}) {
+                if (2 * promisedThrough(members, g - window, g) >= size) {
+                    rec.gapAt = g;
+                    break;
+                }
+            }
+        }
+    }
+
+    private static int promisedThrough(List<PeerRecord> members, long from, long until) {
+        int n = 0;
+        for (PeerRecord rec : members) {
+            if (rec.promisedThrough(from, until)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public void onConnectionClosed(int pnn, long now) {
@@ -215,6 +261,7 @@ public final class TakeoverLeader {
             generation = in.generation();
             run = null;
         }
+        markGaps(now, in.flags());
         if (run != null) {
             // A node that stopped reporting will not answer: do not wait for the step deadline.
             boolean lost = run.waiting.stream().anyMatch(p -> !peer(p).alive(now));

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class HostingNodeTest {
     static final FailoverTiming T = FailoverTiming.fromTunables(Tunables.defaults());
-    final HostingNode node = new HostingNode(1, T);
+    final HostingNode node = new HostingNode(1, T, 1, -10_000);
 
     @Test
     void aQueuedTakeOfAnOlderGenerationDoesNotBegin() {
@@ -163,5 +163,114 @@ class HostingNodeTest {
                 .isEmpty();
         node.taken(a, node.epoch());
         assertThat(node.refreshable(10)).containsExactly(a);
+    }
+
+    // ---- without a leader: vouches ----
+
+    static final long G = Generation.next(0, 0);
+    static final HostedAddress A = new HostedAddress("198.18.5.101", 24, "eth0");
+
+    /** A node of a 3-node cluster that hosts A, granted by the leader (node 0) every report interval until {@code until}. */
+    HostingNode hostingUntil(long until) {
+        HostingNode n = new HostingNode(1, T, 7, 0);
+        for (long t = 1_000; t <= until; t += T.reportMs()) {
+            IpMessage.Report r = n.report(t, List.of(), true, Set.of());
+            n.granted(new IpMessage.Grant(0, G, r.seq(), Map.of(A.ip(), 1), 1), t + 5);
+            if (t == 1_000) {
+                n.begin(A, n.epoch()); // taken on the first grant
+                n.taken(A, n.epoch());
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aGrantedNodeReportsItsPromiseAndVouchesForNobodyUntilThePromiseTimeHasPassed() {
+        HostingNode n = hostingUntil(3_000);
+        IpMessage.Report r = n.report(3_100, List.of(), true, Set.of());
+        assertThat(r.incarnation()).isEqualTo(7);
+        assertThat(r.promise()).isNotNull();
+        assertThat(r.promise().chainSeq()).as("the first grant began the chain").isEqualTo(1);
+        assertThat(r.promise().lastGrantSeq()).isEqualTo(r.seq() - 1);
+        IpMessage.VouchRequest ask = new IpMessage.VouchRequest(2, 1);
+        assertThat(n.vouchFor(ask, 3_005 + T.promiseMs() - 1).given()).isFalse();
+        assertThat(n.vouchFor(ask, 3_005 + T.promiseMs()).given()).isTrue();
+        assertThat(n.report(3_005 + T.promiseMs(), List.of(), true, Set.of()).promise())
+                .as("no promise to report once it has run out")
+                .isNull();
+    }
+
+    @Test
+    void aNodeJustStartedVouchesForNobodyForThePromiseTime() {
+        HostingNode n = new HostingNode(1, T, 8, 50_000);
+        IpMessage.VouchRequest ask = new IpMessage.VouchRequest(2, 1);
+        assertThat(n.vouchFor(ask, 50_000 + T.promiseMs() - 1).given()).isFalse();
+        assertThat(n.vouchFor(ask, 50_000 + T.promiseMs()).given()).isTrue();
+    }
+
+    @Test
+    void withoutGrantsAMajorityOfVouchesKeepsTheAddressesButTakesNothingNew() {
+        HostingNode n = hostingUntil(3_000);
+        long last = 3_000; // the last granted report was sent then: held until last + D
+        assertThat(n.vouchRequest(3_200, true, 3))
+                .as("still promised: the grant came at 3,005")
+                .isEmpty();
+        long t = 3_005 + T.promiseMs();
+        IpMessage.VouchRequest ask = n.vouchRequest(t, true, 3).orElseThrow();
+        assertThat(n.holdUntil()).as("its own vouch alone is no majority of 3").isEqualTo(last + T.holdMs());
+        n.vouched(new IpMessage.Vouch(2, ask.seq(), false), t + 3, 3);
+        assertThat(n.holdUntil()).as("a refusal").isEqualTo(last + T.holdMs());
+        n.vouched(new IpMessage.Vouch(1, ask.seq(), true), t + 3, 3);
+        assertThat(n.holdUntil()).as("its own number from a peer counts once").isEqualTo(last + T.holdMs());
+        n.vouched(new IpMessage.Vouch(0, ask.seq(), true), t + 4, 3);
+        assertThat(n.holdUntil()).as("two of three").isEqualTo(t + T.holdMs());
+        assertThat(n.mayHost(last + T.holdMs() + 100)).isTrue();
+        assertThat(n.refreshable(last + T.holdMs() + 100)).containsExactly(A);
+        assertThat(n.mayTake(last + T.holdMs() + 100)).isFalse();
+        assertThat(n.takeRefusal("198.18.5.102", G, 1, last + T.holdMs() + 100, G))
+                .hasValueSatisfying(why -> assertThat(why).contains("no current grant"));
+        assertThat(n.toRelease(last + T.holdMs() + 100)).isEmpty();
+        assertThat(n.toRelease(t + T.holdMs()))
+                .as("no further vouches: the hold lapses")
+                .containsExactly(A);
+    }
+
+    @Test
+    void vouchesThatCompleteAfterTheHoldEndedDoNotReviveItsAddresses() {
+        HostingNode n = hostingUntil(3_000);
+        long t = 3_005 + T.promiseMs();
+        IpMessage.VouchRequest ask = n.vouchRequest(t, true, 3).orElseThrow();
+        long late = 3_000 + T.holdMs() + 10;
+        n.vouched(new IpMessage.Vouch(2, ask.seq(), true), late, 3);
+        assertThat(n.mayHost(late))
+                .as("the round itself was sent within the hold")
+                .isTrue();
+        assertThat(n.refreshable(late))
+                .as("but the hold had a gap: A lapsed for good")
+                .isEmpty();
+        assertThat(n.toRelease(late)).containsExactly(A);
+    }
+
+    @Test
+    void noVouchRequestFromANodeThatCannotHostHostsNothingOrHasLapsed() {
+        HostingNode n = hostingUntil(3_000);
+        long t = 3_005 + T.promiseMs();
+        assertThat(n.vouchRequest(t, false, 3)).as("stopping").isEmpty();
+        assertThat(n.vouchRequest(3_000 + T.holdMs(), true, 3))
+                .as("the hold has ended")
+                .isEmpty();
+        HostingNode empty = new HostingNode(1, T, 9, 0);
+        assertThat(empty.vouchRequest(t, true, 3)).as("hosts nothing").isEmpty();
+    }
+
+    @Test
+    void aNewGrantAfterABreakBeginsANewChain() {
+        HostingNode n = hostingUntil(3_000);
+        long t = 3_005 + T.promiseMs() + 100;
+        IpMessage.Report r = n.report(t, List.of(), true, Set.of());
+        n.granted(new IpMessage.Grant(0, G, r.seq(), Map.of(A.ip(), 1), 1), t + 5);
+        IpMessage.Report next = n.report(t + 250, List.of(), true, Set.of());
+        assertThat(next.promise().chainSeq()).isEqualTo(r.seq());
+        assertThat(next.promise().lastGrantSeq()).isEqualTo(r.seq());
     }
 }

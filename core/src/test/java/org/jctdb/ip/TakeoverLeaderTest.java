@@ -3,7 +3,9 @@ package org.jctdb.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jctdb.config.Tunables;
 import org.jctdb.leader.Generation;
 import org.jctdb.protocol.NodeFlags;
@@ -28,11 +30,27 @@ class TakeoverLeaderTest {
         return new TakeoverInput(GEN, false, f, IpAllocTunables.defaults(), true, 300, 120);
     }
 
+    /** Per node: the first and the latest of its reports granted, as a node's promise names them. */
+    final Map<Integer, long[]> grantedSeqs = new HashMap<>();
+
+    /** Whether reports carry the node's promise (a node that is vouching for others does not). */
+    boolean promising = true;
+
     List<IpEffect> report(int pnn, List<HostedAddress> hosted) {
-        return leader.onReport(
-                new IpMessage.Report(pnn, ++seq, hosted, List.of(X, Y), true, T.holdMs(), T.leaseSeconds(), List.of()),
+        long[] chain = promising ? grantedSeqs.get(pnn) : null;
+        if (!promising) {
+            grantedSeqs.remove(pnn);
+        }
+        IpMessage.Promise promise = chain == null ? null : new IpMessage.Promise(chain[0], chain[1]);
+        List<IpEffect> e = leader.onReport(
+                new IpMessage.Report(
+                        pnn, ++seq, hosted, List.of(X, Y), true, T.holdMs(), T.leaseSeconds(), List.of(), 1, promise),
                 now,
                 GEN);
+        if (!sent(e, IpMessage.Grant.class).isEmpty()) {
+            grantedSeqs.computeIfAbsent(pnn, k -> new long[] {seq, seq})[1] = seq;
+        }
+        return e;
     }
 
     static <M> List<M> sent(List<IpEffect> effects, Class<M> type) {
@@ -129,12 +147,51 @@ class TakeoverLeaderTest {
     }
 
     @Test
+    void aSilentNodesAddressesStayWhileTooFewNodesArePromisedNotToVouchForIt() {
+        settle();
+        String ip = onNode1();
+        HostedAddress mine = on(ip.equals(X.ip()) ? Y : X);
+        promising = false; // node 0 reports no promise: it could be vouching for node 1
+        long silentFrom = now;
+        while (now < silentFrom + 10_000) {
+            now += 250;
+            report(0, List.of(mine));
+            for (IpMessage.Take t : sent(leader.tick(now, input(0, 0)), IpMessage.Take.class)) {
+                assertThat(t.addresses()).as("take at +%d ms", now - silentFrom).noneMatch(l -> l.ip().equals(ip));
+            }
+        }
+        promising = true; // bound again from its next grant: a whole hold later, plus the lifetime
+        long bound = now + 250;
+        long movedAt = -1;
+        while (movedAt < 0 && now < bound + 10_000) {
+            now += 250;
+            report(0, List.of(mine));
+            for (IpMessage.Take t : sent(leader.tick(now, input(0, 0)), IpMessage.Take.class)) {
+                if (t.addresses().stream().anyMatch(l -> l.ip().equals(ip))) {
+                    movedAt = now;
+                }
+            }
+        }
+        assertThat(movedAt - bound)
+                .as("moved after the promise had held for a hold period and the lifetime ran out")
+                .isBetween(
+                        T.holdMs() + FailoverTiming.expiryMs(T.leaseSeconds()),
+                        T.holdMs() + FailoverTiming.expiryMs(T.leaseSeconds()) + 500);
+    }
+
+    @Test
     void aSilentNodesAddressesMoveOnlyAfterItsHoldAndLeaseHaveRunOut() {
         settle();
         String ip = onNode1();
         HostedAddress mine = on(ip.equals(X.ip()) ? Y : X);
+        // Both report for a while (the leader learns node 0's promise), then node 1 falls silent.
+        for (int i = 0; i < 8; i++) {
+            now += 250;
+            report(0, List.of(mine));
+            report(1, List.of(on(ip.equals(X.ip()) ? X : Y)));
+            leader.tick(now, input(0, 0));
+        }
         long lastGrant = now;
-        // Node 1 falls silent; node 0 keeps reporting every 250 ms.
         while (now + 50 < lastGrant + T.goneAfterMs()) {
             now += 50;
             if (now % 250 == 0) {

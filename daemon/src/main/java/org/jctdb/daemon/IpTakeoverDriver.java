@@ -1,6 +1,7 @@
 package org.jctdb.daemon;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,6 +36,7 @@ import org.jctdb.leader.RecoveryMode;
 import org.jctdb.leader.Role;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.node.DisconnectCause;
+import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
 import org.jctdb.transport.NodeMesh;
 import org.slf4j.Logger;
@@ -90,6 +92,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private long runsSeen;
     private long failedRunsSeen;
     private long runStartedAt = -1;
+    /** This node keeps its addresses on vouches (no grant): logged when that begins and ends. */
+    private boolean onVouches;
 
     IpTakeoverDriver(
             NodeConfig config,
@@ -105,7 +109,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         this.ticker = ticker;
         this.host = host;
         this.me = config.myPnn();
-        this.node = new HostingNode(me, timing);
+        this.node = new HostingNode(me, timing, new SecureRandom().nextLong(), ticker.nowMillis());
         this.leader = new TakeoverLeader(me, timing);
         this.events = new AddressEvents(
                 node,
@@ -204,6 +208,9 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 // A stopping node keeps reporting (can host: no), so the leader sees its releases at once.
                 deliver(ls.leader(), node.report(now, List.copyOf(listed.values()), !stopping, downIfaces));
             }
+            node.vouchRequest(now, !stopping, clusterSize())
+                    .ifPresent(r -> host.mesh().broadcast(new WireMessage.Ip(r)));
+            logVouches(now, ls);
             apply(leader.tick(now, input(ls)));
             observeRuns(now);
             if (!runWaiters.isEmpty() && !leader.runRequested() && !leader.runInProgress()) {
@@ -213,6 +220,35 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             publish();
         } catch (RuntimeException e) {
             log.error("IP failover tick failed", e);
+        }
+    }
+
+    /** Configured nodes not deleted: a majority of them may keep addresses without a leader. */
+    private int clusterSize() {
+        int n = 0;
+        for (NodeView v : host.view().nodes()) {
+            if (!NodeFlags.has(v.flags(), NodeFlags.DELETED)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void logVouches(long now, LeaderStatus ls) {
+        boolean vouched =
+                node.mayHost(now) && !node.mayTake(now) && !node.hostedList().isEmpty();
+        if (vouched != onVouches) {
+            onVouches = vouched;
+            if (vouched) {
+                log.warn(
+                        "no grant from {} for {} ms: keeping {} on the vouches of a majority of the nodes,"
+                                + " taking nothing new until a leader grants again",
+                        ls.leader() >= 0 ? "the leader (node " + ls.leader() + ")" : "a leader",
+                        now - Math.max(node.lastGrantAt(), 0),
+                        ips(node.hostedList()));
+            } else if (node.mayTake(now)) {
+                log.info("granted by the leader (node {}) again", ls.leader());
+            }
         }
     }
 
@@ -282,6 +318,10 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             observeRuns(now);
         } else if (m instanceof IpMessage.Refused r) {
             apply(leader.onRefused(r));
+        } else if (m instanceof IpMessage.VouchRequest r) {
+            deliver(r.from(), node.vouchFor(r, now));
+        } else if (m instanceof IpMessage.Vouch v) {
+            node.vouched(v, now, clusterSize());
         } else if (m instanceof IpMessage.FromLeader f) {
             if (node.aheadOfLeaderCore(f, host.leaderStatus().seenGeneration())) {
                 log.warn(

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Public IP failover on real network stacks (root): 3 nodes and a client in network
  * namespaces, default tunables. A killed node's addresses answer elsewhere within 2 s, a
  * paused or cut-off node's within 5 s, no address is ever configured on two nodes, and after
- * each fault heals every address is hosted exactly once.
+ * each fault heals every address is hosted exactly once. When the leader is paused or killed,
+ * the other nodes keep their addresses all along, and the leader's move once a new leader leads.
  */
 class IpFailoverIT {
 
@@ -35,6 +36,10 @@ class IpFailoverIT {
                     check(s, Fault.KILL, 2_000, c, watch);
                     check(s, Fault.PAUSE, 5_000, c, watch);
                     check(s, Fault.LINK, 5_000, c, watch);
+                    // The leader lost: the others keep their own addresses throughout; its own move
+                    // after the election (leader timeout 5 s when paused) and the new leader's wait.
+                    checkLeader(s, Fault.PAUSE, 14_000, c, watch);
+                    checkLeader(s, Fault.KILL, 8_000, c, watch);
                     List<String> overlaps = watch.overlaps(begin, 100);
                     assertThat(overlaps)
                             .as("samples with an address on two nodes")
@@ -54,6 +59,29 @@ class IpFailoverIT {
                 .isBetween(0L, limit);
         assertThat(s.heal(o, 40_000))
                 .as("after healing %s every address is hosted once: %s", fault, watch.now())
+                .isTrue();
+    }
+
+    private static void checkLeader(FailoverScenario s, Fault fault, long limit, NetnsCluster c, AddressWatch watch)
+            throws Exception {
+        FailoverScenario.LeaderOutcome lo = s.runOnLeader(fault, limit);
+        FailoverScenario.Outcome o = lo.outcome();
+        System.out.printf(
+                "%s of the leader, node %d (%s): failover %d ms; the others kept %s, removed meanwhile: %s%n",
+                fault, o.victim(), o.ips(), o.failoverMillis(), lo.kept(), lo.keptRemoved());
+        assertThat(lo.kept())
+                .as("addresses on the other nodes before the fault")
+                .isNotEmpty();
+        assertThat(lo.keptRemoved())
+                .as(
+                        "%s of the leader %d: the other nodes' addresses removed while it lasted\n%s",
+                        fault, o.victim(), logs(c))
+                .isEmpty();
+        assertThat(o.failoverMillis())
+                .as("%s of the leader %d: failover of %s; now %s\n%s", fault, o.victim(), o.ips(), watch.now(), logs(c))
+                .isBetween(0L, limit);
+        assertThat(s.heal(o, 40_000))
+                .as("after healing %s of the leader every address is hosted once: %s", fault, watch.now())
                 .isTrue();
     }
 

@@ -11,8 +11,8 @@ import org.jctdb.lab.ReachProbe;
 
 /**
  * One fault on a {@link NetnsCluster} and its measured failover: a non-leader node hosting
- * addresses is killed, paused or cut off; the time until each of its addresses is configured
- * on another node and answers the client is measured. Used by IpFailoverIT and the bench.
+ * addresses (or the leader) is killed, paused or cut off; the time until each of its addresses is
+ * configured on another node and answers the client is measured. Used by IpFailoverIT and the bench.
  */
 public final class FailoverScenario {
     public enum Fault {
@@ -23,6 +23,12 @@ public final class FailoverScenario {
 
     /** Result: failover time (ms, -1 when it did not happen within the limit) and the victim. */
     public record Outcome(Fault fault, int victim, List<String> ips, long failoverMillis) {}
+
+    /**
+     * The leader's fault: its own addresses' failover as in {@link Outcome}, and every removal of an
+     * address of another node from that node while the fault lasted ({@code kept}: those addresses).
+     */
+    public record LeaderOutcome(Outcome outcome, List<String> kept, List<AddressWatch.Change> keptRemoved) {}
 
     private final NetnsCluster cluster;
     private final AddressWatch watch;
@@ -74,7 +80,38 @@ public final class FailoverScenario {
     }
 
     public Outcome run(Fault fault, long limitMillis) throws IOException {
-        int victim = pickVictim();
+        return run(fault, pickVictim(), limitMillis);
+    }
+
+    /**
+     * The fault hits the leader; the other nodes are to keep their own addresses all along (they
+     * keep them on each other's vouches until a new leader grants).
+     */
+    public LeaderOutcome runOnLeader(Fault fault, long limitMillis) throws IOException {
+        int leader = Integer.parseInt(cluster.query(0, "leader").stdout().strip());
+        String leaderNs = cluster.nodeNs(leader);
+        Map<String, String> kept = new java.util.TreeMap<>();
+        watch.now().forEach((ip, where) -> {
+            if (where.size() == 1 && !where.contains(leaderNs)) {
+                kept.put(ip, where.iterator().next());
+            }
+        });
+        long t0 = System.nanoTime();
+        Outcome o = run(fault, leader, limitMillis);
+        long end = System.nanoTime();
+        List<AddressWatch.Change> removed = new ArrayList<>();
+        for (AddressWatch.Change ch : watch.snapshot()) {
+            if (ch.nanos() >= t0
+                    && ch.nanos() <= end
+                    && !ch.present()
+                    && ch.ns().equals(kept.get(ch.ip()))) {
+                removed.add(ch);
+            }
+        }
+        return new LeaderOutcome(o, List.copyOf(kept.keySet()), removed);
+    }
+
+    private Outcome run(Fault fault, int victim, long limitMillis) throws IOException {
         String victimNs = cluster.nodeNs(victim);
         List<String> ips = new ArrayList<>();
         watch.now().forEach((ip, where) -> {

@@ -44,8 +44,8 @@ final class IpSim {
         final ArrayDeque<Runnable> jobs = new ArrayDeque<>();
         boolean jobRunning;
 
-        Daemon(int pnn) {
-            hosting = new HostingNode(pnn, TIMING);
+        Daemon(int pnn, int incarnation, long now) {
+            hosting = new HostingNode(pnn, TIMING, incarnation, now);
             takeover = new TakeoverLeader(pnn, TIMING);
         }
     }
@@ -79,7 +79,7 @@ final class IpSim {
     // ------------------------------------------------------------------ daemon lifecycle
 
     void boot(SimNode nd) {
-        daemons[nd.pnn] = new Daemon(nd.pnn);
+        daemons[nd.pnn] = new Daemon(nd.pnn, nd.incarnation, sim.now);
         // At start-up the daemon deletes every configured public address on its interfaces.
         kernel.get(nd.pnn).clear();
         int inc = nd.incarnation;
@@ -125,6 +125,13 @@ final class IpSim {
         if (ls.leader() >= 0) {
             deliver(nd, ls.leader(), d.hosting.report(now, listed, true, Set.of()));
         }
+        d.hosting.vouchRequest(now, true, sim.n).ifPresent(r -> {
+            for (int p = 0; p < sim.n; p++) {
+                if (p != nd.pnn) {
+                    sim.sendIp(nd, p, r);
+                }
+            }
+        });
         apply(nd, d.takeover.tick(now, input(nd, ls)));
     }
 
@@ -175,6 +182,10 @@ final class IpSim {
             apply(nd, d.takeover.onStepDone(s, now, input(nd, nd.core.status())));
         } else if (m instanceof IpMessage.Refused r) {
             apply(nd, d.takeover.onRefused(r));
+        } else if (m instanceof IpMessage.VouchRequest r) {
+            deliver(nd, r.from(), d.hosting.vouchFor(r, now));
+        } else if (m instanceof IpMessage.Vouch v) {
+            d.hosting.vouched(v, now, sim.n);
         } else if (m instanceof IpMessage.FromLeader f) {
             if (d.hosting.aheadOfLeaderCore(f, nd.core.status().seenGeneration())) {
                 return;
@@ -427,6 +438,32 @@ final class IpSim {
             }
         }
         return null;
+    }
+
+    /** Fault-phase time with no address configured anywhere, once every address had been served. */
+    long darkMs;
+
+    private boolean everServed;
+    private boolean dark;
+    private long darkSince;
+
+    /** Called before each step at {@code at}: adds the time since the last step if nothing was served then. */
+    void accountDark(long at, long finalHealAt) {
+        if (dark && everServed) {
+            darkMs += Math.max(0, Math.min(at, finalHealAt) - Math.max(darkSince, 0));
+        }
+        boolean none = true;
+        for (String ip : ips) {
+            for (int p = 0; p < sim.n && none; p++) {
+                none = !present(p, ip);
+            }
+        }
+        everServed |= !none;
+        if (sim.trace.enabled() && (none && at < finalHealAt) != dark && everServed) {
+            sim.trace.add(at, -1, none ? "DARK" : "LIGHT");
+        }
+        dark = none && at < finalHealAt;
+        darkSince = at;
     }
 
     /** Every address configured on exactly one machine, each of them in {@code on}. */

@@ -116,6 +116,7 @@ final class Simulation {
         at(finalHealAt, this::heal);
         while (!queue.isEmpty()) {
             Ev ev = queue.poll();
+            ip.accountDark(ev.at, finalHealAt);
             now = ev.at;
             ev.action.run();
             Invariants.check(this);
