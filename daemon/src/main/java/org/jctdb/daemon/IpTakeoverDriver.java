@@ -194,7 +194,10 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             long now = ticker.nowMillis();
             List<HostedAddress> lapsed = node.toRelease(now);
             if (!lapsed.isEmpty()) {
-                log.warn("hold lapsed (no grant from a leader for {} ms): releasing {}", timing.holdMs(), ips(lapsed));
+                log.warn(
+                        "hold lapsed (neither a leader's grant nor a majority's vouches for {} ms): releasing {}",
+                        timing.holdMs(),
+                        ips(lapsed));
                 events.release(lapsed, failed -> {});
             }
             // The clock is read again for each address: this tick may have been stopped since `now`.

@@ -194,6 +194,7 @@ class CutOffLeaderIT {
             for (String line : c.log(k).split("\n")) {
                 if (line.contains("no majority")
                         || line.contains("hold lapsed")
+                        || line.contains("vouches")
                         || line.contains("now the leader")
                         || line.contains("starting an election")
                         || line.contains("recovery complete")
