@@ -58,18 +58,6 @@ public sealed interface IpMessage {
             listed = List.copyOf(listed);
             downIfaces = downIfaces == null ? List.of() : List.copyOf(downIfaces);
         }
-
-        public Report(
-                int from,
-                long seq,
-                List<HostedAddress> hosted,
-                List<Listed> listed,
-                boolean canHost,
-                long holdMs,
-                long leaseSeconds,
-                List<String> downIfaces) {
-            this(from, seq, hosted, listed, canHost, holdMs, leaseSeconds, downIfaces, 0, null);
-        }
     }
 
     /**

@@ -432,7 +432,8 @@ class TakeoverLeaderTest {
 
     List<IpEffect> report(int pnn, List<HostedAddress> hosted, List<String> down) {
         return leader.onReport(
-                new IpMessage.Report(pnn, ++seq, hosted, List.of(X2, Y2), true, T.holdMs(), T.leaseSeconds(), down),
+                new IpMessage.Report(
+                        pnn, ++seq, hosted, List.of(X2, Y2), true, T.holdMs(), T.leaseSeconds(), down, 0, null),
                 now,
                 GEN);
     }
@@ -460,7 +461,16 @@ class TakeoverLeaderTest {
         // The leader core stepped down (paused past the leader timeout) before the next IP tick.
         List<IpEffect> grant = leader.onReport(
                 new IpMessage.Report(
-                        1, ++seq, List.of(on(Y)), List.of(X2, Y2), true, T.holdMs(), T.leaseSeconds(), List.of()),
+                        1,
+                        ++seq,
+                        List.of(on(Y)),
+                        List.of(X2, Y2),
+                        true,
+                        T.holdMs(),
+                        T.leaseSeconds(),
+                        List.of(),
+                        0,
+                        null),
                 now,
                 0);
         assertThat(sent(grant, IpMessage.Grant.class)).isEmpty();
@@ -498,7 +508,16 @@ class TakeoverLeaderTest {
         IpMessage.Listed onlyEth1 = new IpMessage.Listed(X.ip(), 24, List.of("eth1"));
         leader.onReport(
                 new IpMessage.Report(
-                        0, ++seq, List.of(on(X)), List.of(onlyEth1, Y2), true, T.holdMs(), T.leaseSeconds(), List.of()),
+                        0,
+                        ++seq,
+                        List.of(on(X)),
+                        List.of(onlyEth1, Y2),
+                        true,
+                        T.holdMs(),
+                        T.leaseSeconds(),
+                        List.of(),
+                        0,
+                        null),
                 now,
                 GEN);
         report(1, List.of(on(Y)), List.of());

@@ -65,7 +65,8 @@ public final class TakeoverRunBench {
         leader.tick(now, in); // takes the generation; waits for every node's report
         for (int p = 0; p < n; p++) {
             leader.onReport(
-                    new IpMessage.Report(p, 1, List.of(), listed, true, T.holdMs(), T.leaseSeconds(), List.of()),
+                    new IpMessage.Report(
+                            p, 1, List.of(), listed, true, T.holdMs(), T.leaseSeconds(), List.of(), 0, null),
                     now,
                     GEN);
         }

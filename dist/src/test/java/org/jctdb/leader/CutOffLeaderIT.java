@@ -51,12 +51,7 @@ class CutOffLeaderIT {
                 String oldNs = c.nodeNs(old);
 
                 // The majority's own addresses stay where they are all through the cut (vouches).
-                Map<String, String> kept = new java.util.TreeMap<>();
-                watch.now().forEach((ip, where) -> {
-                    if (where.size() == 1 && !where.contains(oldNs)) {
-                        kept.put(ip, where.iterator().next());
-                    }
-                });
+                Map<String, String> kept = FailoverScenario.hostedOutside(watch, oldNs);
                 long cut = System.nanoTime();
                 c.link(old, false);
                 long served = servedWithout(watch, probe, c.publicIps(), oldNs, cut, BOUND_MS + 5_000);
@@ -89,12 +84,7 @@ class CutOffLeaderIT {
                 assertThat(gaps)
                         .as("samples during the cut with an address not on exactly one majority node")
                         .isZero();
-                List<String> removed = new ArrayList<>();
-                for (AddressWatch.Change ch : watch.snapshot()) {
-                    if (ch.nanos() >= cut && !ch.present() && ch.ns().equals(kept.get(ch.ip()))) {
-                        removed.add(ch.ip() + " from " + ch.ns() + " at +" + (ch.nanos() - cut) / 1_000_000 + " ms");
-                    }
-                }
+                List<AddressWatch.Change> removed = FailoverScenario.removals(watch, kept, cut, System.nanoTime());
                 assertThat(kept)
                         .as("addresses on the majority's nodes before the cut")
                         .isNotEmpty();

@@ -89,26 +89,36 @@ public final class FailoverScenario {
      */
     public LeaderOutcome runOnLeader(Fault fault, long limitMillis) throws IOException {
         int leader = Integer.parseInt(cluster.query(0, "leader").stdout().strip());
-        String leaderNs = cluster.nodeNs(leader);
-        Map<String, String> kept = new java.util.TreeMap<>();
-        watch.now().forEach((ip, where) -> {
-            if (where.size() == 1 && !where.contains(leaderNs)) {
-                kept.put(ip, where.iterator().next());
-            }
-        });
+        Map<String, String> kept = hostedOutside(watch, cluster.nodeNs(leader));
         long t0 = System.nanoTime();
         Outcome o = run(fault, leader, limitMillis);
-        long end = System.nanoTime();
-        List<AddressWatch.Change> removed = new ArrayList<>();
+        return new LeaderOutcome(o, List.copyOf(kept.keySet()), removals(watch, kept, t0, System.nanoTime()));
+    }
+
+    /** Address -> the one namespace it is configured in now, for the addresses not in {@code ns}. */
+    public static Map<String, String> hostedOutside(AddressWatch watch, String ns) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        watch.now().forEach((ip, where) -> {
+            if (where.size() == 1 && !where.contains(ns)) {
+                out.put(ip, where.iterator().next());
+            }
+        });
+        return out;
+    }
+
+    /** Removals of an address of {@code places} from its namespace between the two times. */
+    public static List<AddressWatch.Change> removals(
+            AddressWatch watch, Map<String, String> places, long fromNanos, long toNanos) {
+        List<AddressWatch.Change> out = new ArrayList<>();
         for (AddressWatch.Change ch : watch.snapshot()) {
-            if (ch.nanos() >= t0
-                    && ch.nanos() <= end
+            if (ch.nanos() >= fromNanos
+                    && ch.nanos() <= toNanos
                     && !ch.present()
-                    && ch.ns().equals(kept.get(ch.ip()))) {
-                removed.add(ch);
+                    && ch.ns().equals(places.get(ch.ip()))) {
+                out.add(ch);
             }
         }
-        return new LeaderOutcome(o, List.copyOf(kept.keySet()), removed);
+        return out;
     }
 
     private Outcome run(Fault fault, int victim, long limitMillis) throws IOException {
