@@ -51,6 +51,13 @@ public final class HostingNode {
     private final TreeMap<Long, VouchRound> vouchRounds = new TreeMap<>();
     private long seenGeneration;
     private Map<String, Integer> assignment = Map.of();
+    private long assignmentGeneration = -1;
+    private long assignmentVersion = -1;
+    /** The list of addresses last reported, its version, and the version the leader says it holds. */
+    private List<IpMessage.Listed> listed = List.of();
+
+    private long listedVersion;
+    private long leaderListedVersion = -1;
     private int assignmentFrom = -1;
     private long grantGeneration;
     private long grantRun;
@@ -77,17 +84,24 @@ public final class HostingNode {
         while (pendingReports.size() > MAX_PENDING_REPORTS) {
             pendingReports.pollFirstEntry();
         }
+        if (!listed.equals(this.listed)) {
+            this.listed = List.copyOf(listed);
+            listedVersion++;
+        }
         return new IpMessage.Report(
                 me,
                 seq,
                 hostedList(),
-                listed,
+                leaderListedVersion == listedVersion ? null : this.listed,
+                listedVersion,
                 canHost,
                 timing.holdMs(),
                 timing.leaseSeconds(),
                 List.copyOf(new TreeSet<>(downIfaces)),
                 incarnation,
-                promising(now) && chainSeq >= 0 ? new IpMessage.Promise(chainSeq, lastGrantSeq) : null);
+                promising(now) && chainSeq >= 0 ? new IpMessage.Promise(chainSeq, lastGrantSeq) : null,
+                assignmentGeneration,
+                assignmentVersion);
     }
 
     /**
@@ -200,7 +214,12 @@ public final class HostingNode {
         lastGrantAt = now;
         lastGrantSeq = g.seq();
         vouchRounds.clear();
-        assignment = g.assignment();
+        if (g.assignment() != null) {
+            assignment = g.assignment();
+            assignmentGeneration = g.generation();
+            assignmentVersion = g.assignmentVersion();
+        }
+        leaderListedVersion = g.listedVersion();
         assignmentFrom = g.from();
         grantGeneration = g.generation();
         grantRun = g.run();

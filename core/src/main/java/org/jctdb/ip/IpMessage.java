@@ -40,22 +40,29 @@ public sealed interface IpMessage {
      * available on this node; one on a down interface moves to another with updateip).
      * {@code incarnation} differs between runs of the node's daemon (report numbers start again);
      * {@code promise}: the grants that keep this node from vouching for others (null: none).
+     * Unchanged parts are left out, so that a report costs little at any size: {@code listed} is
+     * null when the leader's last grant said it holds version {@code listedVersion} of the list;
+     * {@code assignmentGeneration} and {@code assignmentVersion} name the leader's map this node
+     * holds, so the grant leaves it out while it is still current.
      */
     record Report(
             int from,
             long seq,
             List<HostedAddress> hosted,
             List<Listed> listed,
+            long listedVersion,
             boolean canHost,
             long holdMs,
             long leaseSeconds,
             List<String> downIfaces,
             long incarnation,
-            Promise promise)
+            Promise promise,
+            long assignmentGeneration,
+            long assignmentVersion)
             implements IpMessage {
         public Report {
             hosted = List.copyOf(hosted);
-            listed = List.copyOf(listed);
+            listed = listed == null ? null : List.copyOf(listed);
             downIfaces = downIfaces == null ? List.of() : List.copyOf(downIfaces);
         }
     }
@@ -89,12 +96,22 @@ public sealed interface IpMessage {
     /**
      * The leader answers report {@code seq}: the node may keep its addresses until holdMs after
      * it sent that report. {@code assignment} is the leader's map of address to node after its last
-     * finished run; {@code run} is the newest run it has started (a take of an older run that this
-     * assignment gives to another node is stale).
+     * finished run, version {@code assignmentVersion} (null: the node's report named that version
+     * already); {@code run} is the newest run it has started (a take of an older run that this
+     * assignment gives to another node is stale). {@code listedVersion}: the version of the node's
+     * list of addresses the leader holds (-1: none, send it whole).
      */
-    record Grant(int from, long generation, long seq, Map<String, Integer> assignment, long run) implements FromLeader {
+    record Grant(
+            int from,
+            long generation,
+            long seq,
+            Map<String, Integer> assignment,
+            long assignmentVersion,
+            long run,
+            long listedVersion)
+            implements FromLeader {
         public Grant {
-            assignment = Map.copyOf(assignment);
+            assignment = assignment == null ? null : Map.copyOf(assignment);
         }
     }
 

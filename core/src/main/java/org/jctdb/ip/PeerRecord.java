@@ -43,6 +43,10 @@ final class PeerRecord {
     long leaseSeconds;
     final Map<String, HostedAddress> hosted = new LinkedHashMap<>();
     List<IpMessage.Listed> listed = List.of();
+    /** Which version of its list {@code listed} is; false until a report sent it whole. */
+    long listedVersion = -1;
+
+    boolean listingKnown;
     Set<String> downIfaces = Set.of();
 
     private final long promiseMs;
@@ -64,7 +68,13 @@ final class PeerRecord {
         canHost = r.canHost();
         holdMs = r.holdMs();
         leaseSeconds = r.leaseSeconds();
-        listed = r.listed();
+        if (r.listed() != null) {
+            listed = r.listed();
+            listedVersion = r.listedVersion();
+            listingKnown = true;
+        } else if (r.listedVersion() != listedVersion) {
+            listingKnown = false; // the grant asks for it whole; plan nothing until it comes
+        }
         downIfaces = Set.copyOf(r.downIfaces());
         setHosted(r.hosted());
         promise(r, now);

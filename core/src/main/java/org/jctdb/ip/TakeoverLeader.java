@@ -46,6 +46,8 @@ public final class TakeoverLeader {
     private record PendingTake(long run, IpMessage.Listed address) {}
 
     private Map<String, Integer> assignment = Map.of();
+    /** Changes with every new assignment (never reset: versions of this leader stay distinct across terms). */
+    private long assignmentVersion;
 
     public TakeoverLeader(int me, FailoverTiming timing) {
         this.me = me;
@@ -116,8 +118,17 @@ public final class TakeoverLeader {
         }
         rec.withheld = false;
         rec.granted(r.seq(), now);
-        return List.of(
-                new IpEffect.Send(r.from(), new IpMessage.Grant(me, generation, r.seq(), assignment, nextRunId - 1)));
+        boolean current = r.assignmentGeneration() == generation && r.assignmentVersion() == assignmentVersion;
+        return List.of(new IpEffect.Send(
+                r.from(),
+                new IpMessage.Grant(
+                        me,
+                        generation,
+                        r.seq(),
+                        current ? null : assignment,
+                        assignmentVersion,
+                        nextRunId - 1,
+                        rec.listingKnown ? rec.listedVersion : -1)));
     }
 
     /**
@@ -299,9 +310,9 @@ public final class TakeoverLeader {
         for (int pnn = 0; pnn < in.flags().size(); pnn++) {
             PeerRecord rec = peer(pnn);
             if (!NodeFlags.has(in.flags().get(pnn), NodeFlags.DELETED)
-                    && rec.lastReportAt < 0
+                    && (rec.lastReportAt < 0 || !rec.listingKnown)
                     && !rec.addressesGone(now, timing.crashGraceMs())) {
-                return out; // it may host addresses we do not know of yet
+                return out; // it may host addresses we do not know of yet, or list some we do not know
             }
         }
         plan(now, in, out);
@@ -397,7 +408,7 @@ public final class TakeoverLeader {
         }
         boolean newGeneration = reallocatedGeneration != generation;
         if (plan.isEmpty() && extraHolders.isEmpty() && !newGeneration && !forced) {
-            assignment = Map.copyOf(target);
+            assign(target);
             return;
         }
         forced = false;
@@ -547,10 +558,17 @@ public final class TakeoverLeader {
         }
     }
 
+    private void assign(Map<String, Integer> target) {
+        if (!target.equals(assignment)) {
+            assignment = Map.copyOf(target);
+            assignmentVersion++;
+        }
+    }
+
     /** Moves to the next phase; false when the run is over. */
     private boolean advance(long now, TakeoverInput in, List<IpEffect> out) {
         if (run.phase == IpMessage.Phase.REALLOCATED) {
-            assignment = Map.copyOf(run.target);
+            assign(run.target);
             reallocatedGeneration = generation;
             endRun(now, false, in, out);
             return false;

@@ -42,15 +42,23 @@ class TakeoverLeaderTest {
             grantedSeqs.remove(pnn);
         }
         IpMessage.Promise promise = chain == null ? null : new IpMessage.Promise(chain[0], chain[1]);
-        List<IpEffect> e = leader.onReport(
-                new IpMessage.Report(
-                        pnn, ++seq, hosted, List.of(X, Y), true, T.holdMs(), T.leaseSeconds(), List.of(), 1, promise),
-                now,
-                GEN);
+        List<IpEffect> e = leader.onReport(fullReport(pnn, ++seq, hosted, List.of(X, Y), List.of(), promise), now, GEN);
         if (!sent(e, IpMessage.Grant.class).isEmpty()) {
             grantedSeqs.computeIfAbsent(pnn, k -> new long[] {seq, seq})[1] = seq;
         }
         return e;
+    }
+
+    /** A report that sends its whole list of addresses and holds no assignment. */
+    static IpMessage.Report fullReport(
+            int pnn,
+            long seq,
+            List<HostedAddress> hosted,
+            List<IpMessage.Listed> listed,
+            List<String> down,
+            IpMessage.Promise promise) {
+        return new IpMessage.Report(
+                pnn, seq, hosted, listed, 1, true, T.holdMs(), T.leaseSeconds(), down, 1, promise, -1, -1);
     }
 
     static <M> List<M> sent(List<IpEffect> effects, Class<M> type) {
@@ -431,11 +439,7 @@ class TakeoverLeaderTest {
     static final IpMessage.Listed Y2 = new IpMessage.Listed(Y.ip(), 24, List.of("eth0", "eth1"));
 
     List<IpEffect> report(int pnn, List<HostedAddress> hosted, List<String> down) {
-        return leader.onReport(
-                new IpMessage.Report(
-                        pnn, ++seq, hosted, List.of(X2, Y2), true, T.holdMs(), T.leaseSeconds(), down, 0, null),
-                now,
-                GEN);
+        return leader.onReport(fullReport(pnn, ++seq, hosted, List.of(X2, Y2), down, null), now, GEN);
     }
 
     /** X on node 0, Y on node 1, both on eth0; the first run (ipreallocated only) done. */
@@ -459,20 +463,8 @@ class TakeoverLeaderTest {
         IpMessage.Take t =
                 sent(leader.tick(now, input(0, 0)), IpMessage.Take.class).get(0);
         // The leader core stepped down (paused past the leader timeout) before the next IP tick.
-        List<IpEffect> grant = leader.onReport(
-                new IpMessage.Report(
-                        1,
-                        ++seq,
-                        List.of(on(Y)),
-                        List.of(X2, Y2),
-                        true,
-                        T.holdMs(),
-                        T.leaseSeconds(),
-                        List.of(),
-                        0,
-                        null),
-                now,
-                0);
+        List<IpEffect> grant =
+                leader.onReport(fullReport(1, ++seq, List.of(on(Y)), List.of(X2, Y2), List.of(), null), now, 0);
         assertThat(sent(grant, IpMessage.Grant.class)).isEmpty();
         TakeoverInput ended = new TakeoverInput(0, false, List.of(0, 0), IpAllocTunables.defaults(), true, 300, 120);
         List<IpEffect> next = leader.onStepDone(
@@ -506,20 +498,7 @@ class TakeoverLeaderTest {
         hostingOnEth0();
         now += 250;
         IpMessage.Listed onlyEth1 = new IpMessage.Listed(X.ip(), 24, List.of("eth1"));
-        leader.onReport(
-                new IpMessage.Report(
-                        0,
-                        ++seq,
-                        List.of(on(X)),
-                        List.of(onlyEth1, Y2),
-                        true,
-                        T.holdMs(),
-                        T.leaseSeconds(),
-                        List.of(),
-                        0,
-                        null),
-                now,
-                GEN);
+        leader.onReport(fullReport(0, ++seq, List.of(on(X)), List.of(onlyEth1, Y2), List.of(), null), now, GEN);
         report(1, List.of(on(Y)), List.of());
         IpMessage.Take t =
                 sent(leader.tick(now, input(0, 0)), IpMessage.Take.class).get(0);
@@ -540,5 +519,57 @@ class TakeoverLeaderTest {
         assertThat(sent(next, IpMessage.Take.class).get(0).addresses())
                 .extracting(IpMessage.Listed::ip)
                 .containsExactly(X.ip());
+    }
+
+    @Test
+    void aGrantLeavesOutAnUnchangedMapAndAsksForAListItDoesNotHold() {
+        settle();
+        IpMessage.Grant g = sent(report(1, List.of()), IpMessage.Grant.class).get(0);
+        assertThat(g.assignment()).isNotEmpty();
+        assertThat(g.listedVersion())
+                .as("the test's reports send version 1 whole")
+                .isEqualTo(1);
+        IpMessage.Report holding = new IpMessage.Report(
+                1,
+                ++seq,
+                List.of(),
+                null,
+                1,
+                true,
+                T.holdMs(),
+                T.leaseSeconds(),
+                List.of(),
+                1,
+                null,
+                GEN,
+                g.assignmentVersion());
+        IpMessage.Grant g2 =
+                sent(leader.onReport(holding, now, GEN), IpMessage.Grant.class).get(0);
+        assertThat(g2.assignment()).as("the node holds the current map").isNull();
+        assertThat(g2.listedVersion()).isEqualTo(1);
+        IpMessage.Report unknown = new IpMessage.Report(
+                1,
+                ++seq,
+                List.of(),
+                null,
+                7,
+                true,
+                T.holdMs(),
+                T.leaseSeconds(),
+                List.of(),
+                1,
+                null,
+                GEN,
+                g.assignmentVersion());
+        IpMessage.Grant g3 =
+                sent(leader.onReport(unknown, now, GEN), IpMessage.Grant.class).get(0);
+        assertThat(g3.listedVersion())
+                .as("a version it never got: send it whole")
+                .isEqualTo(-1);
+        leader.requestRun();
+        assertThat(sent(leader.tick(now + 250, input(0, 0)), IpMessage.Release.class))
+                .as("no run while a node's list is unknown")
+                .isEmpty();
+        assertThat(leader.runInProgress()).isFalse();
     }
 }

@@ -64,11 +64,7 @@ public final class TakeoverRunBench {
         long now = 1_000;
         leader.tick(now, in); // takes the generation; waits for every node's report
         for (int p = 0; p < n; p++) {
-            leader.onReport(
-                    new IpMessage.Report(
-                            p, 1, List.of(), listed, true, T.holdMs(), T.leaseSeconds(), List.of(), 0, null),
-                    now,
-                    GEN);
+            leader.onReport(TakeoverLeaderTest.fullReport(p, 1, List.of(), listed, List.of(), null), now, GEN);
         }
         int takes = 0;
         for (IpEffect e : leader.tick(now, in)) {
