@@ -37,9 +37,10 @@ class IpFailoverIT {
                     check(s, Fault.PAUSE, 5_000, c, watch);
                     check(s, Fault.LINK, 5_000, c, watch);
                     // The leader lost: the others keep their own addresses throughout; its own move
-                    // after the election (leader timeout 5 s when paused) and the new leader's wait.
-                    checkLeader(s, Fault.PAUSE, 14_000, c, watch);
-                    checkLeader(s, Fault.KILL, 8_000, c, watch);
+                    // after the election (when paused: its lock helper lets the lock go after the
+                    // leader timeout + 2 s) and the new leader's wait (R + D + L + F), plus a run.
+                    checkLeader(s, Fault.PAUSE, 20_000, c, watch);
+                    checkLeader(s, Fault.KILL, 10_000, c, watch);
                     List<String> overlaps = watch.overlaps(begin, 100);
                     assertThat(overlaps)
                             .as("samples with an address on two nodes")
