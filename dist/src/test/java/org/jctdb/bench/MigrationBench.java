@@ -176,7 +176,9 @@ public final class MigrationBench {
                     Bytes.EMPTY);
             // warm-up: long enough for the daemon's JIT to compile the migration path (C1 compiles a method after
             // a few thousand calls; 400 left JCTDB's first measured calls in the interpreter), the same for CTDB
-            for (int i = 0; i < Math.max(calls / 10, 5_000); i++) {
+            // and for at least 10 s: under load the daemon's one C1 thread was still compiling after 5,000 calls
+            long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int i = 0; i < Math.max(calls / 10, 5_000) || System.nanoTime() < warmUntil; i++) {
                 migrate(i % 2 == 0 ? a : b, fetch, i % 2 == 0 ? pnnA : pnnB);
             }
             long handOversBefore = a.handOvers() + b.handOvers();
