@@ -196,6 +196,21 @@ public final class MigrationBench {
             double switchesPerCall = (switches(pids) - switchesBefore) / (double) calls / pids.length;
             long handOvers = a.handOvers() + b.handOvers() - handOversBefore;
             double rss = maxRssMb(pids);
+            long[][] byCaller = {new long[(calls + 1) / 2], new long[calls / 2]};
+            for (int i = 0; i < calls; i++) {
+                byCaller[i % 2][i / 2] = t[i];
+            }
+            Arrays.sort(byCaller[0]);
+            Arrays.sort(byCaller[1]);
+            System.err.printf(
+                    "%s ring latency by caller, µs: node %d p50 %.0f p90 %.0f, node %d p50 %.0f p90 %.0f%n",
+                    system,
+                    pnnA,
+                    byCaller[0][byCaller[0].length / 2] / 1e3,
+                    byCaller[0][(int) (byCaller[0].length * 0.9)] / 1e3,
+                    pnnB,
+                    byCaller[1][byCaller[1].length / 2] / 1e3,
+                    byCaller[1][(int) (byCaller[1].length * 0.9)] / 1e3);
             Arrays.sort(t);
             System.err.printf(
                     "%s ring latency, µs: p50 %.0f, p90 %.0f, p95 %.0f, p99 %.0f, p99.9 %.0f, max %.0f, mean %.0f%n",
