@@ -1,6 +1,7 @@
 package org.jctdb.database;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
@@ -13,6 +14,10 @@ import java.util.Arrays;
 public record LtdbHeader(long rsn, int dmaster, int flags) {
 
     public static final int SIZE = 24;
+
+    // the header's fields, little-endian as CTDB writes them (no ByteBuffer per record: on every migration's path)
+    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Record flags (ctdb/protocol/protocol.h). */
     public static final int FLAG_DEFAULT = 0;
@@ -29,9 +34,12 @@ public record LtdbHeader(long rsn, int dmaster, int flags) {
 
     /** The 24 header bytes followed by {@code data}: what the TDB file stores. */
     public byte[] encode(byte[] data) {
-        ByteBuffer b = ByteBuffer.allocate(SIZE + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(rsn).putInt(dmaster).putInt(0).putInt(flags).putInt(0).put(data);
-        return b.array();
+        byte[] b = new byte[SIZE + data.length];
+        I64.set(b, 0, rsn);
+        I32.set(b, 8, dmaster);
+        I32.set(b, 16, flags);
+        System.arraycopy(data, 0, b, SIZE, data.length);
+        return b;
     }
 
     public byte[] encode() {
@@ -40,20 +48,20 @@ public record LtdbHeader(long rsn, int dmaster, int flags) {
 
     /** The header of a stored value. */
     public static LtdbHeader decode(byte[] stored) {
-        if (stored.length < SIZE) {
-            throw new IllegalArgumentException("a CTDB record is at least " + SIZE + " bytes, got " + stored.length);
-        }
-        ByteBuffer b = ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN);
-        long rsn = b.getLong(0);
-        int dmaster = b.getInt(8);
-        int flags = b.getInt(16);
-        return new LtdbHeader(rsn, dmaster, flags);
+        requireHeader(stored);
+        return new LtdbHeader((long) I64.get(stored, 0), (int) I32.get(stored, 8), (int) I32.get(stored, 16));
     }
 
     /** The data after the header of a stored value. */
     public static byte[] dataOf(byte[] stored) {
-        decode(stored);
+        requireHeader(stored);
         return Arrays.copyOfRange(stored, SIZE, stored.length);
+    }
+
+    private static void requireHeader(byte[] stored) {
+        if (stored.length < SIZE) {
+            throw new IllegalArgumentException("a CTDB record is at least " + SIZE + " bytes, got " + stored.length);
+        }
     }
 
     public boolean has(int flag) {

@@ -293,7 +293,11 @@ final class AuthHandler extends ChannelDuplexHandler {
             return;
         }
         byte[] tag = outMac.tag(outSeq++, payload.nioBuffer());
-        ctx.write(Unpooled.wrappedBuffer(payload, Unpooled.wrappedBuffer(tag)), promise);
+        if (payload.writableBytes() >= tag.length && payload.refCnt() == 1 && !payload.isReadOnly()) {
+            ctx.write(payload.writeBytes(tag), promise); // FrameCodec left room for it: the frame stays one buffer
+        } else {
+            ctx.write(Unpooled.wrappedBuffer(payload, Unpooled.wrappedBuffer(tag)), promise);
+        }
     }
 
     private void refuse(ChannelHandlerContext ctx, String why) {

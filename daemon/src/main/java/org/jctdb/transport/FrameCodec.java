@@ -2,7 +2,6 @@ package org.jctdb.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
@@ -11,7 +10,11 @@ import org.jctdb.mesh.BadMessageException;
 import org.jctdb.mesh.WireCodec;
 import org.jctdb.mesh.WireMessage;
 
-/** Turns one whole frame into one message and back. Framing happens before this handler. */
+/**
+ * Turns one whole frame into one message and back. Framing happens before this handler. An outgoing message is
+ * encoded into one direct buffer with room for the length in front ({@link FramePrefix}) and for the integrity tag
+ * behind ({@link AuthHandler}), so it reaches the socket without further buffers or copies.
+ */
 @ChannelHandler.Sharable
 final class FrameCodec extends MessageToMessageCodec<ByteBuf, WireMessage> {
     private final WireCodec codec;
@@ -22,7 +25,10 @@ final class FrameCodec extends MessageToMessageCodec<ByteBuf, WireMessage> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, WireMessage msg, List<Object> out) {
-        out.add(Unpooled.wrappedBuffer(codec.encode(msg)));
+        byte[] payload = codec.encode(msg);
+        ByteBuf frame = ctx.alloc().directBuffer(FramePrefix.HEADROOM + payload.length + PeerAuth.TAG_BYTES);
+        frame.writerIndex(FramePrefix.HEADROOM).readerIndex(FramePrefix.HEADROOM);
+        out.add(frame.writeBytes(payload));
     }
 
     @Override

@@ -34,7 +34,7 @@ import org.jctdb.testing.LocalClusterHarness;
  * it is data master of), then repeated recoveries (`jctdb recover` / `ctdb recover`), each timed from the
  * command's start until node 0 reports a new generation with recovery mode NORMAL (polled on its socket).</li>
  * </ul>
- * bench/run MigrationBench [ring calls] [recoveries]
+ * bench/run MigrationBench [ring calls] [recoveries] [both|jctdb|ctdb]
  */
 public final class MigrationBench {
     private static final int DATABASES = 5;
@@ -43,13 +43,32 @@ public final class MigrationBench {
     public static void main(String[] args) throws Exception {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 4_000;
         int recoveries = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        String systems = args.length > 2 ? args[2] : "both";
+        if (!List.of("both", "jctdb", "ctdb").contains(systems)) {
+            throw new IllegalArgumentException("systems: both, jctdb or ctdb, not " + systems);
+        }
         List<String> rows = new ArrayList<>();
         Path home = LocalClusterHarness.home();
+        if (!systems.equals("ctdb")) {
+            jctdb(rows, home, calls, recoveries);
+        }
+        if (!systems.equals("jctdb")) {
+            ctdb(rows, home, calls, recoveries);
+        }
+        System.out.println("| measurement | system | median | p99 | rate |");
+        System.out.println("|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private static void jctdb(List<String> rows, Path home, int calls, int recoveries) throws Exception {
         try (LocalClusterHarness c = LocalClusterHarness.up(2)) {
             Path[] sockets = {
                 c.nodeDir(0).resolve("run/ctdbd.socket"), c.nodeDir(1).resolve("run/ctdbd.socket")
             };
-            rows.addAll(ring("JCTDB", sockets, calls));
+            rows.addAll(ring("JCTDB", sockets, calls, new long[] {c.pid(0), c.pid(1)}));
+            if (recoveries == 0) {
+                return;
+            }
             rows.add(recovery(
                     "JCTDB",
                     sockets[0],
@@ -57,13 +76,22 @@ public final class MigrationBench {
                     List.of(home.resolve("bin/jctdb").toString(), "recover"),
                     c.nodeDir(0)));
         }
+    }
+
+    private static void ctdb(List<String> rows, Path home, int calls, int recoveries) throws Exception {
         Path dir = Files.createTempDirectory("bench-ctdb-");
         String localCtdb = home.resolve("bench/ctdb/local-ctdb").toString();
         try {
             // not local-ctdb's default addresses: other benchmarks may run a CTDB on those at the same time
             run(null, localCtdb, "up", "--dir", dir.toString(), "--nodes", "2", "--base-address", "127.0.52.1");
             Path[] sockets = {dir.resolve("node.0/run/ctdbd.socket"), dir.resolve("node.1/run/ctdbd.socket")};
-            rows.addAll(ring("CTDB 4.17", sockets, calls));
+            long[] pids = Files.readAllLines(dir.resolve("local-ctdb.pids")).stream()
+                    .mapToLong(l -> Long.parseLong(l.trim().split("\\s+")[1]))
+                    .toArray();
+            rows.addAll(ring("CTDB 4.17", sockets, calls, pids));
+            if (recoveries == 0) {
+                return;
+            }
             rows.add(recovery(
                     "CTDB 4.17",
                     sockets[0],
@@ -73,9 +101,6 @@ public final class MigrationBench {
         } finally {
             run(null, localCtdb, "down", "--dir", dir.toString());
         }
-        System.out.println("| measurement | system | median | p99 | rate |");
-        System.out.println("|---|---|---|---|---|");
-        rows.forEach(System.out::println);
     }
 
     private static void run(Path base, String... cmd) throws IOException, InterruptedException {
@@ -90,7 +115,52 @@ public final class MigrationBench {
         }
     }
 
-    private static List<String> ring(String system, Path[] sockets, int calls) throws Exception {
+    /** CPU time (user + system) of the daemons, in clock ticks of 10 ms. */
+    private static long cpuTicks(long[] pids) throws IOException {
+        long ticks = 0;
+        for (long pid : pids) {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        }
+        return ticks;
+    }
+
+    /** Context switches (voluntary and not) of every thread of the daemons. */
+    private static long switches(long[] pids) throws IOException {
+        long n = 0;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        for (String l : Files.readAllLines(t.resolve("status"))) {
+                            if (l.contains("ctxt_switches:")) {
+                                n += Long.parseLong(l.replaceAll("[^0-9]", ""));
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Resident memory of the daemons after the ring, MB (the largest of them). */
+    private static double maxRssMb(long[] pids) throws IOException {
+        long kb = 0;
+        for (long pid : pids) {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    kb = Math.max(kb, Long.parseLong(l.replaceAll("[^0-9]", "")));
+                }
+            }
+        }
+        return kb / 1024.0;
+    }
+
+    private static List<String> ring(String system, Path[] sockets, int calls, long[] pids) throws Exception {
         try (Client a = new Client(sockets[0]);
                 Client b = new Client(sockets[1])) {
             int db = a.attach("bench_ring.tdb");
@@ -106,10 +176,14 @@ public final class MigrationBench {
                     Bytes.EMPTY);
             // warm-up: long enough for the daemon's JIT to compile the migration path (C1 compiles a method after
             // a few thousand calls; 400 left JCTDB's first measured calls in the interpreter), the same for CTDB
-            for (int i = 0; i < Math.max(calls / 10, 5_000); i++) {
+            // and for at least 10 s: under load the daemon's one C1 thread was still compiling after 5,000 calls
+            long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int i = 0; i < Math.max(calls / 10, 5_000) || System.nanoTime() < warmUntil; i++) {
                 migrate(i % 2 == 0 ? a : b, fetch, i % 2 == 0 ? pnnA : pnnB);
             }
             long handOversBefore = a.handOvers() + b.handOvers();
+            long ticksBefore = cpuTicks(pids);
+            long switchesBefore = switches(pids);
             long[] t = new long[calls];
             long start = System.nanoTime();
             for (int i = 0; i < calls; i++) {
@@ -118,17 +192,48 @@ public final class MigrationBench {
                 t[i] = System.nanoTime() - t0;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuPerCall = (cpuTicks(pids) - ticksBefore) * 10_000.0 / calls / pids.length;
+            double switchesPerCall = (switches(pids) - switchesBefore) / (double) calls / pids.length;
             long handOvers = a.handOvers() + b.handOvers() - handOversBefore;
+            double rss = maxRssMb(pids);
+            long[][] byCaller = {new long[(calls + 1) / 2], new long[calls / 2]};
+            for (int i = 0; i < calls; i++) {
+                byCaller[i % 2][i / 2] = t[i];
+            }
+            Arrays.sort(byCaller[0]);
+            Arrays.sort(byCaller[1]);
+            System.err.printf(
+                    "%s ring latency by caller, µs: node %d p50 %.0f p90 %.0f, node %d p50 %.0f p90 %.0f%n",
+                    system,
+                    pnnA,
+                    byCaller[0][byCaller[0].length / 2] / 1e3,
+                    byCaller[0][(int) (byCaller[0].length * 0.9)] / 1e3,
+                    pnnB,
+                    byCaller[1][byCaller[1].length / 2] / 1e3,
+                    byCaller[1][(int) (byCaller[1].length * 0.9)] / 1e3);
             Arrays.sort(t);
+            System.err.printf(
+                    "%s ring latency, µs: p50 %.0f, p90 %.0f, p95 %.0f, p99 %.0f, p99.9 %.0f, max %.0f, mean %.0f%n",
+                    system,
+                    t[calls / 2] / 1e3,
+                    t[(int) (calls * 0.9)] / 1e3,
+                    t[(int) (calls * 0.95)] / 1e3,
+                    t[(int) (calls * 0.99)] / 1e3,
+                    t[(int) (calls * 0.999)] / 1e3,
+                    t[calls - 1] / 1e3,
+                    Arrays.stream(t).average().orElse(0) / 1e3);
             return List.of(String.format(
                     "| migration ring, 2 nodes (%d calls, %d hand-overs counted by the daemons) | %s | %.0f µs | %.0f µs"
-                            + " | %.0f records/s |",
+                            + " | %.0f records/s, %.0f µs CPU and %.1f context switches per call and node, %.1f MB resident (largest daemon) |",
                     calls,
                     handOvers,
                     system,
                     t[calls / 2] / 1000.0,
                     t[(int) (calls * 0.99)] / 1000.0,
-                    calls / seconds));
+                    calls / seconds,
+                    cpuPerCall,
+                    switchesPerCall,
+                    rss));
         }
     }
 

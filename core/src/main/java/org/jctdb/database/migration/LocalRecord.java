@@ -9,12 +9,12 @@ import org.jctdb.database.LtdbHeader;
 public record LocalRecord(LtdbHeader header, byte[] data) {
 
     public LocalRecord {
-        data = data.clone();
+        data = Arrays.copyOf(data, data.length); // not clone(): see RecordKey
     }
 
     @Override
     public byte[] data() {
-        return data.clone();
+        return Arrays.copyOf(data, data.length);
     }
 
     @JsonIgnore

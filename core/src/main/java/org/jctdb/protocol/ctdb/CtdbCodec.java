@@ -196,17 +196,17 @@ public final class CtdbCodec {
             throw new IllegalArgumentException("header says " + CtdbHeader.operationName(header.operation())
                     + " but the body is " + CtdbHeader.operationName(packet.operation()));
         }
-        WireWriter body = new WireWriter();
-        writeBody(packet, body);
-        long natural = (long) CtdbWire.HEADER_SIZE + body.size();
+        // One array: the header with its length field patched once the body is written, then the padding.
+        WireWriter w = new WireWriter(CtdbWire.HEADER_SIZE + 64);
+        header.writeTo(w, 0);
+        writeBody(packet, w);
+        long natural = w.size();
         long length = declared < 0 ? CtdbWire.padded((int) Math.min(natural, Integer.MAX_VALUE - 8)) : declared;
         if (natural > Integer.MAX_VALUE - 8 || length < natural || length > maxPacketLength) {
             throw new IllegalArgumentException("cannot encode a " + natural + "-byte packet with length " + length
                     + " (maximum " + maxPacketLength + ")");
         }
-        WireWriter w = new WireWriter((int) length);
-        header.writeTo(w, (int) length);
-        w.bytes(body.toByteArray());
+        w.u32At(0, (int) length);
         w.zeros((int) (length - natural));
         return w.toByteArray();
     }

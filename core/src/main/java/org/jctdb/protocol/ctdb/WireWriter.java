@@ -1,10 +1,15 @@
 package org.jctdb.protocol.ctdb;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
-/** Appends host-order fields to a growing array. */
+/** Appends host-order fields to a growing array (no buffer object per field: this is on every packet's path). */
 final class WireWriter {
+    private static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, CtdbWire.ORDER);
+    private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, CtdbWire.ORDER);
+    private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, CtdbWire.ORDER);
+
     private byte[] buf;
     private int size;
 
@@ -16,37 +21,52 @@ final class WireWriter {
         buf = new byte[Math.max(capacity, 16)];
     }
 
-    private ByteBuffer room(int n) {
+    /** Makes room for {@code n} more bytes and returns where they start. */
+    private int room(int n) {
         if (size + n > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
         }
-        ByteBuffer b = ByteBuffer.wrap(buf, size, n).order(CtdbWire.ORDER);
+        int at = size;
         size += n;
-        return b;
+        return at;
     }
 
     WireWriter u8(int v) {
-        room(1).put((byte) v);
+        int at = room(1); // before reading buf: room may replace it
+        buf[at] = (byte) v;
         return this;
     }
 
     WireWriter u16(int v) {
-        room(2).putShort((short) v);
+        int at = room(2);
+        U16.set(buf, at, (short) v);
         return this;
     }
 
     WireWriter u32(int v) {
-        room(4).putInt(v);
+        int at = room(4);
+        U32.set(buf, at, v);
+        return this;
+    }
+
+    /** Overwrites the u32 at {@code at}, written before (a length known only at the end). */
+    WireWriter u32At(int at, int v) {
+        if (at < 0 || at + 4 > size) {
+            throw new IndexOutOfBoundsException("u32 at " + at + " of " + size + " bytes written");
+        }
+        U32.set(buf, at, v);
         return this;
     }
 
     WireWriter u64(long v) {
-        room(8).putLong(v);
+        int at = room(8);
+        U64.set(buf, at, v);
         return this;
     }
 
     WireWriter bytes(byte[] b) {
-        room(b.length).put(b);
+        int at = room(b.length);
+        System.arraycopy(b, 0, buf, at, b.length);
         return this;
     }
 
@@ -63,7 +83,8 @@ final class WireWriter {
         return size;
     }
 
+    /** The bytes written (the array itself when it is exactly full: write nothing more after this). */
     byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
+        return size == buf.length ? buf : Arrays.copyOf(buf, size);
     }
 }
