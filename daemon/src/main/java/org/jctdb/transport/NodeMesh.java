@@ -13,7 +13,6 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -185,7 +184,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                                 s.silenceLimitMillis(), s.keepaliveMillis(), 0, TimeUnit.MILLISECONDS))
                         .addLast(new MissedKeepalives(s.keepaliveMillis()))
                         .addLast(frames)
-                        .addLast(new LengthFieldPrepender(4));
+                        .addLast(FramePrefix.INSTANCE);
                 if (auth) {
                     ch.pipeline().addLast(new AuthHandler(NodeMesh.this, outboundTo, frames));
                 }

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.TooLongFrameException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -73,7 +72,7 @@ class AuthHandlerTest {
             pipeline()
                     .addLast(
                             frames,
-                            new LengthFieldPrepender(4),
+                            FramePrefix.INSTANCE,
                             new AuthHandler(host, outboundTo, frames),
                             new ChannelInboundHandlerAdapter() {
                                 @Override
