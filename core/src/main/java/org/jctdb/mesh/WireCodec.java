@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * Encodes and decodes one frame's payload. Framing (the length prefix and its limit) is the
  * transport's job; this class sees whole payloads only. Record migration and relayed CTDB packets
- * travel in {@link BinaryWire}'s compact form (first byte a tag), everything else as JSON (first
- * byte {@code '{'}).
+ * travel in {@link BinaryWire}'s compact form (first byte a tag), the small periodic messages
+ * (keepalives, node states, leader and IP failover messages) in {@link CompactWire}'s, everything
+ * else as JSON (first byte {@code '{'}). Every form is accepted from every peer.
  */
 public final class WireCodec {
     /** Largest payload a node accepts; a peer sending more is dropped. */
@@ -36,6 +37,10 @@ public final class WireCodec {
         if (binary.isPresent()) {
             return binary.get();
         }
+        Optional<byte[]> compact = CompactWire.encode(message);
+        if (compact.isPresent()) {
+            return compact.get();
+        }
         try {
             return mapper.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
@@ -47,6 +52,9 @@ public final class WireCodec {
     public WireMessage decode(byte[] payload) throws BadMessageException {
         if (payload.length > 0 && BinaryWire.isBinary(payload[0])) {
             return BinaryWire.decode(payload);
+        }
+        if (payload.length > 0 && payload[0] == CompactWire.TAG) {
+            return CompactWire.decode(payload);
         }
         try {
             WireMessage m = mapper.readValue(payload, WireMessage.class);
