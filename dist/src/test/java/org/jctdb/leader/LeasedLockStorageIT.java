@@ -3,6 +3,7 @@ package org.jctdb.leader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +107,27 @@ class LeasedLockStorageIT {
     }
 
     /** For {@code d}: every node names {@code leader}, its daemon holds the lock in etcd, no node's generation moves. */
+    /** What each node answers to `leader` (or why it did not), and the end of its log. */
+    private static String answers(LocalClusterHarness c, Set<Integer> all) {
+        StringBuilder b = new StringBuilder();
+        for (int k : all) {
+            try {
+                b.append("node ")
+                        .append(k)
+                        .append(" says leader ")
+                        .append(c.query(k, "leader").stdout().strip());
+                String[] log = c.log(k).split("\n");
+                b.append("; its log ends:\n")
+                        .append(String.join(
+                                "\n", java.util.Arrays.copyOfRange(log, Math.max(0, log.length - 25), log.length)));
+            } catch (IOException e) {
+                b.append(": ").append(e.getMessage());
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
     static void unchangedFor(
             LocalClusterHarness c,
             LeasedLockLeaderIT.Service s,
@@ -120,7 +142,12 @@ class LeasedLockStorageIT {
         int polls = 0;
         while (System.nanoTime() < end) {
             polls++;
-            assertThat(LeaderIT.agreedLeader(c, all)).isEqualTo(leader);
+            int agreed = LeaderIT.agreedLeader(c, all);
+            if (agreed != leader) {
+                assertThat(agreed)
+                        .as("the leader all nodes agree on, poll %d\n%s", polls, answers(c, all))
+                        .isEqualTo(leader);
+            }
             // -1: the service did not answer this test's own client (it too is moving off a lost member); any
             // answer must name the same holder, and most polls must get one.
             long h = s.holderPid();
