@@ -529,38 +529,12 @@ class TakeoverLeaderTest {
         assertThat(g.listedVersion())
                 .as("the test's reports send version 1 whole")
                 .isEqualTo(1);
-        IpMessage.Report holding = new IpMessage.Report(
-                1,
-                ++seq,
-                List.of(),
-                null,
-                1,
-                true,
-                T.holdMs(),
-                T.leaseSeconds(),
-                List.of(),
-                1,
-                null,
-                GEN,
-                g.assignmentVersion());
+        IpMessage.Report holding = withoutList(++seq, 1, g.assignmentVersion());
         IpMessage.Grant g2 =
                 sent(leader.onReport(holding, now, GEN), IpMessage.Grant.class).get(0);
         assertThat(g2.assignment()).as("the node holds the current map").isNull();
         assertThat(g2.listedVersion()).isEqualTo(1);
-        IpMessage.Report unknown = new IpMessage.Report(
-                1,
-                ++seq,
-                List.of(),
-                null,
-                7,
-                true,
-                T.holdMs(),
-                T.leaseSeconds(),
-                List.of(),
-                1,
-                null,
-                GEN,
-                g.assignmentVersion());
+        IpMessage.Report unknown = withoutList(++seq, 7, g.assignmentVersion());
         IpMessage.Grant g3 =
                 sent(leader.onReport(unknown, now, GEN), IpMessage.Grant.class).get(0);
         assertThat(g3.listedVersion())
@@ -571,5 +545,23 @@ class TakeoverLeaderTest {
                 .as("no run while a node's list is unknown")
                 .isEmpty();
         assertThat(leader.runInProgress()).isFalse();
+    }
+
+    /** Node 1's report that leaves its list out (version {@code listedVersion}) and holds map {@code assignmentVersion}. */
+    static IpMessage.Report withoutList(long seq, long listedVersion, long assignmentVersion) {
+        return new IpMessage.Report(
+                1,
+                seq,
+                List.of(),
+                null,
+                listedVersion,
+                true,
+                T.holdMs(),
+                T.leaseSeconds(),
+                List.of(),
+                1,
+                null,
+                GEN,
+                assignmentVersion);
     }
 }
