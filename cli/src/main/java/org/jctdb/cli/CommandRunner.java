@@ -83,11 +83,16 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
             e.getCommandLine().usage(new PrintWriter(err));
             return new ControlReply(1, "", err.toString());
         }
-        return runLocally(args);
+        return runLocally(cl, args);
     }
 
-    private ControlReply runLocally(String[] args) {
-        CommandLine cl = new CommandLine(new JctdbCommand(api));
+    /**
+     * Runs on the command line already built for the checks above: building one (picocli reflects
+     * over every command) was most of the daemon's time for a `pnn`; execute parses again, from the
+     * options' initial values.
+     */
+    private static ControlReply runLocally(CommandLine cl, String[] args) {
+        cl.setCaseInsensitiveEnumValuesAllowed(false); // as the command runs everywhere else
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
@@ -130,7 +135,7 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
             }
             ControlReply r;
             if (pnn == api.view().myPnn()) {
-                r = runLocally(argv.toArray(new String[0]));
+                r = runLocally(new CommandLine(new JctdbCommand(api)), argv.toArray(new String[0]));
             } else {
                 try {
                     long millis = Math.max(1, timeoutSeconds) * 1000L;
