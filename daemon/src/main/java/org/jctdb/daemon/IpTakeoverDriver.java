@@ -355,10 +355,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
 
     private void fromLeader(IpMessage.FromLeader f) {
         if (f instanceof IpMessage.Grant g) {
-            long now = ticker.nowMillis();
-            if (node.granted(g, now)) {
-                deliver(g.from(), node.report(now, List.copyOf(listed.values()), !stopping, downIfaces));
-            }
+            node.granted(g, ticker.nowMillis());
         } else if (f instanceof IpMessage.Ban b) {
             host.ban(
                     b.seconds(),

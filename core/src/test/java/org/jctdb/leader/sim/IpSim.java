@@ -204,9 +204,7 @@ final class IpSim {
 
     private void fromLeader(SimNode nd, Daemon d, IpMessage.FromLeader f) {
         if (f instanceof IpMessage.Grant g) {
-            if (d.hosting.granted(g, sim.now)) {
-                deliver(nd, g.from(), d.hosting.report(sim.now, listed, true, Set.of()));
-            }
+            d.hosting.granted(g, sim.now);
         } else if (f instanceof IpMessage.Ban) {
             // bans are off in the simulation (EnableBans=0)
         } else if (f instanceof IpMessage.Release r) {
