@@ -40,7 +40,11 @@ class LeaderSimulationRegressionTest {
                 1796592957795L,
                 // issue 20: the same, a leader core that had stepped down while a report from before the
                 // pause still got a grant of the ended term from the takeover leader
-                1796592767362L
+                1796592767362L,
+                // an address on two nodes (n=4, lock, t=25.4 s) with a node reporting at once when a grant
+                // began a new run of promises and the leader's earliest-gap candidate (reverted, not
+                // yet understood); passes without them
+                1796633633361L
             })
     void seedStillPasses(long seed) {
         new Simulation(seed, true).run();
