@@ -36,7 +36,6 @@ import org.jctdb.leader.RecoveryMode;
 import org.jctdb.leader.Role;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.node.DisconnectCause;
-import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
 import org.jctdb.transport.NodeMesh;
 import org.slf4j.Logger;
@@ -230,7 +229,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private int clusterSize() {
         int n = 0;
         for (NodeView v : host.view().nodes()) {
-            if (!NodeFlags.has(v.flags(), NodeFlags.DELETED)) {
+            if (!v.deleted()) {
                 n++;
             }
         }
