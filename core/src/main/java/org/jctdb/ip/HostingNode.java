@@ -131,12 +131,29 @@ public final class HostingNode {
             vouchRounds.pollFirstEntry();
         }
         countVouches(vouchSeq, now, clusterSize); // a cluster of one
-        return Optional.of(new IpMessage.VouchRequest(me, vouchSeq));
+        return Optional.of(new IpMessage.VouchRequest(me, vouchSeq, List.copyOf(hosted.keySet())));
     }
 
-    /** Another node asks for a vouch: given only while this node is bound by no promise. */
+    /**
+     * Another node asks for a vouch: given only while this node is bound by no promise, and only for
+     * addresses neither hosted here nor placed on a third node by the latest map this node was granted
+     * with. (Seed 1796633633361: with a replaced lock file a stale leader's grant held an address the
+     * real leader had moved, and a follower of the real leader, cut off from it, vouched the stale hold
+     * on past the stale leader's end, while it served the same address itself.)
+     */
     public IpMessage.Vouch vouchFor(IpMessage.VouchRequest r, long now) {
-        return new IpMessage.Vouch(me, r.seq(), !promising(now));
+        return new IpMessage.Vouch(me, r.seq(), !promising(now) && !conflicts(r));
+    }
+
+    /** Whether {@code r} keeps an address this node hosts or knows to belong to another node. */
+    private boolean conflicts(IpMessage.VouchRequest r) {
+        for (String ip : r.hosted()) {
+            Integer owner = assignment.get(ip);
+            if (hosted.containsKey(ip) || (owner != null && owner >= 0 && owner != r.from())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A peer's answer to one of our requests; a majority extends the hold to holdMs after it was sent. */

@@ -79,9 +79,15 @@ public sealed interface IpMessage {
     /**
      * A node without its leader's grants asks every peer it reaches to vouch for its hold: with
      * vouches of a majority of the configured nodes (itself included) it keeps what it hosts until
-     * holdMs after it sent this request, but takes nothing new.
+     * holdMs after it sent this request, but takes nothing new. {@code hosted} names the addresses
+     * it keeps: a node vouches for none that its leader's latest map placed on another node, or that
+     * it hosts itself.
      */
-    record VouchRequest(int from, long seq) implements IpMessage {}
+    record VouchRequest(int from, long seq, List<String> hosted) implements IpMessage {
+        public VouchRequest {
+            hosted = hosted == null ? List.of() : List.copyOf(hosted);
+        }
+    }
 
     /** The answer to {@code seq}: {@code given} only by a node that is not bound by a promise. */
     record Vouch(int from, long seq, boolean given) implements IpMessage {}

@@ -192,7 +192,7 @@ class HostingNodeTest {
         assertThat(r.promise()).isNotNull();
         assertThat(r.promise().chainSeq()).as("the first grant began the chain").isEqualTo(1);
         assertThat(r.promise().lastGrantSeq()).isEqualTo(r.seq() - 1);
-        IpMessage.VouchRequest ask = new IpMessage.VouchRequest(2, 1);
+        IpMessage.VouchRequest ask = new IpMessage.VouchRequest(2, 1, List.of());
         assertThat(n.vouchFor(ask, 3_005 + T.promiseMs() - 1).given()).isFalse();
         assertThat(n.vouchFor(ask, 3_005 + T.promiseMs()).given()).isTrue();
         assertThat(n.report(3_005 + T.promiseMs(), List.of(), true, Set.of()).promise())
@@ -203,9 +203,40 @@ class HostingNodeTest {
     @Test
     void aNodeJustStartedVouchesForNobodyForThePromiseTime() {
         HostingNode n = new HostingNode(1, T, 8, 50_000);
-        IpMessage.VouchRequest ask = new IpMessage.VouchRequest(2, 1);
+        IpMessage.VouchRequest ask = new IpMessage.VouchRequest(2, 1, List.of());
         assertThat(n.vouchFor(ask, 50_000 + T.promiseMs() - 1).given()).isFalse();
         assertThat(n.vouchFor(ask, 50_000 + T.promiseMs()).given()).isTrue();
+    }
+
+    @Test
+    void noVouchForAnAddressHostedHereOrPlacedOnAThirdNodeByTheLatestMap() {
+        long g = Generation.next(0, 0);
+        IpMessage.Report r = node.report(0, List.of(), true, Set.of());
+        node.granted(
+                new IpMessage.Grant(
+                        0, g, r.seq(), Map.of("198.18.5.101", 1, "198.18.5.102", 2, "198.18.5.103", -1), 1, 1, -1),
+                5);
+        node.taken(new HostedAddress("198.18.5.101", 24, "eth0"), node.epoch());
+        long free = 5 + T.promiseMs();
+        assertThat(node.vouchFor(new IpMessage.VouchRequest(2, 1, List.of("198.18.5.102")), free)
+                        .given())
+                .as("the map places it on the asking node")
+                .isTrue();
+        assertThat(node.vouchFor(new IpMessage.VouchRequest(2, 2, List.of("198.18.5.103", "198.18.5.104")), free)
+                        .given())
+                .as("unassigned, or not in the map")
+                .isTrue();
+        assertThat(node.vouchFor(new IpMessage.VouchRequest(3, 3, List.of("198.18.5.103", "198.18.5.102")), free)
+                        .given())
+                .as("the map places one of them on node 2")
+                .isFalse();
+        assertThat(node.vouchFor(new IpMessage.VouchRequest(0, 4, List.of("198.18.5.101")), free)
+                        .given())
+                .as("this node hosts it (and the map places it here)")
+                .isFalse();
+        assertThat(node.vouchFor(new IpMessage.VouchRequest(0, 5, List.of()), free)
+                        .given())
+                .isTrue();
     }
 
     @Test

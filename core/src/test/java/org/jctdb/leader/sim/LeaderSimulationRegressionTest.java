@@ -41,9 +41,9 @@ class LeaderSimulationRegressionTest {
                 // issue 20: the same, a leader core that had stepped down while a report from before the
                 // pause still got a grant of the ended term from the takeover leader
                 1796592767362L,
-                // an address on two nodes (n=4, lock, t=25.4 s) with a node reporting at once when a grant
-                // began a new run of promises and the leader's earliest-gap candidate (reverted, not
-                // yet understood); passes without them
+                // an address on two nodes (n=4, lock, t=25.4 s): a follower of the new leader, cut off
+                // from it, vouched a stale leader's hold of an address it served itself (fails with the
+                // faster gap of 7f6622e unless a vouch is refused against the voucher's map)
                 1796633633361L
             })
     void seedStillPasses(long seed) {
