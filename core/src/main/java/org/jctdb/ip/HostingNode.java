@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jctdb.leader.Generation;
+import org.jctdb.leader.Quorum;
 
 /**
  * One node's side of IP failover, pure: which addresses it hosts, whether it may still host
@@ -20,7 +21,9 @@ import org.jctdb.leader.Generation;
  * messages. Times are monotonic milliseconds. Called from the daemon's core thread only.
  */
 public final class HostingNode {
-    private static final int MAX_PENDING_REPORTS = 64;
+    /** Reports awaiting a grant, at most (the leader's log of grants sent is as long). */
+    public static final int MAX_PENDING_REPORTS = 64;
+
     private static final int MAX_VOUCH_ROUNDS = 16;
 
     private final int me;
@@ -167,7 +170,7 @@ public final class HostingNode {
 
     private void countVouches(long seq, long now, int clusterSize) {
         VouchRound round = vouchRounds.get(seq);
-        if (round == null || 2 * round.vouchers().size() <= clusterSize) {
+        if (round == null || !Quorum.isMajority(round.vouchers().size(), clusterSize)) {
             return;
         }
         if (now >= holdUntil) {

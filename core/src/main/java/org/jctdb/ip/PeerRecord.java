@@ -107,7 +107,7 @@ final class PeerRecord {
     /** This leader granted report {@code seq} at {@code now}. */
     void granted(long seq, long now) {
         grantsSent.put(seq, now);
-        while (grantsSent.size() > 64) {
+        while (grantsSent.size() > HostingNode.MAX_PENDING_REPORTS) {
             grantsSent.pollFirstEntry();
         }
     }

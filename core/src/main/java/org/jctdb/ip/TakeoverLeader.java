@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jctdb.leader.Generation;
+import org.jctdb.leader.Quorum;
 import org.jctdb.protocol.NodeFlags;
 
 /**
@@ -181,7 +182,7 @@ public final class TakeoverLeader {
                 continue;
             }
             for (long g : new long[] {end, now}) {
-                if (2 * promisedThrough(members, g - window, g) >= size) {
+                if (Quorum.isAtLeastHalf(promisedThrough(members, g - window, g), size)) {
                     rec.gapAt = g;
                     break;
                 }

@@ -29,13 +29,26 @@ public final class Quorum {
         }
         int total = configured.size();
         if (2 * count != total) {
-            return 2 * count > total;
+            return isMajority(count, total);
         }
         if (lockConfigured) {
             return true;
         }
         int lowest = Collections.min(configured);
         return me == lowest || reached.contains(lowest);
+    }
+
+    /** Whether {@code count} of {@code total} nodes is a strict majority. */
+    public static boolean isMajority(int count, int total) {
+        return 2 * count > total;
+    }
+
+    /**
+     * Whether {@code count} of {@code total} nodes is at least half: such a set shares a node with
+     * every strict majority (the IP leader's bound half against a round of vouches).
+     */
+    public static boolean isAtLeastHalf(int count, int total) {
+        return 2 * count >= total;
     }
 
     /** The number of nodes that make a strict majority of {@code configured}. */
