@@ -217,8 +217,12 @@ public final class HostingNode {
         return stepGeneration < Math.max(seenGeneration, leaderSeen);
     }
 
-    /** A grant for one of our reports: we may host until holdMs after we sent it. */
-    public void granted(IpMessage.Grant g, long now) {
+    /**
+     * A grant for one of our reports: we may host until holdMs after we sent it. Returns whether it
+     * began a new run of promises: then a report at once tells the leader (it waits for half the
+     * cluster to be known bound before it moves a silent node's addresses).
+     */
+    public boolean granted(IpMessage.Grant g, long now) {
         if (now >= holdUntil) {
             lapse(); // the hold ran out before this grant: what we host may be elsewhere by now
         }
@@ -228,7 +232,8 @@ public final class HostingNode {
             grantHoldUntil = Math.max(grantHoldUntil, sentAt + timing.holdMs());
             pendingReports.headMap(g.seq(), true).clear();
         }
-        if (lastGrantAt == Long.MIN_VALUE || now - lastGrantAt >= timing.promiseMs()) {
+        boolean newChain = lastGrantAt == Long.MIN_VALUE || now - lastGrantAt >= timing.promiseMs();
+        if (newChain) {
             chainSeq = g.seq(); // the promise lapsed in between (or never was): a new unbroken run
         }
         lastGrantAt = now;
@@ -243,6 +248,7 @@ public final class HostingNode {
         assignmentFrom = g.from();
         grantGeneration = g.generation();
         grantRun = g.run();
+        return newChain;
     }
 
     /**

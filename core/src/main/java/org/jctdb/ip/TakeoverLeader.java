@@ -162,7 +162,7 @@ public final class TakeoverLeader {
      * making up at least half of the cluster have been bound for a whole hold period up to {@code g},
      * no vouch round can have kept anyone holding at {@code g}, and a node whose grant hold ended by
      * {@code g} has lapsed there (it never refreshes a lapsed address again). Tried at the end of the
-     * node's grant hold, else now.
+     * node's grant hold, at the earliest moment half the cluster can have been bound that long, and now.
      */
     private void markGaps(long now, List<Integer> flags) {
         int size = 0;
@@ -176,12 +176,22 @@ public final class TakeoverLeader {
                 window = Math.max(window, rec.holdMs);
             }
         }
+        // The earliest moment half of the cluster can have been bound for a whole window.
+        List<Long> known = new ArrayList<>();
+        for (PeerRecord rec : members) {
+            if (rec.chainKnownSince >= 0) {
+                known.add(rec.chainKnownSince);
+            }
+        }
+        known.sort(null);
+        int half = (size + 1) / 2; // the fewest nodes that make at least half
+        long earliest = known.size() >= half && half > 0 ? known.get(half - 1) + window : Long.MAX_VALUE;
         for (PeerRecord rec : members) {
             long end = rec.grantHoldEnd();
             if (rec.lastGrantedAt < 0 || rec.gapAt >= end || end > now) {
                 continue;
             }
-            for (long g : new long[] {end, now}) {
+            for (long g : new long[] {end, Math.max(end, Math.min(earliest, now)), now}) {
                 if (Quorum.isAtLeastHalf(promisedThrough(members, g - window, g), size)) {
                     rec.gapAt = g;
                     break;

@@ -354,7 +354,10 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
 
     private void fromLeader(IpMessage.FromLeader f) {
         if (f instanceof IpMessage.Grant g) {
-            node.granted(g, ticker.nowMillis());
+            long now = ticker.nowMillis();
+            if (node.granted(g, now)) {
+                deliver(g.from(), node.report(now, List.copyOf(listed.values()), !stopping, downIfaces));
+            }
         } else if (f instanceof IpMessage.Ban b) {
             host.ban(
                     b.seconds(),

@@ -204,7 +204,9 @@ final class IpSim {
 
     private void fromLeader(SimNode nd, Daemon d, IpMessage.FromLeader f) {
         if (f instanceof IpMessage.Grant g) {
-            d.hosting.granted(g, sim.now);
+            if (d.hosting.granted(g, sim.now)) {
+                deliver(nd, g.from(), d.hosting.report(sim.now, listed, true, Set.of()));
+            }
         } else if (f instanceof IpMessage.Ban) {
             // bans are off in the simulation (EnableBans=0)
         } else if (f instanceof IpMessage.Release r) {
