@@ -139,20 +139,24 @@ public final class HostingNode {
 
     /**
      * Another node asks for a vouch: given only while this node is bound by no promise, and only for
-     * addresses neither hosted here nor placed on a third node by the latest map this node was granted
-     * with. (Seed 1796633633361: with a replaced lock file a stale leader's grant held an address the
-     * real leader had moved, and a follower of the real leader, cut off from it, vouched the stale hold
-     * on past the stale leader's end, while it served the same address itself.)
+     * addresses neither hosted here nor placed here by the latest map this node was granted with.
+     * (Seed 1796633633361: with a replaced lock file a stale leader's grant held an address the real
+     * leader had moved, and a follower of the real leader, cut off from it, vouched the stale hold on
+     * past the stale leader's end, while it served the same address itself.)
      */
     public IpMessage.Vouch vouchFor(IpMessage.VouchRequest r, long now) {
         return new IpMessage.Vouch(me, r.seq(), !promising(now) && !conflicts(r));
     }
 
-    /** Whether {@code r} keeps an address this node hosts or knows to belong to another node. */
+    /**
+     * Whether {@code r} keeps an address this node hosts or that the latest map places here. (Not
+     * one the map places on a third node: a map is the one after the last finished run, and a run
+     * cut short by the leader's loss may have moved the address to the asking node already.)
+     */
     private boolean conflicts(IpMessage.VouchRequest r) {
         for (String ip : r.hosted()) {
             Integer owner = assignment.get(ip);
-            if (hosted.containsKey(ip) || (owner != null && owner >= 0 && owner != r.from())) {
+            if (hosted.containsKey(ip) || (owner != null && owner == me)) {
                 return true;
             }
         }
