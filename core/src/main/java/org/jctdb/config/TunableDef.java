@@ -94,11 +94,13 @@ public record TunableDef(String name, long defaultValue, boolean obsolete, boole
             extension("HealthProbeFailCount", 2),
             // ... and the IP failover timers (docs/design/ip-failover.md): report/grant period, how
             // long a node keeps its addresses without a grant, the kernel lifetime of a hosted
-            // address, and how long a leader waits after a peer's connection closed.
+            // address, how long a leader waits after a peer's connection closed, and the report
+            // period while no node of the cluster lists a public address.
             extension("JctdbIPReportMs", 250),
             extension("JctdbIPHoldMs", 1500),
             extension("JctdbIPLease", 1),
             extension("JctdbIPCrashGraceMs", 500),
+            extension("JctdbIPIdleReportMs", 5000),
             // ... and tickles (docs/design/ip-failover.md): how often the kernel's connections to
             // hosted addresses are read (0: never), and whether takeip sends tickle ACKs (0: no).
             extension("JctdbTickleScanMs", 1000),

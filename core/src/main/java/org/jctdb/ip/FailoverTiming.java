@@ -16,8 +16,11 @@ import org.jctdb.config.Tunables;
  * @param crashGraceMs  after a peer's connection closes (its process died), how long the leader
  *                      waits for the node's guard to remove its addresses
  * @param takeoverMs    deadline of one step of a takeover run (CTDB's TakeoverTimeout)
+ * @param idleReportMs  the report period while the leader finds no public address on any node:
+ *                      nothing to hold, so no reason to pay for four round trips a second
  */
-public record FailoverTiming(long reportMs, long holdMs, long leaseSeconds, long crashGraceMs, long takeoverMs) {
+public record FailoverTiming(
+        long reportMs, long holdMs, long leaseSeconds, long crashGraceMs, long takeoverMs, long idleReportMs) {
     /** The kernel deletes an expired address up to a quarter second late; we allow twice that. */
     public static final long KERNEL_SLACK_MS = 500;
     /** A refresh must land this long before the lifetime runs out. */
@@ -31,7 +34,8 @@ public record FailoverTiming(long reportMs, long holdMs, long leaseSeconds, long
                 t.get("JctdbIPHoldMs"),
                 t.get("JctdbIPLease"),
                 t.get("JctdbIPCrashGraceMs"),
-                t.millis("TakeoverTimeout"));
+                t.millis("TakeoverTimeout"),
+                t.get("JctdbIPIdleReportMs"));
     }
 
     /**
@@ -70,6 +74,9 @@ public record FailoverTiming(long reportMs, long holdMs, long leaseSeconds, long
         List<String> out = new ArrayList<>();
         if (reportMs < 50) {
             out.add("JctdbIPReportMs=" + reportMs + " is below 50 ms");
+        }
+        if (idleReportMs < reportMs) {
+            out.add("JctdbIPIdleReportMs=" + idleReportMs + " is below JctdbIPReportMs=" + reportMs);
         }
         if (leaseSeconds < 1) {
             out.add("JctdbIPLease=" + leaseSeconds + " must be at least 1 s (the kernel's unit)");

@@ -62,6 +62,12 @@ public final class HostingNode {
     private long listedVersion;
     private long leaderListedVersion = -1;
     private int assignmentFrom = -1;
+    /** The latest grant said no node lists a public address: report every idle report period. */
+    private boolean idle;
+
+    private long lastReportAt = Long.MIN_VALUE;
+    private boolean reportedCanHost;
+    private Set<String> reportedDownIfaces = Set.of();
     private long grantGeneration;
     private long grantRun;
 
@@ -83,6 +89,9 @@ public final class HostingNode {
     /** A report for the leader, sent now; its grant will extend the hold from {@code now}. */
     public IpMessage.Report report(long now, List<IpMessage.Listed> listed, boolean canHost, Set<String> downIfaces) {
         seq++;
+        lastReportAt = now;
+        reportedCanHost = canHost;
+        reportedDownIfaces = Set.copyOf(downIfaces);
         pendingReports.put(seq, now);
         while (pendingReports.size() > MAX_PENDING_REPORTS) {
             pendingReports.pollFirstEntry();
@@ -252,7 +261,30 @@ public final class HostingNode {
         assignmentFrom = g.from();
         grantGeneration = g.generation();
         grantRun = g.run();
-        return newChain;
+        idle = g.idle();
+        return newChain && !idle; // an idle cluster's grants come seconds apart: each begins a run
+    }
+
+    /**
+     * Whether a report to {@code leader} is due now: every report interval, but while that leader's
+     * latest grant said no node lists a public address, only every idle report period, or at once when
+     * what the report would say changed.
+     */
+    public boolean reportDue(
+            long now, int leader, List<IpMessage.Listed> listed, boolean canHost, Set<String> downIfaces) {
+        return !idle
+                || leader != assignmentFrom
+                || !hosted.isEmpty()
+                || !listed.equals(this.listed)
+                || canHost != reportedCanHost
+                || !downIfaces.equals(reportedDownIfaces)
+                || lastReportAt == Long.MIN_VALUE
+                || now - lastReportAt >= timing.idleReportMs();
+    }
+
+    /** Whether the leader's latest grant said that no node lists a public address. */
+    public boolean idle() {
+        return idle;
     }
 
     /**

@@ -105,7 +105,8 @@ public sealed interface IpMessage {
      * finished run, version {@code assignmentVersion} (null: the node's report named that version
      * already); {@code run} is the newest run it has started (a take of an older run that this
      * assignment gives to another node is stale). {@code listedVersion}: the version of the node's
-     * list of addresses the leader holds (-1: none, send it whole).
+     * list of addresses the leader holds (-1: none, send it whole). {@code idle}: no node lists a
+     * public address, so the node may report only every idle report period (or at once on a change).
      */
     record Grant(
             int from,
@@ -114,7 +115,8 @@ public sealed interface IpMessage {
             Map<String, Integer> assignment,
             long assignmentVersion,
             long run,
-            long listedVersion)
+            long listedVersion,
+            boolean idle)
             implements FromLeader {
         public Grant {
             assignment = assignment == null ? null : Map.copyOf(assignment);

@@ -25,6 +25,9 @@ public final class TakeoverLeader {
     private final int me;
     private final FailoverTiming timing;
     private final Map<Integer, PeerRecord> peers = new TreeMap<>();
+    /** The node flags of the latest tick. */
+    private List<Integer> flags = List.of();
+
     private final BanCredits banCredits = new BanCredits();
     private long generation;
     private long leaderSince;
@@ -129,7 +132,37 @@ public final class TakeoverLeader {
                         current ? null : assignment,
                         assignmentVersion,
                         nextRunId - 1,
-                        rec.listingKnown ? rec.listedVersion : -1)));
+                        rec.listingKnown ? rec.listedVersion : -1,
+                        idle())));
+    }
+
+    /**
+     * Whether no node has a public address to hold: every connected, not-deleted node's list is known
+     * and empty, none hosts one, and no run or move is under way. Its nodes may then report only every
+     * idle report period; one whose list changes reports at once, and the others hear that the
+     * cluster is no longer idle with their next grant. (Nothing rests on it: with no address anywhere
+     * no hold matters, and the wait for a gap counts only the promises nodes really make.)
+     */
+    private boolean idle() {
+        if (run != null || !moves.isEmpty() || flags.isEmpty()) {
+            return false;
+        }
+        for (Map<String, PendingTake> takes : unansweredTakes.values()) {
+            if (!takes.isEmpty()) {
+                return false;
+            }
+        }
+        for (int pnn = 0; pnn < flags.size(); pnn++) {
+            if (NodeFlags.has(flags.get(pnn), NodeFlags.DELETED)
+                    || NodeFlags.has(flags.get(pnn), NodeFlags.DISCONNECTED)) {
+                continue;
+            }
+            PeerRecord rec = peers.get(pnn);
+            if (rec == null || !rec.listingKnown || !rec.listed.isEmpty() || !rec.hosted.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -283,6 +316,7 @@ public final class TakeoverLeader {
             generation = in.generation();
             run = null;
         }
+        flags = in.flags();
         markGaps(now, in.flags());
         if (run != null) {
             // A node that stopped reporting will not answer: do not wait for the step deadline.

@@ -21,7 +21,7 @@ class HostingNodeTest {
         org.assertj.core.api.Assertions.assertThat(node.superseded(old, newer))
                 .as("the leader core saw a newer leader")
                 .isTrue();
-        node.fence(new IpMessage.Grant(2, newer, 1, Map.of(), 1, 0, -1), 0);
+        node.fence(new IpMessage.Grant(2, newer, 1, Map.of(), 1, 0, -1, false), 0);
         org.assertj.core.api.Assertions.assertThat(node.superseded(old, 0))
                 .as("a newer grant arrived")
                 .isTrue();
@@ -32,10 +32,10 @@ class HostingNodeTest {
         long g = Generation.next(0, 0);
         String ip = "198.18.5.101";
         IpMessage.Report r = node.report(0, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, g, r.seq(), Map.of(ip, 1), 1, 2, -1), 5);
+        node.granted(new IpMessage.Grant(0, g, r.seq(), Map.of(ip, 1), 1, 2, -1, false), 5);
         assertThat(node.takeRefusal(ip, g, 2, 10, g)).as("this run's own take").isEmpty();
         IpMessage.Report r2 = node.report(20, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, g, r2.seq(), Map.of(ip, 2), 1, 4, -1), 25);
+        node.granted(new IpMessage.Grant(0, g, r2.seq(), Map.of(ip, 2), 1, 4, -1, false), 25);
         assertThat(node.takeRefusal(ip, g, 2, 30, g))
                 .hasValueSatisfying(why -> assertThat(why).contains("run 2 is stale", "node 2"));
         assertThat(node.takeRefusal(ip, g, 4, 30, g))
@@ -51,7 +51,7 @@ class HostingNodeTest {
     @Test
     void aLeaderMessageOfAGenerationTheLeaderCoreHasNotAcceptedIsDropped() {
         long g = Generation.next(4096, 1);
-        IpMessage.Grant grant = new IpMessage.Grant(1, g, 1, Map.of(), 1, 0, -1);
+        IpMessage.Grant grant = new IpMessage.Grant(1, g, 1, Map.of(), 1, 0, -1, false);
         org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, 4096))
                 .isTrue();
         org.assertj.core.api.Assertions.assertThat(node.aheadOfLeaderCore(grant, g))
@@ -61,21 +61,21 @@ class HostingNodeTest {
     @Test
     void theHoldRunsFromWhenTheGrantedReportWasSentNotWhenTheGrantArrived() {
         IpMessage.Report r = node.report(1_000, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 1, 0, -1), 1_010);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 1, 0, -1, false), 1_010);
         assertThat(node.mayHost(1_000 + T.holdMs() - 1)).isTrue();
         assertThat(node.mayHost(1_000 + T.holdMs())).isFalse();
     }
 
     @Test
     void aGrantForAnUnknownReportGivesNoHold() {
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), 42, Map.of(), 1, 0, -1), 0);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), 42, Map.of(), 1, 0, -1, false), 0);
         assertThat(node.mayHost(0)).isFalse();
     }
 
     @Test
     void afterTheHoldEveryHostedAddressIsToBeReleased() {
         IpMessage.Report r = node.report(0, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 1, 0, -1), 5);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 1, 0, -1, false), 5);
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         node.taken(a, node.epoch());
         assertThat(node.toRelease(T.holdMs() - 1)).isEmpty();
@@ -88,14 +88,14 @@ class HostingNodeTest {
     @Test
     void anAddressOfALapsedHoldIsNeverRefreshedAgainEvenAfterANewGrant() {
         IpMessage.Report r = node.report(0, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 1, 0, -1), 5);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 1, 0, -1, false), 5);
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         long epoch = node.epoch();
         node.taken(a, epoch);
         // Paused past the hold: no tick ran, the next thing seen is a grant for a new report.
         long later = T.holdMs() + 5_000;
         IpMessage.Report r2 = node.report(later, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r2.seq(), Map.of(), 1, 0, -1), later + 1);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r2.seq(), Map.of(), 1, 0, -1, false), later + 1);
         assertThat(node.mayHost(later + 1)).isTrue();
         assertThat(node.refreshable(later + 1)).isEmpty();
         assertThat(node.toRelease(later + 1)).containsExactly(a);
@@ -136,7 +136,7 @@ class HostingNodeTest {
     @Test
     void aMoveIsCheckedAgainstWhatIsHostedTheHoldAndTheNewLink() {
         IpMessage.Report r = node.report(0, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 1, 0, -1), 5);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 1, 0, -1, false), 5);
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         node.taken(a, node.epoch());
         IpMessage.Move m = new IpMessage.Move(a.ip(), 24, "eth0", "eth1");
@@ -154,7 +154,7 @@ class HostingNodeTest {
     @Test
     void anAddressWhoseScriptIsRunningIsHostedButNotRefreshed() {
         IpMessage.Report r = node.report(0, List.of(), true, Set.of());
-        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 1, 0, -1), 5);
+        node.granted(new IpMessage.Grant(0, Generation.next(0, 0), r.seq(), Map.of(), 1, 0, -1, false), 5);
         HostedAddress a = new HostedAddress("198.18.5.101", 24, "eth0");
         node.begin(a, node.epoch());
         assertThat(node.hostedList()).containsExactly(a);
@@ -175,7 +175,7 @@ class HostingNodeTest {
         HostingNode n = new HostingNode(1, T, 7, 0);
         for (long t = 1_000; t <= until; t += T.reportMs()) {
             IpMessage.Report r = n.report(t, List.of(), true, Set.of());
-            n.granted(new IpMessage.Grant(0, G, r.seq(), Map.of(A.ip(), 1), 1, 1, -1), t + 5);
+            n.granted(new IpMessage.Grant(0, G, r.seq(), Map.of(A.ip(), 1), 1, 1, -1, false), t + 5);
             if (t == 1_000) {
                 n.begin(A, n.epoch()); // taken on the first grant
                 n.taken(A, n.epoch());
@@ -213,7 +213,7 @@ class HostingNodeTest {
         long g = Generation.next(0, 0);
         IpMessage.Report r = node.report(0, List.of(), true, Set.of());
         Map<String, Integer> map = Map.of("198.18.5.101", 1, "198.18.5.102", 2, "198.18.5.103", -1, "198.18.5.105", 1);
-        node.granted(new IpMessage.Grant(0, g, r.seq(), map, 1, 1, -1), 5);
+        node.granted(new IpMessage.Grant(0, g, r.seq(), map, 1, 1, -1, false), 5);
         node.taken(new HostedAddress("198.18.5.101", 24, "eth0"), node.epoch());
         node.taken(new HostedAddress("198.18.5.106", 24, "eth0"), node.epoch());
         long free = 5 + T.promiseMs();
@@ -239,6 +239,44 @@ class HostingNodeTest {
     private boolean vouched(int from, String ip, long now) {
         return node.vouchFor(new IpMessage.VouchRequest(from, 1, List.of(ip)), now)
                 .given();
+    }
+
+    @Test
+    void anIdleClusterReportsEveryIdlePeriodOrAtOnceOnAChange() {
+        long g = Generation.next(0, 0);
+        assertThat(node.reportDue(0, 0, List.of(), true, Set.of()))
+                .as("no grant yet")
+                .isTrue();
+        IpMessage.Report r = node.report(0, List.of(), true, Set.of());
+        assertThat(node.granted(new IpMessage.Grant(0, g, r.seq(), Map.of(), 1, 0, 1, true), 5))
+                .as("no report at once for a new run of promises in an idle cluster")
+                .isFalse();
+        assertThat(node.idle()).isTrue();
+        assertThat(node.reportDue(T.reportMs(), 0, List.of(), true, Set.of())).isFalse();
+        assertThat(node.reportDue(T.idleReportMs() - 1, 0, List.of(), true, Set.of()))
+                .isFalse();
+        assertThat(node.reportDue(T.idleReportMs(), 0, List.of(), true, Set.of()))
+                .isTrue();
+        long t = 300;
+        assertThat(node.reportDue(t, 2, List.of(), true, Set.of()))
+                .as("another leader")
+                .isTrue();
+        assertThat(node.reportDue(
+                        t, 0, List.of(new IpMessage.Listed("198.18.5.101", 24, List.of("eth0"))), true, Set.of()))
+                .as("its list changed")
+                .isTrue();
+        assertThat(node.reportDue(t, 0, List.of(), false, Set.of()))
+                .as("stopping")
+                .isTrue();
+        assertThat(node.reportDue(t, 0, List.of(), true, Set.of("eth1")))
+                .as("a link went down")
+                .isTrue();
+        IpMessage.Report r2 = node.report(t, List.of(), true, Set.of());
+        node.granted(new IpMessage.Grant(0, g, r2.seq(), null, 1, 0, 1, false), t + 5);
+        assertThat(node.idle()).isFalse();
+        assertThat(node.reportDue(t + 10, 0, List.of(), true, Set.of()))
+                .as("the cluster is no longer idle: every report interval")
+                .isTrue();
     }
 
     @Test
@@ -301,7 +339,7 @@ class HostingNodeTest {
         HostingNode n = hostingUntil(3_000);
         long t = 3_005 + T.promiseMs() + 100;
         IpMessage.Report r = n.report(t, List.of(), true, Set.of());
-        n.granted(new IpMessage.Grant(0, G, r.seq(), Map.of(A.ip(), 1), 1, 1, -1), t + 5);
+        n.granted(new IpMessage.Grant(0, G, r.seq(), Map.of(A.ip(), 1), 1, 1, -1, false), t + 5);
         IpMessage.Report next = n.report(t + 250, List.of(), true, Set.of());
         assertThat(next.promise().chainSeq()).isEqualTo(r.seq());
         assertThat(next.promise().lastGrantSeq()).isEqualTo(r.seq());
@@ -315,7 +353,7 @@ class HostingNodeTest {
         List<IpMessage.Listed> list = List.of(new IpMessage.Listed(A.ip(), 24, List.of("eth0")));
         IpMessage.Report first = n.report(1_000, list, true, Set.of());
         assertThat(first.listed()).isEqualTo(list);
-        n.granted(new IpMessage.Grant(0, G, first.seq(), Map.of(), 1, 0, first.listedVersion()), 1_005);
+        n.granted(new IpMessage.Grant(0, G, first.seq(), Map.of(), 1, 0, first.listedVersion(), false), 1_005);
         IpMessage.Report second = n.report(1_250, list, true, Set.of());
         assertThat(second.listed()).as("the leader holds this version").isNull();
         assertThat(second.listedVersion()).isEqualTo(first.listedVersion());
@@ -323,7 +361,7 @@ class HostingNodeTest {
         IpMessage.Report third = n.report(1_500, more, true, Set.of());
         assertThat(third.listed()).as("a changed list goes whole").isEqualTo(more);
         assertThat(third.listedVersion()).isGreaterThan(first.listedVersion());
-        n.granted(new IpMessage.Grant(0, G, third.seq(), Map.of(), 1, 0, -1), 1_505);
+        n.granted(new IpMessage.Grant(0, G, third.seq(), Map.of(), 1, 0, -1, false), 1_505);
         assertThat(n.report(1_750, more, true, Set.of()).listed())
                 .as("a leader without it (a new term) gets it whole")
                 .isEqualTo(more);
@@ -334,11 +372,11 @@ class HostingNodeTest {
         HostingNode n = new HostingNode(1, T, 3, 0);
         IpMessage.Report r = n.report(1_000, List.of(), true, Set.of());
         assertThat(r.assignmentVersion()).isEqualTo(-1);
-        n.granted(new IpMessage.Grant(0, G, r.seq(), Map.of(A.ip(), 1), 4, 0, -1), 1_005);
+        n.granted(new IpMessage.Grant(0, G, r.seq(), Map.of(A.ip(), 1), 4, 0, -1, false), 1_005);
         IpMessage.Report r2 = n.report(1_250, List.of(), true, Set.of());
         assertThat(r2.assignmentGeneration()).isEqualTo(G);
         assertThat(r2.assignmentVersion()).isEqualTo(4);
-        n.granted(new IpMessage.Grant(0, G, r2.seq(), null, 4, 0, -1), 1_255);
+        n.granted(new IpMessage.Grant(0, G, r2.seq(), null, 4, 0, -1, false), 1_255);
         assertThat(n.assignment()).containsExactly(Map.entry(A.ip(), 1));
     }
 }

@@ -547,6 +547,43 @@ class TakeoverLeaderTest {
         assertThat(leader.runInProgress()).isFalse();
     }
 
+    @Test
+    void grantsSayIdleWhileNoConnectedNodeListsOrHostsAnAddress() {
+        leader.tick(now, input(0, 0, NodeFlags.DISCONNECTED));
+        assertThat(idleGrant(0, List.of())).as("node 1's list is not known yet").isFalse();
+        assertThat(idleGrant(1, List.of()))
+                .as("every connected node lists none")
+                .isTrue();
+        assertThat(idleGrant(0, List.of())).isTrue();
+        assertThat(idleGrant(1, List.of(X))).as("node 1 lists an address").isFalse();
+        assertThat(idleGrant(0, List.of())).isFalse();
+        assertThat(idleGrant(1, List.of())).as("and no longer").isTrue();
+        leader.tick(now, input(0, 0, 0));
+        assertThat(idleGrant(0, List.of()))
+                .as("node 2 connected, its list unknown")
+                .isFalse();
+        List<IpEffect> e = leader.tick(now, input(0, 0, NodeFlags.DELETED));
+        assertThat(idleGrant(0, List.of()))
+                .as("the generation's first run (no moves)")
+                .isFalse();
+        List<IpMessage.Reallocated> re = sent(e, IpMessage.Reallocated.class);
+        List<Integer> nodes = to(e, IpMessage.Reallocated.class);
+        assertThat(nodes).containsExactlyInAnyOrder(0, 1);
+        for (int i = 0; i < re.size(); i++) {
+            leader.onStepDone(
+                    done(nodes.get(i), re.get(i), IpMessage.Phase.REALLOCATED, true, List.of()),
+                    now,
+                    input(0, 0, NodeFlags.DELETED));
+        }
+        assertThat(leader.runInProgress()).isFalse();
+        assertThat(idleGrant(0, List.of())).as("node 2 deleted, the run over").isTrue();
+    }
+
+    private boolean idleGrant(int pnn, List<IpMessage.Listed> listed) {
+        List<IpEffect> e = leader.onReport(fullReport(pnn, ++seq, List.of(), listed, List.of(), null), now, GEN);
+        return sent(e, IpMessage.Grant.class).get(0).idle();
+    }
+
     /** Node 1's report that leaves its list out (version {@code listedVersion}) and holds map {@code assignmentVersion}. */
     static IpMessage.Report withoutList(long seq, long listedVersion, long assignmentVersion) {
         return new IpMessage.Report(

@@ -93,6 +93,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     private long runStartedAt = -1;
     /** This node keeps its addresses on vouches (no grant): logged when that begins and ends. */
     private boolean onVouches;
+    /** The leader said no node lists a public address (logged when that changes). */
+    private boolean idle;
 
     IpTakeoverDriver(
             NodeConfig config,
@@ -206,10 +208,12 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                             timing.leaseSeconds(),
                             a -> node.refreshable(a, ticker.nowMillis())));
             LeaderStatus ls = host.leaderStatus();
-            if (ls.leader() >= 0) {
+            List<IpMessage.Listed> list = List.copyOf(listed.values());
+            if (ls.leader() >= 0 && node.reportDue(now, ls.leader(), list, !stopping, downIfaces)) {
                 // A stopping node keeps reporting (can host: no), so the leader sees its releases at once.
-                deliver(ls.leader(), node.report(now, List.copyOf(listed.values()), !stopping, downIfaces));
+                deliver(ls.leader(), node.report(now, list, !stopping, downIfaces));
             }
+            logIdle();
             node.vouchRequest(now, !stopping, clusterSize())
                     .ifPresent(r -> host.mesh().broadcast(new WireMessage.Ip(r)));
             logVouches(now, ls);
@@ -234,6 +238,17 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             }
         }
         return n;
+    }
+
+    private void logIdle() {
+        if (node.idle() != idle) {
+            idle = node.idle();
+            log.info(
+                    idle
+                            ? "no node lists a public address: reporting to the leader every {} ms"
+                            : "a node lists public addresses: reporting to the leader every {} ms again",
+                    idle ? timing.idleReportMs() : timing.reportMs());
+        }
     }
 
     private void logVouches(long now, LeaderStatus ls) {

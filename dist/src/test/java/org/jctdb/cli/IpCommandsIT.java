@@ -27,6 +27,12 @@ class IpCommandsIT {
     @Test
     void ipAndAdminCommands() throws Exception {
         try (LocalClusterHarness c = LocalClusterHarness.up(3)) {
+            // No node lists an address yet: the nodes report every 5 s instead of every 250 ms
+            // (JctdbIPIdleReportMs), and go back to 250 ms as soon as one lists an address.
+            for (int k = 0; k < 3; k++) {
+                int node = k;
+                await().atMost(WAIT).until(() -> c.log(node).contains("no node lists a public address"));
+            }
             for (int k = 0; k < 3; k++) {
                 assertThat(c.jctdb(k, "addip", X + "/24", "lo").exitCode()).isZero();
                 assertThat(c.jctdb(k, "addip", Y + "/24", "lo").exitCode()).isZero();
@@ -43,6 +49,12 @@ class IpCommandsIT {
                         && !w.get(X).equals(w.get(Y));
             });
             int xNode = where(c, 0).get(X);
+            for (int k = 0; k < 3; k++) {
+                int node = k;
+                await().atMost(WAIT)
+                        .until(() -> c.log(node)
+                                .contains("a node lists public addresses: reporting to the leader every 250 ms again"));
+            }
 
             Result ip = c.jctdb(xNode, "ip");
             assertThat(ip.stdout())

@@ -32,7 +32,7 @@ import org.jctdb.protocol.NodeFlags;
  */
 final class IpSim {
     /** The defaults of docs/design/ip-failover.md: R 250 ms, D 1.5 s, L 1 s, G 0.5 s, step deadline 9 s. */
-    static final FailoverTiming TIMING = new FailoverTiming(250, 1_500, 1, 500, 9_000);
+    static final FailoverTiming TIMING = new FailoverTiming(250, 1_500, 1, 500, 9_000, 5_000);
 
     static final long KERNEL_LATE_MS = 250;
     private static final String IFACE = "eth0";
@@ -122,7 +122,7 @@ final class IpSim {
         refresh(nd, d.hosting.refreshable(now));
         sim.execute(nd, nd.core.observe(now)); // as the daemon: the leader core ends a stalled term first
         LeaderStatus ls = nd.core.status();
-        if (ls.leader() >= 0) {
+        if (ls.leader() >= 0 && d.hosting.reportDue(now, ls.leader(), listed, true, Set.of())) {
             deliver(nd, ls.leader(), d.hosting.report(now, listed, true, Set.of()));
         }
         d.hosting.vouchRequest(now, true, sim.n).ifPresent(r -> {
