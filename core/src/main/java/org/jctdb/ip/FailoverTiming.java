@@ -25,6 +25,12 @@ public record FailoverTiming(
     public static final long KERNEL_SLACK_MS = 500;
     /** A refresh must land this long before the lifetime runs out. */
     public static final long REFRESH_MARGIN_MS = 250;
+    /**
+     * The longest a leader whose lock file was replaced goes on granting: the fcntl helper's 5 s
+     * re-check, its probe and the delivery of its verdict (docs/design/leader-and-lock.md, case 4;
+     * the simulator's longest is 5.0 s).
+     */
+    public static final long STALE_LEAD_MS = 5_500;
     /** What the failover of a silent node should stay within (the target). */
     public static final long SILENT_FAILOVER_TARGET_MS = 5_000;
 

@@ -31,6 +31,13 @@ public final class TakeoverLeader {
     private final BanCredits banCredits = new BanCredits();
     private long generation;
     private long leaderSince;
+    /**
+     * This leader began on one half of a tie: the other half may have a leader on the lock file this
+     * one replaced, granting until its re-check finds out (docs/design/ip-failover.md, "Residual
+     * risks"), so no gap is looked for until that leader's grants have surely run out.
+     */
+    private boolean tieAtStart;
+
     private TakeoverRun run;
     private long nextRunId = 1;
     private long failedRuns;
@@ -195,7 +202,8 @@ public final class TakeoverLeader {
      * making up at least half of the cluster have been bound for a whole hold period up to {@code g},
      * no vouch round can have kept anyone holding at {@code g}, and a node whose grant hold ended by
      * {@code g} has lapsed there (it never refreshes a lapsed address again). Tried at the end of the
-     * node's grant hold, at the earliest moment half the cluster can have been bound that long, and now.
+     * node's grant hold, at the earliest moment half the cluster can have been bound that long, and now;
+     * for a leader that began on half of a tie, not before a stale leader's grants have run out.
      */
     private void markGaps(long now, List<Integer> flags) {
         int size = 0;
@@ -224,13 +232,29 @@ public final class TakeoverLeader {
             if (rec.lastGrantedAt < 0 || rec.gapAt >= end || end > now) {
                 continue;
             }
+            long notBefore = tieAtStart ? leaderSince + FailoverTiming.STALE_LEAD_MS + window : Long.MIN_VALUE;
             for (long g : new long[] {end, Math.max(end, Math.min(earliest, now)), now}) {
-                if (Quorum.isAtLeastHalf(promisedThrough(members, g - window, g), size)) {
+                if (g >= notBefore && Quorum.isAtLeastHalf(promisedThrough(members, g - window, g), size)) {
                     rec.gapAt = g;
                     break;
                 }
             }
         }
+    }
+
+    /** Whether this node reaches exactly half of the configured, not-deleted nodes (itself included). */
+    private static boolean reachesExactlyHalf(List<Integer> flags) {
+        int size = 0;
+        int reached = 0;
+        for (int f : flags) {
+            if (!NodeFlags.has(f, NodeFlags.DELETED)) {
+                size++;
+                if (!NodeFlags.has(f, NodeFlags.DISCONNECTED)) {
+                    reached++;
+                }
+            }
+        }
+        return Quorum.isAtLeastHalf(reached, size) && !Quorum.isMajority(reached, size);
     }
 
     private static int promisedThrough(List<PeerRecord> members, long from, long until) {
@@ -307,6 +331,7 @@ public final class TakeoverLeader {
                 for (int pnn = 0; pnn < in.flags().size(); pnn++) {
                     peer(pnn).lastGrantedAt = now;
                 }
+                tieAtStart = reachesExactlyHalf(in.flags());
             }
             if (run != null) {
                 out.add(log(

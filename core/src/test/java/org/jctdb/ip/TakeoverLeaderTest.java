@@ -223,6 +223,35 @@ class TakeoverLeaderTest {
     }
 
     @Test
+    void aLeaderThatBeganOnHalfOfATieWaitsForAStaleLeadersGrantsToRunOut() {
+        long gone = T.holdMs() + FailoverTiming.expiryMs(T.leaseSeconds());
+        assertThat(firstTakeAfterStart(0, NodeFlags.DISCONNECTED))
+                .as("one of two: the other may lead on a replaced lock file until its re-check")
+                .isBetween(FailoverTiming.STALE_LEAD_MS + gone, FailoverTiming.STALE_LEAD_MS + gone + 500);
+        assertThat(new TakeoverLeaderTest().firstTakeAfterStart(0, 0, NodeFlags.DISCONNECTED))
+                .as("two of three: a stale leader of the one left is no majority and stops")
+                .isLessThan(FailoverTiming.STALE_LEAD_MS);
+    }
+
+    /** A new leader (node 0) reached by the connected nodes of {@code flags}, which report every 250 ms. */
+    private long firstTakeAfterStart(int... flags) {
+        long start = now;
+        leader.tick(now, input(flags));
+        while (now < start + 30_000) {
+            now += 250;
+            for (int pnn = 0; pnn < flags.length; pnn++) {
+                if (flags[pnn] == 0) {
+                    report(pnn, List.of());
+                }
+            }
+            if (!sent(leader.tick(now, input(flags)), IpMessage.Take.class).isEmpty()) {
+                return now - start;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void aCrashedNodesAddressesMoveAfterTheCrashGrace() {
         settle();
         String ip = onNode1();
