@@ -6,11 +6,16 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jctdb.config.LogLevel;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.config.PublicAddress;
@@ -112,6 +117,39 @@ class CommandRunnerReuseTest {
         for (List<String> argv : order) {
             ControlReply expected = new CommandRunner(api).apply(argv);
             assertThat(reused.apply(argv)).as("reply to %s", argv).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void requestsAtOnceNeverShareACommandLine() throws Exception {
+        Map<List<String>, ControlReply> expected = new HashMap<>();
+        for (List<String> argv : REQUESTS) {
+            expected.put(argv, new CommandRunner(api).apply(argv));
+        }
+        CommandRunner shared = new CommandRunner(api);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> wrong = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int offset = t * 7;
+                wrong.add(pool.submit(() -> {
+                    List<String> w = new ArrayList<>();
+                    for (int i = 0; i < 3 * REQUESTS.size(); i++) {
+                        List<String> argv = REQUESTS.get((offset + i) % REQUESTS.size());
+                        if (!shared.apply(argv).equals(expected.get(argv))) {
+                            w.add(String.join(" ", argv));
+                        }
+                    }
+                    return w;
+                }));
+            }
+            for (Future<List<String>> f : wrong) {
+                assertThat(f.get(60, TimeUnit.SECONDS))
+                        .as("requests answered wrongly")
+                        .isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
