@@ -96,7 +96,7 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
         String word = Main.commandWord(args);
         if (word != null && !cl.getSubcommands().containsKey(word)) {
             // ctdb's answer (not a page of usage), with the close matches.
-            return new ControlReply(1, "", CommandWords.unknownCommand(word, CommandWords.known()));
+            return new ControlReply(1, "", CommandWords.unknownCommand(word, CommandWords.known(cl)));
         }
         try {
             ParseResult parsed = cl.parseArgs(args);

@@ -80,6 +80,7 @@ class CommandRunnerReuseTest {
             List.of("getvar"),
             List.of("-X", "listvars"),
             List.of("bogus"),
+            List.of("statsu"),
             List.of("pnn", "extra"),
             List.of("status", "--help"),
             List.of("-h"),
