@@ -2,9 +2,12 @@ package org.jctdb.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,7 +48,22 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
     static final Set<String> WAITS_FOR_TAKEOVER = Set.of(
             "disable", "enable", "stop", "continue", "ban", "unban", "ipreallocate", "sync", "moveip", "reloadips");
 
+    /**
+     * Idle command lines kept for the next requests (each holds about 1.2 MB of heap); requests
+     * beyond these at once build their own (about 6 ms).
+     */
+    static final int MAX_IDLE = 2;
+
+    private static final PrintWriter NOWHERE = new PrintWriter(Writer.nullWriter());
+
     private final DaemonApi api;
+    /**
+     * Building a command line (picocli reflects over every command) was most of the daemon's time
+     * for a `pnn`, so one is reused, by one request at a time: each parse sets every option and
+     * positional parameter back to its initial value, the commands keep no other state between
+     * calls, and the writers are set per request (CommandRunnerReuseTest compares with fresh ones).
+     */
+    private final BlockingQueue<CommandLine> idle = new ArrayBlockingQueue<>(MAX_IDLE);
 
     public CommandRunner(DaemonApi api) {
         this.api = api;
@@ -53,13 +71,32 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
 
     @Override
     public ControlReply apply(List<String> argv) {
-        JctdbCommand root = new JctdbCommand(api);
-        CommandLine cl = new CommandLine(root).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cl = idle.poll();
+        if (cl == null) {
+            cl = commandLine(api);
+        }
+        ControlReply reply = apply(cl, argv);
+        idle.offer(cl); // not kept if the command threw, nor when MAX_IDLE are idle already
+        return reply;
+    }
+
+    /** A command line for the daemon's tree, with the reply's error wording for a command that throws. */
+    static CommandLine commandLine(DaemonApi api) {
+        CommandLine cl = new CommandLine(new JctdbCommand(api));
+        cl.setExecutionExceptionHandler((e, line, result) -> {
+            line.getErr().println("Error: " + e.getMessage());
+            return 1;
+        });
+        return cl;
+    }
+
+    private ControlReply apply(CommandLine cl, List<String> argv) {
+        JctdbCommand root = cl.getCommand();
         String[] args = argv.toArray(new String[0]);
         String word = Main.commandWord(args);
         if (word != null && !cl.getSubcommands().containsKey(word)) {
             // ctdb's answer (not a page of usage), with the close matches.
-            return new ControlReply(1, "", CommandWords.unknownCommand(word, CommandWords.known()));
+            return new ControlReply(1, "", CommandWords.unknownCommand(word, CommandWords.known(cl)));
         }
         try {
             ParseResult parsed = cl.parseArgs(args);
@@ -74,7 +111,7 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
                 if (!target.equals(String.valueOf(api.view().myPnn()))) {
                     // commands that wait for a takeover run may take up to -T, as in ctdb
                     int wait = WAITS_FOR_TAKEOVER.contains(command) ? root.timeLimit : root.timeout;
-                    return forward(target, command, withoutNodeOption(argv), wait);
+                    return forward(cl, target, command, withoutNodeOption(argv), wait);
                 }
             }
         } catch (ParameterException e) {
@@ -86,26 +123,23 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
         return runLocally(cl, args);
     }
 
-    /**
-     * Runs on the command line already built for the checks above: building one (picocli reflects
-     * over every command) was most of the daemon's time for a `pnn`; execute parses again, from the
-     * options' initial values.
-     */
+    /** Runs on the command line already parsed for the checks above; execute parses again, from the initial values. */
     private static ControlReply runLocally(CommandLine cl, String[] args) {
-        cl.setCaseInsensitiveEnumValuesAllowed(false); // as the command runs everywhere else
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
+        cl.setOut(new PrintWriter(out, true)); // for the whole tree, as setErr
         cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler((e, line, result) -> {
-            line.getErr().println("Error: " + e.getMessage());
-            return 1;
-        });
-        int code = cl.execute(args);
-        return new ControlReply(code, out.toString(), err.toString());
+        try {
+            int code = cl.execute(args);
+            return new ControlReply(code, out.toString(), err.toString());
+        } finally {
+            // an idle command line keeps no reply text (catdb's can be large)
+            cl.setOut(NOWHERE);
+            cl.setErr(NOWHERE);
+        }
     }
 
-    private ControlReply forward(String target, String command, List<String> argv, int timeoutSeconds) {
+    private ControlReply forward(CommandLine cl, String target, String command, List<String> argv, int timeoutSeconds) {
         List<Integer> pnns = new ArrayList<>();
         if (target.equals("all")) {
             for (NodeView n : api.view().nodes()) {
@@ -135,7 +169,7 @@ public final class CommandRunner implements Function<List<String>, ControlReply>
             }
             ControlReply r;
             if (pnn == api.view().myPnn()) {
-                r = runLocally(new CommandLine(new JctdbCommand(api)), argv.toArray(new String[0]));
+                r = runLocally(cl, argv.toArray(new String[0]));
             } else {
                 try {
                     long millis = Math.max(1, timeoutSeconds) * 1000L;
