@@ -45,7 +45,7 @@ public final class MigrationBench {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 4_000;
         int recoveries = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String systems = args.length > 2 ? args[2] : "both";
-        if (Files.isDirectory(Path.of(systems))) {
+        if (!List.of("both", "jctdb", "ctdb").contains(systems) && Files.isDirectory(Path.of(systems))) {
             Path dir = Path.of(systems);
             long[] pids = new long[2];
             Path[] sockets = new Path[2];
