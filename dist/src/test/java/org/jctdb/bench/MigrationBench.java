@@ -34,7 +34,8 @@ import org.jctdb.testing.LocalClusterHarness;
  * it is data master of), then repeated recoveries (`jctdb recover` / `ctdb recover`), each timed from the
  * command's start until node 0 reports a new generation with recovery mode NORMAL (polled on its socket).</li>
  * </ul>
- * bench/run MigrationBench [ring calls] [recoveries] [both|jctdb|ctdb]
+ * bench/run MigrationBench [ring calls] [recoveries] [both|jctdb|ctdb|DIR]; DIR: the ring only, between nodes 0 and 1
+ * of a cluster already up from `jctdb local-cluster up --dir DIR` (to measure its daemons before and after a burst).
  */
 public final class MigrationBench {
     private static final int DATABASES = 5;
@@ -44,8 +45,21 @@ public final class MigrationBench {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 4_000;
         int recoveries = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String systems = args.length > 2 ? args[2] : "both";
+        if (!List.of("both", "jctdb", "ctdb").contains(systems) && Files.isDirectory(Path.of(systems))) {
+            Path dir = Path.of(systems);
+            long[] pids = new long[2];
+            Path[] sockets = new Path[2];
+            for (int n = 0; n < 2; n++) {
+                sockets[n] = dir.resolve("node." + n + "/run/ctdbd.socket");
+                pids[n] = Long.parseLong(Files.readString(dir.resolve("node." + n + "/run/jctdbd.pid"))
+                        .strip());
+            }
+            ring("JCTDB", sockets, calls, pids).forEach(System.out::println);
+            return;
+        }
         if (!List.of("both", "jctdb", "ctdb").contains(systems)) {
-            throw new IllegalArgumentException("systems: both, jctdb or ctdb, not " + systems);
+            throw new IllegalArgumentException(
+                    "systems: both, jctdb, ctdb or a local-cluster directory, not " + systems);
         }
         List<String> rows = new ArrayList<>();
         Path home = LocalClusterHarness.home();
