@@ -61,6 +61,7 @@ import org.jctdb.transport.MeshCounters;
 import org.jctdb.transport.MeshSettings;
 import org.jctdb.transport.NodeMesh;
 import org.jctdb.transport.PeerListener;
+import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -192,7 +193,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         events.start(installation.jctdbCommand());
         health = new HealthLifecycle(config, () -> tunables, core, this::setStorageHealthy, this::shutdown, metrics);
         health.start();
-        core.scheduleWithFixedDelay(this::refreshStorage, 1, 1, TimeUnit.SECONDS);
+        Periodic.every(core, 1000, this::refreshStorage);
         core.execute(leader::start);
         core.execute(ip::start);
         log.info(
