@@ -80,8 +80,8 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     private final EventLoopGroup io = IoThread.create();
     /**
      * The core's inbox and timers: the I/O loop itself. A mesh message reaches the core and the
-     * core's sends reach the socket without waking a second thread (an idle node spent about half
-     * its CPU on those hand-offs); the core's work is as non-blocking as the loop's.
+     * core's sends reach the socket without waking a second thread (an idle non-leader 0.49 -> 0.35 %
+     * of a core, README "Measured"); the core's work is as non-blocking as the loop's.
      */
     private final ScheduledExecutorService core = io.next();
 
