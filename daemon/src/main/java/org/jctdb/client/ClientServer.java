@@ -17,11 +17,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import org.jctdb.protocol.ctdb.CtdbCodec;
+import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,7 @@ public final class ClientServer implements AutoCloseable {
     private final boolean ownGroup;
     private final Path path;
     private final Channel server;
-    private final ScheduledFuture<?> tick;
+    private final Periodic tick;
 
     /** Binds {@code path} (mode 0600, replacing a stale socket) and serves {@code service} on a thread of its own. */
     public ClientServer(Path path, CtdbService service) throws IOException {
@@ -78,17 +78,13 @@ public final class ClientServer implements AutoCloseable {
         }
         server = bound.channel();
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        tick = group.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        service.tick();
-                    } catch (RuntimeException e) {
-                        log.warn("client protocol tick failed", e);
-                    }
-                },
-                1,
-                1,
-                TimeUnit.SECONDS);
+        tick = Periodic.every(group.next(), 1000, () -> {
+            try {
+                service.tick();
+            } catch (RuntimeException e) {
+                log.warn("client protocol tick failed", e);
+            }
+        });
         log.info("CTDB client socket listening on {}", path);
     }
 
@@ -153,7 +149,7 @@ public final class ClientServer implements AutoCloseable {
 
     @Override
     public void close() {
-        tick.cancel(false);
+        tick.cancel();
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (ownGroup) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import org.jctdb.database.LockWaiter;
 import org.jctdb.database.TdbException;
 import org.jctdb.database.TdbFile;
+import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,14 +107,16 @@ final class DatabaseWorker implements AutoCloseable {
     }
 
     /**
-     * Every {@code periodMillis}, the first time at a multiple of the period on System.nanoTime's
-     * scale (between one and two periods from now): the periodic tasks here (500 ms, 1 s, 10 s) then
-     * fall due together and share one wake-up of the thread instead of waking it each.
+     * Every {@code periodMillis}, at multiples of the period ({@link Periodic}): the periodic tasks
+     * here (500 ms, 1 s, 10 s) and the daemon's own fall due together and share wake-ups of the thread.
      */
     void scheduleAtFixedRate(Runnable task, long periodMillis) {
-        long period = TimeUnit.MILLISECONDS.toNanos(periodMillis);
-        long first = 2 * period - Math.floorMod(System.nanoTime(), period);
-        thread.scheduleAtFixedRate(() -> execute(task), first, period, TimeUnit.NANOSECONDS);
+        Periodic.every(thread, periodMillis, () -> execute(task));
+    }
+
+    /** Once, at the next multiple of {@code periodMillis} (a self-rescheduling task whose period may change). */
+    void scheduleOnGrid(Runnable task, long periodMillis) {
+        thread.schedule(() -> execute(task), Periodic.nanosToNextPoint(periodMillis), TimeUnit.NANOSECONDS);
     }
 
     LockWaiter waiter() {

@@ -33,7 +33,7 @@ final class SeqnumPropagation {
 
     private void schedule() {
         long interval = Math.max(10, s.host().tunables().get("SeqnumInterval"));
-        s.worker().schedule(this::round, interval);
+        s.worker().scheduleOnGrid(this::round, interval); // shares the other timers' wake-ups
     }
 
     private void round() {

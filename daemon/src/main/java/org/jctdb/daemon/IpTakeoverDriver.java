@@ -38,6 +38,7 @@ import org.jctdb.mesh.WireMessage;
 import org.jctdb.node.DisconnectCause;
 import org.jctdb.protocol.StorageSummary;
 import org.jctdb.transport.NodeMesh;
+import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,7 +178,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 log.error("cannot start the address guard: {}; addresses will not expire on their own", e.getMessage());
             }
         }
-        core.scheduleAtFixedRate(this::tick, timing.reportMs(), timing.reportMs(), TimeUnit.MILLISECONDS);
+        Periodic.every(core, timing.reportMs(), this::tick);
         tickles.start();
     }
 

@@ -31,6 +31,7 @@ import org.jctdb.lock.HelperProcessLock;
 import org.jctdb.lock.LockListener;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.transport.NodeMesh;
+import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,19 +147,15 @@ final class LeaderDriver implements AutoCloseable {
             leader.learnGeneration(stored);
         }
         apply(leader.start(ticker.nowMillis()));
-        core.scheduleAtFixedRate(
-                () -> {
-                    drainLockOutcomes();
-                    // Clock, heartbeat, tick, in this order: the core's last tick time is never later
-                    // than the last heartbeat, so a helper that gave the lock up after its bound always
-                    // leaves the core a gap above the leader timeout (docs/design/leader-and-lock.md).
-                    long now = ticker.nowMillis();
-                    lock.ifPresent(ClusterLock::heartbeat);
-                    apply(leader.tick(now));
-                },
-                TICK_MILLIS,
-                TICK_MILLIS,
-                TimeUnit.MILLISECONDS);
+        Periodic.every(core, TICK_MILLIS, () -> {
+            drainLockOutcomes();
+            // Clock, heartbeat, tick, in this order: the core's last tick time is never later
+            // than the last heartbeat, so a helper that gave the lock up after its bound always
+            // leaves the core a gap above the leader timeout (docs/design/leader-and-lock.md).
+            long now = ticker.nowMillis();
+            lock.ifPresent(ClusterLock::heartbeat);
+            apply(leader.tick(now));
+        });
     }
 
     LeaderStatus status() {

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jctdb.common.Ticker;
 import org.jctdb.config.Installation;
 import org.jctdb.config.Tunables;
@@ -27,6 +26,7 @@ import org.jctdb.ip.tickle.TickleList;
 import org.jctdb.ip.tickle.TicklePlan;
 import org.jctdb.ip.tickle.TickleTable;
 import org.jctdb.mesh.WireMessage;
+import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +88,7 @@ final class Tickles implements TickleControl, AutoCloseable {
 
     void start() {
         long scanMs = host.tunables().get("JctdbTickleScanMs");
-        core.scheduleWithFixedDelay(this::tick, 1000, scanMs > 0 ? scanMs : 1000, TimeUnit.MILLISECONDS);
+        Periodic.every(core, scanMs > 0 ? scanMs : 1000, this::tick);
     }
 
     // ---- core thread ----

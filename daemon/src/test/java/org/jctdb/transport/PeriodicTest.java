@@ -1,0 +1,254 @@
+package org.jctdb.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+
+class PeriodicTest {
+    private static final long MS = 1_000_000L;
+
+    /** An executor that only records what it is asked to schedule; the test runs the tasks. */
+    private static final class Recorder extends AbstractExecutorService implements ScheduledExecutorService {
+        record Timer(Runnable task, long delayNanos, boolean[] cancelled) {}
+
+        final List<Timer> timers = new ArrayList<>();
+
+        Timer last() {
+            return timers.get(timers.size() - 1);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            boolean[] cancelled = new boolean[1];
+            timers.add(new Timer(command, unit.toNanos(delay), cancelled));
+            return new ScheduledFuture<Object>() {
+                @Override
+                public long getDelay(TimeUnit u) {
+                    return 0;
+                }
+
+                @Override
+                public int compareTo(Delayed o) {
+                    return 0;
+                }
+
+                @Override
+                public boolean cancel(boolean mayInterrupt) {
+                    cancelled[0] = true;
+                    return true;
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return cancelled[0];
+                }
+
+                @Override
+                public boolean isDone() {
+                    return cancelled[0];
+                }
+
+                @Override
+                public Object get() {
+                    return null;
+                }
+
+                @Override
+                public Object get(long timeout, TimeUnit u) {
+                    return null;
+                }
+            };
+        }
+
+        @Override
+        public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleWithFixedDelay(
+                Runnable command, long initialDelay, long delay, TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void shutdown() {}
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
+        }
+    }
+
+    @Test
+    void firstRunIsOnTheNextMultipleOfThePeriod() {
+        Recorder ex = new Recorder();
+        long[] clock = {1_030 * MS};
+        Periodic.every(ex, 100, () -> {}, () -> clock[0]);
+        assertThat(ex.last().delayNanos()).isEqualTo(70 * MS);
+    }
+
+    @Test
+    void runsOnTimeKeepTheGridAndLateRunsSkipTheMissedPoints() {
+        Recorder ex = new Recorder();
+        long[] clock = {1_030 * MS};
+        long[] cost = {5 * MS};
+        List<Long> runs = new ArrayList<>();
+        Periodic.every(
+                ex,
+                100,
+                () -> {
+                    runs.add(clock[0]);
+                    clock[0] += cost[0];
+                },
+                () -> clock[0]);
+
+        clock[0] = 1_100 * MS; // on time, takes 5 ms: the next point is 1,200 whatever the run took
+        ex.last().task().run();
+        assertThat(ex.last().delayNanos()).isEqualTo(95 * MS);
+
+        // The thread was busy: the 1,200 run starts at 1,530 and takes 10 ms. The points 1,300 to
+        // 1,500 are gone: the next run is at 1,600, not three runs back to back.
+        clock[0] = 1_530 * MS;
+        cost[0] = 10 * MS;
+        ex.last().task().run();
+        assertThat(ex.last().delayNanos()).isEqualTo(60 * MS);
+        assertThat(runs).containsExactly(1_100 * MS, 1_530 * MS);
+    }
+
+    @Test
+    void aLateRunIsFollowedByTheNextPointAfterItsEnd() {
+        Recorder ex = new Recorder();
+        long[] clock = {0};
+        Periodic.every(ex, 100, () -> clock[0] += 40 * MS, () -> clock[0]);
+        assertThat(ex.last().delayNanos()).isEqualTo(100 * MS);
+        clock[0] = 370 * MS; // due at 100, ran at 370, ends at 410
+        ex.last().task().run();
+        assertThat(ex.last().delayNanos()).isEqualTo(90 * MS); // at 500
+    }
+
+    @Test
+    void aTaskThatThrowsStillGetsItsNextRun() {
+        Recorder ex = new Recorder();
+        long[] clock = {0};
+        Periodic.every(
+                ex,
+                50,
+                () -> {
+                    throw new IllegalStateException("boom");
+                },
+                () -> clock[0]);
+        clock[0] = 50 * MS;
+        Runnable run = ex.last().task();
+        assertThatThrownBy(run::run).hasMessage("boom");
+        assertThat(ex.timers).hasSize(2);
+        assertThat(ex.last().delayNanos()).isEqualTo(50 * MS);
+    }
+
+    @Test
+    void cancelStopsFurtherRuns() {
+        Recorder ex = new Recorder();
+        long[] clock = {0};
+        int[] runs = {0};
+        Periodic p = Periodic.every(ex, 50, () -> runs[0]++, () -> clock[0]);
+        p.cancel();
+        assertThat(ex.last().cancelled()[0]).isTrue();
+        ex.last().task().run(); // a run already handed to the executor does nothing
+        assertThat(runs[0]).isZero();
+        assertThat(ex.timers).hasSize(1);
+    }
+
+    @Test
+    void periodsOf200And250MillisecondsShareAPointEverySecond() {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        long[] clock = {-7_777_777_777L}; // System.nanoTime may be negative
+        Periodic.every(a, 200, () -> {}, () -> clock[0]);
+        Periodic.every(b, 250, () -> {}, () -> clock[0]);
+        List<Long> dueA = dues(a, clock, 10);
+        List<Long> dueB = dues(b, clock, 8);
+        List<Long> shared = new ArrayList<>(dueA);
+        shared.retainAll(dueB);
+        assertThat(shared).hasSize(2);
+        assertThat(shared)
+                .allSatisfy(t -> assertThat(Math.floorMod(t, 1_000 * MS)).isZero());
+    }
+
+    /** Runs the recorder's timers in turn (each exactly when due, taking no time), collecting the points. */
+    private static List<Long> dues(Recorder ex, long[] clock, int n) {
+        long start = clock[0];
+        long now = start;
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            now += ex.last().delayNanos();
+            out.add(now);
+            clock[0] = now;
+            ex.last().task().run();
+        }
+        clock[0] = start;
+        return out;
+    }
+
+    @Property
+    void theNextPointIsOnTheGridAfterNowAndAtMostOnePeriodAway(
+            @ForAll @LongRange(min = -1_000_000_000_000L, max = 1_000_000_000_000L) long now,
+            @ForAll @LongRange(min = 0, max = 50) long periodsLate,
+            @ForAll @LongRange(min = 1, max = 2_000) long periodMillis) {
+        long period = periodMillis * MS;
+        long due = now - Math.floorMod(now, period) - periodsLate * period; // a point at or before now
+        long next = Periodic.nextPoint(due, now, period);
+        assertThat(Math.floorMod(next, period)).isZero();
+        assertThat(next).isGreaterThan(now);
+        assertThat(next - now).isLessThanOrEqualTo(period);
+    }
+
+    @Test
+    void aRealExecutorRunsTheTaskRepeatedly() throws InterruptedException {
+        ScheduledExecutorService ex = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            java.util.concurrent.CountDownLatch three = new java.util.concurrent.CountDownLatch(3);
+            Periodic p = Periodic.every(ex, 20, three::countDown);
+            assertThat(three.await(10, TimeUnit.SECONDS)).isTrue();
+            p.cancel();
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+}
