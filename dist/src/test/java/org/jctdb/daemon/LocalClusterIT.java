@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.jctdb.testing.LocalClusterHarness;
 import org.jctdb.testing.LocalClusterHarness.Result;
+import org.jctdb.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,6 +36,26 @@ class LocalClusterIT {
     static void down() throws Exception {
         if (cluster != null) {
             cluster.close();
+        }
+    }
+
+    /**
+     * The build dumps the daemon's class-data-sharing archive (dist/jctdbd-cds, as root) and bin/jctdbd
+     * maps it; the JVM ignores an archive that does not match silently, which only shows as memory.
+     */
+    @Test
+    @Order(0)
+    void everyDaemonMapsTheDaemonArchive() throws Exception {
+        TestEnvironment.require(
+                "root".equals(System.getProperty("user.name")), "the build dumps the daemon's archive as root only");
+        Path archive = LocalClusterHarness.home().resolve("target/jctdbd.jsa");
+        assertThat(archive)
+                .as("dumped at package time (dist/target/jctdbd-cds.log says why not)")
+                .exists();
+        for (int k = 0; k < 3; k++) {
+            assertThat(Files.readString(Path.of("/proc/" + cluster.pid(k) + "/maps")))
+                    .as("node %d's mappings", k)
+                    .contains(archive.toRealPath().toString());
         }
     }
 

@@ -65,6 +65,11 @@ class DebPackageIT {
                             "/usr/share/bash-completion/completions/jctdb")
                     .anyMatch(f -> f.matches("/usr/share/jctdb/lib/jctdb-daemon-.*\\.jar"))
                     .noneMatch(f -> f.contains("target"));
+            // The daemon's archive, from the class list the build's training wrote (as root, as here).
+            assertThat(files).contains("/usr/share/jctdb/jctdbd.classlist");
+            assertThat(Path.of("/var/cache/jctdb/jctdbd.jsa"))
+                    .as("dumped by postinst")
+                    .exists();
             if (onPath("systemd-analyze")) {
                 Result verify = run("systemd-analyze", "verify", "/lib/systemd/system/jctdb.service");
                 assertThat(verify.exitCode())
@@ -81,6 +86,7 @@ class DebPackageIT {
                 }
             }
             assertThat(Path.of("/var/cache/jctdb/jctdb-cli.jsa")).doesNotExist();
+            assertThat(Path.of("/var/cache/jctdb/jctdbd.jsa")).doesNotExist();
         } finally {
             Result purged = run("dpkg", "-P", "jctdb");
             assertThat(purged.exitCode()).as("dpkg -P: %s", purged.stderr()).isZero();
@@ -126,6 +132,9 @@ class DebPackageIT {
                     .as("jctdbd output: %s", Files.readString(dir.resolve("jctdbd.out")))
                     .isNotNull();
             assertThat(status.stdout()).contains("Number of nodes:1", "pnn:0 " + address, "OK (THIS NODE)");
+            assertThat(Files.readString(Path.of("/proc/" + daemon.pid() + "/maps")))
+                    .as("the installed daemon maps the archive postinst dumped")
+                    .contains("/var/cache/jctdb/jctdbd.jsa");
             // The command's Java path too, with the class-data-sharing archive postinst made.
             Result java = LocalClusterHarness.exec(
                     base, "env", "JCTDB_NO_FAST=1", "JCTDB_CLI_JVM_OPTS=-Xshare:on", "/usr/bin/jctdb", "pnn");
