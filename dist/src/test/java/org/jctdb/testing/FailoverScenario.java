@@ -45,7 +45,17 @@ public final class FailoverScenario {
      * they are spread over as many nodes as can take one.
      */
     public boolean waitSettled(long limitMillis) {
+        return waitSettled(limitMillis, 0);
+    }
+
+    /**
+     * Every address hosted once and answering, with the same placement for {@code stableMillis}: the
+     * next fault then starts from a settled cluster, not from a run still moving addresses back.
+     */
+    public boolean waitSettled(long limitMillis, long stableMillis) {
         long until = System.nanoTime() + limitMillis * 1_000_000;
+        Map<String, Set<String>> since = null;
+        long sinceNanos = 0;
         while (System.nanoTime() < until) {
             Map<String, Set<String>> now = watch.now();
             ReachProbe.Round r = probe == null ? null : probe.latest();
@@ -58,7 +68,13 @@ public final class FailoverScenario {
                         && r.answered().values().stream().allMatch(b -> b)
                         && r.answered().size() == now.size();
             }
-            if (ok) {
+            if (!ok) {
+                since = null;
+            } else if (!now.equals(since)) {
+                since = now;
+                sinceNanos = System.nanoTime();
+            }
+            if (ok && System.nanoTime() - sinceNanos >= stableMillis * 1_000_000) {
                 return true;
             }
             sleep(100);
@@ -164,7 +180,7 @@ public final class FailoverScenario {
             case PAUSE -> cluster.signal(o.victim(), "CONT");
             case LINK -> cluster.link(o.victim(), true);
         }
-        return waitSettled(limitMillis);
+        return waitSettled(limitMillis, 3_000);
     }
 
     /** First probe round after t0 at which ip answered while configured on a node other than the victim. */
