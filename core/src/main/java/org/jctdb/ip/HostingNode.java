@@ -143,7 +143,7 @@ public final class HostingNode {
             vouchRounds.pollFirstEntry();
         }
         countVouches(vouchSeq, now, clusterSize); // a cluster of one
-        return Optional.of(new IpMessage.VouchRequest(me, vouchSeq, List.copyOf(hosted.keySet())));
+        return Optional.of(new IpMessage.VouchRequest(me, vouchSeq, List.copyOf(hosted.keySet()), assignmentFrom));
     }
 
     /**
@@ -151,10 +151,14 @@ public final class HostingNode {
      * addresses neither hosted here nor placed here by the latest map this node was granted with.
      * (Seed 1796633633361: with a replaced lock file a stale leader's grant held an address the real
      * leader had moved, and a follower of the real leader, cut off from it, vouched the stale hold on
-     * past the stale leader's end, while it served the same address itself.)
+     * past the stale leader's end, while it served the same address itself.) And only for a hold resting
+     * on a grant of the leader this node's own latest grant came from: seed 1796644103882 had a stale
+     * leader on a replaced lock file, cut off with a minority, keep its own addresses on the vouches of
+     * the new leader's followers once they lost that leader, after the new leader had moved them.
      */
     public IpMessage.Vouch vouchFor(IpMessage.VouchRequest r, long now) {
-        return new IpMessage.Vouch(me, r.seq(), !promising(now) && !conflicts(r));
+        return new IpMessage.Vouch(
+                me, r.seq(), !promising(now) && !conflicts(r) && r.basis() >= 0 && r.basis() == assignmentFrom);
     }
 
     /**

@@ -192,7 +192,7 @@ class HostingNodeTest {
         assertThat(r.promise()).isNotNull();
         assertThat(r.promise().chainSeq()).as("the first grant began the chain").isEqualTo(1);
         assertThat(r.promise().lastGrantSeq()).isEqualTo(r.seq() - 1);
-        IpMessage.VouchRequest ask = new IpMessage.VouchRequest(2, 1, List.of());
+        IpMessage.VouchRequest ask = new IpMessage.VouchRequest(2, 1, List.of(), 0);
         assertThat(n.vouchFor(ask, 3_005 + T.promiseMs() - 1).given()).isFalse();
         assertThat(n.vouchFor(ask, 3_005 + T.promiseMs()).given()).isTrue();
         assertThat(n.report(3_005 + T.promiseMs(), List.of(), true, Set.of()).promise())
@@ -201,11 +201,29 @@ class HostingNodeTest {
     }
 
     @Test
-    void aNodeJustStartedVouchesForNobodyForThePromiseTime() {
+    void aNodeVouchesOnlyForHoldsOfTheLeaderItsOwnLatestGrantCameFrom() {
         HostingNode n = new HostingNode(1, T, 8, 50_000);
-        IpMessage.VouchRequest ask = new IpMessage.VouchRequest(2, 1, List.of());
-        assertThat(n.vouchFor(ask, 50_000 + T.promiseMs() - 1).given()).isFalse();
-        assertThat(n.vouchFor(ask, 50_000 + T.promiseMs()).given()).isTrue();
+        IpMessage.VouchRequest ask = new IpMessage.VouchRequest(2, 1, List.of(), 0);
+        assertThat(n.vouchFor(ask, 50_000 + T.promiseMs() - 1).given())
+                .as("just started")
+                .isFalse();
+        assertThat(n.vouchFor(ask, 50_000 + T.promiseMs()).given())
+                .as("no grant yet")
+                .isFalse();
+        IpMessage.Report r = n.report(60_000, List.of(), true, Set.of());
+        n.granted(new IpMessage.Grant(0, G, r.seq(), Map.of(), 1, 0, -1, false), 60_005);
+        long free = 60_005 + T.promiseMs();
+        assertThat(n.vouchFor(ask, free).given())
+                .as("both last granted by node 0")
+                .isTrue();
+        assertThat(n.vouchFor(new IpMessage.VouchRequest(2, 2, List.of(), 3), free)
+                        .given())
+                .as("a hold resting on another leader's grant")
+                .isFalse();
+        assertThat(n.vouchFor(new IpMessage.VouchRequest(2, 3, List.of(), -1), free)
+                        .given())
+                .as("no grant at all")
+                .isFalse();
     }
 
     @Test
@@ -230,14 +248,14 @@ class HostingNodeTest {
                 .isFalse();
         assertThat(vouched(0, "198.18.5.106", free)).as("hosted here").isFalse();
         assertThat(vouched(2, "198.18.5.105", free)).as("here in the map").isFalse();
-        assertThat(node.vouchFor(new IpMessage.VouchRequest(0, 9, List.of("198.18.5.102", "198.18.5.105")), free)
+        assertThat(node.vouchFor(new IpMessage.VouchRequest(0, 9, List.of("198.18.5.102", "198.18.5.105"), 0), free)
                         .given())
                 .as("one of two is enough to refuse")
                 .isFalse();
     }
 
     private boolean vouched(int from, String ip, long now) {
-        return node.vouchFor(new IpMessage.VouchRequest(from, 1, List.of(ip)), now)
+        return node.vouchFor(new IpMessage.VouchRequest(from, 1, List.of(ip), 0), now)
                 .given();
     }
 

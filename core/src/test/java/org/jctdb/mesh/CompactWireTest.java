@@ -57,7 +57,7 @@ class CompactWireTest {
                 new WireMessage.Ip(
                         new IpMessage.Grant(0, g, 286, Map.of("192.0.2.1", 1, "192.0.2.2", 2), 5, 1, 3, false)),
                 new WireMessage.Ip(new IpMessage.Grant(0, g, 287, null, 5, 1, -1, true)),
-                new WireMessage.Ip(new IpMessage.VouchRequest(2, r.nextLong(), List.of("198.18.0.101", "fd00::7"))),
+                new WireMessage.Ip(new IpMessage.VouchRequest(2, r.nextLong(), List.of("198.18.0.101", "fd00::7"), 1)),
                 new WireMessage.Ip(new IpMessage.Vouch(1, 12, r.nextBoolean())),
                 new WireMessage.Ip(new IpMessage.Release(0, g, 3, List.of(h))),
                 new WireMessage.Ip(new IpMessage.Take(

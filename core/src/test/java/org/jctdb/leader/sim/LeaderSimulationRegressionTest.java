@@ -48,7 +48,11 @@ class LeaderSimulationRegressionTest {
                 // an address on two nodes (n=4, lock, t=15.2 s): a leader on one half of a tie moved a
                 // silent node's address while a leader on the replaced lock file of the other half still
                 // granted it, and vouches across the healed partition kept it there
-                1796638051743L
+                1796638051743L,
+                // an address on two nodes (n=4, lock, t=17.6 s): a stale leader on the replaced lock file,
+                // cut off with a minority, kept its own addresses on the vouches of the new leader's
+                // followers after they lost that leader; a vouch now needs the same leader's grant
+                1796644103882L
             })
     void seedStillPasses(long seed) {
         new Simulation(seed, true).run();
