@@ -80,8 +80,8 @@ public sealed interface IpMessage {
      * A node without its leader's grants asks every peer it reaches to vouch for its hold: with
      * vouches of a majority of the configured nodes (itself included) it keeps what it hosts until
      * holdMs after it sent this request, but takes nothing new. {@code hosted} names the addresses
-     * it keeps: a node vouches for none that its leader's latest map placed on another node, or that
-     * it hosts itself. {@code basis}: the leader whose grant the hold rests on (-1: none); only a node
+     * it keeps: a node vouches for none that it hosts itself or that its leader's latest map places on
+     * it. {@code basis}: the leader whose grant the hold rests on (-1: none); only a node
      * whose own latest grant came from that leader vouches.
      */
     record VouchRequest(int from, long seq, List<String> hosted, int basis) implements IpMessage {

@@ -232,14 +232,15 @@ public final class TakeoverLeader {
         known.sort(null);
         int half = (size + 1) / 2; // the fewest nodes that make at least half
         long earliest = known.size() >= half && half > 0 ? known.get(half - 1) + window : Long.MAX_VALUE;
+        // A leader begun on half of a tie: no gap while a stale leader of the other half may grant.
+        long gapNotBefore = tieAtStart ? leaderSince + FailoverTiming.STALE_LEAD_MS + window : Long.MIN_VALUE;
         for (PeerRecord rec : members) {
             long end = rec.grantHoldEnd();
             if (rec.lastGrantedAt < 0 || rec.gapAt >= end || end > now) {
                 continue;
             }
-            long notBefore = tieAtStart ? leaderSince + FailoverTiming.STALE_LEAD_MS + window : Long.MIN_VALUE;
             for (long g : new long[] {end, Math.max(end, Math.min(earliest, now)), now}) {
-                if (g >= notBefore && Quorum.isAtLeastHalf(promisedThrough(members, g - window, g), size)) {
+                if (g >= gapNotBefore && Quorum.isAtLeastHalf(promisedThrough(members, g - window, g), size)) {
                     rec.gapAt = g;
                     break;
                 }
