@@ -22,6 +22,14 @@ import org.junit.jupiter.api.Test;
  * still says HUNG on every node. The 2-minute freeze is `bench/leader-frozen-storage-etcd`.
  */
 class LeasedLockStorageIT {
+    /**
+     * The default lease. A shorter one is not enough here: when the paused member is etcd's own raft leader,
+     * renewals get "no leader" until the other two elect one (1-2 s by etcd's election timeout, 3 s and more
+     * on a loaded CI machine, seen), and a 5 s lease leaves the holder only 4 s from its last confirmed
+     * renewal.
+     */
+    static final int LEASE_SECONDS = 10;
+
     /** 15 s in CI; bench/leader-frozen-storage-etcd sets 120 (-Djctdb.freezeSeconds). */
     static final int FREEZE_SECONDS = Integer.getInteger("jctdb.freezeSeconds", 15);
 
@@ -31,8 +39,8 @@ class LeasedLockStorageIT {
         TestEnvironment.require(ClusterFs.unavailableReason());
         Path etcdDir = Files.createTempDirectory("jctdb-etcd3-");
         LocalLockServer etcd = LocalLockServer.start(LocalLockServer.Kind.ETCD, etcdDir, "127.0.0.1", 3, 30_000);
-        try (LocalClusterHarness c =
-                        LocalClusterHarness.up(3, List.of("--cluster-fs", "--cluster-lock", etcd.clusterLock(5)));
+        try (LocalClusterHarness c = LocalClusterHarness.up(
+                        3, List.of("--cluster-fs", "--cluster-lock", etcd.clusterLock(LEASE_SECONDS)));
                 LeasedLockLeaderIT.Service s = new LeasedLockLeaderIT.Service(c, LocalLockServer.Kind.ETCD)) {
             Set<Integer> all = Set.of(0, 1, 2);
             Settled settled = settled(c, s, all);
@@ -44,7 +52,7 @@ class LeasedLockStorageIT {
             // a quorum, and renewals the client sends to the paused member must not hold up the others.
             LocalLockServer.signal(etcd.pid(2), "STOP");
             try {
-                unchangedFor(c, s, all, leader, generation, holder, Duration.ofSeconds(8));
+                unchangedFor(c, s, all, leader, generation, holder, Duration.ofSeconds(LEASE_SECONDS + 1));
             } finally {
                 LocalLockServer.signal(etcd.pid(2), "CONT");
             }
