@@ -35,6 +35,14 @@ final class PeerRecord {
     /** Report number -> when this leader granted it. */
     private final TreeMap<Long, Long> grantsSent = new TreeMap<>();
 
+    /**
+     * When this leader sent the newest of its grants that the node's reports say it received: a node
+     * whose reports get through while the leader's grants to it do not (after a cut link, TCP retries
+     * one direction seconds later than the other) acknowledges only grants older than its current run
+     * of reports.
+     */
+    long ackedGrantSentAt = Long.MIN_VALUE;
+
     /** Its last report was not granted (it claims an address given elsewhere): logged once. */
     boolean withheld;
 
@@ -99,6 +107,9 @@ final class PeerRecord {
             promisedUntil = Long.MIN_VALUE;
         }
         Long sent = grantsSent.get(p.lastGrantSeq());
+        if (sent != null) {
+            ackedGrantSentAt = Math.max(ackedGrantSentAt, sent);
+        }
         if (sent != null && p.lastGrantSeq() >= chainSeq) {
             promisedUntil = Math.max(promisedUntil, sent + promiseMs);
         }
@@ -146,6 +157,15 @@ final class PeerRecord {
         for (HostedAddress a : list) {
             hosted.put(a.ip(), a);
         }
+    }
+
+    /**
+     * Whether this leader's grants reach the node: it acknowledged one sent since its current run of
+     * reports began. Only then may it be given an address it does not host (it refuses a take
+     * without a current grant, and a run that fails there costs it banning credits).
+     */
+    boolean grantsReach() {
+        return aliveSince >= 0 && ackedGrantSentAt >= aliveSince;
     }
 
     /** Reporting recently enough that its hold is still running, and its connection has not closed since. */

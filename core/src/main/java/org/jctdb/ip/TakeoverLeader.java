@@ -442,9 +442,10 @@ public final class TakeoverLeader {
             } else {
                 rec.hosted.clear();
             }
+            boolean mayTake = rec.grantsReach();
             for (IpMessage.Listed l : rec.listed) {
                 listedBy.putIfAbsent(l.ip(), l);
-                if (rec.available(l)) {
+                if (rec.available(l) && (mayTake || rec.hosted.containsKey(l.ip()))) {
                     knownOn.computeIfAbsent(l.ip(), k -> new TreeSet<>()).add(pnn);
                 }
             }

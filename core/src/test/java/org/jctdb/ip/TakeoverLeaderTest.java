@@ -100,6 +100,8 @@ class TakeoverLeaderTest {
         assertThat(sent(report(1, List.of()), IpMessage.Grant.class))
                 .singleElement()
                 .satisfies(g -> assertThat(g.generation()).isEqualTo(GEN));
+        report(0, List.of()); // each acknowledges its grant: the leader's grants reach it
+        report(1, List.of());
         List<IpEffect> e = leader.tick(now, input(0, 0));
         List<IpMessage.Take> takes = sent(e, IpMessage.Take.class);
         assertThat(takes).hasSize(2);
@@ -251,6 +253,66 @@ class TakeoverLeaderTest {
         return -1;
     }
 
+    /**
+     * After a cut link heals, TCP may deliver a node's reports seconds before the leader's grants to
+     * it (each direction retries on its own backed-off timer). Such a node would refuse a take (no
+     * current grant) and be charged for the failed run: it gets no new address until its reports
+     * acknowledge a grant sent since they resumed. What it holds is not affected.
+     */
+    @Test
+    void aNodeWhoseReportsArriveButNotTheLeadersGrantsIsGivenNoAddressUntilItAcknowledgesOne() {
+        settle();
+        String ip = onNode1();
+        long[] before = grantedSeqs.get(1).clone(); // what node 1 acknowledges while grants cannot reach it
+        HostedAddress mine = on(ip.equals(X.ip()) ? Y : X);
+        HostedAddress theirs = on(ip.equals(X.ip()) ? X : Y);
+        // Node 1 falls silent until its address has moved to node 0.
+        long silentFrom = now;
+        while (!leader.assignment().getOrDefault(ip, -1).equals(0) && now < silentFrom + 30_000) {
+            now += 250;
+            report(0, List.of(mine));
+            List<IpEffect> e = leader.tick(now, input(0, 0));
+            for (IpMessage.Take t : sent(e, IpMessage.Take.class)) {
+                List<IpEffect> re = leader.onStepDone(
+                        done(0, t, IpMessage.Phase.TAKE, true, List.of(mine, theirs)), now, input(0, 0));
+                for (IpMessage.Reallocated r : sent(re, IpMessage.Reallocated.class)) {
+                    leader.onStepDone(
+                            done(0, r, IpMessage.Phase.REALLOCATED, true, List.of(mine, theirs)), now, input(0, 0));
+                }
+            }
+        }
+        assertThat(leader.assignment()).containsEntry(ip, 0);
+        // Its reports come back, acknowledging only grants from before the cut: nothing moves to it.
+        for (int i = 0; i < 12; i++) {
+            now += 250;
+            report(0, List.of(mine, theirs));
+            leader.onReport(
+                    fullReport(
+                            1, ++seq, List.of(), List.of(X, Y), List.of(), new IpMessage.Promise(before[0], before[1])),
+                    now,
+                    GEN);
+            List<IpEffect> e = leader.tick(now, input(0, 0));
+            assertThat(to(e, IpMessage.Take.class))
+                    .as("takes at +%d ms", i * 250)
+                    .doesNotContain(1);
+            assertThat(sent(e, IpMessage.Release.class))
+                    .as("releases at +%d ms", i * 250)
+                    .isEmpty();
+        }
+        // Once a grant gets through, the address moves back.
+        grantedSeqs.put(1, before);
+        boolean back = false;
+        for (int i = 0; i < 4 && !back; i++) {
+            now += 250;
+            report(0, List.of(mine, theirs));
+            report(1, List.of());
+            back = to(leader.tick(now, input(0, 0)), IpMessage.Release.class).contains(0);
+        }
+        assertThat(back)
+                .as("released on node 0 to move back once node 1 acknowledged a new grant")
+                .isTrue();
+    }
+
     @Test
     void aCrashedNodesAddressesMoveAfterTheCrashGrace() {
         settle();
@@ -336,8 +398,10 @@ class TakeoverLeaderTest {
         // Found by the simulator: the run is abandoned (here by a new generation) while node 1's take
         // waits in its job queue; node 1 goes on reporting without the address.
         leader.tick(now, input(0, 0));
-        report(0, List.of());
-        report(1, List.of());
+        for (int round = 0; round < 2; round++) { // the second acknowledges the first's grants
+            report(0, List.of());
+            report(1, List.of());
+        }
         List<IpEffect> e = leader.tick(now, input(0, 0));
         List<IpMessage.Take> takes = sent(e, IpMessage.Take.class);
         IpMessage.Take toNode1 = takes.get(to(e, IpMessage.Take.class).indexOf(1));
@@ -468,7 +532,13 @@ class TakeoverLeaderTest {
     static final IpMessage.Listed Y2 = new IpMessage.Listed(Y.ip(), 24, List.of("eth0", "eth1"));
 
     List<IpEffect> report(int pnn, List<HostedAddress> hosted, List<String> down) {
-        return leader.onReport(fullReport(pnn, ++seq, hosted, List.of(X2, Y2), down, null), now, GEN);
+        long[] chain = grantedSeqs.get(pnn);
+        IpMessage.Promise promise = chain == null ? null : new IpMessage.Promise(chain[0], chain[1]);
+        List<IpEffect> e = leader.onReport(fullReport(pnn, ++seq, hosted, List.of(X2, Y2), down, promise), now, GEN);
+        if (!sent(e, IpMessage.Grant.class).isEmpty()) {
+            grantedSeqs.computeIfAbsent(pnn, k -> new long[] {seq, seq})[1] = seq;
+        }
+        return e;
     }
 
     /** X on node 0, Y on node 1, both on eth0; the first run (ipreallocated only) done. */
