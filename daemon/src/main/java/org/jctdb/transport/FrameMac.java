@@ -1,6 +1,7 @@
 package org.jctdb.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -64,17 +65,7 @@ final class FrameMac {
 
     /** HMAC(key, sequence number as 8 bytes big-endian | payload); {@code payload}'s position is kept. */
     byte[] tag(long sequence, ByteBuffer payload) {
-        begin(sequence);
-        int at = payload.position();
-        int left = payload.remaining();
-        while (left > 0) {
-            int n = Math.min(left, BLOCK - filled);
-            payload.get(at, block, filled, n);
-            at += n;
-            left -= n;
-            absorbed(n);
-        }
-        end();
+        over(sequence, Unpooled.wrappedBuffer(payload.duplicate()), 0, payload.remaining());
         return digest.clone();
     }
 
