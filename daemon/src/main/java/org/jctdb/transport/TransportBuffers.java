@@ -8,8 +8,10 @@ import io.netty.buffer.PooledByteBufAllocator;
  * allocator (bin/jctdbd: unpooled, to keep resident memory small) gives every socket read and every frame a fresh
  * direct buffer, and with it zeroed memory, a direct-memory reservation and a {@code Cleaner}: about 4 % of the I/O
  * thread during a record migration ring, two buffers per message. This pool reuses them: one arena of 128 KiB
- * chunks (a chunk is returned to the system once it is empty; buffers larger than a chunk, such as recovery
- * fragments, are allocated outside it as before) and a small cache on the I/O thread only.
+ * chunks (a chunk that filled beyond a quarter is returned to the system once it is empty again, so only a chunk
+ * or two stay; buffers larger than a chunk, such as recovery fragments, are allocated outside it as before) and a
+ * small cache on the I/O thread only. A leaked buffer would stay lost to the pool (an unpooled one came back
+ * through its Cleaner): paranoid leak detection found none (docs/design/databases.md).
  */
 public final class TransportBuffers {
     private static final int PAGE_BYTES = 4096;
