@@ -1,6 +1,7 @@
 package org.jctdb.client;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import org.jctdb.protocol.ctdb.CtdbCodec;
 import org.jctdb.transport.Periodic;
+import org.jctdb.transport.TransportBuffers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,12 +59,14 @@ public final class ClientServer implements AutoCloseable {
         Files.createDirectories(path.toAbsolutePath().getParent());
         Files.deleteIfExists(path);
         AtomicLong numbers = new AtomicLong();
+        ByteBufAllocator buffers = TransportBuffers.create();
         ServerBootstrap sb = new ServerBootstrap()
                 .group(group)
                 .channel(EpollServerDomainSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ch.config().setAllocator(buffers);
                         install(ch, service, numbers.incrementAndGet(), ClientServer::peerPid);
                     }
                 });

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.jctdb.database.Database;
 import org.jctdb.database.DatabaseKind;
 import org.jctdb.database.DbId;
@@ -95,7 +96,7 @@ final class ClusterDatabases {
     private volatile VnnMap currentMap;
 
     // client calls and gated requests: created on any thread, completed on the database thread
-    private final Map<Long, CompletableFuture<LocalRecord>> calls = new ConcurrentHashMap<>();
+    private final Map<Long, BiConsumer<LocalRecord, Throwable>> calls = new ConcurrentHashMap<>();
     private final AtomicLong nextCall = new AtomicLong();
     private final Map<Long, CompletableFuture<Void>> gated = new ConcurrentHashMap<>();
     private final AtomicLong nextGated = new AtomicLong();
@@ -154,11 +155,25 @@ final class ClusterDatabases {
 
     /** REQ_CALL of a local client on a volatile database: completes once this node is the record's dmaster. */
     CompletableFuture<LocalRecord> call(Database db, byte[] key) {
-        long id = nextCall.incrementAndGet();
         CompletableFuture<LocalRecord> f = new CompletableFuture<>();
-        calls.put(id, f);
-        worker.execute(() -> deliver(new RecordInput.ClientCall(id, db.id(), new RecordKey(key))));
+        call(db, key, (r, e) -> {
+            if (e != null) {
+                f.completeExceptionally(e);
+            } else {
+                f.complete(r);
+            }
+        });
         return f;
+    }
+
+    /**
+     * The same with the answer given to {@code done} (record or failure) on the database thread: a client's
+     * REQ_CALL answers from there directly, without a future and its dependent stages on every migration.
+     */
+    void call(Database db, byte[] key, BiConsumer<LocalRecord, Throwable> done) {
+        long id = nextCall.incrementAndGet();
+        calls.put(id, done);
+        worker.execute(() -> deliver(new RecordInput.ClientCall(id, db.id(), new RecordKey(key))));
     }
 
     /** Completes when attaches or persistent commits may run (at once while serving, else after the thaw). */
@@ -312,7 +327,7 @@ final class ClusterDatabases {
                     log.debug("migration message to node {} not sent (not connected); the recovery resends", s.to());
                 }
             } else if (e instanceof MigrationEffect.ReplyToClient r) {
-                CompletableFuture<LocalRecord> f = calls.remove(r.callId());
+                BiConsumer<LocalRecord, Throwable> f = calls.remove(r.callId());
                 callsAnswered++;
                 hopsTotal += r.hops();
                 maxHopsSeen = Math.max(maxHopsSeen, r.hops());
@@ -321,7 +336,7 @@ final class ClusterDatabases {
                     log.info("record {} of {} reached this node after {} hops", r.key(), r.db(), r.hops());
                 }
                 if (f != null) {
-                    f.complete(new LocalRecord(r.header(), r.data()));
+                    answer(f, new LocalRecord(r.header(), r.data()), null);
                 }
             } else if (e instanceof MigrationEffect.WaitForChain w) {
                 Optional<Database> db = databases.byId(w.input().db());
@@ -353,9 +368,18 @@ final class ClusterDatabases {
     }
 
     private void fail(long callId, String why) {
-        CompletableFuture<LocalRecord> f = calls.remove(callId);
+        BiConsumer<LocalRecord, Throwable> f = calls.remove(callId);
         if (f != null) {
-            f.completeExceptionally(new IllegalStateException(why));
+            answer(f, null, new IllegalStateException(why));
+        }
+    }
+
+    /** A failing answer must not stop the effects after it (a future swallowed such failures before). */
+    private static void answer(BiConsumer<LocalRecord, Throwable> f, LocalRecord record, Throwable failure) {
+        try {
+            f.accept(record, failure);
+        } catch (RuntimeException e) {
+            log.error("answering a client call failed", e);
         }
     }
 

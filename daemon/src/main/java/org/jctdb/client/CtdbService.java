@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.jctdb.config.Tunables;
 import org.jctdb.control.ClusterView;
 import org.jctdb.control.IpSnapshot;
@@ -298,13 +299,14 @@ public final class CtdbService implements AutoCloseable {
             counters.reqCall.increment();
             counters.pendingCalls.increment();
             long start = System.nanoTime();
-            calls(call).whenComplete((r, e) -> {
+            BiConsumer<CtdbPacket, Throwable> reply = (r, e) -> {
                 counters.callDone(System.nanoTime() - start);
                 c.send(
                         codec,
                         replyHeader(e == null ? CtdbHeader.REPLY_CALL : CtdbHeader.REPLY_ERROR, h),
                         e == null ? r : new ReplyError(-1, Bytes.ofUtf8(message(e))));
-            });
+            };
+            calls(call, reply);
         } else if (p instanceof ReqMessage m) {
             counters.reqMessage.increment();
             route(h.destnode(), h.srcnode(), m);
@@ -333,46 +335,64 @@ public final class CtdbService implements AutoCloseable {
      * migration), then the client reads it from the file itself. Persistent and replicated ones are
      * answered from the local copy.
      */
-    private CompletableFuture<CtdbPacket> calls(ReqCall call) {
+    private void calls(ReqCall call, BiConsumer<CtdbPacket, Throwable> reply) {
         Optional<Database> found = databases.byId(new DbId(call.dbId()));
         if (found.isEmpty()) {
-            return CompletableFuture.failedFuture(
+            reply.accept(
+                    null,
                     new IllegalArgumentException(String.format("unknown database 0x%08x in REQ_CALL", call.dbId())));
+            return;
         }
         Database db = found.get();
         if (call.callId() == CtdbWire.JCTDB_STORE_FUNC || call.callId() == CtdbWire.JCTDB_DELETE_FUNC) {
             byte[] value =
                     call.callId() == CtdbWire.JCTDB_STORE_FUNC ? call.callData().toArray() : null;
-            return writes.write(db, call.key().toArray(), value).thenApply(x -> new ReplyCall(0, Bytes.EMPTY));
+            writes.write(db, call.key().toArray(), value)
+                    .thenApply(x -> (CtdbPacket) new ReplyCall(0, Bytes.EMPTY))
+                    .whenComplete(reply);
+            return;
         }
-        if (call.callId() != CtdbWire.NULL_FUNC
-                && call.callId() != CtdbWire.FETCH_FUNC
-                && call.callId() != CtdbWire.FETCH_WITH_HEADER_FUNC) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    String.format("call function 0x%08x is not supported", call.callId())));
+        if (!isFetch(call.callId())) {
+            reply.accept(
+                    null,
+                    new IllegalArgumentException(
+                            String.format("call function 0x%08x is not supported", call.callId())));
+            return;
         }
         byte[] key = call.key().toArray();
         if (db.kind() == DatabaseKind.VOLATILE) {
-            return cluster.call(db, key)
-                    .thenApply(r -> callReply(call, r.header().encode(r.data())));
+            // the record migration path: answered from the database thread, without a future chain
+            cluster.call(
+                    db,
+                    key,
+                    (r, e) ->
+                            reply.accept(e == null ? callReply(call, r.header().encode(r.data())) : null, e));
+            return;
         }
         int me = myPnn();
-        return worker.submit("REQ_CALL on " + db.name(), () -> {
-            Optional<byte[]> stored = db.file().tryChainLock(key, () -> {
-                Optional<byte[]> old = db.file().fetch(key).filter(v -> v.length >= LtdbHeader.SIZE);
-                if (old.isPresent()) {
-                    return old.get();
-                }
-                // CTDB's initial header (dmaster = us, AUTOMATIC), stored with rsn raised.
-                byte[] initial = new LtdbHeader(1, me, LtdbHeader.FLAG_AUTOMATIC).encode(new byte[0]);
-                db.file().store(key, initial);
-                return initial;
-            });
-            if (stored.isEmpty()) {
-                return DatabaseWorker.Outcome.busyChain(db.file(), key);
-            }
-            return DatabaseWorker.Outcome.<CtdbPacket>done(callReply(call, stored.get()));
-        });
+        worker.<CtdbPacket>submit("REQ_CALL on " + db.name(), () -> {
+                    Optional<byte[]> stored = db.file().tryChainLock(key, () -> {
+                        Optional<byte[]> old = db.file().fetch(key).filter(v -> v.length >= LtdbHeader.SIZE);
+                        if (old.isPresent()) {
+                            return old.get();
+                        }
+                        // CTDB's initial header (dmaster = us, AUTOMATIC), stored with rsn raised.
+                        byte[] initial = new LtdbHeader(1, me, LtdbHeader.FLAG_AUTOMATIC).encode(new byte[0]);
+                        db.file().store(key, initial);
+                        return initial;
+                    });
+                    if (stored.isEmpty()) {
+                        return DatabaseWorker.Outcome.busyChain(db.file(), key);
+                    }
+                    return DatabaseWorker.Outcome.<CtdbPacket>done(callReply(call, stored.get()));
+                })
+                .whenComplete(reply);
+    }
+
+    private static boolean isFetch(int callId) {
+        return callId == CtdbWire.NULL_FUNC
+                || callId == CtdbWire.FETCH_FUNC
+                || callId == CtdbWire.FETCH_WITH_HEADER_FUNC;
     }
 
     private static CtdbPacket callReply(ReqCall call, byte[] stored) {

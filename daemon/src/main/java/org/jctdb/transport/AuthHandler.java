@@ -131,10 +131,7 @@ final class AuthHandler extends ChannelDuplexHandler {
             corrupt(ctx, "a frame too short to carry its integrity tag");
             return;
         }
-        byte[] expected = inMac.tag(inSeq, frame.nioBuffer(frame.readerIndex(), len));
-        byte[] tag = new byte[PeerAuth.TAG_BYTES];
-        frame.getBytes(frame.readerIndex() + len, tag);
-        if (!PeerAuth.same(expected, tag)) {
+        if (!inMac.verify(inSeq, frame, frame.readerIndex(), len)) {
             corrupt(ctx, "frame " + inSeq + " failed its integrity check (forged, replayed or reordered)");
             return;
         }
@@ -292,10 +289,11 @@ final class AuthHandler extends ChannelDuplexHandler {
             promise.setFailure(new IllegalStateException("the peer has not authenticated"));
             return;
         }
-        byte[] tag = outMac.tag(outSeq++, payload.nioBuffer());
-        if (payload.writableBytes() >= tag.length && payload.refCnt() == 1 && !payload.isReadOnly()) {
-            ctx.write(payload.writeBytes(tag), promise); // FrameCodec left room for it: the frame stays one buffer
+        if (payload.writableBytes() >= PeerAuth.TAG_BYTES && payload.refCnt() == 1 && !payload.isReadOnly()) {
+            outMac.appendTag(outSeq++, payload); // FrameCodec left room for it: the frame stays one buffer
+            ctx.write(payload, promise);
         } else {
+            byte[] tag = outMac.tag(outSeq++, payload.nioBuffer());
             ctx.write(Unpooled.wrappedBuffer(payload, Unpooled.wrappedBuffer(tag)), promise);
         }
     }

@@ -1,5 +1,7 @@
 package org.jctdb.transport;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -37,6 +39,7 @@ final class FrameMac {
     private final int[] h = new int[8];
     private final int[] w = new int[64];
     private final byte[] block = new byte[BLOCK];
+    private final byte[] digest = new byte[DIGEST];
     private int filled;
     private long length;
 
@@ -62,34 +65,74 @@ final class FrameMac {
 
     /** HMAC(key, sequence number as 8 bytes big-endian | payload); {@code payload}'s position is kept. */
     byte[] tag(long sequence, ByteBuffer payload) {
+        over(sequence, Unpooled.wrappedBuffer(payload.duplicate()), 0, payload.remaining());
+        return digest.clone();
+    }
+
+    /**
+     * Appends the tag of the {@code payload}'s readable bytes behind them (the caller made room): the frame keeps
+     * its one buffer and no array is allocated for the tag.
+     */
+    void appendTag(long sequence, ByteBuf payload) {
+        over(sequence, payload, payload.readerIndex(), payload.readableBytes());
+        payload.writeBytes(digest);
+    }
+
+    /**
+     * Whether the {@link PeerAuth#TAG_BYTES} bytes at {@code index + length} of {@code frame} are the tag of the
+     * {@code length} bytes at {@code index}: compared in constant time, read in place.
+     */
+    boolean verify(long sequence, ByteBuf frame, int index, int length) {
+        over(sequence, frame, index, length);
+        int diff = 0;
+        for (int i = 0; i < DIGEST; i++) {
+            diff |= digest[i] ^ frame.getByte(index + length + i);
+        }
+        return diff == 0;
+    }
+
+    private void over(long sequence, ByteBuf buf, int index, int length) {
+        begin(sequence);
+        int at = index;
+        int left = length;
+        while (left > 0) {
+            int n = Math.min(left, BLOCK - filled);
+            buf.getBytes(at, block, filled, n);
+            at += n;
+            left -= n;
+            absorbed(n);
+        }
+        end();
+    }
+
+    /** The inner hash, keyed, with the sequence number in its first bytes. */
+    private void begin(long sequence) {
         start(innerKeyed);
         for (int i = 0; i < 8; i++) {
             block[i] = (byte) (sequence >>> (56 - 8 * i));
         }
         filled = 8;
         length = BLOCK + 8;
-        int at = payload.position();
-        int left = payload.remaining();
-        while (left > 0) {
-            int n = Math.min(left, BLOCK - filled);
-            payload.get(at, block, filled, n);
-            at += n;
-            left -= n;
-            filled += n;
-            length += n;
-            if (filled == BLOCK) {
-                compress(block, 0);
-                filled = 0;
-            }
+    }
+
+    /** {@code n} more bytes were copied into {@link #block}. */
+    private void absorbed(int n) {
+        filled += n;
+        length += n;
+        if (filled == BLOCK) {
+            compress(block, 0);
+            filled = 0;
         }
-        byte[] inner = new byte[DIGEST];
-        finish(inner);
+    }
+
+    /** Finishes the inner hash and the outer one over it; the tag is then in {@link #digest}. */
+    private void end() {
+        finish(digest);
         start(outerKeyed);
-        System.arraycopy(inner, 0, block, 0, DIGEST);
+        System.arraycopy(digest, 0, block, 0, DIGEST);
         filled = DIGEST;
         length = BLOCK + DIGEST;
-        finish(inner); // the outer digest replaces the inner one, already consumed
-        return inner;
+        finish(digest); // the outer digest replaces the inner one, already consumed
     }
 
     /** A message whose first block (a pad block) is already hashed into {@code keyed}. */

@@ -2,6 +2,7 @@ package org.jctdb.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -48,6 +49,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     private final WireCodec codec = new WireCodec();
     private static final FramePrefix FRAME_PREFIX = new FramePrefix();
     private final FrameCodec frameCodec;
+    private final ByteBufAllocator buffers;
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final boolean ownGroup;
@@ -84,6 +86,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
         this.settings = settings;
         this.listener = listener;
         this.frameCodec = new FrameCodec(codec);
+        this.buffers = TransportBuffers.create();
         this.group = group;
         this.loop = group.next();
         this.ownGroup = ownGroup;
@@ -179,6 +182,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                 boolean auth = s.keys().enabled();
                 // Until a peer proves the cluster key it may send only small handshake frames.
                 FrameDecoder frames = new FrameDecoder(auth ? PeerAuth.MAX_HANDSHAKE_FRAME : WireCodec.MAX_FRAME_BYTES);
+                ch.config().setAllocator(buffers);
                 // Silence past the limit drops the peer; a writer idle for an interval sends a keepalive.
                 ch.pipeline()
                         .addLast(new IdleStateHandler(

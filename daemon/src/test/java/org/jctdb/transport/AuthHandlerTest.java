@@ -160,6 +160,18 @@ class AuthHandlerTest {
     }
 
     @Test
+    void aFrameWithATamperedTagClosesTheLink() throws Exception {
+        Chan[] c = pair(KEY, KEY, new Host(0, KEY, FP), new Host(1, KEY, FP));
+        c[0].writeOutbound(Unpooled.copiedBuffer("disable", StandardCharsets.UTF_8));
+        ByteBuf bad = wire(c[0]);
+        int last = bad.writerIndex() - 1;
+        bad.setByte(last, bad.getByte(last) ^ 0x80);
+        c[1].writeInbound(bad);
+        assertThat(c[1].received).isEmpty();
+        assertThat(c[1].isOpen()).isFalse();
+    }
+
+    @Test
     void aReplayedFrameClosesTheLink() throws Exception {
         Chan[] c = pair(KEY, KEY, new Host(0, KEY, FP), new Host(1, KEY, FP));
         c[0].writeOutbound(Unpooled.copiedBuffer("disable", StandardCharsets.UTF_8));

@@ -2,6 +2,9 @@ package org.jctdb.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -36,6 +39,28 @@ class FrameMacProperties {
             assertThat(mine.tag(sequence, b)).isEqualTo(jdk.doFinal());
             assertThat(b.position()).isEqualTo(before);
         }
+    }
+
+    @Property(tries = 200)
+    void appendedTagVerifiesAndAnyChangeFails(
+            @ForAll @Size(min = 1, max = 64) byte[] key,
+            @ForAll long sequence,
+            @ForAll @Size(max = 300) byte[] payload,
+            @ForAll int flipAt) {
+        FrameMac sender = new FrameMac(key);
+        FrameMac receiver = new FrameMac(key);
+        ByteBuf frame = Unpooled.directBuffer(3 + payload.length + PeerAuth.TAG_BYTES);
+        frame.writerIndex(3).readerIndex(3).writeBytes(payload);
+        sender.appendTag(sequence, frame);
+        assertThat(ByteBufUtil.getBytes(frame, 3 + payload.length, PeerAuth.TAG_BYTES))
+                .isEqualTo(sender.tag(sequence, ByteBuffer.wrap(payload)));
+        assertThat(receiver.verify(sequence, frame, 3, payload.length)).isTrue();
+        assertThat(receiver.verify(sequence + 1, frame, 3, payload.length)).isFalse();
+        // one bit flipped anywhere in the payload or the tag
+        int at = 3 + Math.floorMod(flipAt, payload.length + PeerAuth.TAG_BYTES);
+        frame.setByte(at, frame.getByte(at) ^ (1 << Math.floorMod(flipAt, 8)));
+        assertThat(receiver.verify(sequence, frame, 3, payload.length)).isFalse();
+        frame.release();
     }
 
     @Test
