@@ -17,7 +17,7 @@ import org.jctdb.database.recovery.RecoveryReply;
 import org.jctdb.database.recovery.RecoveryRequest;
 import org.junit.jupiter.api.Test;
 
-/** Migration and recovery messages survive the mesh's JSON encoding (byte arrays, record keys as map keys). */
+/** Migration and recovery messages survive the mesh encoding (byte arrays, record keys as sorted map keys). */
 class DbWireMessagesTest {
     private final WireCodec codec = new WireCodec();
 
