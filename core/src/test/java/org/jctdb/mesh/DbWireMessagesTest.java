@@ -59,6 +59,22 @@ class DbWireMessagesTest {
         assertThat(back.rsn()).isEqualTo(11);
     }
 
+    /** A push larger than a frame (the daemon sends it in fragments) keeps every record. */
+    @Test
+    void aLargePushRoundTrips() throws Exception {
+        TreeMap<RecordKey, LocalRecord> recs = new TreeMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            byte[] data = new byte[100];
+            data[i % 100] = (byte) i;
+            recs.put(RecordKey.of("key-" + i), new LocalRecord(new LtdbHeader(i, i % 3, 0), data));
+        }
+        DatabaseContent big = new DatabaseContent(DbId.of("big.tdb"), DatabaseKind.PERSISTENT, recs);
+        WireMessage push = new WireMessage.DbRecoveryRequest(new RecoveryRequest.Push(0, 9, List.of(big)), Map.of());
+        byte[] bytes = codec.encode(push);
+        assertThat(bytes.length).isGreaterThan(WireCodec.MAX_FRAME_BYTES);
+        assertThat(codec.decode(bytes)).isEqualTo(push);
+    }
+
     @Test
     void recoveryMessagesRoundTrip() throws Exception {
         WireMessage push = new WireMessage.DbRecoveryRequest(
