@@ -61,22 +61,24 @@ class LockClientClassPathIT {
         }
     }
 
-    /** The class path bin/jctdbd starts the JVM with for this ctdb.conf (null: none), as the JVM expands it. */
+    /** The class path bin/jctdbd starts the JVM with for this ctdb.conf (null: none), as the JVM expands it (--help: it exits). */
     private static String classPath(String ctdbConf) throws Exception {
         Path dir = node(ctdbConf);
         Result r = LocalClusterHarness.exec(
                 dir,
                 "env",
-                "JCTDB_DAEMON_JVM_OPTS=-XshowSettings:properties -version",
+                "JCTDB_DAEMON_JVM_OPTS=-XshowSettings:properties",
                 HOME.resolve("bin/jctdbd").toString(),
-                "--interactive");
+                "--help");
         assertThat(r.exitCode()).as("%s", r).isZero();
         // One entry a line after "java.class.path =", up to the next property.
         String out = r.stderr();
         int from = out.indexOf("java.class.path =");
         int to = out.indexOf("java.class.version =");
         assertThat(from).as(out).isNotNegative().isLessThan(to);
-        return out.substring(from, to);
+        String cp = out.substring(from, to);
+        assertThat(cp).contains("/lib/jctdb-daemon-");
+        return cp;
     }
 
     private static Path node(String ctdbConf) throws IOException {
