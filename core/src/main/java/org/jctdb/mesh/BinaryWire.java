@@ -10,8 +10,8 @@ import org.jctdb.database.migration.RecordKey;
 /**
  * The compact encoding of the mesh's hot messages: record migration ({@link WireMessage.Migration})
  * and relayed CTDB packets ({@link WireMessage.CtdbRelay}), which carry binary record data and are
- * sent once per migrated record. The first byte is a tag below {@code '{'}, so a frame is this
- * encoding or JSON by its first byte. Integers are big-endian; byte strings are a u32 length and
+ * sent once per migrated record. The first byte is a tag that {@link CompactWire}'s ({@code 0x20})
+ * is not, so a frame is one or the other by its first byte. Integers are big-endian; byte strings are a u32 length and
  * the bytes; nothing follows the last field.
  *
  * <pre>
@@ -43,7 +43,7 @@ final class BinaryWire {
                 || first == CTDB_RELAY;
     }
 
-    /** The compact bytes of {@code m}, or empty for a message that travels as JSON. */
+    /** The compact bytes of {@code m}, or empty for a message that travels in {@link CompactWire}'s form. */
     static Optional<byte[]> encode(WireMessage m) {
         if (m instanceof WireMessage.CtdbRelay r) {
             ByteBuffer b = ByteBuffer.allocate(1 + 1 + 8 + 4 + r.packet().length);

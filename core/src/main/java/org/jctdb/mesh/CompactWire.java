@@ -2,8 +2,6 @@ package org.jctdb.mesh;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -12,6 +10,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,38 +23,44 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
- * The compact encoding of the mesh's small periodic messages: keepalives, node states and the
- * leader's and IP failover's messages, several a second on every idle node, where JSON was most
- * of a frame's cost (bench/README.md, "Steady-state cost"). The content is the same as the JSON's,
- * read from the records themselves: a record is its components in declaration order and is rebuilt
- * through its canonical constructor (as Jackson does); a value of a sealed interface starts with
- * its Jackson type name. So a record added to one of those interfaces with {@code @JsonSubTypes}
- * travels compact with no change here, and one this encoding cannot express exactly (a Jackson
- * annotation on it, a component type not listed below) travels as JSON, which every node still reads.
+ * The encoding of every mesh message but the record migration and relay ones ({@link BinaryWire}):
+ * handshakes, keepalives, node states, the leader's and IP failover's messages, recoveries and their
+ * fragments, forwarded commands, traverses and tickle lists. Read from the records themselves: a
+ * record is its components in declaration order and is rebuilt through its canonical constructor
+ * (whose checks a peer's values pass through); a value of a sealed interface starts with its type
+ * name from {@code @JsonSubTypes}. So a record added to one of those interfaces travels with no
+ * change here; one with a component type not listed below cannot be sent (WireCodecTest checks
+ * every message type). There is no JSON on the mesh: the daemon never loads Jackson's data binding
+ * for it (~660 classes, 3-4 MB per node; bench/README.md, "Daemon memory"). Nodes of one build
+ * only: the layout follows the records.
  *
  * <pre>
  * frame      0x20, then the message as a value of WireMessage
  * interface  type name (u8 length, ASCII), then the record
  * record     each component in order
  * int i32 | long i64 | boolean u8 | String u32 length + UTF-8 | byte[] u32 length + bytes
- * enum u16 ordinal | List, Set u32 count + elements | Map u32 count + (key, value) pairs
+ * enum u16 ordinal | List, Set u32 count + elements | Map, SortedMap u32 count + (key, value) pairs
  * a component of a reference type, and an element, key or value: u8 0 (null) or 1, then the value
  * </pre>
  */
 final class CompactWire {
     static final byte TAG = 0x20;
 
-    /** The messages sent compact; everything else keeps its JSON (or {@link BinaryWire}) form. */
-    private static final Set<Class<?>> ROOTS = Set.of(
-            WireMessage.Keepalive.class, WireMessage.NodeState.class, WireMessage.Leader.class, WireMessage.Ip.class);
+    /** The messages in this form: all but {@link BinaryWire}'s. */
+    private static final Set<Class<?>> ROOTS = Arrays.stream(WireMessage.class.getPermittedSubclasses())
+            .filter(c -> c != WireMessage.Migration.class && c != WireMessage.CtdbRelay.class)
+            .collect(Collectors.toUnmodifiableSet());
 
     private static final Map<Class<?>, Optional<Rec>> RECORDS = new ConcurrentHashMap<>();
     private static final Sealed ROOT = sealed(WireMessage.class).orElseThrow();
 
-    /** A value this encoding cannot carry exactly: the message goes as JSON. */
+    /** A value this encoding cannot carry (a type with no form here): the message cannot be sent. */
     private static final class NotCompact extends RuntimeException {
         NotCompact() {
             super(null, null, false, false);
@@ -79,7 +84,7 @@ final class CompactWire {
 
     private CompactWire() {}
 
-    /** The compact bytes of {@code m}, or empty for a message that travels as JSON. */
+    /** The compact bytes of {@code m}, or empty for a message that has no form here. */
     static Optional<byte[]> encode(WireMessage m) {
         if (!ROOTS.contains(m.getClass())) {
             return Optional.empty();
@@ -271,7 +276,7 @@ final class CompactWire {
                         case 1 -> true;
                         default -> throw new BadMessageException("compact message: bad boolean");
                     };
-                case STRING -> new String(blob(in.b), StandardCharsets.UTF_8);
+                case STRING -> utf8(blob(in.b));
                 case BYTES -> blob(in.b);
             };
         }
@@ -338,9 +343,13 @@ final class CompactWire {
                         + in.b.remaining() + " bytes");
             }
             if (value != null) {
-                Map<Object, Object> m = new LinkedHashMap<>();
+                Map<Object, Object> m = raw == SortedMap.class ? new TreeMap<>() : new LinkedHashMap<>();
                 for (int i = 0; i < n; i++) {
-                    m.put(element.read(in), value.read(in));
+                    Object k = element.read(in);
+                    if (k == null && raw == SortedMap.class) {
+                        throw new BadMessageException("compact message: a sorted map with a null key");
+                    }
+                    m.put(k, value.read(in));
                 }
                 return m;
             }
@@ -369,8 +378,8 @@ final class CompactWire {
     }
 
     private static Optional<Rec> analyse(Class<?> c, Set<Class<?>> inProgress) {
-        if (!c.isRecord() || jackson(c) || !inProgress.add(c)) {
-            return Optional.empty(); // a recursive type would need a depth bound: JSON has one
+        if (!c.isRecord() || !inProgress.add(c)) {
+            return Optional.empty(); // a recursive record would need a depth bound
         }
         try {
             RecordComponent[] rc = c.getRecordComponents();
@@ -378,9 +387,6 @@ final class CompactWire {
             Codec[] codecs = new Codec[rc.length];
             Class<?>[] raw = new Class<?>[rc.length];
             for (int i = 0; i < rc.length; i++) {
-                if (jackson(rc[i]) || jackson(rc[i].getAccessor())) {
-                    return Optional.empty();
-                }
                 Optional<Codec> codec = component(rc[i].getGenericType(), inProgress);
                 if (codec.isEmpty()) {
                     return Optional.empty();
@@ -391,9 +397,6 @@ final class CompactWire {
                 raw[i] = rc[i].getType();
             }
             Constructor<?> ctor = c.getDeclaredConstructor(raw);
-            if (jackson(ctor) || Arrays.stream(ctor.getParameters()).anyMatch(CompactWire::jackson)) {
-                return Optional.empty();
-            }
             ctor.setAccessible(true);
             return Optional.of(new Rec(c, accessors, codecs, ctor));
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -423,7 +426,9 @@ final class CompactWire {
             if (raw == List.class || raw == Set.class) {
                 return reference(args[0], inProgress).map(e -> new Many(raw, new Nullable(e), null));
             }
-            if (raw == Map.class) {
+            boolean sorted =
+                    raw == SortedMap.class && args[0] instanceof Class<?> key && Comparable.class.isAssignableFrom(key);
+            if (raw == Map.class || sorted) {
                 Optional<Codec> k = reference(args[0], inProgress);
                 Optional<Codec> v = reference(args[1], inProgress);
                 return k.isPresent() && v.isPresent()
@@ -451,10 +456,7 @@ final class CompactWire {
             return Optional.of(new Simple(Scalar.BYTES));
         }
         if (c.isEnum()) {
-            boolean plain = !jackson(c)
-                    && Arrays.stream(c.getDeclaredFields()).noneMatch(CompactWire::jackson)
-                    && Arrays.stream(c.getDeclaredMethods()).noneMatch(CompactWire::jackson);
-            return plain ? Optional.of(new EnumCodec(c)) : Optional.empty();
+            return Optional.of(new EnumCodec(c));
         }
         if (c.isRecord()) {
             Optional<Rec> known = RECORDS.get(c);
@@ -492,16 +494,6 @@ final class CompactWire {
         return Optional.empty();
     }
 
-    /** Whether Jackson annotations change how {@code e} is written: such a type goes as JSON. */
-    private static boolean jackson(AnnotatedElement e) {
-        for (Annotation a : e.getDeclaredAnnotations()) {
-            if (a.annotationType().getName().startsWith("com.fasterxml.jackson.")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     // ---- bytes ----
 
     private static byte[] blob(ByteBuffer in) throws BadMessageException {
@@ -513,6 +505,18 @@ final class CompactWire {
         byte[] b = new byte[(int) len];
         in.get(b);
         return b;
+    }
+
+    /** Text as sent: malformed UTF-8 is a bad message, not replacement characters. */
+    private static String utf8(byte[] b) throws BadMessageException {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(b))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new BadMessageException("compact message: a string that is not UTF-8");
+        }
     }
 
     private static String printable(String s) {

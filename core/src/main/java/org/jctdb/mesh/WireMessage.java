@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jctdb.database.migration.PeerMessage;
 import org.jctdb.database.recovery.RecoveryReply;
 import org.jctdb.database.recovery.RecoveryRequest;
@@ -38,7 +39,12 @@ import org.jctdb.protocol.StorageSummary;
 public sealed interface WireMessage {
 
     /** The first frame on every connection, both ways: who I am and which cluster I belong to. */
-    record Hello(int pnn, String clusterId, String version) implements WireMessage {}
+    record Hello(int pnn, String clusterId, String version) implements WireMessage {
+        public Hello {
+            Objects.requireNonNull(clusterId, "clusterId");
+            Objects.requireNonNull(version, "version");
+        }
+    }
 
     /** Sent when a node has had nothing else to say for a keepalive interval. */
     record Keepalive() implements WireMessage {}
@@ -87,6 +93,7 @@ public sealed interface WireMessage {
      */
     record DbRecoveryRequest(RecoveryRequest request, Map<String, String> dbNames) implements WireMessage {
         public DbRecoveryRequest {
+            Objects.requireNonNull(request, "request");
             dbNames = dbNames == null ? Map.of() : Map.copyOf(dbNames);
         }
     }
@@ -94,6 +101,7 @@ public sealed interface WireMessage {
     /** A member's answer to a {@link DbRecoveryRequest}; {@code dbNames} names the databases it collected. */
     record DbRecoveryReply(RecoveryReply reply, Map<String, String> dbNames) implements WireMessage {
         public DbRecoveryReply {
+            Objects.requireNonNull(reply, "reply");
             dbNames = dbNames == null ? Map.of() : Map.copyOf(dbNames);
         }
     }
@@ -106,7 +114,11 @@ public sealed interface WireMessage {
      * {@code part} {@code index} of {@code count} of the encoded message {@code id}. The receiver
      * joins the pieces in order and decodes the whole once.
      */
-    record Fragment(long id, int index, int count, byte[] part) implements WireMessage {}
+    record Fragment(long id, int index, int count, byte[] part) implements WireMessage {
+        public Fragment {
+            Objects.requireNonNull(part, "part");
+        }
+    }
 
     /**
      * A cluster-wide traverse (CTDB's TRAVERSE_ALL_EXT): the receiver sends back, in {@link TraverseData}

@@ -17,7 +17,7 @@ import org.jctdb.database.recovery.RecoveryReply;
 import org.jctdb.database.recovery.RecoveryRequest;
 import org.junit.jupiter.api.Test;
 
-/** Migration and recovery messages survive the mesh's JSON encoding (byte arrays, record keys as map keys). */
+/** Migration and recovery messages survive the mesh encoding (byte arrays, record keys as sorted map keys). */
 class DbWireMessagesTest {
     private final WireCodec codec = new WireCodec();
 
@@ -57,6 +57,22 @@ class DbWireMessagesTest {
         assertThat(back.key()).isEqualTo(key);
         assertThat(back.data()).containsExactly(5);
         assertThat(back.rsn()).isEqualTo(11);
+    }
+
+    /** A push larger than a frame (the daemon sends it in fragments) keeps every record. */
+    @Test
+    void aLargePushRoundTrips() throws Exception {
+        TreeMap<RecordKey, LocalRecord> recs = new TreeMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            byte[] data = new byte[100];
+            data[i % 100] = (byte) i;
+            recs.put(RecordKey.of("key-" + i), new LocalRecord(new LtdbHeader(i, i % 3, 0), data));
+        }
+        DatabaseContent big = new DatabaseContent(DbId.of("big.tdb"), DatabaseKind.PERSISTENT, recs);
+        WireMessage push = new WireMessage.DbRecoveryRequest(new RecoveryRequest.Push(0, 9, List.of(big)), Map.of());
+        byte[] bytes = codec.encode(push);
+        assertThat(bytes.length).isGreaterThan(WireCodec.MAX_FRAME_BYTES);
+        assertThat(codec.decode(bytes)).isEqualTo(push);
     }
 
     @Test

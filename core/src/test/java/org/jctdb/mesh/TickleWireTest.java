@@ -32,9 +32,15 @@ class TickleWireTest {
 
     @Test
     void aListWithABadAddressIsUndecodable() {
-        String json = "{\"type\":\"tickles\",\"list\":{\"from\":1,\"ip\":\"10.0.0.1\",\"connections\":"
-                + "[{\"src\":{\"ip\":\"no address\",\"port\":1},\"dst\":{\"ip\":\"10.0.0.1\",\"port\":445}}]}}";
-        assertThatThrownBy(() -> codec.decode(json.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(BadMessageException.class);
+        byte[] good = codec.encode(new WireMessage.Tickles(new TickleList(
+                1,
+                "10.0.0.1",
+                List.of(new TickleConnection(new TcpEndpoint("10.0.0.9", 1), new TcpEndpoint("10.0.0.1", 445))))));
+        String text = new String(good, StandardCharsets.ISO_8859_1);
+        byte[] bad = text.replace("10.0.0.9", "no addr!").getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(bad).isNotEqualTo(good);
+        assertThatThrownBy(() -> codec.decode(bad))
+                .isInstanceOf(BadMessageException.class)
+                .hasMessageContaining("TcpEndpoint rejected its fields");
     }
 }

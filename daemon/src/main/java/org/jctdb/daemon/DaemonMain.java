@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jctdb.cli.CommandRunner;
 import org.jctdb.config.ConfigException;
@@ -15,6 +16,7 @@ import org.jctdb.config.MetricsConf;
 import org.jctdb.config.NodeConfig;
 import org.jctdb.control.ControlClient;
 import org.jctdb.control.TunableRules;
+import org.jctdb.lock.ClusterLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,11 @@ public final class DaemonMain {
             TunableRules.check(config);
         } catch (ConfigException e) {
             fail(readyFile, "invalid configuration: " + e.getMessage());
+        }
+        Optional<String> noLockClient =
+                ClusterLocks.missingClient(config.conf().clusterLock().orElse(null));
+        if (noLockClient.isPresent()) {
+            fail(readyFile, noLockClient.get());
         }
         Logging.configure(
                 interactive ? "stderr" : config.conf().logLocation(),

@@ -56,6 +56,29 @@ public final class ClusterLocks {
     }
 
     /**
+     * Why the backend a config value names cannot run in this JVM: the etcd and ZooKeeper clients'
+     * jars are kept off the daemon's class path unless ctdb.conf's cluster lock names one of them
+     * (bin/jctdbd decides; their open jars cost ~2.5 MB of heap per node, bench/README.md "Daemon
+     * memory"). Empty when the backend's client is here, or the value names no such backend.
+     */
+    public static Optional<String> missingClient(String value) {
+        Optional<LockSpec> spec = LockSpec.parse(value);
+        if (spec.isEmpty()) {
+            return Optional.empty();
+        }
+        String kind = spec.get() instanceof LockSpec.Etcd ? "etcd" : "zookeeper";
+        String probe = kind.equals("etcd") ? "io.etcd.jetcd.Client" : "org.apache.curator.framework.CuratorFramework";
+        try {
+            Class.forName(probe, false, ClusterLocks.class.getClassLoader());
+            return Optional.empty();
+        } catch (ClassNotFoundException e) {
+            return Optional.of("cluster lock " + kind + ": the " + kind + " client (" + probe
+                    + ") is not on the class path; bin/jctdbd adds the installation's lib/lock jars when"
+                    + " ctdb.conf's [cluster] cluster lock starts with etcd: or zookeeper:");
+        }
+    }
+
+    /**
      * The lock file of a config value naming one (a path, not {@code !helper}, {@code etcd:} or
      * {@code zookeeper:}); its directory is probed as the cluster filesystem.
      */

@@ -1,14 +1,15 @@
 package org.jctdb.database.migration;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 import org.jctdb.database.LtdbHeader;
 
 /** One node's copy of a record: CTDB header and the data after it. */
 public record LocalRecord(LtdbHeader header, byte[] data) {
 
     public LocalRecord {
+        Objects.requireNonNull(header, "header");
         data = Arrays.copyOf(data, data.length); // not clone(): see RecordKey
     }
 
@@ -17,7 +18,6 @@ public record LocalRecord(LtdbHeader header, byte[] data) {
         return Arrays.copyOf(data, data.length);
     }
 
-    @JsonIgnore
     public boolean isEmpty() {
         return data.length == 0;
     }

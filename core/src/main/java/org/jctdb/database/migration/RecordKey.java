@@ -1,18 +1,11 @@
 package org.jctdb.database.migration;
 
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.KeyDeserializer;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.jctdb.database.JenkinsHash;
 
-/**
- * A record's key with value semantics (byte arrays compare by identity), ordered for stable iteration.
- * As a JSON map key it is its hex form ({@link #toString}).
- */
-@JsonDeserialize(keyUsing = RecordKey.HexKey.class)
+/** A record's key with value semantics (byte arrays compare by identity), ordered for stable iteration. */
 public record RecordKey(byte[] bytes) implements Comparable<RecordKey> {
 
     public RecordKey {
@@ -52,13 +45,5 @@ public record RecordKey(byte[] bytes) implements Comparable<RecordKey> {
     @Override
     public String toString() {
         return HexFormat.of().formatHex(bytes);
-    }
-
-    /** Reads the hex form back when the key is a JSON map key. */
-    public static final class HexKey extends KeyDeserializer {
-        @Override
-        public Object deserializeKey(String key, DeserializationContext ctxt) {
-            return new RecordKey(HexFormat.of().parseHex(key));
-        }
     }
 }

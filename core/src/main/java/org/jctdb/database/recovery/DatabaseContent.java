@@ -2,6 +2,7 @@ package org.jctdb.database.recovery;
 
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.jctdb.database.DatabaseKind;
@@ -13,6 +14,8 @@ import org.jctdb.database.migration.RecordKey;
 public record DatabaseContent(DbId db, DatabaseKind kind, SortedMap<RecordKey, LocalRecord> records) {
 
     public DatabaseContent {
+        Objects.requireNonNull(db, "db");
+        Objects.requireNonNull(kind, "kind");
         records = Collections.unmodifiableSortedMap(new TreeMap<>(records));
     }
 

@@ -3,6 +3,7 @@ package org.jctdb.database.recovery;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
+import java.util.Objects;
 import org.jctdb.database.migration.VnnMap;
 
 /** What the recovery leader asks each member, in this order; every request names its generation. */
@@ -33,5 +34,9 @@ public sealed interface RecoveryRequest {
     }
 
     /** Serve again in the new generation with this map (CTDB: SETVNNMAP, DB_THAW, recovery mode NORMAL). */
-    record Thaw(int leader, long generation, VnnMap map) implements RecoveryRequest {}
+    record Thaw(int leader, long generation, VnnMap map) implements RecoveryRequest {
+        public Thaw {
+            Objects.requireNonNull(map, "map");
+        }
+    }
 }
