@@ -13,12 +13,12 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +55,8 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     private final Map<Integer, Long> backoff = new HashMap<>();
     private final Set<Integer> connected = ConcurrentHashMap.newKeySet();
     private final MeshCounters counters = new MeshCounters();
+    private final Set<Keepalives> keepalives = new HashSet<>(); // live connections' timing, I/O thread only
+    private Periodic keepaliveCheck;
     private final RefusalLog refusals = new RefusalLog(log, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Dialer nonces of recent challenges: one seen again is a replay. */
     private final Map<ByteBuffer, Boolean> nonces = new LinkedHashMap<>(256, 0.75f, false) {
@@ -109,6 +111,8 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                     bound.cause());
         }
         server = bound.channel();
+        keepaliveCheck =
+                Periodic.every(loop, Keepalives.checkMillis(settings.keepaliveMillis()), this::checkKeepalives);
         for (int pnn : settings.peers().keySet()) {
             if (pnn > settings.myPnn()) {
                 loop.execute(() -> connect(pnn));
@@ -181,9 +185,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                 FrameDecoder frames = new FrameDecoder(auth ? PeerAuth.MAX_HANDSHAKE_FRAME : WireCodec.MAX_FRAME_BYTES);
                 // Silence past the limit drops the peer; a writer idle for an interval sends a keepalive.
                 ch.pipeline()
-                        .addLast(new IdleStateHandler(
-                                s.silenceLimitMillis(), s.keepaliveMillis(), 0, TimeUnit.MILLISECONDS))
-                        .addLast(new MissedKeepalives(s.keepaliveMillis()))
+                        .addLast(new Keepalives(s.keepaliveMillis(), s.silenceLimitMillis(), keepalives))
                         .addLast(frames)
                         .addLast(FRAME_PREFIX);
                 if (auth) {
@@ -278,6 +280,14 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
         }
     }
 
+    private void checkKeepalives() {
+        long now = System.nanoTime();
+        // A copy: an event may close a connection, which leaves the set.
+        for (Keepalives k : keepalives.toArray(new Keepalives[0])) {
+            k.check(now);
+        }
+    }
+
     void keepaliveSent() {
         counters.keepalivesSent.increment();
     }
@@ -310,6 +320,9 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     @Override
     public void close() {
         closed = true;
+        if (keepaliveCheck != null) {
+            keepaliveCheck.cancel();
+        }
         if (ownGroup) {
             if (server != null) {
                 server.close();
