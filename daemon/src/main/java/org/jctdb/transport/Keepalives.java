@@ -4,7 +4,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.util.Set;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -28,21 +28,22 @@ final class Keepalives extends ChannelDuplexHandler {
 
     private final long intervalNanos;
     private final long silenceNanos;
-    private final Set<Keepalives> checked; // the mesh's handlers of live connections
+    private final Collection<Keepalives> checked; // the mesh's handlers of live connections
     private final LongSupplier clock;
     private ChannelHandlerContext ctx;
+    private boolean live; // in checked
     private long lastRead;
     private long lastWrite;
     private boolean reading;
     private long missesTold; // since the last read
     private boolean silenceTold;
 
-    Keepalives(long keepaliveMillis, long silenceLimitMillis, Set<Keepalives> checked) {
+    Keepalives(long keepaliveMillis, long silenceLimitMillis, Collection<Keepalives> checked) {
         this(keepaliveMillis, silenceLimitMillis, checked, System::nanoTime);
     }
 
     /** With the clock of {@link #check}'s times given (tests). */
-    Keepalives(long keepaliveMillis, long silenceLimitMillis, Set<Keepalives> checked, LongSupplier clock) {
+    Keepalives(long keepaliveMillis, long silenceLimitMillis, Collection<Keepalives> checked, LongSupplier clock) {
         this.clock = clock;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, keepaliveMillis));
         this.silenceNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, silenceLimitMillis));
@@ -69,20 +70,29 @@ final class Keepalives extends ChannelDuplexHandler {
     }
 
     private void begin() {
-        if (checked.add(this)) {
+        if (!live) {
+            live = true;
+            checked.add(this);
             lastRead = lastWrite = clock.getAsLong();
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        checked.remove(this);
+        end();
         super.channelInactive(ctx);
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        checked.remove(this);
+        end();
+    }
+
+    private void end() {
+        if (live) {
+            live = false;
+            checked.remove(this);
+        }
     }
 
     @Override
@@ -110,7 +120,7 @@ final class Keepalives extends ChannelDuplexHandler {
 
     /** The grid's check at {@code now} (System.nanoTime): fires the events due since the last one. */
     void check(long now) {
-        if (!checked.contains(this)) {
+        if (!live) {
             return;
         }
         long silent = now - lastRead;

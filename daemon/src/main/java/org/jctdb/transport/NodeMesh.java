@@ -17,9 +17,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,7 +56,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     private final Map<Integer, Long> backoff = new HashMap<>();
     private final Set<Integer> connected = ConcurrentHashMap.newKeySet();
     private final MeshCounters counters = new MeshCounters();
-    private final Set<Keepalives> keepalives = new HashSet<>(); // live connections' timing, I/O thread only
+    private final List<Keepalives> keepalives = new ArrayList<>(); // live connections' timing, I/O thread only
     private Periodic keepaliveCheck;
     private final RefusalLog refusals = new RefusalLog(log, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Dialer nonces of recent challenges: one seen again is a replay. */
@@ -282,9 +283,11 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
 
     private void checkKeepalives() {
         long now = System.nanoTime();
-        // A copy: an event may close a connection, which leaves the set.
-        for (Keepalives k : keepalives.toArray(new Keepalives[0])) {
-            k.check(now);
+        // Backwards: an event may close a connection, which then leaves the list.
+        for (int i = keepalives.size() - 1; i >= 0; i--) {
+            if (i < keepalives.size()) {
+                keepalives.get(i).check(now);
+            }
         }
     }
 

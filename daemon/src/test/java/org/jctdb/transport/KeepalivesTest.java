@@ -8,15 +8,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class KeepalivesTest {
     private static final long MS = 1_000_000L;
 
-    private final Set<Keepalives> checked = new HashSet<>();
+    private final List<Keepalives> checked = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
     private long now = 1_000 * MS;
     private final Keepalives k = new Keepalives(1_000, 2_000, checked, () -> now);
