@@ -18,15 +18,20 @@ class KeepalivesTest {
     private final List<String> events = new ArrayList<>();
     private long now = 1_000 * MS;
     private final Keepalives k = new Keepalives(1_000, 2_000, checked, () -> now);
-    private final EmbeddedChannel ch = new EmbeddedChannel(k, new ChannelInboundHandlerAdapter() {
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            events.add(
-                    evt == Keepalives.MISSED
-                            ? "missed"
-                            : ((IdleStateEvent) evt).state().toString());
-        }
-    });
+    private final EmbeddedChannel ch = channel(k);
+
+    /** A connection with {@code keepalives} first, recording the events it tells the next handler. */
+    private EmbeddedChannel channel(Keepalives keepalives) {
+        return new EmbeddedChannel(keepalives, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                events.add(
+                        evt == Keepalives.MISSED
+                                ? "missed"
+                                : ((IdleStateEvent) evt).state().toString());
+            }
+        });
+    }
 
     private List<String> checkAt(long ms) {
         now = 1_000 * MS + ms * MS;
@@ -64,15 +69,7 @@ class KeepalivesTest {
     @Test
     void aLateCheckTellsEveryMissDueButNoneAtOrPastTheLimit() {
         Keepalives slow = new Keepalives(1_000, 5_000, checked, () -> now);
-        EmbeddedChannel c = new EmbeddedChannel(slow, new ChannelInboundHandlerAdapter() {
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                events.add(
-                        evt == Keepalives.MISSED
-                                ? "missed"
-                                : ((IdleStateEvent) evt).state().toString());
-            }
-        });
+        EmbeddedChannel c = channel(slow);
         now = 1_000 * MS + 3_600 * MS;
         slow.check(now);
         assertThat(events).containsExactly("missed", "missed", "missed", "WRITER_IDLE"); // 1.5, 2.5, 3.5
