@@ -42,6 +42,11 @@ public final class Tunables {
     }
 
     public long get(String name) {
+        // Code asks by the canonical name several times a tick: skip lower-casing it then.
+        Long exact = values.get(name);
+        if (exact != null) {
+            return exact;
+        }
         TunableDef d = definition(name).orElseThrow(() -> new IllegalArgumentException("no tunable " + name));
         return values.get(d.name());
     }

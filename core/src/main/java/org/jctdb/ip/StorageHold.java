@@ -28,7 +28,7 @@ public final class StorageHold {
     /**
      * @param flags   every node's flags, indexed by PNN
      * @param storage every node's storage summary, indexed by PNN
-     * @return the flags with UNHEALTHY cleared on the nodes held
+     * @return the flags with UNHEALTHY cleared on the nodes held ({@code flags} itself when none is held)
      */
     public List<Integer> flagsForAllocation(
             List<Integer> flags, List<StorageSummary> storage, long now, long settleMs) {
@@ -47,6 +47,10 @@ public final class StorageHold {
         if (any && all) {
             clusterWideAt = now;
         }
+        if (unresponsiveSince.isEmpty()) {
+            held.clear();
+            return flags; // the usual case, every IP tick of every node: nothing to hold, nothing to copy
+        }
         boolean episode = clusterWideAt != Long.MIN_VALUE && now - clusterWideAt < settleMs;
         held.clear();
         List<Integer> out = new ArrayList<>(flags);
@@ -62,7 +66,7 @@ public final class StorageHold {
 
     /** The nodes the last call held (UNHEALTHY, storage failing, addresses kept). */
     public Set<Integer> held() {
-        return Set.copyOf(held);
+        return held.isEmpty() ? Set.of() : Set.copyOf(held);
     }
 
     /** Whether the last call saw the storage failing on every reachable node. */

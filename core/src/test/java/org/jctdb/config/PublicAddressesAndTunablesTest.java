@@ -50,6 +50,15 @@ class PublicAddressesAndTunablesTest {
     }
 
     @Test
+    void aSetValueReadsTheSameByAnyCaseAndUnknownNamesFail() {
+        Tunables t = Tunables.defaults().with("monitorinterval", 7);
+        assertThat(t.get("MonitorInterval")).isEqualTo(7);
+        assertThat(t.get("MONITORINTERVAL")).isEqualTo(7);
+        assertThat(t.get("monitorinterval")).isEqualTo(7);
+        assertThatThrownBy(() -> t.get("MonitorIntervall")).hasMessage("no tunable MonitorIntervall");
+    }
+
+    @Test
     void tunablesFileOverridesDefaultsAndRejectsNonsense() throws Exception {
         List<String> warnings = new ArrayList<>();
         Tunables t = Tunables.parse(

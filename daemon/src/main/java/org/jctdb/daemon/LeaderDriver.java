@@ -42,7 +42,11 @@ import org.slf4j.LoggerFactory;
  */
 final class LeaderDriver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.leader");
-    private static final long TICK_MILLIS = 200;
+    /**
+     * The core's tick: the IP tick's default period (`JctdbIPReportMs`), so that both run in one wake-up
+     * of the I/O thread on the shared grid ({@link Periodic}); the simulator models this period.
+     */
+    static final long TICK_MILLIS = 250;
     /** Our fcntl helper gives the lock up after leader timeout + this many seconds without a tick. */
     private static final int HELPER_STALL_MARGIN_S = 2;
 

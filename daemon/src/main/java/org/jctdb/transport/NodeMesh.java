@@ -14,13 +14,14 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +58,8 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     private final Map<Integer, Long> backoff = new HashMap<>();
     private final Set<Integer> connected = ConcurrentHashMap.newKeySet();
     private final MeshCounters counters = new MeshCounters();
+    private final List<Keepalives> keepalives = new ArrayList<>(); // live connections' timing, I/O thread only
+    private Periodic keepaliveCheck;
     private final RefusalLog refusals = new RefusalLog(log, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Dialer nonces of recent challenges: one seen again is a replay. */
     private final Map<ByteBuffer, Boolean> nonces = new LinkedHashMap<>(256, 0.75f, false) {
@@ -112,6 +115,8 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                     bound.cause());
         }
         server = bound.channel();
+        keepaliveCheck =
+                Periodic.every(loop, Keepalives.checkMillis(settings.keepaliveMillis()), this::checkKeepalives);
         for (int pnn : settings.peers().keySet()) {
             if (pnn > settings.myPnn()) {
                 loop.execute(() -> connect(pnn));
@@ -185,9 +190,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                 ch.config().setAllocator(buffers);
                 // Silence past the limit drops the peer; a writer idle for an interval sends a keepalive.
                 ch.pipeline()
-                        .addLast(new IdleStateHandler(
-                                s.silenceLimitMillis(), s.keepaliveMillis(), 0, TimeUnit.MILLISECONDS))
-                        .addLast(new MissedKeepalives(s.keepaliveMillis()))
+                        .addLast(new Keepalives(s.keepaliveMillis(), s.silenceLimitMillis(), keepalives))
                         .addLast(frames)
                         .addLast(FRAME_PREFIX);
                 if (auth) {
@@ -282,6 +285,16 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
         }
     }
 
+    private void checkKeepalives() {
+        long now = System.nanoTime();
+        // Backwards: an event may close a connection, which then leaves the list.
+        for (int i = keepalives.size() - 1; i >= 0; i--) {
+            if (i < keepalives.size()) {
+                keepalives.get(i).check(now);
+            }
+        }
+    }
+
     void keepaliveSent() {
         counters.keepalivesSent.increment();
     }
@@ -314,6 +327,9 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     @Override
     public void close() {
         closed = true;
+        if (keepaliveCheck != null) {
+            keepaliveCheck.cancel();
+        }
         if (ownGroup) {
             if (server != null) {
                 server.close();

@@ -165,14 +165,14 @@ final class PeerHandler extends SimpleChannelInboundHandler<WireMessage> {
         closeWithReason(ctx.channel(), DisconnectCause.ERROR, why);
     }
 
-    /** Keepalives from Netty's idle timer: say something when silent, drop a peer that says nothing. */
+    /** Keepalive timing ({@link Keepalives}): say something when silent, drop a peer that says nothing. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof AuthHandler.Authenticated) {
             if (outboundTo.isPresent()) {
                 ctx.writeAndFlush(hello(mesh.settings()));
             }
-        } else if (evt == MissedKeepalives.MISSED) {
+        } else if (evt == Keepalives.MISSED) {
             if (pnn >= 0) {
                 mesh.keepaliveMissed(pnn);
             }

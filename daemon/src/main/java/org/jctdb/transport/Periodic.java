@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 
 /**
  * A task run at every multiple of its period on one clock: System.nanoTime shifted by a phase
- * drawn once per process. The daemon's periodic tasks (leader tick 200 ms, IP tick 250 ms,
+ * drawn once per process. The daemon's periodic tasks (leader tick and IP tick 250 ms,
  * database timers 500 ms, 1 s scans) all run on the one {@link IoThread}: on a shared grid those
  * that fall due together share one wake-up of it instead of waking it each. The random phase keeps
  * nodes on one machine (local clusters, benchmarks) as unaligned with each other as nodes on

@@ -1,5 +1,5 @@
 /**
  * The node mesh on Netty: one TCP connection per pair, handshakes, frames, keepalives
- * (IdleStateHandler), typed disconnect causes. Shell: it decides nothing.
+ * (checked on the timer grid), typed disconnect causes. Shell: it decides nothing.
  */
 package org.jctdb.transport;

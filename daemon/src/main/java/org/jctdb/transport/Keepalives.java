@@ -1,0 +1,145 @@
+package org.jctdb.transport;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * One connection's keepalive timing, checked by the mesh on its timer grid ({@link #check}) instead
+ * of by timers of its own: an idle node's timers then share the I/O thread's wake-ups (Netty's idle
+ * handlers woke it about 1.5 times a second apart from the grid, each at its own moment). Tells
+ * {@link PeerHandler}, with the events it had from Netty's IdleStateHandler before:
+ * <ul>
+ *   <li>nothing written for an interval: a writer-idle event (it sends a keepalive);
+ *   <li>nothing read for interval x limit: a reader-idle event (it drops the peer);
+ *   <li>a keepalive half an interval late is missed, and one more in each further interval: {@link
+ *       #MISSED} (metrics; the half interval absorbs timer jitter, both nodes' timers have one period).
+ * </ul>
+ * Read and write times are taken when they happen; only the check waits for the grid, so an event
+ * comes at most one check period late ({@link #checkMillis}). I/O thread only.
+ */
+final class Keepalives extends ChannelDuplexHandler {
+    /** The user event PeerHandler hears for each missed keepalive. */
+    static final Object MISSED = new Object();
+
+    private final long intervalNanos;
+    private final long silenceNanos;
+    private final Collection<Keepalives> checked; // the mesh's handlers of live connections
+    private final LongSupplier clock;
+    private ChannelHandlerContext ctx;
+    private boolean live; // in checked
+    private long lastRead;
+    private long lastWrite;
+    private boolean reading;
+    private long missesTold; // since the last read
+    private boolean silenceTold;
+
+    Keepalives(long keepaliveMillis, long silenceLimitMillis, Collection<Keepalives> checked) {
+        this(keepaliveMillis, silenceLimitMillis, checked, System::nanoTime);
+    }
+
+    /** With the clock of {@link #check}'s times given (tests). */
+    Keepalives(long keepaliveMillis, long silenceLimitMillis, Collection<Keepalives> checked, LongSupplier clock) {
+        this.clock = clock;
+        this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, keepaliveMillis));
+        this.silenceNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, silenceLimitMillis));
+        this.checked = checked;
+    }
+
+    /** How often the mesh checks: a quarter second, finer for keepalive intervals under 2 s (tests). */
+    static long checkMillis(long keepaliveMillis) {
+        return Math.max(1, Math.min(250, keepaliveMillis / 8));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            begin();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        begin();
+        super.channelActive(ctx);
+    }
+
+    private void begin() {
+        if (!live) {
+            live = true;
+            checked.add(this);
+            lastRead = lastWrite = clock.getAsLong();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        end();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        end();
+    }
+
+    private void end() {
+        if (live) {
+            live = false;
+            checked.remove(this);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        reading = true;
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (reading) {
+            reading = false;
+            lastRead = clock.getAsLong();
+            missesTold = 0;
+            silenceTold = false;
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        lastWrite = clock.getAsLong();
+        ctx.write(msg, promise);
+    }
+
+    /** The grid's check at {@code now} (System.nanoTime): fires the events due since the last one. */
+    void check(long now) {
+        if (!live) {
+            return;
+        }
+        long silent = now - lastRead;
+        // Misses fall at 1.5, 2.5, 3.5 ... intervals of silence, before the drop (which counts the last).
+        while (!silenceTold) {
+            long point = (missesTold + 1) * intervalNanos + intervalNanos / 2;
+            if (point > silent || point >= silenceNanos) {
+                break;
+            }
+            missesTold++;
+            ctx.fireUserEventTriggered(MISSED);
+        }
+        if (silent >= silenceNanos && !silenceTold) {
+            silenceTold = true;
+            ctx.fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        }
+        if (now - lastWrite >= intervalNanos && ctx.channel().isActive()) {
+            lastWrite = now; // the next one an interval later if PeerHandler writes nothing (before its handshake)
+            ctx.fireUserEventTriggered(IdleStateEvent.WRITER_IDLE_STATE_EVENT);
+        }
+    }
+}
