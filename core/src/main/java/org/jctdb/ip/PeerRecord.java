@@ -43,6 +43,9 @@ final class PeerRecord {
      */
     long ackedGrantSentAt = Long.MIN_VALUE;
 
+    /** It reported for a hold period without acknowledging a grant sent since: logged once. */
+    boolean grantsLost;
+
     /** Its last report was not granted (it claims an address given elsewhere): logged once. */
     boolean withheld;
 

@@ -248,6 +248,25 @@ public final class TakeoverLeader {
         }
     }
 
+    /**
+     * Says once when a node's reports have come for a hold period without acknowledging one of this
+     * leader's grants (its new takes wait; a join normally clears this within one report), and when
+     * one gets through again.
+     */
+    private void grantsLog(PeerRecord rec, boolean alive, boolean mayTake, long now, List<IpEffect> out) {
+        if (alive && !mayTake && !rec.grantsLost && now - rec.aliveSince >= rec.holdMs) {
+            rec.grantsLost = true;
+            out.add(log(
+                    IpEffect.Level.WARN,
+                    "node " + rec.pnn + " has reported for " + (now - rec.aliveSince)
+                            + " ms without acknowledging a grant sent since: giving it no new address until one"
+                            + " reaches it (its addresses stay)"));
+        } else if (mayTake && rec.grantsLost) {
+            rec.grantsLost = false;
+            out.add(log(IpEffect.Level.INFO, "node " + rec.pnn + " acknowledges this leader's grants again"));
+        }
+    }
+
     /** Whether this node reaches exactly half of the configured, not-deleted nodes (itself included). */
     private static boolean reachesExactlyHalf(List<Integer> flags) {
         int size = 0;
@@ -443,6 +462,7 @@ public final class TakeoverLeader {
                 rec.hosted.clear();
             }
             boolean mayTake = rec.grantsReach();
+            grantsLog(rec, alive, mayTake, now, out);
             for (IpMessage.Listed l : rec.listed) {
                 listedBy.putIfAbsent(l.ip(), l);
                 if (rec.available(l) && (mayTake || rec.hosted.containsKey(l.ip()))) {

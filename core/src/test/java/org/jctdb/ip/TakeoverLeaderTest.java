@@ -283,6 +283,7 @@ class TakeoverLeaderTest {
         }
         assertThat(leader.assignment()).containsEntry(ip, 0);
         // Its reports come back, acknowledging only grants from before the cut: nothing moves to it.
+        List<String> said = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             now += 250;
             report(0, List.of(mine, theirs));
@@ -292,6 +293,7 @@ class TakeoverLeaderTest {
                     now,
                     GEN);
             List<IpEffect> e = leader.tick(now, input(0, 0));
+            said.addAll(logs(e));
             assertThat(to(e, IpMessage.Take.class))
                     .as("takes at +%d ms", i * 250)
                     .doesNotContain(1);
@@ -299,6 +301,11 @@ class TakeoverLeaderTest {
                     .as("releases at +%d ms", i * 250)
                     .isEmpty();
         }
+        assertThat(said)
+                .as("said once, after a hold period")
+                .filteredOn(l -> l.contains("without acknowledging a grant"))
+                .singleElement()
+                .satisfies(l -> assertThat(l).startsWith("node 1 has reported for 1500 ms"));
         // Once a grant gets through, the address moves back.
         grantedSeqs.put(1, before);
         boolean back = false;
@@ -306,11 +313,14 @@ class TakeoverLeaderTest {
             now += 250;
             report(0, List.of(mine, theirs));
             report(1, List.of());
-            back = to(leader.tick(now, input(0, 0)), IpMessage.Release.class).contains(0);
+            List<IpEffect> e = leader.tick(now, input(0, 0));
+            said.addAll(logs(e));
+            back = to(e, IpMessage.Release.class).contains(0);
         }
         assertThat(back)
                 .as("released on node 0 to move back once node 1 acknowledged a new grant")
                 .isTrue();
+        assertThat(said).contains("node 1 acknowledges this leader's grants again");
     }
 
     @Test
