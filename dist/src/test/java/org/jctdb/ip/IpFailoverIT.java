@@ -86,7 +86,8 @@ class IpFailoverIT {
                 .isTrue();
     }
 
-    private static String logs(NetnsCluster c) {
+    /** The last 40 lines of every node's log. */
+    static String logs(NetnsCluster c) {
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < c.nodes; k++) {
             b.append("---- log of node ")

@@ -44,7 +44,7 @@ class LinkFlapIT {
                         assertThat(s.heal(o, 40_000))
                                 .as(
                                         "round %d: after the heal every address is hosted once: %s\n%s",
-                                        round, watch.now(), logs(c))
+                                        round, watch.now(), IpFailoverIT.logs(c))
                                 .isTrue();
                         System.out.printf(
                                 "link of node %d cut for %d ms: settled %d ms after the heal (3 s of it the check)%n",
@@ -62,17 +62,5 @@ class LinkFlapIT {
                 }
             }
         }
-    }
-
-    private static String logs(NetnsCluster c) {
-        StringBuilder b = new StringBuilder();
-        for (int k = 0; k < c.nodes; k++) {
-            b.append("---- log of node ")
-                    .append(k)
-                    .append(":\n")
-                    .append(c.log(k))
-                    .append('\n');
-        }
-        return b.toString();
     }
 }
