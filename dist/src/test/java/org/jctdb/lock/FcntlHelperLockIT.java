@@ -94,7 +94,9 @@ class FcntlHelperLockIT {
         LockEvents.Event lost = beating.expect(LockResult.LOST, WAIT);
         long ms = (System.nanoTime() - silentFrom) / 1_000_000;
         assertThat(lost.detail()).contains("exit status 4");
-        assertThat(ms).as("bound 2 s, checked every second").isBetween(1_500L, 3_500L);
+        // Never before the bound; after it, within the helper's 1 s check plus the reaping of its exit,
+        // which a loaded CI machine stretched to 4 s once: the upper end only shows it does let go.
+        assertThat(ms).as("bound 2 s, checked every second").isBetween(1_500L, 6_000L);
         assertThat(ProcLocks.writeLockHolders(file)).isEmpty();
 
         LockEvents other = new LockEvents();
