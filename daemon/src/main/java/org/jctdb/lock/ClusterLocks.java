@@ -66,8 +66,9 @@ public final class ClusterLocks {
         if (spec.isEmpty()) {
             return Optional.empty();
         }
-        String kind = spec.get() instanceof LockSpec.Etcd ? "etcd" : "zookeeper";
-        String probe = kind.equals("etcd") ? "io.etcd.jetcd.Client" : "org.apache.curator.framework.CuratorFramework";
+        boolean etcd = spec.get() instanceof LockSpec.Etcd;
+        String kind = etcd ? "etcd" : "zookeeper";
+        String probe = etcd ? "io.etcd.jetcd.Client" : "org.apache.curator.framework.CuratorFramework";
         try {
             Class.forName(probe, false, ClusterLocks.class.getClassLoader());
             return Optional.empty();
