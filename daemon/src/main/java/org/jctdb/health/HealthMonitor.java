@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -163,6 +164,24 @@ public final class HealthMonitor implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Runs work on the monitor's thread after a delay. Probe exits and helper answers arrive on
+     * other threads and can race the owner's shutdown of the executor after close(): such work
+     * is dropped, as close() already killed every probe; a refusal while open is a real fault.
+     */
+    private void later(Runnable work, long delayMillis) {
+        if (closed) {
+            return;
+        }
+        try {
+            executor.schedule(work, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            if (!closed) {
+                throw e;
+            }
+        }
+    }
+
     private void tick() {
         if (closed) {
             return;
@@ -173,7 +192,7 @@ public final class HealthMonitor implements AutoCloseable {
             probeAll(s);
         } finally { // whatever went wrong, the next tick comes
             long delay = Math.max(10, s.intervalMs() - (ticker.nowMillis() - began));
-            executor.schedule(this::tick, delay, TimeUnit.MILLISECONDS);
+            later(this::tick, delay);
         }
     }
 
@@ -333,9 +352,7 @@ public final class HealthMonitor implements AutoCloseable {
             slot.current = p;
             p.process.onExit().thenRun(() -> {
                 long end = ticker.nowMillis();
-                if (!closed) {
-                    executor.execute(() -> exitedLater(slot, p, end));
-                }
+                later(() -> exitedLater(slot, p, end), 0);
             });
         } catch (IOException e) {
             notStarted(slot, s, now, e);
@@ -348,9 +365,7 @@ public final class HealthMonitor implements AutoCloseable {
         try {
             if (h == null) {
                 h = ProbeHelper.start(helperCommand, slot.watched.path(), now, procFs, ticker, said -> {
-                    if (!closed) {
-                        executor.execute(() -> helperSaid(slot, said));
-                    }
+                    later(() -> helperSaid(slot, said), 0);
                 });
                 slot.helper = h;
                 slot.current = h.process;
@@ -402,15 +417,14 @@ public final class HealthMonitor implements AutoCloseable {
     private void kill(Slot slot, ProbeProcess p, long now) {
         p.sigtermAt = now;
         signaller.signal(p.process, p.aliveMembers(), false);
-        executor.schedule(
+        later(
                 () -> {
                     if (p.alive()) {
                         p.sigkillAt = ticker.nowMillis();
                         signaller.signal(p.process, p.aliveMembers(), true);
                     }
                 },
-                KILL_GRACE_MILLIS,
-                TimeUnit.MILLISECONDS);
+                KILL_GRACE_MILLIS);
     }
 
     private void handle(Slot slot, List<HealthEdge> edges, long now) {

@@ -14,7 +14,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.jctdb.common.Ticker;
@@ -286,6 +290,43 @@ class HealthMonitorIT {
     }
 
     /** Replies a hostile or broken helper might give; each must fail the probe and replace the helper. */
+    /**
+     * A helper's answer that arrives while the owner closes the monitor and shuts its executor
+     * down is dropped, not thrown on the helper's reader thread (CI once saw the owner's shutdown
+     * land between the monitor's "still open?" check and its hand-over to the executor).
+     */
+    @Test
+    void anAnswerRacingTheOwnersShutdownIsDropped() throws Exception {
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicInteger refused = new AtomicInteger();
+        executor.shutdownNow();
+        executor = new ScheduledThreadPoolExecutor(1) {
+            @Override
+            public ScheduledFuture<?> schedule(Runnable r, long delay, TimeUnit unit) {
+                // The owner's close and shutdown, landing just before an answer is handed over.
+                if (Thread.currentThread().getName().equals("jctdb-probe-helper") && armed.getAndSet(false)) {
+                    monitor.close();
+                    shutdownNow();
+                    refused.incrementAndGet();
+                }
+                return super.schedule(r, delay, unit);
+            }
+        };
+        ConcurrentLinkedQueue<Throwable> uncaught = new ConcurrentLinkedQueue<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try {
+            monitor(List.of(), ShutdownGuard.disabled(), null, dir);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !answers.isEmpty());
+            armed.set(true);
+            await().atMost(Duration.ofSeconds(5)).until(() -> refused.get() == 1);
+            TimeUnit.MILLISECONDS.sleep(300); // the reader thread's hand-over has returned or thrown
+            assertThat(uncaught).isEmpty();
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {
