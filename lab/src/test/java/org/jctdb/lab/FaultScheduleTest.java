@@ -46,13 +46,29 @@ class FaultScheduleTest {
     void leaderFaultsAreOfAimableKindsAndOverlapNothing(@ForAll long seed) {
         List<Fault> s = FaultSchedule.generate(
                 new FaultSchedule.Params(seed, 60 * 60_000L, 3, ALL, 2, 30_000, FaultProfile.MIXED, 0.5));
-        assertThat(s).anyMatch(Fault::leader);
         for (Fault f : s) {
             if (f.leader()) {
                 assertThat(f.kind().leaderTargetable()).as("%s", f).isTrue();
                 assertThat(s).as("faults overlapping %s", f).allMatch(o -> o == f || !o.overlaps(f));
             }
         }
+    }
+
+    /**
+     * A share of 0.5 aims faults at the leader in nearly every hour-long schedule. Not every one: a
+     * leader fault that would overlap another is drawn again and may come out unaimed (random seed
+     * 1066 has none), so this counts over fixed seeds instead of asking it of each.
+     */
+    @Test
+    void aHalfShareAimsSomeFaultsAtTheLeaderInNearlyEverySchedule() {
+        long aimed = java.util.stream.LongStream.rangeClosed(1, 200)
+                .filter(seed -> FaultSchedule.generate(new FaultSchedule.Params(
+                                seed, 60 * 60_000L, 3, ALL, 2, 30_000, FaultProfile.MIXED, 0.5))
+                        .stream()
+                        .anyMatch(Fault::leader))
+                .count();
+        System.out.println("schedules with a fault aimed at the leader: " + aimed + " of 200");
+        assertThat(aimed).isGreaterThanOrEqualTo(190);
     }
 
     @Test
