@@ -51,6 +51,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     private static final FramePrefix FRAME_PREFIX = new FramePrefix();
     private final FrameCodec frameCodec;
     private final ByteBufAllocator buffers;
+    private final TcpRetransmission retransmission = new TcpRetransmission();
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final boolean ownGroup;
@@ -188,6 +189,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                 // Until a peer proves the cluster key it may send only small handshake frames.
                 FrameDecoder frames = new FrameDecoder(auth ? PeerAuth.MAX_HANDSHAKE_FRAME : WireCodec.MAX_FRAME_BYTES);
                 ch.config().setAllocator(buffers);
+                retransmission.shorten(ch);
                 // Silence past the limit drops the peer; a writer idle for an interval sends a keepalive.
                 ch.pipeline()
                         .addLast(new Keepalives(s.keepaliveMillis(), s.silenceLimitMillis(), keepalives))
