@@ -79,7 +79,9 @@ class FcntlHelperLockIT {
     @Test
     void withoutHeartbeatsTheHelperGivesTheLockUpAfterItsBoundAndWithThemKeepsIt() throws Exception {
         Path file = dir.resolve("reclock");
-        LockEvents beating = new LockEvents();
+        // A re-check slower than 1 s (a loaded machine, CI once) reports UNRESPONSIVE, still holding:
+        // not what this test is about (HungStorageLockIT is).
+        LockEvents beating = LockEvents.ignoring(LockResult.UNRESPONSIVE);
         HelperProcessLock kept = lock(file, beating, 2);
         kept.acquire();
         beating.expect(LockResult.TAKEN, WAIT);
