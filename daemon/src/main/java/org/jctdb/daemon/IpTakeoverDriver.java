@@ -37,6 +37,7 @@ import org.jctdb.leader.Role;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.node.DisconnectCause;
 import org.jctdb.protocol.StorageSummary;
+import org.jctdb.transport.GridTimer;
 import org.jctdb.transport.NodeMesh;
 import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
@@ -97,6 +98,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     /** The leader said no node lists a public address (logged when that changes). */
     private boolean idle;
 
+    private GridTimer tick; // set by start()
+
     IpTakeoverDriver(
             NodeConfig config,
             FailoverTiming timing,
@@ -127,6 +130,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                     @Override
                     public void changed() {
                         publish();
+                        wake();
                     }
 
                     @Override
@@ -178,7 +182,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 log.error("cannot start the address guard: {}; addresses will not expire on their own", e.getMessage());
             }
         }
-        Periodic.every(core, timing.reportMs(), this::tick);
+        tick = GridTimer.on(core, timing.reportMs(), this::tick);
+        tick.armSoon();
         tickles.start();
     }
 
@@ -192,6 +197,14 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     // ---- ticks and messages, core thread ----
 
     private void tick() {
+        try {
+            tickNow();
+        } finally {
+            armNext();
+        }
+    }
+
+    private void tickNow() {
         try {
             long now = ticker.nowMillis();
             List<HostedAddress> lapsed = node.toRelease(now);
@@ -227,6 +240,43 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             publish();
         } catch (RuntimeException e) {
             log.error("IP failover tick failed", e);
+        }
+    }
+
+    /**
+     * The next tick: at the next point of the grid, or, while this node is quiet (it neither leads nor
+     * lists, holds or is asked for anything: a tick then does nothing until its idle report to the
+     * leader falls due), when that report is due, and at the latest at the next one-second point,
+     * which the daemon's one-second timers wake the I/O thread for anyway. Whatever can end the
+     * quiet (a message, an address event, a command, a change of the cluster view) calls {@link #wake}.
+     */
+    private void armNext() {
+        LeaderStatus ls = host.leaderStatus();
+        boolean quiet = ls.role() != Role.LEADER
+                && !leader.leading()
+                && !stopping
+                && listed.isEmpty()
+                && node.hostedList().isEmpty()
+                && runWaiters.isEmpty()
+                && !onVouches
+                && idle == node.idle();
+        if (!quiet) {
+            tick.armSoon();
+            return;
+        }
+        long deadline = System.nanoTime() + Periodic.nanosToNextPoint(1000);
+        if (ls.leader() >= 0) {
+            long due = node.reportDueAt(ls.leader(), List.copyOf(listed.values()), true, downIfaces);
+            deadline = due == Long.MIN_VALUE ? Long.MIN_VALUE : Math.min(deadline, TimeUnit.MILLISECONDS.toNanos(due));
+        }
+        tick.armAtNanos(deadline);
+    }
+
+    /** Something may end the quiet of {@link #armNext}: tick at the next point of the grid. */
+    void wake() {
+        GridTimer t = tick;
+        if (t != null) {
+            t.armSoon();
         }
     }
 
@@ -317,6 +367,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 return;
             }
             handle(m);
+            wake();
         });
     }
 
@@ -325,6 +376,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         if (!cause.peerMayLive()) {
             leader.onConnectionClosed(pnn, ticker.nowMillis());
         }
+        wake();
     }
 
     private void handle(IpMessage m) {
@@ -486,6 +538,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         core.execute(() -> {
             request.run();
             runWaiters.add(f);
+            wake();
         });
         return f;
     }
@@ -496,6 +549,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 () -> {
                     listed.put(ip, new IpMessage.Listed(ip, maskBits, ifaces));
                     publish();
+                    wake();
                 },
                 core);
     }
@@ -507,6 +561,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                     listed.remove(ip);
                     node.hostedAddress(ip).ifPresent(a -> events.release(List.of(a), failed -> {}));
                     publish();
+                    wake();
                 },
                 core);
     }
@@ -522,6 +577,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                         }
                     }
                     publish();
+                    wake();
                 },
                 core);
     }
@@ -541,6 +597,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                         downIfaces.add(iface);
                     }
                     publish();
+                    wake();
                 },
                 core);
     }
@@ -553,6 +610,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         CompletableFuture<Void> f = new CompletableFuture<>();
         core.execute(() -> {
             stopping = true;
+            wake();
             node.dropHold();
             if (node.hostedList().isEmpty()) {
                 f.complete(null);
