@@ -197,14 +197,16 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     // ---- ticks and messages, core thread ----
 
     private void tick() {
+        LeaderStatus ls = null;
         try {
-            tickNow();
+            ls = tickNow();
         } finally {
-            armNext();
+            armNext(ls);
         }
     }
 
-    private void tickNow() {
+    /** One tick; returns the leader status it worked with, null if it failed. */
+    private LeaderStatus tickNow() {
         try {
             long now = ticker.nowMillis();
             List<HostedAddress> lapsed = node.toRelease(now);
@@ -238,8 +240,10 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 runWaiters.clear();
             }
             publish();
+            return ls;
         } catch (RuntimeException e) {
             log.error("IP failover tick failed", e);
+            return null;
         }
     }
 
@@ -250,9 +254,9 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
      * which the daemon's one-second timers wake the I/O thread for anyway. Whatever can end the
      * quiet (a message, an address event, a command, a change of the cluster view) calls {@link #wake}.
      */
-    private void armNext() {
-        LeaderStatus ls = host.leaderStatus();
-        boolean quiet = ls.role() != Role.LEADER
+    private void armNext(LeaderStatus ls) {
+        boolean quiet = ls != null
+                && ls.role() != Role.LEADER
                 && !leader.leading()
                 && !stopping
                 && listed.isEmpty()
