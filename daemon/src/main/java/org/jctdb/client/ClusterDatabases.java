@@ -641,11 +641,14 @@ final class ClusterDatabases {
     }
 
     private void tick() {
-        if (run != null) {
-            runEffects(run.tick(System.currentTimeMillis()));
-        }
-        if (runDone != null && !runDone.isDone()) {
-            tick.armSoon();
+        try {
+            if (run != null) {
+                runEffects(run.tick(System.currentTimeMillis()));
+            }
+        } finally {
+            if (runDone != null && !runDone.isDone()) {
+                tick.armSoon();
+            }
         }
     }
 

@@ -201,7 +201,12 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         try {
             ls = tickNow();
         } finally {
-            armNext(ls);
+            try {
+                armNext(ls);
+            } catch (RuntimeException e) { // whatever went wrong, the next tick comes
+                tick.armSoon();
+                log.error("IP failover tick: cannot tell when the next is due", e);
+            }
         }
     }
 

@@ -152,13 +152,17 @@ final class LeaderDriver implements AutoCloseable {
             leader.learnGeneration(stored);
         }
         tick = GridTimer.on(core, TICK_MILLIS, () -> {
-            drainLockOutcomes();
-            // Clock, heartbeat, tick, in this order: the core's last tick time is never later
-            // than the last heartbeat, so a helper that gave the lock up after its bound always
-            // leaves the core a gap above the leader timeout (docs/design/leader-and-lock.md).
-            long now = ticker.nowMillis();
-            lock.ifPresent(ClusterLock::heartbeat);
-            apply(leader.tick(now));
+            try {
+                drainLockOutcomes();
+                // Clock, heartbeat, tick, in this order: the core's last tick time is never later
+                // than the last heartbeat, so a helper that gave the lock up after its bound always
+                // leaves the core a gap above the leader timeout (docs/design/leader-and-lock.md).
+                long now = ticker.nowMillis();
+                lock.ifPresent(ClusterLock::heartbeat);
+                apply(leader.tick(now));
+            } finally { // whatever went wrong, the next tick comes
+                tick.armAtMillis(leader.nextTickAt());
+            }
         });
         apply(leader.start(ticker.nowMillis()));
     }

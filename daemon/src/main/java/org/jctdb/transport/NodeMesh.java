@@ -288,13 +288,16 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
 
     private void checkKeepalives() {
         long now = System.nanoTime();
-        // Backwards: an event may close a connection, which then leaves the list.
-        for (int i = keepalives.size() - 1; i >= 0; i--) {
-            if (i < keepalives.size()) {
-                keepalives.get(i).check(now);
+        try {
+            // Backwards: an event may close a connection, which then leaves the list.
+            for (int i = keepalives.size() - 1; i >= 0; i--) {
+                if (i < keepalives.size()) {
+                    keepalives.get(i).check(now);
+                }
             }
+        } finally {
+            armKeepalives();
         }
-        armKeepalives();
     }
 
     /** The next check when the earliest connection has something due: idle links wake nobody meanwhile. */
