@@ -276,14 +276,24 @@ public final class HostingNode {
      */
     public boolean reportDue(
             long now, int leader, List<IpMessage.Listed> listed, boolean canHost, Set<String> downIfaces) {
-        return !idle
+        return now >= reportDueAt(leader, listed, canHost, downIfaces);
+    }
+
+    /**
+     * From when {@link #reportDue} holds for these arguments, as the state is now: {@code Long.MIN_VALUE}
+     * when a report is due whatever the time, else the end of the idle report period.
+     */
+    public long reportDueAt(int leader, List<IpMessage.Listed> listed, boolean canHost, Set<String> downIfaces) {
+        if (!idle
                 || leader != assignmentFrom
                 || !hosted.isEmpty()
                 || !listed.equals(this.listed)
                 || canHost != reportedCanHost
                 || !downIfaces.equals(reportedDownIfaces)
-                || lastReportAt == Long.MIN_VALUE
-                || now - lastReportAt >= timing.idleReportMs();
+                || lastReportAt == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        return lastReportAt + timing.idleReportMs();
     }
 
     /** Whether the leader's latest grant said that no node lists a public address. */

@@ -111,6 +111,30 @@ public final class LeaderCore {
         return done(out);
     }
 
+    /**
+     * The earliest time at which {@link #tick} would do more than note the time, as the state is now:
+     * a shell may leave out the ticks before it, and must ask again after every input. A leader ticks
+     * always ({@code Long.MIN_VALUE}): its stall rule counts ticks, and it announces and counts answers
+     * every interval anyway. A follower's or candidate's tick before this time changes nothing but the
+     * time of its last tick, which only a leader's stall rule reads, and {@link #becomeLeader} resets it.
+     */
+    public long nextTickAt() {
+        if (role == Role.LEADER) {
+            return Long.MIN_VALUE;
+        }
+        long next = lastCandidateSentAt + cfg.announceIntervalMs();
+        if (role == Role.CANDIDATE) {
+            return Math.min(next, lockRequestedAt + cfg.lockResultDeadlineMs());
+        }
+        if (canLead()) { // electionDue, read as a time
+            long due = leader < 0
+                    ? electionNotBefore
+                    : Math.max(electionNotBefore, lastLeaderHeardAt + cfg.leaderTimeoutMs());
+            next = Math.min(next, due);
+        }
+        return next;
+    }
+
     public List<Effect> onMessage(int fromPeer, LeaderMessage msg, long now) {
         List<Effect> out = new ArrayList<>();
         checkTerm(now, out);

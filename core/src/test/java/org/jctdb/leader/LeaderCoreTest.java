@@ -96,6 +96,38 @@ class LeaderCoreTest {
     }
 
     @Test
+    void aFollowerTellsWhenItsNextTickDoesSomethingAndEveryTickBeforeDoesNothing() {
+        LeaderCore leader = leader();
+        assertThat(leader.nextTickAt()).isEqualTo(Long.MIN_VALUE); // a leader's stall rule counts every tick
+        long t0 = now;
+        LeaderCore f = core(1, true, true);
+        f.onPeerConnected(0, t0);
+        assertThat(f.nextTickAt()).isEqualTo(t0 + 1_000); // its candidate message
+        assertThat(of(f.tick(t0 + 1_000), Effect.Broadcast.class)).hasSize(1);
+        // No leader heard: it may stand from two intervals after its start on.
+        assertThat(f.nextTickAt()).isEqualTo(t0 + 2_000);
+        LeaderStatus before = f.status();
+        assertThat(f.tick(t0 + 1_999)).isEmpty();
+        assertThat(f.status()).isEqualTo(before);
+        assertThat(f.tick(t0 + 2_000)).contains(new Effect.TakeLock());
+        assertThat(f.status().role()).isEqualTo(Role.CANDIDATE);
+        assertThat(f.nextTickAt()).isEqualTo(t0 + 3_000); // the next candidate message before the lock's deadline
+        f.onLockResult(LockResult.CONTENTION, t0 + 2_000);
+        assertThat(f.nextTickAt()).isEqualTo(t0 + 3_000);
+        // With a leader announcing, only candidate messages are due until the leader timeout runs out.
+        f.onMessage(0, new LeaderMessage.Announce(0, leader.status().leadingGeneration(), 5), t0 + 2_100);
+        assertThat(f.status().leader()).isZero();
+        for (long t = t0 + 2_100; t < t0 + 3_000; t += 50) {
+            assertThat(f.tick(t)).isEmpty();
+        }
+        assertThat(f.tick(t0 + 3_000)).hasSize(1);
+        assertThat(f.nextTickAt()).isEqualTo(t0 + 4_000);
+        LeaderCore cannotLead = core(2, false, true); // only its candidate messages
+        assertThat(cannotLead.nextTickAt()).isEqualTo(now + 1_000);
+        assertThat(cannotLead.tick(now + 999)).isEmpty();
+    }
+
+    @Test
     void contentionMeansFollowAndRetryLater() {
         LeaderCore c = core(1, true, true);
         live.add(2);

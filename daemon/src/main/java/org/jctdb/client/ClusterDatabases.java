@@ -44,6 +44,7 @@ import org.jctdb.database.recovery.RecoveryMember;
 import org.jctdb.database.recovery.RecoveryReply;
 import org.jctdb.database.recovery.RecoveryRequest;
 import org.jctdb.mesh.WireMessage;
+import org.jctdb.transport.GridTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +108,7 @@ final class ClusterDatabases {
     private final Map<String, String> knownNames = new HashMap<>();
     private DbRecoveryRun run;
     private CompletableFuture<Boolean> runDone;
+    private final GridTimer tick; // every 500 ms while a run is in progress, not at all otherwise
     private long hopsTotal;
     private long callsAnswered;
     private int maxHopsSeen;
@@ -122,7 +124,7 @@ final class ClusterDatabases {
         this.migration = new MigrationCore(databases.pnn(), HOP_LIMIT);
         this.member = new RecoveryMember(databases.pnn(), readLineage(lineageFile));
         worker.scheduleAtFixedRate(this::logStats, STATS_LOG_MILLIS);
-        worker.scheduleAtFixedRate(this::tick, 500);
+        this.tick = worker.timerOnGrid(this::tick, 500);
     }
 
     /** Where the persistent databases' lineage generation is kept, beside them (never a `NAME.PNN` file). */
@@ -253,6 +255,7 @@ final class ClusterDatabases {
             runDone = done;
             log.info("database recovery of generation {} starting, members {}", generation, members);
             runEffects(run.start(System.currentTimeMillis()));
+            tick.armSoon();
         });
         return done;
     }
@@ -638,8 +641,14 @@ final class ClusterDatabases {
     }
 
     private void tick() {
-        if (run != null) {
-            runEffects(run.tick(System.currentTimeMillis()));
+        try {
+            if (run != null) {
+                runEffects(run.tick(System.currentTimeMillis()));
+            }
+        } finally {
+            if (runDone != null && !runDone.isDone()) {
+                tick.armSoon();
+            }
         }
     }
 

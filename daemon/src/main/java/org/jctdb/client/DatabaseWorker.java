@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import org.jctdb.database.LockWaiter;
 import org.jctdb.database.TdbException;
 import org.jctdb.database.TdbFile;
+import org.jctdb.transport.GridTimer;
 import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +113,11 @@ final class DatabaseWorker implements AutoCloseable {
      */
     void scheduleAtFixedRate(Runnable task, long periodMillis) {
         Periodic.every(thread, periodMillis, () -> execute(task));
+    }
+
+    /** A timer on the grid of {@code periodMillis} that runs {@code task} here when armed ({@link GridTimer}). */
+    GridTimer timerOnGrid(Runnable task, long periodMillis) {
+        return GridTimer.on(thread, periodMillis, () -> execute(task));
     }
 
     /** Once, at the next multiple of {@code periodMillis} (a self-rescheduling task whose period may change). */

@@ -430,6 +430,9 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
     }
 
     private void publishView() {
+        if (ip != null) {
+            ip.wake(); // a quiet IP driver sleeps until something changes: the view did
+        }
         List<NodeView> nodes = node.nodeViews(config.nodes());
         if (leader == null) {
             view = new ClusterView(

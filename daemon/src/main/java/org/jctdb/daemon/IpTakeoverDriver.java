@@ -37,6 +37,7 @@ import org.jctdb.leader.Role;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.node.DisconnectCause;
 import org.jctdb.protocol.StorageSummary;
+import org.jctdb.transport.GridTimer;
 import org.jctdb.transport.NodeMesh;
 import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
@@ -97,6 +98,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     /** The leader said no node lists a public address (logged when that changes). */
     private boolean idle;
 
+    private GridTimer tick; // set by start()
+
     IpTakeoverDriver(
             NodeConfig config,
             FailoverTiming timing,
@@ -127,6 +130,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                     @Override
                     public void changed() {
                         publish();
+                        wake();
                     }
 
                     @Override
@@ -178,7 +182,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 log.error("cannot start the address guard: {}; addresses will not expire on their own", e.getMessage());
             }
         }
-        Periodic.every(core, timing.reportMs(), this::tick);
+        tick = GridTimer.on(core, timing.reportMs(), this::tick);
+        tick.armSoon();
         tickles.start();
     }
 
@@ -192,6 +197,21 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     // ---- ticks and messages, core thread ----
 
     private void tick() {
+        LeaderStatus ls = null;
+        try {
+            ls = tickNow();
+        } finally {
+            try {
+                armNext(ls);
+            } catch (RuntimeException e) { // whatever went wrong, the next tick comes
+                tick.armSoon();
+                log.error("IP failover tick: cannot tell when the next is due", e);
+            }
+        }
+    }
+
+    /** One tick; returns the leader status it worked with, null if it failed. */
+    private LeaderStatus tickNow() {
         try {
             long now = ticker.nowMillis();
             List<HostedAddress> lapsed = node.toRelease(now);
@@ -225,8 +245,47 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 runWaiters.clear();
             }
             publish();
+            return ls;
         } catch (RuntimeException e) {
             log.error("IP failover tick failed", e);
+            return null;
+        }
+    }
+
+    /**
+     * The next tick: at the next point of the grid, or, while this node is quiet (it neither leads nor
+     * lists, holds or is asked for anything: a tick then does nothing until its idle report to the
+     * leader falls due), when that report is due, and at the latest at the next one-second point,
+     * which the daemon's one-second timers wake the I/O thread for anyway. Whatever can end the
+     * quiet (a message, an address event, a command, a change of the cluster view) calls {@link #wake}.
+     */
+    private void armNext(LeaderStatus ls) {
+        boolean quiet = ls != null
+                && ls.role() != Role.LEADER
+                && !leader.leading()
+                && !stopping
+                && listed.isEmpty()
+                && node.hostedList().isEmpty()
+                && runWaiters.isEmpty()
+                && !onVouches
+                && idle == node.idle();
+        if (!quiet) {
+            tick.armSoon();
+            return;
+        }
+        long deadline = System.nanoTime() + Periodic.nanosToNextPoint(1000);
+        if (ls.leader() >= 0) {
+            long due = node.reportDueAt(ls.leader(), List.copyOf(listed.values()), true, downIfaces);
+            deadline = due == Long.MIN_VALUE ? Long.MIN_VALUE : Math.min(deadline, TimeUnit.MILLISECONDS.toNanos(due));
+        }
+        tick.armAtNanos(deadline);
+    }
+
+    /** Something may end the quiet of {@link #armNext}: tick at the next point of the grid. */
+    void wake() {
+        GridTimer t = tick;
+        if (t != null) {
+            t.armSoon();
         }
     }
 
@@ -317,6 +376,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 return;
             }
             handle(m);
+            wake();
         });
     }
 
@@ -325,6 +385,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         if (!cause.peerMayLive()) {
             leader.onConnectionClosed(pnn, ticker.nowMillis());
         }
+        wake();
     }
 
     private void handle(IpMessage m) {
@@ -486,6 +547,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         core.execute(() -> {
             request.run();
             runWaiters.add(f);
+            wake();
         });
         return f;
     }
@@ -496,6 +558,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 () -> {
                     listed.put(ip, new IpMessage.Listed(ip, maskBits, ifaces));
                     publish();
+                    wake();
                 },
                 core);
     }
@@ -507,6 +570,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                     listed.remove(ip);
                     node.hostedAddress(ip).ifPresent(a -> events.release(List.of(a), failed -> {}));
                     publish();
+                    wake();
                 },
                 core);
     }
@@ -522,6 +586,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                         }
                     }
                     publish();
+                    wake();
                 },
                 core);
     }
@@ -541,6 +606,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                         downIfaces.add(iface);
                     }
                     publish();
+                    wake();
                 },
                 core);
     }
@@ -553,6 +619,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         CompletableFuture<Void> f = new CompletableFuture<>();
         core.execute(() -> {
             stopping = true;
+            wake();
             node.dropHold();
             if (node.hostedList().isEmpty()) {
                 f.complete(null);

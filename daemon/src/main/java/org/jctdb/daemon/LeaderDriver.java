@@ -30,8 +30,8 @@ import org.jctdb.lock.ClusterLocks;
 import org.jctdb.lock.HelperProcessLock;
 import org.jctdb.lock.LockListener;
 import org.jctdb.mesh.WireMessage;
+import org.jctdb.transport.GridTimer;
 import org.jctdb.transport.NodeMesh;
-import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +44,7 @@ final class LeaderDriver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("jctdb.leader");
     /**
      * The core's tick: the IP tick's default period (`JctdbIPReportMs`), so that both run in one wake-up
-     * of the I/O thread on the shared grid ({@link Periodic}); the simulator models this period.
+     * of the I/O thread on the shared grid ({@link GridTimer}); the simulator models this period.
      */
     static final long TICK_MILLIS = 250;
     /** Our fcntl helper gives the lock up after leader timeout + this many seconds without a tick. */
@@ -89,6 +89,7 @@ final class LeaderDriver implements AutoCloseable {
     private volatile Optional<LockReport> lockReport = Optional.empty(); // read by commands on any thread
     private long lastRecoveryStart;
     private long lastRecoveryEnd;
+    private GridTimer tick; // core thread; set by start()
 
     LeaderDriver(
             NodeConfig config,
@@ -150,16 +151,20 @@ final class LeaderDriver implements AutoCloseable {
             log.info("persistent databases carry lineage generation {}: new generations go above it", stored);
             leader.learnGeneration(stored);
         }
-        apply(leader.start(ticker.nowMillis()));
-        Periodic.every(core, TICK_MILLIS, () -> {
-            drainLockOutcomes();
-            // Clock, heartbeat, tick, in this order: the core's last tick time is never later
-            // than the last heartbeat, so a helper that gave the lock up after its bound always
-            // leaves the core a gap above the leader timeout (docs/design/leader-and-lock.md).
-            long now = ticker.nowMillis();
-            lock.ifPresent(ClusterLock::heartbeat);
-            apply(leader.tick(now));
+        tick = GridTimer.on(core, TICK_MILLIS, () -> {
+            try {
+                drainLockOutcomes();
+                // Clock, heartbeat, tick, in this order: the core's last tick time is never later
+                // than the last heartbeat, so a helper that gave the lock up after its bound always
+                // leaves the core a gap above the leader timeout (docs/design/leader-and-lock.md).
+                long now = ticker.nowMillis();
+                lock.ifPresent(ClusterLock::heartbeat);
+                apply(leader.tick(now));
+            } finally { // whatever went wrong, the next tick comes
+                tick.armAtMillis(leader.nextTickAt());
+            }
         });
+        apply(leader.start(ticker.nowMillis()));
     }
 
     LeaderStatus status() {
@@ -300,6 +305,12 @@ final class LeaderDriver implements AutoCloseable {
 
     private void apply(List<Effect> effects) {
         refreshLockReport();
+        // Any input may bring the next tick forward. A follower's ticks before nextTickAt would do
+        // nothing (the simulator checks that on every one), so its I/O thread is not woken for them;
+        // a leader ticks at every point of the grid. The ticker is Ticker.SYSTEM, the timer's clock.
+        if (tick != null) {
+            tick.armAtMillis(leader.nextTickAt());
+        }
         for (Effect e : effects) {
             if (e instanceof Effect.Send) {
                 Effect.Send s = (Effect.Send) e;

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * One connection's keepalive timing, checked by the mesh on its timer grid ({@link #check}) instead
- * of by timers of its own: an idle node's timers then share the I/O thread's wake-ups (Netty's idle
+ * One connection's keepalive timing, checked by the mesh on its timer grid ({@link #check}, when
+ * {@link #nextCheckAt} of some connection falls due) instead of by timers of its own: an idle node's timers then share the I/O thread's wake-ups (Netty's idle
  * handlers woke it about 1.5 times a second apart from the grid, each at its own moment). Tells
  * {@link PeerHandler}, with the events it had from Netty's IdleStateHandler before:
  * <ul>
@@ -30,6 +30,7 @@ final class Keepalives extends ChannelDuplexHandler {
     private final long silenceNanos;
     private final Collection<Keepalives> checked; // the mesh's handlers of live connections
     private final LongSupplier clock;
+    private final Runnable begun; // the mesh arms its check for the new connection
     private ChannelHandlerContext ctx;
     private boolean live; // in checked
     private long lastRead;
@@ -38,13 +39,24 @@ final class Keepalives extends ChannelDuplexHandler {
     private long missesTold; // since the last read
     private boolean silenceTold;
 
-    Keepalives(long keepaliveMillis, long silenceLimitMillis, Collection<Keepalives> checked) {
-        this(keepaliveMillis, silenceLimitMillis, checked, System::nanoTime);
+    /** {@code begun} runs when the connection joins {@code checked}. */
+    Keepalives(long keepaliveMillis, long silenceLimitMillis, Collection<Keepalives> checked, Runnable begun) {
+        this(keepaliveMillis, silenceLimitMillis, checked, System::nanoTime, begun);
     }
 
     /** With the clock of {@link #check}'s times given (tests). */
     Keepalives(long keepaliveMillis, long silenceLimitMillis, Collection<Keepalives> checked, LongSupplier clock) {
+        this(keepaliveMillis, silenceLimitMillis, checked, clock, () -> {});
+    }
+
+    private Keepalives(
+            long keepaliveMillis,
+            long silenceLimitMillis,
+            Collection<Keepalives> checked,
+            LongSupplier clock,
+            Runnable begun) {
         this.clock = clock;
+        this.begun = begun;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, keepaliveMillis));
         this.silenceNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, silenceLimitMillis));
         this.checked = checked;
@@ -74,6 +86,7 @@ final class Keepalives extends ChannelDuplexHandler {
             live = true;
             checked.add(this);
             lastRead = lastWrite = clock.getAsLong();
+            begun.run();
         }
     }
 
@@ -116,6 +129,26 @@ final class Keepalives extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         lastWrite = clock.getAsLong();
         ctx.write(msg, promise);
+    }
+
+    /**
+     * The earliest time (on the clock of {@link #check}) from which a check tells something, as the
+     * state is now; {@code Long.MAX_VALUE} for a connection no longer checked. Reads and writes only
+     * move it later, so the mesh checks at this time, finds perhaps nothing, and asks again.
+     */
+    long nextCheckAt() {
+        if (!live) {
+            return Long.MAX_VALUE;
+        }
+        long next = lastWrite + intervalNanos;
+        if (!silenceTold) {
+            next = Math.min(next, lastRead + silenceNanos);
+            long miss = (missesTold + 1) * intervalNanos + intervalNanos / 2;
+            if (miss < silenceNanos) {
+                next = Math.min(next, lastRead + miss);
+            }
+        }
+        return next;
     }
 
     /** The grid's check at {@code now} (System.nanoTime): fires the events due since the last one. */

@@ -60,7 +60,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     private final Set<Integer> connected = ConcurrentHashMap.newKeySet();
     private final MeshCounters counters = new MeshCounters();
     private final List<Keepalives> keepalives = new ArrayList<>(); // live connections' timing, I/O thread only
-    private Periodic keepaliveCheck;
+    private volatile GridTimer keepaliveCheck; // armed on the I/O thread
     private final RefusalLog refusals = new RefusalLog(log, TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Dialer nonces of recent challenges: one seen again is a replay. */
     private final Map<ByteBuffer, Boolean> nonces = new LinkedHashMap<>(256, 0.75f, false) {
@@ -116,8 +116,8 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                     bound.cause());
         }
         server = bound.channel();
-        keepaliveCheck =
-                Periodic.every(loop, Keepalives.checkMillis(settings.keepaliveMillis()), this::checkKeepalives);
+        keepaliveCheck = GridTimer.on(loop, Keepalives.checkMillis(settings.keepaliveMillis()), this::checkKeepalives);
+        loop.execute(this::armKeepalives); // connections accepted before this line
         for (int pnn : settings.peers().keySet()) {
             if (pnn > settings.myPnn()) {
                 loop.execute(() -> connect(pnn));
@@ -192,7 +192,8 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
                 retransmission.shorten(ch);
                 // Silence past the limit drops the peer; a writer idle for an interval sends a keepalive.
                 ch.pipeline()
-                        .addLast(new Keepalives(s.keepaliveMillis(), s.silenceLimitMillis(), keepalives))
+                        .addLast(new Keepalives(
+                                s.keepaliveMillis(), s.silenceLimitMillis(), keepalives, NodeMesh.this::armKeepalives))
                         .addLast(frames)
                         .addLast(FRAME_PREFIX);
                 if (auth) {
@@ -289,12 +290,29 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
 
     private void checkKeepalives() {
         long now = System.nanoTime();
-        // Backwards: an event may close a connection, which then leaves the list.
-        for (int i = keepalives.size() - 1; i >= 0; i--) {
-            if (i < keepalives.size()) {
-                keepalives.get(i).check(now);
+        try {
+            // Backwards: an event may close a connection, which then leaves the list.
+            for (int i = keepalives.size() - 1; i >= 0; i--) {
+                if (i < keepalives.size()) {
+                    keepalives.get(i).check(now);
+                }
             }
+        } finally {
+            armKeepalives();
         }
+    }
+
+    /** The next check when the earliest connection has something due: idle links wake nobody meanwhile. */
+    private void armKeepalives() {
+        GridTimer t = keepaliveCheck;
+        if (t == null) {
+            return; // start() arms it
+        }
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < keepalives.size(); i++) {
+            next = Math.min(next, keepalives.get(i).nextCheckAt());
+        }
+        t.armAtNanos(next);
     }
 
     void keepaliveSent() {

@@ -59,8 +59,14 @@ public final class Periodic {
         return period - Math.floorMod(gridClock(), period);
     }
 
-    private static long gridClock() {
+    static long gridClock() {
         return System.nanoTime() + PHASE_NANOS;
+    }
+
+    /** The first point on the grid of {@code periodNanos} at or after {@code t}. */
+    static long pointAtOrAfter(long t, long periodNanos) {
+        long off = Math.floorMod(t, periodNanos);
+        return off == 0 ? t : t - off + periodNanos;
     }
 
     /** The next point on the grid after {@code now} for a period of {@code periodNanos}. */

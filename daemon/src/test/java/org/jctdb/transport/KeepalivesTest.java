@@ -67,6 +67,40 @@ class KeepalivesTest {
     }
 
     @Test
+    void aCheckBeforeTheNextCheckTimeTellsNothingAndOneAtItTellsSomething() {
+        Keepalives slow = new Keepalives(1_000, 5_000, checked, () -> now);
+        EmbeddedChannel c = channel(slow);
+        long start = now;
+        assertThat(slow.nextCheckAt()).isEqualTo(start + 1_000 * MS); // nothing written for an interval
+        long[] reads = {300, 2_000}; // then silence: misses, the drop, and keepalives written every interval
+        int r = 0;
+        int told = 0;
+        for (long ms = 0; ms <= 12_000; ms++) {
+            now = start + ms * MS;
+            if (r < reads.length && reads[r] == ms) {
+                c.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
+                c.readInbound();
+                r++;
+            }
+            long next = slow.nextCheckAt();
+            events.clear();
+            slow.check(now);
+            if (now < next) {
+                assertThat(events)
+                        .as("at %d ms, next check at %d ms", ms, (next - start) / MS)
+                        .isEmpty();
+            } else {
+                assertThat(events).as("at %d ms", ms).isNotEmpty();
+                told += events.size();
+            }
+        }
+        // misses at 1.8 s and 3.5 .. 6.5 s, the drop at 7 s, a keepalive written every second
+        assertThat(told).isEqualTo(1 + 4 + 1 + 12);
+        c.close();
+        assertThat(slow.nextCheckAt()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void aLateCheckTellsEveryMissDueButNoneAtOrPastTheLimit() {
         Keepalives slow = new Keepalives(1_000, 5_000, checked, () -> now);
         EmbeddedChannel c = channel(slow);

@@ -240,6 +240,50 @@ class PeriodicTest {
     }
 
     @Test
+    void aGridTimerRunsAtTheFirstPointAtOrAfterItsEarliestDeadlineAndOnlyWhenArmed() {
+        Recorder ex = new Recorder();
+        long[] clock = {1_030 * MS};
+        int[] runs = {0};
+        GridTimer t = new GridTimer(ex, 100, () -> runs[0]++, () -> clock[0], 0);
+        assertThat(ex.timers).isEmpty(); // nothing runs until it is armed
+        t.armAtNanos(1_450 * MS);
+        assertThat(ex.last().delayNanos()).isEqualTo(470 * MS); // the point 1,500
+        t.armAtNanos(1_700 * MS); // later than the pending run: nothing changes
+        t.armAtMillis(Long.MAX_VALUE); // no deadline at all: nothing changes
+        assertThat(ex.timers).hasSize(1);
+        t.armAtNanos(1_200 * MS); // a point itself
+        assertThat(ex.timers.get(0).cancelled()[0]).isTrue();
+        assertThat(ex.last().delayNanos()).isEqualTo(170 * MS);
+        t.armAtNanos(900 * MS); // a deadline passed: the next point after now, as a Periodic
+        assertThat(ex.last().delayNanos()).isEqualTo(70 * MS);
+        t.armSoon(); // the same point: kept
+        assertThat(ex.timers).hasSize(3);
+        clock[0] = 1_100 * MS;
+        ex.last().task().run();
+        assertThat(runs[0]).isEqualTo(1);
+        assertThat(ex.timers).hasSize(3); // not re-armed on its own
+        t.armSoon(); // from a point: the next one
+        assertThat(ex.last().delayNanos()).isEqualTo(100 * MS);
+        t.cancel();
+        ex.last().task().run();
+        t.armSoon();
+        assertThat(runs[0]).isEqualTo(1);
+        assertThat(ex.timers).hasSize(4);
+    }
+
+    @Test
+    void aGridTimerSharesTheGridOfPeriodicTasks() {
+        Recorder p = new Recorder();
+        Recorder g = new Recorder();
+        long[] clock = {-7_777_777_777L};
+        Periodic.every(p, 250, () -> {}, () -> clock[0]);
+        List<Long> points = dues(p, clock, 8);
+        GridTimer t = new GridTimer(g, 250, () -> {}, () -> clock[0], 0);
+        t.armAtNanos(points.get(3) - 1); // just before a point: that point
+        assertThat(clock[0] + g.last().delayNanos()).isEqualTo(points.get(3));
+    }
+
+    @Test
     void aRealExecutorRunsTheTaskRepeatedly() throws InterruptedException {
         ScheduledExecutorService ex = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {

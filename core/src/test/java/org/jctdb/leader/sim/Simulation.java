@@ -220,7 +220,15 @@ final class Simulation {
             return;
         }
         if (!nd.paused) {
-            execute(nd, nd.core.tick(now));
+            // LeaderDriver leaves out the ticks before nextTickAt: each must be one that does nothing.
+            long next = nd.core.nextTickAt();
+            LeaderStatus before = now < next ? nd.core.status() : null;
+            List<Effect> fx = nd.core.tick(now);
+            if (before != null && (!fx.isEmpty() || !before.equals(nd.core.status()) || nd.core.nextTickAt() != next)) {
+                fail("node " + nd.pnn + " ticked at " + now + " before its next tick time " + next
+                        + " and that tick was not a no-op: " + fx);
+            }
+            execute(nd, fx);
             nd.lastTickAt = now;
         }
         after(TICK_MS, () -> tickLoop(nd, inc));
