@@ -16,7 +16,7 @@ import java.util.Optional;
  *
  * <p>Blocking and non-blocking calls: {@link #fetch}, {@link #store}, {@link #delete},
  * {@link #exists} take the record's chain lock and wait for it; a daemon thread uses them only
- * inside {@link #tryChainLock}, where the lock is already held. The {@code try*} methods never
+ * inside {@link #tryChainLock} or {@link #underLentChainLock}, where the lock is already held. The {@code try*} methods never
  * wait for a lock another process holds (see docs/design/databases.md for the exceptions).
  */
 public final class TdbFile implements Closeable {
@@ -221,6 +221,34 @@ public final class TdbFile implements Closeable {
                 direct.chainunlock(Pointer.nativeValue(tdb), scratchKey(key), key.length);
             } else {
                 lib.tdb_chainunlock(tdb, k);
+                Reference.reachabilityFence(keyMem);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} under the key's chain lock that another process holds on this daemon's behalf
+     * (a {@link LockWaiter.HeldLock}), as ctdbd runs a request under its lock helper's lock: the chain is
+     * only marked as locked in this handle (libtdb's {@code tdb_chainlock_mark}), so fetch and store take
+     * no lock of their own, and unmarked after. The caller releases the holder afterwards.
+     */
+    public synchronized <T> T underLentChainLock(byte[] key, Locked<T> action) throws TdbException {
+        Pointer tdb = live();
+        Memory keyMem = direct == null ? memory(key) : null;
+        TdbLibrary.TdbData.ByValue k = direct == null ? data(keyMem, key.length) : null;
+        int rc = direct != null
+                ? direct.chainlockMark(Pointer.nativeValue(tdb), scratchKey(key), key.length)
+                : lib.tdb_chainlock_mark(tdb, k);
+        if (rc != 0) {
+            throw failure("tdb_chainlock_mark");
+        }
+        try {
+            return Objects.requireNonNull(action.run(), "a locked action returns a value");
+        } finally {
+            if (direct != null) {
+                direct.chainlockUnmark(Pointer.nativeValue(tdb), scratchKey(key), key.length);
+            } else {
+                lib.tdb_chainlock_unmark(tdb, k);
                 Reference.reachabilityFence(keyMem);
             }
         }
