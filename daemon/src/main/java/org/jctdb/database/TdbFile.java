@@ -201,29 +201,7 @@ public final class TdbFile implements Closeable {
      * {@link LockWaiter} off its own thread and try again).
      */
     public synchronized <T> Optional<T> tryChainLock(byte[] key, Locked<T> action) throws TdbException {
-        Pointer tdb = live();
-        Memory keyMem = direct == null ? memory(key) : null;
-        TdbLibrary.TdbData.ByValue k = direct == null ? data(keyMem, key.length) : null;
-        int rc = direct != null
-                ? direct.chainlockNonblock(Pointer.nativeValue(tdb), scratchKey(key), key.length)
-                : lib.tdb_chainlock_nonblock(tdb, k);
-        if (rc != 0) {
-            if (busy(tdb)) {
-                return Optional.empty();
-            }
-            throw failure("tdb_chainlock_nonblock");
-        }
-        try {
-            return Optional.of(Objects.requireNonNull(action.run(), "a locked action returns a value"));
-        } finally {
-            if (direct != null) {
-                // the action's own calls reused the scratch buffer: copy the key again
-                direct.chainunlock(Pointer.nativeValue(tdb), scratchKey(key), key.length);
-            } else {
-                lib.tdb_chainunlock(tdb, k);
-                Reference.reachabilityFence(keyMem);
-            }
-        }
+        return chainLocked(key, false, action);
     }
 
     /**
@@ -233,22 +211,45 @@ public final class TdbFile implements Closeable {
      * no lock of their own, and unmarked after. The caller releases the holder afterwards.
      */
     public synchronized <T> T underLentChainLock(byte[] key, Locked<T> action) throws TdbException {
+        return chainLocked(key, true, action).orElseThrow();
+    }
+
+    /** {@code lent}: mark the chain (a helper holds it for us) instead of trying to lock it. */
+    private <T> Optional<T> chainLocked(byte[] key, boolean lent, Locked<T> action) throws TdbException {
         Pointer tdb = live();
+        long t = Pointer.nativeValue(tdb);
         Memory keyMem = direct == null ? memory(key) : null;
         TdbLibrary.TdbData.ByValue k = direct == null ? data(keyMem, key.length) : null;
-        int rc = direct != null
-                ? direct.chainlockMark(Pointer.nativeValue(tdb), scratchKey(key), key.length)
-                : lib.tdb_chainlock_mark(tdb, k);
+        int rc;
+        if (direct != null) {
+            long kp = scratchKey(key);
+            rc = lent ? direct.chainlockMark(t, kp, key.length) : direct.chainlockNonblock(t, kp, key.length);
+        } else {
+            rc = lent ? lib.tdb_chainlock_mark(tdb, k) : lib.tdb_chainlock_nonblock(tdb, k);
+        }
         if (rc != 0) {
-            throw failure("tdb_chainlock_mark");
+            if (!lent && busy(tdb)) {
+                return Optional.empty();
+            }
+            throw failure(lent ? "tdb_chainlock_mark" : "tdb_chainlock_nonblock");
         }
         try {
-            return Objects.requireNonNull(action.run(), "a locked action returns a value");
+            return Optional.of(Objects.requireNonNull(action.run(), "a locked action returns a value"));
         } finally {
             if (direct != null) {
-                direct.chainlockUnmark(Pointer.nativeValue(tdb), scratchKey(key), key.length);
+                // the action's own calls reused the scratch buffer: copy the key again
+                long kp = scratchKey(key);
+                if (lent) {
+                    direct.chainlockUnmark(t, kp, key.length);
+                } else {
+                    direct.chainunlock(t, kp, key.length);
+                }
             } else {
-                lib.tdb_chainlock_unmark(tdb, k);
+                if (lent) {
+                    lib.tdb_chainlock_unmark(tdb, k);
+                } else {
+                    lib.tdb_chainunlock(tdb, k);
+                }
                 Reference.reachabilityFence(keyMem);
             }
         }
