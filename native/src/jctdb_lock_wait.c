@@ -9,8 +9,9 @@
  * MODE
  *   chain  wait until the chain lock of KEY_HEX (the key as hex bytes) is free, then drop it
  *   all    wait until every chain is free (the whole-file lock a transaction or wipe needs)
- *   hold   take the chain lock of KEY_HEX, write "0\n", keep it until stdin is closed
- *          (stands in for a client holding a lock, in tests)
+ *   hold   take the chain lock of KEY_HEX, write "0\n", keep it until stdin is closed: the daemon
+ *          runs the request that waited under this lock (marking it as its own, as ctdbd does with
+ *          its lock helper's lock); tests use it to stand in for a client holding a lock
  * TDB_FLAGS are the flags the daemon opened FILE with; only TDB_MUTEX_LOCKING is used here,
  * because a file with mutex chain locks must be opened with it (and its chain locks are
  * robust mutexes, not fcntl ranges, so locking through libtdb is the only way that works for

@@ -264,6 +264,11 @@ final class ClusterDatabases {
 
     /** Delivers a record input under its chain lock (or tells the core it is busy). Database thread. */
     private void deliver(RecordInput in) {
+        deliver(in, false);
+    }
+
+    /** {@code lent}: a lock helper holds the chain for this daemon (after a busy chain), so it is not tried. */
+    private void deliver(RecordInput in, boolean lent) {
         Optional<Database> found = databases.byId(in.db());
         if (found.isEmpty() || found.get().kind() != DatabaseKind.VOLATILE) {
             log.warn(
@@ -279,8 +284,12 @@ final class ClusterDatabases {
         byte[] key = in.key().bytes();
         List<MigrationEffect> effects;
         try {
-            Optional<List<MigrationEffect>> locked = db.file().tryChainLock(key, () -> stepLocked(db, key, in));
-            effects = locked.isPresent() ? locked.get() : migration.step(new MigrationInput.RecordBusy(in));
+            if (lent) {
+                effects = db.file().underLentChainLock(key, () -> stepLocked(db, key, in));
+            } else {
+                Optional<List<MigrationEffect>> locked = db.file().tryChainLock(key, () -> stepLocked(db, key, in));
+                effects = locked.isPresent() ? locked.get() : migration.step(new MigrationInput.RecordBusy(in));
+            }
         } catch (TdbException | RuntimeException e) {
             log.error("migration of record {} of {}: {}", in.key(), db.name(), e.toString());
             if (in instanceof RecordInput.ClientCall c) {
@@ -349,14 +358,26 @@ final class ClusterDatabases {
                 DbId lockDb = w.input().db();
                 long lockStart = System.nanoTime();
                 host.dbCounters().lockWaitStarted(lockDb);
+                // As ctdbd: the helper keeps the lock it waited for until the input has run under it, so the
+                // input is not beaten to the lock again by the next client queued behind it.
                 worker.waiter()
-                        .waitForChain(db.get().file(), w.input().key().bytes())
-                        .whenComplete((v, err) -> {
+                        .holdChain(db.get().file(), w.input().key().bytes())
+                        .whenComplete((held, err) -> {
                             host.dbCounters().lockWaitEnded(lockDb, System.nanoTime() - lockStart, err != null);
                             if (err != null) {
                                 worker.schedule(() -> deliver(w.input()), 20);
-                            } else {
-                                worker.execute(() -> deliver(w.input()));
+                                return;
+                            }
+                            try {
+                                worker.execute(() -> {
+                                    try {
+                                        deliver(w.input(), true);
+                                    } finally {
+                                        held.release();
+                                    }
+                                });
+                            } catch (RuntimeException gone) {
+                                held.release(); // the thread is gone (shutdown)
                             }
                         });
             } else if (e instanceof MigrationEffect.Resubmit r) {

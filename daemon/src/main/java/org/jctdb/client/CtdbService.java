@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.jctdb.config.Tunables;
@@ -522,13 +522,14 @@ public final class CtdbService implements AutoCloseable {
                 -1,
                 "node " + pnn + " did not answer " + ControlOpcode.describe(control.opcode()) + " within "
                         + FORWARD_TIMEOUT_MILLIS / 1000 + " s");
-        return f.completeOnTimeout(timedOut, FORWARD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                .whenComplete((r, e) -> {
-                    pending.remove(id);
-                    if (r == timedOut) {
-                        counters.controlTimeouts.increment();
-                    }
-                });
+        ScheduledFuture<?> timer = worker.timeout(() -> f.complete(timedOut), FORWARD_TIMEOUT_MILLIS);
+        return f.whenComplete((r, e) -> {
+            timer.cancel(false);
+            pending.remove(id);
+            if (r == timedOut) {
+                counters.controlTimeouts.increment();
+            }
+        });
     }
 
     /** A control for this node built by the daemon itself (replication, catch-up). */

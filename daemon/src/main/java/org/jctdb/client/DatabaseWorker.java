@@ -3,6 +3,7 @@ package org.jctdb.client;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jctdb.database.LockWaiter;
@@ -105,6 +106,15 @@ final class DatabaseWorker implements AutoCloseable {
 
     void schedule(Runnable task, long delayMillis) {
         thread.schedule(() -> execute(task), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A timeout that usually never fires, kept in this thread's own timer queue and cancelled with the
+     * returned future: unlike {@code CompletableFuture.completeOnTimeout}, whose shared timer thread is
+     * woken to drop every cancelled timeout, nothing but this thread is involved.
+     */
+    ScheduledFuture<?> timeout(Runnable task, long delayMillis) {
+        return thread.schedule(() -> execute(task), delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /**

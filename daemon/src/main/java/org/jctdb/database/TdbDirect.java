@@ -64,6 +64,14 @@ final class TdbDirect {
         return tdb_chainunlock(tdb, kptr, klen);
     }
 
+    int chainlockMark(long tdb, long kptr, long klen) {
+        return tdb_chainlock_mark(tdb, kptr, klen);
+    }
+
+    int chainlockUnmark(long tdb, long kptr, long klen) {
+        return tdb_chainlock_unmark(tdb, kptr, klen);
+    }
+
     int store(long tdb, long kptr, long klen, long dptr, long dlen, int flag) {
         return tdb_store(tdb, kptr, klen, dptr, dlen, flag);
     }
@@ -87,6 +95,10 @@ final class TdbDirect {
     private static native int tdb_chainlock_nonblock(long tdb, long kptr, long klen);
 
     private static native int tdb_chainunlock(long tdb, long kptr, long klen);
+
+    private static native int tdb_chainlock_mark(long tdb, long kptr, long klen);
+
+    private static native int tdb_chainlock_unmark(long tdb, long kptr, long klen);
 
     private static native int tdb_store(long tdb, long kptr, long klen, long dptr, long dlen, int flag);
 

@@ -16,7 +16,7 @@ import java.util.Optional;
  *
  * <p>Blocking and non-blocking calls: {@link #fetch}, {@link #store}, {@link #delete},
  * {@link #exists} take the record's chain lock and wait for it; a daemon thread uses them only
- * inside {@link #tryChainLock}, where the lock is already held. The {@code try*} methods never
+ * inside {@link #tryChainLock} or {@link #underLentChainLock}, where the lock is already held. The {@code try*} methods never
  * wait for a lock another process holds (see docs/design/databases.md for the exceptions).
  */
 public final class TdbFile implements Closeable {
@@ -201,26 +201,55 @@ public final class TdbFile implements Closeable {
      * {@link LockWaiter} off its own thread and try again).
      */
     public synchronized <T> Optional<T> tryChainLock(byte[] key, Locked<T> action) throws TdbException {
+        return chainLocked(key, false, action);
+    }
+
+    /**
+     * Runs {@code action} under the key's chain lock that another process holds on this daemon's behalf
+     * (a {@link LockWaiter.HeldLock}), as ctdbd runs a request under its lock helper's lock: the chain is
+     * only marked as locked in this handle (libtdb's {@code tdb_chainlock_mark}), so fetch and store take
+     * no lock of their own, and unmarked after. The caller releases the holder afterwards.
+     */
+    public synchronized <T> T underLentChainLock(byte[] key, Locked<T> action) throws TdbException {
+        return chainLocked(key, true, action).orElseThrow();
+    }
+
+    /** {@code lent}: mark the chain (a helper holds it for us) instead of trying to lock it. */
+    private <T> Optional<T> chainLocked(byte[] key, boolean lent, Locked<T> action) throws TdbException {
         Pointer tdb = live();
+        long t = Pointer.nativeValue(tdb);
         Memory keyMem = direct == null ? memory(key) : null;
         TdbLibrary.TdbData.ByValue k = direct == null ? data(keyMem, key.length) : null;
-        int rc = direct != null
-                ? direct.chainlockNonblock(Pointer.nativeValue(tdb), scratchKey(key), key.length)
-                : lib.tdb_chainlock_nonblock(tdb, k);
+        int rc;
+        if (direct != null) {
+            long kp = scratchKey(key);
+            rc = lent ? direct.chainlockMark(t, kp, key.length) : direct.chainlockNonblock(t, kp, key.length);
+        } else {
+            rc = lent ? lib.tdb_chainlock_mark(tdb, k) : lib.tdb_chainlock_nonblock(tdb, k);
+        }
         if (rc != 0) {
-            if (busy(tdb)) {
+            if (!lent && busy(tdb)) {
                 return Optional.empty();
             }
-            throw failure("tdb_chainlock_nonblock");
+            throw failure(lent ? "tdb_chainlock_mark" : "tdb_chainlock_nonblock");
         }
         try {
             return Optional.of(Objects.requireNonNull(action.run(), "a locked action returns a value"));
         } finally {
             if (direct != null) {
                 // the action's own calls reused the scratch buffer: copy the key again
-                direct.chainunlock(Pointer.nativeValue(tdb), scratchKey(key), key.length);
+                long kp = scratchKey(key);
+                if (lent) {
+                    direct.chainlockUnmark(t, kp, key.length);
+                } else {
+                    direct.chainunlock(t, kp, key.length);
+                }
             } else {
-                lib.tdb_chainunlock(tdb, k);
+                if (lent) {
+                    lib.tdb_chainlock_unmark(tdb, k);
+                } else {
+                    lib.tdb_chainunlock(tdb, k);
+                }
                 Reference.reachabilityFence(keyMem);
             }
         }

@@ -75,6 +75,11 @@ public interface TdbLibrary extends Library {
 
     int tdb_chainunlock(Pointer tdb, TdbData.ByValue key);
 
+    /** Counts the chain as locked by this handle without locking it: another process holds it for us. */
+    int tdb_chainlock_mark(Pointer tdb, TdbData.ByValue key);
+
+    int tdb_chainlock_unmark(Pointer tdb, TdbData.ByValue key);
+
     int tdb_lockall_nonblock(Pointer tdb);
 
     int tdb_unlockall(Pointer tdb);

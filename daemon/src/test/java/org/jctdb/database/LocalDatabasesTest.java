@@ -153,6 +153,39 @@ class LocalDatabasesTest {
     }
 
     @Test
+    void aHeldChainIsLentToTheDaemonUntilReleasedSoNoClientGetsInBetween() throws Exception {
+        Database db = dbs.attach("locking.tdb", DatabaseKind.VOLATILE);
+        byte[] key = "hot".getBytes(StandardCharsets.US_ASCII);
+        assertThat(db.tryStore(key, new LtdbHeader(1, 0, 0), new byte[] {1})).isTrue();
+        Process client = hold(db, key);
+
+        CompletableFuture<LockWaiter.HeldLock> lent = new LockWaiter(Libtdb.lockWaitHelper()).holdChain(db.file(), key);
+        Thread.sleep(300);
+        assertThat(lent).isNotDone();
+        client.getOutputStream().close();
+        LockWaiter.HeldLock held = lent.get(10, TimeUnit.SECONDS);
+
+        // the helper still holds the chain: a try fails, while the lent lock lets this daemon read and write
+        assertThat(db.tryStore(key, new LtdbHeader(9, 0, 0), new byte[] {9})).isFalse();
+        byte[] stored = new LtdbHeader(2, 0, 0).encode(new byte[] {2});
+        byte[] seen = db.file().underLentChainLock(key, () -> {
+            byte[] before = db.file().fetch(key).orElseThrow();
+            db.file().store(key, stored);
+            return before;
+        });
+        assertThat(LtdbHeader.dataOf(seen)).containsExactly(1);
+        assertThat(db.tryStore(key, new LtdbHeader(9, 0, 0), new byte[] {9})).isFalse();
+
+        held.release();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (db.tryFetch(key).status() == Database.Status.BUSY && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(db.tryFetch(key).record().orElseThrow().data()).containsExactly(2);
+        held.release(); // twice is harmless
+    }
+
+    @Test
     void waitForAllCompletesOnceNoChainIsHeld() throws Exception {
         Database db = dbs.attach("registry.tdb", DatabaseKind.PERSISTENT);
         byte[] key = "k".getBytes(StandardCharsets.US_ASCII);

@@ -80,6 +80,13 @@ class TdbDirectProperties {
             assertThat(f.fetch(key)).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
             // the lock taken around the store was released: a second one succeeds
             assertThat(f.tryChainLock(key, () -> Boolean.TRUE)).contains(Boolean.TRUE);
+            // a chain marked as lent (a helper holds it for us) is this handle's for the action, unmarked after
+            byte[] again = f.underLentChainLock(key, () -> {
+                f.store(key, value);
+                return f.fetch(key).orElseThrow();
+            });
+            assertThat(again).isEqualTo(value);
+            assertThat(f.tryChainLock(key, () -> Boolean.TRUE)).contains(Boolean.TRUE);
             assertThat(f.delete(key)).isTrue();
             assertThat(f.delete(key)).isFalse();
             assertThat(f.exists(key)).isFalse();

@@ -295,10 +295,15 @@ public final class MigrationCore {
         if (c != null) {
             out.add(new ReplyToClient(c.callId(), db, key, header, data, hops));
         }
+        // The calls collapsed behind this one are answered in the same step, under the same chain lock
+        // (the record is ours now), as ctdbd runs its deferred fetches before it reads the next packet: handed
+        // back to the queue, a peer's REQ_CALL read meanwhile took the record away before they ran, and
+        // each of them then asked for it again.
         List<ClientCall> waiting = collapsed.remove(reqId);
         if (waiting != null) {
             for (ClientCall w : waiting) {
-                out.add(new Resubmit(w)); // under the chain lock again: answered here while still dmaster
+                answeredLocally++;
+                out.add(new ReplyToClient(w.callId(), db, key, header, data, 0));
             }
         }
     }
