@@ -437,6 +437,8 @@ public final class TakeoverLeader {
         // Hash maps while collecting (nodes x addresses inserts), sorted once below.
         Map<String, IpMessage.Listed> listedBy = new HashMap<>();
         Map<String, Set<Integer>> knownOn = new HashMap<>();
+        List<Map.Entry<String, Integer>> keepOnly =
+                new ArrayList<>(); // (address, node) hosted by one that may not take
         List<NodeState> states = new ArrayList<>();
         for (int pnn = 0; pnn < in.flags().size(); pnn++) {
             PeerRecord rec = peer(pnn);
@@ -461,13 +463,25 @@ public final class TakeoverLeader {
             } else {
                 rec.hosted.clear();
             }
-            boolean mayTake = rec.grantsReach();
-            grantsLog(rec, alive, mayTake, now, out);
+            boolean reached = rec.grantsReach();
+            grantsLog(rec, alive, reached, now, out);
+            // Grants withheld (it claims an address another has hosted for longer): its hold lapses
+            // and it has no current grant, so a take there would fail like one that never reached it.
+            boolean mayTake = reached && !rec.withheld;
             for (IpMessage.Listed l : rec.listed) {
                 listedBy.putIfAbsent(l.ip(), l);
-                if (rec.available(l) && (mayTake || rec.hosted.containsKey(l.ip()))) {
+                if (rec.available(l) && mayTake) {
                     knownOn.computeIfAbsent(l.ip(), k -> new TreeSet<>()).add(pnn);
+                } else if (rec.available(l) && rec.hosted.containsKey(l.ip())) {
+                    keepOnly.add(Map.entry(l.ip(), pnn));
                 }
+            }
+        }
+        // A node that may not take keeps what it hosts, unless another claimant keeps it (then
+        // moving it there would be a take, the very thing it cannot do: a heal's stale report once did).
+        for (Map.Entry<String, Integer> k : keepOnly) {
+            if (holder.getOrDefault(k.getKey(), -1).equals(k.getValue())) {
+                knownOn.computeIfAbsent(k.getKey(), x -> new TreeSet<>()).add(k.getValue());
             }
         }
         pinned.addAll(stillTaking);

@@ -323,6 +323,67 @@ class TakeoverLeaderTest {
         assertThat(said).contains("node 1 acknowledges this leader's grants again");
     }
 
+    /**
+     * After a heal, a node's stale report (queued during the cut) can still list the address that
+     * has since moved: the leader withholds its grants (another node has hosted it for longer), so
+     * the node has no current grant, and the address must not be moved to it. A full run once did:
+     * it released the address on its holder and sent the take to the healed node, which refused it
+     * ("no current grant from the leader") and was charged banning credits (LinkFlapIT).
+     */
+    @Test
+    void aStaleClaimFromANodeWhoseGrantsAreWithheldDoesNotMoveTheAddressToIt() {
+        settle();
+        String ip = onNode1();
+        long[] before = grantedSeqs.get(1).clone();
+        HostedAddress mine = on(ip.equals(X.ip()) ? Y : X);
+        HostedAddress theirs = on(ip.equals(X.ip()) ? X : Y);
+        long silentFrom = now;
+        while (!leader.assignment().getOrDefault(ip, -1).equals(0) && now < silentFrom + 30_000) {
+            now += 250;
+            report(0, List.of(mine));
+            for (IpMessage.Take t : sent(leader.tick(now, input(0, 0)), IpMessage.Take.class)) {
+                List<IpEffect> re = leader.onStepDone(
+                        done(0, t, IpMessage.Phase.TAKE, true, List.of(mine, theirs)), now, input(0, 0));
+                for (IpMessage.Reallocated r : sent(re, IpMessage.Reallocated.class)) {
+                    leader.onStepDone(
+                            done(0, r, IpMessage.Phase.REALLOCATED, true, List.of(mine, theirs)), now, input(0, 0));
+                }
+            }
+        }
+        assertThat(leader.assignment()).containsEntry(ip, 0);
+        // Node 1 is back; its reports from the cut still say it hosts the address, and acknowledge
+        // a grant as if grants reached it (so only the withholding can keep the take away).
+        grantedSeqs.put(1, new long[] {before[0], seq + 1});
+        List<String> said = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            now += 250;
+            report(0, List.of(mine, theirs));
+            List<IpEffect> r = leader.onReport(
+                    fullReport(
+                            1,
+                            ++seq,
+                            List.of(theirs),
+                            List.of(X, Y),
+                            List.of(),
+                            new IpMessage.Promise(before[0], seq - 1)),
+                    now,
+                    GEN);
+            said.addAll(logs(r));
+            assertThat(sent(r, IpMessage.Grant.class))
+                    .as("grant to node 1 at +%d ms", i * 250)
+                    .isEmpty();
+            List<IpEffect> e = leader.tick(now, input(0, 0));
+            said.addAll(logs(e));
+            assertThat(to(e, IpMessage.Take.class))
+                    .as("takes at +%d ms", i * 250)
+                    .doesNotContain(1);
+            assertThat(to(e, IpMessage.Release.class))
+                    .as("releases at +%d ms", i * 250)
+                    .doesNotContain(0);
+        }
+        assertThat(said).anyMatch(l -> l.startsWith("not renewing node 1's hold"));
+    }
+
     @Test
     void aCrashedNodesAddressesMoveAfterTheCrashGrace() {
         settle();
