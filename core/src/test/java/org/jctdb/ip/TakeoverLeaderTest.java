@@ -253,6 +253,24 @@ class TakeoverLeaderTest {
         return -1;
     }
 
+    /** Node 1 reports nothing (node 0 does, hosting {@code mine}) until {@code ip} is assigned to node 0. */
+    private void silentUntilMovedToNode0(String ip, HostedAddress mine, HostedAddress theirs) {
+        long silentFrom = now;
+        while (!leader.assignment().getOrDefault(ip, -1).equals(0) && now < silentFrom + 30_000) {
+            now += 250;
+            report(0, List.of(mine));
+            for (IpMessage.Take t : sent(leader.tick(now, input(0, 0)), IpMessage.Take.class)) {
+                List<IpEffect> re = leader.onStepDone(
+                        done(0, t, IpMessage.Phase.TAKE, true, List.of(mine, theirs)), now, input(0, 0));
+                for (IpMessage.Reallocated r : sent(re, IpMessage.Reallocated.class)) {
+                    leader.onStepDone(
+                            done(0, r, IpMessage.Phase.REALLOCATED, true, List.of(mine, theirs)), now, input(0, 0));
+                }
+            }
+        }
+        assertThat(leader.assignment()).containsEntry(ip, 0);
+    }
+
     /**
      * After a cut link heals, TCP may deliver a node's reports seconds before the leader's grants to
      * it (each direction retries on its own backed-off timer). Such a node would refuse a take (no
@@ -267,21 +285,7 @@ class TakeoverLeaderTest {
         HostedAddress mine = on(ip.equals(X.ip()) ? Y : X);
         HostedAddress theirs = on(ip.equals(X.ip()) ? X : Y);
         // Node 1 falls silent until its address has moved to node 0.
-        long silentFrom = now;
-        while (!leader.assignment().getOrDefault(ip, -1).equals(0) && now < silentFrom + 30_000) {
-            now += 250;
-            report(0, List.of(mine));
-            List<IpEffect> e = leader.tick(now, input(0, 0));
-            for (IpMessage.Take t : sent(e, IpMessage.Take.class)) {
-                List<IpEffect> re = leader.onStepDone(
-                        done(0, t, IpMessage.Phase.TAKE, true, List.of(mine, theirs)), now, input(0, 0));
-                for (IpMessage.Reallocated r : sent(re, IpMessage.Reallocated.class)) {
-                    leader.onStepDone(
-                            done(0, r, IpMessage.Phase.REALLOCATED, true, List.of(mine, theirs)), now, input(0, 0));
-                }
-            }
-        }
-        assertThat(leader.assignment()).containsEntry(ip, 0);
+        silentUntilMovedToNode0(ip, mine, theirs);
         // Its reports come back, acknowledging only grants from before the cut: nothing moves to it.
         List<String> said = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -337,20 +341,7 @@ class TakeoverLeaderTest {
         long[] before = grantedSeqs.get(1).clone();
         HostedAddress mine = on(ip.equals(X.ip()) ? Y : X);
         HostedAddress theirs = on(ip.equals(X.ip()) ? X : Y);
-        long silentFrom = now;
-        while (!leader.assignment().getOrDefault(ip, -1).equals(0) && now < silentFrom + 30_000) {
-            now += 250;
-            report(0, List.of(mine));
-            for (IpMessage.Take t : sent(leader.tick(now, input(0, 0)), IpMessage.Take.class)) {
-                List<IpEffect> re = leader.onStepDone(
-                        done(0, t, IpMessage.Phase.TAKE, true, List.of(mine, theirs)), now, input(0, 0));
-                for (IpMessage.Reallocated r : sent(re, IpMessage.Reallocated.class)) {
-                    leader.onStepDone(
-                            done(0, r, IpMessage.Phase.REALLOCATED, true, List.of(mine, theirs)), now, input(0, 0));
-                }
-            }
-        }
-        assertThat(leader.assignment()).containsEntry(ip, 0);
+        silentUntilMovedToNode0(ip, mine, theirs);
         // Node 1 is back; its reports from the cut still say it hosts the address, and acknowledge
         // a grant as if grants reached it (so only the withholding can keep the take away).
         grantedSeqs.put(1, new long[] {before[0], seq + 1});
