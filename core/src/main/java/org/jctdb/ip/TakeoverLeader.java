@@ -470,9 +470,12 @@ public final class TakeoverLeader {
             boolean mayTake = reached && !rec.withheld;
             for (IpMessage.Listed l : rec.listed) {
                 listedBy.putIfAbsent(l.ip(), l);
-                if (rec.available(l) && mayTake) {
+                if (!rec.available(l)) {
+                    continue;
+                }
+                if (mayTake) {
                     knownOn.computeIfAbsent(l.ip(), k -> new TreeSet<>()).add(pnn);
-                } else if (rec.available(l) && rec.hosted.containsKey(l.ip())) {
+                } else if (rec.hosted.containsKey(l.ip())) {
                     keepOnly.add(Map.entry(l.ip(), pnn));
                 }
             }

@@ -253,6 +253,14 @@ class TakeoverLeaderTest {
         return -1;
     }
 
+    /** The leader's tick of round {@code i} (its logs added to {@code said}) sends node 1 no take. */
+    private List<IpEffect> tickTakingNothingOnNode1(int i, List<String> said) {
+        List<IpEffect> e = leader.tick(now, input(0, 0));
+        said.addAll(logs(e));
+        assertThat(to(e, IpMessage.Take.class)).as("takes at +%d ms", i * 250).doesNotContain(1);
+        return e;
+    }
+
     /** Node 1 reports nothing (node 0 does, hosting {@code mine}) until {@code ip} is assigned to node 0. */
     private void silentUntilMovedToNode0(String ip, HostedAddress mine, HostedAddress theirs) {
         long silentFrom = now;
@@ -296,11 +304,7 @@ class TakeoverLeaderTest {
                             1, ++seq, List.of(), List.of(X, Y), List.of(), new IpMessage.Promise(before[0], before[1])),
                     now,
                     GEN);
-            List<IpEffect> e = leader.tick(now, input(0, 0));
-            said.addAll(logs(e));
-            assertThat(to(e, IpMessage.Take.class))
-                    .as("takes at +%d ms", i * 250)
-                    .doesNotContain(1);
+            List<IpEffect> e = tickTakingNothingOnNode1(i, said);
             assertThat(sent(e, IpMessage.Release.class))
                     .as("releases at +%d ms", i * 250)
                     .isEmpty();
@@ -363,11 +367,7 @@ class TakeoverLeaderTest {
             assertThat(sent(r, IpMessage.Grant.class))
                     .as("grant to node 1 at +%d ms", i * 250)
                     .isEmpty();
-            List<IpEffect> e = leader.tick(now, input(0, 0));
-            said.addAll(logs(e));
-            assertThat(to(e, IpMessage.Take.class))
-                    .as("takes at +%d ms", i * 250)
-                    .doesNotContain(1);
+            List<IpEffect> e = tickTakingNothingOnNode1(i, said);
             assertThat(to(e, IpMessage.Release.class))
                     .as("releases at +%d ms", i * 250)
                     .doesNotContain(0);

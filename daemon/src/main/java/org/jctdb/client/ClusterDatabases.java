@@ -246,7 +246,7 @@ final class ClusterDatabases {
     CompletableFuture<Boolean> recover(long generation, List<Integer> members) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         worker.execute(() -> {
-            if (runDone != null && !runDone.isDone()) {
+            if (runInProgress()) {
                 log.info(
                         "database recovery of generation {} superseded by generation {}", run.generation(), generation);
                 runDone.complete(false);
@@ -661,13 +661,18 @@ final class ClusterDatabases {
         }
     }
 
+    /** A recovery run started and not yet ended (ended runs stay in {@code run} until the next). */
+    private boolean runInProgress() {
+        return runDone != null && !runDone.isDone();
+    }
+
     private void tick() {
         try {
             if (run != null) {
                 runEffects(run.tick(System.currentTimeMillis()));
             }
         } finally {
-            if (runDone != null && !runDone.isDone()) {
+            if (runInProgress()) {
                 tick.armSoon();
             }
         }

@@ -48,11 +48,24 @@ public final class LockWaiter {
 
     /** Completes when the chain of {@code key} in {@code file} has been free. */
     public CompletableFuture<Void> waitForChain(TdbFile file, byte[] key) {
-        return start(List.of(
-                "chain",
+        return start(chainArgs("chain", file, key));
+    }
+
+    /** The helper's arguments for one chain of {@code file}: MODE FILE TDB_FLAGS KEY_HEX. */
+    private static List<String> chainArgs(String mode, TdbFile file, byte[] key) {
+        return List.of(
+                mode,
                 file.path().toString(),
                 Integer.toString(file.openFlags()),
-                HexFormat.of().formatHex(key)));
+                HexFormat.of().formatHex(key));
+    }
+
+    /** The helper with {@code args}. */
+    private List<String> command(List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(helper.toString());
+        command.addAll(args);
+        return command;
     }
 
     /**
@@ -81,17 +94,10 @@ public final class LockWaiter {
      * must {@link HeldLock#release()} it. Fails when the helper cannot take it (the caller may retry later).
      */
     public CompletableFuture<HeldLock> holdChain(TdbFile file, byte[] key) {
-        List<String> args = List.of(
-                "hold",
-                file.path().toString(),
-                Integer.toString(file.openFlags()),
-                HexFormat.of().formatHex(key));
-        List<String> command = new ArrayList<>();
-        command.add(helper.toString());
-        command.addAll(args);
+        List<String> args = chainArgs("hold", file, key);
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            process = new ProcessBuilder(command(args)).start();
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -133,12 +139,9 @@ public final class LockWaiter {
     }
 
     private CompletableFuture<Void> start(List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(helper.toString());
-        command.addAll(args);
         Process process;
         try {
-            process = new ProcessBuilder(command)
+            process = new ProcessBuilder(command(args))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             process.getOutputStream().close();
