@@ -60,8 +60,8 @@ public record LeaderConfig(
      * How long a node's silence (no message of any kind) lasts before it no longer counts as
      * reachable for an election, a recovery's members or the no-lock rule; also how long a
      * leader goes unanswered before it no longer counts a peer (3 s with CTDB's defaults).
-     * Every node broadcasts a {@code candidate} message each announce interval, so a live peer
-     * is heard several times within it.
+     * A node that hears no leader broadcasts a {@code candidate} message each announce interval,
+     * and followers answer every announcement, so a live peer is heard several times within it.
      */
     public long quorumWindowMs() {
         return quorumAnnouncements() * announceIntervalMs;

@@ -84,8 +84,9 @@ public final class LeaderCore {
         List<Effect> out = new ArrayList<>();
         checkTerm(now, out);
         lastTickAt = now;
-        // Every announce interval: peers count this node as reachable only while they hear it.
-        if (now - lastCandidateSentAt >= cfg.announceIntervalMs()) {
+        // Every announce interval, unless a leader is heard: peers count this node as reachable only while they hear
+        // it.
+        if (now >= nextCandidateAt()) {
             lastCandidateSentAt = now;
             out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
         }
@@ -122,7 +123,7 @@ public final class LeaderCore {
         if (role == Role.LEADER) {
             return Long.MIN_VALUE;
         }
-        long next = lastCandidateSentAt + cfg.announceIntervalMs();
+        long next = nextCandidateAt();
         if (role == Role.CANDIDATE) {
             return Math.min(next, lockRequestedAt + cfg.lockResultDeadlineMs());
         }
@@ -420,6 +421,28 @@ public final class LeaderCore {
 
     private boolean canLead() {
         return leaderRole && !NodeFlags.isInactive(ownFlags);
+    }
+
+    /**
+     * When this node's next periodic candidate message is due. A leader sends none: its announcements
+     * are heard by everyone. A follower that hears its leader keeps quiet too while a cluster lock is
+     * configured: the leader hears it through its {@code follow} answers, and the only other reader of
+     * candidate messages, an election, counts peers heard after the leader's last word, so candidate
+     * messages are needed only once the leader falls silent. A follower resumes them one and a half
+     * announce intervals after the leader's last announcement (half an interval past the next one
+     * due), well before the {@code leader timeout} (over two intervals) after which it may stand.
+     * Without a lock the no-lock rule (who ranks first among the reachable nodes) needs every node
+     * heard all the time. Connecting, a change of capability and forgetting the leader send one at once.
+     */
+    private long nextCandidateAt() {
+        if (role == Role.LEADER) {
+            return Long.MAX_VALUE;
+        }
+        long next = lastCandidateSentAt + cfg.announceIntervalMs();
+        if (role == Role.FOLLOWER && leader >= 0 && cfg.lockConfigured()) {
+            next = Math.max(next, lastLeaderHeardAt + cfg.announceIntervalMs() * 3 / 2);
+        }
+        return next;
     }
 
     private boolean electionDue(long now) {

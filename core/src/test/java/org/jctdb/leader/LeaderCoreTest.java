@@ -114,17 +114,68 @@ class LeaderCoreTest {
         assertThat(f.nextTickAt()).isEqualTo(t0 + 3_000); // the next candidate message before the lock's deadline
         f.onLockResult(LockResult.CONTENTION, t0 + 2_000);
         assertThat(f.nextTickAt()).isEqualTo(t0 + 3_000);
-        // With a leader announcing, only candidate messages are due until the leader timeout runs out.
+        // With a leader announcing, nothing is due until its silence has lasted one and a half intervals.
         f.onMessage(0, new LeaderMessage.Announce(0, leader.status().leadingGeneration(), 5), t0 + 2_100);
         assertThat(f.status().leader()).isZero();
-        for (long t = t0 + 2_100; t < t0 + 3_000; t += 50) {
+        assertThat(f.nextTickAt()).isEqualTo(t0 + 3_600);
+        for (long t = t0 + 2_100; t < t0 + 3_600; t += 50) {
             assertThat(f.tick(t)).isEmpty();
         }
-        assertThat(f.tick(t0 + 3_000)).hasSize(1);
-        assertThat(f.nextTickAt()).isEqualTo(t0 + 4_000);
+        assertThat(f.tick(t0 + 3_600)).hasSize(1);
+        assertThat(f.nextTickAt()).isEqualTo(t0 + 4_600);
         LeaderCore cannotLead = core(2, false, true); // only its candidate messages
         assertThat(cannotLead.nextTickAt()).isEqualTo(now + 1_000);
         assertThat(cannotLead.tick(now + 999)).isEmpty();
+    }
+
+    @Test
+    void withALockNeitherTheLeaderNorAFollowerThatHearsItSendsCandidateMessagesUntilTheLeaderFallsSilent() {
+        LeaderCore leader = leader();
+        long gen = leader.status().leadingGeneration();
+        List<Effect> led = advance(leader, 5_000);
+        assertThat(of(led, Effect.Broadcast.class))
+                .extracting(Effect.Broadcast::message)
+                .hasOnlyElementsOfType(LeaderMessage.Announce.class)
+                .hasSize(5);
+
+        LeaderCore f = core(1, true, true);
+        f.onPeerConnected(0, now);
+        f.onPeerConnected(2, now);
+        List<Effect> heard = new ArrayList<>();
+        long t = now;
+        for (int i = 0; i < 10; i++, t += 1_000) {
+            heard.addAll(f.onMessage(0, new LeaderMessage.Announce(0, gen, 5), t));
+            for (long u = t; u < t + 1_000; u += 250) {
+                heard.addAll(f.tick(u));
+            }
+        }
+        assertThat(f.status().leader()).isZero();
+        assertThat(of(heard, Effect.Broadcast.class)).isEmpty();
+        assertThat(of(heard, Effect.Send.class))
+                .extracting(Effect.Send::message)
+                .contains(new LeaderMessage.Follow(1, gen, 5))
+                .noneMatch(LeaderMessage.Candidate.class::isInstance);
+
+        // The leader's last announcement was at t - 1000: candidates resume 1.5 intervals after it.
+        long last = t - 1_000;
+        assertThat(f.nextTickAt()).isEqualTo(last + 1_500);
+        assertThat(of(f.tick(last + 1_500), Effect.Broadcast.class))
+                .extracting(Effect.Broadcast::message)
+                .containsExactly(new LeaderMessage.Candidate(1, true, gen));
+        // Node 2 falls silent with it: it is heard from then on, so at the leader timeout node 1 stands.
+        for (long u = last + 1_750; u < last + 5_000; u += 250) {
+            if (u % 1_000 == 0) {
+                f.onMessage(2, new LeaderMessage.Candidate(2, true, gen), u);
+            }
+            assertThat(f.tick(u)).doesNotContain(new Effect.TakeLock());
+        }
+        assertThat(f.tick(last + 5_000)).contains(new Effect.TakeLock());
+
+        // Without a lock every node keeps sending them (the no-lock rule ranks the reachable nodes).
+        LeaderCore noLock = core(1, true, false);
+        noLock.onPeerConnected(0, now);
+        noLock.onMessage(0, new LeaderMessage.Announce(0, gen, 5), now);
+        assertThat(noLock.nextTickAt()).isEqualTo(now + 1_000);
     }
 
     @Test
