@@ -161,7 +161,7 @@ final class LeaderDriver implements AutoCloseable {
                 lock.ifPresent(ClusterLock::heartbeat);
                 apply(leader.tick(now));
             } finally { // whatever went wrong, the next tick comes
-                tick.armAtMillis(leader.nextTickAt());
+                tick.moveToMillis(leader.nextTickAt());
             }
         });
         apply(leader.start(ticker.nowMillis()));
@@ -305,11 +305,12 @@ final class LeaderDriver implements AutoCloseable {
 
     private void apply(List<Effect> effects) {
         refreshLockReport();
-        // Any input may bring the next tick forward. A follower's ticks before nextTickAt would do
-        // nothing (the simulator checks that on every one), so its I/O thread is not woken for them;
-        // a leader ticks at every point of the grid. The ticker is Ticker.SYSTEM, the timer's clock.
+        // Any input may move the next tick, forward or back (an announcement heard puts a follower's
+        // off). A follower's ticks before nextTickAt would do nothing (the simulator checks that on every
+        // one), so its I/O thread is not woken for them; a leader ticks at every point of the grid.
+        // The ticker is Ticker.SYSTEM, the timer's clock.
         if (tick != null) {
-            tick.armAtMillis(leader.nextTickAt());
+            tick.moveToMillis(leader.nextTickAt());
         }
         for (Effect e : effects) {
             if (e instanceof Effect.Send) {

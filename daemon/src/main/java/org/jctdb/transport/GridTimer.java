@@ -59,6 +59,23 @@ public final class GridTimer {
 
     /** Runs the task at the first grid point at or after {@code deadline} (System.nanoTime), never now. */
     public synchronized void armAtNanos(long deadline) {
+        arm(deadline, false);
+    }
+
+    /**
+     * Like {@link #armAtMillis}, but also later than a pending run: for a task whose owner knows, after
+     * each of its inputs, the one time its next run is due ({@code Long.MAX_VALUE}: none), so that a
+     * run an input made needless does not wake the thread.
+     */
+    public synchronized void moveToMillis(long millis) {
+        if (millis == Long.MAX_VALUE) {
+            cancelPending();
+            return;
+        }
+        arm(millis <= Long.MIN_VALUE / 1_000_000L ? Long.MIN_VALUE : TimeUnit.MILLISECONDS.toNanos(millis), true);
+    }
+
+    private void arm(long deadline, boolean later) {
         if (cancelled || deadline >= Long.MAX_VALUE / 2) {
             return;
         }
@@ -66,7 +83,7 @@ public final class GridTimer {
         long at = deadline == Long.MIN_VALUE ? now : deadline + phase;
         // A deadline passed: the next point, as a Periodic would run it; never a run on the spot.
         long point = Periodic.pointAtOrAfter(Math.max(at, now + 1), periodNanos);
-        if (point >= armedFor) {
+        if (point == armedFor || (point > armedFor && !later)) {
             return;
         }
         if (pending != null) {
@@ -94,8 +111,14 @@ public final class GridTimer {
     /** No further runs (a run in progress finishes). */
     public synchronized void cancel() {
         cancelled = true;
+        cancelPending();
+    }
+
+    private void cancelPending() {
         if (pending != null) {
             pending.cancel(false);
+            pending = null;
         }
+        armedFor = Long.MAX_VALUE;
     }
 }

@@ -272,6 +272,29 @@ class PeriodicTest {
     }
 
     @Test
+    void aGridTimerMovedToALaterDeadlineDropsTheEarlierRun() {
+        Recorder ex = new Recorder();
+        long[] clock = {1_030 * MS};
+        int[] runs = {0};
+        GridTimer t = new GridTimer(ex, 100, () -> runs[0]++, () -> clock[0], 0);
+        t.moveToMillis(1_450);
+        assertThat(ex.last().delayNanos()).isEqualTo(470 * MS); // the point 1,500
+        t.moveToMillis(1_490); // the same point: kept
+        assertThat(ex.timers).hasSize(1);
+        t.moveToMillis(2_010); // later: the run at 1,500 is dropped for the point 2,100
+        assertThat(ex.timers.get(0).cancelled()[0]).isTrue();
+        assertThat(ex.last().delayNanos()).isEqualTo(1_070 * MS);
+        t.moveToMillis(1_200); // earlier again
+        assertThat(ex.timers.get(1).cancelled()[0]).isTrue();
+        assertThat(ex.last().delayNanos()).isEqualTo(170 * MS);
+        t.moveToMillis(Long.MAX_VALUE); // nothing due: no run at all
+        assertThat(ex.timers.get(2).cancelled()[0]).isTrue();
+        t.armAtNanos(1_700 * MS); // armed again after that, as if never armed
+        assertThat(ex.last().delayNanos()).isEqualTo(670 * MS);
+        assertThat(runs[0]).isZero();
+    }
+
+    @Test
     void aGridTimerSharesTheGridOfPeriodicTasks() {
         Recorder p = new Recorder();
         Recorder g = new Recorder();
