@@ -83,7 +83,9 @@ public final class GridTimer {
         long at = deadline == Long.MIN_VALUE ? now : deadline + phase;
         // A deadline passed: the next point, as a Periodic would run it; never a run on the spot.
         long point = Periodic.pointAtOrAfter(Math.max(at, now + 1), periodNanos);
-        if (point == armedFor || (point > armedFor && !later)) {
+        // A run whose point has come is due (the executor may hold it behind the task arming now):
+        // moving it later would starve a timer whose owner gets inputs faster than its period.
+        if (point == armedFor || (point > armedFor && (!later || armedFor <= now))) {
             return;
         }
         if (pending != null) {

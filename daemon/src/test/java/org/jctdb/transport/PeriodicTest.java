@@ -291,6 +291,12 @@ class PeriodicTest {
         assertThat(ex.timers.get(2).cancelled()[0]).isTrue();
         t.armAtNanos(1_700 * MS); // armed again after that, as if never armed
         assertThat(ex.last().delayNanos()).isEqualTo(670 * MS);
+        // Its point has come but the executor has not run it yet (a task ahead of it arms now): kept,
+        // or a stream of inputs would push the run back for ever.
+        clock[0] = 1_700 * MS + 1;
+        t.moveToMillis(2_000);
+        assertThat(ex.timers).hasSize(4);
+        assertThat(ex.last().cancelled()[0]).isFalse();
         assertThat(runs[0]).isZero();
     }
 
