@@ -90,7 +90,7 @@ final class RecoveryLeader {
             start(now, out);
         }
         if (now - lastAnnounceAt >= cfg.announceIntervalMs()) {
-            announce(now, out);
+            announce(now, true, out);
         }
     }
 
@@ -114,6 +114,7 @@ final class RecoveryLeader {
 
     void onAck(LeaderMessage.RecoveryAck ack, long now, List<Effect> out) {
         if (run == null
+                || run.databases // START is complete: a member answering a re-sent START again
                 || ack.generation() != run.generation
                 || ack.phase() != run.phase
                 || !run.isMember(ack.from())) {
@@ -179,16 +180,16 @@ final class RecoveryLeader {
         run = new RecoveryRun(generation, members, now);
         out.add(new Effect.Log(Level.INFO, "starting recovery, generation " + generation + ", members " + members));
         out.add(new Effect.LeaderChanged(me, generation));
-        announce(now, out);
+        announce(now, false, out);
         sendPhase(now, out);
     }
 
-    private void announce(long now, List<Effect> out) {
+    /** {@code resend}: also the current step to the members that have not answered it (messages can be lost). */
+    private void announce(long now, boolean resend, List<Effect> out) {
         lastAnnounceAt = now;
         announcementsSent++;
         out.add(new Effect.Broadcast(announcement()));
-        if (run != null) {
-            // Re-send the current step to members that have not answered: messages can be lost.
+        if (resend && run != null) {
             for (int m : run.pending()) {
                 if (m != me) {
                     out.add(new Effect.Send(m, phaseMessage()));

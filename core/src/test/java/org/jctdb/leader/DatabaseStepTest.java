@@ -66,6 +66,32 @@ class DatabaseStepTest {
         assertThat(of(fx, Effect.SetVnnMap.class)).containsExactly(new Effect.SetVnnMap(next, List.of(0, 1)));
     }
 
+    @Test
+    void eachMemberIsSentTheStepOnceAndARepeatedAcknowledgementDoesNotStartTheDatabaseStepAgain() {
+        LeaderCore c = new LeaderCore(
+                LeaderConfig.defaults(0, List.of(0, 1), true, true).withDatabaseRecovery(true),
+                new SplittableRandom(3),
+                now);
+        c.start(now);
+        c.onPeerConnected(1, now);
+        for (long end = now + 2_500; now < end; ) {
+            now += 100;
+            c.tick(now);
+        }
+        List<Effect> fx = c.onLockResult(LockResult.TAKEN, now);
+        long gen = c.status().leadingGeneration();
+        assertThat(of(fx, Effect.Send.class))
+                .extracting(Effect.Send::message)
+                .filteredOn(LeaderMessage.StartRecovery.class::isInstance)
+                .hasSize(1);
+        c.onEventResult(RecoveryEvent.STARTRECOVERY, gen, true, now);
+        LeaderMessage.RecoveryAck ack = new LeaderMessage.RecoveryAck(1, gen, LeaderMessage.Phase.START, true);
+        assertThat(of(c.onMessage(1, ack, now), Effect.RecoverDatabases.class)).hasSize(1);
+        // Node 1 answers a re-sent START again while the database step runs: that step goes on.
+        assertThat(c.onMessage(1, ack, now + 10)).isEmpty();
+        assertThat(c.status().recoveryInProgress()).isTrue();
+    }
+
     private static long bootOf(LeaderCore c, long gen) {
         return c.status().appliedBoot() == 0 ? 0 : c.status().appliedBoot();
     }
