@@ -9,9 +9,10 @@ import java.util.function.LongSupplier;
 
 /**
  * A task run at every multiple of its period on one clock: System.nanoTime shifted by a phase
- * drawn once per process. The daemon's periodic tasks (leader tick and IP tick 250 ms,
- * database timers 500 ms, 1 s scans) all run on the one {@link IoThread}: on a shared grid those
- * that fall due together share one wake-up of it instead of waking it each. The random phase keeps
+ * drawn once per process. The daemon's timers (leader tick and IP tick 250 ms, database timers
+ * 500 ms, 1 s scans, 10 s stats) all run on the one {@link IoThread}, as {@link GridTimer}s on this
+ * grid: those that fall due together share one wake-up of it instead of waking it each, and each
+ * sleeps while it has nothing to do. The random phase keeps
  * nodes on one machine (local clusters, benchmarks) as unaligned with each other as nodes on
  * separate hosts are, so what a node saves here is what it saves anywhere. A run that ends after
  * its next point (the thread was busy or the process stopped) skips the missed points instead of
@@ -57,6 +58,21 @@ public final class Periodic {
     public static long nanosToNextPoint(long periodMillis) {
         long period = TimeUnit.MILLISECONDS.toNanos(periodMillis);
         return period - Math.floorMod(gridClock(), period);
+    }
+
+    /**
+     * The index of the last point of the grid of {@code periodMillis} at or before {@code nanoTime}
+     * (a {@link System#nanoTime} value): a task run by a timer of that grid gets the index of the
+     * point it ran for (or, when it ran late, of a later one), so an owner that sleeps through points
+     * can count them exactly. Point {@code i} is at {@link #pointNanos}{@code (i, periodMillis)}.
+     */
+    public static long pointIndex(long nanoTime, long periodMillis) {
+        return Math.floorDiv(nanoTime + PHASE_NANOS, TimeUnit.MILLISECONDS.toNanos(periodMillis));
+    }
+
+    /** The {@link System#nanoTime} of point {@code index} of the grid of {@code periodMillis}. */
+    public static long pointNanos(long index, long periodMillis) {
+        return index * TimeUnit.MILLISECONDS.toNanos(periodMillis) - PHASE_NANOS;
     }
 
     static long gridClock() {
