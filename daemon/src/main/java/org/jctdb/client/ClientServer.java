@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import org.jctdb.protocol.ctdb.CtdbCodec;
-import org.jctdb.transport.Periodic;
+import org.jctdb.transport.GridTimer;
 import org.jctdb.transport.TransportBuffers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,7 @@ public final class ClientServer implements AutoCloseable {
     private final boolean ownGroup;
     private final Path path;
     private final Channel server;
-    private final Periodic tick;
+    private final GridTimer tick;
 
     /** Binds {@code path} (mode 0600, replacing a stale socket) and serves {@code service} on a thread of its own. */
     public ClientServer(Path path, CtdbService service) throws IOException {
@@ -82,13 +82,15 @@ public final class ClientServer implements AutoCloseable {
         }
         server = bound.channel();
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        tick = Periodic.every(group.next(), 1000, () -> {
+        tick = GridTimer.on(group.next(), 1000, () -> {
             try {
                 service.tick();
             } catch (RuntimeException e) {
                 log.warn("client protocol tick failed", e);
             }
         });
+        service.leaderTimer(tick::armSoon); // before the first run: a view published since is seen by it
+        tick.armSoon();
         log.info("CTDB client socket listening on {}", path);
     }
 

@@ -113,6 +113,10 @@ final class ClusterDatabases {
     private long callsAnswered;
     private int maxHopsSeen;
     private MigrationStats loggedStats;
+    private final GridTimer statsLog;
+    /** A migration step ran since the stats log last ran: it is armed (database thread). */
+    private boolean statsLogArmed;
+
     private volatile long lastRecoveryMillis = -1;
     private volatile long lastRecoveryRecords;
 
@@ -123,7 +127,8 @@ final class ClusterDatabases {
         this.lineageFile = lineageFile(databases);
         this.migration = new MigrationCore(databases.pnn(), HOP_LIMIT);
         this.member = new RecoveryMember(databases.pnn(), readLineage(lineageFile));
-        worker.scheduleAtFixedRate(this::logStats, STATS_LOG_MILLIS);
+        // The counters change only in a migration step: logged at the next 10 s point after one.
+        this.statsLog = worker.timerOnGrid(this::logStats, STATS_LOG_MILLIS);
         this.tick = worker.timerOnGrid(this::tick, 500);
     }
 
@@ -291,6 +296,7 @@ final class ClusterDatabases {
                 effects = locked.isPresent() ? locked.get() : migration.step(new MigrationInput.RecordBusy(in));
             }
         } catch (TdbException | RuntimeException e) {
+            statsMayChange(); // the step may have run before the failure
             log.error("migration of record {} of {}: {}", in.key(), db.name(), e.toString());
             if (in instanceof RecordInput.ClientCall c) {
                 fail(c.callId(), e.toString());
@@ -332,7 +338,16 @@ final class ClusterDatabases {
         return out;
     }
 
+    /** After every migration step (the only thing that moves its counters): the stats log is due. */
+    private void statsMayChange() {
+        if (!statsLogArmed) {
+            statsLogArmed = true;
+            statsLog.armSoon();
+        }
+    }
+
     private void migrationEffects(List<MigrationEffect> effects) {
+        statsMayChange();
         for (MigrationEffect e : effects) {
             if (e instanceof MigrationEffect.SendToNode s) {
                 if (!host.send(s.to(), new WireMessage.Migration(s.message()))) {
@@ -746,6 +761,7 @@ final class ClusterDatabases {
     }
 
     private void logStats() {
+        statsLogArmed = false;
         MigrationStats s = migration.stats();
         if (!s.equals(loggedStats)) {
             loggedStats = s;

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.jctdb.database.Database;
 import org.jctdb.database.DbId;
@@ -19,6 +21,7 @@ import org.jctdb.protocol.ctdb.Bytes;
 import org.jctdb.protocol.ctdb.CtdbPacket.ReqMessage;
 import org.jctdb.protocol.ctdb.RecBuffer;
 import org.jctdb.protocol.ctdb.RecData;
+import org.jctdb.transport.GridTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,7 @@ final class ClusterTraverse {
     private final DatabaseWorker worker;
     private final LocalDatabases databases;
     private final LongSupplier clock;
+    private final LongConsumer expiry;
     private final AtomicLong nextId = new AtomicLong();
     // database thread only
     private final Map<Long, Running> running = new HashMap<>();
@@ -64,12 +68,27 @@ final class ClusterTraverse {
     /** A traverse this node streams to one of its clients; {@code waiting}: nodes not done yet. */
     private record Running(String db, int reqid, long srvid, Set<Integer> waiting, long deadline) {}
 
+    /**
+     * @param clock {@code Ticker.SYSTEM}'s milliseconds: the expiry check runs on a {@link GridTimer}, at
+     *     the first one-second point at or after the earliest TraverseTimeout of the running traverses
+     *     (where a check every second would have found it), and not at all while none runs
+     */
     ClusterTraverse(Host host, DatabaseWorker worker, LocalDatabases databases, LongSupplier clock) {
+        this(host, worker, databases, clock, task -> worker.timerOnGrid(task, 1000)::moveToMillis);
+    }
+
+    /** The same with the expiry timer given: {@code timers} makes one for a task, armed for a time of {@code clock}. */
+    ClusterTraverse(
+            Host host,
+            DatabaseWorker worker,
+            LocalDatabases databases,
+            LongSupplier clock,
+            Function<Runnable, LongConsumer> timers) {
         this.host = host;
         this.worker = worker;
         this.databases = databases;
         this.clock = clock;
-        worker.scheduleAtFixedRate(this::expire, 1000);
+        this.expiry = timers.apply(this::expire);
     }
 
     /** A client's traverse of {@code d}: records to {@code srvid}, then the empty end record. */
@@ -81,6 +100,7 @@ final class ClusterTraverse {
             List<Integer> peers = localOnly || !TraverseRule.clusterWide(d.kind()) ? List.of() : host.activePeers();
             waiting.addAll(peers);
             running.put(id, new Running(d.name(), reqid, srvid, waiting, clock.getAsLong() + host.timeoutMillis()));
+            armExpiry();
             for (int pnn : peers) {
                 if (!host.send(pnn, new WireMessage.TraverseAll(id, d.id().value(), withEmpty))) {
                     fail(id, "node " + pnn + " is not connected");
@@ -181,6 +201,21 @@ final class ClusterTraverse {
                                 + e.getValue().waiting() + " did not end)");
             }
         }
+        armExpiry();
+    }
+
+    /** The expiry check for the earliest deadline of the running traverses; none while none runs. */
+    private void armExpiry() {
+        expiry.accept(nextExpiry());
+    }
+
+    /** The earliest deadline of the running traverses, {@code Long.MAX_VALUE} when none runs (database thread). */
+    long nextExpiry() {
+        long next = Long.MAX_VALUE;
+        for (Running r : running.values()) {
+            next = Math.min(next, r.deadline());
+        }
+        return next;
     }
 
     private void deliver(Running r, RecData rec) {
@@ -206,6 +241,7 @@ final class ClusterTraverse {
         Running r = running.remove(id);
         host.deliverLocal(
                 new ReqMessage(r.srvid(), Bytes.of(new RecData(r.reqid(), Bytes.EMPTY, Bytes.EMPTY).encode())));
+        armExpiry(); // its deadline no longer counts
     }
 
     /** This node's records of {@code d} for a traverse, read on the database thread without waiting. */

@@ -212,6 +212,7 @@ final class Controls {
                         op,
                         d -> s.worker().call("ENABLE_SEQNUM " + d.name(), () -> {
                             d.enableSeqnum();
+                            s.seqnums().enabled();
                             return DatabaseWorker.Outcome.done(ReplyControl.ok(0, Bytes.EMPTY));
                         }));
             case UPDATE_SEQNUM: {

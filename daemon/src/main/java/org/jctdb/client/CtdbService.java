@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import org.jctdb.common.Ticker;
 import org.jctdb.config.Tunables;
 import org.jctdb.control.ClusterView;
 import org.jctdb.control.IpSnapshot;
@@ -112,6 +113,7 @@ public final class CtdbService implements AutoCloseable {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private volatile int announcedLeader = -1;
+    private volatile Runnable leaderTimer = () -> {};
 
     /** A control relayed to another node, waiting for its reply. */
     record Pending(int pnn, CompletableFuture<ReplyControl> reply) {}
@@ -187,7 +189,7 @@ public final class CtdbService implements AutoCloseable {
                 },
                 worker,
                 databases,
-                System::currentTimeMillis);
+                Ticker.SYSTEM::nowMillis); // the clock of its expiry timer
         this.seqnums = new SeqnumPropagation(this);
         this.vacuum = new Vacuum(this);
         this.writes = new RecordWrites(this);
@@ -462,7 +464,32 @@ public final class CtdbService implements AutoCloseable {
         controls.forgetTcpClients(ip);
     }
 
-    /** Called every second: announce a new leader to clients that registered the leader srvid. */
+    /**
+     * Runs {@link #tick} soon on the client socket's thread ({@link ClientServer}'s timer, on the
+     * one-second grid); {@link #viewChanged} wakes it only when there is a leader to announce.
+     */
+    void leaderTimer(Runnable armSoon) {
+        leaderTimer = armSoon;
+    }
+
+    /**
+     * The daemon published a new cluster view (any thread): when it names a leader the clients were
+     * not told about, {@link #tick} runs at the next one-second point, where a tick every second
+     * would have announced it; otherwise nothing wakes.
+     */
+    public void viewChanged() {
+        int leader = host.view().leader();
+        if (leader >= 0 && leader != announcedLeader) {
+            leaderTimer.run();
+        }
+    }
+
+    /** The daemon's tunables were set (any thread): timers that count them re-arm. */
+    public void tunablesChanged() {
+        vacuum.tunablesChanged();
+    }
+
+    /** Announces a new leader to clients that registered the leader srvid (see {@link #viewChanged}). */
     public void tick() {
         int leader = host.view().leader();
         if (leader != announcedLeader && leader >= 0) {

@@ -118,14 +118,10 @@ final class DatabaseWorker implements AutoCloseable {
     }
 
     /**
-     * Every {@code periodMillis}, at multiples of the period ({@link Periodic}): the periodic tasks
-     * here (500 ms, 1 s, 10 s) and the daemon's own fall due together and share wake-ups of the thread.
+     * A timer on the grid of {@code periodMillis} that runs {@code task} here when armed ({@link GridTimer}):
+     * the timers here (500 ms, 1 s, 10 s) and the daemon's own fall due together and share wake-ups of the
+     * thread, and each sleeps while it has nothing to do.
      */
-    void scheduleAtFixedRate(Runnable task, long periodMillis) {
-        Periodic.every(thread, periodMillis, () -> execute(task));
-    }
-
-    /** A timer on the grid of {@code periodMillis} that runs {@code task} here when armed ({@link GridTimer}). */
     GridTimer timerOnGrid(Runnable task, long periodMillis) {
         return GridTimer.on(thread, periodMillis, () -> execute(task));
     }

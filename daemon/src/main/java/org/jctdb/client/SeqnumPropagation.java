@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The shell of {@link SeqnumWatch} on the database thread: every SeqnumInterval milliseconds (the tunable,
  * read at each round) the TDB change counters of the databases a client asked ENABLE_SEQNUM on are read,
  * and UPDATE_SEQNUM (no reply) goes to every active node for each one that moved; an UPDATE_SEQNUM from
- * another node raises our counter (smbd's caches on this node then see the change), as CTDB does.
+ * another node raises our counter (smbd's caches on this node then see the change), as CTDB does. While
+ * no database has them enabled a round would read nothing: none runs until ENABLE_SEQNUM.
  */
 final class SeqnumPropagation {
     private static final Logger log = LoggerFactory.getLogger("jctdb.client");
@@ -26,17 +27,32 @@ final class SeqnumPropagation {
     private final CtdbService s;
     private final SeqnumWatch watch = new SeqnumWatch();
 
+    /** A round is scheduled (database thread): none while no database has sequence numbers enabled. */
+    private boolean scheduled;
+
     SeqnumPropagation(CtdbService service) {
-        this.s = service;
-        schedule();
+        this.s = service; // no database has sequence numbers enabled yet: no round until one does
+    }
+
+    /**
+     * ENABLE_SEQNUM succeeded (database thread): the rounds run from the next point of their grid.
+     * Until then a round would read nothing, so none is scheduled.
+     */
+    void enabled() {
+        if (!scheduled) {
+            schedule();
+        }
     }
 
     private void schedule() {
         long interval = Math.max(10, s.host().tunables().get("SeqnumInterval"));
         s.worker().scheduleOnGrid(this::round, interval); // shares the other timers' wake-ups
+        scheduled = true;
     }
 
     private void round() {
+        scheduled = false;
+        boolean any = false;
         try {
             Map<DbId, Integer> now = new HashMap<>();
             for (Database d : s.databases().list()) {
@@ -44,6 +60,7 @@ final class SeqnumPropagation {
                     now.put(d.id(), d.tdbSeqnum());
                 }
             }
+            any = !now.isEmpty();
             List<DbId> moved = watch.changed(now);
             for (DbId db : moved) {
                 for (int pnn : s.activePeers()) {
@@ -56,8 +73,11 @@ final class SeqnumPropagation {
             }
         } catch (TdbException | RuntimeException e) {
             log.warn("sequence number check failed: {}", e.toString());
+            any = true; // keep trying, as before
         } finally {
-            schedule();
+            if (any) {
+                schedule();
+            }
         }
     }
 

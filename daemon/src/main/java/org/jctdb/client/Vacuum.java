@@ -29,6 +29,8 @@ import org.jctdb.protocol.ctdb.CtdbPacket.ReqControl;
 import org.jctdb.protocol.ctdb.CtdbWire;
 import org.jctdb.protocol.ctdb.RecBuffer;
 import org.jctdb.protocol.ctdb.RecData;
+import org.jctdb.transport.GridTimer;
+import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +56,39 @@ final class Vacuum {
     // database thread only
     private final DeleteQueue queue = new DeleteQueue(QUEUE_LIMIT);
     private long passes;
-    private long secondsSincePass;
+    private final VacuumSchedule schedule;
+    private final GridTimer timer;
     private volatile long deletedTotal;
 
     Vacuum(CtdbService service) {
         this.s = service;
-        s.worker().scheduleAtFixedRate(this::tick, 1000);
+        this.schedule = new VacuumSchedule(interval(), point());
+        this.timer = s.worker().timerOnGrid(this::tick, 1000);
+        arm();
+    }
+
+    private long interval() {
+        return s.host().tunables().get("VacuumInterval");
+    }
+
+    /** The last point of the one-second grid at or before now. */
+    private static long point() {
+        return Periodic.pointIndex(System.nanoTime(), 1000);
+    }
+
+    /** The timer for the next pass: the I/O thread sleeps until then, not woken every second to count. */
+    private void arm() {
+        long next = schedule.nextPass();
+        timer.moveToMillis(
+                next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.floorDiv(Periodic.pointNanos(next, 1000), 1_000_000L));
+    }
+
+    /** The tunables were set (any thread): a changed VacuumInterval moves the next pass. */
+    void tunablesChanged() {
+        s.worker().execute(() -> {
+            schedule.intervalChanged(interval(), point());
+            arm();
+        });
     }
 
     /** Records deleted by this node's vacuuming so far. */
@@ -90,11 +119,13 @@ final class Vacuum {
     }
 
     private void tick() {
-        long interval = s.host().tunables().get("VacuumInterval");
-        if (interval <= 0 || ++secondsSincePass < interval) {
-            return; // VacuumInterval 0 switches vacuuming off, as in CTDB
+        long point = point();
+        schedule.intervalChanged(interval(), point - 1); // read at each tick, as before
+        boolean due = schedule.tick(point); // VacuumInterval 0 switches vacuuming off, as in CTDB
+        arm();
+        if (!due) {
+            return;
         }
-        secondsSincePass = 0;
         Optional<VnnMap> map = s.cluster().map();
         if (!s.cluster().serving() || map.isEmpty()) {
             return;

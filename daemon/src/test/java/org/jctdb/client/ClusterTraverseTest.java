@@ -47,6 +47,10 @@ class ClusterTraverseTest {
     private final List<WireMessage> sent = new CopyOnWriteArrayList<>();
     private final List<RecData> delivered = new CopyOnWriteArrayList<>();
     private final AtomicLong clock = new AtomicLong(1_000);
+    /** Where the expiry timer was moved to (Long.MAX_VALUE: no run), and the task it runs. */
+    private final List<Long> expiryAt = new CopyOnWriteArrayList<>();
+
+    private Runnable expiry;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -101,7 +105,11 @@ class ClusterTraverseTest {
                 },
                 worker,
                 dbs,
-                clock::get);
+                clock::get,
+                task -> {
+                    expiry = task;
+                    return expiryAt::add;
+                });
     }
 
     @AfterEach
@@ -146,6 +154,8 @@ class ClusterTraverseTest {
     @Test
     void everyNodesRecordsThenTheEndRecord() {
         long id = started();
+        drain();
+        assertThat(expiryAt).last().isEqualTo(21_000L);
         traverse.data(1, data(id, false, "a"));
         traverse.data(1, data(id, true, "b"));
         traverse.data(3, data(id, true, "from-a-node-not-asked"));
@@ -181,9 +191,39 @@ class ClusterTraverseTest {
     void aNodeThatNeverEndsIsCutOffByTheTimeout() {
         long id = started();
         traverse.data(1, data(id, true));
-        clock.addAndGet(20_000);
-        awaitEnd(); // the expiry check runs every second
+        drain();
+        assertThat(expiryAt).last().isEqualTo(21_000L); // armed for its TraverseTimeout, not every second
+        clock.addAndGet(19_999);
+        worker.execute(expiry); // a run before the deadline (none is armed there) ends nothing
+        drain();
+        assertThat(delivered).noneMatch(r -> r.key().length() == 0);
+        assertThat(expiryAt).last().isEqualTo(21_000L);
+        clock.addAndGet(1);
+        worker.execute(expiry); // the timer's run, at the deadline
+        awaitEnd();
         assertThat(keys()).containsExactlyInAnyOrder("mine", "");
+        drain();
+        assertThat(expiryAt).last().isEqualTo(Long.MAX_VALUE); // none runs: the timer sleeps
+    }
+
+    @Test
+    void theExpiryTimerFollowsTheEarliestRunningTraverseAndSleepsWithoutOne() {
+        assertThat(expiryAt).isEmpty(); // nothing armed at start: an idle node is not woken
+        long first = started();
+        clock.addAndGet(5_000);
+        traverse.start(db, 78, SRVID, false, false);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 4);
+        long second = ((WireMessage.TraverseAll) sent.get(2)).id();
+        drain();
+        assertThat(expiryAt).last().isEqualTo(21_000L); // the first's deadline, the earlier
+        traverse.data(1, data(first, true));
+        traverse.data(2, data(first, true));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> expiryAt.get(expiryAt.size() - 1) == 26_000L);
+        traverse.data(1, data(second, true));
+        traverse.data(2, data(second, true));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> expiryAt.get(expiryAt.size() - 1) == Long.MAX_VALUE);
     }
 
     @Test
