@@ -56,12 +56,12 @@ import org.jctdb.node.NodeInput;
 import org.jctdb.node.NodeStateCore;
 import org.jctdb.protocol.NodeFlags;
 import org.jctdb.protocol.StorageSummary;
+import org.jctdb.transport.GridTimer;
 import org.jctdb.transport.IoThread;
 import org.jctdb.transport.MeshCounters;
 import org.jctdb.transport.MeshSettings;
 import org.jctdb.transport.NodeMesh;
 import org.jctdb.transport.PeerListener;
-import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,9 +193,18 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
         control = new ControlServer(config.layout().socket(), commands);
         startClientProtocol(installation);
         events.start(installation.jctdbCommand());
-        health = new HealthLifecycle(config, () -> tunables, core, this::setStorageHealthy, this::shutdown, metrics);
+        // The storage summary changes only with a path's probe state: recomputed at the next one-second
+        // point after the monitor says one changed, the point the 1 s refresh used to find it at.
+        GridTimer storageRefresh = GridTimer.on(core, 1000, this::refreshStorage);
+        health = new HealthLifecycle(
+                config,
+                () -> tunables,
+                core,
+                this::setStorageHealthy,
+                this::shutdown,
+                storageRefresh::armSoon,
+                metrics);
         health.start();
-        Periodic.every(core, 1000, this::refreshStorage);
         core.execute(leader::start);
         core.execute(ip::start);
         log.info(
@@ -407,6 +416,7 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                     });
                 }
             });
+            ctdb.service().viewChanged(); // a view published before ctdb was set
         } catch (IOException | RuntimeException | LinkageError e) {
             log.error("CTDB client socket not started (smbd and the ctdb tool cannot connect): {}", e.toString());
         }
@@ -468,6 +478,10 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                 leader.lastRecoveryStart(),
                 leader.lastRecoveryEnd(),
                 config.conf().clusterLock());
+        ClientProtocol c = ctdb;
+        if (c != null) {
+            c.service().viewChanged(); // a new leader for the local clients wakes their tick
+        }
     }
 
     // ---- DaemonApi ----
@@ -498,6 +512,10 @@ public final class Daemon implements DaemonApi, PeerListener, AutoCloseable {
                     }
                     tunables = next;
                     log.info("tunable {} set to {}", name, value);
+                    ClientProtocol c = ctdb;
+                    if (c != null) {
+                        c.service().tunablesChanged();
+                    }
                 },
                 core);
     }

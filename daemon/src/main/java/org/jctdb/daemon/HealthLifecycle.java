@@ -39,10 +39,13 @@ final class HealthLifecycle implements AutoCloseable {
         return t;
     });
     private final HealthMonitor monitor;
+    private final Runnable summaryMayChange;
 
     /**
      * @param healthy  (storage healthy, reason) on the core thread
      * @param shutdown stops the daemon; called on the core thread only if still warranted there
+     * @param stateChanged a path's probe state changed (on the monitor's thread, the report already
+     *                     showing it): the only moments {@link #summary} can change
      */
     HealthLifecycle(
             NodeConfig config,
@@ -50,7 +53,9 @@ final class HealthLifecycle implements AutoCloseable {
             Executor core,
             BiConsumer<Boolean, String> healthy,
             Consumer<String> shutdown,
+            Runnable stateChanged,
             DaemonMetrics metrics) {
+        this.summaryMayChange = stateChanged;
         HealthConf hc = config.conf().health();
         ShutdownGuard guard = hc.shutdownWhenHung()
                 ? new ShutdownGuard(true, hc.hungTimeoutSeconds() * 1000L)
@@ -73,6 +78,7 @@ final class HealthLifecycle implements AutoCloseable {
                         if (status.state() == ProbeState.HUNG) {
                             metrics.probeHung(path);
                         }
+                        summaryMayChange.run();
                     }
 
                     @Override
@@ -120,7 +126,9 @@ final class HealthLifecycle implements AutoCloseable {
 
     /**
      * The worst path's state for the other nodes, its start turned into wall-clock time.
-     * {@code previous} is kept when nothing changed, so its time does not drift.
+     * {@code previous} is kept when nothing changed, so its time does not drift. It changes only
+     * when a path's probe state does (nothing in it falls due with time): the daemon recomputes it
+     * after the monitor says so, not on a timer of its own.
      */
     StorageSummary summary(StorageSummary previous, long nowEpochMillis) {
         return summarize(report(), previous, nowEpochMillis);

@@ -39,7 +39,6 @@ import org.jctdb.node.DisconnectCause;
 import org.jctdb.protocol.StorageSummary;
 import org.jctdb.transport.GridTimer;
 import org.jctdb.transport.NodeMesh;
-import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,7 +146,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 });
         setListed(config.publicAddresses().addresses());
         publish();
-        this.tickles = new Tickles(me, core, ticker, new Tickles.Host() {
+        this.tickles = new Tickles(me, core, new Tickles.Host() {
             @Override
             public IpSnapshot snapshot() {
                 return snapshot;
@@ -255,9 +254,8 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     /**
      * The next tick: at the next point of the grid, or, while this node is quiet (it neither leads nor
      * lists, holds or is asked for anything: a tick then does nothing until its idle report to the
-     * leader falls due), when that report is due, and at the latest at the next one-second point,
-     * which the daemon's one-second timers wake the I/O thread for anyway. Whatever can end the
-     * quiet (a message, an address event, a command, a change of the cluster view) calls {@link #wake}.
+     * leader falls due), when that report is due, and without a leader not at all. Whatever can end
+     * the quiet (a message, an address event, a command, a change of the cluster view) calls {@link #wake}.
      */
     private void armNext(LeaderStatus ls) {
         boolean quiet = ls != null
@@ -273,12 +271,10 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
             tick.armSoon();
             return;
         }
-        long deadline = System.nanoTime() + Periodic.nanosToNextPoint(1000);
         if (ls.leader() >= 0) {
             long due = node.reportDueAt(ls.leader(), List.copyOf(listed.values()), true, downIfaces);
-            deadline = due == Long.MIN_VALUE ? Long.MIN_VALUE : Math.min(deadline, TimeUnit.MILLISECONDS.toNanos(due));
+            tick.armAtNanos(due == Long.MIN_VALUE ? Long.MIN_VALUE : TimeUnit.MILLISECONDS.toNanos(due));
         }
-        tick.armAtNanos(deadline);
     }
 
     /** Something may end the quiet of {@link #armNext}: tick at the next point of the grid. */
@@ -524,6 +520,9 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 Map.copyOf(assignment),
                 Set.copyOf(downIfaces),
                 leader.leading());
+        if (tickles != null) { // null while the constructor publishes the first snapshot
+            tickles.hostedChanged(snapshot);
+        }
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.jctdb.common.Ticker;
 import org.jctdb.config.Installation;
 import org.jctdb.config.Tunables;
 import org.jctdb.control.IpSnapshot;
@@ -26,6 +25,7 @@ import org.jctdb.ip.tickle.TickleList;
 import org.jctdb.ip.tickle.TicklePlan;
 import org.jctdb.ip.tickle.TickleTable;
 import org.jctdb.mesh.WireMessage;
+import org.jctdb.transport.GridTimer;
 import org.jctdb.transport.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +66,6 @@ final class Tickles implements TickleControl, AutoCloseable {
     }
 
     private final ScheduledExecutorService core;
-    private final Ticker ticker;
     private final Host host;
     private final Path helper;
     private final TickleTable table;
@@ -75,43 +74,101 @@ final class Tickles implements TickleControl, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private long lastFullUpdate = Long.MIN_VALUE / 2;
+    private long scanMs; // the tick's period, set by start()
+    private GridTimer timer; // set by start()
+    /** The grid point (index) of the last full update, and of the last tick: see {@link #fullUpdate}. */
+    private long lastFullUpdate = Long.MIN_VALUE / 4;
+
+    private long lastTick = Long.MIN_VALUE / 4;
+    /** The tick is not armed: nothing was hosted at its last run. */
+    private boolean asleep;
+
     private String lastScanError = "";
 
-    Tickles(int me, ScheduledExecutorService core, Ticker ticker, Host host) {
+    Tickles(int me, ScheduledExecutorService core, Host host) {
         this.core = core;
-        this.ticker = ticker;
         this.host = host;
         this.helper = Installation.current().helper("jctdb_tcp");
         this.table = new TickleTable(me);
     }
 
+    /**
+     * Ticks every JctdbTickleScanMs (1 s when 0) while this node hosts an address. A tick with nothing
+     * hosted observes and sends nothing, so the tick then sleeps until {@link #hostedChanged} says an
+     * address is hosted; the full updates keep their phase across the sleep ({@link #fullUpdate}).
+     */
     void start() {
-        long scanMs = host.tunables().get("JctdbTickleScanMs");
-        Periodic.every(core, scanMs > 0 ? scanMs : 1000, this::tick);
+        long configured = host.tunables().get("JctdbTickleScanMs");
+        scanMs = configured > 0 ? configured : 1000;
+        timer = GridTimer.on(core, scanMs, this::tick);
+        timer.armSoon();
+    }
+
+    /** The addresses this node hosts may have changed (core thread): a tick is due if it hosts any. */
+    void hostedChanged(IpSnapshot s) {
+        if (timer != null && !s.hosted().isEmpty()) {
+            timer.armSoon(); // the next point: where a tick every scan period would have found it
+        }
     }
 
     // ---- core thread ----
 
     private void tick() {
+        boolean idle = false;
         try {
             Set<String> hosted = hosted();
+            idle = hosted.isEmpty();
             // Nothing hosted, nothing to observe (observe() would change nothing): reading the
             // kernel's whole TCP table every second was most of an idle node's CPU.
             if (!hosted.isEmpty() && host.tunables().get("JctdbTickleScanMs") > 0) {
                 established().ifPresent(est -> table.observe(hosted, est));
             }
-            long now = ticker.nowMillis();
-            boolean everything = now - lastFullUpdate >= host.tunables().get("TickleUpdateInterval") * 1000;
-            if (everything) {
-                lastFullUpdate = now;
-            }
+            long point = Periodic.pointIndex(System.nanoTime(), scanMs);
+            long step = fullUpdateStep(host.tunables().get("TickleUpdateInterval"), scanMs);
+            long full = fullUpdate(lastFullUpdate, lastTick, point, step, asleep);
+            boolean everything = full == point;
+            lastFullUpdate = full;
+            lastTick = point;
             for (TickleList l : table.updates(hosted, everything)) {
                 host.broadcast(new WireMessage.Tickles(l));
             }
         } catch (RuntimeException e) {
             log.error("tickle update failed", e);
+        } finally {
+            asleep = idle; // a failed tick keeps ticking, as before
+            if (!asleep) {
+                timer.armSoon();
+            }
         }
+    }
+
+    /** Ticks from one full update to the next: TickleUpdateInterval seconds, in whole scan periods. */
+    static long fullUpdateStep(long intervalSeconds, long scanMs) {
+        return Math.max(1, (Math.max(0, intervalSeconds) * 1000 + scanMs - 1) / scanMs);
+    }
+
+    /**
+     * The grid point of the last full update (all lists sent, CTDB's TickleUpdateInterval) as of the
+     * tick at {@code point}: {@code point} itself when this tick sends everything. A tick every scan
+     * period sends everything when {@code step} points passed since the last; one that ran late does so
+     * at once. After a sleep (nothing hosted, so a tick would have sent nothing) the ticks slept through
+     * are accounted as if they had run: the full updates keep their phase.
+     *
+     * @param last     the point of the last full update
+     * @param lastTick the point of the last tick
+     * @param asleep   no tick was armed since {@code lastTick}
+     */
+    static long fullUpdate(long last, long lastTick, long point, long step, boolean asleep) {
+        if (point - last < step) {
+            return last;
+        }
+        if (!asleep || lastTick >= point - 1) {
+            return point; // due now (or overdue: a late tick)
+        }
+        // Slept from lastTick: the ticks at lastTick + 1 .. point - 1 would have sent everything at
+        // last + step, last + 2 step, ... (the first of them after lastTick, as lastTick's own did not).
+        long first = Math.max(last + step, lastTick + 1);
+        return first > point ? last : first + (point - first) / step * step;
     }
 
     /** A peer's list (any thread). */
