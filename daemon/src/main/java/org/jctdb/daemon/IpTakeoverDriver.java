@@ -267,14 +267,29 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 && runWaiters.isEmpty()
                 && !onVouches
                 && idle == node.idle();
+        long due = quiet && ls.leader() >= 0
+                ? node.reportDueAt(ls.leader(), List.copyOf(listed.values()), true, downIfaces)
+                : Long.MIN_VALUE;
+        long at = nextTickAt(quiet, ls == null ? -1 : ls.leader(), due);
+        if (at != Long.MAX_VALUE) {
+            tick.armAtNanos(at);
+        }
+    }
+
+    /**
+     * When the next tick is due on {@link System#nanoTime} ({@code Long.MIN_VALUE}: at the next point,
+     * {@code Long.MAX_VALUE}: nothing due until {@link #wake}): a quiet node's tick does nothing but its
+     * idle report to the leader, due from {@code reportDueAt} (Ticker.SYSTEM milliseconds, or
+     * {@code Long.MIN_VALUE}: now); without a leader it has nothing to do at all.
+     */
+    static long nextTickAt(boolean quiet, int leader, long reportDueAt) {
         if (!quiet) {
-            tick.armSoon();
-            return;
+            return Long.MIN_VALUE;
         }
-        if (ls.leader() >= 0) {
-            long due = node.reportDueAt(ls.leader(), List.copyOf(listed.values()), true, downIfaces);
-            tick.armAtNanos(due == Long.MIN_VALUE ? Long.MIN_VALUE : TimeUnit.MILLISECONDS.toNanos(due));
+        if (leader < 0) {
+            return Long.MAX_VALUE;
         }
+        return reportDueAt == Long.MIN_VALUE ? Long.MIN_VALUE : TimeUnit.MILLISECONDS.toNanos(reportDueAt);
     }
 
     /** Something may end the quiet of {@link #armNext}: tick at the next point of the grid. */
@@ -372,8 +387,26 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 return;
             }
             handle(m);
-            wake();
+            afterMessage();
         });
+    }
+
+    /**
+     * After an IP message: the next tick as the tick itself would arm it now. A quiet node's tick does
+     * nothing but its idle report, so the leader's answer to that report (a grant) no longer wakes the
+     * thread a second time for a tick that finds nothing to do; anything the message changed that
+     * ends the quiet makes the tick due at the next point, as {@link #wake} does.
+     */
+    private void afterMessage() {
+        if (tick == null) {
+            return;
+        }
+        try {
+            armNext(host.leaderStatus());
+        } catch (RuntimeException e) {
+            tick.armSoon();
+            log.error("IP failover: cannot tell when the next tick is due", e);
+        }
     }
 
     void peerDisconnected(int pnn, DisconnectCause cause) {
