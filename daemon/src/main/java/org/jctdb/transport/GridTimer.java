@@ -75,6 +75,15 @@ public final class GridTimer {
         arm(millis <= Long.MIN_VALUE / 1_000_000L ? Long.MIN_VALUE : TimeUnit.MILLISECONDS.toNanos(millis), true);
     }
 
+    /** {@link #moveToMillis} with the deadline on {@link System#nanoTime} ({@code Long.MAX_VALUE}: none). */
+    public synchronized void moveToNanos(long deadline) {
+        if (deadline == Long.MAX_VALUE) {
+            cancelPending();
+            return;
+        }
+        arm(deadline, true);
+    }
+
     private void arm(long deadline, boolean later) {
         if (cancelled || deadline >= Long.MAX_VALUE / 2) {
             return;

@@ -30,7 +30,7 @@ final class Keepalives extends ChannelDuplexHandler {
     private final long silenceNanos;
     private final Collection<Keepalives> checked; // the mesh's handlers of live connections
     private final LongSupplier clock;
-    private final Runnable begun; // the mesh arms its check for the new connection
+    private final Runnable moved; // the mesh moves its check to the connections' earliest next check
     private ChannelHandlerContext ctx;
     private boolean live; // in checked
     private long lastRead;
@@ -39,9 +39,13 @@ final class Keepalives extends ChannelDuplexHandler {
     private long missesTold; // since the last read
     private boolean silenceTold;
 
-    /** {@code begun} runs when the connection joins {@code checked}. */
-    Keepalives(long keepaliveMillis, long silenceLimitMillis, Collection<Keepalives> checked, Runnable begun) {
-        this(keepaliveMillis, silenceLimitMillis, checked, System::nanoTime, begun);
+    /**
+     * {@code moved} runs when {@link #nextCheckAt} may have moved: the connection joined {@code checked},
+     * read or wrote. A read or write puts a due check off, so the mesh's timer is not left armed for a
+     * check that would find nothing to do.
+     */
+    Keepalives(long keepaliveMillis, long silenceLimitMillis, Collection<Keepalives> checked, Runnable moved) {
+        this(keepaliveMillis, silenceLimitMillis, checked, System::nanoTime, moved);
     }
 
     /** With the clock of {@link #check}'s times given (tests). */
@@ -49,14 +53,14 @@ final class Keepalives extends ChannelDuplexHandler {
         this(keepaliveMillis, silenceLimitMillis, checked, clock, () -> {});
     }
 
-    private Keepalives(
+    Keepalives(
             long keepaliveMillis,
             long silenceLimitMillis,
             Collection<Keepalives> checked,
             LongSupplier clock,
-            Runnable begun) {
+            Runnable moved) {
         this.clock = clock;
-        this.begun = begun;
+        this.moved = moved;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, keepaliveMillis));
         this.silenceNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, silenceLimitMillis));
         this.checked = checked;
@@ -86,7 +90,7 @@ final class Keepalives extends ChannelDuplexHandler {
             live = true;
             checked.add(this);
             lastRead = lastWrite = clock.getAsLong();
-            begun.run();
+            moved.run();
         }
     }
 
@@ -121,6 +125,9 @@ final class Keepalives extends ChannelDuplexHandler {
             lastRead = clock.getAsLong();
             missesTold = 0;
             silenceTold = false;
+            if (live) {
+                moved.run();
+            }
         }
         ctx.fireChannelReadComplete();
     }
@@ -128,6 +135,9 @@ final class Keepalives extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         lastWrite = clock.getAsLong();
+        if (live) {
+            moved.run();
+        }
         ctx.write(msg, promise);
     }
 

@@ -302,7 +302,11 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
         }
     }
 
-    /** The next check when the earliest connection has something due: idle links wake nobody meanwhile. */
+    /**
+     * The next check when the earliest connection has something due, later as well as earlier (each read
+     * and write puts its connection's due time off): idle links wake nobody meanwhile, and a link that
+     * reads and writes in time never has the thread woken for a check that finds nothing to do.
+     */
     private void armKeepalives() {
         GridTimer t = keepaliveCheck;
         if (t == null) {
@@ -312,7 +316,7 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
         for (int i = 0; i < keepalives.size(); i++) {
             next = Math.min(next, keepalives.get(i).nextCheckAt());
         }
-        t.armAtNanos(next);
+        t.moveToNanos(next);
     }
 
     void keepaliveSent() {

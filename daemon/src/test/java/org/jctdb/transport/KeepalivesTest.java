@@ -132,4 +132,32 @@ class KeepalivesTest {
         assertThat(Keepalives.checkMillis(1_000)).isEqualTo(125);
         assertThat(Keepalives.checkMillis(1)).isEqualTo(1);
     }
+
+    @Test
+    void everyReadAndWriteTellsTheMeshItsNextCheckMayHaveMovedSoNoCheckWakesForNothing() {
+        List<Long> movedTo = new ArrayList<>();
+        List<Keepalives> live = new ArrayList<>();
+        Keepalives[] self = new Keepalives[1];
+        self[0] = new Keepalives(1_000, 2_000, live, () -> now, () -> movedTo.add(self[0].nextCheckAt()));
+        now = 1_000 * MS;
+        EmbeddedChannel c = channel(self[0]);
+        assertThat(movedTo).containsExactly(2_000 * MS); // begun: a keepalive due an interval on
+        now = 1_400 * MS;
+        c.writeOutbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        c.<Object>readOutbound();
+        // Written: the keepalive is off to 2,400; the first miss (1.5 intervals of silence) is at 2,500.
+        assertThat(movedTo).last().isEqualTo(2_400 * MS);
+        now = 2_300 * MS;
+        c.writeOutbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        c.<Object>readOutbound();
+        assertThat(movedTo).last().isEqualTo(2_500 * MS); // now the miss comes first
+        now = 2_450 * MS;
+        c.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        c.readInbound();
+        assertThat(movedTo).last().isEqualTo(3_300 * MS); // read in time: no miss check at 2,500
+        events.clear();
+        self[0].check(3_300 * MS);
+        assertThat(events).containsExactly("WRITER_IDLE"); // the check it was moved to has work
+        c.close();
+    }
 }

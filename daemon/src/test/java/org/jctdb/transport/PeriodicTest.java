@@ -301,6 +301,21 @@ class PeriodicTest {
     }
 
     @Test
+    void aGridTimerMovedOnTheNanoClockDoesAsOnTheMilliClock() {
+        Recorder ex = new Recorder();
+        long[] clock = {1_030 * MS};
+        GridTimer t = new GridTimer(ex, 100, () -> {}, () -> clock[0], 0);
+        t.moveToNanos(1_450 * MS);
+        assertThat(ex.last().delayNanos()).isEqualTo(470 * MS); // the point 1,500
+        t.moveToNanos(2_010 * MS); // later: that run is dropped
+        assertThat(ex.timers.get(0).cancelled()[0]).isTrue();
+        assertThat(ex.last().delayNanos()).isEqualTo(1_070 * MS);
+        t.moveToNanos(Long.MAX_VALUE); // nothing due
+        assertThat(ex.last().cancelled()[0]).isTrue();
+        assertThat(ex.timers).hasSize(2);
+    }
+
+    @Test
     void aGridTimerSharesTheGridOfPeriodicTasks() {
         Recorder p = new Recorder();
         Recorder g = new Recorder();
