@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The database thread's timers of an idle node (the daemon's I/O thread): only the vacuum pass is armed;
- * the sequence-number rounds wait for ENABLE_SEQNUM and the migration stats log for a migration step.
+ * the sequence-number rounds wait for ENABLE_SEQNUM and the migration stats log for a migration step. The
+ * client socket's tick (SRVID_LEADER to local clients) waits for a view naming a leader the clients were
+ * not told about.
  */
 class IdleTimersTest {
     private static final long SECOND = 1_000_000_000L;
@@ -39,6 +41,12 @@ class IdleTimersTest {
     private LocalDatabases dbs;
     private final RecordingScheduler thread = new RecordingScheduler();
     private CtdbService service;
+    private volatile ClusterView view = view(-1);
+    private int leaderWakes;
+
+    private static ClusterView view(int leader) {
+        return new ClusterView(0, List.of(), 1, List.of(0), 0, leader, 0, 0, 0, Optional.empty());
+    }
 
     @BeforeEach
     void setUp() {
@@ -51,7 +59,6 @@ class IdleTimersTest {
         }
         dbs = new LocalDatabases(new TdbFiles(lib), DatabaseDirectories.under(tmp), 0, DatabaseFlags.DEFAULT_HASH_SIZE);
         DatabaseWorker worker = new DatabaseWorker(new LockWaiter(tmp.resolve("no-helper")), thread);
-        ClusterView view = new ClusterView(0, List.of(), 1, List.of(0), 0, 0, 0, 0, 0, Optional.empty());
         service = new CtdbService(
                 new CtdbCodec(1 << 20),
                 new CtdbService.Host() {
@@ -91,6 +98,7 @@ class IdleTimersTest {
                 dbs,
                 worker,
                 new Controls.Settings(4379));
+        service.leaderTimer(() -> leaderWakes++);
     }
 
     @AfterEach
@@ -148,5 +156,25 @@ class IdleTimersTest {
         assertThat(thread.timers()).hasSize(before + 1);
         service.cluster().call(d, "k3".getBytes(), (r, e) -> {});
         assertThat(thread.timers()).hasSize(before + 2);
+    }
+
+    @Test
+    void aNewLeaderWakesTheClientTickAndNothingElseDoes() {
+        service.viewChanged();
+        assertThat(leaderWakes).isZero(); // no leader: nothing to announce
+        view = view(2);
+        service.viewChanged();
+        assertThat(leaderWakes).isEqualTo(1); // due: a tick every second would announce it at the next point
+        service.viewChanged();
+        assertThat(leaderWakes).isEqualTo(2); // not announced yet: still due (the timer keeps one run per point)
+        service.tick(); // announced
+        service.viewChanged();
+        assertThat(leaderWakes).isEqualTo(2); // the announced leader: no wake-up
+        view = view(-1);
+        service.viewChanged();
+        assertThat(leaderWakes).isEqualTo(2); // leader lost: nothing to announce
+        view = view(1);
+        service.viewChanged();
+        assertThat(leaderWakes).isEqualTo(3);
     }
 }

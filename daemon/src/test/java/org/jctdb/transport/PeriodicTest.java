@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -19,107 +15,9 @@ import org.junit.jupiter.api.Test;
 class PeriodicTest {
     private static final long MS = 1_000_000L;
 
-    /** An executor that only records what it is asked to schedule; the test runs the tasks. */
-    private static final class Recorder extends AbstractExecutorService implements ScheduledExecutorService {
-        record Timer(Runnable task, long delayNanos, boolean[] cancelled) {}
-
-        final List<Timer> timers = new ArrayList<>();
-
-        Timer last() {
-            return timers.get(timers.size() - 1);
-        }
-
-        @Override
-        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-            boolean[] cancelled = new boolean[1];
-            timers.add(new Timer(command, unit.toNanos(delay), cancelled));
-            return new ScheduledFuture<Object>() {
-                @Override
-                public long getDelay(TimeUnit u) {
-                    return 0;
-                }
-
-                @Override
-                public int compareTo(Delayed o) {
-                    return 0;
-                }
-
-                @Override
-                public boolean cancel(boolean mayInterrupt) {
-                    cancelled[0] = true;
-                    return true;
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return cancelled[0];
-                }
-
-                @Override
-                public boolean isDone() {
-                    return cancelled[0];
-                }
-
-                @Override
-                public Object get() {
-                    return null;
-                }
-
-                @Override
-                public Object get(long timeout, TimeUnit u) {
-                    return null;
-                }
-            };
-        }
-
-        @Override
-        public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ScheduledFuture<?> scheduleWithFixedDelay(
-                Runnable command, long initialDelay, long delay, TimeUnit unit) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void execute(Runnable command) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void shutdown() {}
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return false;
-        }
-    }
-
     @Test
     void firstRunIsOnTheNextMultipleOfThePeriod() {
-        Recorder ex = new Recorder();
+        RecordingScheduler ex = new RecordingScheduler();
         long[] clock = {1_030 * MS};
         Periodic.every(ex, 100, () -> {}, () -> clock[0]);
         assertThat(ex.last().delayNanos()).isEqualTo(70 * MS);
@@ -127,7 +25,7 @@ class PeriodicTest {
 
     @Test
     void runsOnTimeKeepTheGridAndLateRunsSkipTheMissedPoints() {
-        Recorder ex = new Recorder();
+        RecordingScheduler ex = new RecordingScheduler();
         long[] clock = {1_030 * MS};
         long[] cost = {5 * MS};
         List<Long> runs = new ArrayList<>();
@@ -155,7 +53,7 @@ class PeriodicTest {
 
     @Test
     void aLateRunIsFollowedByTheNextPointAfterItsEnd() {
-        Recorder ex = new Recorder();
+        RecordingScheduler ex = new RecordingScheduler();
         long[] clock = {0};
         Periodic.every(ex, 100, () -> clock[0] += 40 * MS, () -> clock[0]);
         assertThat(ex.last().delayNanos()).isEqualTo(100 * MS);
@@ -166,7 +64,7 @@ class PeriodicTest {
 
     @Test
     void aTaskThatThrowsStillGetsItsNextRun() {
-        Recorder ex = new Recorder();
+        RecordingScheduler ex = new RecordingScheduler();
         long[] clock = {0};
         Periodic.every(
                 ex,
@@ -178,13 +76,13 @@ class PeriodicTest {
         clock[0] = 50 * MS;
         Runnable run = ex.last().task();
         assertThatThrownBy(run::run).hasMessage("boom");
-        assertThat(ex.timers).hasSize(2);
+        assertThat(ex.timers()).hasSize(2);
         assertThat(ex.last().delayNanos()).isEqualTo(50 * MS);
     }
 
     @Test
     void cancelStopsFurtherRuns() {
-        Recorder ex = new Recorder();
+        RecordingScheduler ex = new RecordingScheduler();
         long[] clock = {0};
         int[] runs = {0};
         Periodic p = Periodic.every(ex, 50, () -> runs[0]++, () -> clock[0]);
@@ -192,13 +90,13 @@ class PeriodicTest {
         assertThat(ex.last().cancelled()[0]).isTrue();
         ex.last().task().run(); // a run already handed to the executor does nothing
         assertThat(runs[0]).isZero();
-        assertThat(ex.timers).hasSize(1);
+        assertThat(ex.timers()).hasSize(1);
     }
 
     @Test
     void periodsOf200And250MillisecondsShareAPointEverySecond() {
-        Recorder a = new Recorder();
-        Recorder b = new Recorder();
+        RecordingScheduler a = new RecordingScheduler();
+        RecordingScheduler b = new RecordingScheduler();
         long[] clock = {-7_777_777_777L}; // System.nanoTime may be negative
         Periodic.every(a, 200, () -> {}, () -> clock[0]);
         Periodic.every(b, 250, () -> {}, () -> clock[0]);
@@ -212,7 +110,7 @@ class PeriodicTest {
     }
 
     /** Runs the recorder's timers in turn (each exactly when due, taking no time), collecting the points. */
-    private static List<Long> dues(Recorder ex, long[] clock, int n) {
+    private static List<Long> dues(RecordingScheduler ex, long[] clock, int n) {
         long start = clock[0];
         long now = start;
         List<Long> out = new ArrayList<>();
@@ -241,84 +139,84 @@ class PeriodicTest {
 
     @Test
     void aGridTimerRunsAtTheFirstPointAtOrAfterItsEarliestDeadlineAndOnlyWhenArmed() {
-        Recorder ex = new Recorder();
+        RecordingScheduler ex = new RecordingScheduler();
         long[] clock = {1_030 * MS};
         int[] runs = {0};
         GridTimer t = new GridTimer(ex, 100, () -> runs[0]++, () -> clock[0], 0);
-        assertThat(ex.timers).isEmpty(); // nothing runs until it is armed
+        assertThat(ex.timers()).isEmpty(); // nothing runs until it is armed
         t.armAtNanos(1_450 * MS);
         assertThat(ex.last().delayNanos()).isEqualTo(470 * MS); // the point 1,500
         t.armAtNanos(1_700 * MS); // later than the pending run: nothing changes
         t.armAtMillis(Long.MAX_VALUE); // no deadline at all: nothing changes
-        assertThat(ex.timers).hasSize(1);
+        assertThat(ex.timers()).hasSize(1);
         t.armAtNanos(1_200 * MS); // a point itself
-        assertThat(ex.timers.get(0).cancelled()[0]).isTrue();
+        assertThat(ex.timers().get(0).cancelled()[0]).isTrue();
         assertThat(ex.last().delayNanos()).isEqualTo(170 * MS);
         t.armAtNanos(900 * MS); // a deadline passed: the next point after now, as a Periodic
         assertThat(ex.last().delayNanos()).isEqualTo(70 * MS);
         t.armSoon(); // the same point: kept
-        assertThat(ex.timers).hasSize(3);
+        assertThat(ex.timers()).hasSize(3);
         clock[0] = 1_100 * MS;
         ex.last().task().run();
         assertThat(runs[0]).isEqualTo(1);
-        assertThat(ex.timers).hasSize(3); // not re-armed on its own
+        assertThat(ex.timers()).hasSize(3); // not re-armed on its own
         t.armSoon(); // from a point: the next one
         assertThat(ex.last().delayNanos()).isEqualTo(100 * MS);
         t.cancel();
         ex.last().task().run();
         t.armSoon();
         assertThat(runs[0]).isEqualTo(1);
-        assertThat(ex.timers).hasSize(4);
+        assertThat(ex.timers()).hasSize(4);
     }
 
     @Test
     void aGridTimerMovedToALaterDeadlineDropsTheEarlierRun() {
-        Recorder ex = new Recorder();
+        RecordingScheduler ex = new RecordingScheduler();
         long[] clock = {1_030 * MS};
         int[] runs = {0};
         GridTimer t = new GridTimer(ex, 100, () -> runs[0]++, () -> clock[0], 0);
         t.moveToMillis(1_450);
         assertThat(ex.last().delayNanos()).isEqualTo(470 * MS); // the point 1,500
         t.moveToMillis(1_490); // the same point: kept
-        assertThat(ex.timers).hasSize(1);
+        assertThat(ex.timers()).hasSize(1);
         t.moveToMillis(2_010); // later: the run at 1,500 is dropped for the point 2,100
-        assertThat(ex.timers.get(0).cancelled()[0]).isTrue();
+        assertThat(ex.timers().get(0).cancelled()[0]).isTrue();
         assertThat(ex.last().delayNanos()).isEqualTo(1_070 * MS);
         t.moveToMillis(1_200); // earlier again
-        assertThat(ex.timers.get(1).cancelled()[0]).isTrue();
+        assertThat(ex.timers().get(1).cancelled()[0]).isTrue();
         assertThat(ex.last().delayNanos()).isEqualTo(170 * MS);
         t.moveToMillis(Long.MAX_VALUE); // nothing due: no run at all
-        assertThat(ex.timers.get(2).cancelled()[0]).isTrue();
+        assertThat(ex.timers().get(2).cancelled()[0]).isTrue();
         t.armAtNanos(1_700 * MS); // armed again after that, as if never armed
         assertThat(ex.last().delayNanos()).isEqualTo(670 * MS);
         // Its point has come but the executor has not run it yet (a task ahead of it arms now): kept,
         // or a stream of inputs would push the run back for ever.
         clock[0] = 1_700 * MS + 1;
         t.moveToMillis(2_000);
-        assertThat(ex.timers).hasSize(4);
+        assertThat(ex.timers()).hasSize(4);
         assertThat(ex.last().cancelled()[0]).isFalse();
         assertThat(runs[0]).isZero();
     }
 
     @Test
     void aGridTimerMovedOnTheNanoClockDoesAsOnTheMilliClock() {
-        Recorder ex = new Recorder();
+        RecordingScheduler ex = new RecordingScheduler();
         long[] clock = {1_030 * MS};
         GridTimer t = new GridTimer(ex, 100, () -> {}, () -> clock[0], 0);
         t.moveToNanos(1_450 * MS);
         assertThat(ex.last().delayNanos()).isEqualTo(470 * MS); // the point 1,500
         t.moveToNanos(2_010 * MS); // later: that run is dropped
-        assertThat(ex.timers.get(0).cancelled()[0]).isTrue();
+        assertThat(ex.timers().get(0).cancelled()[0]).isTrue();
         assertThat(ex.last().delayNanos()).isEqualTo(1_070 * MS);
         t.moveToNanos(Long.MAX_VALUE); // nothing due
         assertThat(ex.last().cancelled()[0]).isTrue();
-        assertThat(ex.timers).hasSize(2);
+        assertThat(ex.timers()).hasSize(2);
     }
 
     @Test
     void aGridTimerSharesTheGridOfPeriodicTasks() {
-        Recorder p = new Recorder();
-        Recorder g = new Recorder();
+        RecordingScheduler p = new RecordingScheduler();
+        RecordingScheduler g = new RecordingScheduler();
         long[] clock = {-7_777_777_777L};
         Periodic.every(p, 250, () -> {}, () -> clock[0]);
         List<Long> points = dues(p, clock, 8);

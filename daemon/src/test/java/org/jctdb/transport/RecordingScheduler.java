@@ -27,6 +27,11 @@ public final class RecordingScheduler extends AbstractExecutorService implements
         return List.copyOf(timers);
     }
 
+    /** The timer asked for last. */
+    public synchronized Timer last() {
+        return timers.get(timers.size() - 1);
+    }
+
     /** The timers not cancelled and not yet run by {@link #runPending}. */
     public synchronized List<Timer> pending() {
         return timers.stream().filter(Timer::pending).toList();
