@@ -3,43 +3,84 @@
 descendants), CPU time from /proc/PID/task/TID/schedstat and voluntary context switches (wake-ups
 after a sleep) over the window, then the tree's total. Threads that started or ended inside the
 window count from or up to their first or last sample."""
-import os, sys, time
+import os
+import sys
+import time
+
+
 def tree(pid):
-    out=[pid]
+    """pid and every descendant, from /proc/PID/task/TID/children."""
+    out = [pid]
     try:
-        for t in os.listdir(f"/proc/{pid}/task"):
-            try:
-                for c in open(f"/proc/{pid}/task/{t}/children").read().split():
-                    out+=tree(int(c))
-            except OSError: pass
-    except OSError: pass
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for t in tids:
+        try:
+            with open(f"/proc/{pid}/task/{t}/children") as f:
+                for child in f.read().split():
+                    out += tree(int(child))
+        except OSError:
+            pass
     return out
-def snap(pids):
-    d={}
-    for root in pids:
-        for p in tree(root):
-            try: tids=os.listdir(f"/proc/{p}/task")
-            except OSError: continue
+
+
+def sample(roots):
+    """(root, pid, tid) -> (thread name, CPU ns, voluntary switches)."""
+    out = {}
+    for root in roots:
+        for pid in tree(root):
+            try:
+                tids = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue
             for t in tids:
+                base = f"/proc/{pid}/task/{t}"
                 try:
-                    ns=int(open(f"/proc/{p}/task/{t}/schedstat").read().split()[0])
-                    name=open(f"/proc/{p}/task/{t}/comm").read().strip()
-                    vol=0
-                    for l in open(f"/proc/{p}/task/{t}/status"):
-                        if l.startswith("voluntary_ctxt"): vol=int(l.split()[1])
-                    d[(root,p,int(t))]=(name,ns,vol)
-                except OSError: pass
-    return d
-secs=float(sys.argv[1]); pids=[int(x) for x in sys.argv[2:]]
-a=snap(pids); time.sleep(secs); b=snap(pids)
-for root in pids:
-    rows=[]; tot=0; totw=0
-    for k,(name,ns,vol) in b.items():
-        if k[0]!=root: continue
-        n0,ns0,v0=a.get(k,(name,0,0))
-        cpu=(ns-ns0)/1e6/secs; w=(vol-v0)/secs
-        tot+=cpu; totw+=w
-        if cpu>0.001 or w>0.01: rows.append((cpu,w,name,k[1],k[2]))
-    print(f"== tree {root}: {tot:.3f} ms/s = {tot/10:.3f} % of a core, {totw:.2f} wake-ups/s")
-    for cpu,w,name,p,t in sorted(rows,reverse=True):
-        print(f"  {cpu:7.3f} ms/s {w:6.2f} w/s  {name} ({p}/{t})")
+                    with open(f"{base}/schedstat") as f:
+                        ns = int(f.read().split()[0])
+                    with open(f"{base}/comm") as f:
+                        name = f.read().strip()
+                    switches = 0
+                    with open(f"{base}/status") as f:
+                        for line in f:
+                            if line.startswith("voluntary_ctxt_switches"):
+                                switches = int(line.split()[1])
+                    out[(root, pid, int(t))] = (name, ns, switches)
+                except OSError:
+                    pass  # the thread ended between listing and reading
+    return out
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.exit("usage: threads.py SECONDS ROOT_PID...")
+    try:
+        secs = float(argv[1])
+        roots = [int(p) for p in argv[2:]]
+    except ValueError:
+        sys.exit(f"threads.py: not a number of seconds and process ids: {' '.join(argv[1:])}")
+    before = sample(roots)
+    time.sleep(secs)
+    after = sample(roots)
+    for root in roots:
+        rows = []
+        total_ms = 0.0
+        total_wakeups = 0.0
+        for key, (name, ns, switches) in after.items():
+            if key[0] != root:
+                continue
+            _, ns0, switches0 = before.get(key, (name, 0, 0))
+            ms = (ns - ns0) / 1e6 / secs
+            wakeups = (switches - switches0) / secs
+            total_ms += ms
+            total_wakeups += wakeups
+            if ms > 0.001 or wakeups > 0.01:
+                rows.append((ms, wakeups, name, key[1], key[2]))
+        print(f"== tree {root}: {total_ms:.3f} ms/s = {total_ms / 10:.3f} % of a core, {total_wakeups:.2f} wake-ups/s")
+        for ms, wakeups, name, pid, tid in sorted(rows, reverse=True):
+            print(f"  {ms:7.3f} ms/s {wakeups:6.2f} w/s  {name} ({pid}/{tid})")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
