@@ -28,6 +28,7 @@ final class Keepalives extends ChannelDuplexHandler {
 
     private final long intervalNanos;
     private final long silenceNanos;
+    private final long checkNanos; // the mesh's check period
     private final Collection<Keepalives> checked; // the mesh's handlers of live connections
     private final LongSupplier clock;
     private final Runnable moved; // the mesh moves its check to the connections' earliest next check
@@ -41,8 +42,9 @@ final class Keepalives extends ChannelDuplexHandler {
 
     /**
      * {@code moved} runs when {@link #nextCheckAt} may have moved: the connection joined {@code checked},
-     * read or wrote. A read or write puts a due check off, so the mesh's timer is not left armed for a
-     * check that would find nothing to do.
+     * or read or wrote at least one check period after its previous read or write. That puts a due check
+     * off, so the mesh's timer is not left armed for a check that would find nothing to do; reads and
+     * writes closer together (traffic) do not re-arm it per frame ({@code tellMoved}).
      */
     Keepalives(long keepaliveMillis, long silenceLimitMillis, Collection<Keepalives> checked, Runnable moved) {
         this(keepaliveMillis, silenceLimitMillis, checked, System::nanoTime, moved);
@@ -63,6 +65,7 @@ final class Keepalives extends ChannelDuplexHandler {
         this.moved = moved;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, keepaliveMillis));
         this.silenceNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, silenceLimitMillis));
+        this.checkNanos = TimeUnit.MILLISECONDS.toNanos(checkMillis(keepaliveMillis));
         this.checked = checked;
     }
 
@@ -122,23 +125,34 @@ final class Keepalives extends ChannelDuplexHandler {
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         if (reading) {
             reading = false;
+            long previous = lastRead;
             lastRead = clock.getAsLong();
             missesTold = 0;
             silenceTold = false;
-            if (live) {
-                moved.run();
-            }
+            tellMoved(previous, lastRead);
         }
         ctx.fireChannelReadComplete();
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        long previous = lastWrite;
         lastWrite = clock.getAsLong();
-        if (live) {
+        tellMoved(previous, lastWrite);
+        ctx.write(msg, promise);
+    }
+
+    /**
+     * A read or write moved its time from {@code previous} to {@code now}: tells the mesh, unless the
+     * time moved by less than one check period. Then the next check moves by at most one point of the
+     * grid, and a check that runs early finds nothing and asks again; so traffic (a message every few
+     * microseconds under load) does not re-arm the mesh's timer per frame, and an idle link, whose reads
+     * and writes come seconds apart, still never has the thread woken for nothing.
+     */
+    private void tellMoved(long previous, long now) {
+        if (live && now - previous >= checkNanos) {
             moved.run();
         }
-        ctx.write(msg, promise);
     }
 
     /**

@@ -303,9 +303,10 @@ public final class NodeMesh implements AutoCloseable, AuthHost {
     }
 
     /**
-     * The next check when the earliest connection has something due, later as well as earlier (each read
-     * and write puts its connection's due time off): idle links wake nobody meanwhile, and a link that
-     * reads and writes in time never has the thread woken for a check that finds nothing to do.
+     * The next check when the earliest connection has something due, later as well as earlier (a read or
+     * write after a pause of a check period puts its connection's due time off): idle links wake nobody
+     * meanwhile, and a quiet link that reads and writes in time never has the thread woken for a check
+     * that finds nothing to do (a busy one at most once a keepalive interval: its frames do not re-arm).
      */
     private void armKeepalives() {
         GridTimer t = keepaliveCheck;

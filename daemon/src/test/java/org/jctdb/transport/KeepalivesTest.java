@@ -158,6 +158,17 @@ class KeepalivesTest {
         events.clear();
         self[0].check(3_300 * MS);
         assertThat(events).containsExactly("WRITER_IDLE"); // the check it was moved to has work
+        // A write within one check period (125 ms) of the one before moves the check by under a point
+        // of the grid: not told (traffic does not re-arm the mesh's timer per frame); one after a pause is.
+        int told = movedTo.size();
+        now = 3_424 * MS;
+        c.writeOutbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        c.<Object>readOutbound();
+        assertThat(movedTo).hasSize(told);
+        now = 3_549 * MS;
+        c.writeOutbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        c.<Object>readOutbound();
+        assertThat(movedTo).hasSize(told + 1);
         c.close();
     }
 }
