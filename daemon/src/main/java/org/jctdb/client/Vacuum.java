@@ -79,8 +79,7 @@ final class Vacuum {
     /** The timer for the next pass: the I/O thread sleeps until then, not woken every second to count. */
     private void arm() {
         long next = schedule.nextPass();
-        timer.moveToMillis(
-                next == Long.MAX_VALUE ? Long.MAX_VALUE : Math.floorDiv(Periodic.pointNanos(next, 1000), 1_000_000L));
+        timer.moveToNanos(next == Long.MAX_VALUE ? Long.MAX_VALUE : Periodic.pointNanos(next, 1000));
     }
 
     /** The tunables were set (any thread): a changed VacuumInterval moves the next pass. */

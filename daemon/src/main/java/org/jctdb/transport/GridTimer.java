@@ -54,7 +54,7 @@ public final class GridTimer {
         if (millis == Long.MAX_VALUE) {
             return;
         }
-        armAtNanos(millis <= Long.MIN_VALUE / 1_000_000L ? Long.MIN_VALUE : TimeUnit.MILLISECONDS.toNanos(millis));
+        armAtNanos(nanos(millis));
     }
 
     /** Runs the task at the first grid point at or after {@code deadline} (System.nanoTime), never now. */
@@ -72,7 +72,12 @@ public final class GridTimer {
             cancelPending();
             return;
         }
-        arm(millis <= Long.MIN_VALUE / 1_000_000L ? Long.MIN_VALUE : TimeUnit.MILLISECONDS.toNanos(millis), true);
+        arm(nanos(millis), true);
+    }
+
+    /** A deadline of {@code Ticker.SYSTEM} on System.nanoTime; {@code Long.MIN_VALUE} stays "the next point". */
+    private static long nanos(long millis) {
+        return millis <= Long.MIN_VALUE / 1_000_000L ? Long.MIN_VALUE : TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
     /** {@link #moveToMillis} with the deadline on {@link System#nanoTime} ({@code Long.MAX_VALUE}: none). */
