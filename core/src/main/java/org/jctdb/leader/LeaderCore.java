@@ -84,8 +84,7 @@ public final class LeaderCore {
         List<Effect> out = new ArrayList<>();
         checkTerm(now, out);
         lastTickAt = now;
-        // Every announce interval, unless a leader is heard: peers count this node as reachable only while they hear
-        // it.
+        // Peers count this node as reachable only while they hear it (nextCandidateAt: unless a leader is heard).
         if (now >= nextCandidateAt()) {
             lastCandidateSentAt = now;
             out.add(new Effect.Broadcast(new LeaderMessage.Candidate(me, canLead(), fence.seen())));
