@@ -12,18 +12,17 @@ import org.jctdb.database.Database;
 import org.jctdb.database.DatabaseDirectories;
 import org.jctdb.database.DatabaseFlags;
 import org.jctdb.database.DatabaseKind;
+import org.jctdb.database.Libtdb;
 import org.jctdb.database.LocalDatabases;
 import org.jctdb.database.LockWaiter;
 import org.jctdb.database.LtdbHeader;
 import org.jctdb.database.TdbFiles;
-import org.jctdb.database.TdbLibrary;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.protocol.ctdb.BadPacketException;
 import org.jctdb.protocol.ctdb.Bytes;
 import org.jctdb.protocol.ctdb.CtdbPacket.ReqMessage;
 import org.jctdb.protocol.ctdb.RecBuffer;
 import org.jctdb.protocol.ctdb.RecData;
-import org.jctdb.testing.TestEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,14 +53,8 @@ class ClusterTraverseTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        TdbLibrary lib;
-        try {
-            lib = TdbLibrary.load();
-        } catch (UnsatisfiedLinkError e) {
-            TestEnvironment.require(false, "libtdb (Debian's libtdb1) is not installed: " + e.getMessage());
-            throw e;
-        }
-        dbs = new LocalDatabases(new TdbFiles(lib), DatabaseDirectories.under(tmp), 0, DatabaseFlags.DEFAULT_HASH_SIZE);
+        dbs = new LocalDatabases(
+                new TdbFiles(Libtdb.require()), DatabaseDirectories.under(tmp), 0, DatabaseFlags.DEFAULT_HASH_SIZE);
         worker = new DatabaseWorker(new LockWaiter(tmp.resolve("no-helper")));
         db = dbs.attach("trav.tdb", DatabaseKind.VOLATILE);
         db.file().store("mine".getBytes(), new LtdbHeader(3, 0, 0).encode("here".getBytes()));

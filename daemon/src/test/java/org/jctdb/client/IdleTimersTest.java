@@ -12,14 +12,13 @@ import org.jctdb.database.Database;
 import org.jctdb.database.DatabaseDirectories;
 import org.jctdb.database.DatabaseFlags;
 import org.jctdb.database.DatabaseKind;
+import org.jctdb.database.Libtdb;
 import org.jctdb.database.LocalDatabases;
 import org.jctdb.database.LockWaiter;
 import org.jctdb.database.TdbFiles;
-import org.jctdb.database.TdbLibrary;
 import org.jctdb.ip.RunState;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.protocol.ctdb.CtdbCodec;
-import org.jctdb.testing.TestEnvironment;
 import org.jctdb.transport.RecordingScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,14 +49,8 @@ class IdleTimersTest {
 
     @BeforeEach
     void setUp() {
-        TdbLibrary lib;
-        try {
-            lib = TdbLibrary.load();
-        } catch (UnsatisfiedLinkError e) {
-            TestEnvironment.require(false, "libtdb (Debian's libtdb1) is not installed: " + e.getMessage());
-            throw e;
-        }
-        dbs = new LocalDatabases(new TdbFiles(lib), DatabaseDirectories.under(tmp), 0, DatabaseFlags.DEFAULT_HASH_SIZE);
+        dbs = new LocalDatabases(
+                new TdbFiles(Libtdb.require()), DatabaseDirectories.under(tmp), 0, DatabaseFlags.DEFAULT_HASH_SIZE);
         DatabaseWorker worker = new DatabaseWorker(new LockWaiter(tmp.resolve("no-helper")), thread);
         service = new CtdbService(
                 new CtdbCodec(1 << 20),

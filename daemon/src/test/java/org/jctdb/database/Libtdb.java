@@ -6,10 +6,10 @@ import org.jctdb.config.Installation;
 import org.jctdb.testing.TestEnvironment;
 
 /** Test access to libtdb and the helper: skipped with a reason locally, a failure under CI=true. */
-final class Libtdb {
+public final class Libtdb {
     private Libtdb() {}
 
-    static TdbLibrary require() {
+    public static TdbLibrary require() {
         try {
             return TdbLibrary.load();
         } catch (UnsatisfiedLinkError e) {
