@@ -18,15 +18,12 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jctdb.config.Tunables;
 import org.jctdb.control.ClusterView;
-import org.jctdb.control.IpSnapshot;
 import org.jctdb.control.NodeView;
 import org.jctdb.database.DatabaseDirectories;
 import org.jctdb.database.LocalDatabases;
 import org.jctdb.database.LockWaiter;
 import org.jctdb.database.TdbFiles;
-import org.jctdb.ip.RunState;
 import org.jctdb.mesh.WireMessage;
 import org.jctdb.protocol.ctdb.BadPacketException;
 import org.jctdb.protocol.ctdb.Bytes;
@@ -68,41 +65,10 @@ class ClientFrameHandlingTest {
                 0,
                 0,
                 Optional.empty());
-        CtdbService.Host host = new CtdbService.Host() {
-            @Override
-            public ClusterView view() {
-                return view;
-            }
-
-            @Override
-            public Tunables tunables() {
-                return Tunables.defaults();
-            }
-
-            @Override
-            public boolean leaderRole() {
-                return true;
-            }
-
-            @Override
-            public RunState runState() {
-                return RunState.RUNNING;
-            }
-
-            @Override
-            public Optional<IpSnapshot> ips() {
-                return Optional.empty();
-            }
-
-            @Override
-            public boolean send(int pnn, WireMessage message) {
-                sentToPeers.add(message);
-                return true; // and never answer: a peer that is slow
-            }
-
-            @Override
-            public void requestRecovery(String reason) {}
-        };
+        CtdbService.Host host = new StubHost(() -> view, (pnn, m) -> {
+            sentToPeers.add(m);
+            return true; // and never answer: a peer that is slow
+        });
         LocalDatabases dbs =
                 new LocalDatabases(new TdbFiles(null), DatabaseDirectories.under(Path.of("/nonexistent")), 0, 101);
         service = new CtdbService(

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.jctdb.config.Tunables;
 import org.jctdb.control.ClusterView;
-import org.jctdb.control.IpSnapshot;
 import org.jctdb.database.Database;
 import org.jctdb.database.DatabaseDirectories;
 import org.jctdb.database.DatabaseFlags;
@@ -16,8 +14,6 @@ import org.jctdb.database.Libtdb;
 import org.jctdb.database.LocalDatabases;
 import org.jctdb.database.LockWaiter;
 import org.jctdb.database.TdbFiles;
-import org.jctdb.ip.RunState;
-import org.jctdb.mesh.WireMessage;
 import org.jctdb.protocol.ctdb.CtdbCodec;
 import org.jctdb.transport.RecordingScheduler;
 import org.junit.jupiter.api.AfterEach;
@@ -54,40 +50,7 @@ class IdleTimersTest {
         DatabaseWorker worker = new DatabaseWorker(new LockWaiter(tmp.resolve("no-helper")), thread);
         service = new CtdbService(
                 new CtdbCodec(1 << 20),
-                new CtdbService.Host() {
-                    @Override
-                    public ClusterView view() {
-                        return view;
-                    }
-
-                    @Override
-                    public Tunables tunables() {
-                        return Tunables.defaults();
-                    }
-
-                    @Override
-                    public boolean leaderRole() {
-                        return true;
-                    }
-
-                    @Override
-                    public RunState runState() {
-                        return RunState.RUNNING;
-                    }
-
-                    @Override
-                    public Optional<IpSnapshot> ips() {
-                        return Optional.empty();
-                    }
-
-                    @Override
-                    public boolean send(int pnn, WireMessage message) {
-                        return false;
-                    }
-
-                    @Override
-                    public void requestRecovery(String reason) {}
-                },
+                new StubHost(() -> view, (pnn, m) -> false),
                 dbs,
                 worker,
                 new Controls.Settings(4379));
