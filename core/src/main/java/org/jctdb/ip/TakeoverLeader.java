@@ -69,6 +69,22 @@ public final class TakeoverLeader {
         return generation != 0;
     }
 
+    /**
+     * Whether a tick would find nothing to do: this leader leads {@code leadingGeneration} (its tick has
+     * seen it) and has run the generation's first takeover run (ipreallocated everywhere), no node has a
+     * public address and no run is asked for (see {@link #idle}). Reports are
+     * still answered as they come; one that lists an address ends it, as does a new generation or a
+     * change of a node's flags, which a shell hears of anyway. Gaps (markGaps) are found at the next
+     * tick as they would have been at this one: each is tried at the time it could have begun.
+     */
+    public boolean idleIn(long leadingGeneration, long now) {
+        return leading()
+                && generation == leadingGeneration
+                && reallocatedGeneration == generation
+                && !forced
+                && idle(now);
+    }
+
     /** The latest address-to-node map (-1: nowhere), sent with every grant. */
     public Map<String, Integer> assignment() {
         return assignment;

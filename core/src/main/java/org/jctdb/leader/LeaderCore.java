@@ -113,14 +113,16 @@ public final class LeaderCore {
 
     /**
      * The earliest time at which {@link #tick} would do more than note the time, as the state is now:
-     * a shell may leave out the ticks before it, and must ask again after every input. A leader ticks
-     * always ({@code Long.MIN_VALUE}): its stall rule counts ticks, and it announces and counts answers
-     * every interval anyway. A follower's or candidate's tick before this time changes nothing but the
-     * time of its last tick, which only a leader's stall rule reads, and {@link #becomeLeader} resets it.
+     * a shell may leave out the ticks before it, and must ask again after every input. A tick before it
+     * changes nothing but the time of the last tick, which only a leader's stall rule reads (and
+     * {@link #becomeLeader} resets). A leader's is its next announcement, recovery deadline or start, or
+     * its lease deadline: an idle leader ticks once an announce interval, so its stall rule measures the
+     * silence since its last tick, at most an interval before its last announcement went out.
      */
     public long nextTickAt() {
         if (role == Role.LEADER) {
-            return Long.MIN_VALUE;
+            long next = recovery.nextDueAt();
+            return lease == null ? next : Math.min(next, lease.actUntilMillis());
         }
         long next = nextCandidateAt();
         if (role == Role.CANDIDATE) {
@@ -194,6 +196,9 @@ public final class LeaderCore {
             out.add(log(
                     Level.INFO,
                     "configured nodes now " + cfg.nodes() + ": a majority is " + Quorum.majority(cfg.nodes())));
+            if (role == Role.LEADER) { // at once: an idle leader's next tick may be an announce interval away
+                checkQuorum(now, out);
+            }
         }
         return done(out);
     }

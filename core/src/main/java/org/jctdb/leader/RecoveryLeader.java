@@ -94,6 +94,20 @@ final class RecoveryLeader {
         }
     }
 
+    /**
+     * When {@link #tick} next has something to do: the next announcement, the current run's recovery
+     * timeout, or the start of a recovery that is needed.
+     */
+    long nextDueAt() {
+        long next = lastAnnounceAt + cfg.announceIntervalMs();
+        if (run != null) {
+            next = Math.min(next, run.phaseStartedAt + cfg.recoveryTimeoutMs());
+        } else if (needed) {
+            next = Math.min(next, notBefore);
+        }
+        return next;
+    }
+
     /** A member disconnected or became inactive: recover without it now. */
     void restartNow(long now) {
         run = null;

@@ -743,6 +743,75 @@ class TakeoverLeaderTest {
                 .isFalse();
     }
 
+    @Test
+    void anIdleLeadersTicksFindNothingToDoUntilANodeListsAnAddressOrARunIsAsked() {
+        int gone = NodeFlags.DELETED;
+        leader.tick(now, input(0, 0, gone));
+        assertThat(leader.idleIn(GEN, now))
+                .as("the nodes' lists are not known yet")
+                .isFalse();
+        idleGrant(0, List.of());
+        idleGrant(1, List.of());
+        assertThat(leader.idleIn(GEN, now))
+                .as("the generation's first run is still to come")
+                .isFalse();
+        List<IpEffect> e = leader.tick(now, input(0, 0, gone));
+        List<IpMessage.Reallocated> re = sent(e, IpMessage.Reallocated.class);
+        List<Integer> nodes = to(e, IpMessage.Reallocated.class);
+        for (int i = 0; i < re.size(); i++) {
+            leader.onStepDone(
+                    done(nodes.get(i), re.get(i), IpMessage.Phase.REALLOCATED, true, List.of()),
+                    now,
+                    input(0, 0, gone));
+        }
+        assertThat(leader.idleIn(GEN, now)).isTrue();
+        assertThat(leader.idleIn(GEN + 1, now))
+                .as("a generation its tick has not seen")
+                .isFalse();
+        // A minute of idle reports (every 5 s) and ticks: the ticks a shell leaves out would have done nothing.
+        for (long t = now; t < now + 60_000; t += 250) {
+            if (t % 5_000 == 0) {
+                long at = t;
+                assertThat(sent(
+                                leader.onReport(fullReport(0, ++seq, List.of(), List.of(), List.of(), null), at, GEN),
+                                IpMessage.Grant.class))
+                        .singleElement()
+                        .satisfies(g -> assertThat(g.idle()).isTrue());
+                leader.onReport(fullReport(1, ++seq, List.of(), List.of(), List.of(), null), at, GEN);
+            }
+            assertThat(leader.idleIn(GEN, t)).isTrue();
+            assertThat(leader.tick(t, input(0, 0, gone))).isEmpty();
+        }
+        leader.requestRun();
+        assertThat(leader.idleIn(GEN, now)).as("ipreallocate").isFalse();
+        leader.tick(now, input(0, 0, gone)).forEach(x -> {});
+        assertThat(leader.runInProgress()).isTrue();
+    }
+
+    @Test
+    void anAddressListedEndsTheIdleOfTheLeader() {
+        int gone = NodeFlags.DELETED;
+        leader.tick(now, input(0, 0, gone));
+        idleGrant(0, List.of());
+        idleGrant(1, List.of());
+        List<IpEffect> e = leader.tick(now, input(0, 0, gone));
+        List<IpMessage.Reallocated> re = sent(e, IpMessage.Reallocated.class);
+        List<Integer> nodes = to(e, IpMessage.Reallocated.class);
+        for (int i = 0; i < re.size(); i++) {
+            leader.onStepDone(
+                    done(nodes.get(i), re.get(i), IpMessage.Phase.REALLOCATED, true, List.of()),
+                    now,
+                    input(0, 0, gone));
+        }
+        assertThat(leader.idleIn(GEN, now)).isTrue();
+        assertThat(idleGrant(1, List.of(X))).isFalse();
+        assertThat(leader.idleIn(GEN, now))
+                .as("node 1 lists an address: the shell ticks on the grid again")
+                .isFalse();
+        assertThat(idleGrant(1, List.of())).isTrue();
+        assertThat(leader.idleIn(GEN, now)).isTrue();
+    }
+
     private boolean idleGrant(int pnn, List<IpMessage.Listed> listed) {
         List<IpEffect> e = leader.onReport(fullReport(pnn, ++seq, List.of(), listed, List.of(), null), now, GEN);
         return sent(e, IpMessage.Grant.class).get(0).idle();

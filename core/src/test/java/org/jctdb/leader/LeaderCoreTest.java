@@ -96,9 +96,60 @@ class LeaderCoreTest {
     }
 
     @Test
+    void anIdleLeaderTicksOnceAnAnnounceIntervalAndEveryTickBeforeDoesNothing() {
+        LeaderCore leader = leader(); // recovered at `now`, its last announcement then
+        long t0 = now;
+        assertThat(leader.nextTickAt()).isEqualTo(t0 + 1_000); // the next announcement
+        LeaderStatus before = leader.status();
+        for (long t = t0 + 50; t < t0 + 1_000; t += 50) {
+            assertThat(leader.tick(t)).isEmpty();
+            assertThat(leader.nextTickAt()).isEqualTo(t0 + 1_000);
+        }
+        assertThat(leader.status()).isEqualTo(before);
+        assertThat(of(leader.tick(t0 + 1_000), Effect.Broadcast.class))
+                .extracting(Effect.Broadcast::message)
+                .hasOnlyElementsOfType(LeaderMessage.Announce.class)
+                .hasSize(1);
+        assertThat(leader.nextTickAt()).isEqualTo(t0 + 2_000);
+        // A recovery asked for is due at once; while it runs its timeout is due too (120 s here).
+        leader.onRecoverRequested(t0 + 1_200);
+        assertThat(leader.nextTickAt()).isEqualTo(t0 + 1_200);
+        assertThat(of(leader.tick(t0 + 1_200), Effect.Log.class))
+                .anyMatch(l -> l.text().contains("starting recovery"));
+        assertThat(leader.status().recoveryInProgress()).isTrue();
+        assertThat(leader.nextTickAt()).isEqualTo(t0 + 2_200); // announced with the run's START
+    }
+
+    @Test
+    void theStallRuleMeasuresFromTheLastTickAnIdleLeaderRan() {
+        LeaderCore leader = leader();
+        long gen = leader.status().leadingGeneration();
+        long tick = leader.nextTickAt(); // ticked only when due, as the daemon does
+        leader.tick(tick);
+        leader.onMessage(1, new LeaderMessage.Follow(1, gen, 0), tick + 4_900);
+        assertThat(leader.status().leadingGeneration()).isEqualTo(gen);
+        List<Effect> fx = leader.onMessage(1, new LeaderMessage.Candidate(1, true, gen), tick + 5_001);
+        assertThat(leader.status().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(of(fx, Effect.Log.class)).anyMatch(l -> l.text().contains("silent for 5001 ms"));
+    }
+
+    @Test
+    void aLeaderHoldingALeaseTicksAtItsDeadline() {
+        LeaderCore c = core(0, true, true);
+        live.add(1);
+        c.onPeerConnected(1, now);
+        assertThat(of(advance(c, 2_500), Effect.TakeLock.class)).hasSize(1);
+        c.onLockResult(LockResult.TAKEN, new LockLease(5, now + 300), now);
+        assertThat(c.status().role()).isEqualTo(Role.LEADER);
+        assertThat(c.nextTickAt()).isEqualTo(now + 300);
+        List<Effect> fx = c.tick(now + 300);
+        assertThat(c.status().role()).isEqualTo(Role.FOLLOWER);
+        assertThat(of(fx, Effect.ReleaseLock.class)).hasSize(1);
+    }
+
+    @Test
     void aFollowerTellsWhenItsNextTickDoesSomethingAndEveryTickBeforeDoesNothing() {
         LeaderCore leader = leader();
-        assertThat(leader.nextTickAt()).isEqualTo(Long.MIN_VALUE); // a leader's stall rule counts every tick
         long t0 = now;
         LeaderCore f = core(1, true, true);
         f.onPeerConnected(0, t0);

@@ -252,21 +252,23 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
     }
 
     /**
-     * The next tick: at the next point of the grid, or, while this node is quiet (it neither leads nor
-     * lists, holds or is asked for anything: a tick then does nothing until its idle report to the
-     * leader falls due), when that report is due, and without a leader not at all. Whatever can end
-     * the quiet (a message, an address event, a command, a change of the cluster view) calls {@link #wake}.
+     * The next tick: at the next point of the grid, or, while this node is quiet (it lists, holds and is
+     * asked for nothing, and either does not lead or leads a cluster where no node has an address: a
+     * tick then does nothing until its idle report to the leader falls due), when that report is due,
+     * and without a leader not at all. Whatever can end the quiet (a message, an address event, a
+     * command, a change of the cluster view or of the leader's generation) calls {@link #wake}.
      */
     private void armNext(LeaderStatus ls) {
         boolean quiet = ls != null
-                && ls.role() != Role.LEADER
-                && !leader.leading()
                 && !stopping
                 && listed.isEmpty()
                 && node.hostedList().isEmpty()
                 && runWaiters.isEmpty()
                 && !onVouches
-                && idle == node.idle();
+                && idle == node.idle()
+                && (leadingGeneration(ls) == 0
+                        ? !leader.leading()
+                        : leader.idleIn(leadingGeneration(ls), ticker.nowMillis()));
         long due = quiet && ls.leader() >= 0
                 ? node.reportDueAt(ls.leader(), List.copyOf(listed.values()), true, downIfaces)
                 : Long.MIN_VALUE;
@@ -350,7 +352,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         }
         Tunables t = host.tunables();
         flags = holdForStorage(flags, storage, t);
-        long gen = ls.role() == Role.LEADER && !config.conf().failoverDisabled() ? ls.leadingGeneration() : 0;
+        long gen = leadingGeneration(ls);
         IpAllocTunables at = new IpAllocTunables(
                 IpAllocAlgorithm.fromTunable(t.get("IPAllocAlgorithm")),
                 t.get("NoIPFailback") != 0,
@@ -361,6 +363,11 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
         return new TakeoverInput(
                 gen, inRecovery, flags, at, t.get("EnableBans") != 0, (int) t.get("RecoveryBanPeriod"), (int)
                         t.get("RecoveryGracePeriod"));
+    }
+
+    /** The generation whose addresses this node allocates: 0 unless it leads (and failover is enabled). */
+    private long leadingGeneration(LeaderStatus ls) {
+        return ls.role() == Role.LEADER && !config.conf().failoverDisabled() ? ls.leadingGeneration() : 0;
     }
 
     /** See {@link StorageHold}: the settle time is two storage probe intervals. */

@@ -306,9 +306,9 @@ final class LeaderDriver implements AutoCloseable {
     private void apply(List<Effect> effects) {
         refreshLockReport();
         // Any input may move the next tick, forward or back (an announcement heard puts a follower's
-        // off). A follower's ticks before nextTickAt would do nothing (the simulator checks that on every
-        // one), so its I/O thread is not woken for them; a leader ticks at every point of the grid.
-        // The ticker is Ticker.SYSTEM, the timer's clock.
+        // off). Ticks before nextTickAt would do nothing (the simulator checks that on every one a
+        // follower leaves out), so the I/O thread is not woken for them; an idle leader's come once an
+        // announce interval. The ticker is Ticker.SYSTEM, the timer's clock.
         if (tick != null) {
             tick.moveToMillis(leader.nextTickAt());
         }
