@@ -117,11 +117,16 @@ public final class LeaderCore {
      * changes nothing but the time of the last tick, which only a leader's stall rule reads (and
      * {@link #becomeLeader} resets). A leader's is its next announcement, recovery deadline or start, or
      * its lease deadline: an idle leader ticks once an announce interval, so its stall rule measures the
-     * silence since its last tick, at most an interval before its last announcement went out.
+     * silence since its last tick, at most an interval before its last announcement went out. When its
+     * latest announcement would be the last its quorum allows unanswered, it also ticks a quarter of an
+     * interval after it (its answers' window) to check the quorum, as a tick every 250 ms did.
      */
     public long nextTickAt() {
         if (role == Role.LEADER) {
             long next = recovery.nextDueAt();
+            if (!hasQuorum()) {
+                next = Math.min(next, recovery.lastAnnounceAt() + cfg.announceIntervalMs() / 4);
+            }
             return lease == null ? next : Math.min(next, lease.actUntilMillis());
         }
         long next = nextCandidateAt();
@@ -522,6 +527,11 @@ public final class LeaderCore {
      * plus itself, must be a majority (or a tie the rule lets it keep). Otherwise it gives up the
      * lock, so that a majority it cannot reach can elect a leader of its own.
      */
+    private boolean hasQuorum() {
+        Set<Integer> following = peers.following(recovery.announcementsSent(), cfg.quorumAnnouncements());
+        return Quorum.allows(me, cfg.nodes(), following, cfg.lockConfigured());
+    }
+
     private void checkQuorum(long now, List<Effect> out) {
         Set<Integer> following = peers.following(recovery.announcementsSent(), cfg.quorumAnnouncements());
         if (!Quorum.allows(me, cfg.nodes(), following, cfg.lockConfigured())) {

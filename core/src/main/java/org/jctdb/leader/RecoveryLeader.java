@@ -47,6 +47,11 @@ final class RecoveryLeader {
         return run != null;
     }
 
+    /** When this node last broadcast its announcement. */
+    long lastAnnounceAt() {
+        return lastAnnounceAt;
+    }
+
     /** How many announcements this node has broadcast (ever); the quorum rule counts unanswered ones. */
     long announcementsSent() {
         return announcementsSent;

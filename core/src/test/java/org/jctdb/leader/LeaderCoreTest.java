@@ -106,18 +106,52 @@ class LeaderCoreTest {
             assertThat(leader.nextTickAt()).isEqualTo(t0 + 1_000);
         }
         assertThat(leader.status()).isEqualTo(before);
-        assertThat(of(leader.tick(t0 + 1_000), Effect.Broadcast.class))
+        List<Effect> fx = leader.tick(t0 + 1_000);
+        assertThat(of(fx, Effect.Broadcast.class))
                 .extracting(Effect.Broadcast::message)
                 .hasOnlyElementsOfType(LeaderMessage.Announce.class)
                 .hasSize(1);
+        answer(leader, fx, t0 + 1_010);
         assertThat(leader.nextTickAt()).isEqualTo(t0 + 2_000);
         // A recovery asked for is due at once; while it runs its timeout is due too (120 s here).
         leader.onRecoverRequested(t0 + 1_200);
         assertThat(leader.nextTickAt()).isEqualTo(t0 + 1_200);
-        assertThat(of(leader.tick(t0 + 1_200), Effect.Log.class))
-                .anyMatch(l -> l.text().contains("starting recovery"));
+        fx = leader.tick(t0 + 1_200);
+        assertThat(of(fx, Effect.Log.class)).anyMatch(l -> l.text().contains("starting recovery"));
+        answer(leader, fx, t0 + 1_210);
         assertThat(leader.status().recoveryInProgress()).isTrue();
         assertThat(leader.nextTickAt()).isEqualTo(t0 + 2_200); // announced with the run's START
+    }
+
+    /** Nodes 1 and 2 answer the announcement among {@code fx}. */
+    private static void answer(LeaderCore leader, List<Effect> fx, long at) {
+        for (Effect.Broadcast b : of(fx, Effect.Broadcast.class)) {
+            if (b.message() instanceof LeaderMessage.Announce a) {
+                for (int p : List.of(1, 2)) {
+                    leader.onMessage(p, new LeaderMessage.Follow(p, a.generation(), a.boot()), at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLeaderWhoseQuorumHangsOnItsLatestAnnouncementChecksAQuarterIntervalAfterIt() {
+        LeaderCore leader = leader(); // its followers fall silent from here on: nothing answers
+        List<Long> announced = new ArrayList<>();
+        List<Effect> fx = List.of();
+        long t = now;
+        while (leader.status().role() == Role.LEADER && t < now + 10_000) {
+            t = leader.nextTickAt(); // ticked only when due, as the daemon does
+            fx = leader.tick(t);
+            if (of(fx, Effect.Broadcast.class).stream().anyMatch(b -> b.message() instanceof LeaderMessage.Announce)) {
+                announced.add(t);
+            }
+        }
+        assertThat(of(fx, Effect.Log.class)).anyMatch(l -> l.text().contains("no majority"));
+        // One interval apart, then the check a quarter interval after the announcement that used the
+        // last of its patience, not an interval later with the next one.
+        assertThat(announced).containsExactly(now + 1_000, now + 2_000);
+        assertThat(t).isEqualTo(now + 2_250);
     }
 
     @Test
