@@ -755,15 +755,7 @@ class TakeoverLeaderTest {
         assertThat(leader.idleIn(GEN, now))
                 .as("the generation's first run is still to come")
                 .isFalse();
-        List<IpEffect> e = leader.tick(now, input(0, 0, gone));
-        List<IpMessage.Reallocated> re = sent(e, IpMessage.Reallocated.class);
-        List<Integer> nodes = to(e, IpMessage.Reallocated.class);
-        for (int i = 0; i < re.size(); i++) {
-            leader.onStepDone(
-                    done(nodes.get(i), re.get(i), IpMessage.Phase.REALLOCATED, true, List.of()),
-                    now,
-                    input(0, 0, gone));
-        }
+        firstRunWithNoAddress(input(0, 0, gone));
         assertThat(leader.idleIn(GEN, now)).isTrue();
         assertThat(leader.idleIn(GEN + 1, now))
                 .as("a generation its tick has not seen")
@@ -788,21 +780,24 @@ class TakeoverLeaderTest {
         assertThat(leader.runInProgress()).isTrue();
     }
 
+    /** The generation's first run where no node has an address: ipreallocated on every node, answered. */
+    private void firstRunWithNoAddress(TakeoverInput in) {
+        List<IpEffect> e = leader.tick(now, in);
+        List<IpMessage.Reallocated> re = sent(e, IpMessage.Reallocated.class);
+        List<Integer> nodes = to(e, IpMessage.Reallocated.class);
+        assertThat(re).isNotEmpty();
+        for (int i = 0; i < re.size(); i++) {
+            leader.onStepDone(done(nodes.get(i), re.get(i), IpMessage.Phase.REALLOCATED, true, List.of()), now, in);
+        }
+    }
+
     @Test
     void anAddressListedEndsTheIdleOfTheLeader() {
         int gone = NodeFlags.DELETED;
         leader.tick(now, input(0, 0, gone));
         idleGrant(0, List.of());
         idleGrant(1, List.of());
-        List<IpEffect> e = leader.tick(now, input(0, 0, gone));
-        List<IpMessage.Reallocated> re = sent(e, IpMessage.Reallocated.class);
-        List<Integer> nodes = to(e, IpMessage.Reallocated.class);
-        for (int i = 0; i < re.size(); i++) {
-            leader.onStepDone(
-                    done(nodes.get(i), re.get(i), IpMessage.Phase.REALLOCATED, true, List.of()),
-                    now,
-                    input(0, 0, gone));
-        }
+        firstRunWithNoAddress(input(0, 0, gone));
         assertThat(leader.idleIn(GEN, now)).isTrue();
         assertThat(idleGrant(1, List.of(X))).isFalse();
         assertThat(leader.idleIn(GEN, now))
