@@ -180,7 +180,7 @@ final class ClusterDatabases {
     void call(Database db, byte[] key, BiConsumer<LocalRecord, Throwable> done) {
         long id = nextCall.incrementAndGet();
         calls.put(id, done);
-        worker.execute(() -> deliver(new RecordInput.ClientCall(id, db.id(), new RecordKey(key))));
+        worker.executeNow(() -> deliver(new RecordInput.ClientCall(id, db.id(), new RecordKey(key))));
     }
 
     /** Completes when attaches or persistent commits may run (at once while serving, else after the thaw). */
@@ -197,7 +197,7 @@ final class ClusterDatabases {
             log.warn("node {} sent a migration message naming node {}; dropped", from, m.from());
             return;
         }
-        worker.execute(() -> {
+        worker.executeNow(() -> {
             if (m instanceof PeerMessage.ReplyError e) {
                 log.warn("node {}: call {} hit the hop limit", from, e.reqId());
                 migrationEffects(migration.step(e));

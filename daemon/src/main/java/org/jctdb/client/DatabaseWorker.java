@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jctdb.database.LockWaiter;
 import org.jctdb.database.TdbException;
 import org.jctdb.database.TdbFile;
@@ -31,6 +32,12 @@ final class DatabaseWorker implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final boolean ownThread;
     private final LockWaiter waiter;
+    /** Tasks of this worker handed to the thread and not started yet (any thread adds, the thread takes). */
+    private final AtomicInteger queued = new AtomicInteger();
+    /** The thread that runs the tasks, once it ran one (its identity, for {@link #executeNow}). */
+    private volatile Thread runner;
+    /** A task of this worker runs now (database thread only). */
+    private boolean running;
 
     /** What an attempt ended with: a value, or the lock it found busy. */
     static final class Outcome<T> {
@@ -89,19 +96,56 @@ final class DatabaseWorker implements AutoCloseable {
     <T> CompletableFuture<T> submit(String what, Attempt<T> attempt) {
         CompletableFuture<T> result = new CompletableFuture<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GIVE_UP_MILLIS);
-        thread.execute(() -> step(what, attempt, result, deadline));
+        execute(() -> step(what, attempt, result, deadline));
         return result;
     }
 
     /** Runs {@code task} on the database thread, after what is queued there. */
     void execute(Runnable task) {
-        thread.execute(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.error("database thread task failed", e);
-            }
-        });
+        queued.incrementAndGet();
+        try {
+            thread.execute(() -> {
+                queued.decrementAndGet();
+                run(task);
+            });
+        } catch (RuntimeException e) {
+            queued.decrementAndGet(); // refused (shut down): it never runs
+            throw e;
+        }
+    }
+
+    /**
+     * Runs {@code task} at once when that keeps the order {@link #execute} gives: called on the database thread,
+     * outside any task of this worker, with none of its tasks queued. Otherwise queues it as {@link #execute}
+     * does. For the inputs read from the sockets on the thread itself (a peer's migration message, a client's
+     * REQ_CALL), which then skip a trip through the thread's queue: a step of a record migration reads the
+     * frame, runs under the chain lock and writes the next frame in one go.
+     */
+    void executeNow(Runnable task) {
+        if (!running && queued.get() == 0 && onThread()) {
+            run(task);
+        } else {
+            execute(task);
+        }
+    }
+
+    private boolean onThread() {
+        if (thread instanceof io.netty.util.concurrent.EventExecutor loop) {
+            return loop.inEventLoop();
+        }
+        return Thread.currentThread() == runner;
+    }
+
+    private void run(Runnable task) {
+        runner = Thread.currentThread();
+        running = true;
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("database thread task failed", e);
+        } finally {
+            running = false;
+        }
     }
 
     void schedule(Runnable task, long delayMillis) {
@@ -162,9 +206,9 @@ final class DatabaseWorker implements AutoCloseable {
         free.whenComplete((v, e) -> {
             if (e != null) {
                 log.debug("lock wait for {} failed ({}); polling", what, e.getMessage());
-                thread.schedule(() -> step(what, attempt, result, deadline), POLL_MILLIS, TimeUnit.MILLISECONDS);
+                schedule(() -> step(what, attempt, result, deadline), POLL_MILLIS);
             } else {
-                thread.execute(() -> step(what, attempt, result, deadline));
+                execute(() -> step(what, attempt, result, deadline));
             }
         });
     }
