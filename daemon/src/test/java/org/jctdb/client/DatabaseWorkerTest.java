@@ -23,12 +23,25 @@ class DatabaseWorkerTest {
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** Runs {@code body} on the worker's thread (a task of the loop, not of the worker) and waits for the queue. */
+    /**
+     * Runs {@code body} on the worker's thread (a task of the loop, not of the worker), then waits until the worker
+     * has run what was queued: three times a task queued behind everything, for tasks that queue tasks that queue.
+     */
     private void onLoop(Runnable body) throws InterruptedException {
-        loop.execute(body);
-        CountDownLatch drained = new CountDownLatch(1);
-        loop.execute(() -> worker.execute(drained::countDown));
-        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch ran = new CountDownLatch(1);
+        loop.execute(() -> {
+            try {
+                body.run();
+            } finally {
+                ran.countDown();
+            }
+        });
+        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 3; i++) {
+            CountDownLatch drained = new CountDownLatch(1);
+            worker.execute(drained::countDown);
+            assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test
