@@ -101,11 +101,12 @@ final class AuthHandler extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         ByteBuf frame = (ByteBuf) msg;
+        if (state == State.OPEN) {
+            openFrame(ctx, frame);
+            return;
+        }
         try {
             switch (state) {
-                case OPEN:
-                    openFrame(ctx, frame);
-                    return;
                 case AWAIT_CHALLENGE:
                     challenge(ctx, frame);
                     return;
@@ -125,18 +126,29 @@ final class AuthHandler extends ChannelDuplexHandler {
         }
     }
 
+    /** Checks a frame's tag and passes on the frame itself, its tag cut off (no slice of it): it owns {@code frame}. */
     private void openFrame(ChannelHandlerContext ctx, ByteBuf frame) {
         int len = frame.readableBytes() - PeerAuth.TAG_BYTES;
         if (len < 0) {
+            frame.release();
             corrupt(ctx, "a frame too short to carry its integrity tag");
             return;
         }
-        if (!inMac.verify(inSeq, frame, frame.readerIndex(), len)) {
+        boolean intact;
+        try {
+            intact = inMac.verify(inSeq, frame, frame.readerIndex(), len);
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+        if (!intact) {
+            frame.release();
             corrupt(ctx, "frame " + inSeq + " failed its integrity check (forged, replayed or reordered)");
             return;
         }
         inSeq++;
-        ctx.fireChannelRead(frame.retainedSlice(frame.readerIndex(), len));
+        frame.writerIndex(frame.readerIndex() + len);
+        ctx.fireChannelRead(frame);
     }
 
     private void corrupt(ChannelHandlerContext ctx, String why) {
