@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -245,13 +244,7 @@ public final class EventEngine implements EventControl, AutoCloseable {
         if (slots.values().stream().allMatch(s -> s.gone)) {
             return Set.of();
         }
-        Set<Integer> sids = new HashSet<>();
-        for (ProcInfo p : procFs.all()) {
-            if (p.alive()) {
-                sids.add(p.session());
-            }
-        }
-        return sids;
+        return procFs.liveSessions();
     }
 
     // ---- called by EventRun (on the lane) ----
