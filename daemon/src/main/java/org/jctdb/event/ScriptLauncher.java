@@ -33,6 +33,8 @@ final class ScriptLauncher {
 
     private final EngineConfig cfg;
     private final Optional<SessionSpawner> spawner;
+    private Map<String, String> env;
+    private long envGeneration;
 
     ScriptLauncher(EngineConfig cfg) {
         this(cfg, SessionSpawner.get());
@@ -72,9 +74,7 @@ final class ScriptLauncher {
         if (spawner.isPresent()) {
             List<String> argv = new ArrayList<>(command);
             argv.set(0, Path.of(command.get(0)).toAbsolutePath().toString());
-            Map<String, String> env = new HashMap<>(System.getenv());
-            environment(env, generation);
-            return spawner.get().start(argv, env, out.toAbsolutePath());
+            return spawner.get().start(argv, environment(generation), out.toAbsolutePath());
         }
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
@@ -87,6 +87,17 @@ final class ScriptLauncher {
         pb.redirectOutput(ProcessBuilder.Redirect.to(out.toFile()));
         environment(pb.environment(), generation);
         return pb.start();
+    }
+
+    /** The scripts' environment for one generation, built once for all scripts until it changes. */
+    private synchronized Map<String, String> environment(long generation) {
+        if (env == null || envGeneration != generation) {
+            Map<String, String> e = new HashMap<>(System.getenv());
+            environment(e, generation);
+            env = Map.copyOf(e);
+            envGeneration = generation;
+        }
+        return env;
     }
 
     void environment(Map<String, String> env, long generation) {
@@ -114,11 +125,15 @@ final class ScriptLauncher {
     /** Reads at most {@code limit} bytes; never blocks (a regular local file). */
     static String readBounded(Path file, int limit) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(limit);
+            long size = ch.size();
+            if (size == 0) {
+                return ""; // most scripts print nothing
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(limit, size));
             while (buf.hasRemaining() && ch.read(buf) > 0) {
                 // keep reading until full or EOF
             }
-            boolean truncated = ch.size() > limit;
+            boolean truncated = size > limit;
             buf.flip();
             String s = StandardCharsets.UTF_8
                     .newDecoder()

@@ -6,8 +6,9 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
 import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,11 @@ public final class SessionSpawner {
 
     private final ThreadPoolExecutor reapers;
 
+    // used by start() only, which is synchronized
+    private final Memory actions = new Memory(FILE_ACTIONS_BYTES);
+    private Map<String, String> lastEnv;
+    private Memory lastEnvp;
+
     private SessionSpawner() {
         Memory sigs = new Memory(SIGSET_BYTES);
         check(posix_spawnattr_init(attr), "posix_spawnattr_init");
@@ -103,20 +109,11 @@ public final class SessionSpawner {
      * @throws IOException "Cannot run program "...": error=N, text" when the exec (or the output
      *     file's open) failed; nothing runs then
      */
-    public Process start(List<String> argv, Map<String, String> env, Path output) throws IOException {
+    public synchronized Process start(List<String> argv, Map<String, String> env, Path output) throws IOException {
         if (argv.isEmpty() || !argv.get(0).startsWith("/")) {
             throw new IllegalArgumentException("program must be an absolute path: " + argv);
         }
-        String[] envp = new String[env.size()];
-        int i = 0;
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            String name = e.getKey();
-            String value = e.getValue();
-            if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("invalid environment variable: " + name);
-            }
-            envp[i++] = name + "=" + value;
-        }
+        Memory envp = environment(env);
         int[] pid = new int[1];
         int rc = spawn(pid, argv, envp, output.toString());
         if (rc == ENOEXEC) {
@@ -125,6 +122,7 @@ public final class SessionSpawner {
             viaShell.addAll(argv);
             rc = spawn(pid, viaShell, envp, output.toString());
         }
+        Reference.reachabilityFence(envp);
         if (rc != 0) {
             throw new IOException("Cannot run program \"" + argv.get(0) + "\": error=" + rc + ", " + strerror(rc));
         }
@@ -141,12 +139,54 @@ public final class SessionSpawner {
         return p;
     }
 
-    private int spawn(int[] pid, List<String> argv, String[] envp, String output) {
-        Memory actions = new Memory(FILE_ACTIONS_BYTES);
+    /**
+     * The environment as a native {@code envp}, built again only when it differs from the last one
+     * (scripts of one event, and of every event of one generation, share one).
+     */
+    private Memory environment(Map<String, String> env) {
+        if (!env.equals(lastEnv)) {
+            List<String> entries = new ArrayList<>(env.size());
+            env.forEach((name, value) -> {
+                if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("invalid environment variable: " + name);
+                }
+                entries.add(name + "=" + value);
+            });
+            lastEnvp = cStrings(entries);
+            lastEnv = Map.copyOf(env);
+        }
+        return lastEnvp;
+    }
+
+    /** A NULL-terminated array of C strings and the strings themselves, in one native block. */
+    static Memory cStrings(List<String> strings) {
+        List<byte[]> bytes = new ArrayList<>(strings.size());
+        long table = (long) (strings.size() + 1) * Native.POINTER_SIZE;
+        long size = table;
+        for (String s : strings) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            bytes.add(b);
+            size += b.length + 1;
+        }
+        Memory m = new Memory(size);
+        long at = table;
+        for (int i = 0; i < bytes.size(); i++) {
+            byte[] b = bytes.get(i);
+            m.setPointer((long) i * Native.POINTER_SIZE, m.share(at));
+            m.write(at, b, 0, b.length);
+            m.setByte(at + b.length, (byte) 0);
+            at += b.length + 1;
+        }
+        m.setPointer((long) bytes.size() * Native.POINTER_SIZE, null);
+        return m;
+    }
+
+    private int spawn(int[] pid, List<String> argv, Memory envp, String output) {
         int rc = posix_spawn_file_actions_init(actions);
         if (rc != 0) {
             return rc;
         }
+        Memory args = cStrings(argv);
         try {
             rc = posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0);
             rc = rc != 0
@@ -155,17 +195,10 @@ public final class SessionSpawner {
             rc = rc != 0 ? rc : posix_spawn_file_actions_adddup2(actions, 1, 2);
             rc = rc != 0 ? rc : posix_spawn_file_actions_addchdir_np(actions, "/");
             rc = rc != 0 ? rc : posix_spawn_file_actions_addclosefrom_np(actions, 3);
-            return rc != 0
-                    ? rc
-                    : posix_spawn(
-                            pid,
-                            argv.get(0),
-                            actions,
-                            attr,
-                            new StringArray(argv.toArray(String[]::new)),
-                            new StringArray(envp));
+            return rc != 0 ? rc : posix_spawn(pid, argv.get(0), actions, attr, args, envp);
         } finally {
             posix_spawn_file_actions_destroy(actions);
+            Reference.reachabilityFence(args);
         }
     }
 

@@ -49,4 +49,38 @@ class ScriptLauncherTest {
                 .containsExactly(p.pid() + " " + p.pid(), "/", "takeip eth0|" + base + "|/bin/echo|42|path", "err");
         assertThat(p.toHandle().pid()).isEqualTo(p.pid());
     }
+
+    @Test
+    void eachStartSeesTheGenerationItWasGivenAndTheDebugScriptNone() throws Exception {
+        assumeTrue(SessionSpawner.get().isPresent());
+        Path base = tmp.resolve("etc");
+        Path script = Files.createDirectories(base.resolve("events/legacy")).resolve("01.gen.script");
+        Files.writeString(script, "#!/bin/sh\necho \"${CTDB_GENERATION-none}\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        EngineConfig cfg = EngineConfig.defaults(base, Path.of("/bin/echo"), tmp.resolve("helper"), tmp.resolve("var"));
+        ScriptLauncher launcher = new ScriptLauncher(cfg, SessionSpawner.get());
+        launcher.prepareDirs();
+        for (long generation : new long[] {42, 42, 43, -1, 43}) {
+            Process p = generation < 0
+                    ? launcher.startDebug(script, 1, Event.MONITOR, "01.gen")
+                    : launcher.startScript(script, "01.gen", Event.MONITOR, List.of(), generation);
+            p.waitFor();
+            assertThat(ScriptLauncher.readBounded(launcher.outputFile("01.gen"), 100))
+                    .isEqualTo(generation < 0 ? "none" : Long.toString(generation));
+        }
+    }
+
+    @Test
+    void outputIsReadUpToTheLimitWithOneTrailingNewlineStripped() throws Exception {
+        Path f = tmp.resolve("out");
+        Files.writeString(f, "");
+        assertThat(ScriptLauncher.readBounded(f, 8)).isEmpty();
+        Files.writeString(f, "abc\n");
+        assertThat(ScriptLauncher.readBounded(f, 8)).isEqualTo("abc");
+        Files.writeString(f, "abcdefgh");
+        assertThat(ScriptLauncher.readBounded(f, 8)).isEqualTo("abcdefgh");
+        Files.writeString(f, "abcdefghij\n");
+        assertThat(ScriptLauncher.readBounded(f, 8)).isEqualTo("abcdefgh [output truncated at 8 bytes]");
+        assertThat(ScriptLauncher.readBounded(tmp.resolve("missing"), 8)).isEmpty();
+    }
 }

@@ -94,7 +94,11 @@ class SessionSpawnerTest {
                     winch[0] = 1L << (28 - 1);
                     assertThat(SigMask.C.pthread_sigmask(0 /* SIG_BLOCK */, winch, null))
                             .isZero();
-                    status.complete(run("grep -E '^Sig(Blk|Ign):' /proc/$$/status"));
+                    // grep's own status: a shell blocks every signal while it waits for a child
+                    Process p =
+                            spawner.start(List.of("/bin/grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status"), ENV, out);
+                    p.waitFor();
+                    status.complete(Files.readString(out));
                 } catch (Throwable e) {
                     status.completeExceptionally(e);
                 }
@@ -117,6 +121,16 @@ class SessionSpawnerTest {
     void stdoutAndStderrGoToTheOneFileAndTheEnvironmentIsExactlyTheGivenOne() throws Exception {
         String text = run("echo to-out; echo to-err >&2; echo \"only=$ONLY_THIS home=${HOME:-unset}\"");
         assertThat(text).isEqualTo("to-out\nto-err\nonly=yes home=unset");
+    }
+
+    @Test
+    void aChangedEnvironmentReachesTheNextChild() throws Exception {
+        assertThat(run("echo \"$ONLY_THIS\"")).isEqualTo("yes");
+        Process p = spawner.start(
+                List.of("/bin/sh", "-c", "echo \"${ONLY_THIS-unset} $OTHER\""), Map.of("OTHER", "x"), out);
+        p.waitFor();
+        assertThat(Files.readString(out).strip()).isEqualTo("unset x");
+        assertThat(run("echo \"$ONLY_THIS\"")).isEqualTo("yes");
     }
 
     @Test
