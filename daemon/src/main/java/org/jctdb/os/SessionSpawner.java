@@ -89,13 +89,14 @@ public final class SessionSpawner {
     }
 
     private static Optional<SessionSpawner> load() {
-        if (!Platform.isLinux() || !(Platform.isIntel() || Platform.isARM()) || Native.POINTER_SIZE != 8) {
-            return Optional.empty();
-        }
         try {
+            if (!Platform.isLinux() || !(Platform.isIntel() || Platform.isARM()) || Native.POINTER_SIZE != 8) {
+                return Optional.empty();
+            }
             Native.register(SessionSpawner.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
             return Optional.of(new SessionSpawner());
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {
+            // a missing symbol (glibc < 2.34), or JNA's own library not loadable (then NoClassDefFoundError)
             LOG.warn(
                     "posix_spawn with POSIX_SPAWN_SETSID unavailable ({}); scripts start through setsid", e.toString());
             return Optional.empty();
@@ -152,6 +153,9 @@ public final class SessionSpawner {
                 }
                 entries.add(name + "=" + value);
             });
+            if (lastEnvp != null) {
+                lastEnvp.close();
+            }
             lastEnvp = cStrings(entries);
             lastEnv = Map.copyOf(env);
         }
@@ -186,8 +190,7 @@ public final class SessionSpawner {
         if (rc != 0) {
             return rc;
         }
-        Memory args = cStrings(argv);
-        try {
+        try (Memory args = cStrings(argv)) { // freed here, not later by JNA's cleaner thread
             rc = posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0);
             rc = rc != 0
                     ? rc
@@ -198,7 +201,6 @@ public final class SessionSpawner {
             return rc != 0 ? rc : posix_spawn(pid, argv.get(0), actions, attr, args, envp);
         } finally {
             posix_spawn_file_actions_destroy(actions);
-            Reference.reachabilityFence(args);
         }
     }
 
