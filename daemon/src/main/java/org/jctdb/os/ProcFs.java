@@ -25,9 +25,12 @@ public final class ProcFs {
     private static final int STAT_BYTES = 2048;
 
     private final Path root;
+    /** The system's /proc, whose pids getsid understands. */
+    private final boolean system;
 
     public ProcFs(Path root) {
         this.root = root;
+        this.system = root.toAbsolutePath().normalize().equals(Path.of("/proc"));
     }
 
     public static ProcFs system() {
@@ -49,18 +52,31 @@ public final class ProcFs {
     }
 
     /**
-     * Session ids of the processes alive now: one read of each stat file, no per-process objects
-     * (the event engine asks once per event; on a file server /proc lists hundreds of processes).
+     * Which of {@code sessions} still hold a live process (not a zombie). The event engine asks once
+     * per event about the sessions of its scripts' previous runs, while /proc lists every process of
+     * the host (hundreds on a file server): on the system's /proc each process's session comes from
+     * one {@code getsid} call, and only a process found in one of {@code sessions} has its stat file
+     * read (its state: zombies do not count).
      */
-    public Set<Integer> liveSessions() {
+    public Set<Integer> liveSessionsAmong(Set<Integer> sessions) {
         Set<Integer> out = new HashSet<>();
+        if (sessions.isEmpty()) {
+            return out;
+        }
+        boolean bySyscall = system && SessionIds.available();
         byte[] buf = new byte[STAT_BYTES];
         for (String name : pids()) {
+            if (bySyscall) {
+                int sid = SessionIds.of(Integer.parseInt(name));
+                if (sid < 0 || !sessions.contains(sid) || out.contains(sid)) {
+                    continue; // gone, or in no session asked about
+                }
+            }
             int len = read(name, buf);
             int close = lastParen(buf, len);
             if (close > 0 && alive(buf[close + 2])) {
                 int sid = field(buf, len, close, SESSION_FIELD);
-                if (sid >= 0) {
+                if (sessions.contains(sid)) {
                     out.add(sid);
                 }
             }

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +40,9 @@ class ProcFsTest {
         Files.writeString(root.resolve("uptime"), "1 2\n");
         ProcFs fs = new ProcFs(root);
 
-        assertThat(fs.liveSessions()).containsExactlyInAnyOrder(700, 703);
+        assertThat(fs.liveSessionsAmong(Set.of(700, 701, 703, 704, 999))).containsExactlyInAnyOrder(700, 703);
+        assertThat(fs.liveSessionsAmong(Set.of(703))).containsExactly(703);
+        assertThat(fs.liveSessionsAmong(Set.of())).isEmpty();
         assertThat(fs.session(700)).extracting(ProcInfo::pid).containsExactlyInAnyOrder(700, 701, 702);
         assertThat(fs.aliveInSession(700)).extracting(ProcInfo::pid).containsExactlyInAnyOrder(700, 701);
         ProcInfo odd =
@@ -52,14 +60,36 @@ class ProcFsTest {
     void anUnreadableRootGivesNothing() {
         ProcFs fs = new ProcFs(root.resolve("missing"));
         assertThat(fs.all()).isEmpty();
-        assertThat(fs.liveSessions()).isEmpty();
+        assertThat(fs.liveSessionsAmong(Set.of(1))).isEmpty();
     }
 
     @Test
     void theRealProcFsFindsThisProcessInItsSession() {
         ProcFs fs = ProcFs.system();
         ProcInfo me = fs.stat((int) ProcessHandle.current().pid());
-        assertThat(fs.liveSessions()).contains(me.session());
+        assertThat(fs.liveSessionsAmong(Set.of(me.session(), Integer.MAX_VALUE)))
+                .containsExactly(me.session());
         assertThat(fs.session(me.session())).extracting(ProcInfo::pid).contains(me.pid());
+    }
+
+    @Test
+    void theRealProcFsSeesASessionUntilItsLastProcessIsGone() throws Exception {
+        Assumptions.assumeTrue(SessionSpawner.get().isPresent());
+        // the leader exits at once and leaves a child behind in its session
+        Process p = SessionSpawner.get()
+                .orElseThrow()
+                .start(List.of("/bin/sh", "-c", "sleep 1000 & echo $!"), Map.of(), root.resolve("out"));
+        p.waitFor();
+        int sid = (int) p.pid();
+        int child = Integer.parseInt(Files.readString(root.resolve("out")).trim());
+        ProcFs fs = ProcFs.system();
+        try {
+            assertThat(fs.liveSessionsAmong(Set.of(sid))).containsExactly(sid);
+        } finally {
+            ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> fs.liveSessionsAmong(Set.of(sid)).isEmpty());
     }
 }
