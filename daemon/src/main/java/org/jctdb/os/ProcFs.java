@@ -86,8 +86,12 @@ public final class ProcFs {
 
     private List<ProcInfo> scan(int sid) {
         List<ProcInfo> out = new ArrayList<>();
+        boolean bySyscall = sid != ANY_SESSION && system && SessionIds.available();
         byte[] buf = new byte[STAT_BYTES];
         for (String name : pids()) {
+            if (bySyscall && SessionIds.of(Integer.parseInt(name)) != sid) {
+                continue; // another session, or gone: no stat file read (the kill sequence asks every 50 ms)
+            }
             int len = read(name, buf);
             if (len <= 0) {
                 continue; // exited meanwhile

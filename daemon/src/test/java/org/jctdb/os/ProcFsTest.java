@@ -85,6 +85,7 @@ class ProcFsTest {
         ProcFs fs = ProcFs.system();
         try {
             assertThat(fs.liveSessionsAmong(Set.of(sid))).containsExactly(sid);
+            assertThat(fs.aliveInSession(sid)).extracting(ProcInfo::pid).containsExactly(child);
         } finally {
             ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
         }
