@@ -240,18 +240,18 @@ public final class EventEngine implements EventControl, AutoCloseable {
         listener.eventFinished(r);
     }
 
-    /** Sessions with live processes, scanned once per event, only if some script ran before. */
+    /**
+     * Which sessions of earlier script runs (those not yet seen empty) still have a live process:
+     * one pass over /proc per event, none when every earlier session was seen empty.
+     */
     private Set<Integer> liveSessions() {
-        if (slots.values().stream().allMatch(s -> s.gone)) {
-            return Set.of();
-        }
-        Set<Integer> sids = new HashSet<>();
-        for (ProcInfo p : procFs.all()) {
-            if (p.alive()) {
-                sids.add(p.session());
+        Set<Integer> previous = new HashSet<>();
+        for (ScriptSlot s : slots.values()) {
+            if (!s.gone) {
+                previous.add(s.sid);
             }
         }
-        return sids;
+        return previous.isEmpty() ? Set.of() : procFs.liveSessionsAmong(previous);
     }
 
     // ---- called by EventRun (on the lane) ----

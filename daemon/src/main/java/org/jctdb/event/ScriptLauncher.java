@@ -10,16 +10,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jctdb.os.SessionSpawner;
 
 /**
- * Starts scripts in their own session through util-linux {@code setsid}. A JVM child is never a
- * process group leader, so setsid does not fork and the child's pid is its session and group
- * id. Output (stdout and stderr merged) goes to a file on local disk rather than a pipe, so a
- * leftover background process holding the output open can never block the engine.
+ * Starts scripts as leaders of their own session, so the child's pid is its session and group id:
+ * with {@link SessionSpawner} (posix_spawn, one exec) where libc allows, else through util-linux
+ * {@code setsid} (a JVM child is never a process group leader, so setsid does not fork). Output
+ * (stdout and stderr merged) goes to a file on local disk rather than a pipe, so a leftover
+ * background process holding the output open can never block the engine. Either way: cwd
+ * {@code /}, stdin from /dev/null, the daemon's environment plus CTDB's variables.
  */
 final class ScriptLauncher {
     static final String GENERATION_VAR = "CTDB_GENERATION";
@@ -27,9 +32,18 @@ final class ScriptLauncher {
     private static final Pattern IO_ERRNO = Pattern.compile("error=(\\d+)");
 
     private final EngineConfig cfg;
+    private final Optional<SessionSpawner> spawner;
+    private Map<String, String> env;
+    private long envGeneration;
 
     ScriptLauncher(EngineConfig cfg) {
+        this(cfg, SessionSpawner.get());
+    }
+
+    /** With an empty spawner: the JDK's ProcessBuilder through setsid (other platforms, and tests). */
+    ScriptLauncher(EngineConfig cfg, Optional<SessionSpawner> spawner) {
         this.cfg = cfg;
+        this.spawner = spawner;
     }
 
     /** Creates the directories scripts and the engine write to. */
@@ -57,6 +71,11 @@ final class ScriptLauncher {
     }
 
     private Process start(List<String> command, Path out, long generation) throws IOException {
+        if (spawner.isPresent()) {
+            List<String> argv = new ArrayList<>(command);
+            argv.set(0, Path.of(command.get(0)).toAbsolutePath().toString());
+            return spawner.get().start(argv, environment(generation), out.toAbsolutePath());
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
         cmd.add("--wait"); // harmless when setsid does not fork; keeps the exit status if it ever does
@@ -68,6 +87,17 @@ final class ScriptLauncher {
         pb.redirectOutput(ProcessBuilder.Redirect.to(out.toFile()));
         environment(pb.environment(), generation);
         return pb.start();
+    }
+
+    /** The scripts' environment for one generation, built once for all scripts until it changes. */
+    private synchronized Map<String, String> environment(long generation) {
+        if (env == null || envGeneration != generation) {
+            Map<String, String> e = new HashMap<>(System.getenv());
+            environment(e, generation);
+            env = Map.copyOf(e);
+            envGeneration = generation;
+        }
+        return env;
     }
 
     void environment(Map<String, String> env, long generation) {
@@ -95,11 +125,15 @@ final class ScriptLauncher {
     /** Reads at most {@code limit} bytes; never blocks (a regular local file). */
     static String readBounded(Path file, int limit) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(limit);
+            long size = ch.size();
+            if (size == 0) {
+                return ""; // most scripts print nothing
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(limit, size));
             while (buf.hasRemaining() && ch.read(buf) > 0) {
                 // keep reading until full or EOF
             }
-            boolean truncated = ch.size() > limit;
+            boolean truncated = size > limit;
             buf.flip();
             String s = StandardCharsets.UTF_8
                     .newDecoder()

@@ -142,6 +142,74 @@ class EventEngineIT {
     }
 
     @Test
+    void backgroundChildInAnotherProcessGroupOfTheSessionIsKilledToo() throws Exception {
+        // bash's `set -m` puts a background job in a process group of its own (same session)
+        Path pidFile = tmp.resolve("job.pid");
+        fx.script("01.jobs", "exec bash -c 'set -m; sleep 1000 & echo $! > " + pidFile + "; sleep 1000'");
+        fx.start();
+
+        EventReply.Completed c = (EventReply.Completed) fx.run(Event.MONITOR, 700);
+
+        ScriptResult s = c.scripts().get(0);
+        assertThat(s.status()).isEqualTo(ScriptStatus.TIMEDOUT);
+        int leader = s.evidence().get(0).pid();
+        assertThat(s.evidence()).allMatch(p -> p.session() == leader);
+        int job = Integer.parseInt(Files.readString(pidFile).trim());
+        ProcInfo before =
+                s.evidence().stream().filter(p -> p.pid() == job).findFirst().orElseThrow();
+        assertThat(before.pgrp()).as("its own process group").isEqualTo(job).isNotEqualTo(leader);
+        awaitSessionGone(leader);
+        assertThat(proc.stat(job) == null
+                        || !proc.stat(job).alive()
+                        || proc.stat(job).startTicks() != before.startTicks())
+                .isTrue();
+    }
+
+    @Test
+    void scriptLeadsItsSessionInRootWithNoSignalBlockedOrIgnoredAndNoDaemonDescriptor() throws Exception {
+        Path out = tmp.resolve("props");
+        fx.script(
+                "01.props",
+                "{ cut -d' ' -f1,5,6 /proc/$$/stat; pwd; grep -E '^Sig(Blk|Ign):' /proc/self/status;"
+                        + " ls /proc/$$/fd | tr '\\n' ' '; echo; } > " + out);
+        fx.start();
+
+        assertThat(((EventReply.Completed) fx.run(Event.MONITOR, 5_000)).summary())
+                .isZero();
+
+        List<String> lines = Files.readAllLines(out);
+        String[] ids = lines.get(0).split(" ");
+        assertThat(ids[1]).as("process group").isEqualTo(ids[0]);
+        assertThat(ids[2]).as("session").isEqualTo(ids[0]);
+        assertThat(lines.get(1)).isEqualTo("/");
+        // grep's own masks, inherited through the shell (which blocks all while it waits for grep)
+        assertThat(lines.get(2)).matches("SigBlk:\\s+0+");
+        // signals 1-31 neither blocked nor ignored (glibc's internal 32 and 33 may be)
+        assertThat(Long.parseUnsignedLong(lines.get(3).split("\\s+")[1], 16) & 0x7fffffffL)
+                .isZero();
+        // the shell's own: 0-2, the script file it reads, the redirection to `out` (3 after dup);
+        // none of the daemon's sockets or files
+        assertThat(lines.get(4).trim().split(" ").length).isLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void scriptWhoseInterpreterIsMissingCannotRunAndOneWithoutInterpreterLineRunsUnderSh() throws Exception {
+        Path bad = fx.events.resolve("01.bad.script");
+        Files.writeString(bad, "#!/nonexistent/sh\nexit 0\n");
+        bad.toFile().setExecutable(true);
+        fx.start();
+        EventReply.Completed c = (EventReply.Completed) fx.run(Event.MONITOR, 5_000);
+        assertThat(c.scripts().get(0).status()).isEqualTo(ScriptStatus.CANNOT_RUN);
+        assertThat(c.scripts().get(0).code()).isEqualTo(2); // ENOENT
+        assertThat(c.summary()).isEqualTo(-2);
+
+        Files.writeString(bad, "echo \"plain $1\"\nexit 0\n");
+        EventReply.Completed again = (EventReply.Completed) fx.run(Event.MONITOR, 5_000);
+        assertThat(again.scripts().get(0).status()).isEqualTo(ScriptStatus.OK);
+        assertThat(again.scripts().get(0).output()).isEqualTo("plain monitor");
+    }
+
+    @Test
     void scriptIgnoringSigtermIsSigkilledAfterTheGrace() throws Exception {
         fx.script("01.stubborn", "trap '' TERM; sleep 1000");
         fx.start();
