@@ -205,13 +205,25 @@ public final class HealthMonitor implements AutoCloseable {
             }
         }
         long now = ticker.nowMillis();
-        List<PathStatus> statuses = slots.stream().map(x -> x.policy.status()).toList();
-        Optional<String> action = guard.decide(now, statuses, this::probeAliveNow);
+        Optional<String> action = guard.decide(now, statuses(), this::probeAliveNow);
         publish(now);
         if (action.isPresent()) {
             log.error("hung storage action: shutdown, because {}", action.get());
             listener.shutdownRequested(action.get());
         }
+    }
+
+    /**
+     * Every slot's status, in slot order. A loop, not a stream: this runs on every tick, and an
+     * idle daemon's first minutes interpret, then compile, every method a periodic path calls
+     * (bench/README.md, "The first minute's compiler").
+     */
+    private List<PathStatus> statuses() {
+        List<PathStatus> out = new ArrayList<>(slots.size());
+        for (Slot slot : slots) {
+            out.add(slot.policy.status());
+        }
+        return out;
     }
 
     private void tickSlot(Slot slot, ProbeSettings s, long now) {
@@ -437,11 +449,14 @@ public final class HealthMonitor implements AutoCloseable {
                 listener.stateChanged(slot.watched.path(), c.status());
             }
         }
-        boolean nowHealthy = slots.stream().allMatch(x -> x.policy.status().healthy());
+        List<PathStatus> statuses = statuses();
+        boolean nowHealthy = true;
+        for (PathStatus st : statuses) {
+            nowHealthy &= st.healthy();
+        }
         if (nowHealthy != healthy) {
             healthy = nowHealthy;
-            NodeVerdict v =
-                    NodeVerdict.of(slots.stream().map(x -> x.policy.status()).toList(), now);
+            NodeVerdict v = NodeVerdict.of(statuses, now);
             log.warn("storage verdict: {}", healthy ? "HEALTHY" : "UNHEALTHY, " + v.reason());
             listener.healthChanged(healthy, v.reason());
         }
@@ -483,18 +498,20 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void publish(long now) {
-        List<HealthReport.PathReport> paths = new ArrayList<>();
+        List<HealthReport.PathReport> paths = new ArrayList<>(slots.size());
+        List<PathStatus> statuses = new ArrayList<>(slots.size());
         for (Slot slot : slots) {
             ProbeProcess p = slot.current;
             boolean hung = p != null && slot.policy.currentProbeMissedDeadline() && p.process.isAlive();
             List<String> unkillable = p != null && slot.unkillableLogged
                     ? p.survivors.stream().map(ProcInfo::describe).toList()
                     : List.of();
+            PathStatus status = slot.policy.status();
+            statuses.add(status);
             paths.add(new HealthReport.PathReport(
-                    slot.policy.status(), slot.watched.clusterLock(), hung ? 1 : 0, unkillable.size(), unkillable));
+                    status, slot.watched.clusterLock(), hung ? 1 : 0, unkillable.size(), unkillable));
         }
-        NodeVerdict v = NodeVerdict.of(
-                paths.stream().map(HealthReport.PathReport::status).toList(), now);
+        NodeVerdict v = NodeVerdict.of(statuses, now);
         report = new HealthReport(now, v.healthy(), v.reason(), paths, guard.enabled() ? guard.afterMillis() : -1);
     }
 

@@ -13,6 +13,8 @@ class ProbeHelperTest {
         assertThat(ProbeHelper.parse("7 ok 260072", 7)).isEqualTo(new ProbeHelper.Answer(7, true, "260072"));
         assertThat(ProbeHelper.parse("7 err No such file or directory", 7))
                 .isEqualTo(new ProbeHelper.Answer(7, false, "No such file or directory"));
+        assertThat(ProbeHelper.parse("9223372036854775807 ok 12345678901234567890", 9223372036854775807L))
+                .isEqualTo(new ProbeHelper.Answer(9223372036854775807L, true, "12345678901234567890"));
     }
 
     @Test
@@ -37,7 +39,9 @@ class ProbeHelperTest {
             "7\tok 1",
             "7  ok 1",
             "7 OK 1",
-            "7 ok 123456789012345678901"
+            "7 ok 123456789012345678901",
+            "\u0667 ok 1", // digits are ASCII digits only
+            "7 ok \u0661\u0662"
         }) {
             assertThat(ProbeHelper.parse(line, 7)).as("'%s'", line).isInstanceOf(ProbeHelper.Garbled.class);
         }
