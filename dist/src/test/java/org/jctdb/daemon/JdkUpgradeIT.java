@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A JDK package upgrade under a running daemon: the daemon runs from a copy of the JDK, then the
  * copy's lib/jspawnhelper is replaced by one that fails (as a new helper fails for an old JVM).
  * With bin/jctdbd's launch mechanism, probes and event scripts keep starting; with the JDK's
- * default mechanism every start fails, the node keeps its verdict and the log says why.
+ * default mechanism every start through the JDK fails (the storage probe's helper; event scripts
+ * start through glibc's posix_spawn and keep running), the node keeps its verdict and the log says why.
  */
 class JdkUpgradeIT {
     @TempDir
@@ -57,6 +58,12 @@ class JdkUpgradeIT {
     void withTheDefaultLaunchMechanismTheNodeKeepsItsVerdictAndSaysWhy() throws Exception {
         try (Node n = Node.start(tmp, "POSIX_SPAWN")) {
             n.breakSpawnHelper();
+            // The probe helpers are long-lived: end them, so the monitor must start new ones through the JDK.
+            ProcessHandle.of(n.pid())
+                    .orElseThrow()
+                    .children()
+                    .filter(c -> c.info().command().orElse("").endsWith("jctdb_probe"))
+                    .forEach(ProcessHandle::destroyForcibly);
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> n.log().contains("the JDK under this daemon was replaced"));
             Thread.sleep(6000); // longer than HealthProbeFailCount x HealthProbeIntervalMs and two monitor intervals
