@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * Reads process information from /proc. Only files that the kernel answers without touching the
@@ -18,7 +19,6 @@ import java.util.Set;
  * cwd/exe/fd links.
  */
 public final class ProcFs {
-    private static final int ANY_SESSION = Integer.MIN_VALUE;
     /** Fields after the command name: state, ppid, pgrp, session. */
     private static final int SESSION_FIELD = 3;
     /** A stat line is about 300 bytes; 52 fields of at most 20 digits and a 64-byte name fit. */
@@ -39,7 +39,7 @@ public final class ProcFs {
 
     /** All processes whose session id is {@code sid} (alive or zombie). */
     public List<ProcInfo> session(int sid) {
-        return scan(sid);
+        return scan(s -> s == sid);
     }
 
     /** Alive members of a session: what keeps a script "running". */
@@ -48,7 +48,7 @@ public final class ProcFs {
     }
 
     public List<ProcInfo> all() {
-        return scan(ANY_SESSION);
+        return scan(null);
     }
 
     /**
@@ -60,44 +60,34 @@ public final class ProcFs {
      */
     public Set<Integer> liveSessionsAmong(Set<Integer> sessions) {
         Set<Integer> out = new HashSet<>();
-        if (sessions.isEmpty()) {
-            return out;
-        }
-        boolean bySyscall = system && SessionIds.available();
-        byte[] buf = new byte[STAT_BYTES];
-        for (String name : pids()) {
-            if (bySyscall) {
-                int sid = SessionIds.of(Integer.parseInt(name));
-                if (sid < 0 || !sessions.contains(sid) || out.contains(sid)) {
-                    continue; // gone, or in no session asked about
-                }
-            }
-            int len = read(name, buf);
-            int close = lastParen(buf, len);
-            if (close > 0 && alive(buf[close + 2])) {
-                int sid = field(buf, len, close, SESSION_FIELD);
-                if (sessions.contains(sid)) {
-                    out.add(sid);
+        if (!sessions.isEmpty()) {
+            for (ProcInfo p : scan(sessions::contains)) {
+                if (p.alive()) {
+                    out.add(p.session());
                 }
             }
         }
         return out;
     }
 
-    private List<ProcInfo> scan(int sid) {
+    /**
+     * The processes whose session {@code wanted} accepts ({@code null}: every process). Only their stat
+     * files are decoded and parsed in full; on the system's /proc the others are passed over after one
+     * {@code getsid} call, without reading their stat file (the kill sequence asks every 50 ms).
+     */
+    private List<ProcInfo> scan(IntPredicate wanted) {
         List<ProcInfo> out = new ArrayList<>();
-        boolean bySyscall = sid != ANY_SESSION && system && SessionIds.available();
+        boolean bySyscall = wanted != null && system && SessionIds.available();
         byte[] buf = new byte[STAT_BYTES];
         for (String name : pids()) {
-            if (bySyscall && SessionIds.of(Integer.parseInt(name)) != sid) {
-                continue; // another session, or gone: no stat file read (the kill sequence asks every 50 ms)
+            if (bySyscall && !wanted.test(SessionIds.of(Integer.parseInt(name)))) {
+                continue; // another session, or gone (-1)
             }
             int len = read(name, buf);
             if (len <= 0) {
                 continue; // exited meanwhile
             }
-            // only the processes asked for are decoded and parsed in full
-            if (sid != ANY_SESSION && field(buf, len, lastParen(buf, len), SESSION_FIELD) != sid) {
+            if (wanted != null && !wanted.test(field(buf, len, lastParen(buf, len), SESSION_FIELD))) {
                 continue;
             }
             ProcInfo info = ProcStatParser.parse(new String(buf, 0, len, StandardCharsets.UTF_8));
@@ -160,10 +150,6 @@ public final class ProcFs {
             }
         }
         return i > start ? (int) v : -1;
-    }
-
-    private static boolean alive(byte state) {
-        return state != 'Z' && state != 'X' && state != 'x';
     }
 
     public ProcInfo stat(int pid) {
