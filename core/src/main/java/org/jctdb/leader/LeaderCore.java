@@ -124,7 +124,7 @@ public final class LeaderCore {
     public long nextTickAt() {
         if (role == Role.LEADER) {
             long next = recovery.nextDueAt();
-            if (!hasQuorum()) {
+            if (!hasQuorum(following())) {
                 next = Math.min(next, recovery.lastAnnounceAt() + cfg.announceIntervalMs() / 4);
             }
             return lease == null ? next : Math.min(next, lease.actUntilMillis());
@@ -527,20 +527,24 @@ public final class LeaderCore {
      * plus itself, must be a majority (or a tie the rule lets it keep). Otherwise it gives up the
      * lock, so that a majority it cannot reach can elect a leader of its own.
      */
-    private boolean hasQuorum() {
-        Set<Integer> following = peers.following(recovery.announcementsSent(), cfg.quorumAnnouncements());
-        return Quorum.allows(me, cfg.nodes(), following, cfg.lockConfigured());
-    }
-
     private void checkQuorum(long now, List<Effect> out) {
-        Set<Integer> following = peers.following(recovery.announcementsSent(), cfg.quorumAnnouncements());
-        if (!Quorum.allows(me, cfg.nodes(), following, cfg.lockConfigured())) {
+        Set<Integer> following = following();
+        if (!hasQuorum(following)) {
             stepDown(
                     "no majority: " + describeReach(following) + " answered any of the last "
                             + cfg.quorumAnnouncements() + " announcements",
                     now,
                     out);
         }
+    }
+
+    /** The peers that answered one of this leader's last few announcements. */
+    private Set<Integer> following() {
+        return peers.following(recovery.announcementsSent(), cfg.quorumAnnouncements());
+    }
+
+    private boolean hasQuorum(Set<Integer> following) {
+        return Quorum.allows(me, cfg.nodes(), following, cfg.lockConfigured());
     }
 
     private void lockTaken(LockLease taken, long now, List<Effect> out) {

@@ -259,6 +259,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
      * command, a change of the cluster view or of the leader's generation) calls {@link #wake}.
      */
     private void armNext(LeaderStatus ls) {
+        long gen = ls == null ? 0 : leadingGeneration(ls);
         boolean quiet = ls != null
                 && !stopping
                 && listed.isEmpty()
@@ -266,9 +267,7 @@ final class IpTakeoverDriver implements IpControl, AutoCloseable {
                 && runWaiters.isEmpty()
                 && !onVouches
                 && idle == node.idle()
-                && (leadingGeneration(ls) == 0
-                        ? !leader.leading()
-                        : leader.idleIn(leadingGeneration(ls), ticker.nowMillis()));
+                && (gen == 0 ? !leader.leading() : leader.idleIn(gen, ticker.nowMillis()));
         long due = quiet && ls.leader() >= 0
                 ? node.reportDueAt(ls.leader(), List.copyOf(listed.values()), true, downIfaces)
                 : Long.MIN_VALUE;
